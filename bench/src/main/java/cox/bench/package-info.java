@@ -1,0 +1,2 @@
+/** JMH benchmarks of cox4j; run with {@code bench/run}. */
+package cox.bench;

@@ -1,0 +1,2 @@
+/** The {@code cox} command line. */
+package cox.cli;
