@@ -195,8 +195,22 @@ public final class RowJournal implements AutoCloseable {
      * @throws StoreRecoveryException if a record in the middle is damaged
      */
     public static long scan(Path path, long from, Visitor visitor) {
+        return scan(path, from, Long.MAX_VALUE, visitor);
+    }
+
+    /**
+     * As {@link #scan(Path, long, Visitor)}, stopping at {@code to} (a record boundary, such as
+     * {@link #end()} of the writer) even if the file has grown past it.
+     *
+     * @param path the journal file
+     * @param from a record boundary (the header size for the start)
+     * @param to where to stop at the latest
+     * @param visitor receives each record
+     * @return the offset after the last whole record read
+     */
+    public static long scan(Path path, long from, long to, Visitor visitor) {
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
-            long size = ch.size();
+            long size = Math.min(ch.size(), to);
             ByteBuffer magic = ByteBuffer.allocate(HEADER_SIZE);
             readFully(ch, magic, 0);
             if (magic.position() < HEADER_SIZE || !Arrays.equals(magic.array(), MAGIC)) {

@@ -1,0 +1,376 @@
+package cox.store;
+
+import cox.store.journal.TableDefinition;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * An experiment's store: a folder {@code STORAGE_FOLDER/EXP_ID/} holding schema'd tables in
+ * {@code store.h5} (the same file Python cox and pandas read and write), a {@code save/} folder
+ * for checkpoints and {@code .table_objects/} for serialized cells. Mirrors Python cox's
+ * {@code cox.store.Store}.
+ *
+ * <pre>{@code
+ * try (Store store = new Store(Path.of("runs"))) {
+ *     Table results = store.addTable("results", Schema.of("epoch", ColumnType.INT, "loss", ColumnType.FLOAT));
+ *     results.appendRow(Map.of("epoch", 0, "loss", 0.5));
+ * }
+ * }</pre>
+ *
+ * <p>Beyond cox: a flushed row survives {@code kill -9} (it is journaled before
+ * {@code flushRow()} returns); {@code store.h5} is kept within about 200 ms of the journal and
+ * rebuilt from it on open if a crash left it behind or damaged; any number of readers
+ * ({@link Mode#READ}, {@code pandas.read_hdf}) may open the store while one writer writes; a
+ * second writer gets a {@link StoreLockedException}; strings have no length limit.
+ *
+ * <p>Thread-safe: a store and its tables may be shared between threads.
+ */
+public final class Store implements AutoCloseable {
+    /** Python cox's {@code Store.OBJECT}: a pickled value stored inline. */
+    public static final ColumnType OBJECT = ColumnType.OBJECT;
+    /** Python cox's {@code Store.PICKLE}: a pickled value in {@code .table_objects/}. */
+    public static final ColumnType PICKLE = ColumnType.PICKLE;
+    /** Python cox's {@code Store.PYTORCH_STATE}: a state dict in {@code .table_objects/}. */
+    public static final ColumnType PYTORCH_STATE = ColumnType.PYTORCH_STATE;
+
+    private final StoreFiles files;
+    private final String expId;
+    private final Mode mode;
+    private final StoreWriter writer;
+    private final StoreReader reader;
+    private final FileLock lock;
+    private final Map<String, Table> tables = new LinkedHashMap<>();
+    private volatile boolean closed;
+
+    /**
+     * Opens a new store with a random experiment id (a UUID4) in {@code storageFolder}, mode "a".
+     * Python: {@code Store(storage_folder)}.
+     *
+     * @param storageFolder the folder that holds experiments
+     */
+    public Store(Path storageFolder) {
+        this(storageFolder, null, false, Mode.APPEND);
+    }
+
+    /**
+     * Opens (creating if needed) experiment {@code expId} in {@code storageFolder}, mode "a".
+     * Python: {@code Store(storage_folder, exp_id)}.
+     *
+     * @param storageFolder the folder that holds experiments
+     * @param expId the experiment's folder name, or null for a random UUID4
+     */
+    public Store(Path storageFolder, String expId) {
+        this(storageFolder, expId, false, Mode.APPEND);
+    }
+
+    /**
+     * Opens experiment {@code expId} of {@code storageFolder}. Python:
+     * {@code Store(storage_folder, exp_id, new, mode)}.
+     *
+     * @param storageFolder the folder that holds experiments
+     * @param expId the experiment's folder name, or null for a random UUID4
+     * @param isNew demand that the experiment does not exist yet
+     * @param mode {@link Mode#APPEND} ("a"), {@link Mode#READ} ("r", never writes) or
+     *     {@link Mode#WRITE} ("w", starts the tables afresh)
+     */
+    public Store(Path storageFolder, String expId, boolean isNew, Mode mode) {
+        this(storageFolder, expId, isNew, mode, Durability.PROCESS);
+    }
+
+    /**
+     * As {@link #Store(Path, String, boolean, Mode)}, choosing what {@link Table#flushRow()} waits for.
+     *
+     * @param storageFolder the folder that holds experiments
+     * @param expId the experiment's folder name, or null for a random UUID4
+     * @param isNew demand that the experiment does not exist yet
+     * @param mode how to open it
+     * @param durability {@link Durability#PROCESS} (default) or {@link Durability#FSYNC}
+     * @throws IllegalArgumentException for an experiment id that is not a plain folder name
+     * @throws StoreException if the experiment exists and {@code isNew}, is missing in READ mode,
+     *     is locked by another writer, or cannot be opened or recovered
+     */
+    public Store(Path storageFolder, String expId, boolean isNew, Mode mode, Durability durability) {
+        Objects.requireNonNull(storageFolder, "storageFolder");
+        Objects.requireNonNull(mode, "mode");
+        Objects.requireNonNull(durability, "durability");
+        this.expId = expId == null ? UUID.randomUUID().toString() : expId;
+        checkFileName("experiment id", this.expId);
+        this.mode = mode;
+        this.files = new StoreFiles(storageFolder.resolve(this.expId).toAbsolutePath().normalize());
+        if (isNew && Files.exists(files.dir())) {
+            throw new StoreException("experiment " + files.dir() + " exists already, and isNew asks for a new one");
+        }
+        if (mode == Mode.READ) {
+            if (!files.exists()) {
+                throw new StoreException("no store at " + files.dir() + ": it has neither store.h5 nor a journal");
+            }
+            this.writer = null;
+            this.lock = null;
+            this.reader = new StoreReader(files);
+            for (Map.Entry<String, Schema> e : reader.tables().entrySet()) {
+                tables.put(e.getKey(), new Table(this, new TableDefinition(-1, e.getKey(), e.getValue())));
+            }
+            return;
+        }
+        try {
+            Files.createDirectories(files.dir());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create experiment folder " + files.dir(), e);
+        }
+        this.lock = files.lockForWriting();
+        StoreWriter w = null;
+        try {
+            files.createFolders();
+            w = StoreWriter.open(files, durability, mode == Mode.WRITE);
+            for (TableDefinition d : w.definitions()) {
+                tables.put(d.name(), new Table(this, d));
+            }
+        } catch (RuntimeException e) {
+            releaseLock();
+            throw e;
+        }
+        this.writer = w;
+        this.reader = null;
+    }
+
+    /**
+     * Adds a table. Python: {@code Store.add_table(table_name, schema)}.
+     *
+     * @param name the table name: non-empty, no {@code /}, {@code \}, control characters, not {@code .} or {@code ..}
+     * @param schema its columns
+     * @return the new, empty table
+     * @throws IllegalArgumentException for an invalid or taken name
+     * @throws IllegalStateException if the store is read-only or closed
+     */
+    public Table addTable(String name, Schema schema) {
+        Objects.requireNonNull(schema, "schema");
+        checkFileName("table name", name);
+        synchronized (tables) {
+            checkWritable("add table '" + name + "'");
+            if (tables.containsKey(name)) {
+                throw new IllegalArgumentException("store " + files.dir() + " has a table '" + name + "' already");
+            }
+            if (schema.isEmpty()) {
+                throw new IllegalArgumentException("table '" + name + "' needs at least one column");
+            }
+            Table t = new Table(this, writer.define(name, schema));
+            tables.put(name, t);
+            return t;
+        }
+    }
+
+    /**
+     * Adds a table with the columns of {@code schema}, in the map's iteration order.
+     *
+     * @param name the table name
+     * @param schema column names to types
+     * @return the new table
+     */
+    public Table addTable(String name, Map<String, ColumnType> schema) {
+        return addTable(name, Schema.copyOf(schema));
+    }
+
+    /**
+     * Adds a table whose schema is inferred from an example row (see {@link Schema#fromExample(Map)}).
+     * Python: {@code Store.add_table_like_example(table_name, example)}.
+     *
+     * @param name the table name
+     * @param example column names to example values
+     * @return the new table
+     */
+    public Table addTableLikeExample(String name, Map<String, ?> example) {
+        return addTable(name, Schema.fromExample(example));
+    }
+
+    /**
+     * As {@link #addTableLikeExample(String, Map)}, storing non-scalar values as {@code alternative}.
+     * Python: {@code Store.add_table_like_example(table_name, example, alternative)}.
+     *
+     * @param name the table name
+     * @param example column names to example values
+     * @param alternative OBJECT, PICKLE or PYTORCH_STATE
+     * @return the new table
+     */
+    public Table addTableLikeExample(String name, Map<String, ?> example, ColumnType alternative) {
+        return addTable(name, Schema.fromExample(example, alternative));
+    }
+
+    /**
+     * The table named {@code name}. Python: {@code Store.get_table(table_id)} and {@code store[table_id]}.
+     *
+     * @param name a table name
+     * @return the table
+     * @throws IllegalArgumentException if there is no such table
+     */
+    public Table table(String name) {
+        synchronized (tables) {
+            Table t = tables.get(name);
+            if (t == null) {
+                throw new IllegalArgumentException("store " + files.dir() + " has no table '" + name + "': its tables are "
+                        + tables.keySet());
+            }
+            return t;
+        }
+    }
+
+    /**
+     * Same as {@link #table(String)}. Python: {@code Store.get_table(table_id)}.
+     *
+     * @param name a table name
+     * @return the table
+     */
+    public Table getTable(String name) {
+        return table(name);
+    }
+
+    /**
+     * @return the names of the tables, in the order they were added. Python: {@code store.keys()}.
+     */
+    public Set<String> keys() {
+        synchronized (tables) {
+            return Collections.unmodifiableSet(new LinkedHashSet<>(tables.keySet()));
+        }
+    }
+
+    /** @return the experiment id, the store folder's name. Python: {@code Store.exp_id}. */
+    public String expId() {
+        return expId;
+    }
+
+    /** @return the experiment folder {@code STORAGE_FOLDER/EXP_ID}. Python: {@code Store.path}. */
+    public Path path() {
+        return files.dir();
+    }
+
+    /** @return the folder for the user's own files, {@code EXP/save}. Python: {@code Store.save_dir}. */
+    public Path saveDir() {
+        return files.save();
+    }
+
+    /** @return the mode the store was opened in */
+    public Mode mode() {
+        return mode;
+    }
+
+    /**
+     * Makes {@code store.h5} hold every flushed row and forces the journal, checkpoint and
+     * {@code store.h5} to the storage device (fsync), so flushed rows survive a power loss. No-op
+     * in READ mode.
+     */
+    public void sync() {
+        if (mode == Mode.READ) {
+            return;
+        }
+        checkOpen();
+        writer.sync();
+    }
+
+    /**
+     * Makes {@code store.h5} exact, closes it and releases the writer's lock; idempotent.
+     * Python: {@code Store.close()}.
+     */
+    @Override
+    public void close() {
+        synchronized (tables) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        try {
+            if (writer != null) {
+                writer.close();
+            }
+        } finally {
+            releaseLock();
+        }
+    }
+
+    /** The store's path, then each table with its first rows. */
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("Store ").append(files.dir()).append(" (mode ").append(mode.letter())
+                .append(closed ? ", closed" : "").append(")");
+        if (!closed) {
+            for (String name : keys()) {
+                sb.append("\n").append(table(name));
+            }
+        }
+        return sb.toString();
+    }
+
+    // ------------------------------------------------------------------ for Table
+
+    void checkWritable(String action) {
+        if (mode == Mode.READ) {
+            throw new IllegalStateException("cannot " + action + ": store " + files.dir() + " is open read-only (mode r)");
+        }
+        checkOpen();
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("store " + files.dir() + " is closed");
+        }
+    }
+
+    StoreWriter writer() {
+        return writer;
+    }
+
+    Object toCell(Table table, ColumnType type, Object value, String column) {
+        String where = "table '" + table.name() + "' of store " + files.dir();
+        if (type.isObject()) {
+            throw new UnsupportedOperationException(where + ": column '" + column + "' is " + type
+                    + "; writing object columns is not supported yet");
+        }
+        return CellValues.normalize(type, value, where, column);
+    }
+
+    long rowCount(Table table) {
+        checkOpen();
+        if (writer != null) {
+            return writer.rows(table.id());
+        }
+        long[] n = new long[1];
+        reader.read(table.name(), table.schema(), true, n);
+        return n[0];
+    }
+
+    Object[] readColumns(Table table) {
+        checkOpen();
+        long[] n = new long[1];
+        if (writer != null) {
+            return writer.read(table.name(), table.schema(), n);
+        }
+        return reader.read(table.name(), table.schema(), false, n);
+    }
+
+    private void releaseLock() {
+        if (lock != null) {
+            try {
+                lock.channel().close();
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot release the lock of store " + files.dir(), e);
+            }
+        }
+    }
+
+    static void checkFileName(String what, String name) {
+        Schema.checkName(what, name);
+        if (name.equals(".") || name.equals("..") || name.indexOf('/') >= 0 || name.indexOf('\\') >= 0) {
+            throw new IllegalArgumentException(what + " must be a plain folder name (no '/', '\\', '.' or '..'): got '"
+                    + name + "'");
+        }
+    }
+}
