@@ -1,6 +1,7 @@
 package cox.store;
 
 import cox.store.journal.TableDefinition;
+import cox.tensorboard.SummaryWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileLock;
@@ -49,6 +50,7 @@ public final class Store implements AutoCloseable {
     private final StoreWriter writer;
     private final StoreReader reader;
     private final FileLock lock;
+    private final SummaryWriter tensorboard;
     private final Map<String, Table> tables = new LinkedHashMap<>();
     private volatile boolean closed;
 
@@ -117,6 +119,7 @@ public final class Store implements AutoCloseable {
             this.writer = null;
             this.lock = null;
             this.reader = new StoreReader(files);
+            this.tensorboard = null;
             for (Map.Entry<String, Schema> e : reader.tables().entrySet()) {
                 tables.put(e.getKey(), new Table(this, new TableDefinition(-1, e.getKey(), e.getValue())));
             }
@@ -135,7 +138,11 @@ public final class Store implements AutoCloseable {
             for (TableDefinition d : w.definitions()) {
                 tables.put(d.name(), new Table(this, d));
             }
+            this.tensorboard = new SummaryWriter(files.tensorboard());
         } catch (RuntimeException e) {
+            if (w != null) {
+                w.close();
+            }
             releaseLock();
             throw e;
         }
@@ -257,6 +264,74 @@ public final class Store implements AutoCloseable {
         return files.save();
     }
 
+    /**
+     * The store's TensorBoard writer, logging into {@code EXP/tensorboard/}. Python: {@code Store.tensorboard}.
+     *
+     * @return the writer, closed with the store
+     * @throws IllegalStateException in READ mode (no writer is made) or after close
+     */
+    public SummaryWriter tensorboard() {
+        if (tensorboard == null) {
+            throw new IllegalStateException("store " + files.dir() + " is open read-only (mode r): it has no TensorBoard writer");
+        }
+        checkOpen();
+        return tensorboard;
+    }
+
+    /**
+     * Stages {@code values} in table {@code tableName} (see {@link Table#updateRow}) and logs each to
+     * TensorBoard as a scalar, tag {@code TABLE/COLUMN}, step the table's {@link Table#nrows()}; the
+     * caller flushes the row. Python: {@code Store.log_table_and_tb(table_name, update_dict)}.
+     *
+     * @param tableName the table
+     * @param values column names to values
+     */
+    public void logTableAndTb(String tableName, Map<String, ?> values) {
+        logTableAndTb(tableName, values, "scalar");
+    }
+
+    /**
+     * As {@link #logTableAndTb(String, Map)} with a TensorBoard summary type: {@code "scalar"}
+     * (a Number or Boolean), {@code "histogram"} (a double[], float[], long[], int[] or a
+     * collection of Numbers) or {@code "text"} (any value, as its string). Python:
+     * {@code Store.log_table_and_tb(table_name, update_dict, summary_type)}.
+     *
+     * @param tableName the table
+     * @param values column names to values
+     * @param summaryType "scalar", "histogram" or "text"
+     * @throws IllegalArgumentException for an unknown summary type or a value it cannot show; the
+     *     row is then not staged
+     */
+    public void logTableAndTb(String tableName, Map<String, ?> values, String summaryType) {
+        Objects.requireNonNull(values, "values");
+        Objects.requireNonNull(summaryType, "summaryType");
+        Table t = table(tableName);
+        SummaryWriter tb = tensorboard();
+        if (!summaryType.equals("scalar") && !summaryType.equals("histogram") && !summaryType.equals("text")) {
+            throw new IllegalArgumentException("summary type must be \"scalar\", \"histogram\" or \"text\": got \""
+                    + summaryType + "\"");
+        }
+        synchronized (t) {
+            long step = t.nrows();
+            Map<String, Object> summaries = new LinkedHashMap<>();
+            for (Map.Entry<String, ?> e : values.entrySet()) {
+                summaries.put(e.getKey(), TensorBoardValues.convert(summaryType, e.getValue(), tableName, e.getKey()));
+            }
+            t.updateRow(values);
+            for (Map.Entry<String, Object> e : summaries.entrySet()) {
+                String tag = tableName + "/" + e.getKey();
+                Object v = e.getValue();
+                if (v instanceof double[] hist) {
+                    tb.addHistogram(tag, hist, step);
+                } else if (v instanceof String text) {
+                    tb.addText(tag, text, step);
+                } else {
+                    tb.addScalar(tag, (Double) v, step);
+                }
+            }
+        }
+    }
+
     /** @return the mode the store was opened in */
     public Mode mode() {
         return mode;
@@ -273,6 +348,7 @@ public final class Store implements AutoCloseable {
         }
         checkOpen();
         writer.sync();
+        tensorboard.flush();
     }
 
     /**
@@ -288,11 +364,17 @@ public final class Store implements AutoCloseable {
             closed = true;
         }
         try {
-            if (writer != null) {
-                writer.close();
+            if (tensorboard != null) {
+                tensorboard.close();
             }
         } finally {
-            releaseLock();
+            try {
+                if (writer != null) {
+                    writer.close();
+                }
+            } finally {
+                releaseLock();
+            }
         }
     }
 

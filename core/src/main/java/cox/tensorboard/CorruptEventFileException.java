@@ -1,5 +1,6 @@
 package cox.tensorboard;
 
+import cox.store.StoreFormatException;
 import java.nio.file.Path;
 
 /**
@@ -10,7 +11,7 @@ import java.nio.file.Path;
  * <p>The message names the file, the byte offset of the record and, for a CRC mismatch,
  * {@code actual 0x… != expected 0x…}.
  */
-public final class CorruptEventFileException extends RuntimeException {
+public final class CorruptEventFileException extends StoreFormatException {
   private static final long serialVersionUID = 1L;
 
   private final transient Path file;

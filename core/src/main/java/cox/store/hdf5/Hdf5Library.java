@@ -25,7 +25,11 @@ final class Hdf5Library {
         LOCK.lock();
         try {
             if (!loaded) {
-                Loader.load(org.bytedeco.hdf5.hdf5_java.class);
+                String lib = Loader.load(org.bytedeco.hdf5.hdf5_java.class);
+                // tell the HDF Group's H5 class where its natives are, so it does not search java.library.path
+                if (lib != null && System.getProperty("hdf.hdf5lib.H5.hdf5lib") == null) {
+                    System.setProperty("hdf.hdf5lib.H5.hdf5lib", lib);
+                }
                 H5.H5open();
                 H5.H5error_off(); // failures reach us as exceptions; no stack dumps on stderr
                 loaded = true;
