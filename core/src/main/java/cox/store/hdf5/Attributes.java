@@ -13,6 +13,8 @@ import static hdf.hdf5lib.HDF5Constants.H5T_STR_NULLTERM;
 import static hdf.hdf5lib.HDF5Constants.H5_INDEX_NAME;
 import static hdf.hdf5lib.HDF5Constants.H5_ITER_INC;
 
+import cox.pickle.PickleWriter;
+import cox.pickle.SafeUnpickler;
 import hdf.hdf5lib.H5;
 import hdf.hdf5lib.exceptions.HDF5Exception;
 import java.nio.ByteBuffer;
@@ -35,7 +37,7 @@ final class Attributes {
 
     /** A pickle (protocol 0, ASCII) as PyTables stores a Python object attribute. */
     static void writePickle(long loc, String name, Object value) throws HDF5Exception {
-        writeText(loc, name, PyTablesPickle.dumps(value), H5T_CSET_ASCII, false);
+        writeText(loc, name, PickleWriter.dumpsProtocol0(value), H5T_CSET_ASCII, false);
     }
 
     /** The fill value of a string member: one NUL byte, ASCII, scalar. */
@@ -156,7 +158,7 @@ final class Attributes {
     /** A pickled attribute, loaded; null if absent. */
     static Object readPickle(long loc, String name) throws HDF5Exception {
         byte[] b = readText(loc, name);
-        return b == null ? null : PyTablesPickle.loads(b);
+        return b == null ? null : SafeUnpickler.loads(b);
     }
 
     static Long readLong(long loc, String name) throws HDF5Exception {

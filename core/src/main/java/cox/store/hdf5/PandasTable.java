@@ -19,13 +19,12 @@ import static hdf.hdf5lib.HDF5Constants.H5T_STD_I64LE;
 import static hdf.hdf5lib.HDF5Constants.H5T_STRING;
 import static hdf.hdf5lib.HDF5Constants.H5T_STR_NULLTERM;
 
+import cox.pickle.PythonGlobal;
 import cox.store.ColumnType;
 import cox.store.Schema;
 import cox.store.StoreFormatException;
 import cox.store.hdf5.BlockLayout.Kind;
 import cox.store.hdf5.BlockLayout.Member;
-import cox.store.hdf5.PyTablesPickle.PythonClass;
-import cox.store.hdf5.PyTablesPickle.Tuple;
 import hdf.hdf5lib.H5;
 import hdf.hdf5lib.exceptions.HDF5Exception;
 import java.nio.ByteBuffer;
@@ -131,7 +130,7 @@ public final class PandasTable {
         }
         Map<Object, Object> coxSchema = new LinkedHashMap<>();
         schema.forEach((col, type) -> coxSchema.put(col,
-                type.isObject() ? type.pythonName() : PythonClass.builtin(type.pythonName())));
+                type.isObject() ? type.pythonName() : new PythonGlobal("builtins", type.pythonName())));
         Map<Object, Object> coxData = new LinkedHashMap<>();
         coxData.put("schema", coxSchema);
         coxData.put("name", name);
@@ -143,11 +142,11 @@ public final class PandasTable {
         Attributes.writePickle(groupId, "data_columns", new ArrayList<>());
         Attributes.writeString(groupId, "encoding", "UTF-8");
         Attributes.writeString(groupId, "errors", "strict");
-        Attributes.writePickle(groupId, "index_cols", List.of(new Tuple(0, "index")));
+        Attributes.writePickle(groupId, "index_cols", List.of((Object) new Object[] {0, "index"}));
         Attributes.writePickle(groupId, "info", info);
         Attributes.writeLong(groupId, "levels", 1);
         Attributes.writeString(groupId, "nan_rep", "nan");
-        Attributes.writePickle(groupId, "non_index_axes", List.of(new Tuple(1, columns)));
+        Attributes.writePickle(groupId, "non_index_axes", List.of((Object) new Object[] {1, columns}));
         Attributes.writeString(groupId, "pandas_type", "frame_table");
         Attributes.writeString(groupId, "pandas_version", "0.15.2");
         Attributes.writeString(groupId, "table_type", "appendable_frame");
@@ -373,7 +372,7 @@ public final class PandasTable {
         if (coxData instanceof Map<?, ?> map && map.get("schema") instanceof Map<?, ?> schema) {
             for (Map.Entry<?, ?> e : schema.entrySet()) {
                 Object t = e.getValue();
-                String pythonName = t instanceof PythonClass c ? c.name() : String.valueOf(t);
+                String pythonName = t instanceof PythonGlobal g ? g.name() : String.valueOf(t);
                 try {
                     types.put(String.valueOf(e.getKey()), ColumnType.ofPythonName(pythonName));
                 } catch (IllegalArgumentException unknown) {
