@@ -1,5 +1,7 @@
 package cox.store;
 
+import cox.torch.DType;
+import cox.torch.Tensor;
 import java.math.BigInteger;
 
 /**
@@ -22,6 +24,9 @@ final class CellValues {
     static Object normalize(ColumnType type, Object value, String where, String column) {
         if (value == null) {
             throw mismatch(type, value, where, column, "null is not a value");
+        }
+        if (value instanceof Tensor t && type != ColumnType.STR) {
+            return fromScalarTensor(type, t, where, column);
         }
         switch (type) {
             case INT:
@@ -85,6 +90,21 @@ final class CellValues {
             default:
                 throw new IllegalStateException("object columns are converted by the object codec: " + type);
         }
+    }
+
+    /** A 0-d (or one-element) tensor in a scalar column, as cox takes a torch scalar. */
+    private static Object fromScalarTensor(ColumnType type, Tensor t, String where, String column) {
+        if (t.numel() != 1) {
+            throw mismatch(type, t, where, column, "only a tensor with one element converts to a scalar");
+        }
+        DType d = t.dtype();
+        if (d == DType.BOOL) {
+            return normalize(type, t.toLongArray()[0] != 0, where, column);
+        }
+        if (d.isFloatingPoint()) {
+            return normalize(type, t.toDoubleArray()[0], where, column);
+        }
+        return normalize(type, t.toLongArray()[0], where, column);
     }
 
     static IllegalArgumentException mismatch(ColumnType type, Object value, String where, String column, String why) {

@@ -413,10 +413,13 @@ public final class Store implements AutoCloseable {
     Object toCell(Table table, ColumnType type, Object value, String column) {
         String where = "table '" + table.name() + "' of store " + files.dir();
         if (type.isObject()) {
-            throw new UnsupportedOperationException(where + ": column '" + column + "' is " + type
-                    + "; writing object columns is not supported yet");
+            return ObjectCells.toCell(type, value, files.tableObjects(), where, column);
         }
         return CellValues.normalize(type, value, where, column);
+    }
+
+    Path objectDir() {
+        return files.tableObjects();
     }
 
     long rowCount(Table table) {

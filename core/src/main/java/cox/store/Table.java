@@ -152,6 +152,41 @@ public final class Table {
     }
 
     /**
+     * Unpickles the text of an OBJECT cell (base64 of a pickle). Loading never runs code: only
+     * plain data is built (see {@link cox.pickle.SafeUnpickler}). Python: {@code Table.get_object(s)}.
+     *
+     * @param cell the cell's text, as {@link #df()} returns it
+     * @return the value: Map, List, Object[] (tuple), Set, String, byte[], Long/BigInteger, Double, Boolean, null or Tensor
+     */
+    public Object getObject(String cell) {
+        Objects.requireNonNull(cell, "cell");
+        return ObjectCells.getObject(cell);
+    }
+
+    /**
+     * Loads the object a PICKLE cell names from {@code .table_objects/UID}. Python: {@code Table.get_pickle(uid)}.
+     *
+     * @param uid the cell's text, a UUID
+     * @return the unpickled value (plain data only)
+     * @throws IllegalArgumentException if {@code uid} is not a UUID (no other path is ever opened)
+     */
+    public Object getPickle(String uid) {
+        return ObjectCells.getPickle(store.objectDir(), uid);
+    }
+
+    /**
+     * Loads the state dict a PYTORCH_STATE cell names from {@code .table_objects/UID}, a
+     * {@code torch.save} file. Python: {@code Table.get_state_dict(uid)}.
+     *
+     * @param uid the cell's text, a UUID
+     * @return the state dict
+     * @throws IllegalArgumentException if {@code uid} is not a UUID
+     */
+    public cox.torch.StateDict getStateDict(String uid) {
+        return ObjectCells.getStateDict(store.objectDir(), uid);
+    }
+
+    /**
      * The table's first rows, then "... (N rows hidden)".
      */
     @Override
