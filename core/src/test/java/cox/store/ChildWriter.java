@@ -33,7 +33,7 @@ public final class ChildWriter {
                 row.put("seq", seq);
                 row.put("value", seq * 0.5);
                 // now and then a longer text, so the string block widens while we are killed at random
-                row.put("text", seq % 997 == 0 ? "w".repeat((int) (seq % 300) + 10) : "row-" + seq);
+                row.put("text", seq % 997 == 0 && System.getenv("COX_NOWIDEN") == null ? "w".repeat((int) (seq % 300) + 10) : "row-" + seq);
                 t.appendRow(row);
                 System.out.println(seq);
                 System.out.flush();

@@ -33,8 +33,12 @@ import java.util.Map;
 public final class PandasStoreFile implements AutoCloseable {
     private final Path path;
     private final boolean writable;
+    /** Where widened tables' old datasets wait until close (pandas lists no group without pandas attributes). */
+    private static final String RETIRED = "/.cox4j_retired";
+
     private final Map<String, PandasTable> tables = new LinkedHashMap<>();
     private long fileId = -1;
+    private long retiredCount;
 
     private PandasStoreFile(Path path, boolean writable) {
         this.path = path;
@@ -195,6 +199,14 @@ public final class PandasStoreFile implements AutoCloseable {
         }
     }
 
+    /** A fresh path under {@value #RETIRED} for a replaced dataset of table {@code table}. Holds the lock. */
+    String retiredName(String table) throws HDF5Exception {
+        if (!H5.H5Lexists(fileId, RETIRED, H5P_DEFAULT)) {
+            H5.H5Gclose(H5.H5Gcreate(fileId, RETIRED, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+        }
+        return RETIRED + "/" + table + "_" + (retiredCount++);
+    }
+
     long fileId() {
         checkOpen();
         return fileId;
@@ -228,6 +240,9 @@ public final class PandasStoreFile implements AutoCloseable {
                 t.closeHandles();
             }
             tables.clear();
+            if (writable && H5.H5Lexists(fileId, RETIRED, H5P_DEFAULT)) {
+                H5.H5Ldelete(fileId, RETIRED, H5P_DEFAULT);
+            }
             long id = fileId;
             fileId = -1;
             H5.H5Fclose(id);

@@ -642,7 +642,9 @@ public final class PandasTable {
         }
         H5.H5Dclose(datasetId);
         H5.H5Tclose(typeId);
-        H5.H5Ldelete(groupId, "table", H5P_DEFAULT);
+        // The old dataset is unlinked but not deleted until the file is closed: a reader (pandas)
+        // that opened it just before keeps reading intact data, since its space is not reused meanwhile.
+        H5.H5Lmove(groupId, "table", file.fileId(), file.retiredName(name), H5P_DEFAULT, H5P_DEFAULT);
         H5.H5Lmove(groupId, "table_widening", groupId, "table", H5P_DEFAULT, H5P_DEFAULT);
         datasetId = widerSet;
         typeId = widerType;
