@@ -1,0 +1,132 @@
+package cox.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** store.h5, journal and checkpoint damaged or missing in the ways a crash or a user can leave them. */
+class RecoveryTest {
+    @TempDir
+    Path dir;
+
+    private Path writeRows(int n) {
+        try (Store s = new Store(dir, "exp")) {
+            Table t = s.addTable("t", Schema.of("i", ColumnType.INT, "s", ColumnType.STR));
+            for (int i = 0; i < n; i++) {
+                t.appendRow(Map.of("i", i, "s", "row " + i));
+            }
+            return s.path();
+        }
+    }
+
+    private long rowsAfterReopen() {
+        try (Store s = new Store(dir, "exp")) {
+            return s.table("t").df().height();
+        }
+    }
+
+    @Test
+    void missingStoreH5_isRebuiltFromTheJournal() throws Exception {
+        Path exp = writeRows(100);
+        Files.delete(exp.resolve("store.h5"));
+        assertThat(rowsAfterReopen()).isEqualTo(100);
+        assertThat(exp.resolve("store.h5")).isRegularFile();
+    }
+
+    @Test
+    void garbageStoreH5_isRebuiltFromTheJournal() throws Exception {
+        Path exp = writeRows(100);
+        Files.write(exp.resolve("store.h5"), new byte[] {1, 2, 3, 4});
+        assertThat(rowsAfterReopen()).isEqualTo(100);
+    }
+
+    @Test
+    void readMode_overGarbageStoreH5_answersFromTheJournal_andWritesNothing() throws Exception {
+        Path exp = writeRows(10);
+        Files.write(exp.resolve("store.h5"), new byte[] {1, 2, 3, 4});
+        try (Store s = new Store(dir, "exp", false, Mode.READ)) {
+            assertThat(s.table("t").df().getColumn("s").get(9)).isEqualTo("row 9");
+        }
+        assertThat(Files.size(exp.resolve("store.h5"))).isEqualTo(4);
+    }
+
+    @Test
+    void missingCheckpoint_rebuilds() throws Exception {
+        Path exp = writeRows(50);
+        Files.delete(exp.resolve(".cox.checkpoint"));
+        assertThat(rowsAfterReopen()).isEqualTo(50);
+    }
+
+    @Test
+    void tornLastJournalRecord_isCutOff() throws Exception {
+        Path exp = writeRows(20);
+        Path journal = exp.resolve(".cox.journal");
+        long size = Files.size(journal);
+        try (FileChannel ch = FileChannel.open(journal, StandardOpenOption.WRITE)) {
+            ch.truncate(size - 3); // the last row's record loses its tail, as if killed mid-write
+        }
+        Files.delete(exp.resolve("store.h5"));
+        assertThat(rowsAfterReopen()).isEqualTo(19);
+        try (Store s = new Store(dir, "exp")) {
+            s.table("t").appendRow(Map.of("i", 19, "s", "again"));
+        }
+        assertThat(rowsAfterReopen()).isEqualTo(20);
+    }
+
+    @Test
+    void damagedJournalRecordInTheMiddle_isAnErrorNamingFileAndOffset() throws Exception {
+        Path exp = writeRows(20);
+        Path journal = exp.resolve(".cox.journal");
+        try (FileChannel ch = FileChannel.open(journal, StandardOpenOption.WRITE, StandardOpenOption.READ)) {
+            ByteBuffer b = ByteBuffer.allocate(1);
+            ch.read(b, 200);
+            b.put(0, (byte) (b.get(0) ^ 0x40)).rewind();
+            ch.write(b, 200);
+        }
+        Files.delete(exp.resolve(".cox.checkpoint"));
+        assertThatThrownBy(() -> new Store(dir, "exp"))
+                .isInstanceOf(StoreRecoveryException.class)
+                .hasMessageMatching("journal .*\\.cox\\.journal is damaged at offset \\d+: crc32c actual 0x[0-9a-f]{8}"
+                        + " != expected 0x[0-9a-f]{8}");
+    }
+
+    @Test
+    void damagedStoreH5_withoutJournal_namesFileAndWhatWasTried() throws Exception {
+        Path exp = dir.resolve("py");
+        Files.createDirectories(exp);
+        Files.write(exp.resolve("store.h5"), "not an HDF5 file".getBytes());
+        assertThatThrownBy(() -> new Store(dir, "py"))
+                .isInstanceOf(StoreRecoveryException.class)
+                .hasMessageStartingWith("cannot open " + exp.toAbsolutePath().resolve("store.h5") + " and there is no journal "
+                        + exp.toAbsolutePath().resolve(".cox.journal") + " to rebuild it from: cannot read HDF5 file");
+        assertThat(exp.resolve(".cox.journal")).doesNotExist();
+        assertThatThrownBy(() -> new Store(dir, "py", false, Mode.READ))
+                .isInstanceOf(StoreFormatException.class)
+                .hasMessageContaining("cannot read HDF5 file " + exp.toAbsolutePath().resolve("store.h5"));
+    }
+
+    @Test
+    void flushedRows_reachStoreH5_within200ms_withoutClose() throws Exception {
+        try (Store s = new Store(dir, "exp")) {
+            Table t = s.addTable("t", Schema.of("i", ColumnType.INT));
+            t.appendRow(Map.of("i", 1));
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            long inH5 = 0;
+            while (inH5 == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+                try (var f = cox.store.hdf5.PandasStoreFile.open(s.path().resolve("store.h5"), false)) {
+                    inH5 = f.table("t") == null ? 0 : f.table("t").nrows();
+                }
+            }
+            assertThat(inH5).isEqualTo(1);
+        }
+    }
+}
