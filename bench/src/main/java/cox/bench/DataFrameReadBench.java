@@ -4,8 +4,6 @@ import cox.store.Mode;
 import cox.store.Store;
 import cox.store.Table;
 import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.dflib.DataFrame;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -43,15 +41,7 @@ public class DataFrameReadBench {
         dir = BenchStores.tempDir();
         try (Store s = new Store(dir, "big")) {
             Table t = s.addTable("results", BenchStores.ROW);
-            Map<String, Object> row = new HashMap<>();
-            row.put("acc", 0.75);
-            row.put("lr", 0.1);
-            for (int i = 0; i < ROWS; i++) {
-                row.put("epoch", i);
-                row.put("loss", 1.0 / (i + 1));
-                row.put("phase", (i & 1) == 0 ? "train" : "validation");
-                t.appendRow(row);
-            }
+            BenchStores.logRows(t, ROWS);
         }
         store = new Store(dir, "big", false, Mode.valueOf(mode));
         table = store.table("results");

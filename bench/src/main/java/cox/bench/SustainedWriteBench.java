@@ -3,8 +3,6 @@ package cox.bench;
 import cox.store.Store;
 import cox.store.Table;
 import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -43,17 +41,9 @@ public class SustainedWriteBench {
     @Benchmark
     @OperationsPerInvocation(ROWS)
     public long logRowsThenClose() {
-        Map<String, Object> row = new HashMap<>();
-        row.put("acc", 0.75);
-        row.put("lr", 0.1);
         try (Store store = new Store(dir, "run-" + run++)) {
             Table t = store.addTable("results", BenchStores.ROW);
-            for (int i = 0; i < ROWS; i++) {
-                row.put("epoch", i);
-                row.put("loss", 1.0 / (i + 1));
-                row.put("phase", (i & 1) == 0 ? "train" : "validation");
-                t.appendRow(row);
-            }
+            BenchStores.logRows(t, ROWS);
             return t.nrows();
         }
     }

@@ -6,8 +6,6 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -44,17 +42,9 @@ public class WriterHeapBench {
 
     @Benchmark
     public long log10MillionRows() {
-        Map<String, Object> row = new HashMap<>();
-        row.put("acc", 0.75);
-        row.put("lr", 0.1);
         try (Store store = new Store(dir, "ten-million")) {
             Table t = store.addTable("results", BenchStores.ROW);
-            for (int i = 0; i < ROWS; i++) {
-                row.put("epoch", i);
-                row.put("loss", 1.0 / (i + 1));
-                row.put("phase", (i & 1) == 0 ? "train" : "validation");
-                t.appendRow(row);
-            }
+            BenchStores.logRows(t, ROWS);
             return t.nrows();
         }
     }
