@@ -1,11 +1,17 @@
 package cox.store.hdf5;
 
+import static hdf.hdf5lib.HDF5Constants.H5D_ALLOC_TIME_EARLY;
+import static hdf.hdf5lib.HDF5Constants.H5D_COMPACT;
+import static hdf.hdf5lib.HDF5Constants.H5D_CONTIGUOUS;
+import static hdf.hdf5lib.HDF5Constants.H5D_FILL_TIME_NEVER;
 import static hdf.hdf5lib.HDF5Constants.H5F_ACC_RDONLY;
 import static hdf.hdf5lib.HDF5Constants.H5F_ACC_RDWR;
 import static hdf.hdf5lib.HDF5Constants.H5F_ACC_TRUNC;
 import static hdf.hdf5lib.HDF5Constants.H5F_SCOPE_GLOBAL;
+import static hdf.hdf5lib.HDF5Constants.H5P_DATASET_CREATE;
 import static hdf.hdf5lib.HDF5Constants.H5P_DEFAULT;
 import static hdf.hdf5lib.HDF5Constants.H5P_FILE_ACCESS;
+import static hdf.hdf5lib.HDF5Constants.H5T_STD_U8LE;
 import static hdf.hdf5lib.HDF5Constants.H5_INDEX_NAME;
 import static hdf.hdf5lib.HDF5Constants.H5_ITER_INC;
 
@@ -13,6 +19,8 @@ import cox.store.Schema;
 import cox.store.StoreFormatException;
 import hdf.hdf5lib.H5;
 import hdf.hdf5lib.exceptions.HDF5Exception;
+import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -26,7 +34,11 @@ import java.util.Map;
  * {@link Hdf5Library#LOCK}.
  *
  * <p>The file is opened with HDF5 file locking off and the default (not "latest") file format,
- * so pandas, PyTables and other cox4j processes can read it while it is written.
+ * so pandas, PyTables and other cox4j processes can read it while it is written. Such a reader
+ * takes the end of the file's address space from the superblock when it opens the file and
+ * refuses to read past it; so a writable file keeps a reserve of freed space below the end
+ * (see {@link #keepReserve}) where HDF5 puts new chunks and B-tree nodes, instead of at the end
+ * where a reader that opened a moment earlier could not follow the index that points at them.
  *
  * <p>Thread-safe: every method takes the process-wide HDF5 lock. Not part of the cox4j API.
  */
@@ -36,9 +48,33 @@ public final class PandasStoreFile implements AutoCloseable {
     /** Where widened tables' old datasets wait until close (pandas lists no group without pandas attributes). */
     private static final String RETIRED = "/.cox4j_retired";
 
+    /** The least raw-data reserve: a few new chunks of a slow writer. */
+    private static final long RAW_RESERVE_MIN = 1 << 20;
+    /** Seconds of appends the reserve must hold: longer than a reader takes to read a table. */
+    private static final double RESERVE_LEAD_SECONDS = 3;
+    /** The shortest time over which the append rate is measured: the writer's flush interval. */
+    private static final double MIN_RATE_SECONDS = 0.2;
+    /** Metadata (chunk B-tree nodes) a new chunk costs, with room to spare: a 2096-byte node per 32 chunks. */
+    private static final long META_PER_CHUNK = 128;
+    /** The smallest chunk a table has: whole rows filling more than half of 65520 bytes. */
+    private static final long CHUNK_BYTES_MIN = 32760;
+    /** Size of one metadata reserve block: a compact dataset's data lives in its object header, under 64 KiB. */
+    private static final int META_BLOCK = 60000;
+
     private final Map<String, PandasTable> tables = new LinkedHashMap<>();
     private long fileId = -1;
     private long retiredCount;
+    /** Newest reserve blocks, still allocated so that the blocks freed before them are not at the end of the file. */
+    private long rawSentinel = -1;
+    private long rawSentinelBytes;
+    private final List<Long> metaSentinels = new ArrayList<>();
+    /** Reserve handed to HDF5's free-space manager and not yet used by new chunks (an estimate). */
+    private long rawFree;
+    private long metaFree;
+    /** Raw bytes of new chunks since the last flush, and the append rate seen (decaying peak, bytes/s). */
+    private long rawUsedSinceFlush;
+    private double rawRate;
+    private long lastFlushNanos = System.nanoTime();
 
     private PandasStoreFile(Path path, boolean writable) {
         this.path = path;
@@ -71,8 +107,9 @@ public final class PandasStoreFile implements AutoCloseable {
             } finally {
                 H5.H5Gclose(root);
             }
+            f.flushWithReserve();
             return f;
-        } catch (HDF5Exception e) {
+        } catch (HDF5Exception | IOException e) {
             f.closeQuietly();
             throw new StoreFormatException("cannot create HDF5 file " + file + ": " + e.getMessage(), e);
         } finally {
@@ -105,8 +142,11 @@ public final class PandasStoreFile implements AutoCloseable {
                     f.tables.put(name, t);
                 }
             }
+            if (writable) {
+                f.flushWithReserve();
+            }
             return f;
-        } catch (HDF5Exception | IllegalArgumentException e) {
+        } catch (HDF5Exception | IOException | IllegalArgumentException e) {
             f.closeQuietly();
             throw new StoreFormatException("cannot read HDF5 file " + file + " as a pandas store: " + e.getMessage(), e);
         } finally {
@@ -191,11 +231,111 @@ public final class PandasStoreFile implements AutoCloseable {
         Hdf5Library.LOCK.lock();
         try {
             checkOpen();
-            H5.H5Fflush(fileId, H5F_SCOPE_GLOBAL);
+            if (writable) {
+                flushWithReserve();
+            } else {
+                H5.H5Fflush(fileId, H5F_SCOPE_GLOBAL);
+            }
+        } catch (IOException e) {
+            throw new StoreFormatException("cannot extend HDF5 file " + path + ": " + e.getMessage(), e);
         } catch (HDF5Exception e) {
             throw new StoreFormatException("cannot flush HDF5 file " + path + ": " + e.getMessage(), e);
         } finally {
             Hdf5Library.LOCK.unlock();
+        }
+    }
+
+    /** Tops up the reserve, then flushes, so that the superblock written already covers it. Holds the lock. */
+    private void flushWithReserve() throws HDF5Exception, IOException {
+        keepReserve();
+        extendToEndOfAllocation();
+        H5.H5Fflush(fileId, H5F_SCOPE_GLOBAL);
+    }
+
+    /**
+     * Notes that a table's append or rewrite gave HDF5 {@code chunks} new chunks of
+     * {@code chunkBytes} each to place. Holds the lock.
+     */
+    void chunksAllocated(long chunks, long chunkBytes) {
+        rawUsedSinceFlush += chunks * chunkBytes;
+        rawFree -= chunks * chunkBytes;
+        metaFree -= chunks * META_PER_CHUNK;
+    }
+
+    /**
+     * Keeps enough freed space below the end of the file for the next seconds of appends. HDF5
+     * places a new chunk or B-tree node in the smallest free section that fits, else at the end
+     * of the file; space freed there would just shrink the file. So each top-up allocates a new
+     * block (an anonymous dataset with its storage allocated early, larger than all free space,
+     * hence at the end of the file) and frees the block allocated by the previous top-up, which
+     * the new one now follows. New chunks thus go into space that a superblock flushed at least
+     * one top-up earlier already covers. At close the last blocks are freed, and HDF5 cuts what
+     * is left at the end of the file. Holds the lock.
+     */
+    private void keepReserve() throws HDF5Exception {
+        long now = System.nanoTime();
+        // A flush right after another (a sync) says little about the rate: count at least one flush interval.
+        double seconds = Math.max(MIN_RATE_SECONDS, (now - lastFlushNanos) / 1e9);
+        rawRate = Math.max(rawUsedSinceFlush / seconds, rawRate * 0.95);
+        rawUsedSinceFlush = 0;
+        lastFlushNanos = now;
+        long rawLow = Math.max(RAW_RESERVE_MIN, (long) (rawRate * RESERVE_LEAD_SECONDS));
+        long metaLow = Math.max(META_BLOCK, rawLow / CHUNK_BYTES_MIN * META_PER_CHUNK);
+        // The first top-up only makes the block the second one frees.
+        for (int i = 0; i < 2 && (rawFree < rawLow || metaFree < metaLow || rawSentinel < 0); i++) {
+            topUp(2 * rawLow, 2 * metaLow);
+        }
+    }
+
+    private void topUp(long rawBytes, long metaBytes) throws HDF5Exception {
+        List<Long> newMeta = new ArrayList<>();
+        for (long m = 0; m < metaBytes; m += META_BLOCK) {
+            newMeta.add(anonymousBlock(META_BLOCK, true));
+        }
+        // Created last and larger than all free space: it lands at the end, after everything freed below.
+        long newRaw = anonymousBlock(Math.max(rawBytes, H5.H5Fget_freespace(fileId) + 1), false);
+        if (rawSentinel >= 0) {
+            H5.H5Dclose(rawSentinel);
+            rawFree += rawSentinelBytes;
+        }
+        for (long id : metaSentinels) {
+            H5.H5Dclose(id);
+            metaFree += META_BLOCK;
+        }
+        rawSentinel = newRaw;
+        rawSentinelBytes = H5.H5Dget_storage_size(newRaw);
+        metaSentinels.clear();
+        metaSentinels.addAll(newMeta);
+    }
+
+    /**
+     * Makes the file as long as the space HDF5 has allocated in it. HDF5 writes the superblock,
+     * which records that length, before it extends the file to it; a reader opening the file in
+     * between would find it shorter than the superblock says and refuse it as truncated. Holds
+     * the lock.
+     */
+    private void extendToEndOfAllocation() throws HDF5Exception, IOException {
+        long allocated = H5.H5Fget_filesize(fileId);
+        try (RandomAccessFile raf = new RandomAccessFile(path.toFile(), "rw")) {
+            if (raf.length() < allocated) {
+                raf.setLength(allocated);
+            }
+        }
+    }
+
+    /** An unlinked dataset of {@code bytes} bytes with its storage allocated now (closing it frees the space). */
+    private long anonymousBlock(long bytes, boolean metadata) throws HDF5Exception {
+        long space = H5.H5Screate_simple(1, new long[] {bytes}, null);
+        long dcpl = H5.H5Pcreate(H5P_DATASET_CREATE);
+        try {
+            // A compact dataset's bytes are part of its object header, so they are metadata space.
+            H5.H5Pset_layout(dcpl, metadata ? H5D_COMPACT : H5D_CONTIGUOUS);
+            H5.H5Pset_alloc_time(dcpl, H5D_ALLOC_TIME_EARLY);
+            H5.H5Pset_fill_time(dcpl, H5D_FILL_TIME_NEVER);
+            return H5.H5Dcreate_anon(fileId, H5T_STD_U8LE, space, dcpl, H5P_DEFAULT);
+        } finally {
+            H5.H5Pclose(dcpl);
+            H5.H5Sclose(space);
         }
     }
 
@@ -240,6 +380,14 @@ public final class PandasStoreFile implements AutoCloseable {
                 t.closeHandles();
             }
             tables.clear();
+            if (rawSentinel >= 0) {
+                H5.H5Dclose(rawSentinel);
+                rawSentinel = -1;
+            }
+            for (long id : metaSentinels) {
+                H5.H5Dclose(id);
+            }
+            metaSentinels.clear();
             if (writable && H5.H5Lexists(fileId, RETIRED, H5P_DEFAULT)) {
                 H5.H5Ldelete(fileId, RETIRED, H5P_DEFAULT);
             }

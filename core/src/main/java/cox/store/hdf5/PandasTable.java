@@ -230,12 +230,25 @@ public final class PandasTable {
         return compound;
     }
 
+    private static long chunkRows(BlockLayout layout) {
+        return Math.max(1, CHUNK_BYTES / layout.rowSize);
+    }
+
+    private static long chunkBytes(BlockLayout layout) {
+        return chunkRows(layout) * layout.rowSize;
+    }
+
+    /** Chunks that {@code rows} rows occupy. */
+    private static long chunks(BlockLayout layout, long rows) {
+        return (rows + chunkRows(layout) - 1) / chunkRows(layout);
+    }
+
     private static long createDataset(long group, String name, long type, BlockLayout layout, long rows)
             throws HDF5Exception {
         long space = H5.H5Screate_simple(1, new long[] {rows}, new long[] {H5S_UNLIMITED});
         long dcpl = H5.H5Pcreate(H5P_DATASET_CREATE);
         try {
-            H5.H5Pset_chunk(dcpl, 1, new long[] {Math.max(1, CHUNK_BYTES / layout.rowSize)});
+            H5.H5Pset_chunk(dcpl, 1, new long[] {chunkRows(layout)});
             return H5.H5Dcreate(group, name, type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
         } finally {
             H5.H5Pclose(dcpl);
@@ -485,6 +498,7 @@ public final class PandasTable {
                 encodeRow(buf, r * layout.rowSize, nrows + r, rows.get(r), textColumns, encoded[r]);
             }
             writeRows(datasetId, nrows, rows.size(), buf.array());
+            file.chunksAllocated(chunks(layout, nrows + rows.size()) - chunks(layout, nrows), chunkBytes(layout));
             nrows += rows.size();
             Attributes.updateLong(datasetId, "NROWS", nrows);
         } catch (HDF5Exception e) {
@@ -599,6 +613,7 @@ public final class PandasTable {
         BlockLayout wider = layout.withStringWidth(width);
         long widerType = fileType(wider);
         long widerSet = createDataset(groupId, "table_widening", widerType, wider, nrows);
+        file.chunksAllocated(chunks(wider, nrows), chunkBytes(wider));
         try {
             for (long first = 0; first < nrows; first += COPY_ROWS) {
                 int count = (int) Math.min(COPY_ROWS, nrows - first);
