@@ -54,6 +54,7 @@ public final class PandasTable {
     private final Schema schema;
     private BlockLayout layout;
     private long nrows;
+    private long chunkRows;
     private long groupId = -1;
     private long datasetId = -1;
     private long typeId = -1;
@@ -103,6 +104,7 @@ public final class PandasTable {
             t.writeGroupAttributes();
             t.typeId = fileType(layout);
             t.datasetId = createDataset(t.groupId, "table", t.typeId, layout, 0);
+            t.chunkRows = chunkRows(layout);
             t.writeDatasetAttributes(t.datasetId);
             return t;
         } catch (HDF5Exception e) {
@@ -346,10 +348,16 @@ public final class PandasTable {
                 sb.add(col, t);
             }
             BlockLayout layout = new BlockLayout(members, columns.size(), (int) H5.H5Tget_size(type));
-            long extent = extent(dataset);
-            Long nrowsAttr = Attributes.readLong(dataset, "NROWS");
-            long rows = nrowsAttr == null ? extent : Math.min(nrowsAttr, extent);
-            PandasTable t = new PandasTable(file, name, sb.build(), layout, rows);
+            // PyTables counts a table's rows by its extent (not NROWS), and so do we
+            PandasTable t = new PandasTable(file, name, sb.build(), layout, extent(dataset));
+            long dcpl = H5.H5Dget_create_plist(dataset);
+            try {
+                long[] chunk = new long[1];
+                H5.H5Pget_chunk(dcpl, 1, chunk);
+                t.chunkRows = chunk[0];
+            } finally {
+                H5.H5Pclose(dcpl);
+            }
             t.groupId = group;
             t.datasetId = dataset;
             t.typeId = type;
@@ -497,8 +505,22 @@ public final class PandasTable {
             for (int r = 0; r < rows.size(); r++) {
                 encodeRow(buf, r * layout.rowSize, nrows + r, rows.get(r), textColumns, encoded[r]);
             }
-            writeRows(datasetId, nrows, rows.size(), buf.array());
             file.chunksAllocated(chunks(layout, nrows + rows.size()) - chunks(layout, nrows), chunkBytes(layout));
+            // chunk by chunk: a new chunk is indexed (and flushed) before the extent grows over it
+            int done = 0;
+            while (done < rows.size()) {
+                long at = nrows + done;
+                // (not for the first chunk: HDF5 1.14.3 cannot direct-write into a chunk index that has no node yet)
+                if (at % chunkRows == 0 && at > 0) {
+                    ChunkPreallocator.writeEmptyChunk(datasetId, at, chunkRows * layout.rowSize);
+                    file.flush();
+                }
+                int m = (int) Math.min(rows.size() - done, chunkRows - at % chunkRows);
+                byte[] part = done == 0 && m == rows.size() ? buf.array()
+                        : Arrays.copyOfRange(buf.array(), done * layout.rowSize, (done + m) * layout.rowSize);
+                writeRows(datasetId, at, m, part);
+                done += m;
+            }
             nrows += rows.size();
             Attributes.updateLong(datasetId, "NROWS", nrows);
         } catch (HDF5Exception e) {
@@ -664,6 +686,7 @@ public final class PandasTable {
         datasetId = widerSet;
         typeId = widerType;
         layout = wider;
+        chunkRows = chunkRows(wider);
     }
 
     // ---------------------------------------------------------------- read
