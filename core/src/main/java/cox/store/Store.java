@@ -162,6 +162,9 @@ public final class Store implements AutoCloseable {
     public Table addTable(String name, Schema schema) {
         Objects.requireNonNull(schema, "schema");
         checkFileName("table name", name);
+        if (name.startsWith(".cox4j_")) {
+            throw new IllegalArgumentException("table names starting with .cox4j_ are cox4j's own: got '" + name + "'");
+        }
         synchronized (tables) {
             checkWritable("add table '" + name + "'");
             if (tables.containsKey(name)) {

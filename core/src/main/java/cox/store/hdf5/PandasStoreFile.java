@@ -46,7 +46,9 @@ public final class PandasStoreFile implements AutoCloseable {
     private final Path path;
     private final boolean writable;
     /** Where widened tables' old datasets wait until close (pandas lists no group without pandas attributes). */
-    private static final String RETIRED = "/.cox4j_retired";
+    /** Names of cox4j's own groups start so; they are never tables. */
+    static final String HIDDEN_PREFIX = ".cox4j_";
+    private static final String RETIRED = "/" + HIDDEN_PREFIX + "retired";
 
     /** The least raw-data reserve: a few new chunks of a slow writer. */
     private static final long RAW_RESERVE_MIN = 1 << 20;
@@ -137,6 +139,9 @@ public final class PandasStoreFile implements AutoCloseable {
                 H5.H5Pclose(fapl);
             }
             for (String name : f.groupNames()) {
+                if (name.startsWith(HIDDEN_PREFIX)) {
+                    continue;
+                }
                 PandasTable t = PandasTable.open(f, name);
                 if (t != null) {
                     f.tables.put(name, t);

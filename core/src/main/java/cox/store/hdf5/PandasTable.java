@@ -55,6 +55,8 @@ public final class PandasTable {
     private BlockLayout layout;
     private long nrows;
     private long chunkRows;
+    /** A new table lives under {@link #unpublishedName} until its first rows are on disk. */
+    private boolean unpublished;
     private long groupId = -1;
     private long datasetId = -1;
     private long typeId = -1;
@@ -100,7 +102,9 @@ public final class PandasTable {
         BlockLayout layout = BlockLayout.forSchema(schema, stringWidth);
         PandasTable t = new PandasTable(file, name, schema, layout, 0);
         try {
-            t.groupId = H5.H5Gcreate(file.fileId(), name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+            // made under a hidden name and linked as NAME by the first append, once its first rows are flushed
+            t.groupId = H5.H5Gcreate(file.fileId(), unpublishedName(name), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+            t.unpublished = true;
             t.writeGroupAttributes();
             t.typeId = fileType(layout);
             t.datasetId = createDataset(t.groupId, "table", t.typeId, layout, 0);
@@ -243,6 +247,11 @@ public final class PandasTable {
     /** Chunks that {@code rows} rows occupy. */
     private static long chunks(BlockLayout layout, long rows) {
         return (rows + chunkRows(layout) - 1) / chunkRows(layout);
+    }
+
+    /** Where a new table waits, invisible to pandas, until its first rows are flushed. */
+    static String unpublishedName(String name) {
+        return "/" + PandasStoreFile.HIDDEN_PREFIX + "new_" + name;
     }
 
     private static long createDataset(long group, String name, long type, BlockLayout layout, long rows)
@@ -523,6 +532,12 @@ public final class PandasTable {
             }
             nrows += rows.size();
             Attributes.updateLong(datasetId, "NROWS", nrows);
+            if (unpublished) {
+                // header, chunk index and rows reach the disk first; only then does pandas find the table
+                file.flush();
+                H5.H5Lmove(file.fileId(), unpublishedName(name), file.fileId(), name, H5P_DEFAULT, H5P_DEFAULT);
+                unpublished = false;
+            }
         } catch (HDF5Exception e) {
             throw error("cannot append " + rows.size() + " rows to", e);
         } finally {
@@ -681,6 +696,8 @@ public final class PandasTable {
         H5.H5Tclose(typeId);
         // The old dataset is unlinked but not deleted until the file is closed: a reader (pandas)
         // that opened it just before keeps reading intact data, since its space is not reused meanwhile.
+        // the new dataset's header and chunk index reach the disk before any reader can find it as "table"
+        file.flush();
         H5.H5Lmove(groupId, "table", file.fileId(), file.retiredName(name), H5P_DEFAULT, H5P_DEFAULT);
         H5.H5Lmove(groupId, "table_widening", groupId, "table", H5P_DEFAULT, H5P_DEFAULT);
         datasetId = widerSet;
