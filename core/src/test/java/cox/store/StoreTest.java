@@ -342,6 +342,20 @@ class StoreTest {
     }
 
     @Test
+    void fsyncDurability_andSync_makeStoreH5Exact() throws Exception {
+        try (Store s = new Store(dir, "exp", false, Mode.APPEND, Durability.FSYNC)) {
+            Table t = s.addTable("t", Schema.of("i", INT));
+            for (int i = 0; i < 5; i++) {
+                t.appendRow(Map.of("i", i));
+            }
+            s.sync();
+            try (var f = cox.store.hdf5.PandasStoreFile.open(s.path().resolve("store.h5"), false)) {
+                assertThat(f.table("t").nrows()).isEqualTo(5);
+            }
+        }
+    }
+
+    @Test
     void toString_showsFirstRowsThenHiddenCount() {
         try (Store s = new Store(dir, "exp")) {
             Table t = s.addTable("t", Schema.of("i", INT));
