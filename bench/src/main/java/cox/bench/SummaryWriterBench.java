@@ -26,32 +26,32 @@ import org.openjdk.jmh.annotations.TearDown;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @State(Scope.Thread)
 public class SummaryWriterBench {
-  private Path dir;
-  private SummaryWriter writer;
-  private long step;
+    private Path dir;
+    private SummaryWriter writer;
+    private long step;
 
-  /** Opens a writer in a new temporary folder. */
-  @Setup(Level.Trial)
-  public void open() throws IOException {
-    dir = Files.createTempDirectory("cox-bench-tb");
-    writer = new SummaryWriter(dir);
-  }
-
-  /** One scalar, as cox's {@code log_table_and_tb} logs a column. */
-  @Benchmark
-  public void addScalar() {
-    step++;
-    writer.addScalar("results/loss", 1.0 / step, step);
-  }
-
-  /** Closes the writer and deletes the folder. */
-  @TearDown(Level.Trial)
-  public void close() throws IOException {
-    writer.close();
-    try (Stream<Path> files = Files.walk(dir)) {
-      for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
+    /** Opens a writer in a new temporary folder. */
+    @Setup(Level.Trial)
+    public void open() throws IOException {
+        dir = Files.createTempDirectory("cox-bench-tb");
+        writer = new SummaryWriter(dir);
     }
-  }
+
+    /** One scalar, as cox's {@code log_table_and_tb} logs a column. */
+    @Benchmark
+    public void addScalar() {
+        step++;
+        writer.addScalar("results/loss", 1.0 / step, step);
+    }
+
+    /** Closes the writer and deletes the folder. */
+    @TearDown(Level.Trial)
+    public void close() throws IOException {
+        writer.close();
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
 }

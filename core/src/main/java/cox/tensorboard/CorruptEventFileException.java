@@ -12,32 +12,32 @@ import java.nio.file.Path;
  * {@code actual 0x… != expected 0x…}.
  */
 public final class CorruptEventFileException extends StoreFormatException {
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  private final transient Path file;
-  private final long offset;
+    private final transient Path file;
+    private final long offset;
 
-  CorruptEventFileException(Path file, long offset, String message, Throwable cause) {
-    super(message, cause);
-    this.file = file;
-    this.offset = offset;
-  }
+    CorruptEventFileException(Path file, long offset, String message, Throwable cause) {
+        super(message, cause);
+        this.file = file;
+        this.offset = offset;
+    }
 
-  /**
-   * The event file that is damaged.
-   *
-   * @return the path the reader was opened with
-   */
-  public Path file() {
-    return file;
-  }
+    /**
+     * The event file that is damaged.
+     *
+     * @return the path the reader was opened with
+     */
+    public Path file() {
+        return file;
+    }
 
-  /**
-   * Where the damaged record starts.
-   *
-   * @return the byte offset of the record's length field
-   */
-  public long offset() {
-    return offset;
-  }
+    /**
+     * Where the damaged record starts.
+     *
+     * @return the byte offset of the record's length field
+     */
+    public long offset() {
+        return offset;
+    }
 }

@@ -15,12 +15,12 @@ import java.util.Objects;
  * @param values the summary values ({@code Event.summary.value}); empty for non-summary events
  */
 public record TensorBoardEvent(double wallTime, long step, String fileVersion, List<SummaryValue> values) {
-  /**
-   * Checks and copies the values.
-   *
-   * @throws NullPointerException if {@code values} is null or holds null
-   */
-  public TensorBoardEvent {
-    values = List.copyOf(Objects.requireNonNull(values, "values"));
-  }
+    /**
+     * Checks and copies the values.
+     *
+     * @throws NullPointerException if {@code values} is null or holds null
+     */
+    public TensorBoardEvent {
+        values = List.copyOf(Objects.requireNonNull(values, "values"));
+    }
 }
