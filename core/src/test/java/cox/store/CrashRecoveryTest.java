@@ -81,6 +81,41 @@ class CrashRecoveryTest {
         assertThat(acknowledged).hasSizeGreaterThan(KILLS);
     }
 
+    @Test
+    void sigkillWhileLoggingObjects_neverLeavesARowWithoutItsFile() throws Exception {
+        Random random = new Random();
+        long next = 0;
+        for (int kill = 0; kill < 10; kill++) {
+            Process child = ChildWriter.start(dir, "objs", next, 0, 0, "objects");
+            List<Long> acks = new ArrayList<>();
+            Thread readerThread = new Thread(() -> readAcks(child, acks));
+            readerThread.start();
+            synchronized (acks) {
+                long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+                while (acks.isEmpty() && child.isAlive() && System.nanoTime() < until) {
+                    acks.wait(10);
+                }
+            }
+            Thread.sleep(random.nextInt(300));
+            child.destroyForcibly();
+            child.waitFor();
+            readerThread.join();
+            try (Store store = new Store(dir, "objs")) {
+                Table t = store.table("rows");
+                DataFrame df = t.df();
+                for (int r = 0; r < df.height(); r++) {
+                    long seq = (Long) df.getColumn("seq").get(r);
+                    assertThat(t.getPickle((String) df.getColumn("pick").get(r))).isEqualTo(List.of(seq, "pickled " + seq));
+                    assertThat(t.getObject((String) df.getColumn("obj").get(r))).isEqualTo(java.util.Map.of("seq", seq));
+                }
+                synchronized (acks) {
+                    assertThat((long) df.height()).isGreaterThanOrEqualTo(acks.size() + next);
+                }
+                next = df.height();
+            }
+        }
+    }
+
     private static void readAcks(Process child, List<Long> acks) {
         try (BufferedReader r = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
