@@ -100,6 +100,55 @@ class CoxPythonStoresTest {
                 + "', 'ünïcødé ✓', '', 'a label longer than fifty bytes, so the block widens']");
     }
 
+    /**
+     * h5dump -A of the "results" table cox4j writes equals that of the table Python cox wrote,
+     * attribute for attribute (names, types, dataspaces, string padding and character sets), but
+     * for the string sizes and the row count; pandas' optional index (_i_table) is left out.
+     */
+    @Test
+    @Interop
+    void h5dump_ourTableHasCoxsAttributes() throws Exception {
+        assumeTrue(Files.isDirectory(FIXTURES), "no ../shared/fixtures/cox-python beside the project");
+        Path ours;
+        try (Store s = new Store(dir, "exp")) {
+            ours = s.path().resolve("store.h5");
+            s.addTable("results", Schema.of("epoch", ColumnType.INT, "loss", ColumnType.FLOAT, "acc", ColumnType.FLOAT,
+                    "phase", ColumnType.STR)).appendRow(Map.of("epoch", 0, "loss", 1.0, "acc", 0.0, "phase", "train"));
+        }
+        assertThat(h5Structure(ours)).hasSizeGreaterThan(100).isEqualTo(h5Structure(FIXTURES.resolve("exp-0/store.h5")));
+    }
+
+    private static List<String> h5Structure(Path file) throws Exception {
+        Process p = new ProcessBuilder("h5dump", "-A", file.toString()).redirectErrorStream(true).start();
+        List<String> lines = List.of(new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+                .split("\n"));
+        assertThat(p.waitFor()).as("h5dump -A %s", file).isZero();
+        List<String> out = new java.util.ArrayList<>();
+        int skipBelow = -1;
+        java.util.regex.Pattern node = java.util.regex.Pattern.compile("^(\\s*)(GROUP|DATASET|ATTRIBUTE) \"([^\"]+)\"");
+        java.util.regex.Pattern detail = java.util.regex.Pattern.compile("^(\\s*)(DATATYPE|DATASPACE|STRPAD|CSET)\\s+(.*?);?$");
+        for (String line : lines) {
+            java.util.regex.Matcher m = node.matcher(line);
+            java.util.regex.Matcher d = detail.matcher(line);
+            int indent = line.length() - line.stripLeading().length();
+            if (skipBelow >= 0 && indent > skipBelow) {
+                continue;
+            }
+            skipBelow = -1;
+            if (m.find()) {
+                String name = m.group(3);
+                if (m.group(2).equals("GROUP") && !name.equals("/") && !name.equals("results")) {
+                    skipBelow = indent; // pandas' _i_table index and the fixture's other tables
+                    continue;
+                }
+                out.add(indent + " " + m.group(2) + " " + name);
+            } else if (d.find()) {
+                out.add(indent + " " + d.group(2) + " " + d.group(3).replaceAll("\\( \\d+ \\)", "( n )"));
+            }
+        }
+        return out;
+    }
+
     static void copy(Path from, Path to) throws IOException {
         try (Stream<Path> files = Files.walk(from)) {
             for (Path p : (Iterable<Path>) files.sorted(Comparator.naturalOrder())::iterator) {
