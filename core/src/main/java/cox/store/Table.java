@@ -196,7 +196,9 @@ public final class Table {
         StringBuilder sb = new StringBuilder();
         sb.append("Table '").append(name()).append("' ").append(schema()).append(", ").append(df.height())
                 .append(df.height() == 1 ? " row" : " rows").append('\n');
-        sb.append(df.head(shown).toString());
+        // a table as pandas prints one; DFLib's own "N rows x M columns" footer gives way to ours
+        String tabular = org.dflib.Printers.tabular(shown + 1, 40).toString(df.head(shown));
+        sb.append(tabular.replaceFirst("^\\n", "").replaceFirst("\\n?\\d+ rows? x \\d+ columns?\\s*$", ""));
         if (df.height() > shown) {
             sb.append("\n... (").append(df.height() - shown).append(" rows hidden)");
         }

@@ -362,7 +362,9 @@ class StoreTest {
             for (int i = 0; i < 8; i++) {
                 t.appendRow(Map.of("i", i));
             }
-            assertThat(t.toString()).startsWith("Table 't' {i: int}, 8 rows\n").endsWith("... (3 rows hidden)");
+            assertThat(t.toString()).isEqualTo("Table 't' {i: int}, 8 rows\n"
+                    + "i\n-\n0\n1\n2\n3\n4\n"
+                    + "... (3 rows hidden)");
             assertThat(s.toString()).startsWith("Store " + s.path() + " (mode a)\nTable 't'");
         }
     }
