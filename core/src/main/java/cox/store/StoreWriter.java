@@ -58,6 +58,8 @@ final class StoreWriter implements AutoCloseable {
     private PandasStoreFile h5;
     private long appliedOffset;
     private long[] h5Rows = new long[0];
+    /** Whether this cycle has started changing store.h5 (and so marked the checkpoint inconsistent). */
+    private boolean viewChanging;
 
     // guarded by this
     private final List<TableDefinition> definitions = new ArrayList<>();
@@ -369,9 +371,11 @@ final class StoreWriter implements AutoCloseable {
             if (to == appliedOffset) {
                 return;
             }
-            writeCheckpoint(false);
+            viewChanging = false;
             applyRange(to);
-            h5.flush();
+            if (viewChanging) {
+                h5.flush();
+            }
             writeCheckpoint(true);
         } finally {
             applyLock.unlock();
@@ -413,6 +417,12 @@ final class StoreWriter implements AutoCloseable {
             List<Object[]> rows = e.getValue();
             if (rows.isEmpty()) {
                 continue;
+            }
+            if (!viewChanging) {
+                // only now, with the rows decoded, does store.h5 start to change: a crash from here
+                // to the consistent checkpoint means store.h5 is rebuilt on the next open
+                writeCheckpoint(false);
+                viewChanging = true;
             }
             PandasTable t = h5.table(d.name());
             if (t == null) {
