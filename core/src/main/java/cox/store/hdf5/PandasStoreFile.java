@@ -140,6 +140,10 @@ public final class PandasStoreFile implements AutoCloseable {
             }
             for (String name : f.groupNames()) {
                 if (name.startsWith(HIDDEN_PREFIX)) {
+                    if (writable) {
+                        // left by a writer that was killed: retired datasets and never-published tables
+                        H5.H5Ldelete(f.fileId, "/" + name, H5P_DEFAULT);
+                    }
                     continue;
                 }
                 PandasTable t = PandasTable.open(f, name);
@@ -349,7 +353,11 @@ public final class PandasStoreFile implements AutoCloseable {
         if (!H5.H5Lexists(fileId, RETIRED, H5P_DEFAULT)) {
             H5.H5Gclose(H5.H5Gcreate(fileId, RETIRED, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
         }
-        return RETIRED + "/" + table + "_" + (retiredCount++);
+        String name;
+        do {
+            name = RETIRED + "/" + table + "_" + (retiredCount++);
+        } while (H5.H5Lexists(fileId, name, H5P_DEFAULT));
+        return name;
     }
 
     long fileId() {
