@@ -386,12 +386,21 @@ final class StoreWriter implements AutoCloseable {
     private void applyRange(long to) {
         Map<Integer, List<Object[]>> batch = new HashMap<>();
         int[] batched = {0};
+        // column types per table id, looked up once per cycle rather than once per row
+        List<ColumnType[]> typesById = new ArrayList<>();
         long end = RowJournal.scan(files.journal(), appliedOffset, to, (offset, payload) -> {
             byte kind = payload.get();
             if (kind == RecordCodec.ROW) {
                 int id = Short.toUnsignedInt(payload.getShort());
-                TableDefinition d = definitionById(id);
-                Object[] cells = RecordCodec.decodeRow(payload, d.schema().values().toArray(new ColumnType[0]));
+                while (typesById.size() <= id) {
+                    typesById.add(null);
+                }
+                ColumnType[] types = typesById.get(id);
+                if (types == null) {
+                    types = definitionById(id).schema().values().toArray(new ColumnType[0]);
+                    typesById.set(id, types);
+                }
+                Object[] cells = RecordCodec.decodeRow(payload, types);
                 batch.computeIfAbsent(id, k -> new ArrayList<>()).add(cells);
                 if (++batched[0] >= APPLY_BATCH) {
                     writeBatch(batch);
