@@ -12,6 +12,7 @@ module cox4j.core {
     requires com.google.protobuf;
     requires transitive dflib;
 
+    exports cox.exceptions;
     exports cox.store;
     exports cox.readers;
     exports cox.tensorboard;

@@ -1,5 +1,7 @@
 package cox.pickle;
 
+import cox.exceptions.PickleSecurityException;
+import cox.exceptions.UnpicklingException;
 import cox.torch.DType;
 import cox.torch.Tensor;
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package cox.pickle;
 
+import cox.exceptions.UnpicklingException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 

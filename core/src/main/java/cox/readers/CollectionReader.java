@@ -1,8 +1,8 @@
 package cox.readers;
 
+import cox.exceptions.CoxException;
 import cox.store.Mode;
 import cox.store.Store;
-import cox.store.StoreException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -88,9 +88,8 @@ public final class CollectionReader implements AutoCloseable {
                     continue;
                 }
                 df = store.table(table).df();
-            } catch (StoreException e) {
-                throw new StoreException("cannot read table '" + table + "' of experiment " + expId + " in " + directory
-                        + ": " + e.getMessage(), e);
+            } catch (CoxException e) {
+                throw e.withContext("cannot read table '" + table + "' of experiment " + expId + " in " + directory);
             }
             frames.add(df.cols(EXP_ID).merge(Series.ofVal(expId, df.height())));
         }

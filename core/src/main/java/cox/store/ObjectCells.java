@@ -1,5 +1,6 @@
 package cox.store;
 
+import cox.exceptions.StoreException;
 import cox.pickle.PickleWriter;
 import cox.pickle.SafeUnpickler;
 import cox.torch.StateDict;

@@ -4,6 +4,7 @@ import java.math.BigInteger;
 import java.util.AbstractMap;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -168,6 +169,18 @@ public final class Schema extends AbstractMap<String, ColumnType> {
             i++;
         }
         return -1;
+    }
+
+    /**
+     * Whether {@code other} has the same columns with the same types <em>in the same order</em>.
+     * {@link #equals} compares as maps do, ignoring order; where the order decides how rows are
+     * laid out (a journal's record, a table in {@code store.h5}), use this.
+     *
+     * @param other another schema
+     * @return true if both list the same (name, type) pairs in the same order
+     */
+    public boolean sameLayout(Schema other) {
+        return other != null && List.copyOf(columns.entrySet()).equals(List.copyOf(other.columns.entrySet()));
     }
 
     @Override

@@ -1,5 +1,7 @@
 package cox.store;
 
+import cox.exceptions.StoreException;
+import cox.exceptions.StoreLockedException;
 import cox.store.journal.TableDefinition;
 import cox.tensorboard.SummaryWriter;
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package cox.store;
 
+import cox.exceptions.StoreLockedException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;

@@ -1,5 +1,6 @@
 package cox.store;
 
+import cox.exceptions.StoreFormatException;
 import cox.store.hdf5.PandasStoreFile;
 import cox.store.hdf5.PandasTable;
 import cox.store.journal.Checkpoint;
@@ -41,7 +42,7 @@ final class StoreReader {
             try (PandasStoreFile f = openH5()) {
                 if (f != null) {
                     for (String name : f.tableNames()) {
-                        out.putIfAbsent(name, f.table(name).schema());
+                        out.putIfAbsent(name, FrameColumns.schemaOf(f.table(name), files.h5()));
                     }
                 } else if (!RowJournal.exists(files.journal())) {
                     // no journal to fall back on: report why store.h5 cannot be read

@@ -1,5 +1,8 @@
 package cox.store;
 
+import cox.exceptions.StoreException;
+import cox.exceptions.StoreFormatException;
+import cox.exceptions.StoreRecoveryException;
 import cox.store.hdf5.PandasStoreFile;
 import cox.store.hdf5.PandasTable;
 import cox.store.journal.Checkpoint;
@@ -178,7 +181,7 @@ final class StoreWriter implements AutoCloseable {
             }
         }
         if (def == null) {
-            def = define(t.name(), t.schema());
+            def = define(t.name(), FrameColumns.schemaOf(t, files.h5()));
         }
         ColumnType[] types = def.schema().values().toArray(new ColumnType[0]);
         ByteBuffer buf = ByteBuffer.allocate(1 << 16).order(java.nio.ByteOrder.LITTLE_ENDIAN);
@@ -212,7 +215,7 @@ final class StoreWriter implements AutoCloseable {
             for (TableDefinition d : cp.tables()) {
                 PandasTable t = h5.table(d.name());
                 long expected = cp.rows()[d.id()];
-                if (t == null ? expected != 0 : !t.schema().equals(d.schema()) || t.nrows() < expected) {
+                if (t == null ? expected != 0 : !FrameColumns.schemaOf(t, files.h5()).sameLayout(d.schema()) || t.nrows() < expected) {
                     LOG.warn("table '{}' in {} does not match the checkpoint; rebuilding it from the journal",
                             d.name(), files.h5());
                     closeView();
@@ -435,7 +438,7 @@ final class StoreWriter implements AutoCloseable {
             }
             PandasTable t = h5.table(d.name());
             if (t == null) {
-                t = h5.createTable(d.name(), d.schema(), widest(rows, d.schema()));
+                t = h5.createTable(d.name(), FrameColumns.of(d.schema()), widest(rows, d.schema()));
             }
             t.append(rows);
             growH5Rows(d.id());

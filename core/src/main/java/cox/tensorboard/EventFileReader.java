@@ -1,6 +1,7 @@
 package cox.tensorboard;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import cox.exceptions.EventFileException;
 import cox.tensorboard.proto.EventProtos.Event;
 import cox.tensorboard.proto.SummaryProtos.Summary;
 import cox.tensorboard.proto.TensorProtos.DataType;
@@ -34,7 +35,7 @@ import java.util.zip.CRC32C;
  * <p>A truncated last record (a partial length, CRC or data, as a writer that is still
  * running or was killed leaves) ends the iteration without error, so a file can be read
  * while it is being written. A record whose CRC does not match raises
- * {@link CorruptEventFileException}, whose message names the file, the record's byte offset
+ * {@link EventFileException}, whose message names the file, the record's byte offset
  * and {@code actual 0x… != expected 0x…}. I/O errors are {@link UncheckedIOException}s.
  *
  * <p>Not thread-safe: one thread reads a reader. {@link #iterator()} may be called once.
@@ -78,7 +79,7 @@ public final class EventFileReader implements AutoCloseable, Iterable<TensorBoar
      *
      * @param file an event file
      * @return its events in file order
-     * @throws CorruptEventFileException if a record's CRC does not match
+     * @throws EventFileException if a record's CRC does not match
      * @throws UncheckedIOException if the file cannot be read
      */
     public static List<TensorBoardEvent> readEvents(Path file) {
@@ -95,7 +96,7 @@ public final class EventFileReader implements AutoCloseable, Iterable<TensorBoar
      *
      * @param file an event file
      * @return one entry per scalar value, in file order
-     * @throws CorruptEventFileException if a record's CRC does not match
+     * @throws EventFileException if a record's CRC does not match
      * @throws UncheckedIOException if the file cannot be read
      */
     public static List<ScalarEvent> readScalars(Path file) {
@@ -132,7 +133,7 @@ public final class EventFileReader implements AutoCloseable, Iterable<TensorBoar
      * Reads the next event.
      *
      * @return the next event, or {@code null} at the end of the file or at a truncated last record
-     * @throws CorruptEventFileException if the record's CRC does not match
+     * @throws EventFileException if the record's CRC does not match
      * @throws IllegalStateException if the reader is closed
      * @throws UncheckedIOException if the file cannot be read
      */
@@ -173,8 +174,8 @@ public final class EventFileReader implements AutoCloseable, Iterable<TensorBoar
         }
     }
 
-    private CorruptEventFileException corrupt(String what, Throwable cause) {
-        return new CorruptEventFileException(file, offset,
+    private EventFileException corrupt(String what, Throwable cause) {
+        return new EventFileException(file, offset,
                 "corrupt event file " + file + " at offset " + offset + ": " + what, cause);
     }
 

@@ -1,7 +1,8 @@
 package cox.torch;
 
+import cox.exceptions.TorchFormatException;
+import cox.exceptions.UnpicklingException;
 import cox.pickle.SafeUnpickler;
-import cox.pickle.UnpicklingException;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;

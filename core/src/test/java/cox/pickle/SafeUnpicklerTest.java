@@ -1,5 +1,7 @@
 package cox.pickle;
 
+import cox.exceptions.PickleSecurityException;
+import cox.exceptions.UnpicklingException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,5 +1,7 @@
 package cox.store;
 
+import cox.exceptions.StoreFormatException;
+import cox.exceptions.StoreRecoveryException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

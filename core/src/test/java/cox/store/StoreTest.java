@@ -1,5 +1,7 @@
 package cox.store;
 
+import cox.exceptions.StoreException;
+import cox.exceptions.StoreLockedException;
 import static cox.store.ColumnType.BOOL;
 import static cox.store.ColumnType.FLOAT;
 import static cox.store.ColumnType.INT;

@@ -1,5 +1,6 @@
 package cox.tensorboard;
 
+import cox.exceptions.EventFileException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -101,12 +102,12 @@ class EventFileReaderTest {
             assertThat(events.next().fileVersion()).isEqualTo("brain.Event:2");
             assertThat(events.next().step()).isEqualTo(1);
             assertThatThrownBy(events::next)
-                    .isInstanceOf(CorruptEventFileException.class)
+                    .isInstanceOf(EventFileException.class)
                     .hasMessage("corrupt event file %s at offset %d: bad %s: actual 0x%08x != expected 0x%08x",
                             file, record, check, actual, expected)
                     .satisfies(e -> {
-                        assertThat(((CorruptEventFileException) e).file()).isEqualTo(file);
-                        assertThat(((CorruptEventFileException) e).offset()).isEqualTo(record);
+                        assertThat(((EventFileException) e).file()).isEqualTo(file);
+                        assertThat(((EventFileException) e).offset()).isEqualTo(record);
                     });
         }
         assertThat(EventFileReader.readScalars(Files.write(dir.resolve("intact"), intact))).hasSize(2);

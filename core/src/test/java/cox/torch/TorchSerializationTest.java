@@ -1,5 +1,6 @@
 package cox.torch;
 
+import cox.exceptions.TorchFormatException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,7 +1,5 @@
 package cox.store.hdf5;
 
-import cox.store.ColumnType;
-import cox.store.Schema;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,21 +27,23 @@ final class BlockLayout {
             this.dtype = dtype;
         }
 
-        ColumnType columnType() {
+        /** How cells of this storage kind are read into Java. */
+        ColumnKind columnKind() {
             switch (this) {
                 case FLOAT64: case FLOAT32:
-                    return ColumnType.FLOAT;
+                    return ColumnKind.FLOAT;
                 case BOOL:
-                    return ColumnType.BOOL;
+                    return ColumnKind.BOOL;
                 case STRING:
-                    return ColumnType.STR;
+                    return ColumnKind.TEXT;
                 default:
-                    return ColumnType.INT;
+                    return ColumnKind.INT;
             }
         }
 
-        static Kind of(ColumnType t) {
-            switch (t) {
+        /** The storage kind cox4j writes for {@code k}. */
+        static Kind of(ColumnKind k) {
+            switch (k) {
                 case INT:
                     return INT64;
                 case FLOAT:
@@ -122,12 +122,12 @@ final class BlockLayout {
         this.rowSize = size;
     }
 
-    /** The pandas layout of {@code schema}, every string column {@code stringWidth} bytes wide. */
-    static BlockLayout forSchema(Schema schema, int stringWidth) {
+    /** The pandas layout of {@code columns}, every string column {@code stringWidth} bytes wide. */
+    static BlockLayout forColumns(List<FrameColumn> columns, int stringWidth) {
         Map<Kind, List<Integer>> blocks = new LinkedHashMap<>();
         int i = 0;
-        for (ColumnType t : schema.values()) {
-            blocks.computeIfAbsent(Kind.of(t), k -> new ArrayList<>()).add(i++);
+        for (FrameColumn c : columns) {
+            blocks.computeIfAbsent(Kind.of(c.kind()), k -> new ArrayList<>()).add(i++);
         }
         List<Member> members = new ArrayList<>();
         members.add(new Member("index", 0, Kind.INT64, 8, 1, new int[0]));
@@ -141,7 +141,7 @@ final class BlockLayout {
             members.add(m);
             offset += m.size();
         }
-        return new BlockLayout(members, schema.size());
+        return new BlockLayout(members, columns.size());
     }
 
     /** The string member, or null. */

@@ -15,8 +15,8 @@ import static hdf.hdf5lib.HDF5Constants.H5T_STD_U8LE;
 import static hdf.hdf5lib.HDF5Constants.H5_INDEX_NAME;
 import static hdf.hdf5lib.HDF5Constants.H5_ITER_INC;
 
-import cox.store.Schema;
-import cox.store.StoreFormatException;
+import cox.exceptions.StoreFormatException;
+import cox.exceptions.UnpicklingException;
 import hdf.hdf5lib.H5;
 import hdf.hdf5lib.exceptions.HDF5Exception;
 import java.io.IOException;
@@ -155,7 +155,7 @@ public final class PandasStoreFile implements AutoCloseable {
                 f.flushWithReserve();
             }
             return f;
-        } catch (HDF5Exception | IOException | IllegalArgumentException e) {
+        } catch (HDF5Exception | IOException | IllegalArgumentException | UnpicklingException e) {
             f.closeQuietly();
             throw new StoreFormatException("cannot read HDF5 file " + file + " as a pandas store: " + e.getMessage(), e);
         } finally {
@@ -216,18 +216,18 @@ public final class PandasStoreFile implements AutoCloseable {
      * Creates table {@code name}, its string block {@code stringWidth} bytes wide, with no rows.
      *
      * @param name the table name (a top-level group)
-     * @param schema its columns
+     * @param columns its columns, in order, each with its COX_DATA type
      * @param stringWidth initial width of the string block, at least 1
      * @return the new table
      */
-    public PandasTable createTable(String name, Schema schema, int stringWidth) {
+    public PandasTable createTable(String name, List<FrameColumn> columns, int stringWidth) {
         checkWritable();
         Hdf5Library.LOCK.lock();
         try {
             if (tables.containsKey(name)) {
                 throw new IllegalStateException("table '" + name + "' exists already in " + path);
             }
-            PandasTable t = PandasTable.create(this, name, schema, stringWidth);
+            PandasTable t = PandasTable.create(this, name, columns, stringWidth);
             tables.put(name, t);
             return t;
         } finally {

@@ -19,10 +19,8 @@ import static hdf.hdf5lib.HDF5Constants.H5T_STD_I64LE;
 import static hdf.hdf5lib.HDF5Constants.H5T_STRING;
 import static hdf.hdf5lib.HDF5Constants.H5T_STR_NULLTERM;
 
+import cox.exceptions.StoreFormatException;
 import cox.pickle.PythonGlobal;
-import cox.store.ColumnType;
-import cox.store.Schema;
-import cox.store.StoreFormatException;
 import cox.store.hdf5.BlockLayout.Kind;
 import cox.store.hdf5.BlockLayout.Member;
 import hdf.hdf5lib.H5;
@@ -48,10 +46,12 @@ import java.util.Map;
 public final class PandasTable {
     private static final int CHUNK_BYTES = 65520;
     private static final int COPY_ROWS = 65536;
+    /** COX_DATA names these types by the Python builtin class; the object types by a marker string. */
+    private static final List<String> BUILTIN_TYPES = List.of("int", "float", "str", "bool");
 
     private final PandasStoreFile file;
     private final String name;
-    private final Schema schema;
+    private final List<FrameColumn> columns;
     private BlockLayout layout;
     private long nrows;
     private long chunkRows;
@@ -62,10 +62,10 @@ public final class PandasTable {
     private long typeId = -1;
     private boolean hasIndexChecked;
 
-    private PandasTable(PandasStoreFile file, String name, Schema schema, BlockLayout layout, long nrows) {
+    private PandasTable(PandasStoreFile file, String name, List<FrameColumn> columns, BlockLayout layout, long nrows) {
         this.file = file;
         this.name = name;
-        this.schema = schema;
+        this.columns = List.copyOf(columns);
         this.layout = layout;
         this.nrows = nrows;
     }
@@ -75,9 +75,9 @@ public final class PandasTable {
         return name;
     }
 
-    /** @return the columns, from COX_DATA when present, else from the stored dtypes */
-    public Schema schema() {
-        return schema;
+    /** @return the columns in order: how each is stored, and its COX_DATA type when the table has one */
+    public List<FrameColumn> columns() {
+        return columns;
     }
 
     /** @return rows in the table */
@@ -98,9 +98,9 @@ public final class PandasTable {
 
     // ---------------------------------------------------------------- create
 
-    static PandasTable create(PandasStoreFile file, String name, Schema schema, int stringWidth) {
-        BlockLayout layout = BlockLayout.forSchema(schema, stringWidth);
-        PandasTable t = new PandasTable(file, name, schema, layout, 0);
+    static PandasTable create(PandasStoreFile file, String name, List<FrameColumn> columns, int stringWidth) {
+        BlockLayout layout = BlockLayout.forColumns(columns, stringWidth);
+        PandasTable t = new PandasTable(file, name, columns, layout, 0);
         try {
             // made under a hidden name and linked as NAME by the first append, once its first rows are flushed
             t.groupId = H5.H5Gcreate(file.fileId(), unpublishedName(name), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
@@ -118,7 +118,7 @@ public final class PandasTable {
     }
 
     private void writeGroupAttributes() throws HDF5Exception {
-        List<String> columns = new ArrayList<>(schema.keySet());
+        List<String> columnNames = names();
         List<Object> valuesCols = new ArrayList<>();
         Map<Object, Object> info = new LinkedHashMap<>();
         Map<Object, Object> indexInfo = new LinkedHashMap<>();
@@ -135,8 +135,10 @@ public final class PandasTable {
             }
         }
         Map<Object, Object> coxSchema = new LinkedHashMap<>();
-        schema.forEach((col, type) -> coxSchema.put(col,
-                type.isObject() ? type.pythonName() : new PythonGlobal("builtins", type.pythonName())));
+        for (FrameColumn c : columns) {
+            coxSchema.put(c.name(), BUILTIN_TYPES.contains(c.coxType()) ? new PythonGlobal("builtins", c.coxType())
+                    : c.coxType());
+        }
         Map<Object, Object> coxData = new LinkedHashMap<>();
         coxData.put("schema", coxSchema);
         coxData.put("name", name);
@@ -152,7 +154,7 @@ public final class PandasTable {
         Attributes.writePickle(groupId, "info", info);
         Attributes.writeLong(groupId, "levels", 1);
         Attributes.writeString(groupId, "nan_rep", "nan");
-        Attributes.writePickle(groupId, "non_index_axes", List.of((Object) new Object[] {1, columns}));
+        Attributes.writePickle(groupId, "non_index_axes", List.of((Object) new Object[] {1, columnNames}));
         Attributes.writeString(groupId, "pandas_type", "frame_table");
         Attributes.writeString(groupId, "pandas_version", "0.15.2");
         Attributes.writeString(groupId, "table_type", "appendable_frame");
@@ -183,12 +185,12 @@ public final class PandasTable {
         Attributes.writeString(dataset, "TITLE", "");
         Attributes.writeString(dataset, "VERSION", "2.7");
         Attributes.writeString(dataset, "index_kind", "integer");
-        List<String> columns = new ArrayList<>(schema.keySet());
+        List<String> columnNames = names();
         for (Member m : layout.members) {
             if (m.isBlock()) {
                 List<String> kind = new ArrayList<>();
                 for (int c : m.columns) {
-                    kind.add(columns.get(c));
+                    kind.add(columnNames.get(c));
                 }
                 Attributes.writeString(dataset, m.name + "_dtype", m.dtype());
                 Attributes.writePickle(dataset, m.name + "_kind", kind);
@@ -286,7 +288,7 @@ public final class PandasTable {
             dataset = H5.H5Dopen(group, "table", H5P_DEFAULT);
             type = H5.H5Dget_type(dataset);
             List<String> columns = columnOrder(group, name);
-            Map<String, ColumnType> coxTypes = coxTypes(group);
+            Map<String, String> coxTypes = coxTypes(group);
             List<Member> members = new ArrayList<>();
             Kind[] storedKind = new Kind[columns.size()];
             int n = H5.H5Tget_nmembers(type);
@@ -343,22 +345,17 @@ public final class PandasTable {
                     H5.H5Tclose(mt);
                 }
             }
-            Schema.Builder sb = Schema.builder();
+            List<FrameColumn> frameColumns = new ArrayList<>();
             for (int c = 0; c < columns.size(); c++) {
                 String col = columns.get(c);
                 if (storedKind[c] == null) {
                     throw new IllegalArgumentException("table '" + name + "': column '" + col + "' is in no member");
                 }
-                ColumnType t = coxTypes.getOrDefault(col, storedKind[c].columnType());
-                if (t.isText() != (storedKind[c] == Kind.STRING)) {
-                    throw new IllegalArgumentException("table '" + name + "': column '" + col + "' is " + t.pythonName()
-                            + " in COX_DATA but stored as " + storedKind[c].dtype);
-                }
-                sb.add(col, t);
+                frameColumns.add(new FrameColumn(col, storedKind[c].columnKind(), coxTypes.get(col)));
             }
             BlockLayout layout = new BlockLayout(members, columns.size(), (int) H5.H5Tget_size(type));
             // PyTables counts a table's rows by its extent (not NROWS), and so do we
-            PandasTable t = new PandasTable(file, name, sb.build(), layout, extent(dataset));
+            PandasTable t = new PandasTable(file, name, frameColumns, layout, extent(dataset));
             long dcpl = H5.H5Dget_create_plist(dataset);
             try {
                 long[] chunk = new long[1];
@@ -396,18 +393,14 @@ public final class PandasTable {
         throw new IllegalArgumentException("table '" + table + "': attribute non_index_axes is not [(1, [columns])]");
     }
 
-    private static Map<String, ColumnType> coxTypes(long group) throws HDF5Exception {
-        Map<String, ColumnType> types = new LinkedHashMap<>();
+    /** Column name to the type name COX_DATA records for it (a builtin class's name or a marker string). */
+    private static Map<String, String> coxTypes(long group) throws HDF5Exception {
+        Map<String, String> types = new LinkedHashMap<>();
         Object coxData = Attributes.readPickle(group, "COX_DATA");
         if (coxData instanceof Map<?, ?> map && map.get("schema") instanceof Map<?, ?> schema) {
             for (Map.Entry<?, ?> e : schema.entrySet()) {
                 Object t = e.getValue();
-                String pythonName = t instanceof PythonGlobal g ? g.name() : String.valueOf(t);
-                try {
-                    types.put(String.valueOf(e.getKey()), ColumnType.ofPythonName(pythonName));
-                } catch (IllegalArgumentException unknown) {
-                    // a type cox4j does not know (a numpy class, say): the stored dtype decides
-                }
+                types.put(String.valueOf(e.getKey()), t instanceof PythonGlobal g ? g.name() : String.valueOf(t));
             }
         }
         return types;
@@ -547,21 +540,27 @@ public final class PandasTable {
 
     private int[] textColumns() {
         int n = 0;
-        for (ColumnType t : schema.values()) {
-            if (t.isText()) {
+        for (FrameColumn c : columns) {
+            if (c.kind() == ColumnKind.TEXT) {
                 n++;
             }
         }
         int[] out = new int[n];
         int i = 0;
-        int c = 0;
-        for (ColumnType t : schema.values()) {
-            if (t.isText()) {
+        for (int c = 0; c < columns.size(); c++) {
+            if (columns.get(c).kind() == ColumnKind.TEXT) {
                 out[i++] = c;
             }
-            c++;
         }
         return out;
+    }
+
+    private List<String> names() {
+        List<String> names = new ArrayList<>();
+        for (FrameColumn c : columns) {
+            names.add(c.name());
+        }
+        return names;
     }
 
     private void checkAppendable() {
@@ -735,14 +734,14 @@ public final class PandasTable {
 
     private Object[] decode(byte[] bytes, int count) {
         ByteBuffer buf = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-        Object[] out = new Object[schema.size()];
+        Object[] out = new Object[columns.size()];
         int rowSize = layout.rowSize;
         int c = 0;
-        for (ColumnType type : schema.values()) {
+        for (FrameColumn column : columns) {
             int off = layout.columnOffset(c);
             Kind kind = layout.columnKind(c);
             int width = layout.columnWidth(c);
-            switch (type) {
+            switch (column.kind()) {
                 case INT: {
                     long[] a = new long[count];
                     for (int r = 0; r < count; r++) {

@@ -1,8 +1,8 @@
 package cox.store.journal;
 
+import cox.exceptions.StoreFormatException;
+import cox.exceptions.StoreRecoveryException;
 import cox.store.Durability;
-import cox.store.StoreFormatException;
-import cox.store.StoreRecoveryException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;

@@ -2,8 +2,6 @@ package cox.store.hdf5;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import cox.store.ColumnType;
-import cox.store.Schema;
 import hdf.hdf5lib.H5;
 import hdf.hdf5lib.HDF5Constants;
 import java.nio.file.Path;
@@ -21,7 +19,7 @@ class LeftoversTest {
         Path file = dir.resolve("store.h5");
         Path crashed = dir.resolve("crashed.h5");
         try (PandasStoreFile f = PandasStoreFile.create(file)) {
-            PandasTable t = f.createTable("rows", Schema.of("s", ColumnType.STR), 1);
+            PandasTable t = f.createTable("rows", PandasStoreFileTest.text("s"), 1);
             t.append(List.<Object[]>of(new Object[] {"a"}));
             t.append(List.<Object[]>of(new Object[] {"bbbb"})); // widens: the old dataset is retired
             f.flush();

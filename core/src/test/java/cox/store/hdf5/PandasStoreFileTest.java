@@ -3,9 +3,7 @@ package cox.store.hdf5;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import cox.store.ColumnType;
-import cox.store.Schema;
-import cox.store.StoreFormatException;
+import cox.exceptions.StoreFormatException;
 import cox.testing.Interop;
 import cox.testing.Python;
 import java.nio.file.Files;
@@ -16,8 +14,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class PandasStoreFileTest {
-    static final Schema SCHEMA = Schema.of("epoch", ColumnType.INT, "loss", ColumnType.FLOAT,
-            "phase", ColumnType.STR, "best", ColumnType.BOOL, "acc", ColumnType.FLOAT);
+    static final List<FrameColumn> SCHEMA = List.of(new FrameColumn("epoch", ColumnKind.INT, "int"),
+            new FrameColumn("loss", ColumnKind.FLOAT, "float"), new FrameColumn("phase", ColumnKind.TEXT, "str"),
+            new FrameColumn("best", ColumnKind.BOOL, "bool"), new FrameColumn("acc", ColumnKind.FLOAT, "float"));
+
+    static List<FrameColumn> text(String name) {
+        return List.of(new FrameColumn(name, ColumnKind.TEXT, "str"));
+    }
 
     static List<Object[]> rows() {
         List<Object[]> rows = new ArrayList<>();
@@ -39,8 +42,7 @@ class PandasStoreFileTest {
         try (PandasStoreFile f = PandasStoreFile.open(file, false)) {
             assertThat(f.tableNames()).containsExactly("results");
             PandasTable t = f.table("results");
-            assertThat(t.schema()).isEqualTo(SCHEMA);
-            assertThat(List.copyOf(t.schema().keySet())).containsExactly("epoch", "loss", "phase", "best", "acc");
+            assertThat(t.columns()).isEqualTo(SCHEMA);
             Object[] cols = t.read(0, 4);
             assertThat((long[]) cols[0]).containsExactly(0L, 1L, Long.MIN_VALUE, Long.MAX_VALUE);
             double[] loss = (double[]) cols[1];
@@ -56,7 +58,8 @@ class PandasStoreFileTest {
     void append_longerString_widensBlockAndKeepsRows(@TempDir Path dir) {
         Path file = dir.resolve("store.h5");
         try (PandasStoreFile f = PandasStoreFile.create(file)) {
-            PandasTable t = f.createTable("t", Schema.of("s", ColumnType.STR, "x", ColumnType.INT), 1);
+            PandasTable t = f.createTable("t", List.of(new FrameColumn("s", ColumnKind.TEXT, "str"),
+                    new FrameColumn("x", ColumnKind.INT, "int")), 1);
             t.append(List.<Object[]>of(new Object[] {"a", 1L}));
             assertThat(t.stringWidth()).isEqualTo(1);
             String big = "x".repeat(1000);
@@ -88,7 +91,7 @@ class PandasStoreFileTest {
         try (PandasStoreFile f = PandasStoreFile.create(file)) {
             PandasTable t = f.createTable("results", SCHEMA, 5);
             t.append(rows());
-            PandasTable w = f.createTable("wide", Schema.of("s", ColumnType.STR), 1);
+            PandasTable w = f.createTable("wide", text("s"), 1);
             w.append(List.<Object[]>of(new Object[] {"a"}));
             w.append(List.<Object[]>of(new Object[] {"é".repeat(300)}));
         }

@@ -3,11 +3,11 @@ package cox.store.journal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import cox.exceptions.StoreFormatException;
+import cox.exceptions.StoreRecoveryException;
 import cox.store.ColumnType;
 import cox.store.Durability;
 import cox.store.Schema;
-import cox.store.StoreFormatException;
-import cox.store.StoreRecoveryException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;

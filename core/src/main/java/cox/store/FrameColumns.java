@@ -1,0 +1,91 @@
+package cox.store;
+
+import cox.exceptions.StoreFormatException;
+import cox.store.hdf5.ColumnKind;
+import cox.store.hdf5.FrameColumn;
+import cox.store.hdf5.PandasTable;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Translates between a {@link Schema} and the columns of a pandas frame table in
+ * {@code store.h5}: how each type is stored, and which type a stored column is read as.
+ */
+final class FrameColumns {
+    private FrameColumns() {
+    }
+
+    /** The frame-table columns cox4j writes for {@code schema}, each with its COX_DATA type name. */
+    static List<FrameColumn> of(Schema schema) {
+        List<FrameColumn> out = new ArrayList<>(schema.size());
+        schema.forEach((name, type) -> out.add(new FrameColumn(name, kindOf(type), type.pythonName())));
+        return out;
+    }
+
+    static ColumnKind kindOf(ColumnType type) {
+        switch (type) {
+            case INT:
+                return ColumnKind.INT;
+            case FLOAT:
+                return ColumnKind.FLOAT;
+            case BOOL:
+                return ColumnKind.BOOL;
+            default:
+                return ColumnKind.TEXT;
+        }
+    }
+
+    /**
+     * The schema of a table read from {@code file}: each column's COX_DATA type when it names one
+     * cox4j knows and fits how the column is stored, else the type its storage reads as (a table
+     * pandas wrote has no COX_DATA; an int column holding NaN is stored as float64).
+     *
+     * @throws StoreFormatException if COX_DATA calls a column text that is stored as numbers, or
+     *     the other way round
+     */
+    static Schema schemaOf(PandasTable table, Path file) {
+        Schema.Builder sb = Schema.builder();
+        for (FrameColumn c : table.columns()) {
+            ColumnType stored = storedType(c.kind());
+            ColumnType named = known(c.coxType());
+            ColumnType type = stored;
+            if (named != null) {
+                if (named.isText() != (c.kind() == ColumnKind.TEXT)) {
+                    throw new StoreFormatException("table '" + table.name() + "' in " + file + ": column '" + c.name()
+                            + "' is " + named.pythonName() + " in COX_DATA but stored as " + c.kind());
+                }
+                if (named.isText() || named == stored) {
+                    type = named;
+                }
+            }
+            sb.add(c.name(), type);
+        }
+        return sb.build();
+    }
+
+    private static ColumnType storedType(ColumnKind kind) {
+        switch (kind) {
+            case INT:
+                return ColumnType.INT;
+            case FLOAT:
+                return ColumnType.FLOAT;
+            case BOOL:
+                return ColumnType.BOOL;
+            default:
+                return ColumnType.STR;
+        }
+    }
+
+    private static ColumnType known(String coxType) {
+        if (coxType == null) {
+            return null;
+        }
+        for (ColumnType t : ColumnType.values()) {
+            if (t.pythonName().equals(coxType)) {
+                return t;
+            }
+        }
+        return null; // a type cox4j does not know (a numpy class, say): the stored dtype decides
+    }
+}
