@@ -58,7 +58,7 @@ public final class CollectionReader implements AutoCloseable {
         checkOpen();
         try (Stream<Path> children = Files.list(directory)) {
             return children
-                    .filter(p -> Files.isRegularFile(p.resolve("store.h5")) || Files.isRegularFile(p.resolve(".cox.journal")))
+                    .filter(Store::isExperiment)
                     .map(p -> p.getFileName().toString())
                     .sorted()
                     .toList();

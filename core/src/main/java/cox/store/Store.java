@@ -337,6 +337,18 @@ public final class Store implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether {@code folder} holds a store: a {@code store.h5} (Python cox's, pandas', or ours) or
+     * a cox4j journal (a store whose tables have not reached {@code store.h5} yet). This is what
+     * a {@link cox.readers.CollectionReader} counts as an experiment.
+     *
+     * @param folder an experiment folder, {@code STORAGE_FOLDER/EXP_ID}
+     * @return true if it holds a store
+     */
+    public static boolean isExperiment(Path folder) {
+        return new StoreFiles(folder).exists();
+    }
+
     /** @return the mode the store was opened in */
     public Mode mode() {
         return mode;
