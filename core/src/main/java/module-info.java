@@ -6,8 +6,7 @@
  */
 module cox4j.core {
     requires java.desktop; // BufferedImage and ImageIO for SummaryWriter.addImage
-    requires org.bytedeco.javacpp;
-    requires org.bytedeco.hdf5;
+    requires io.jhdf;
     requires org.slf4j;
     requires com.google.protobuf;
     requires transitive dflib;

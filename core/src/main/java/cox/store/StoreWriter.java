@@ -438,7 +438,7 @@ final class StoreWriter implements AutoCloseable {
             }
             PandasTable t = h5.table(d.name());
             if (t == null) {
-                t = h5.createTable(d.name(), FrameColumns.of(d.schema()), widest(rows, d.schema()));
+                t = h5.createTable(d.name(), FrameColumns.of(d.schema()), widest(rows, d.schema()), rows.size());
             }
             t.append(rows);
             growH5Rows(d.id());

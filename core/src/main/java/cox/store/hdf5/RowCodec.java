@@ -1,0 +1,188 @@
+package cox.store.hdf5;
+
+import cox.store.hdf5.BlockLayout.Kind;
+import cox.store.hdf5.BlockLayout.Member;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * Turns rows of cells into the bytes of a table's rows and back, by its {@link BlockLayout}: cells
+ * are {@code Long} (INT), {@code Double} (FLOAT), {@code Boolean} (BOOL) and {@code String} (text,
+ * stored as NUL-padded UTF-8); columns come back as {@code long[]}, {@code double[]},
+ * {@code boolean[]} and {@code String[]}. Stateless.
+ */
+final class RowCodec {
+    private RowCodec() {
+    }
+
+    /** The longest UTF-8 length of any text cell of {@code rows} (0 if none). */
+    static int widestText(List<Object[]> rows, List<FrameColumn> columns) {
+        int w = 0;
+        for (Object[] row : rows) {
+            for (int c = 0; c < columns.size(); c++) {
+                if (columns.get(c).kind() == ColumnKind.TEXT) {
+                    w = Math.max(w, utf8Length((String) row[c]));
+                }
+            }
+        }
+        return w;
+    }
+
+    static int utf8Length(String s) {
+        int n = s.length();
+        int bytes = n;
+        for (int i = 0; i < n; i++) {
+            char ch = s.charAt(i);
+            if (ch >= 0x80) {
+                bytes = s.getBytes(StandardCharsets.UTF_8).length;
+                break;
+            }
+        }
+        return bytes;
+    }
+
+    /** Encodes {@code row} (number {@code index}) into {@code out} at {@code base}. */
+    static void encode(BlockLayout layout, ByteBuffer out, int base, long index, Object[] row) {
+        out.putLong(base, index);
+        for (int c = 0; c < row.length; c++) {
+            int at = base + layout.columnOffset(c);
+            switch (layout.columnKind(c)) {
+                case INT64:
+                    out.putLong(at, (Long) row[c]);
+                    break;
+                case FLOAT64:
+                    out.putDouble(at, (Double) row[c]);
+                    break;
+                case BOOL:
+                    out.put(at, (byte) (((Boolean) row[c]) ? 1 : 0));
+                    break;
+                case STRING: {
+                    byte[] b = ((String) row[c]).getBytes(StandardCharsets.UTF_8);
+                    int width = layout.columnWidth(c);
+                    if (b.length > width) {
+                        throw new IllegalStateException("text of " + b.length + " bytes in a " + width
+                                + "-byte column");
+                    }
+                    out.put(at, b, 0, b.length);
+                    for (int i = b.length; i < width; i++) {
+                        out.put(at + i, (byte) 0);
+                    }
+                    break;
+                }
+                default:
+                    throw new IllegalStateException("cox4j does not write " + layout.columnKind(c) + " cells");
+            }
+        }
+    }
+
+    /**
+     * Copies a row from {@code from}'s layout to {@code to}'s (the same members, string members
+     * wider), zero-padding the widened cells.
+     */
+    static void widen(BlockLayout from, byte[] src, int srcBase, BlockLayout to, byte[] dst, int dstBase) {
+        for (int m = 0; m < from.members.size(); m++) {
+            Member a = from.members.get(m);
+            Member b = to.members.get(m);
+            if (a.elementSize == b.elementSize) {
+                System.arraycopy(src, srcBase + a.offset, dst, dstBase + b.offset, a.size());
+                continue;
+            }
+            for (int e = 0; e < a.count; e++) {
+                int d = dstBase + b.offset + e * b.elementSize;
+                System.arraycopy(src, srcBase + a.offset + e * a.elementSize, dst, d, a.elementSize);
+                java.util.Arrays.fill(dst, d + a.elementSize, d + b.elementSize, (byte) 0);
+            }
+        }
+    }
+
+    /**
+     * Decodes {@code count} rows of {@code bytes} (from offset 0) into one array per column.
+     *
+     * @param columns the table's columns, in order
+     */
+    static Object[] decode(BlockLayout layout, List<FrameColumn> columns, byte[] bytes, int count) {
+        ByteBuffer buf = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        Object[] out = new Object[columns.size()];
+        int rowSize = layout.rowSize;
+        for (int c = 0; c < columns.size(); c++) {
+            int off = layout.columnOffset(c);
+            Kind kind = layout.columnKind(c);
+            int width = layout.columnWidth(c);
+            switch (columns.get(c).kind()) {
+                case INT: {
+                    long[] a = new long[count];
+                    for (int r = 0; r < count; r++) {
+                        a[r] = integer(buf, r * rowSize + off, kind);
+                    }
+                    out[c] = a;
+                    break;
+                }
+                case FLOAT: {
+                    double[] a = new double[count];
+                    for (int r = 0; r < count; r++) {
+                        int at = r * rowSize + off;
+                        a[r] = kind == Kind.FLOAT64 ? buf.getDouble(at)
+                                : kind == Kind.FLOAT32 ? buf.getFloat(at) : (double) integer(buf, at, kind);
+                    }
+                    out[c] = a;
+                    break;
+                }
+                case BOOL: {
+                    boolean[] a = new boolean[count];
+                    for (int r = 0; r < count; r++) {
+                        a[r] = bytes[r * rowSize + off] != 0;
+                    }
+                    out[c] = a;
+                    break;
+                }
+                default: {
+                    String[] a = new String[count];
+                    for (int r = 0; r < count; r++) {
+                        int at = r * rowSize + off;
+                        int end = width;
+                        while (end > 0 && bytes[at + end - 1] == 0) {
+                            end--;
+                        }
+                        a[r] = ascii(bytes, at, end) ? new String(bytes, at, end, StandardCharsets.ISO_8859_1)
+                                : new String(bytes, at, end, StandardCharsets.UTF_8);
+                    }
+                    out[c] = a;
+                }
+            }
+        }
+        return out;
+    }
+
+    private static boolean ascii(byte[] b, int at, int n) {
+        for (int i = at; i < at + n; i++) {
+            if (b[i] < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static long integer(ByteBuffer buf, int at, Kind kind) {
+        switch (kind) {
+            case INT64:
+                return buf.getLong(at);
+            case INT32:
+                return buf.getInt(at);
+            case UINT32:
+                return Integer.toUnsignedLong(buf.getInt(at));
+            case INT16:
+                return buf.getShort(at);
+            case UINT16:
+                return Short.toUnsignedInt(buf.getShort(at));
+            case INT8:
+                return buf.get(at);
+            case UINT8:
+            case BOOL:
+                return Byte.toUnsignedInt(buf.get(at));
+            default:
+                throw new IllegalStateException("not an integer member: " + kind);
+        }
+    }
+}
