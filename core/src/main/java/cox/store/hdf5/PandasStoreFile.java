@@ -42,6 +42,11 @@ public final class PandasStoreFile implements AutoCloseable {
     static final long PUBLISH_DELAY_NANOS = TimeUnit.MILLISECONDS.toNanos(1000);
     /** A closing file smaller than this is rewritten rather than waited on until its last rows may be published. */
     static final long REWRITE_RATHER_THAN_WAIT = 64L << 20;
+    /**
+     * For tests only: a system property that fixes the rows per chunk of new tables (so that a test
+     * reaches thousands of chunks, and B-tree node splits, with little data). Unset in normal use.
+     */
+    static final String CHUNK_ROWS_PROPERTY = "cox4j.testing.chunkRows";
     /** Prefix of the temporary file a rewrite writes beside the store. */
     static final String REWRITE_PREFIX = ".cox4j-rewrite-";
     private static volatile ScheduledExecutorService publisher;
@@ -60,6 +65,8 @@ public final class PandasStoreFile implements AutoCloseable {
     private long unused;
     private ScheduledFuture<?> publishTask;
     private boolean closed;
+    /** Rows per chunk of new (and widened) tables, or 0 to choose as PyTables does. */
+    long chunkRowsOverride = Long.getLong(CHUNK_ROWS_PROPERTY, 0L);
 
     private PandasStoreFile(Path path, boolean writable, Clock clock) {
         this.path = path;
@@ -496,7 +503,8 @@ public final class PandasStoreFile implements AutoCloseable {
                 }
                 datasetMessages.add(a.message());
             }
-            chunkRows = chunkRows(layout.rowSize, Math.max(t.expectedRows(), t.pending().size()));
+            chunkRows = chunkRowsOverride > 0 ? chunkRowsOverride
+                    : chunkRows(layout.rowSize, Math.max(t.expectedRows(), t.pending().size()));
         } else {
             for (ObjectHeader.Message m : disk.groupHeader.all(ObjectHeader.ATTRIBUTE)) {
                 groupMessages.add(raw(m));
@@ -531,7 +539,8 @@ public final class PandasStoreFile implements AutoCloseable {
                         break;
                 }
             }
-            chunkRows = widened ? chunkRows(layout.rowSize, Math.max(total, 0)) : disk.dataset.chunkRows;
+            chunkRows = !widened ? disk.dataset.chunkRows
+                    : chunkRowsOverride > 0 ? chunkRowsOverride : chunkRows(layout.rowSize, total);
         }
         Datatype.Compound rowType = disk != null && !widened ? disk.dataset.rowType : PandasAttributes.rowType(layout);
         long srcChunkRows = disk == null ? 0 : disk.dataset.chunkRows;
