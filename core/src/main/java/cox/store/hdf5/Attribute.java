@@ -39,7 +39,7 @@ record Attribute(String name, Datatype type, Dataspace space, byte[] data, long 
             padded = true;
         } else if (version == 2 || version == 3) {
             if ((flags & 3) != 0) {
-                throw f.error(what + ": attribute at " + m.dataAddress() + " uses a shared datatype or dataspace");
+                throw f.unsupported(what + ": attribute at " + m.dataAddress() + " uses a shared datatype or dataspace");
             }
             at = version == 2 ? 8 : 9;
             padded = false;

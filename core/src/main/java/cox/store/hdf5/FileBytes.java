@@ -155,6 +155,11 @@ final class FileBytes implements AutoCloseable {
         }
     }
 
+    /** An error naming this file for a feature of HDF5 outside what cox4j reads itself (jHDF may read it). */
+    UnsupportedFeatureException unsupported(String message) {
+        return new UnsupportedFeatureException(path + ": " + message);
+    }
+
     /** A format error naming this file. */
     StoreFormatException error(String message) {
         return new StoreFormatException(path + ": " + message);

@@ -155,7 +155,7 @@ final class FileStructure {
     static long[] symbolTable(ObjectHeader h, FileBytes f, String what) {
         ObjectHeader.Message m = h.first(ObjectHeader.SYMBOL_TABLE);
         if (m == null) {
-            throw f.error(what + " has no symbol table message (a group in HDF5's new format?)");
+            throw f.unsupported(what + " has no symbol table message (a group in HDF5's new format)");
         }
         if (m.size() < 16) {
             throw f.error(what + ": symbol table message is cut short");
@@ -165,12 +165,12 @@ final class FileStructure {
 
     static List<Attribute> attributes(ObjectHeader h, FileBytes f, String what) {
         if (h.first(ObjectHeader.ATTRIBUTE_INFO) != null) {
-            throw f.error(what + " keeps attributes in dense storage (HDF5's \"latest\" format)");
+            throw f.unsupported(what + " keeps attributes in dense storage (HDF5's \"latest\" format)");
         }
         List<Attribute> out = new ArrayList<>();
         for (ObjectHeader.Message m : h.all(ObjectHeader.ATTRIBUTE)) {
             if ((m.flags() & ObjectHeader.FLAG_SHARED) != 0) {
-                throw f.error(what + " has a shared attribute message");
+                throw f.unsupported(what + " has a shared attribute message");
             }
             out.add(Attribute.read(m, f, what));
         }

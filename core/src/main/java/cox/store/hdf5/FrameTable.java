@@ -30,7 +30,7 @@ final class FrameTable {
     final List<FrameColumn> columns;
     final BlockLayout layout;
 
-    private FrameTable(String name, List<FrameColumn> columns, BlockLayout layout) {
+    FrameTable(String name, List<FrameColumn> columns, BlockLayout layout) {
         this.name = name;
         this.columns = List.copyOf(columns);
         this.layout = layout;

@@ -92,7 +92,7 @@ final class ObjectHeader {
         int version = prefix.get(0) & 0xff;
         if (version != 1) {
             if (prefix.get(0) == 'O' && prefix.get(1) == 'H' && prefix.get(2) == 'D' && prefix.get(3) == 'R') {
-                throw f.error("object header of " + what + " at address " + address + " is a version-2 header"
+                throw f.unsupported("object header of " + what + " at address " + address + " is a version-2 header"
                         + " (HDF5's \"latest\" format); cox4j handles version-1 headers");
             }
             throw f.error("object header of " + what + " at address " + address + " has version " + version

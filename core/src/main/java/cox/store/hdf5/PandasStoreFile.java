@@ -61,6 +61,8 @@ public final class PandasStoreFile implements AutoCloseable {
     private FileChannel channel;
     private FileSpace space;
     private boolean rewriteNeeded;
+    /** Whether this writer changed the file (it is then left compact when closed). */
+    private boolean modified;
     /** Bytes of the file no object uses (left by a killed writer or by another program). */
     private long unused;
     private ScheduledFuture<?> publishTask;
@@ -113,7 +115,15 @@ public final class PandasStoreFile implements AutoCloseable {
                 f.openForWriting();
             } else {
                 f.bytes = FileBytes.openForReading(file);
-                f.structure = FileStructure.read(f.bytes);
+                try {
+                    f.structure = FileStructure.read(f.bytes);
+                } catch (UnsupportedFeatureException e) {
+                    // a format cox4j does not parse itself: jHDF reads as far as it can
+                    for (Map.Entry<String, JhdfTables.Table> t : JhdfTables.list(file, f.bytes).entrySet()) {
+                        f.tables.put(t.getKey(), new PandasTable(f, t.getValue().frame(), t.getValue().rows()));
+                    }
+                    return f;
+                }
                 for (FileStructure.Table t : f.structure.tables.values()) {
                     f.tables.put(t.name, new PandasTable(f, t, null));
                 }
@@ -371,7 +381,7 @@ public final class PandasStoreFile implements AutoCloseable {
                 waiting = true;
             }
         }
-        if ((closing && unused > 0) || (waiting && space.end() < REWRITE_RATHER_THAN_WAIT)) {
+        if ((closing && unused > 0 && modified) || (waiting && space.end() < REWRITE_RATHER_THAN_WAIT)) {
             rewrite();
             return;
         }
@@ -402,6 +412,12 @@ public final class PandasStoreFile implements AutoCloseable {
 
     void rewriteNeeded() {
         rewriteNeeded = true;
+        modified = true;
+    }
+
+    /** Notes that rows were appended in place. */
+    void appended() {
+        modified = true;
     }
 
     /** Writes the whole file afresh beside it and renames it over it, then reloads. Holds the lock. */
@@ -610,7 +626,7 @@ public final class PandasStoreFile implements AutoCloseable {
 
     /** Reads rows of a table stored with a feature cox4j's own reader does not cover, with jHDF. */
     Object[] readForeign(PandasTable t, long start, int count) {
-        return JhdfTables.read(path, t, start, count);
+        return JhdfTables.read(path, t.name(), t.frame(), start, count);
     }
 
     void checkWritable() {

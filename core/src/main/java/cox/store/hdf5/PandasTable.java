@@ -33,6 +33,8 @@ public final class PandasTable {
     /** Rows this writer added: the table is written from its rows at a rewrite, not copied. */
     private boolean touched;
     private long expectedRows;
+    /** Rows of a table only jHDF reads. */
+    private long foreignRows;
 
     /** A table read from the file. */
     PandasTable(PandasStoreFile file, FileStructure.Table disk, TableAppender appender) {
@@ -43,6 +45,16 @@ public final class PandasTable {
         this.diskLayout = layout;
         this.disk = disk;
         this.appender = appender;
+    }
+
+    /** A table of a file only jHDF reads (read-only). */
+    PandasTable(PandasStoreFile file, FrameTable frame, long rows) {
+        this.file = file;
+        this.name = frame.name;
+        this.columns = frame.columns;
+        this.layout = frame.layout;
+        this.diskLayout = layout;
+        this.foreignRows = rows;
     }
 
     /** A new table, written at the next commit. */
@@ -92,7 +104,7 @@ public final class PandasTable {
         if (appender != null) {
             return appender.rows();
         }
-        return disk == null ? 0 : disk.dataset.extent;
+        return disk == null ? foreignRows : disk.dataset.extent;
     }
 
     // ------------------------------------------------------------------ append
@@ -139,6 +151,7 @@ public final class PandasTable {
                 return;
             }
             byte[] bytes = encode(rows, layout, appender.rows());
+            file.appended();
             appender.append(file.space(), bytes, rows.size());
         }
     }
@@ -185,7 +198,10 @@ public final class PandasTable {
             throw new IndexOutOfBoundsException("rows [" + start + ", " + (start + count) + ") of table '" + name
                     + "' with " + n + " rows");
         }
-        if (disk.dataset.unsupported != null) {
+        if (count == 0) {
+            return RowCodec.decode(diskLayout, columns, new byte[0], 0);
+        }
+        if (disk == null || disk.dataset.unsupported != null) {
             return file.readForeign(this, start, count);
         }
         int rowSize = diskLayout.rowSize;
@@ -232,6 +248,11 @@ public final class PandasTable {
     }
 
     // ------------------------------------------------------------------ for the file
+
+    /** What the table is (columns and layout) as the file holds it. */
+    FrameTable frame() {
+        return disk != null ? disk.frame : new FrameTable(name, columns, diskLayout);
+    }
 
     FileStructure.Table disk() {
         return disk;

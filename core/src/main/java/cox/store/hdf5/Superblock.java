@@ -53,7 +53,7 @@ record Superblock(int version, int groupLeafK, int groupInternalK, int chunkK, l
         }
         int version = b.get(8) & 0xff;
         if (version > 1) {
-            throw f.error("superblock version " + version + " (files written with HDF5's \"latest\" format);"
+            throw f.unsupported("superblock version " + version + " (files written with HDF5's \"latest\" format);"
                     + " cox4j reads and writes superblock versions 0 and 1");
         }
         int size = version == 0 ? SIZE_V0 : SIZE_V0 + 4;
@@ -63,7 +63,7 @@ record Superblock(int version, int groupLeafK, int groupInternalK, int chunkK, l
         int offsets = b.get(13) & 0xff;
         int lengths = b.get(14) & 0xff;
         if (offsets != 8 || lengths != 8) {
-            throw f.error("superblock uses " + offsets + "-byte addresses and " + lengths
+            throw f.unsupported("superblock uses " + offsets + "-byte addresses and " + lengths
                     + "-byte lengths; cox4j handles 8-byte ones");
         }
         if (b.get(9) != 0 || b.get(10) != 0 || b.get(12) != 0) {
@@ -86,11 +86,11 @@ record Superblock(int version, int groupLeafK, int groupInternalK, int chunkK, l
         long endOfFile = b.getLong(at + 16);
         long driver = b.getLong(at + 24);
         if (base != 0) {
-            throw f.error("superblock has base address " + base + " (a user block); cox4j handles files that start"
+            throw f.unsupported("superblock has base address " + base + " (a user block); cox4j handles files that start"
                     + " with the superblock");
         }
         if (driver != UNDEFINED) {
-            throw f.error("superblock names a file driver information block (a multi-file or family driver)");
+            throw f.unsupported("superblock names a file driver information block (a multi-file or family driver)");
         }
         int ste = at + 32;
         long rootHeader = b.getLong(ste + 8);

@@ -78,7 +78,7 @@ final class TableDataset {
             switch (m.type()) {
                 case ObjectHeader.DATATYPE: {
                     if ((m.flags() & ObjectHeader.FLAG_SHARED) != 0) {
-                        throw f.error(what + " has a shared (committed) datatype, which cox4j does not read");
+                        throw f.unsupported(what + " has a shared (committed) datatype, which cox4j does not read");
                     }
                     Datatype t = Datatype.read(m.buffer(), f, what);
                     if (!(t instanceof Datatype.Compound c)) {
@@ -124,7 +124,7 @@ final class TableDataset {
                 case ObjectHeader.EXTERNAL_FILES:
                     throw f.error(what + " stores its rows in external files");
                 case ObjectHeader.ATTRIBUTE_INFO:
-                    throw f.error(what + " keeps attributes in dense storage (HDF5's \"latest\" format)");
+                    throw f.unsupported(what + " keeps attributes in dense storage (HDF5's \"latest\" format)");
                 default:
                     break;
             }
