@@ -87,12 +87,21 @@ final class ChunkIndex {
      * @param what the dataset, for messages
      */
     static ChunkIndex read(FileBytes f, int k, long root, int ndims, String what) {
+        return read(f, k, root, ndims, what, null);
+    }
+
+    /**
+     * As {@link #read(FileBytes, int, long, int, String)}, but only as far as chunks with offsets
+     * below {@code limit} (null: every chunk): as a reader looks chunks up, it neither reads nor
+     * checks nodes and chunks beyond the rows it reads, which a writer may be writing.
+     */
+    static ChunkIndex read(FileBytes f, int k, long root, int ndims, String what, long[] limit) {
         List<Chunk> chunks = new ArrayList<>();
         List<PathNode> rightmost = new ArrayList<>();
         long[] nodeBytes = {0};
         long[][] finalKey = {null};
         Set<Long> seen = new HashSet<>();
-        readNode(f, k, root, -1, ndims, what, chunks, rightmost, true, seen, nodeBytes, finalKey);
+        readNode(f, k, root, -1, ndims, what, chunks, rightmost, true, seen, nodeBytes, finalKey, limit);
         for (int i = 1; i < chunks.size(); i++) {
             if (compare(chunks.get(i - 1).offsets, chunks.get(i).offsets) >= 0) {
                 throw f.error("chunk index of " + what + ": chunk offsets do not increase at entry " + i + " ("
@@ -105,7 +114,7 @@ final class ChunkIndex {
 
     private static void readNode(FileBytes f, int k, long address, int expectLevel, int ndims, String what,
             List<Chunk> out, List<PathNode> rightmost, boolean onRightmost, Set<Long> seen, long[] nodeBytes,
-            long[][] finalKey) {
+            long[][] finalKey, long[] limit) {
         if (!seen.add(address)) {
             throw f.error("chunk index of " + what + ": B-tree node at " + address + " is reached twice");
         }
@@ -142,9 +151,12 @@ final class ChunkIndex {
         for (int i = 0; i < n; i++) {
             int at = HEADER_SIZE + i * (keySize + 8);
             long child = b.getLong(at + keySize);
+            if (limit != null && compare(offsets(b, i, ndims), limit) >= 0) {
+                break;
+            }
             if (level > 0) {
                 readNode(f, k, child, level - 1, ndims, what, out, rightmost, onRightmost && i == n - 1, seen,
-                        nodeBytes, finalKey);
+                        nodeBytes, finalKey, limit);
             } else {
                 int chunkSize = b.getInt(at);
                 int mask = b.getInt(at + 4);

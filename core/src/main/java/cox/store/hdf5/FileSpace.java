@@ -6,37 +6,59 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 
 /**
  * The space of an HDF5 file being written: new objects are allocated at the end, one after the
  * other, and never where another object is or was while the file is open (a reader may still be
- * reading there); bytes are written at an address with one positional write each. The
- * superblock's end-of-file address is raised by {@link #publishEnd} only after the bytes it covers
- * exist. Not thread-safe: its owner serialises writes.
+ * reading there); bytes are written at an address with one positional write each.
+ *
+ * <p>The superblock's end-of-file address (EOA) is what a reader may read up to. The HDF5 library
+ * takes the file's length when it opens the file and refuses it if the EOA it then reads is larger;
+ * and it refuses to read beyond the EOA it read. So the EOA is raised only over file length that has
+ * existed for at least the publication delay ({@link #publishEnd}), and an object may be linked in
+ * only the delay after an EOA covering it was published ({@link #coveredAt}). To keep that from
+ * delaying rows, the file is kept somewhat longer than its objects ({@link #extend}).
+ *
+ * <p>Not thread-safe: its owner serialises calls.
  */
 final class FileSpace {
+    /** Means "long ago": the time of a length or EOA no reader can have seen change. */
+    static final long LONG_AGO = Long.MIN_VALUE / 4;
+
     private final Path path;
     private final FileChannel channel;
     private final long endOfFileField;
+    private final long delay;
     private long end;
     private long published;
-    private long written;
+    private long length;
+    /** {length, nanoTime}: the file reached that length then (increasing). */
+    private final ArrayDeque<long[]> lengths = new ArrayDeque<>();
+    /** {eoa, nanoTime}: that EOA was published then (increasing). */
+    private final ArrayDeque<long[]> publications = new ArrayDeque<>();
 
     /**
      * @param end where allocation starts (the end of every object in the file)
      * @param published the end-of-file address the superblock holds now
+     * @param lengthSince when the file reached its current length ({@link #LONG_AGO} if no reader can have seen it shorter)
+     * @param delay the publication delay, in nanoseconds
      */
-    FileSpace(Path path, FileChannel channel, long endOfFileField, long end, long published) {
+    FileSpace(Path path, FileChannel channel, long endOfFileField, long end, long published, long lengthSince,
+            long delay) {
         this.path = path;
         this.channel = channel;
         this.endOfFileField = endOfFileField;
         this.end = end;
         this.published = published;
+        this.delay = delay;
         try {
-            this.written = channel.size();
+            this.length = channel.size();
         } catch (IOException e) {
             throw io("cannot read the length of", e);
         }
+        lengths.add(new long[] {length, lengthSince});
+        publications.add(new long[] {published, LONG_AGO});
     }
 
     Path path() {
@@ -77,9 +99,16 @@ final class FileSpace {
             while (bytes.hasRemaining()) {
                 at += channel.write(bytes, at);
             }
-            written = Math.max(written, at);
+            grew(at);
         } catch (IOException e) {
             throw io("cannot write to", e);
+        }
+    }
+
+    private void grew(long to) {
+        if (to > length) {
+            length = to;
+            lengths.add(new long[] {to, System.nanoTime()});
         }
     }
 
@@ -96,23 +125,86 @@ final class FileSpace {
     }
 
     /**
-     * Makes the file as long as the allocated space, then writes that length into the
-     * superblock's end-of-file address: a reader that reads the new address finds every byte it
-     * covers (the HDF5 library refuses a file shorter than its end-of-file address).
-     *
-     * @return whether the address changed
+     * Makes the file at least {@code end() + slack} bytes long (the tail reads as zeros), so that
+     * objects allocated later land in length that has long existed.
      */
-    boolean publishEnd() {
-        if (end == published) {
+    void extend(long slack) {
+        long want = end + slack;
+        if (length < want) {
+            write(want - 1, new byte[1]);
+        }
+    }
+
+    /**
+     * Raises the superblock's end-of-file address as far as allowed at {@code now}: to the end of
+     * the allocated space, but not beyond a length the file has had for the delay.
+     *
+     * @return whether it changed
+     */
+    boolean publishEnd(long now) {
+        // the longest length the file has had for the delay; older entries are no longer needed
+        while (lengths.size() > 1 && secondOf(lengths)[1] <= now - delay) {
+            lengths.pollFirst();
+        }
+        long[] first = lengths.peekFirst();
+        long eligible = first[1] <= now - delay ? first[0] : 0;
+        long target = Math.min(end, eligible);
+        if (target <= published) {
             return false;
         }
-        if (written < end) {
-            // space allocated but not written (the unused tail of a chunk): make it exist as zeros
-            write(end - 1, new byte[1]);
+        writeLong(endOfFileField, target);
+        published = target;
+        // keep the first publication (what existed at open) and the recent ones: older ones only
+        // make coveredAt answer later, which is safe
+        while (publications.size() > 2 && secondOf(publications)[1] < now - 4 * delay) {
+            long[] head = publications.pollFirst();
+            publications.pollFirst();
+            publications.addFirst(head);
         }
-        writeLong(endOfFileField, end);
-        published = end;
+        publications.add(new long[] {target, now});
         return true;
+    }
+
+    private static long[] secondOf(ArrayDeque<long[]> q) {
+        java.util.Iterator<long[]> it = q.iterator();
+        it.next();
+        return it.next();
+    }
+
+    /**
+     * When the published end-of-file address first covered {@code requiredEnd}: the time it was
+     * published, or if it is not yet, the earliest time it may be (the file has had the length for
+     * the delay by then), or {@link Long#MAX_VALUE} if the file is not that long yet.
+     */
+    long coveredAt(long requiredEnd) {
+        for (long[] p : publications) {
+            if (p[0] >= requiredEnd) {
+                return p[1];
+            }
+        }
+        for (long[] l : lengths) {
+            if (l[0] >= requiredEnd) {
+                return l[1] + delay;
+            }
+        }
+        return Long.MAX_VALUE;
+    }
+
+    /** Whether the end-of-file address covers every allocated byte. */
+    boolean endPublished() {
+        return published >= end;
+    }
+
+    /** Cuts the file to the allocated space (the slack), once the end-of-file address covers all of it. */
+    void trim() {
+        try {
+            if (published >= end && channel.size() > end) {
+                channel.truncate(end);
+                length = end;
+            }
+        } catch (IOException e) {
+            throw io("cannot truncate", e);
+        }
     }
 
     /** Forces written bytes to the device. */

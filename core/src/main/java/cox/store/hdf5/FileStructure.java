@@ -84,6 +84,14 @@ final class FileStructure {
     }
 
     static FileStructure read(FileBytes f) {
+        return read(f, true);
+    }
+
+    /**
+     * @param wholeIndexes read every table's whole chunk index (a writer); else only what the
+     *     extents cover (a reader, which a writer may be adding to)
+     */
+    static FileStructure read(FileBytes f, boolean wholeIndexes) {
         Superblock sb = Superblock.read(f);
         ObjectHeader root = ObjectHeader.read(f, sb.rootHeader(), "root group");
         long[] stab = symbolTable(root, f, "root group");
@@ -98,7 +106,7 @@ final class FileStructure {
         Map<String, Table> tables = new LinkedHashMap<>();
         Map<String, String> others = new LinkedHashMap<>();
         for (SymbolTable.Entry link : links) {
-            String why = readTable(f, sb, link, tables);
+            String why = readTable(f, sb, link, tables, wholeIndexes);
             if (why != null) {
                 others.put(link.name(), why);
             }
@@ -107,7 +115,8 @@ final class FileStructure {
     }
 
     /** Reads the frame table {@code link} points to into {@code tables}; returns why it is not one, or null. */
-    private static String readTable(FileBytes f, Superblock sb, SymbolTable.Entry link, Map<String, Table> tables) {
+    private static String readTable(FileBytes f, Superblock sb, SymbolTable.Entry link, Map<String, Table> tables,
+            boolean wholeIndexes) {
         String name = link.name();
         if (link.cacheType() == SymbolTable.CACHE_SOFT_LINK) {
             return "a soft link";
@@ -144,7 +153,8 @@ final class FileStructure {
         if (data == null || data.cacheType() != 0) {
             throw f.error(tableWhat + ": group /" + name + " has pandas_type 'frame_table' but no dataset 'table'");
         }
-        TableDataset ds = TableDataset.read(f, sb, data.header(), tableWhat + " (dataset /" + name + "/table)");
+        TableDataset ds = TableDataset.read(f, sb, data.header(), tableWhat + " (dataset /" + name + "/table)",
+                wholeIndexes);
         FrameTable frame = FrameTable.describe(name, ga, FrameTable.byName(ds.attributes, f, tableWhat), ds.rowType, f,
                 tableWhat);
         tables.put(name, new Table(name, link, gh, groupAttributes, heap, stab[0], children, ds, frame));

@@ -116,7 +116,7 @@ public final class PandasStoreFile implements AutoCloseable {
             } else {
                 f.bytes = FileBytes.openForReading(file);
                 try {
-                    f.structure = FileStructure.read(f.bytes);
+                    f.structure = FileStructure.read(f.bytes, false);
                 } catch (UnsupportedFeatureException e) {
                     // a format cox4j does not parse itself: jHDF reads as far as it can
                     for (Map.Entry<String, JhdfTables.Table> t : JhdfTables.list(file, f.bytes).entrySet()) {
@@ -151,11 +151,15 @@ public final class PandasStoreFile implements AutoCloseable {
             throw new CoxIOException("cannot open " + path + " for writing: " + e.getMessage(), e);
         }
         bytes = FileBytes.over(path, channel);
-        load(true);
+        load(true, System.nanoTime());
     }
 
-    /** Parses the file, checks that it can be appended to and rewritten, and sets up the tables. */
-    private void load(boolean checkAll) {
+    /**
+     * Parses the file, checks that it can be appended to and rewritten, and sets up the tables.
+     *
+     * @param lengthSince when the file reached its length, as far as a reader can know
+     */
+    private void load(boolean checkAll, long lengthSince) {
         structure = FileStructure.read(bytes);
         Superblock sb = structure.superblock;
         long eoa = sb.endOfFile();
@@ -181,7 +185,11 @@ public final class PandasStoreFile implements AutoCloseable {
             }
         }
         long end = Math.max(eoa, bytes.length());
-        space = new FileSpace(path, channel, sb.endOfFileField(), end, eoa);
+        for (FileStructure.Table t : structure.tables.values()) {
+            // a killed writer may have indexed chunks or nodes beyond the end it published
+            end = Math.max(end, t.dataset.end);
+        }
+        space = new FileSpace(path, channel, sb.endOfFileField(), end, eoa, lengthSince, PUBLISH_DELAY_NANOS);
     }
 
     /** @return the path of this file */
@@ -303,22 +311,48 @@ public final class PandasStoreFile implements AutoCloseable {
 
     /** Publishes the end-of-file address, then whatever the delays allow; schedules the rest. Holds the lock. */
     private void publishDue() {
-        long publishedAt = System.nanoTime();
-        space.publishEnd();
-        long next = -1;
+        long now = System.nanoTime();
+        space.extend(slack());
+        space.publishEnd(now);
+        long next = space.endPublished() ? -1 : space.coveredAt(space.end());
         for (PandasTable t : tables.values()) {
             TableAppender a = t.appender();
             if (a == null) {
                 continue;
             }
-            a.endCycle(publishedAt, PUBLISH_DELAY_NANOS);
-            a.publish(space, System.nanoTime(), PUBLISH_DELAY_NANOS);
-            long due = a.nextDue();
+            a.endCycle();
+            a.publish(space, now);
+            long due = a.nextDue(space);
             if (due >= 0 && (next < 0 || due < next)) {
                 next = due;
             }
         }
         schedule(next);
+    }
+
+    /** Length kept beyond the allocated space: a chunk and two index nodes per table. */
+    private long slack() {
+        long slack = 0;
+        for (PandasTable t : tables.values()) {
+            TableAppender a = t.appender();
+            if (a != null) {
+                slack += a.chunkBytes + 2L * ChunkIndex.nodeSize(structure.superblock.chunkK(), 2);
+            }
+        }
+        return slack;
+    }
+
+    /** The earliest time something waits to be published, or -1. Holds the lock. */
+    private long nextDue() {
+        long next = space.endPublished() ? -1 : space.coveredAt(space.end());
+        for (PandasTable t : tables.values()) {
+            TableAppender a = t.appender();
+            long due = a == null ? -1 : a.nextDue(space);
+            if (due >= 0 && (next < 0 || due < next)) {
+                next = due;
+            }
+        }
+        return next;
     }
 
     private void schedule(long due) {
@@ -374,37 +408,25 @@ public final class PandasStoreFile implements AutoCloseable {
      */
     private void finish(boolean closing) {
         commit();
-        boolean waiting = false;
-        for (PandasTable t : tables.values()) {
-            TableAppender a = t.appender();
-            if (a != null && a.nextDue() >= 0) {
-                waiting = true;
-            }
-        }
-        if ((closing && unused > 0 && modified) || (waiting && space.end() < REWRITE_RATHER_THAN_WAIT)) {
+        publishDue();
+        long next = nextDue();
+        if ((closing && unused > 0 && modified) || (next >= 0 && space.end() < REWRITE_RATHER_THAN_WAIT)) {
             rewrite();
             return;
         }
-        while (waiting) {
+        while (next >= 0) {
+            long sleep = Math.max(1, Math.min(next, System.nanoTime() + PUBLISH_DELAY_NANOS) - System.nanoTime());
+            try {
+                TimeUnit.NANOSECONDS.sleep(sleep);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CoxIOException("interrupted while publishing the last rows of " + path, null);
+            }
             publishDue();
-            waiting = false;
-            long next = -1;
-            for (PandasTable t : tables.values()) {
-                TableAppender a = t.appender();
-                if (a != null && a.nextDue() >= 0) {
-                    waiting = true;
-                    next = next < 0 ? a.nextDue() : Math.min(next, a.nextDue());
-                }
-            }
-            if (waiting) {
-                long sleep = Math.max(1, next - System.nanoTime());
-                try {
-                    TimeUnit.NANOSECONDS.sleep(sleep);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new CoxIOException("interrupted while publishing the last rows of " + path, null);
-                }
-            }
+            next = nextDue();
+        }
+        if (closing) {
+            space.trim();
         }
     }
 
@@ -469,7 +491,8 @@ public final class PandasStoreFile implements AutoCloseable {
                 empty.add(t);
             }
         }
-        load(false);
+        // a reader finds the new file only by its name, complete: no reader saw it shorter
+        load(false, FileSpace.LONG_AGO);
         for (PandasTable t : empty) {
             tables.put(t.name(), t);
             rewriteNeeded = true;

@@ -88,7 +88,8 @@ final class StoreFileBuilder {
             List<Link> links) {
         try (FileChannel ch = FileChannel.open(target, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.READ)) {
-            FileSpace space = new FileSpace(target, ch, Superblock.END_OF_FILE_FIELD, Superblock.SIZE_V0, 0);
+            FileSpace space = new FileSpace(target, ch, Superblock.END_OF_FILE_FIELD, Superblock.SIZE_V0, 0,
+                    FileSpace.LONG_AGO, 0);
             ObjectCopier copier = source == null ? null : new ObjectCopier(source, sourceBlock, space, K);
             List<SymbolTable.NewEntry> entries = new ArrayList<>();
             for (Link l : links) {

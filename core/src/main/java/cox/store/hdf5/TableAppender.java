@@ -40,12 +40,21 @@ final class TableAppender {
     private int[] pathCount;
     private long currentRoot;
     private long publishedRoot;
-    /** When the current root may be published (nanoTime), or -1 if it is published; Long.MAX_VALUE until its end is published. */
-    private long rootReadyAt = -1;
+    /** Whether the current root is not yet in the dataset's header. */
+    private boolean rootPending;
+    /** The end of the allocated space once the current root was written. */
+    private long rootEnd;
+    /** The end of the allocated space once the last chunk was indexed. */
+    private long lastChunkEnd;
     private boolean chunksThisCycle;
-    /** {chunks, nanoTime}: from that time on, the first {@code chunks} chunks may be covered by the extent. */
+    /**
+     * {chunks, required end, not before}: once an end-of-file address covering the required end has
+     * been published for the delay, and not before the given nanoTime, the first {@code chunks}
+     * chunks may be covered by the extent.
+     */
     private final ArrayDeque<long[]> milestones = new ArrayDeque<>();
     private long safeChunks;
+    private final long delay;
 
     /**
      * State of a dataset as read: its chunks (all indexed ones) and extent.
@@ -53,6 +62,7 @@ final class TableAppender {
      * @param now the current nanoTime: indexed chunks beyond the extent become usable a delay later
      */
     TableAppender(TableDataset ds, int k, long now, long delay) {
+        this.delay = delay;
         this.chunkRows = ds.chunkRows;
         this.rowSize = ds.rowSize;
         this.chunkBytes = (int) ds.chunkBytes();
@@ -82,7 +92,7 @@ final class TableAppender {
         safeChunks = ds.chunksFor(ds.extent);
         if (chunkCount > safeChunks) {
             // chunks a killed writer indexed beyond the extent: reused, but covered only after the delay
-            milestones.add(new long[] {chunkCount, now + delay});
+            milestones.add(new long[] {chunkCount, ds.end, now + delay});
         }
     }
 
@@ -156,7 +166,8 @@ final class TableAppender {
             long leaf = newNode(space, 0, address, first, end, Superblock.UNDEFINED);
             pathAddress = new long[] {leaf};
             pathCount = new int[] {1};
-            newRoot(leaf);
+            newRoot(leaf, space);
+            lastChunkEnd = space.end();
             return;
         }
         // the lowest node on the rightmost path with room, from the leaf up
@@ -186,6 +197,7 @@ final class TableAppender {
             for (int i = 0; i < room; i++) {
                 space.writeLong(ChunkIndex.keyAddress(pathAddress[i], pathCount[i], 2) + 8, end);
             }
+            lastChunkEnd = space.end();
             return;
         }
         // every node on the path is full: a new root over the old root and the new chain
@@ -206,12 +218,14 @@ final class TableAppender {
         }
         pathAddress = addresses;
         pathCount = counts;
-        newRoot(root);
+        newRoot(root, space);
+        lastChunkEnd = space.end();
     }
 
-    private void newRoot(long root) {
+    private void newRoot(long root, FileSpace space) {
         currentRoot = root;
-        rootReadyAt = Long.MAX_VALUE;
+        rootPending = true;
+        rootEnd = space.end();
     }
 
     private Encoder nodeHeader(int level, int entries, long left) {
@@ -253,16 +267,24 @@ final class TableAppender {
     }
 
     /**
-     * Called after the end-of-file address covering this cycle's new chunks and nodes was published
-     * at {@code publishedAt}: they may be covered {@code delay} later.
+     * Ends a cycle of appends: this cycle's new chunks may be covered once an end-of-file address
+     * covering them has been published for the delay (unless they wait for a new root).
      */
-    void endCycle(long publishedAt, long delay) {
-        if (rootReadyAt == Long.MAX_VALUE) {
-            rootReadyAt = publishedAt + delay;
-        } else if (chunksThisCycle && rootReadyAt < 0) {
-            milestones.add(new long[] {chunkCount, publishedAt + delay});
+    void endCycle() {
+        if (chunksThisCycle && !rootPending) {
+            milestones.add(new long[] {chunkCount, lastChunkEnd, FileSpace.LONG_AGO});
         }
         chunksThisCycle = false;
+    }
+
+    private long rootDue(FileSpace space) {
+        long covered = space.coveredAt(rootEnd);
+        return covered == Long.MAX_VALUE ? Long.MAX_VALUE : covered + delay;
+    }
+
+    private long due(long[] milestone, FileSpace space) {
+        long covered = space.coveredAt(milestone[1]);
+        return covered == Long.MAX_VALUE ? Long.MAX_VALUE : Math.max(covered + delay, milestone[2]);
     }
 
     /**
@@ -271,14 +293,15 @@ final class TableAppender {
      *
      * @return whether something is left to publish later
      */
-    boolean publish(FileSpace space, long now, long delay) {
-        if (rootReadyAt >= 0 && rootReadyAt != Long.MAX_VALUE && now >= rootReadyAt) {
+    boolean publish(FileSpace space, long now) {
+        if (rootPending && rootDue(space) <= now) {
             space.writeLong(rootField, currentRoot);
             publishedRoot = currentRoot;
-            rootReadyAt = -1;
-            milestones.add(new long[] {chunkCount, now + delay});
+            rootPending = false;
+            // the chunks under the new root: covered from now on, after the delay
+            milestones.add(new long[] {chunkCount, lastChunkEnd, now + delay});
         }
-        while (!milestones.isEmpty() && milestones.peekFirst()[1] <= now) {
+        while (!milestones.isEmpty() && due(milestones.peekFirst(), space) <= now) {
             safeChunks = Math.max(safeChunks, milestones.pollFirst()[0]);
         }
         long target = Math.min(rows, safeChunks * chunkRows);
@@ -287,26 +310,26 @@ final class TableAppender {
             space.writeLong(nrowsField, target);
             visible = target;
         }
-        return visible < rows || rootReadyAt >= 0;
+        return visible < rows || rootPending;
     }
 
     /** The earliest nanoTime at which {@link #publish} can do more, or -1 if nothing waits. */
-    long nextDue() {
-        if (visible >= rows && rootReadyAt < 0) {
+    long nextDue(FileSpace space) {
+        if (visible >= rows && !rootPending) {
             return -1;
         }
-        long due = Long.MAX_VALUE;
-        if (rootReadyAt >= 0) {
-            due = rootReadyAt;
+        long next = Long.MAX_VALUE;
+        if (rootPending) {
+            next = rootDue(space);
         }
         if (!milestones.isEmpty()) {
-            due = Math.min(due, milestones.peekFirst()[1]);
+            next = Math.min(next, due(milestones.peekFirst(), space));
         }
-        return due;
+        return next;
     }
 
     /** Whether the root shown in the header is the current one. */
     boolean rootPublished() {
-        return publishedRoot == currentRoot;
+        return !rootPending;
     }
 }

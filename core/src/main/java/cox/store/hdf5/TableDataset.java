@@ -30,10 +30,12 @@ final class TableDataset {
     final long[] chunkAddress;
     /** A feature outside what cox4j reads itself (a filter, another layout): the reason, or null. */
     final String unsupported;
+    /** The end of the last chunk or rightmost index node: where a writer may allocate from. */
+    final long end;
 
     private TableDataset(long header, ObjectHeader objectHeader, Datatype.Compound rowType, List<Attribute> attributes,
             long extent, long chunkRows, int rowSize, long extentField, long nrowsField, long indexRootField,
-            ChunkIndex index, long[] chunkAddress, String unsupported) {
+            ChunkIndex index, long[] chunkAddress, String unsupported, long end) {
         this.header = header;
         this.objectHeader = objectHeader;
         this.rowType = rowType;
@@ -47,6 +49,7 @@ final class TableDataset {
         this.index = index;
         this.chunkAddress = chunkAddress;
         this.unsupported = unsupported;
+        this.end = end;
     }
 
     /** Bytes of one chunk. */
@@ -65,6 +68,14 @@ final class TableDataset {
      * @param what the dataset, for messages ({@code "table 'results' (dataset /results/table)"})
      */
     static TableDataset read(FileBytes f, Superblock sb, long address, String what) {
+        return read(f, sb, address, what, true);
+    }
+
+    /**
+     * @param wholeIndex read the whole chunk index (a writer about to append); else only the
+     *     chunks the extent covers (a reader, while a writer may be adding chunks beyond it)
+     */
+    static TableDataset read(FileBytes f, Superblock sb, long address, String what, boolean wholeIndex) {
         ObjectHeader h = ObjectHeader.read(f, address, what);
         Datatype.Compound rowType = null;
         Dataspace space = null;
@@ -155,7 +166,7 @@ final class TableDataset {
         }
         if (unsupported != null) {
             return new TableDataset(address, h, rowType, attributes, extent, 0, rowType.size(), extentField,
-                    nrowsField, -1, null, null, unsupported);
+                    nrowsField, -1, null, null, unsupported, 0);
         }
         if (chunkDims == null) {
             throw f.error(what + " has no layout message");
@@ -174,7 +185,8 @@ final class TableDataset {
         ChunkIndex index = null;
         long[] addresses = new long[(int) needed];
         if (root != Superblock.UNDEFINED) {
-            index = ChunkIndex.read(f, sb.chunkK(), root, 2, what);
+            index = ChunkIndex.read(f, sb.chunkK(), root, 2, what,
+                    wholeIndex ? null : new long[] {needed * chunkRows, 0});
             List<Long> all = new ArrayList<>();
             for (ChunkIndex.Chunk c : index.chunks) {
                 long row = c.offsets()[0];
@@ -204,8 +216,17 @@ final class TableDataset {
         } else if (needed > 0) {
             throw f.error(what + " has " + extent + " rows but no chunk index");
         }
+        long end = 0;
+        if (index != null) {
+            for (ChunkIndex.PathNode p : index.rightmost) {
+                end = Math.max(end, p.address() + ChunkIndex.nodeSize(sb.chunkK(), 2));
+            }
+            for (long a : addresses) {
+                end = Math.max(end, a + chunkBytes);
+            }
+        }
         return new TableDataset(address, h, rowType, attributes, extent, chunkRows, rowType.size(), extentField,
-                nrowsField, indexRootField, index, addresses, null);
+                nrowsField, indexRootField, index, addresses, null, end);
     }
 
     private static String filterNames(ObjectHeader.Message m, FileBytes f, String what) {

@@ -173,10 +173,11 @@ class FormatTest {
             }
             f.table("t").append(batch);
             f.flush();
-            Thread.sleep(PandasStoreFile.PUBLISH_DELAY_NANOS / 1_000_000 + 100);
-            f.flush();
-            Thread.sleep(PandasStoreFile.PUBLISH_DELAY_NANOS / 1_000_000 + 100);
-            f.flush();
+            // the publisher thread makes the new chunks visible after the live-read delays
+            long deadline = System.nanoTime() + 8 * PandasStoreFile.PUBLISH_DELAY_NANOS;
+            while (visibleRows(file) < n && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
             // published in place: readers see every row while the writer still has the file open
             try (FileBytes bytes = FileBytes.openForReading(file)) {
                 FileStructure s = FileStructure.read(bytes);
@@ -188,6 +189,12 @@ class FormatTest {
             assertThat(NativeHdf5.read(file).tables().get("/t/table").count()).isEqualTo(n);
         }
         assertThat(H5Tools.unaccountedSpace(file)).isZero();
+    }
+
+    private static long visibleRows(Path file) {
+        try (PandasStoreFile f = PandasStoreFile.open(file, false)) {
+            return f.table("t").nrows();
+        }
     }
 
     @Test
