@@ -87,7 +87,7 @@ final class ChunkIndex {
      * @param what the dataset, for messages
      */
     static ChunkIndex read(FileBytes f, int k, long root, int ndims, String what) {
-        return read(f, k, root, ndims, what, null);
+        return read(f, k, root, ndims, what, null, null);
     }
 
     /**
@@ -95,13 +95,13 @@ final class ChunkIndex {
      * below {@code limit} (null: every chunk): as a reader looks chunks up, it neither reads nor
      * checks nodes and chunks beyond the rows it reads, which a writer may be writing.
      */
-    static ChunkIndex read(FileBytes f, int k, long root, int ndims, String what, long[] limit) {
+    static ChunkIndex read(FileBytes f, int k, long root, int ndims, String what, long[] limit, Regions regions) {
         List<Chunk> chunks = new ArrayList<>();
         List<PathNode> rightmost = new ArrayList<>();
         long[] nodeBytes = {0};
         long[][] finalKey = {null};
         Set<Long> seen = new HashSet<>();
-        readNode(f, k, root, -1, ndims, what, chunks, rightmost, true, seen, nodeBytes, finalKey, limit);
+        readNode(f, k, root, -1, ndims, what, chunks, rightmost, true, seen, nodeBytes, finalKey, limit, regions);
         for (int i = 1; i < chunks.size(); i++) {
             if (compare(chunks.get(i - 1).offsets, chunks.get(i).offsets) >= 0) {
                 throw f.error("chunk index of " + what + ": chunk offsets do not increase at entry " + i + " ("
@@ -114,7 +114,7 @@ final class ChunkIndex {
 
     private static void readNode(FileBytes f, int k, long address, int expectLevel, int ndims, String what,
             List<Chunk> out, List<PathNode> rightmost, boolean onRightmost, Set<Long> seen, long[] nodeBytes,
-            long[][] finalKey, long[] limit) {
+            long[][] finalKey, long[] limit, Regions regions) {
         if (!seen.add(address)) {
             throw f.error("chunk index of " + what + ": B-tree node at " + address + " is reached twice");
         }
@@ -140,7 +140,14 @@ final class ChunkIndex {
             throw f.error("chunk index of " + what + ": B-tree node at " + address + " has " + n
                     + " entries; expected 1 to " + 2 * k);
         }
+        if (expectLevel < 0 && b.getLong(8) != Superblock.UNDEFINED) {
+            // (a right sibling it may have: the old root, while a writer's new root waits to be published)
+            throw f.error("chunk index of " + what + ": its root node at " + address + " has a left sibling");
+        }
         nodeBytes[0] += size;
+        if (regions != null) {
+            regions.add(address, size, "chunk B-tree node of " + what);
+        }
         if (onRightmost) {
             rightmost.add(new PathNode(address, level, n));
             if (finalKey[0] == null) {
@@ -156,7 +163,7 @@ final class ChunkIndex {
             }
             if (level > 0) {
                 readNode(f, k, child, level - 1, ndims, what, out, rightmost, onRightmost && i == n - 1, seen,
-                        nodeBytes, finalKey, limit);
+                        nodeBytes, finalKey, limit, regions);
             } else {
                 int chunkSize = b.getInt(at);
                 int mask = b.getInt(at + 4);

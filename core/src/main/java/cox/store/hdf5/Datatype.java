@@ -409,6 +409,15 @@ sealed interface Datatype {
                     }
                     members.add(new Member(name, (int) offset, type));
                 }
+                List<Member> byOffset = new ArrayList<>(members);
+                byOffset.sort((x, y) -> Integer.compare(x.offset(), y.offset()));
+                for (int i = 1; i < byOffset.size(); i++) {
+                    Member a = byOffset.get(i - 1);
+                    if (a.offset() + a.type().size() > byOffset.get(i).offset()) {
+                        throw f.error(what + ": compound members '" + a.name() + "' and '" + byOffset.get(i).name()
+                                + "' overlap");
+                    }
+                }
                 return new Compound(n, members);
             }
             default:

@@ -13,6 +13,12 @@ import java.util.Map;
  * file, object and feature at anything outside it or damaged.
  */
 final class FileStructure {
+    /** The pandas_type values pandas writes (a group with another one is damaged). */
+    static final java.util.Set<String> PANDAS_TYPES = java.util.Set.of("frame", "frame_table", "series",
+            "series_table", "sparse_series", "sparse_frame", "wide", "wide_table", "appendable_frame",
+            "appendable_multiframe", "appendable_series", "appendable_multiseries", "generic_table", "worm",
+            "legacy_frame", "legacy_table", "legacy_panel");
+
     /** A link in the root group that is a frame table. */
     static final class Table {
         final String name;
@@ -93,7 +99,10 @@ final class FileStructure {
      */
     static FileStructure read(FileBytes f, boolean wholeIndexes) {
         Superblock sb = Superblock.read(f);
+        Regions regions = new Regions();
+        regions.add(0, sb.size(), "superblock");
         ObjectHeader root = ObjectHeader.read(f, sb.rootHeader(), "root group");
+        root.addTo(regions);
         long[] stab = symbolTable(root, f, "root group");
         if (stab[0] != sb.rootBTree() || stab[1] != sb.rootHeap()) {
             throw f.error("root group: its symbol table message (B-tree " + stab[0] + ", heap " + stab[1]
@@ -102,21 +111,24 @@ final class FileStructure {
         }
         List<Attribute> rootAttributes = attributes(root, f, "root group");
         LocalHeap heap = LocalHeap.read(f, stab[1], "root group");
-        List<SymbolTable.Entry> links = SymbolTable.read(f, sb, stab[0], heap, "/", null);
+        heap.addTo(regions, "root group");
+        List<SymbolTable.Entry> links = SymbolTable.read(f, sb, stab[0], heap, "/", regions);
         Map<String, Table> tables = new LinkedHashMap<>();
         Map<String, String> others = new LinkedHashMap<>();
         for (SymbolTable.Entry link : links) {
-            String why = readTable(f, sb, link, tables, wholeIndexes);
+            String why = readTable(f, sb, link, tables, wholeIndexes, regions);
             if (why != null) {
                 others.put(link.name(), why);
             }
         }
+        // objects never share bytes: an overlap is a damaged address
+        regions.checkDisjoint(f);
         return new FileStructure(sb, root, rootAttributes, heap, stab[0], links, tables, others);
     }
 
     /** Reads the frame table {@code link} points to into {@code tables}; returns why it is not one, or null. */
     private static String readTable(FileBytes f, Superblock sb, SymbolTable.Entry link, Map<String, Table> tables,
-            boolean wholeIndexes) {
+            boolean wholeIndexes, Regions regions) {
         String name = link.name();
         if (link.cacheType() == SymbolTable.CACHE_SOFT_LINK) {
             return "a soft link";
@@ -126,6 +138,11 @@ final class FileStructure {
         if (gh.first(ObjectHeader.SYMBOL_TABLE) == null) {
             if (gh.first(ObjectHeader.LINK_INFO) != null || gh.first(ObjectHeader.LINK) != null) {
                 return "a group in HDF5's new format";
+            }
+            if (gh.first(ObjectHeader.DATATYPE) == null) {
+                // neither a group nor a dataset nor a named datatype: HDF5 cannot say what it is
+                throw f.error("object header of /" + name + " at address " + link.header() + " holds no group,"
+                        + " dataset or datatype message");
             }
             return "not a group";
         }
@@ -138,12 +155,28 @@ final class FileStructure {
         }
         List<Attribute> groupAttributes = attributes(gh, f, what);
         Map<String, Attribute> ga = FrameTable.byName(groupAttributes, f, what);
-        if (!"frame_table".equals(FrameTable.text(ga, "pandas_type", f, what))) {
+        String pandasType = FrameTable.text(ga, "pandas_type", f, what);
+        if (!"frame_table".equals(pandasType)) {
+            if (pandasType != null && !PANDAS_TYPES.contains(pandasType)) {
+                throw f.error(what + " has pandas_type '" + pandasType + "', which pandas does not write");
+            }
+            if (pandasType != null && !pandasType.endsWith("_table") && ga.containsKey("table_type")) {
+                throw f.error(what + " has pandas_type '" + pandasType + "' but a table_type, as only tables do");
+            }
+            if (pandasType == null) {
+                for (String a : List.of("pandas_version", "table_type", "non_index_axes", "index_cols", "values_cols")) {
+                    if (ga.containsKey(a)) {
+                        throw f.error(what + " has pandas' attribute " + a + " but no pandas_type");
+                    }
+                }
+            }
             return "not a pandas frame table";
         }
+        gh.addTo(regions);
         String tableWhat = "table '" + name + "'";
         LocalHeap heap = LocalHeap.read(f, stab[1], what);
-        List<SymbolTable.Entry> children = SymbolTable.read(f, sb, stab[0], heap, "/" + name, null);
+        heap.addTo(regions, what);
+        List<SymbolTable.Entry> children = SymbolTable.read(f, sb, stab[0], heap, "/" + name, regions);
         SymbolTable.Entry data = null;
         for (SymbolTable.Entry e : children) {
             if (e.name().equals("table")) {
@@ -154,7 +187,7 @@ final class FileStructure {
             throw f.error(tableWhat + ": group /" + name + " has pandas_type 'frame_table' but no dataset 'table'");
         }
         TableDataset ds = TableDataset.read(f, sb, data.header(), tableWhat + " (dataset /" + name + "/table)",
-                wholeIndexes);
+                wholeIndexes, regions);
         FrameTable frame = FrameTable.describe(name, ga, FrameTable.byName(ds.attributes, f, tableWhat), ds.rowType, f,
                 tableWhat);
         tables.put(name, new Table(name, link, gh, groupAttributes, heap, stab[0], children, ds, frame));

@@ -25,6 +25,13 @@ final class FrameTable {
     /** COX_DATA names these types by the Python builtin class; the object types by a marker string. */
     static final List<String> BUILTIN_TYPES = List.of("int", "float", "str", "bool");
     static final List<String> MARKER_TYPES = List.of("__object__", "__pickle__", "__pytorch_state__");
+    /** The attributes pandas (and Python cox's COX_DATA) give a frame table's group. */
+    static final Set<String> GROUP_ATTRIBUTES = Set.of("CLASS", "TITLE", "VERSION", "pandas_type", "pandas_version",
+            "table_type", "index_cols", "values_cols", "non_index_axes", "data_columns", "nan_rep", "encoding",
+            "errors", "levels", "info", "metadata", "COX_DATA", "FILTERS");
+    /** The attributes PyTables and pandas give a frame table's dataset. */
+    private static final java.util.regex.Pattern DATASET_ATTRIBUTE = java.util.regex.Pattern.compile(
+            "CLASS|VERSION|TITLE|NROWS|FILTERS|AUTO_INDEX|FIELD_\\d+_(NAME|FILL)|.+_(kind|meta|dtype|tz|freq)");
 
     final String name;
     final List<FrameColumn> columns;
@@ -56,6 +63,11 @@ final class FrameTable {
         byte[] b = a.textBytes();
         if (b == null) {
             throw f.error(what + ": attribute " + key + " is not a string (" + a.type().describe() + ")");
+        }
+        for (int i = b.length; i < a.data().length; i++) {
+            if (a.data()[i] != 0) {
+                throw f.error(what + ": attribute " + key + " holds bytes after the end of its string");
+            }
         }
         return new String(b, StandardCharsets.UTF_8);
     }
@@ -90,6 +102,17 @@ final class FrameTable {
      */
     static FrameTable describe(String name, Map<String, Attribute> group, Map<String, Attribute> dataset,
             Datatype.Compound rowType, FileBytes f, String what) {
+        // an attribute pandas does not write is a damaged name (COX_DATA renamed would retype columns)
+        for (String a : group.keySet()) {
+            if (!GROUP_ATTRIBUTES.contains(a)) {
+                throw f.error(what + ": its group has an attribute '" + a + "', which pandas does not write");
+            }
+        }
+        for (String a : dataset.keySet()) {
+            if (!DATASET_ATTRIBUTE.matcher(a).matches()) {
+                throw f.error(what + ": its dataset has an attribute '" + a + "', which pandas does not write");
+            }
+        }
         List<String> columns = columnOrder(group, f, what);
         Map<String, String> coxTypes = coxTypes(group, name, columns, f, what);
         Kind[] storedKind = new Kind[columns.size()];

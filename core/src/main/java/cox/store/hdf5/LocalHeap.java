@@ -59,6 +59,11 @@ record LocalHeap(long address, long dataAddress, byte[] data) {
         return new LocalHeap(address, dataAddress, data);
     }
 
+    void addTo(Regions regions, String what) {
+        regions.add(address, HEADER_SIZE, "local heap of " + what);
+        regions.add(dataAddress, data.length, "local heap data of " + what);
+    }
+
     /**
      * The NUL-terminated name at {@code offset}.
      *

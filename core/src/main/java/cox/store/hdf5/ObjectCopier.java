@@ -154,9 +154,9 @@ final class ObjectCopier {
         long heapAddress = m.data().getLong(8);
         LocalHeap heap = LocalHeap.read(source, heapAddress, what);
         occupied += LocalHeap.HEADER_SIZE + heap.data().length;
-        long[] nodes = {0};
+        Regions nodes = new Regions();
         List<SymbolTable.Entry> links = SymbolTable.read(source, sourceBlock, btree, heap, what, nodes);
-        occupied += nodes[0];
+        occupied += nodes.bytes();
         List<SymbolTable.NewEntry> entries = new ArrayList<>();
         for (SymbolTable.Entry e : links) {
             if (e.cacheType() == SymbolTable.CACHE_SOFT_LINK) {

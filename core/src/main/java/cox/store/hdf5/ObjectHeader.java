@@ -33,6 +33,8 @@ final class ObjectHeader {
     static final int MODIFICATION_TIME = 0x12;
     static final int ATTRIBUTE_INFO = 0x15;
     static final int REFERENCE_COUNT = 0x16;
+    /** The highest message type HDF5 defines (file space info, 0x17, and beyond it one reserved). */
+    static final int MAX_TYPE = 0x18;
     /** Message flag: the message is shared (stored in another object header or the shared-message heap). */
     static final int FLAG_SHARED = 0x2;
     static final int FLAG_CONSTANT = 0x1;
@@ -124,11 +126,24 @@ final class ObjectHeader {
                 int type = Short.toUnsignedInt(b.getShort(p));
                 int size = Short.toUnsignedInt(b.getShort(p + 2));
                 int flags = b.get(p + 4) & 0xff;
+                if (type > MAX_TYPE) {
+                    throw f.error("object header of " + what + " at address " + address + ": message at "
+                            + (block.address + p) + " has type " + type + ", which HDF5 does not define");
+                }
                 if (size > b.limit() - p - MESSAGE_HEADER_SIZE) {
                     throw f.error("object header of " + what + " at address " + address + ": message of type " + type
                             + " at " + (block.address + p) + " claims " + size + " bytes, more than its block holds");
                 }
                 ByteBuffer data = b.slice(p + MESSAGE_HEADER_SIZE, size).order(ByteOrder.LITTLE_ENDIAN);
+                if (type == NIL) {
+                    // HDF5 zeroes a message it deletes: a NIL message with data is one whose type was damaged
+                    for (int i = 0; i < size; i++) {
+                        if (data.get(i) != 0) {
+                            throw f.error("object header of " + what + " at address " + address + ": message at "
+                                    + (block.address + p) + " has type NIL but holds data");
+                        }
+                    }
+                }
                 Message m = new Message(type, flags, block.address + p + MESSAGE_HEADER_SIZE, data);
                 messages.add(m);
                 if (messages.size() > count) {
@@ -182,6 +197,18 @@ final class ObjectHeader {
             }
         }
         return out;
+    }
+
+    /** Adds the prefix and every block to {@code regions}. */
+    void addTo(Regions regions) {
+        for (int i = 0; i < blocks.size(); i++) {
+            Block b = blocks.get(i);
+            if (i == 0) {
+                regions.add(address, PREFIX_SIZE + b.length, "object header of " + what);
+            } else {
+                regions.add(b.address, b.length, "object header block of " + what);
+            }
+        }
     }
 
     /** Total bytes the header occupies in the file (prefix and every block). */

@@ -55,12 +55,12 @@ final class SymbolTable {
      * Reads every link of the group whose B-tree is at {@code btree}, in name order.
      *
      * @param what the group, for messages
-     * @param accounted receives the bytes of every node read (may be null)
+     * @param regions receives the range of every node read (may be null)
      */
-    static List<Entry> read(FileBytes f, Superblock sb, long btree, LocalHeap heap, String what, long[] accounted) {
+    static List<Entry> read(FileBytes f, Superblock sb, long btree, LocalHeap heap, String what, Regions regions) {
         List<Entry> out = new ArrayList<>();
         Set<Long> seen = new HashSet<>();
-        readNode(f, sb, btree, -1, heap, what, out, seen, accounted);
+        readNode(f, sb, btree, -1, heap, what, out, seen, regions);
         for (int i = 1; i < out.size(); i++) {
             if (compareNames(out.get(i - 1).name, out.get(i).name) >= 0) {
                 throw f.error("group " + what + ": links '" + out.get(i - 1).name + "' and '" + out.get(i).name
@@ -70,8 +70,9 @@ final class SymbolTable {
         return out;
     }
 
-    private static void readNode(FileBytes f, Superblock sb, long address, int expectLevel, LocalHeap heap,
-            String what, List<Entry> out, Set<Long> seen, long[] accounted) {
+    /** Reads a node's subtree into {@code out}; returns the name of its last entry. */
+    private static String readNode(FileBytes f, Superblock sb, long address, int expectLevel, LocalHeap heap,
+            String what, List<Entry> out, Set<Long> seen, Regions regions) {
         if (!seen.add(address)) {
             throw f.error("group " + what + ": B-tree node at " + address + " is reached twice");
         }
@@ -91,25 +92,35 @@ final class SymbolTable {
             throw f.error("group " + what + ": B-tree node at " + address + " has level " + level
                     + (expectLevel >= 0 ? "; expected " + expectLevel : ""));
         }
-        if (n > 2 * k) {
-            throw f.error("group " + what + ": B-tree node at " + address + " has " + n + " children, more than "
-                    + 2 * k);
+        if (n > 2 * k || (n == 0 && expectLevel >= 0)) {
+            throw f.error("group " + what + ": B-tree node at " + address + " has " + n + " children; expected "
+                    + (expectLevel >= 0 ? 1 : 0) + " to " + 2 * k);
         }
-        if (accounted != null) {
-            accounted[0] += size;
+        if (expectLevel < 0 && (b.getLong(8) != Superblock.UNDEFINED || b.getLong(16) != Superblock.UNDEFINED)) {
+            throw f.error("group " + what + ": its root B-tree node at " + address + " has siblings");
         }
+        if (regions != null) {
+            regions.add(address, size, "group B-tree node of " + what);
+        }
+        String last = null;
         for (int i = 0; i < n; i++) {
             long child = b.getLong(24 + 8 + 16 * i);
-            if (level > 0) {
-                readNode(f, sb, child, level - 1, heap, what, out, seen, accounted);
-            } else {
-                readSnod(f, sb, child, heap, what, out, seen, accounted);
+            String childLast = level > 0 ? readNode(f, sb, child, level - 1, heap, what, out, seen, regions)
+                    : readSnod(f, sb, child, heap, what, out, seen, regions);
+            // key i + 1 is the name of the last link under child i
+            String key = heap.name(b.getLong(24 + 16 * (i + 1)), f, what);
+            if (!key.equals(childLast)) {
+                throw f.error("group " + what + ": B-tree node at " + address + " has key '" + key + "' after a child"
+                        + " whose last link is '" + childLast + "'");
             }
+            last = childLast;
         }
+        return last;
     }
 
-    private static void readSnod(FileBytes f, Superblock sb, long address, LocalHeap heap, String what,
-            List<Entry> out, Set<Long> seen, long[] accounted) {
+    /** Reads a symbol table node's entries into {@code out}; returns the last one's name. */
+    private static String readSnod(FileBytes f, Superblock sb, long address, LocalHeap heap, String what,
+            List<Entry> out, Set<Long> seen, Regions regions) {
         if (!seen.add(address)) {
             throw f.error("group " + what + ": symbol table node at " + address + " is reached twice");
         }
@@ -122,13 +133,14 @@ final class SymbolTable {
             throw f.error("group " + what + ": symbol table node at " + address + " has version " + b.get(4));
         }
         int n = Short.toUnsignedInt(b.getShort(6));
-        if (n > 2 * sb.groupLeafK()) {
-            throw f.error("group " + what + ": symbol table node at " + address + " holds " + n + " entries, more"
-                    + " than " + 2 * sb.groupLeafK());
+        if (n == 0 || n > 2 * sb.groupLeafK()) {
+            throw f.error("group " + what + ": symbol table node at " + address + " holds " + n + " entries; expected"
+                    + " 1 to " + 2 * sb.groupLeafK());
         }
-        if (accounted != null) {
-            accounted[0] += size;
+        if (regions != null) {
+            regions.add(address, size, "symbol table node of " + what);
         }
+        String last = null;
         for (int i = 0; i < n; i++) {
             int at = 8 + ENTRY_SIZE * i;
             long nameOffset = b.getLong(at);
@@ -140,8 +152,17 @@ final class SymbolTable {
                 throw f.error("group " + what + ": symbol table entry at " + (address + at) + " has cache type "
                         + cache);
             }
-            out.add(new Entry(heap.name(nameOffset, f, what), header, cache, scratch, address + at));
+            if (cache == CACHE_SOFT_LINK) {
+                // a soft link: its value is a name in the heap
+                heap.name(Integer.toUnsignedLong(b.getInt(at + 24)), f, what);
+            }
+            last = heap.name(nameOffset, f, what);
+            if (last.isEmpty()) {
+                throw f.error("group " + what + ": symbol table entry at " + (address + at) + " has an empty name");
+            }
+            out.add(new Entry(last, header, cache, scratch, address + at));
         }
+        return last;
     }
 
     // ------------------------------------------------------------------ writing

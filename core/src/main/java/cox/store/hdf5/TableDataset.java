@@ -68,15 +68,19 @@ final class TableDataset {
      * @param what the dataset, for messages ({@code "table 'results' (dataset /results/table)"})
      */
     static TableDataset read(FileBytes f, Superblock sb, long address, String what) {
-        return read(f, sb, address, what, true);
+        return read(f, sb, address, what, true, null);
     }
 
     /**
      * @param wholeIndex read the whole chunk index (a writer about to append); else only the
      *     chunks the extent covers (a reader, while a writer may be adding chunks beyond it)
      */
-    static TableDataset read(FileBytes f, Superblock sb, long address, String what, boolean wholeIndex) {
+    static TableDataset read(FileBytes f, Superblock sb, long address, String what, boolean wholeIndex,
+            Regions regions) {
         ObjectHeader h = ObjectHeader.read(f, address, what);
+        if (regions != null) {
+            h.addTo(regions);
+        }
         Datatype.Compound rowType = null;
         Dataspace space = null;
         long extentField = -1;
@@ -186,7 +190,7 @@ final class TableDataset {
         long[] addresses = new long[(int) needed];
         if (root != Superblock.UNDEFINED) {
             index = ChunkIndex.read(f, sb.chunkK(), root, 2, what,
-                    wholeIndex ? null : new long[] {needed * chunkRows, 0});
+                    wholeIndex ? null : new long[] {needed * chunkRows, 0}, regions);
             List<Long> all = new ArrayList<>();
             for (ChunkIndex.Chunk c : index.chunks) {
                 long row = c.offsets()[0];
@@ -202,6 +206,15 @@ final class TableDataset {
                 if (i != all.size()) {
                     throw f.error(what + ": chunk index has no chunk for rows " + all.size() * chunkRows + " to "
                             + ((all.size() + 1) * chunkRows - 1));
+                }
+                if (all.size() < needed) {
+                    if (c.address() + chunkBytes > sb.endOfFile()) {
+                        throw f.error(what + ": chunk at row " + row + " (address " + c.address() + ") lies beyond the"
+                                + " file's end-of-file address " + sb.endOfFile());
+                    }
+                    if (regions != null) {
+                        regions.add(c.address(), chunkBytes, "chunk of " + what + " at row " + row);
+                    }
                 }
                 all.add(c.address());
             }
