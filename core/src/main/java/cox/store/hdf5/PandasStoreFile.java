@@ -67,6 +67,8 @@ public final class PandasStoreFile implements AutoCloseable {
     private long unused;
     private ScheduledFuture<?> publishTask;
     private boolean closed;
+    /** Below this size a closing (or syncing) file is rewritten rather than waited on (tests lower it). */
+    long rewriteRatherThanWait = REWRITE_RATHER_THAN_WAIT;
     /** Rows per chunk of new (and widened) tables, or 0 to choose as PyTables does. */
     long chunkRowsOverride = Long.getLong(CHUNK_ROWS_PROPERTY, 0L);
 
@@ -410,7 +412,7 @@ public final class PandasStoreFile implements AutoCloseable {
         commit();
         publishDue();
         long next = nextDue();
-        if ((closing && unused > 0 && modified) || (next >= 0 && space.end() < REWRITE_RATHER_THAN_WAIT)) {
+        if ((closing && unused > 0 && modified) || (next >= 0 && space.end() < rewriteRatherThanWait)) {
             rewrite();
             return;
         }
