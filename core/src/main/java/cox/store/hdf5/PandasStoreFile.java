@@ -42,6 +42,8 @@ public final class PandasStoreFile implements AutoCloseable {
     static final long PUBLISH_DELAY_NANOS = TimeUnit.MILLISECONDS.toNanos(1000);
     /** A closing file smaller than this is rewritten rather than waited on until its last rows may be published. */
     static final long REWRITE_RATHER_THAN_WAIT = 64L << 20;
+    /** As {@link #REWRITE_RATHER_THAN_WAIT}, for {@link #sync()} (which a writer may call often). */
+    static final long SYNC_REWRITE_RATHER_THAN_WAIT = 4L << 20;
     /**
      * For tests only: a system property that fixes the rows per chunk of new tables (so that a test
      * reaches thousands of chunks, and B-tree node splits, with little data). Unset in normal use.
@@ -412,7 +414,8 @@ public final class PandasStoreFile implements AutoCloseable {
         commit();
         publishDue();
         long next = nextDue();
-        if ((closing && unused > 0 && modified) || (next >= 0 && space.end() < rewriteRatherThanWait)) {
+        long threshold = closing ? rewriteRatherThanWait : Math.min(rewriteRatherThanWait, SYNC_REWRITE_RATHER_THAN_WAIT);
+        if ((closing && unused > 0 && modified) || (next >= 0 && space.end() < threshold)) {
             rewrite();
             return;
         }

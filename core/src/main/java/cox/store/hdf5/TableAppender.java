@@ -13,11 +13,12 @@ import java.util.Arrays;
  *   <li>a new chunk is then entered in the chunk index: in place at the end of the last leaf if it
  *       has room (the new entry first, the entry count last), else in a new leaf (and new parents,
  *       and at most a new root) written at the end of the file and linked in the same way;</li>
- *   <li>the owner then publishes the file's new end-of-file address;</li>
- *   <li>only {@link PandasStoreFile#PUBLISH_DELAY_NANOS} after the end-of-file address covering a
+ *   <li>the owner then publishes the file's new end-of-file address ({@link FileSpace#publishEnd});</li>
+ *   <li>only {@link PandasStoreFile#PUBLISH_DELAY_NANOS} after an end-of-file address covering a
  *       new chunk (or a new root) was published is the root switched, and the extent and
  *       {@code NROWS} grown over it: a reader that opened the file earlier, and so may not read
- *       beyond the old end, is past its lookups by then.</li>
+ *       beyond the old end, is past its lookups by then; after a new root, the extent waits the
+ *       delay once more, for a reader that read the old root.</li>
  * </ol>
  *
  * <p>Not thread-safe: the owning {@link PandasStoreFile} serialises calls.
@@ -35,11 +36,10 @@ final class TableAppender {
     private int chunkCount;
     private long rows;
     private long visible;
-    /** The rightmost path of the chunk index, root first: node addresses, levels, entry counts. */
+    /** The rightmost path of the chunk index, root first: node addresses and entry counts. */
     private long[] pathAddress;
     private int[] pathCount;
     private long currentRoot;
-    private long publishedRoot;
     /** Whether the current root is not yet in the dataset's header. */
     private boolean rootPending;
     /** The end of the allocated space once the current root was written. */
@@ -88,7 +88,6 @@ final class TableAppender {
             pathCount = new int[0];
             currentRoot = Superblock.UNDEFINED;
         }
-        publishedRoot = currentRoot;
         safeChunks = ds.chunksFor(ds.extent);
         if (chunkCount > safeChunks) {
             // chunks a killed writer indexed beyond the extent: reused, but covered only after the delay
@@ -296,7 +295,6 @@ final class TableAppender {
     boolean publish(FileSpace space, long now) {
         if (rootPending && rootDue(space) <= now) {
             space.writeLong(rootField, currentRoot);
-            publishedRoot = currentRoot;
             rootPending = false;
             // the chunks under the new root: covered from now on, after the delay
             milestones.add(new long[] {chunkCount, lastChunkEnd, now + delay});
