@@ -145,23 +145,13 @@ final class RowCodec {
                         while (end > 0 && bytes[at + end - 1] == 0) {
                             end--;
                         }
-                        a[r] = ascii(bytes, at, end) ? new String(bytes, at, end, StandardCharsets.ISO_8859_1)
-                                : new String(bytes, at, end, StandardCharsets.UTF_8);
+                        a[r] = new String(bytes, at, end, StandardCharsets.UTF_8);
                     }
                     out[c] = a;
                 }
             }
         }
         return out;
-    }
-
-    private static boolean ascii(byte[] b, int at, int n) {
-        for (int i = at; i < at + n; i++) {
-            if (b[i] < 0) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static long integer(ByteBuffer buf, int at, Kind kind) {
