@@ -204,40 +204,46 @@ public final class PandasTable {
         if (disk == null || disk.dataset.unsupported != null) {
             return file.readForeign(this, start, count);
         }
+        byte[] bytes = new byte[Math.multiplyExact(count, diskLayout.rowSize)];
+        readRaw(start, count, bytes);
+        return RowCodec.decode(diskLayout, columns, bytes, count);
+    }
+
+    /**
+     * Reads the bytes of rows {@code [first, first + n)} into {@code out}, chunk by chunk; chunks
+     * that lie one after the other in the file (as a rewrite lays them) are read in one go.
+     */
+    private void readRaw(long first, int n, byte[] out) {
         int rowSize = diskLayout.rowSize;
-        byte[] bytes = new byte[Math.multiplyExact(count, rowSize)];
         long chunkRows = disk.dataset.chunkRows;
         FileBytes f = file.bytes();
         int done = 0;
-        while (done < count) {
-            long row = start + done;
+        while (done < n) {
+            long row = first + done;
             int chunk = (int) (row / chunkRows);
             int inChunk = (int) (row % chunkRows);
-            int m = (int) Math.min(count - done, chunkRows - inChunk);
-            long address = appender != null ? appender.chunkAddress(chunk) : disk.dataset.chunkAddress[chunk];
-            f.readInto(address + (long) inChunk * rowSize, bytes, done * rowSize, m * rowSize,
-                    "chunk of table '" + name + "'");
+            long address = chunkAddress(chunk) + (long) inChunk * rowSize;
+            int m = (int) Math.min(n - done, chunkRows - inChunk);
+            // extend over the following chunks while they start where this one ends
+            while (done + m < n && m < (1 << 24) / rowSize
+                    && chunkAddress(chunk + 1) == chunkAddress(chunk) + chunkRows * rowSize) {
+                chunk++;
+                m = (int) Math.min(n - done, m + chunkRows);
+            }
+            f.readInto(address, out, done * rowSize, m * rowSize, "chunk of table '" + name + "'");
             done += m;
         }
-        return RowCodec.decode(diskLayout, columns, bytes, count);
+    }
+
+    private long chunkAddress(int chunk) {
+        return appender != null ? appender.chunkAddress(chunk) : disk.dataset.chunkAddress[chunk];
     }
 
     /** Reads rows {@code [first, first + n)} of the file's copy into {@code out} in {@code to}'s layout. Holds the lock. */
     void fillFromDisk(long first, int n, byte[] out, BlockLayout to) {
         int rowSize = diskLayout.rowSize;
         byte[] bytes = new byte[n * rowSize];
-        long chunkRows = disk.dataset.chunkRows;
-        int done = 0;
-        while (done < n) {
-            long row = first + done;
-            int chunk = (int) (row / chunkRows);
-            int inChunk = (int) (row % chunkRows);
-            int m = (int) Math.min(n - done, chunkRows - inChunk);
-            long address = appender != null ? appender.chunkAddress(chunk) : disk.dataset.chunkAddress[chunk];
-            file.bytes().readInto(address + (long) inChunk * rowSize, bytes, done * rowSize, m * rowSize,
-                    "chunk of table '" + name + "'");
-            done += m;
-        }
+        readRaw(first, n, bytes);
         if (to.rowSize == rowSize && to == diskLayout) {
             System.arraycopy(bytes, 0, out, 0, bytes.length);
         } else {

@@ -139,19 +139,43 @@ final class RowCodec {
                 }
                 default: {
                     String[] a = new String[count];
+                    // text columns repeat values ("train", "validation"): a small cache of decoded cells
+                    // avoids decoding (and keeping) the same string again
+                    String[] cache = new String[64];
+                    int[] cacheAt = new int[64];
                     for (int r = 0; r < count; r++) {
                         int at = r * rowSize + off;
                         int end = width;
                         while (end > 0 && bytes[at + end - 1] == 0) {
                             end--;
                         }
-                        a[r] = new String(bytes, at, end, StandardCharsets.UTF_8);
+                        int h = 0;
+                        for (int i = at; i < at + end; i++) {
+                            h = 31 * h + bytes[i];
+                        }
+                        int slot = (h ^ (h >>> 7)) & 63;
+                        String hit = cache[slot];
+                        if (hit != null && cacheAt[slot] >= 0 && sameCell(bytes, cacheAt[slot], at, end, width)) {
+                            a[r] = hit;
+                        } else {
+                            a[r] = new String(bytes, at, end, StandardCharsets.UTF_8);
+                            cache[slot] = a[r];
+                            cacheAt[slot] = at;
+                        }
                     }
                     out[c] = a;
                 }
             }
         }
         return out;
+    }
+
+    /** Whether the cell at {@code other} holds the {@code length} bytes at {@code at}, then only NULs. */
+    private static boolean sameCell(byte[] b, int other, int at, int length, int width) {
+        if (!java.util.Arrays.equals(b, other, other + length, b, at, at + length)) {
+            return false;
+        }
+        return length == width || b[other + length] == 0;
     }
 
     private static long integer(ByteBuffer buf, int at, Kind kind) {
