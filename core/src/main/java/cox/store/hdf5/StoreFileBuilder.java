@@ -186,8 +186,13 @@ final class StoreFileBuilder {
     /** Moves {@code from} over {@code to} atomically (readers of the old file keep it). */
     static void replace(Path from, Path to) {
         try {
-            Files.move(from, to, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
-                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            try {
+                Files.move(from, to, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            } catch (java.nio.file.AtomicMoveNotSupportedException e) {
+                // a file system without atomic renames: a reader may briefly find no file, never half a one
+                Files.move(from, to, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
         } catch (IOException e) {
             throw new CoxIOException("cannot rename " + from + " to " + to + ": " + e.getMessage(), e);
         }
