@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * with SIGKILL at random moments. After every kill the store reopens (APPEND), recovers, and
  * holds every acknowledged row exactly once; with the interop profile, pandas reads it too.
  */
-class CrashRecoveryTest {
+class CrashRecoveryIT {
     static final int KILLS = Integer.getInteger("cox.crash.kills", 30);
 
     @TempDir

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
  * While a child JVM writes a store, a READ-mode cox4j store (and, with the interop profile,
  * pandas) read it again and again: no read fails and the row counts only grow.
  */
-class LiveReadTest {
+class LiveReadIT {
     @TempDir
     Path dir;
 
