@@ -2,7 +2,6 @@ package cox.store;
 
 import cox.exceptions.StoreException;
 import cox.exceptions.StoreLockedException;
-import cox.store.journal.TableDefinition;
 import cox.tensorboard.SummaryWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;

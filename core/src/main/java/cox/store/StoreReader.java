@@ -3,10 +3,11 @@ package cox.store;
 import cox.exceptions.StoreFormatException;
 import cox.store.hdf5.PandasStoreFile;
 import cox.store.hdf5.PandasTable;
+import cox.store.journal.CellEncoding;
 import cox.store.journal.Checkpoint;
-import cox.store.journal.RecordCodec;
+import cox.store.journal.JournalRow;
+import cox.store.journal.JournalTable;
 import cox.store.journal.RowJournal;
-import cox.store.journal.TableDefinition;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -58,14 +59,14 @@ final class StoreReader {
         Checkpoint cp = Checkpoint.read(files.checkpoint());
         long from = RowJournal.HEADER_SIZE;
         if (cp != null) {
-            defs.addAll(cp.tables());
+            defs.addAll(JournalTables.fromJournal(cp.tables(), files.checkpoint()));
             from = cp.journalOffset();
         }
-        RowJournal.scan(files.journal(), from, (offset, payload) -> {
-            if (payload.get() == RecordCodec.TABLE) {
-                TableDefinition d = RecordCodec.decodeTable(payload);
-                if (d.id() == defs.size()) {
-                    defs.add(d);
+        RowJournal.scan(files.journal(), from, new RowJournal.Visitor() {
+            @Override
+            public void table(long offset, JournalTable t) {
+                if (t.id() == defs.size()) {
+                    defs.add(JournalTables.fromJournal(t, files.journal()));
                 }
             }
         });
@@ -132,12 +133,12 @@ final class StoreReader {
     /** Rows of {@code name} in the journal past the first {@code inH5}; collected into {@code tail} unless null. */
     private long journalTail(String name, Schema schema, long inH5, boolean h5Read, List<Object[]> tail) {
         Checkpoint cp = Checkpoint.read(files.checkpoint());
-        Map<Integer, TableDefinition> defs = new HashMap<>();
+        Map<Integer, JournalTable> defs = new HashMap<>();
         long from = RowJournal.HEADER_SIZE;
         long ordinal = 0;
         if (h5Read && cp != null) {
             int id = -1;
-            for (TableDefinition d : cp.tables()) {
+            for (JournalTable d : cp.tables()) {
                 defs.put(d.id(), d);
                 if (d.name().equals(name)) {
                     id = d.id();
@@ -150,27 +151,29 @@ final class StoreReader {
                 defs.clear();
             }
         }
-        ColumnType[] types = schema.values().toArray(new ColumnType[0]);
+        CellEncoding[] encodings = JournalTables.encodings(schema);
         long[] state = {ordinal, 0, -1};
         if (from > RowJournal.HEADER_SIZE) {
-            for (TableDefinition d : defs.values()) {
+            for (JournalTable d : defs.values()) {
                 if (d.name().equals(name)) {
                     state[2] = d.id();
                 }
             }
         }
-        RowJournal.scan(files.journal(), from, (offset, payload) -> {
-            byte kind = payload.get();
-            if (kind == RecordCodec.TABLE) {
-                TableDefinition d = RecordCodec.decodeTable(payload);
-                if (d.name().equals(name)) {
-                    state[2] = d.id();
+        RowJournal.scan(files.journal(), from, new RowJournal.Visitor() {
+            @Override
+            public void table(long offset, JournalTable t) {
+                if (t.name().equals(name)) {
+                    state[2] = t.id();
                 }
-            } else if (kind == RecordCodec.ROW && Short.toUnsignedInt(payload.getShort()) == state[2]) {
-                if (state[0]++ >= inH5) {
+            }
+
+            @Override
+            public void row(long offset, JournalRow row) {
+                if (row.tableId() == state[2] && state[0]++ >= inH5) {
                     state[1]++;
                     if (tail != null) {
-                        tail.add(RecordCodec.decodeRow(payload, types));
+                        tail.add(row.cells(encodings));
                     }
                 }
             }

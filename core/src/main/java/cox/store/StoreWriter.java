@@ -5,10 +5,11 @@ import cox.exceptions.StoreFormatException;
 import cox.exceptions.StoreRecoveryException;
 import cox.store.hdf5.PandasStoreFile;
 import cox.store.hdf5.PandasTable;
+import cox.store.journal.CellEncoding;
 import cox.store.journal.Checkpoint;
-import cox.store.journal.RecordCodec;
+import cox.store.journal.JournalRow;
+import cox.store.journal.JournalTable;
 import cox.store.journal.RowJournal;
-import cox.store.journal.TableDefinition;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -91,19 +92,22 @@ final class StoreWriter implements AutoCloseable {
         }
         // the journal is the truth: read what the checkpoint does not already say
         boolean trustCheckpoint = cp != null && cp.consistent() && h5Exists;
-        List<TableDefinition> defs = new ArrayList<>(trustCheckpoint ? cp.tables() : List.of());
+        List<TableDefinition> defs = new ArrayList<>(trustCheckpoint
+                ? JournalTables.fromJournal(cp.tables(), files.checkpoint()) : List.of());
         long[] rows = trustCheckpoint ? Arrays.copyOf(cp.rows(), 64) : new long[64];
         long from = trustCheckpoint ? cp.journalOffset() : RowJournal.HEADER_SIZE;
         long[][] counts = {rows};
-        long validEnd = RowJournal.scan(files.journal(), from, (offset, payload) -> {
-            byte kind = payload.get();
-            if (kind == RecordCodec.TABLE) {
-                TableDefinition d = RecordCodec.decodeTable(payload);
-                if (d.id() == defs.size()) {
-                    defs.add(d);
+        long validEnd = RowJournal.scan(files.journal(), from, new RowJournal.Visitor() {
+            @Override
+            public void table(long offset, JournalTable t) {
+                if (t.id() == defs.size()) {
+                    defs.add(JournalTables.fromJournal(t, files.journal()));
                 }
-            } else if (kind == RecordCodec.ROW) {
-                int id = Short.toUnsignedInt(payload.getShort());
+            }
+
+            @Override
+            public void row(long offset, JournalRow row) {
+                int id = row.tableId();
                 if (id >= defs.size()) {
                     throw new StoreRecoveryException("journal " + files.journal() + " has a row of table #" + id
                             + " at offset " + offset + " before that table is defined");
@@ -114,7 +118,7 @@ final class StoreWriter implements AutoCloseable {
                 counts[0][id]++;
             }
         });
-        RowJournal journal = RowJournal.openForAppend(files.journal(), durability, validEnd);
+        RowJournal journal = RowJournal.openForAppend(files.journal(), durability == Durability.FSYNC, validEnd);
         StoreWriter w = new StoreWriter(files, journal);
         try {
             w.definitions.addAll(defs);
@@ -137,7 +141,7 @@ final class StoreWriter implements AutoCloseable {
 
     /** No journal yet: a new store, or one Python (or cox4j before its journal existed) wrote. */
     private static StoreWriter adopt(StoreFiles files, Durability durability, boolean h5Exists) {
-        RowJournal journal = RowJournal.create(files.journal(), durability);
+        RowJournal journal = RowJournal.create(files.journal(), durability == Durability.FSYNC);
         StoreWriter w = new StoreWriter(files, journal);
         try {
             w.applyLock.lock();
@@ -183,14 +187,14 @@ final class StoreWriter implements AutoCloseable {
         if (def == null) {
             def = define(t.name(), FrameColumns.schemaOf(t, files.h5()));
         }
-        ColumnType[] types = def.schema().values().toArray(new ColumnType[0]);
-        ByteBuffer buf = ByteBuffer.allocate(1 << 16).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        CellEncoding[] encodings = JournalTables.encodings(def.schema());
+        ByteBuffer buf = ByteBuffer.allocate(1 << 16);
         for (long first = fromRow; first < fromRow + count; first += APPLY_BATCH) {
             int n = (int) Math.min(APPLY_BATCH, fromRow + count - first);
             Object[] columns = t.read(first, n);
             for (int r = 0; r < n; r++) {
                 Object[] cells = ColumnArrays.row(columns, r);
-                buf = encodeRow(buf, def.id(), types, cells);
+                buf = RowJournal.encodeRow(buf, def.id(), encodings, cells);
                 append(buf, def.id());
             }
         }
@@ -212,7 +216,7 @@ final class StoreWriter implements AutoCloseable {
             // tables and rows that another program (pandas, Python cox) added to store.h5 since the checkpoint
             List<PandasTable> external = new ArrayList<>();
             List<long[]> externalRange = new ArrayList<>();
-            for (TableDefinition d : cp.tables()) {
+            for (TableDefinition d : JournalTables.fromJournal(cp.tables(), files.checkpoint())) {
                 PandasTable t = h5.table(d.name());
                 long expected = cp.rows()[d.id()];
                 if (t == null ? expected != 0 : !FrameColumns.schemaOf(t, files.h5()).sameLayout(d.schema()) || t.nrows() < expected) {
@@ -296,7 +300,7 @@ final class StoreWriter implements AutoCloseable {
     /** Defines a table: its record goes to the journal before any of its rows. */
     synchronized TableDefinition define(String name, Schema schema) {
         TableDefinition d = new TableDefinition(definitions.size(), name, schema);
-        journal.append(RowJournal.frame(RecordCodec.encodeTable(d)));
+        journal.appendTable(JournalTables.toJournal(d));
         definitions.add(d);
         if (journalRows.length < definitions.size()) {
             journalRows = Arrays.copyOf(journalRows, definitions.size() * 2);
@@ -321,24 +325,9 @@ final class StoreWriter implements AutoCloseable {
         return tableId < journalRows.length ? journalRows[tableId] : 0;
     }
 
-    /** Encodes a row record into {@code buf} (grown if needed) and seals it. */
-    static ByteBuffer encodeRow(ByteBuffer buf, int tableId, ColumnType[] types, Object[] cells) {
-        byte[][] texts = new byte[types.length][];
-        for (int i = 0; i < types.length; i++) {
-            if (types[i].isText()) {
-                texts[i] = ((String) cells[i]).getBytes(StandardCharsets.UTF_8);
-            }
-        }
-        int size = RowJournal.FRAME_SIZE + RecordCodec.rowSize(types, cells, texts);
-        ByteBuffer b = buf;
-        if (b.capacity() < size) {
-            b = ByteBuffer.allocate(Math.max(size, 2 * b.capacity())).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-        }
-        b.clear();
-        b.position(RowJournal.FRAME_SIZE);
-        RecordCodec.encodeRow(b, tableId, types, cells, texts);
-        RowJournal.seal(b);
-        return b;
+    /** A sealed row record of table {@code tableId}, encoded into {@code buf} if it is large enough. */
+    static ByteBuffer encodeRow(ByteBuffer buf, int tableId, CellEncoding[] encodings, Object[] cells) {
+        return RowJournal.encodeRow(buf, tableId, encodings, cells);
     }
 
     /** Appends a sealed row record of table {@code tableId}; returns once it is in the journal. */
@@ -389,22 +378,21 @@ final class StoreWriter implements AutoCloseable {
     private void applyRange(long to) {
         Map<Integer, List<Object[]>> batch = new HashMap<>();
         int[] batched = {0};
-        // column types per table id, looked up once per cycle rather than once per row
-        List<ColumnType[]> typesById = new ArrayList<>();
-        long end = RowJournal.scan(files.journal(), appliedOffset, to, (offset, payload) -> {
-            byte kind = payload.get();
-            if (kind == RecordCodec.ROW) {
-                int id = Short.toUnsignedInt(payload.getShort());
-                while (typesById.size() <= id) {
-                    typesById.add(null);
+        // cell encodings per table id, looked up once per cycle rather than once per row
+        List<CellEncoding[]> encodingsById = new ArrayList<>();
+        long end = RowJournal.scan(files.journal(), appliedOffset, to, new RowJournal.Visitor() {
+            @Override
+            public void row(long offset, JournalRow row) {
+                int id = row.tableId();
+                while (encodingsById.size() <= id) {
+                    encodingsById.add(null);
                 }
-                ColumnType[] types = typesById.get(id);
-                if (types == null) {
-                    types = definitionById(id).schema().values().toArray(new ColumnType[0]);
-                    typesById.set(id, types);
+                CellEncoding[] encodings = encodingsById.get(id);
+                if (encodings == null) {
+                    encodings = JournalTables.encodings(definitionById(id).schema());
+                    encodingsById.set(id, encodings);
                 }
-                Object[] cells = RecordCodec.decodeRow(payload, types);
-                batch.computeIfAbsent(id, k -> new ArrayList<>()).add(cells);
+                batch.computeIfAbsent(id, k -> new ArrayList<>()).add(row.cells(encodings));
                 if (++batched[0] >= APPLY_BATCH) {
                     writeBatch(batch);
                     batched[0] = 0;
@@ -469,7 +457,7 @@ final class StoreWriter implements AutoCloseable {
     private void writeCheckpoint(boolean consistent) {
         List<TableDefinition> defs = definitions();
         long[] rows = Arrays.copyOf(h5Rows, defs.size());
-        new Checkpoint(consistent, appliedOffset, defs, rows).write(files.checkpoint());
+        new Checkpoint(consistent, appliedOffset, JournalTables.toJournal(defs), rows).write(files.checkpoint());
     }
 
     /** The rows of table {@code name} in store.h5 after applying everything journaled, as column arrays. */
