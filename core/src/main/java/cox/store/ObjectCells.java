@@ -1,8 +1,7 @@
 package cox.store;
 
 import cox.exceptions.StoreException;
-import cox.pickle.PickleWriter;
-import cox.pickle.SafeUnpickler;
+import cox.torch.NumpyPickles;
 import cox.torch.StateDict;
 import cox.torch.Tensor;
 import cox.torch.TorchSerialization;
@@ -63,7 +62,7 @@ final class ObjectCells {
 
     private static byte[] pickle(Object value, String where, String column) {
         try {
-            return PickleWriter.dumps(value);
+            return NumpyPickles.dumps(value);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(where + ": column '" + column + "' cannot pickle the value: " + e.getMessage(), e);
         }
@@ -159,13 +158,13 @@ final class ObjectCells {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("an OBJECT cell holds base64 text: " + e.getMessage(), e);
         }
-        return SafeUnpickler.loads(pickle);
+        return NumpyPickles.loads(pickle);
     }
 
     static Object getPickle(Path dir, String uid) {
         Path file = objectFile(dir, uid);
         try {
-            return SafeUnpickler.loads(Files.readAllBytes(file));
+            return NumpyPickles.loads(Files.readAllBytes(file));
         } catch (NoSuchFileException e) {
             throw new StoreException("no object file " + file + " for PICKLE uid " + uid, e);
         } catch (IOException e) {

@@ -155,7 +155,7 @@ public final class Table {
 
     /**
      * Unpickles the text of an OBJECT cell (base64 of a pickle). Loading never runs code: only
-     * plain data is built (see {@link cox.pickle.SafeUnpickler}). Python: {@code Table.get_object(s)}.
+     * plain data is built (see {@link cox.torch.NumpyPickles}). Python: {@code Table.get_object(s)}.
      *
      * @param cell the cell's text, as {@link #df()} returns it
      * @return the value: Map, List, Object[] (tuple), Set, String, byte[], Long/BigInteger, Double, Boolean, null or Tensor

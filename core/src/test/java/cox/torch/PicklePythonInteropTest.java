@@ -1,12 +1,12 @@
-package cox.pickle;
+package cox.torch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import cox.torch.DType;
-import cox.torch.StateDict;
-import cox.torch.Tensor;
-import cox.torch.TorchSerialization;
+import cox.pickle.PickleWriter;
+import cox.pickle.PythonGlobal;
+import cox.pickle.SafeUnpickler;
+import cox.testing.PythonCanonical;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -24,11 +24,13 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Both directions against the real /usr/bin/python3 with pickle, numpy and torch: values are
+ * Pickles and torch.save files, both directions against the real /usr/bin/python3 with pickle,
+ * numpy and torch ({@link NumpyPickles}, {@link TorchSerialization}; protocol 0 through
+ * {@link PickleWriter}): values are
  * compared through {@link PythonCanonical}, which both sides compute the same way.
  */
 @EnabledIfSystemProperty(named = "cox.interop", matches = "true")
-class PythonInteropTest {
+class PicklePythonInteropTest {
     @TempDir
     Path dir;
 
@@ -77,11 +79,11 @@ class PythonInteropTest {
     void javaPickle_pythonLoadsTheSameValue() throws Exception {
         Map<String, Object> v = sample();
         Path f = dir.resolve("v.pkl");
-        Files.write(f, PickleWriter.dumps(v));
+        Files.write(f, NumpyPickles.dumps(v));
         String py = python("import pickle, sys\nprint(canon(pickle.load(open(sys.argv[1], 'rb'))))", f.toString());
-        assertThat(py).isEqualTo(PythonCanonical.of(SafeUnpickler.loads(Files.readAllBytes(f))));
+        assertThat(py).isEqualTo(PythonCanonical.of(NumpyPickles.loads(Files.readAllBytes(f))));
         // the Java value itself (Integer → int, tuple, set) canonicalises the same after loading
-        assertThat(PythonCanonical.of(SafeUnpickler.loads(PickleWriter.dumps(v)))).contains("i:-2147483648");
+        assertThat(PythonCanonical.of(NumpyPickles.loads(NumpyPickles.dumps(v)))).contains("i:-2147483648");
     }
 
     @Test
@@ -115,7 +117,7 @@ class PythonInteropTest {
         String prefix = dir.resolve("py").toString();
         String expected = python(script, prefix);
         for (int proto = 0; proto < 6; proto++) {
-            Object v = SafeUnpickler.loads(Files.readAllBytes(Path.of(prefix + proto)));
+            Object v = NumpyPickles.loads(Files.readAllBytes(Path.of(prefix + proto)));
             assertThat(PythonCanonical.of(v)).as("protocol %d", proto).isEqualTo(expected);
         }
     }
@@ -180,7 +182,7 @@ class PythonInteropTest {
         for (String part : parts) {
             String[] cellAndCanon = part.split("\", \"");
             String cell = cellAndCanon[0].replace("\\n", "\n");
-            Object v = SafeUnpickler.loads(Base64.getMimeDecoder().decode(cell));
+            Object v = NumpyPickles.loads(Base64.getMimeDecoder().decode(cell));
             assertThat(PythonCanonical.of(v)).isEqualTo(cellAndCanon[1]);
             assertThat(((Map<?, ?>) v).get("layers")).isEqualTo(List.of(64L, 32L));
         }

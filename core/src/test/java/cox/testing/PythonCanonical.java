@@ -1,6 +1,9 @@
-package cox.pickle;
+package cox.testing;
 
+import cox.pickle.PythonGlobal;
+import cox.torch.NumpyPickles;
 import cox.torch.Tensor;
+import cox.torch.TorchSerialization;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -55,7 +58,7 @@ public final class PythonCanonical {
             "    raise TypeError(type(v))",
             "");
 
-    /** The canonical text of a value as {@link SafeUnpickler} returns it. */
+    /** The canonical text of a value as {@link NumpyPickles} and {@link TorchSerialization} return it. */
     public static String of(Object v) {
         if (v == null) {
             return "None";
