@@ -443,18 +443,15 @@ public final class Store implements AutoCloseable {
         if (writer != null) {
             return writer.rows(table.id());
         }
-        long[] n = new long[1];
-        reader.read(table.name(), table.schema(), true, n);
-        return n[0];
+        return reader.count(table.name(), table.schema());
     }
 
-    Object[] readColumns(Table table) {
+    Columns readColumns(Table table) {
         checkOpen();
-        long[] n = new long[1];
         if (writer != null) {
-            return writer.read(table.name(), table.schema(), n);
+            return writer.read(table.name(), table.schema());
         }
-        return reader.read(table.name(), table.schema(), false, n);
+        return reader.read(table.name(), table.schema());
     }
 
     private void releaseLock() {

@@ -150,7 +150,7 @@ public final class Table {
      * @return a new data frame of every row flushed so far
      */
     public DataFrame df() {
-        return ColumnArrays.toDataFrame(schema(), store.readColumns(this));
+        return store.readColumns(this).toDataFrame();
     }
 
     /**
