@@ -1,10 +1,10 @@
 package cox.readers;
 
+import cox.exceptions.CoxIOException;
 import cox.exceptions.CoxException;
 import cox.store.Mode;
 import cox.store.Store;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -63,7 +63,7 @@ public final class CollectionReader implements AutoCloseable {
                     .sorted()
                     .toList();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot list experiments in " + directory, e);
+            throw new CoxIOException("cannot list experiments in " + directory + ": " + e, e);
         }
     }
 

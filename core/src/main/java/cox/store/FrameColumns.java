@@ -42,7 +42,7 @@ final class FrameColumns {
      * pandas wrote has no COX_DATA; an int column holding NaN is stored as float64).
      *
      * @throws StoreFormatException if COX_DATA calls a column text that is stored as numbers, or
-     *     the other way round
+     *     the other way round, or a column name is empty, repeated or holds control characters
      */
     static Schema schemaOf(String table, List<FrameColumn> columns, Path file) {
         Schema.Builder sb = Schema.builder();
@@ -59,7 +59,11 @@ final class FrameColumns {
                     type = named;
                 }
             }
-            sb.add(c.name(), type);
+            try {
+                sb.add(c.name(), type);
+            } catch (IllegalArgumentException e) {
+                throw new StoreFormatException("table '" + table + "' in " + file + ": " + e.getMessage(), e);
+            }
         }
         return sb.build();
     }

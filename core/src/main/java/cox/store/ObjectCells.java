@@ -1,5 +1,6 @@
 package cox.store;
 
+import cox.exceptions.CoxIOException;
 import cox.exceptions.StoreException;
 import cox.torch.NumpyPickles;
 import cox.torch.StateDict;
@@ -7,7 +8,6 @@ import cox.torch.Tensor;
 import cox.torch.TorchSerialization;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.nio.channels.Channels;
@@ -146,7 +146,7 @@ final class ObjectCells {
             } catch (IOException again) {
                 e.addSuppressed(again);
             }
-            throw new UncheckedIOException("cannot write object file " + target, e);
+            throw new CoxIOException("cannot write object file " + target + ": " + e, e);
         }
     }
 
@@ -168,7 +168,7 @@ final class ObjectCells {
         } catch (NoSuchFileException e) {
             throw new StoreException("no object file " + file + " for PICKLE uid " + uid, e);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read object file " + file, e);
+            throw new CoxIOException("cannot read object file " + file + ": " + e, e);
         }
     }
 
@@ -180,7 +180,7 @@ final class ObjectCells {
         try {
             return TorchSerialization.load(file);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read object file " + file, e);
+            throw new CoxIOException("cannot read object file " + file + ": " + e, e);
         }
     }
 

@@ -1,10 +1,10 @@
 package cox.store;
 
+import cox.exceptions.CoxIOException;
 import cox.exceptions.StoreException;
 import cox.exceptions.StoreLockedException;
 import cox.tensorboard.SummaryWriter;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -129,7 +129,7 @@ public final class Store implements AutoCloseable {
         try {
             Files.createDirectories(files.dir());
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create experiment folder " + files.dir(), e);
+            throw new CoxIOException("cannot create experiment folder " + files.dir() + ": " + e, e);
         }
         this.lock = files.lockForWriting();
         StoreWriter w = null;
@@ -459,7 +459,7 @@ public final class Store implements AutoCloseable {
             try {
                 lock.channel().close();
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot release the lock of store " + files.dir(), e);
+                throw new CoxIOException("cannot release the lock of store " + files.dir() + ": " + e, e);
             }
         }
     }
