@@ -75,7 +75,8 @@ public final class CollectionReader implements AutoCloseable {
      *
      * @param table the table name
      * @return one data frame; with no rows (and only the {@value #EXP_ID} column) if no experiment has the table
-     * @throws StoreException naming the experiment whose store cannot be read
+     * @throws CoxException naming the experiment whose store cannot be read (its type kept:
+     *     {@code StoreFormatException}, {@code StoreRecoveryException}, ...)
      */
     public DataFrame df(String table) {
         Objects.requireNonNull(table, "table");

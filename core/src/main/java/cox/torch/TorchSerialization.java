@@ -53,6 +53,8 @@ public final class TorchSerialization {
      * Writes {@code stateDict} to {@code file} (created or replaced) as {@code torch.save} does.
      * The archive folder is the file name without its extension.
      *
+     * @param stateDict names to tensors, written in iteration order
+     * @param file the file to write
      * @throws IOException if writing fails
      * @throws IllegalArgumentException if a key or value is null
      */
@@ -70,6 +72,8 @@ public final class TorchSerialization {
      * Writes {@code stateDict} to {@code out} with archive folder {@code archive} (as
      * {@code torch.save} to a {@code BytesIO}); flushes but does not close {@code out}.
      *
+     * @param stateDict names to tensors, written in iteration order
+     * @param out where to write
      * @throws IOException if writing fails
      */
     public static void save(Map<String, Tensor> stateDict, OutputStream out) throws IOException {
@@ -80,6 +84,9 @@ public final class TorchSerialization {
      * Writes {@code stateDict} to {@code out} under archive folder {@code folder}; flushes but
      * does not close {@code out}.
      *
+     * @param stateDict names to tensors, written in iteration order
+     * @param out where to write
+     * @param folder the archive's top folder
      * @throws IOException if writing fails
      * @throws IllegalArgumentException if the folder is empty or holds '/', or a key or value is
      *     null
@@ -114,6 +121,8 @@ public final class TorchSerialization {
      * Reads a state dict from a {@code torch.save} file ({@code torch.load(file)}); the file is
      * memory-mapped while reading and every tensor is copied out once.
      *
+     * @param file a torch.save file
+     * @return its state dict, in the file's order
      * @throws TorchFormatException if the file is not a torch zip, is truncated or damaged, or
      *     its top-level object is not a dict of tensors (message names the file)
      * @throws IOException if reading fails
@@ -126,6 +135,8 @@ public final class TorchSerialization {
      * Reads a state dict from a stream holding a {@code torch.save} file (read to its end; not
      * closed).
      *
+     * @param in a stream holding a torch.save file
+     * @return its state dict, in the file's order
      * @throws TorchFormatException as {@link #load(Path)}, naming {@code <stream>}
      * @throws IOException if reading fails
      */
@@ -139,6 +150,8 @@ public final class TorchSerialization {
      * numbers), with tensors as {@link Tensor}; other values as Python's pickle builds them
      * (dict as a {@code Map}, list as a {@code List}, tuple as an {@code Object[]}, ...).
      *
+     * @param file a torch.save file
+     * @return what it holds
      * @throws TorchFormatException if the file is not a torch zip, is truncated or damaged
      * @throws IOException if reading fails
      */

@@ -83,7 +83,7 @@ class GoldenStoreTest {
                             break;
                         case PYTORCH_STATE:
                             assertThat(table.getStateDict((String) cell)).as(what)
-                                    .containsExactlyEntriesOf((Map<String, cox.torch.Tensor>) want);
+                                    .containsExactlyEntriesOf((cox.torch.StateDict) want);
                             break;
                         case FLOAT:
                             assertThat(Double.doubleToRawLongBits((Double) cell)).as(what)
