@@ -26,13 +26,13 @@ import org.junit.jupiter.api.Test;
  * through a cycle), and every package belongs to a layer.
  *
  * <pre>
- * cox.readers ──▶ cox.store ──▶ cox.store.hdf5 ──────┐
- *                     │    ├──▶ cox.store.journal ─┐ │
- *                     │    ├──▶ cox.tensorboard ───┤ │
- *                     │    └──▶ cox.torch ──▶ cox.pickle ──▶ cox.exceptions
+ * cox.readers
+ *   └─▶ cox.store
+ *         ├─▶ cox.store.hdf5 ─────▶ cox.pickle
+ *         ├─▶ cox.store.journal ──▶ cox.exceptions
+ *         ├─▶ cox.tensorboard ────▶ cox.exceptions
+ *         └─▶ cox.torch ──────────▶ cox.pickle ──▶ cox.exceptions
  * </pre>
- * ({@code cox.store.hdf5} uses {@code cox.pickle}; {@code cox.store.journal} and
- * {@code cox.tensorboard} use only {@code cox.exceptions}.)
  */
 class LayersTest {
     /** Each layer and the layers it may use directly: the one place the DAG is written. */

@@ -7,7 +7,7 @@ package cox.store;
  *
  * <p>In {@code store.h5} an {@code INT} column is int64, {@code FLOAT} float64, {@code BOOL} an
  * 8-bit bitfield, and {@code STR} and the three object types are UTF-8 text in a fixed-width
- * string block (FORMAT.md).
+ * string block (docs/format.md).
  */
 public enum ColumnType {
     // The second argument is the type's code in the journal's table records: written to disk, so

@@ -25,7 +25,7 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * cox's object columns (FORMAT.md "Cell encodings"): OBJECT cells hold {@code base64(pickle)}
+ * cox's object columns (docs/format.md, "Cells"): OBJECT cells hold {@code base64(pickle)}
  * inline, as Python's {@code codecs.encode(pickle, "base64")} writes it (76-character lines,
  * each ending in a newline); PICKLE and PYTORCH_STATE cells hold a UUID4 naming a file in
  * {@code .table_objects/}, a pickle or a {@code torch.save} zip. Files are written to a

@@ -11,7 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
- * The files of one experiment folder (FORMAT.md, DESIGN.md): {@code store.h5}, the journal
+ * The files of one experiment folder (docs/format.md): {@code store.h5}, the journal
  * {@code .cox.journal}, the checkpoint {@code .cox.checkpoint}, the writer's lock
  * {@code .cox.lock}, and the folders {@code save/}, {@code .table_objects/}, {@code tensorboard/}.
  */
