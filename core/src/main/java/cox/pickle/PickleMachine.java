@@ -423,7 +423,10 @@ final class PickleMachine {
     }
 
     private Object hashable(Object key) {
-        return site().hashable(key);
+        if (key instanceof List || key instanceof Map || key instanceof PendingValue) {
+            return site().hashable(key); // throws, naming the opcode
+        }
+        return key;
     }
 
     private Object[] tuple(Object args) {

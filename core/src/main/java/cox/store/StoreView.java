@@ -46,11 +46,6 @@ final class StoreView implements AutoCloseable {
         this.rows = rows.clone();
     }
 
-    StoreH5 h5() {
-        checkOpen();
-        return h5;
-    }
-
     /** Journal records before this offset are in store.h5. */
     long appliedOffset() {
         return appliedOffset;
@@ -149,11 +144,6 @@ final class StoreView implements AutoCloseable {
     void writeCheckpoint(boolean consistent, List<TableDefinition> definitions) {
         long[] counts = Arrays.copyOf(rows, definitions.size());
         new Checkpoint(consistent, appliedOffset, JournalTables.toJournal(definitions), counts).write(files.checkpoint());
-    }
-
-    /** Rows per table id in store.h5 (a copy). */
-    long[] rows() {
-        return rows.clone();
     }
 
     /**
