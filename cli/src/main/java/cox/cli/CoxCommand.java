@@ -68,7 +68,9 @@ public final class CoxCommand implements Runnable {
         });
         cl.setParameterExceptionHandler((e, args) -> usageError(e));
         cl.getSubcommands().get("generate-completion").getCommandSpec().usageMessage().hidden(false)
-                .description("Print a bash/zsh completion script for cox: source <(cox generate-completion)");
+                .description("Print a bash/zsh completion script for cox: source <(cox generate-completion)")
+                .footer("", "Examples:", "  source <(cox generate-completion)                          this shell only",
+                        "  cox generate-completion > /etc/bash_completion.d/cox      every new shell (as root)");
         return cl;
     }
 

@@ -175,7 +175,9 @@ final class FrameWriter {
         for (String name : names) {
             schema.addColumn(name);
         }
-        CsvMapper mapper = new CsvMapper();
+        // quote only where CSV needs it (separator, quote, line break, edge spaces), not every long or odd-looking cell
+        CsvMapper mapper = CsvMapper.builder().enable(com.fasterxml.jackson.dataformat.csv.CsvGenerator.Feature.STRICT_CHECK_FOR_QUOTING)
+                .build();
         try (var seq = mapper.writer(schema.build()).without(JsonGenerator.Feature.AUTO_CLOSE_TARGET).writeValues(out)) {
             String[] line = new String[names.length];
             for (int r = 0; r < df.height(); r++) {

@@ -4,7 +4,6 @@ import cox.readers.CollectionReader;
 import cox.readers.ReadError;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.List;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
@@ -16,7 +15,7 @@ final class ReaderSession implements AutoCloseable {
     private final ProgressDisplay progress;
     private final PrintWriter err;
     private final String command;
-    private int reported;
+    private final java.util.Set<String> reported = new java.util.HashSet<>();
 
     ReaderSession(CommandSpec spec, Path dir, boolean skipErrors) {
         this.err = spec.commandLine().getErr();
@@ -25,14 +24,13 @@ final class ReaderSession implements AutoCloseable {
         this.reader = CollectionReader.builder(dir).skipErrors(skipErrors).progress(progress).build();
     }
 
-    /** Prints the experiments skipped since the last call: {@code cox df: skipped experiment b: REASON}. */
+    /** Prints each experiment skipped so far, once: {@code cox df: skipped experiment b: REASON}. */
     void reportSkipped() {
-        List<ReadError> errors = reader.errors();
-        for (int i = reported; i < errors.size(); i++) {
-            err.println(command + ": skipped experiment " + errors.get(i).expId() + ": "
-                    + errors.get(i).reason().replace('\n', ' '));
+        for (ReadError e : reader.errors()) {
+            if (reported.add(e.expId())) {
+                err.println(command + ": skipped experiment " + e.expId() + ": " + e.reason().replace('\n', ' '));
+            }
         }
-        reported = errors.size();
         err.flush();
     }
 
