@@ -10,6 +10,7 @@ import cox.store.Schema;
 import cox.store.Store;
 import cox.store.Table;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;

@@ -16,8 +16,11 @@ package cox.readers;
 public final class FilterSyntaxException extends IllegalArgumentException {
     private static final long serialVersionUID = 1L;
 
+    /** The expression as given. */
     private final String expression;
+    /** Index of the offending character in {@link #expression}. */
     private final int position;
+    /** What is wrong, without the position. */
     private final String problem;
 
     FilterSyntaxException(String expression, int position, String problem) {

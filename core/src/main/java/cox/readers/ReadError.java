@@ -13,7 +13,12 @@ import java.util.Objects;
  */
 public record ReadError(String expId, String table, CoxException error) {
     /**
-     * @throws NullPointerException if {@code expId} or {@code error} is null
+     * Checks the components.
+     *
+     * @param expId the experiment
+     * @param table the table being read, or null when the store itself could not be opened
+     * @param error what went wrong
+     * @throws NullPointerException for a required component that is null
      */
     public ReadError {
         Objects.requireNonNull(expId, "expId");

@@ -16,7 +16,14 @@ import java.util.Objects;
  */
 public record RunInfo(String expId, Map<String, Long> rows, Instant lastWrite, boolean running, String error) {
     /**
-     * @throws NullPointerException if {@code expId}, {@code rows} or {@code lastWrite} is null
+     * Checks the components.
+     *
+     * @param expId the experiment id
+     * @param rows each table's row count
+     * @param lastWrite when the store's files last changed
+     * @param running whether a cox4j writer holds the store now
+     * @param error why the store could not be read, or null
+     * @throws NullPointerException for a required component that is null
      */
     public RunInfo {
         Objects.requireNonNull(expId, "expId");

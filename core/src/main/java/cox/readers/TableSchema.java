@@ -23,7 +23,14 @@ import java.util.Objects;
  */
 public record TableSchema(String table, Schema schema, int experiments, Schema common, Map<String, Schema> differing) {
     /**
-     * @throws NullPointerException for a null component
+     * Checks the components.
+     *
+     * @param table the table name
+     * @param schema the merged schema
+     * @param experiments how many experiments have the table
+     * @param common the schema most experiments have
+     * @param differing the experiments whose schema is not {@code common}
+     * @throws NullPointerException for a required component that is null
      */
     public TableSchema {
         Objects.requireNonNull(table, "table");

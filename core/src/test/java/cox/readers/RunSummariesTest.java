@@ -63,7 +63,7 @@ class RunSummariesTest {
         assertThat(s.getColumn("last(loss)").toList()).containsExactly(0.6, 0.4, Double.NaN);
         assertThat(s.getColumn("min(loss)").toList()).containsExactly(0.5, 0.4, Double.NaN);
         assertThat(s.getColumn("max(loss)").toList()).containsExactly(0.9, 0.8, Double.NaN);
-        assertThat((List<Object>) s.getColumn("mean(loss)").toList()).element(0).satisfies(
+        assertThat(s.getColumn("mean(loss)").toList()).element(0).satisfies(
                 v -> assertThat((Double) v).isCloseTo(2.0 / 3, org.assertj.core.data.Offset.offset(1e-12)));
         assertThat(s.getColumn("max(epoch)").toList()).containsExactly(2L, 1L, 1L);
         assertThat(s.getColumn("max(epoch)")).isInstanceOf(LongSeries.class);
