@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code cox} command: {@code cox demo [DIR]}. */
 @Command(name = "cox", mixinStandardHelpOptions = true, version = "cox4j 0.1.0",
         description = "cox4j: the JVM edition of the cox experiment store.",
-        subcommands = {DemoCommand.class})
+        subcommands = {DemoCommand.class, ServeCommand.class})
 public final class CoxCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -1,0 +1,73 @@
+package cox.cli;
+
+import cox.web.CoxServer;
+import java.awt.Desktop;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code cox serve DIR [--port 8080] [--host 127.0.0.1] [--open]}: the runs of DIR in the
+ * browser, live (module {@code web}, {@link CoxServer}). Prints the address, serves until Ctrl-C
+ * (SIGINT) or SIGTERM, then stops cleanly and exits 0.
+ */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = {"Look at the runs of DIR in the browser: a runs table, charts, parallel coordinates, diffs, "
+                + "updated live. Read-only; listens on 127.0.0.1 unless --host says otherwise.", "",
+                "Example:", "  cox serve runs --port 8080 --open"})
+final class ServeCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "DIR", description = "The folder whose sub-folders are experiments.")
+    Path dir;
+
+    @Option(names = "--port", defaultValue = "8080", description = "Port to listen on (default: ${DEFAULT-VALUE}; 0 picks a free one).")
+    int port;
+
+    @Option(names = "--host", defaultValue = "127.0.0.1",
+            description = "Address to listen on (default: ${DEFAULT-VALUE}; 0.0.0.0 opens it to the network).")
+    String host;
+
+    @Option(names = "--metadata-table", defaultValue = "metadata",
+            description = "The table whose row holds each run's parameters (default: ${DEFAULT-VALUE}).")
+    String metadataTable;
+
+    @Option(names = "--open", description = "Open the page in the default browser.")
+    boolean open;
+
+    PrintStream out = System.out;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        // Jetty and Javalin log their start at INFO; the address printed below is what a user needs
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        CoxServer server = CoxServer.builder(dir).host(host).port(port).metadataTable(metadataTable).start();
+        Thread hook = new Thread(() -> {
+            server.close();
+            out.println("cox serve: stopped");
+            out.flush();
+        }, "cox-serve-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        out.println("cox serve: " + server.directory() + " at " + server.uri() + "  (Ctrl-C stops)");
+        out.flush();
+        if (open) {
+            browse(server);
+        }
+        server.join();
+        return 0;
+    }
+
+    private void browse(CoxServer server) {
+        try {
+            if (Desktop.isDesktopSupported() && Desktop.getDesktop().isSupported(Desktop.Action.BROWSE)) {
+                Desktop.getDesktop().browse(server.uri());
+                return;
+            }
+            new ProcessBuilder("xdg-open", server.uri().toString()).inheritIO().start();
+        } catch (IOException | UnsupportedOperationException e) {
+            out.println("cox serve: cannot open a browser (" + e.getMessage() + "); open " + server.uri() + " yourself");
+        }
+    }
+}

@@ -1,0 +1,326 @@
+package cox.web;
+
+import cox.store.Store;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The runs of one storage folder and what the page knows of each, kept current cheaply.
+ *
+ * <p>A <b>scan</b> lists the folder and takes each run's {@link RunStamp} (sizes and times of
+ * {@code store.h5} and the journal) and whether a writer holds it; a run whose stamp changed gets
+ * the next <b>version</b> number, so a client that saw version V asks for the runs changed since
+ * V. Scans happen on demand, at most one per {@code minScanMillis}.
+ *
+ * <p>Summaries ({@link RunInfo}, {@link TableSummary}) are computed when asked for, on a small
+ * pool of reader threads, and kept per run while its stamp is unchanged: a reload does not read a
+ * store that did not change. The numeric columns read for a summary stay in a {@link SeriesCache}
+ * for the charts.
+ *
+ * <p>Thread-safe.
+ */
+final class RunIndex implements AutoCloseable {
+    /** One run; its fields change under the scan lock and are read without it (volatile). */
+    static final class Run {
+        final String expId;
+        final Path dir;
+        volatile RunStamp stamp = RunStamp.NONE;
+        volatile long changed;
+        volatile boolean running;
+        volatile String lockKey;
+        volatile RunInfo info;
+        final Map<String, TableSummary> summaries = new ConcurrentHashMap<>();
+
+        Run(String expId, Path dir) {
+            this.expId = expId;
+            this.dir = dir;
+        }
+    }
+
+    /** The listing after a scan: runs sorted by id, and runs removed since, by the version that removed them. */
+    record Snapshot(long version, List<Run> runs, Map<String, Long> removed) {
+    }
+
+    private final Path directory;
+    private final String metadataTable;
+    private final long minScanMillis;
+    private final ExecutorService readers;
+    private final SeriesCache cache;
+    private final Object scanLock = new Object();
+    private volatile Map<String, Run> runs = Map.of();
+    private final Map<String, Long> removed = new LinkedHashMap<>();
+    private volatile long version;
+    private volatile long lastScanNanos;
+    private volatile boolean scanned;
+    private final AtomicInteger toRead = new AtomicInteger();
+    private final AtomicInteger read = new AtomicInteger();
+    private final AtomicInteger storeReads = new AtomicInteger();
+
+    RunIndex(Path directory, String metadataTable, int readerThreads, long cacheBytes, long minScanMillis) {
+        this.directory = directory;
+        this.metadataTable = metadataTable;
+        this.minScanMillis = minScanMillis;
+        this.cache = new SeriesCache(cacheBytes);
+        AtomicInteger n = new AtomicInteger();
+        this.readers = Executors.newFixedThreadPool(readerThreads, r -> {
+            Thread t = new Thread(r, "cox-serve-reader-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    Path directory() {
+        return directory;
+    }
+
+    String metadataTable() {
+        return metadataTable;
+    }
+
+    /**
+     * The listing, scanning the folder first if the last scan is older than the minimum interval.
+     *
+     * @return the current snapshot
+     */
+    Snapshot refresh() {
+        if (!scanned || System.nanoTime() - lastScanNanos >= minScanMillis * 1_000_000) {
+            synchronized (scanLock) {
+                if (!scanned || System.nanoTime() - lastScanNanos >= minScanMillis * 1_000_000) {
+                    scan();
+                }
+            }
+        }
+        synchronized (scanLock) {
+            return new Snapshot(version, List.copyOf(runs.values()), Map.copyOf(removed));
+        }
+    }
+
+    /** @return the run listed under {@code expId} at the last scan, or null: the only way a URL's id reaches a path */
+    Run run(String expId) {
+        if (!scanned) {
+            refresh();
+        }
+        return expId == null ? null : runs.get(expId);
+    }
+
+    private void scan() {
+        Map<String, Run> old = runs;
+        Map<String, Run> now = new TreeMap<>();
+        long next = version + 1;
+        boolean changed = false;
+        WriterLocks locks = WriterLocks.now();
+        try (DirectoryStream<Path> children = Files.newDirectoryStream(directory)) {
+            for (Path child : children) {
+                String name = child.getFileName().toString();
+                Run run = old.get(name);
+                RunStamp stamp = RunStamp.of(child);
+                if (stamp.h5Size() < 0 && stamp.journalSize() < 0 && (run != null || !Store.isExperiment(child))) {
+                    continue;
+                }
+                if (run == null) {
+                    if (!Files.isDirectory(child) || !Store.isExperiment(child)) {
+                        continue;
+                    }
+                    run = new Run(name, child);
+                    removed.remove(name);
+                }
+                boolean running = false;
+                if (locks.any()) {
+                    if (run.lockKey == null) {
+                        run.lockKey = WriterLocks.keyOf(child.resolve(".cox.lock"));
+                    }
+                    running = locks.isHeld(run.lockKey);
+                }
+                if (!stamp.equals(run.stamp) || running != run.running) {
+                    run.stamp = stamp;
+                    run.running = running;
+                    run.changed = next;
+                    changed = true;
+                }
+                now.put(name, run);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list the runs in " + directory, e);
+        }
+        for (String id : old.keySet()) {
+            if (!now.containsKey(id)) {
+                removed.put(id, next);
+                changed = true;
+            }
+        }
+        if (changed) {
+            version = next;
+        }
+        runs = Collections.unmodifiableMap(now);
+        lastScanNanos = System.nanoTime();
+        scanned = true;
+    }
+
+    /**
+     * The run's tables and parameters now, reading its store if its stamp changed.
+     *
+     * @param run a listed run
+     * @return its info (with an error message if it cannot be read)
+     */
+    RunInfo info(Run run) {
+        RunInfo info = run.info;
+        if (info != null && info.stamp().equals(run.stamp)) {
+            return info;
+        }
+        load(run, null);
+        return run.info;
+    }
+
+    /**
+     * The run's summary of {@code table} now, reading its store if its stamp changed.
+     *
+     * @param run a listed run
+     * @param table a table name
+     * @return its summary; rows -1 if the run has no such table
+     */
+    TableSummary summary(Run run, String table) {
+        TableSummary s = run.summaries.get(table);
+        if (s != null && s.stamp().equals(run.stamp)) {
+            return s;
+        }
+        load(run, table);
+        return run.summaries.get(table);
+    }
+
+    /**
+     * The numeric columns of {@code table} of the run now, from the cache or read.
+     *
+     * @return the columns, or null if the run has no such table or cannot be read
+     */
+    TableColumns columns(Run run, String table) {
+        RunStamp stamp = run.stamp;
+        TableColumns c = cache.get(run.expId, table, stamp);
+        if (c != null) {
+            return c;
+        }
+        return load(run, table);
+    }
+
+    /** Computes, on the reader threads, the summaries of {@code table} of every run in {@code runs} that lacks a fresh one. */
+    void summarize(Collection<Run> runs, String table) {
+        List<Future<?>> futures = new ArrayList<>();
+        for (Run run : runs) {
+            TableSummary s = table == null ? null : run.summaries.get(table);
+            RunInfo info = run.info;
+            boolean fresh = table == null ? info != null && info.stamp().equals(run.stamp)
+                    : s != null && s.stamp().equals(run.stamp) && info != null && info.stamp().equals(run.stamp);
+            if (!fresh) {
+                toRead.incrementAndGet();
+                futures.add(readers.submit(() -> {
+                    try {
+                        if (table == null) {
+                            info(run);
+                        } else {
+                            summary(run, table);
+                            info(run);
+                        }
+                    } finally {
+                        read.incrementAndGet();
+                    }
+                }));
+            }
+        }
+        for (Future<?> f : futures) {
+            try {
+                f.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while reading the runs of " + directory, e);
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof RuntimeException r) {
+                    throw r;
+                }
+                throw new IllegalStateException(e.getCause());
+            }
+        }
+    }
+
+    private TableColumns load(Run run, String table) {
+        RunStamp stamp = run.stamp;
+        storeReads.incrementAndGet();
+        RunReader.Read r = RunReader.read(directory, run.expId, stamp, metadataTable, table);
+        run.info = r.info();
+        if (table != null) {
+            TableSummary summary;
+            if (r.info().error() != null) {
+                summary = new TableSummary(stamp, -1, Map.of(), r.info().error());
+            } else if (r.columns() == null) {
+                summary = new TableSummary(stamp, -1, Map.of(), null);
+            } else {
+                Map<String, MetricSummary> metrics = new LinkedHashMap<>();
+                for (Map.Entry<String, double[]> c : r.columns().columns().entrySet()) {
+                    metrics.put(c.getKey(), MetricSummary.of(c.getValue(), r.columns().rows()));
+                }
+                summary = new TableSummary(stamp, r.columns().rows(), metrics, null);
+                cache.put(run.expId, table, r.columns());
+            }
+            run.summaries.put(table, summary);
+        }
+        return r.columns();
+    }
+
+    /**
+     * The table to show when none is chosen: the table most runs have, other than the metadata
+     * table, looking at up to the first 50 runs; ties go to the one seen first.
+     *
+     * @return a table name, or null if no run has a table
+     */
+    String defaultTable(List<Run> listed) {
+        List<Run> sample = listed.subList(0, Math.min(50, listed.size()));
+        summarize(sample, null);
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        for (Run run : sample) {
+            for (String t : info(run).tables().keySet()) {
+                counts.merge(t, 1, Integer::sum);
+            }
+        }
+        String best = null;
+        for (Map.Entry<String, Integer> e : counts.entrySet()) {
+            if (!e.getKey().equals(metadataTable) && (best == null || e.getValue() > counts.get(best))) {
+                best = e.getKey();
+            }
+        }
+        return best != null ? best : counts.isEmpty() ? null : counts.keySet().iterator().next();
+    }
+
+    /** @return reading progress: runs queued for reading and read so far, store opens, cached bytes */
+    Map<String, Object> progress() {
+        Map<String, Object> out = new HashMap<>();
+        out.put("queued", toRead.get());
+        out.put("read", read.get());
+        out.put("store_reads", storeReads.get());
+        out.put("cached_bytes", cache.bytes());
+        return out;
+    }
+
+    long version() {
+        return version;
+    }
+
+    @Override
+    public void close() {
+        readers.shutdownNow();
+    }
+}
