@@ -564,6 +564,11 @@ final class Api {
             g.writeStringField("metadata_table", index.metadataTable());
             g.writeFieldName("params");
             out.object(info.params());
+            g.writeObjectFieldStart("param_types");
+            for (Map.Entry<String, ColumnType> p : info.paramTypes().entrySet()) {
+                g.writeStringField(p.getKey(), p.getValue().name());
+            }
+            g.writeEndObject();
             g.writeArrayFieldStart("tables");
             for (Map.Entry<String, Schema> t : info.tables().entrySet()) {
                 g.writeStartObject();

@@ -7,6 +7,8 @@ import {pyStr, short, when, ago, num, pyFloat} from './text.js';
 
 const PAGE = 100;
 
+const rowsText = (n) => (n === 1 ? '1 row' : `${n} rows`);
+
 export class RunPage {
   constructor(el, {back}) {
     this.el = el;
@@ -64,7 +66,7 @@ export class RunPage {
       for (const t of run.tables) {
         const box = this.el.querySelector(`[data-table="${CSS.escape(t.name)}"]`);
         if (!box) continue;
-        box.querySelector('.count').textContent = `${t.rows} rows`;
+        box.querySelector('.count').textContent = rowsText(t.rows);
         const page = this.pages.get(t.name) || 0;
         if ((page + 1) * PAGE >= (t.rows || 0) - PAGE) await this.loadRows(t, box, page);
       }
@@ -83,12 +85,12 @@ export class RunPage {
     if (r.error) parts.push(h('p', {class: 'st-error'}, r.error));
     parts.push(h('h3', {}, `Parameters (table '${r.metadata_table}')`));
     parts.push(params.length ? h('table', {class: 'kv', id: 'run-params'}, h('tbody', {}, params.map(([k, v]) =>
-      h('tr', {}, h('th', {}, k), h('td', {}, typeof v === 'number' && !Number.isInteger(v) ? pyFloat(v) : pyStr(v))))))
+      h('tr', {}, h('th', {}, k), h('td', {}, pyStr(v, r.param_types[k]))))))
       : h('p', {class: 'hint-inline'}, 'No parameters.'));
     const boxes = [];
     for (const t of r.tables) {
       const box = h('div', {class: 'table-box', 'data-table': t.name},
-        h('div', {class: 'pager'}, h('strong', {}, t.name), h('span', {class: 'count'}, `${t.rows} rows`),
+        h('div', {class: 'pager'}, h('strong', {}, t.name), h('span', {class: 'count'}, rowsText(t.rows)),
           h('span', {}, '· ' + t.columns.map((c) => `${c.name}: ${c.type}`).join(', '))),
         h('div', {class: 'rows'}));
       boxes.push([t, box]);
