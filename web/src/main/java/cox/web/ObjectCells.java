@@ -24,25 +24,25 @@ final class ObjectCells {
 
     static Described describe(Table table, Path runDir, ColumnType type, String cell) {
         if (cell == null || cell.isEmpty()) {
-            return new Described(type.pythonName(), "", 0);
+            return new Described(type.name(), "", 0);
         }
         try {
             switch (type) {
                 case OBJECT: {
                     long bytes = cell.length() / 4L * 3;
-                    return new Described(type.pythonName(), of(table.getObject(cell)), bytes);
+                    return new Described(type.name(), of(table.getObject(cell)), bytes);
                 }
                 case PICKLE: {
                     long bytes = size(runDir, cell);
-                    return new Described(type.pythonName(), of(table.getPickle(cell)), bytes);
+                    return new Described(type.name(), of(table.getPickle(cell)), bytes);
                 }
                 default: {
                     long bytes = size(runDir, cell);
-                    return new Described(type.pythonName(), "state dict, file " + cell, bytes);
+                    return new Described(type.name(), "state dict, file " + cell, bytes);
                 }
             }
         } catch (RuntimeException e) {
-            return new Described(type.pythonName(), "unreadable: " + e.getMessage(), -1);
+            return new Described(type.name(), "unreadable: " + e.getMessage(), -1);
         }
     }
 

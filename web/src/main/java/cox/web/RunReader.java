@@ -102,6 +102,6 @@ final class RunReader {
             return value;
         }
         String text = value.toString();
-        return type.pythonName() + " (" + text.length() + " characters)";
+        return type.name() + " (" + text.length() + " characters)";
     }
 }

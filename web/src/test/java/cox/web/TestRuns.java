@@ -39,6 +39,7 @@ final class TestRuns {
             Map<String, Object> meta = new LinkedHashMap<>();
             meta.put("lr", 0.5);
             meta.put("optimizer", "sgd");
+            meta.put("dataset", "cifar10");
             store.addTableLikeExample("metadata", meta).appendRow(meta);
             Table t = store.addTable("checkpoints", Schema.of("epoch", ColumnType.INT, "obj", ColumnType.OBJECT,
                     "pick", ColumnType.PICKLE));

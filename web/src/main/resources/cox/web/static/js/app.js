@@ -27,11 +27,11 @@ function readState() {
   const q = new URLSearchParams(location.search);
   const list = (k) => (q.get(k) ? q.get(k).split(',').filter(Boolean) : []);
   const sort = q.get('sort') || '';
-  const i = sort.lastIndexOf(':');
+  const dir = /:(asc|desc)$/.exec(sort);
   return {
     table: q.get('table') || '',
     where: q.get('where') || '',
-    sort: sort ? {col: i > 0 ? sort.slice(0, i) : sort, desc: i > 0 && sort.slice(i + 1) === 'desc'} : null,
+    sort: sort ? {col: dir ? sort.slice(0, dir.index) : sort, desc: !!dir && dir[1] === 'desc'} : null,
     summary: q.get('summary') || 'last',
     at: q.get('at') || '',
     differ: q.get('differ') !== '0',
@@ -288,15 +288,19 @@ function allColumns() {
     {id: 'rows', label: 'rows', width: 70, cls: 'numeric'},
     {id: 'last_write', label: 'last write', width: 168},
   ];
+  const sample = [...D.runs.values()].slice(0, 300);
+  const widest = (f) => sample.reduce((m, r) => Math.max(m, String(f(r)).length), 0);
+  cols[1].width = Math.max(120, Math.min(300, 7.4 * widest((r) => r.exp_id) + 24));
   for (const p of D.params) {
+    const content = widest((r) => pyStr(r.params[p.name], p.type));
     cols.push({id: 'p:' + p.name, label: p.name, kind: 'param', type: p.type,
-      width: Math.max(72, Math.min(190, 8 * p.name.length + 34)), cls: p.type === 'STR' || p.type === 'BOOL' ? '' : 'numeric',
+      width: Math.round(Math.max(64, Math.min(240, Math.max(8 * p.name.length + 26, 7.2 * content + 22)))), cls: p.type === 'STR' || p.type === 'BOOL' ? '' : 'numeric',
       title: `${p.name} (${p.type}, parameter from table '${D.paramTypes.size ? 'metadata' : ''}')`});
   }
   const which = S.summary === 'at' ? `at ${S.at || '?'}` : S.summary;
   for (const m of D.metrics) {
     cols.push({id: 'm:' + m.name, label: `${m.name} · ${which}`, kind: 'metric', goal: m.goal,
-      width: Math.max(96, Math.min(200, 7 * (m.name.length + which.length) + 40)), cls: 'numeric metric',
+      width: Math.max(104, Math.min(210, 7 * (m.name.length + which.length) + 54)), cls: 'numeric metric',
       title: `${which} of ${m.name} in table '${D.table}' (${m.goal === 'max' ? 'higher' : 'lower'} is better)`});
   }
   return cols;
@@ -398,8 +402,9 @@ function render({keepScroll, changed} = {}) {
   rows = sortRows(rows);
   D.rows = rows;
   const cols = visibleColumns(rows);
+  const xName = S.x || D.xDefault;
   for (const c of cols) {
-    if (c.kind === 'metric') {
+    if (c.kind === 'metric' && c.id !== 'm:' + xName) {
       let best;
       for (const r of rows) {
         const v = metricValue(r, c.id.slice(2));

@@ -177,6 +177,7 @@ export class Charts {
       if (c && c.key === built.key && c.log === model.log) {
         c.u.setData(built.data, !c.zoomed);
         c.labels = built.labels;
+        mark(c.card, built);
         continue;
       }
       let zoom = null;
@@ -240,7 +241,7 @@ export class Charts {
       });
     }
     const key = model.key + '|' + series.map((s) => s.label + s.stroke).join(',');
-    return {data, series, bands, labels, key, n: curves.length};
+    return {data, series, bands, labels, key, n: curves.length, drawn: labels.filter((l) => l !== null).length};
   }
 
   create(metric, built, model, width) {
@@ -282,8 +283,15 @@ export class Charts {
     c.u.over.addEventListener('dblclick', () => { c.zoomed = false; });
     c.u.over.addEventListener('mouseleave', () => { tip.textContent = ''; tip.classList.remove('on'); });
     info.textContent = built.n + (built.n === 1 ? ' run' : ' runs');
+    mark(card, built);
     return c;
   }
+}
+
+/** What a chart shows, for a reader of the page's DOM (and the browser tests): curves and x values drawn. */
+function mark(card, built) {
+  card.dataset.series = String(built.drawn);
+  card.dataset.points = String(built.data[0].length);
 }
 
 function showTip(u, c, tip) {
