@@ -13,7 +13,9 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code cox serve DIR [--port 8080] [--host 127.0.0.1] [--open]}: the runs of DIR in the
  * browser, live (module {@code web}, {@link CoxServer}). Prints the address, serves until Ctrl-C
- * (SIGINT) or SIGTERM, then stops cleanly and exits 0.
+ * (SIGINT) or SIGTERM, then stops cleanly (the shutdown hook closes the server; the JVM exits with
+ * 128 + the signal's number, as a shell expects). A folder that is not one exits 2, a port that
+ * cannot be bound 1, each with a one-line message.
  */
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = {"Look at the runs of DIR in the browser: a runs table, charts, parallel coordinates, diffs, "
@@ -38,12 +40,24 @@ final class ServeCommand implements Callable<Integer> {
     boolean open;
 
     PrintStream out = System.out;
+    PrintStream err = System.err;
 
     @Override
     public Integer call() throws InterruptedException {
         // Jetty and Javalin log their start at INFO; the address printed below is what a user needs
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
-        CoxServer server = CoxServer.builder(dir).host(host).port(port).metadataTable(metadataTable).start();
+        // a failed start is reported below in one line, not as Javalin's stack trace
+        System.setProperty("org.slf4j.simpleLogger.log.io.javalin.Javalin", "off");
+        CoxServer server;
+        try {
+            server = CoxServer.builder(dir).host(host).port(port).metadataTable(metadataTable).start();
+        } catch (IllegalArgumentException e) {
+            err.println("cox serve: " + e.getMessage());
+            return 2;
+        } catch (IllegalStateException e) {
+            err.println("cox serve: " + e.getMessage());
+            return 1;
+        }
         Thread hook = new Thread(() -> {
             server.close();
             out.println("cox serve: stopped");

@@ -100,7 +100,12 @@ public final class CoxServer implements AutoCloseable {
             config.routes.exception(Exception.class, (e, ctx) -> sendError(new ApiError(500,
                     e.getMessage() == null ? e.getClass().getName() : e.getMessage()), ctx));
         });
-        app.start(b.host, b.port);
+        try {
+            app.start(b.host, b.port);
+        } catch (RuntimeException e) {
+            index.close();
+            throw new IllegalStateException("cannot listen on " + b.host + ":" + b.port + ": " + e.getMessage(), e);
+        }
         String shown = b.host.contains(":") ? "[" + b.host + "]" : b.host;
         this.uri = URI.create("http://" + shown + ":" + app.port() + "/");
     }
