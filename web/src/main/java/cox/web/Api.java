@@ -356,7 +356,8 @@ final class Api {
     // ------------------------------------------------------------------ /api/series
 
     /**
-     * {@code GET /api/series?table=&ids=a,b&x=&y=loss,acc&points=&smooth=&format=json|bin}: the
+     * {@code GET /api/series?table=&id=a&id=b&x=&y=loss,acc&points=&smooth=&format=json|bin} (or
+     * {@code ids=a,b}): the
      * curves of the runs, downsampled into min/max buckets when longer than {@code points}.
      */
     void series(Context ctx) throws IOException {
@@ -365,7 +366,7 @@ final class Api {
         if (table == null) {
             throw ApiError.notFound("no run in " + index.directory() + " has a table");
         }
-        List<RunIndex.Run> runs = runsParam(ctx, "ids");
+        List<RunIndex.Run> runs = runsParam(ctx);
         int points = (int) longParam(ctx, "points", DEFAULT_POINTS);
         if (points < 10 || points > MAX_POINTS) {
             throw ApiError.badRequest("points must be between 10 and " + MAX_POINTS + ": " + points);
@@ -836,7 +837,7 @@ final class Api {
     private RunIndex.Run runOf(String expId) {
         RunIndex.Run r = index.run(expId);
         if (r == null) {
-            index.refresh();
+            index.rescanIfStale();
             r = index.run(expId);
         }
         if (r == null) {
@@ -845,14 +846,19 @@ final class Api {
         return r;
     }
 
-    private List<RunIndex.Run> runsParam(Context ctx, String name) {
-        String ids = ctx.queryParam(name);
-        if (ids == null || ids.isEmpty()) {
-            throw ApiError.badRequest("give the runs as " + name + "=EXP_ID,EXP_ID,...");
+    /** The runs named by repeated {@code id=} parameters (any exp_id) and/or {@code ids=a,b} (ids without commas). */
+    private List<RunIndex.Run> runsParam(Context ctx) {
+        List<String> names = new ArrayList<>(ctx.queryParams("id"));
+        String ids = ctx.queryParam("ids");
+        if (ids != null && !ids.isEmpty()) {
+            names.addAll(Arrays.asList(ids.split(",")));
+        }
+        if (names.isEmpty()) {
+            throw ApiError.badRequest("give the runs as id=EXP_ID&id=EXP_ID... or ids=EXP_ID,EXP_ID,...");
         }
         List<RunIndex.Run> out = new ArrayList<>();
         Set<String> seen = new HashSet<>();
-        for (String id : ids.split(",")) {
+        for (String id : names) {
             if (seen.add(id)) {
                 out.add(runOf(id));
             }

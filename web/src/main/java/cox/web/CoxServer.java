@@ -73,6 +73,7 @@ public final class CoxServer implements AutoCloseable {
             config.staticFiles.enableWebjars();
             config.jetty.modifyHttpConfiguration(http -> {
                 http.setSendServerVersion(false);
+                http.setRequestHeaderSize(64 * 1024);
                 // an encoded '/' in a run id reaches our lookup (and gets a 404) instead of a 400 from Jetty
                 http.setUriCompliance(UriCompliance.DEFAULT.with("cox", UriCompliance.Violation.AMBIGUOUS_PATH_SEPARATOR,
                         UriCompliance.Violation.AMBIGUOUS_PATH_ENCODING));
@@ -106,6 +107,7 @@ public final class CoxServer implements AutoCloseable {
             index.close();
             throw new IllegalStateException("cannot listen on " + b.host + ":" + b.port + ": " + e.getMessage(), e);
         }
+        index.warmUp();
         String shown = b.host.contains(":") ? "[" + b.host + "]" : b.host;
         this.uri = URI.create("http://" + shown + ":" + app.port() + "/");
     }

@@ -215,6 +215,8 @@ class ApiTest {
         assertThat(run.get("series").get("loss").get("y").get(39).asDouble()).isEqualTo(TestRuns.loss(0.1, 39));
         assertThat(run.get("series").get("loss").has("downsampled_from")).isFalse();
         assertThat(s.get("runs").get(1).get("missing").asText()).isEqualTo("no table 'results'");
+        JsonNode byId = json("/api/series?table=results&y=loss&id=" + q(TestRuns.HOSTILE_ID) + "&id=hostile");
+        assertThat(ids(byId.get("runs"))).containsExactly(TestRuns.HOSTILE_ID, "hostile");
         assertThat(Http.get(base, "/api/series?table=results&ids=run-0.1-sgd&x=nope").status()).isEqualTo(404);
     }
 }

@@ -11,7 +11,8 @@ export class ApiError extends Error {
 function query(params) {
   const q = new URLSearchParams();
   for (const [k, v] of Object.entries(params)) {
-    if (v !== undefined && v !== null && v !== '') q.set(k, String(v));
+    if (Array.isArray(v)) for (const x of v) q.append(k, String(x));
+    else if (v !== undefined && v !== null && v !== '') q.set(k, String(v));
   }
   const s = q.toString();
   return s ? '?' + s : '';

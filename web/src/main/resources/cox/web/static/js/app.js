@@ -573,9 +573,23 @@ async function renderCharts(changed) {
     return;
   }
   try {
-    for (let i = 0; i < missing.length; i += 400) {
-      const part = missing.slice(i, i + 400);
-      const resp = await api.series({table: D.table, ids: part.join(','), x: xName, points: POINTS,
+    // ids go in the URL: chunks of at most ~6,000 characters
+    const chunks = [];
+    let part = [];
+    let len = 0;
+    for (const id of missing) {
+      const n = encodeURIComponent(id).length + 4;
+      if (part.length && len + n > 6000) {
+        chunks.push(part);
+        part = [];
+        len = 0;
+      }
+      part.push(id);
+      len += n;
+    }
+    if (part.length) chunks.push(part);
+    for (const part of chunks) {
+      const resp = await api.series({table: D.table, id: part, x: xName, points: POINTS,
         smooth: S.smooth > 0 ? S.smooth : ''});
       for (const r of resp.runs) D.series.set(r.exp_id, r);
     }
