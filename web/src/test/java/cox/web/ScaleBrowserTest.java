@@ -118,8 +118,8 @@ class ScaleBrowserTest {
             @SuppressWarnings("unchecked")
             Map<String, Object> c = (Map<String, Object>) browser.js("return window.coxTimings.charts");
             assertThat(((Number) c.get("runs")).intValue()).isEqualTo(1000);
-            charts.add(String.format(Locale.ROOT, "total %.0f ms (fetch %.0f, draw %.0f)", num(c.get("totalMs")),
-                    num(c.get("fetchMs")), num(c.get("drawMs"))));
+            charts.add(String.format(Locale.ROOT, "total %.0f ms (fetch %.0f, draw %.0f: align %.0f, uPlot %.0f)",
+                    num(c.get("totalMs")), num(c.get("fetchMs")), num(c.get("drawMs")), num(c.get("buildMs")), num(c.get("plotMs"))));
         }
         report.add("charts of 1,000 runs x 1,000 points, 4 metrics (page load to drawn, 3 times; the first reads the curves): "
                 + String.join("; ", charts));

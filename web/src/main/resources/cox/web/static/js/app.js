@@ -9,7 +9,7 @@ import {ParCoords} from './parcoords.js';
 import {RunPage} from './runpage.js';
 
 const POLL_MS = 1000;
-const AUTO_RUNS = 1000; // charts draw at most this many runs unless "all shown" is chosen
+const AUTO_RUNS = 20; // with no run selected, charts draw the first runs of the table unless "all shown" is chosen
 const POINTS = 1500;
 
 window.coxTimings = {};
@@ -215,6 +215,7 @@ async function refilter(live) {
   }
   render({keepScroll: !!live});
 }
+
 
 // ------------------------------------------------------------------ the runs table
 
@@ -424,7 +425,18 @@ function render({keepScroll, changed} = {}) {
   saveState();
   if (!window.coxTimings.tableReady) window.coxTimings.tableReady = performance.now();
   window.coxTimings.lastRender = performance.now();
-  renderTab(changed);
+  scheduleTab();
+}
+
+// the charts (or the other tab) are drawn after the table is painted, so sorting and filtering stay quick
+let tabTimer = 0;
+
+function scheduleTab() {
+  if (tabTimer) return;
+  tabTimer = setTimeout(() => {
+    tabTimer = 0;
+    renderTab();
+  }, 0);
 }
 
 function updateCounts() {
@@ -529,10 +541,10 @@ function exportCsv() {
 
 // ------------------------------------------------------------------ tabs
 
-function renderTab(changed) {
+function renderTab() {
   for (const b of document.querySelectorAll('.tabs button')) b.setAttribute('aria-selected', String(b.dataset.tab === S.tab));
   for (const t of ['charts', 'parallel', 'diff']) $('#tab-' + t).hidden = t !== S.tab;
-  if (S.tab === 'charts') renderCharts(changed);
+  if (S.tab === 'charts') renderCharts();
   else if (S.tab === 'parallel') renderParallel();
   else renderDiff();
 }
@@ -550,12 +562,12 @@ function plottedIds() {
   if (selected.length) return {ids: selected, note: ''};
   if (shown.length > AUTO_RUNS) {
     return {ids: shown.slice(0, AUTO_RUNS),
-      note: `Showing the first ${count(AUTO_RUNS)} of ${count(shown.length)} runs in the table's order; select runs, filter, or choose “all shown”.`};
+      note: `Showing the first ${count(AUTO_RUNS)} of ${count(shown.length)} runs in the table's order; select runs, or choose “all shown” to draw them all.`};
   }
   return {ids: shown, note: ''};
 }
 
-async function renderCharts(changed) {
+async function renderCharts() {
   const token = ++chartsToken;
   const {ids, note} = plottedIds();
   const xName = S.x || D.xDefault;
@@ -644,7 +656,7 @@ async function renderCharts(changed) {
   requestAnimationFrame(() => requestAnimationFrame(() => {
     if (token !== chartsToken) return;
     window.coxTimings.charts = {runs: ids.length, fetchMs: t1 - t0, drawMs: performance.now() - t1,
-      totalMs: performance.now() - t0, at: performance.now()};
+      totalMs: performance.now() - t0, at: performance.now(), ...charts.timings};
   }));
 }
 

@@ -44,6 +44,14 @@ function sameValues(a, b) {
   return true;
 }
 
+function allDrawable(y, log) {
+  for (let i = 0; i < y.length; i++) {
+    const v = y[i];
+    if (!(v - v === 0) || (log && !(v > 0))) return false;
+  }
+  return true;
+}
+
 function lowerBound(xs, v) {
   let lo = 0;
   let hi = xs.length;
@@ -65,7 +73,9 @@ export function align(curves, log) {
   if (curves.length === 0) return {xs: [], ys: []};
   const x0 = curves[0].x;
   if (increasing(x0) && curves.every((c) => sameValues(c.x, x0))) {
-    return {xs: Array.from(x0), ys: curves.map((c) => Array.from(c.y, clean))};
+    // the common case (every run logged the same epochs): the arrays are used as they are, unless
+    // a value needs to become a gap
+    return {xs: x0, ys: curves.map((c) => (allDrawable(c.y, log) ? c.y : Array.from(c.y, clean)))};
   }
   let total = 0;
   for (const c of curves) total += c.x.length;
@@ -170,14 +180,19 @@ export class Charts {
     const width = this.chartWidth();
     this.width = width;
     const keep = new Set();
+    this.timings = {buildMs: 0, plotMs: 0};
     for (const metric of model.metrics) {
       keep.add(metric.name);
+      const t0 = performance.now();
       const built = this.build(model, metric.name);
+      const t1 = performance.now();
+      this.timings.buildMs += t1 - t0;
       let c = this.charts.get(metric.name);
       if (c && c.key === built.key && c.log === model.log) {
         c.u.setData(built.data, !c.zoomed);
         c.labels = built.labels;
         mark(c.card, built);
+        this.timings.plotMs += performance.now() - t1;
         continue;
       }
       let zoom = null;
@@ -192,6 +207,7 @@ export class Charts {
         c.zoomed = true;
       }
       this.charts.set(metric.name, c);
+      this.timings.plotMs += performance.now() - t1;
     }
     for (const [name, c] of this.charts) {
       if (!keep.has(name)) {
