@@ -196,11 +196,14 @@ final class RunIndex implements AutoCloseable {
                     removed.remove(name);
                 }
                 boolean running = false;
-                if (locks.any()) {
+                if (!locks.readable()) {
+                    running = System.currentTimeMillis() - stamp.lastWriteMillis() < 600_000 && isOpenForWriting(child);
+                } else if (locks.any()) {
                     if (run.lockKey == null) {
                         run.lockKey = WriterLocks.keyOf(child.resolve(".cox.lock"));
                     }
-                    running = locks.isHeld(run.lockKey);
+                    // the batch look at /proc/locks only finds candidates; the store decides
+                    running = locks.isHeld(run.lockKey) && isOpenForWriting(child);
                 }
                 if (!stamp.equals(run.stamp) || running != run.running) {
                     run.stamp = stamp;
@@ -227,6 +230,14 @@ final class RunIndex implements AutoCloseable {
         lastScanNanos = System.nanoTime();
         lastScanMillis = (lastScanNanos - start) / 1_000_000;
         scanned = true;
+    }
+
+    private static boolean isOpenForWriting(Path runDir) {
+        try {
+            return Store.isOpenForWriting(runDir);
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     /**

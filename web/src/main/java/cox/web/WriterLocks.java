@@ -7,29 +7,34 @@ import java.util.HashSet;
 import java.util.Set;
 
 /**
- * Which stores a writer holds open, found without touching the locks: a cox4j writer holds an
- * OS lock on {@code .cox.lock} (Java's {@code FileChannel.tryLock}, a POSIX record lock on
- * Linux), and Linux lists every held lock in {@code /proc/locks} by device and inode. Trying the
- * lock ourselves would be simpler but could make a writer that opens the store at that instant
- * fail with "locked", so we only read. Where {@code /proc/locks} does not exist, no store is
- * reported running.
- *
- * <p>TODO(reader): a {@code Store.isWriterActive(Path)} in {@code cox.store} should own this; it
- * lives here until the reader has it.
+ * The locks held on this machine, read once per scan of the folder: a cox4j writer holds an OS
+ * lock on {@code .cox.lock} (a POSIX record lock on Linux), and Linux lists every held lock in
+ * {@code /proc/locks} by device and inode. {@link cox.store.Store#isOpenForWriting} decides
+ * whether a run is running; it reads {@code /proc/locks} once per call, so for 10,000 runs this
+ * one read finds the few candidates it is asked about. Where {@code /proc/locks} cannot be read
+ * (not Linux), the runs written in the last ten minutes are the candidates.
  */
 final class WriterLocks {
     private static final Path PROC_LOCKS = Path.of("/proc/locks");
 
     private final Set<String> held;
+    private final boolean readable;
 
-    private WriterLocks(Set<String> held) {
+    private WriterLocks(Set<String> held, boolean readable) {
         this.held = held;
+        this.readable = readable;
+    }
+
+    /** @return whether /proc/locks could be read (Linux); if not, every recently written run is a candidate */
+    boolean readable() {
+        return readable;
     }
 
     /** @return the locks held on this machine now (an empty set where /proc/locks is missing) */
     static WriterLocks now() {
         Set<String> held = new HashSet<>();
-        if (Files.isReadable(PROC_LOCKS)) {
+        boolean readable = Files.isReadable(PROC_LOCKS);
+        if (readable) {
             try {
                 for (String line : Files.readAllLines(PROC_LOCKS)) {
                     // "1: POSIX  ADVISORY  WRITE 1234 08:01:5678 0 EOF"; lines of waiters start "1: ->"
@@ -39,10 +44,10 @@ final class WriterLocks {
                     }
                 }
             } catch (IOException | RuntimeException e) {
-                // unreadable: report nothing as running rather than fail the listing
+                readable = false;
             }
         }
-        return new WriterLocks(held);
+        return new WriterLocks(held, readable);
     }
 
     /** @return whether any lock is held at all (if not, no file needs to be looked at) */
