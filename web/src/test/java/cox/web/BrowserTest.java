@@ -113,8 +113,22 @@ class BrowserTest {
     }
 
     void click(String expId) {
-        browser.driver.findElement(By.cssSelector(".g-row[data-id=\"" + expId.replace("\\", "\\\\").replace("\"", "\\\"")
-                + "\"] input[type=checkbox]")).click();
+        clickRow(expId, "input[type=checkbox]");
+    }
+
+    /** Clicks in a run's row; the live run's row is repainted every second, so a click that finds it replaced tries again. */
+    void clickRow(String expId, String what) {
+        By by = By.cssSelector(".g-row[data-id=\"" + expId.replace("\\", "\\\\").replace("\"", "\\\"") + "\"] " + what);
+        for (int attempt = 0; ; attempt++) {
+            try {
+                browser.driver.findElement(by).click();
+                return;
+            } catch (org.openqa.selenium.StaleElementReferenceException e) {
+                if (attempt == 5) {
+                    throw e;
+                }
+            }
+        }
     }
 
     @Test
@@ -216,7 +230,7 @@ class BrowserTest {
         assertThat(browser.js("return document.querySelectorAll('img, svg, iframe, object').length")).isEqualTo(0L);
         // the run pages too
         for (String id : List.of("hostile", TestRuns.HOSTILE_ID)) {
-            browser.driver.findElement(By.cssSelector(".g-row[data-id=\"" + id.replace("\"", "\\\"") + "\"] a")).click();
+            clickRow(id, "a");
             browser.waiting(10).until(d -> browser.js("return document.querySelector('#run-params')") != null);
             assertThat(text("#run-page h2")).isEqualTo(id);
             if (id.equals("hostile")) {
@@ -236,7 +250,7 @@ class BrowserTest {
         open("?tab=charts&sel=run-0.1-sgd");
         browser.waiting(20).until(d -> browser.js("return document.querySelector('.chart-card[data-metric=loss]')") != null);
         browser.driver.findElement(By.cssSelector("[data-tab=parallel]")).click();
-        browser.driver.findElement(By.cssSelector(".g-row[data-id=objects] a")).click();
+        clickRow("objects", "a");
         browser.waiting(10).until(d -> browser.js("return document.querySelector('#run-params')") != null);
         Thread.sleep(1500);
         String origin = "http://" + base.getHost() + ":" + base.getPort() + "/";

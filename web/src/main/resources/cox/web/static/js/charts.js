@@ -162,7 +162,8 @@ export class Charts {
 
   chartWidth() {
     const w = this.el.clientWidth || 900;
-    const cols = w > 1300 ? 3 : w > 760 ? 2 : 1;
+    const n = Math.max(1, this.count || 3);
+    const cols = Math.min(n, w > 1300 ? 3 : w > 760 ? 2 : 1);
     return Math.floor((w - (cols - 1) * 12) / cols) - 22;
   }
 
@@ -177,6 +178,7 @@ export class Charts {
    *   log, group: null | {band, groups: [{label, color, members: [curve index]}]}, xLabel, key}
    */
   draw(model) {
+    this.count = model.metrics.length;
     const width = this.chartWidth();
     this.width = width;
     const keep = new Set();
@@ -189,6 +191,7 @@ export class Charts {
       this.timings.buildMs += t1 - t0;
       let c = this.charts.get(metric.name);
       if (c && c.key === built.key && c.log === model.log) {
+        if (Math.abs(c.u.width - width) > 4) c.u.setSize({width, height: c.height});
         c.u.setData(built.data, !c.zoomed);
         c.labels = built.labels;
         mark(c.card, built);

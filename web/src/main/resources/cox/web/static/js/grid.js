@@ -22,6 +22,7 @@ export class Grid {
     el.replaceChildren(this.head, this.body);
     el.setAttribute('role', 'grid');
     this.frame = 0;
+    this.cache = new Map();
     el.addEventListener('scroll', () => this.schedule(), {passive: true});
     new ResizeObserver(() => this.schedule()).observe(el);
   }
@@ -52,6 +53,9 @@ export class Grid {
   setRows(rows) {
     this.rows = rows;
     this.body.style.height = rows.length * this.rh + 'px';
+    // as tall as the rows need, up to 42% of the window
+    const need = (rows.length + 1) * this.rh + 20;
+    this.el.style.height = Math.max(140, Math.min(Math.round(window.innerHeight * 0.42), need)) + 'px';
     this.paint(true);
   }
 
@@ -78,7 +82,9 @@ export class Grid {
     this.first = first;
     this.last = last;
     const out = [];
+    this.nextCache = new Map();
     for (let i = first; i < last; i++) out.push(this.renderRow(this.rows[i], i));
+    this.cache = this.nextCache;
     this.body.replaceChildren(...out);
     const check = this.head.querySelector('input');
     if (check) {
@@ -90,18 +96,27 @@ export class Grid {
 
   renderRow(row, i) {
     const selected = this.opts.isSelected(row);
-    const el = h('div', {class: 'g-row' + (selected ? ' selected' : '') + (i % 2 ? ' odd' : ''), role: 'row',
-      'data-id': this.opts.rowKey(row)});
+    const key = this.opts.rowKey(row);
+    const values = this.columns.map((c) => (c.id === '_select' ? null : this.opts.cell(row, c)));
+    // a row whose cells did not change keeps its element, so a live update never swaps the
+    // checkbox or link under the user's pointer
+    const sig = i + '|' + selected + '|' + this.template + '|' + values.map((v) => (v ? v.text + '\u0001' + (v.cls || '') + '\u0001' + (v.title || '') : '')).join('\u0002');
+    const cached = this.cache.get(key);
+    if (cached && cached.sig === sig) {
+      this.nextCache.set(key, cached);
+      return cached.el;
+    }
+    const el = h('div', {class: 'g-row' + (selected ? ' selected' : '') + (i % 2 ? ' odd' : ''), role: 'row', 'data-id': key});
     el.style.top = i * this.rh + 'px';
     el.style.gridTemplateColumns = this.template;
     el.style.height = this.rh + 'px';
-    for (const c of this.columns) {
+    this.columns.forEach((c, k) => {
       if (c.id === '_select') {
         el.appendChild(h('div', {class: 'g-cell g-check'}, h('input', {type: 'checkbox', checked: selected,
-          'aria-label': 'select ' + this.opts.rowKey(row), onclick: (e) => this.opts.onToggle(row, e)})));
-        continue;
+          'aria-label': 'select ' + key, onclick: (e) => this.opts.onToggle(row, e)})));
+        return;
       }
-      const v = this.opts.cell(row, c);
+      const v = values[k];
       const cell = h('div', {class: 'g-cell ' + (c.cls || '') + (v.cls ? ' ' + v.cls : ''), role: 'gridcell',
         title: v.title || v.text});
       if (v.href) {
@@ -112,7 +127,8 @@ export class Grid {
         cell.textContent = v.text;
       }
       el.appendChild(cell);
-    }
+    });
+    this.nextCache.set(key, {sig, el});
     return el;
   }
 }
