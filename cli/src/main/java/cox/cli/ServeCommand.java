@@ -39,6 +39,14 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--open", description = "Open the page in the default browser.")
     boolean open;
 
+    @Option(names = "--cache-dir", paramLabel = "DIR",
+            description = "Where to keep the runs' summaries between starts, so a restart reads only the stores that "
+                    + "changed (default: $XDG_CACHE_HOME/cox4j/serve or ~/.cache/cox4j/serve; the files can be deleted at any time).")
+    Path cacheDir;
+
+    @Option(names = "--no-cache", description = "Keep the summaries in memory only.")
+    boolean noCache;
+
     PrintStream out = System.out;
     PrintStream err = System.err;
 
@@ -50,7 +58,8 @@ final class ServeCommand implements Callable<Integer> {
         System.setProperty("org.slf4j.simpleLogger.log.io.javalin.Javalin", "off");
         CoxServer server;
         try {
-            server = CoxServer.builder(dir).host(host).port(port).metadataTable(metadataTable).start();
+            server = CoxServer.builder(dir).host(host).port(port).metadataTable(metadataTable)
+                    .summaryDir(noCache ? null : cacheDir != null ? cacheDir : defaultCacheDir()).start();
         } catch (IllegalArgumentException e) {
             err.println("cox serve: " + e.getMessage());
             return 2;
@@ -71,6 +80,12 @@ final class ServeCommand implements Callable<Integer> {
         }
         server.join();
         return 0;
+    }
+
+    private static Path defaultCacheDir() {
+        String xdg = System.getenv("XDG_CACHE_HOME");
+        Path base = xdg != null && !xdg.isEmpty() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
+        return base.resolve("cox4j").resolve("serve");
     }
 
     private void browse(CoxServer server) {

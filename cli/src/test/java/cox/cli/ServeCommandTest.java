@@ -14,6 +14,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -41,7 +42,8 @@ class ServeCommandTest {
         }
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process p = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"), CoxCommand.class.getName(),
-                "serve", dir.toString(), "--port", "0").redirectErrorStream(true).start();
+                "serve", dir.toString(), "--port", "0", "--cache-dir", dir.resolve(".cache").toString())
+                .redirectErrorStream(true).start();
         try {
             BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
             String line = out.readLine();
@@ -68,6 +70,10 @@ class ServeCommandTest {
                 refused = true;
             }
             assertThat(refused).as("the port is released").isTrue();
+            try (var files = Files.list(dir.resolve(".cache"))) {
+                assertThat(files.map(f -> f.getFileName().toString()).toList()).as("the summaries were kept for the next start")
+                        .singleElement().satisfies(n -> assertThat(n).endsWith(".summaries"));
+            }
         } finally {
             p.destroyForcibly();
         }

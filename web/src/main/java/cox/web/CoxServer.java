@@ -56,9 +56,13 @@ public final class CoxServer implements AutoCloseable {
 
     private CoxServer(Builder b) {
         this.directory = b.directory;
-        this.index = new RunIndex(directory, b.metadataTable, b.readerThreads, b.cacheBytes, b.minScanMillis);
+        this.index = new RunIndex(directory, b.metadataTable, b.readerThreads, b.cacheBytes, b.minScanMillis,
+                b.summaryDir == null ? null : SummaryFile.in(b.summaryDir, directory));
         boolean loopback = isLoopback(b.host);
-        Api api = new Api(index);
+        RunsEndpoints runs = new RunsEndpoints(index);
+        RunEndpoints run = new RunEndpoints(index);
+        SeriesEndpoint series = new SeriesEndpoint(index);
+        DfEndpoint df = new DfEndpoint(index);
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
@@ -89,14 +93,14 @@ public final class CoxServer implements AutoCloseable {
                 }
             });
             config.routes.before("/api/*", ctx -> ctx.header("Cache-Control", "no-store"));
-            config.routes.get("/api/status", api::status);
-            config.routes.get("/api/runs", api::runs);
-            config.routes.get("/api/filter", api::filter);
-            config.routes.get("/api/series", api::series);
-            config.routes.get("/api/df", api::df);
-            config.routes.get("/api/runs/{exp_id}", api::run);
-            config.routes.get("/api/runs/{exp_id}/tables/{table}", api::rows);
-            config.routes.get("/api/runs/{exp_id}/scalars", api::scalars);
+            config.routes.get("/api/status", runs::status);
+            config.routes.get("/api/runs", runs::runs);
+            config.routes.get("/api/filter", runs::filter);
+            config.routes.get("/api/series", series::series);
+            config.routes.get("/api/df", df::df);
+            config.routes.get("/api/runs/{exp_id}", run::run);
+            config.routes.get("/api/runs/{exp_id}/tables/{table}", run::rows);
+            config.routes.get("/api/runs/{exp_id}/scalars", run::scalars);
             config.routes.exception(ApiError.class, CoxServer::sendError);
             config.routes.exception(Exception.class, (e, ctx) -> sendError(new ApiError(500,
                     e.getMessage() == null ? e.getClass().getName() : e.getMessage()), ctx));
@@ -226,6 +230,7 @@ public final class CoxServer implements AutoCloseable {
         private int readerThreads = Math.max(2, Math.min(4, Runtime.getRuntime().availableProcessors()));
         private long cacheBytes = Runtime.getRuntime().maxMemory() / 4;
         private long minScanMillis = 500;
+        private Path summaryDir;
 
         private Builder(Path directory) {
             Objects.requireNonNull(directory, "directory");
@@ -297,6 +302,20 @@ public final class CoxServer implements AutoCloseable {
                 throw new IllegalArgumentException("minScanMillis < 0: " + millis);
             }
             this.minScanMillis = millis;
+            return this;
+        }
+
+        /**
+         * Keeps the summaries on disk too, in a file of {@code dir} (outside the served folder),
+         * so that a restarted server reads only the stores that changed meanwhile. The file can be
+         * deleted at any time. Off by default; {@code cox serve} keeps it in
+         * {@code ~/.cache/cox4j/serve}.
+         *
+         * @param dir the folder of summary files, or null for none
+         * @return this builder
+         */
+        public Builder summaryDir(Path dir) {
+            this.summaryDir = dir == null ? null : dir.toAbsolutePath().normalize();
             return this;
         }
 

@@ -84,8 +84,14 @@ final class RunIndex implements AutoCloseable {
     private volatile boolean closed;
     private static final long IDLE_NANOS = 30_000_000_000L;
 
-    RunIndex(Path directory, String metadataTable, int readerThreads, long cacheBytes, long minScanMillis) {
+    private final SummaryFile summaryFile;
+    private Map<String, SummaryFile.Entry> saved = Map.of();
+    private int readsAtSave;
+
+    RunIndex(Path directory, String metadataTable, int readerThreads, long cacheBytes, long minScanMillis,
+             SummaryFile summaryFile) {
         this.directory = directory;
+        this.summaryFile = summaryFile;
         this.metadataTable = metadataTable;
         this.minScanMillis = minScanMillis;
         this.cache = new SeriesCache(cacheBytes);
@@ -102,7 +108,12 @@ final class RunIndex implements AutoCloseable {
     }
 
     private void scanLoop() {
+        long lastSave = System.nanoTime();
         while (!closed) {
+            if (System.nanoTime() - lastSave > 30_000_000_000L) {
+                saveSummaries();
+                lastSave = System.nanoTime();
+            }
             if (System.nanoTime() - lastRequestNanos > IDLE_NANOS) {
                 java.util.concurrent.locks.LockSupport.parkNanos(this, 1_000_000_000L);
                 continue;
@@ -175,6 +186,9 @@ final class RunIndex implements AutoCloseable {
 
     private void scan() {
         long start = System.nanoTime();
+        if (!scanned && summaryFile != null) {
+            saved = summaryFile.load();
+        }
         Map<String, Run> old = runs;
         Map<String, Run> now = new TreeMap<>();
         long next = version + 1;
@@ -194,6 +208,11 @@ final class RunIndex implements AutoCloseable {
                     }
                     run = new Run(name, child);
                     removed.remove(name);
+                    SummaryFile.Entry entry = saved.get(name);
+                    if (entry != null && entry.stamp().equals(stamp)) {
+                        run.info = entry.info();
+                        run.summaries.putAll(entry.summaries());
+                    }
                 }
                 boolean running = false;
                 if (!locks.readable()) {
@@ -225,6 +244,7 @@ final class RunIndex implements AutoCloseable {
         if (changed) {
             version = next;
         }
+        saved = Map.of();
         runs = Collections.unmodifiableMap(now);
         snapshot = new Snapshot(version, List.copyOf(now.values()), Map.copyOf(removed));
         lastScanNanos = System.nanoTime();
@@ -385,15 +405,21 @@ final class RunIndex implements AutoCloseable {
 
     /**
      * The table to show when none is chosen: the table most runs have, other than the metadata
-     * table, looking at up to the first 50 runs; ties go to the one seen first.
+     * table, looking at up to the first 50 runs (those already known, if any are); ties go to
+     * the one seen first.
      *
      * @return a table name, or null if no run has a table
      */
     String defaultTable(List<Run> listed) {
         List<Run> sample = listed.subList(0, Math.min(50, listed.size()));
-        summarize(sample, null);
+        // runs known already (from the summary file, or read before) answer without a read
+        List<Run> known = sample.stream().filter(r -> fresh(r, null)).toList();
+        if (known.isEmpty()) {
+            summarize(sample, null);
+            known = sample;
+        }
         Map<String, Integer> counts = new LinkedHashMap<>();
-        for (Run run : sample) {
+        for (Run run : known) {
             for (String t : info(run).tables().keySet()) {
                 counts.merge(t, 1, Integer::sum);
             }
@@ -422,8 +448,25 @@ final class RunIndex implements AutoCloseable {
         return version;
     }
 
+    /** Writes the summary file if stores were read since it was last written; a failure only costs the next start time. */
+    synchronized void saveSummaries() {
+        if (summaryFile == null || storeReads.get() == readsAtSave || !scanned) {
+            return;
+        }
+        int reads = storeReads.get();
+        try {
+            summaryFile.save(runs.values());
+            readsAtSave = reads;
+        } catch (IOException | RuntimeException e) {
+            // no summary file this time: the next start reads the stores
+        }
+    }
+
     @Override
     public void close() {
+        if (!closed) {
+            saveSummaries();
+        }
         closed = true;
         if (scanner != null) {
             java.util.concurrent.locks.LockSupport.unpark(scanner);

@@ -73,6 +73,40 @@ class LiveApiTest {
     }
 
     @Test
+    void summaryFile_aRestartReadsOnlyWhatChanged_andTheFileCanGo(@TempDir Path cache) throws Exception {
+        TestRuns.write(dir, 20);
+        JsonNode before;
+        try (CoxServer server = CoxServer.builder(dir).port(0).minScanMillis(0).summaryDir(cache).start()) {
+            before = json(server.uri(), "/api/runs?table=results");
+            assertThat(storeReads(server.uri())).isPositive();
+        }
+        SummaryFile file = SummaryFile.in(cache, dir.toAbsolutePath().normalize());
+        assertThat(file.path()).exists();
+        try (CoxServer server = CoxServer.builder(dir).port(0).minScanMillis(0).summaryDir(cache).start()) {
+            JsonNode again = json(server.uri(), "/api/runs?table=results");
+            assertThat(storeReads(server.uri())).as("a restart reads no unchanged store").isZero();
+            assertThat(again.get("runs").toString()).isEqualTo(before.get("runs").toString());
+            try (Store store = new Store(dir, "run-0.01-adam")) {
+                store.table("results").appendRow(Map.of("epoch", 20, "loss", 0.5, "acc", 0.5));
+            }
+        }
+        try (CoxServer server = CoxServer.builder(dir).port(0).minScanMillis(0).summaryDir(cache).start()) {
+            JsonNode changed = json(server.uri(), "/api/runs?table=results&where=exp_id%20%3D%3D%20run-0.01-adam");
+            assertThat(changed.get("runs").get(0).get("rows").asInt()).isEqualTo(21);
+            assertThat(storeReads(server.uri())).isEqualTo(1);
+        }
+        java.nio.file.Files.write(file.path(), new byte[] {1, 2, 3});
+        try (CoxServer server = CoxServer.builder(dir).port(0).minScanMillis(0).summaryDir(cache).start()) {
+            assertThat(json(server.uri(), "/api/runs?table=results").get("runs")).hasSize(9);
+            assertThat(storeReads(server.uri())).as("a damaged file is ignored").isPositive();
+        }
+        java.nio.file.Files.delete(file.path());
+        try (CoxServer server = CoxServer.builder(dir).port(0).minScanMillis(0).summaryDir(cache).start()) {
+            assertThat(json(server.uri(), "/api/runs?table=results").get("runs")).hasSize(9);
+        }
+    }
+
+    @Test
     void aRunWrittenByAnotherProcess_isRunningAndGrows() throws Exception {
         TestRuns.run(dir, "done", 0.1, "sgd", 0, "plain", 3);
         Process writer = LiveRunWriter.start(dir, "live", 50, 0);
