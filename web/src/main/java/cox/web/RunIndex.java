@@ -27,10 +27,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>A <b>scan</b> lists the folder and takes each run's {@link RunStamp} (sizes and times of
  * {@code store.h5} and the journal) and whether a writer holds it; a run whose stamp changed gets
  * the next <b>version</b> number, so a client that saw version V asks for the runs changed since
- * V. A scan stats two files per run (about half a second for 10,000 runs on a loaded machine),
- * so it runs on a background thread, again and again while clients ask (a request in the last
- * 30 s), pausing {@code max(minScanMillis, 2 x the last scan's time)} between scans; requests
- * answer from the latest scan. With {@code minScanMillis} 0 every request scans first instead
+ * V. A full scan stats two files per run (about half a second for 10,000 runs on a loaded
+ * machine), so scanning runs on a background thread every {@code minScanMillis} while clients ask
+ * (a request in the last 30 s): a small folder is scanned fully each time; in a big one (a full
+ * scan over 50 ms) only the hot runs (running, or changed in the last minute) are looked at, and
+ * the full scan, which finds new and removed runs, comes every {@code max(5 s, 8 x its time)}.
+ * Requests answer from the latest scan. With {@code minScanMillis} 0 every request scans first instead
  * (exact, for tests and small folders).
  *
  * <p>Summaries ({@link RunInfo}, {@link TableSummary}) are computed when asked for, on a small
@@ -49,6 +51,7 @@ final class RunIndex implements AutoCloseable {
         volatile long changed;
         volatile boolean running;
         volatile String lockKey;
+        volatile long changedNanos = Long.MIN_VALUE / 2;
         volatile RunInfo info;
         final Map<String, TableSummary> summaries = new ConcurrentHashMap<>();
 
@@ -83,6 +86,7 @@ final class RunIndex implements AutoCloseable {
     private volatile long lastScanMillis;
     private volatile boolean closed;
     private static final long IDLE_NANOS = 30_000_000_000L;
+    private static final long HOT_NANOS = 60_000_000_000L;
 
     private final SummaryFile summaryFile;
     private Map<String, SummaryFile.Entry> saved = Map.of();
@@ -120,12 +124,18 @@ final class RunIndex implements AutoCloseable {
             }
             try {
                 synchronized (scanLock) {
-                    scan();
+                    long sinceFull = (System.nanoTime() - lastScanNanos) / 1_000_000;
+                    long fullEvery = lastScanMillis <= 50 ? 0 : Math.max(5_000, 8 * lastScanMillis);
+                    if (sinceFull >= fullEvery) {
+                        scan();
+                    } else {
+                        scanHot();
+                    }
                 }
             } catch (RuntimeException e) {
                 // the folder vanished or cannot be listed for a moment: the next scan tries again
             }
-            long pause = Math.max(minScanMillis, 2 * lastScanMillis);
+            long pause = Math.max(minScanMillis, 100);
             java.util.concurrent.locks.LockSupport.parkNanos(this, pause * 1_000_000L);
         }
     }
@@ -184,6 +194,53 @@ final class RunIndex implements AutoCloseable {
         return expId == null ? null : runs.get(expId);
     }
 
+    /**
+     * Takes the stamps of the hot runs only: those running or changed in the last minute. Between
+     * two full scans of a big folder (which find new, removed and long-quiet runs) this keeps a
+     * run that is being written current within about {@code minScanMillis}.
+     */
+    private void scanHot() {
+        long next = version + 1;
+        boolean changed = false;
+        WriterLocks locks = WriterLocks.now();
+        long now = System.nanoTime();
+        for (Run run : runs.values()) {
+            if (!run.running && now - run.changedNanos > HOT_NANOS) {
+                continue;
+            }
+            RunStamp stamp = RunStamp.of(run.dir);
+            if (stamp.h5Size() < 0 && stamp.journalSize() < 0) {
+                continue; // gone: the next full scan removes it
+            }
+            boolean running = running(locks, run, stamp);
+            if (!stamp.equals(run.stamp) || running != run.running) {
+                run.stamp = stamp;
+                run.running = running;
+                run.changed = next;
+                run.changedNanos = now;
+                changed = true;
+            }
+        }
+        if (changed) {
+            version = next;
+            snapshot = new Snapshot(version, snapshot.runs(), snapshot.removed());
+        }
+    }
+
+    private static boolean running(WriterLocks locks, Run run, RunStamp stamp) {
+        if (!locks.readable()) {
+            return System.currentTimeMillis() - stamp.lastWriteMillis() < 600_000 && isOpenForWriting(run.dir);
+        }
+        if (!locks.any()) {
+            return false;
+        }
+        if (run.lockKey == null) {
+            run.lockKey = WriterLocks.keyOf(run.dir.resolve(".cox.lock"));
+        }
+        // the one look at /proc/locks finds candidates; the store decides
+        return locks.isHeld(run.lockKey) && isOpenForWriting(run.dir);
+    }
+
     private void scan() {
         long start = System.nanoTime();
         if (!scanned && summaryFile != null) {
@@ -214,20 +271,15 @@ final class RunIndex implements AutoCloseable {
                         run.summaries.putAll(entry.summaries());
                     }
                 }
-                boolean running = false;
-                if (!locks.readable()) {
-                    running = System.currentTimeMillis() - stamp.lastWriteMillis() < 600_000 && isOpenForWriting(child);
-                } else if (locks.any()) {
-                    if (run.lockKey == null) {
-                        run.lockKey = WriterLocks.keyOf(child.resolve(".cox.lock"));
-                    }
-                    // the batch look at /proc/locks only finds candidates; the store decides
-                    running = locks.isHeld(run.lockKey) && isOpenForWriting(child);
-                }
+                boolean running = running(locks, run, stamp);
                 if (!stamp.equals(run.stamp) || running != run.running) {
+                    boolean first = run.stamp == RunStamp.NONE;
                     run.stamp = stamp;
                     run.running = running;
                     run.changed = next;
+                    // a run seen for the first time is hot only if it was written in the last minute
+                    run.changedNanos = !first || System.currentTimeMillis() - stamp.lastWriteMillis() < 60_000
+                            ? System.nanoTime() : Long.MIN_VALUE / 2;
                     changed = true;
                 }
                 now.put(name, run);
