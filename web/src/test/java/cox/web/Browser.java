@@ -1,7 +1,5 @@
 package cox.web;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,8 +19,10 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * Headless Debian Chromium driven by Debian's chromedriver, with a fresh profile and no network
- * of its own (no background networking, updates or sync). Tests that use it run with the Maven
- * profile {@code browser}; without it, or without the two programs, they report themselves skipped.
+ * of its own (no background networking, updates or sync). Test classes that use it are
+ * annotated {@code @EnabledIf(value = "cox.web.Browser#available", disabledReason = Browser.SKIPPED)}:
+ * without the Maven profile {@code browser}, or without the two programs, they report themselves
+ * skipped with that reason.
  */
 final class Browser implements AutoCloseable {
     static final Path CHROMIUM = Path.of("/usr/bin/chromium");
@@ -36,13 +36,14 @@ final class Browser implements AutoCloseable {
         this.profile = profile;
     }
 
-    /** Skips the calling test class unless the browser profile is on and chromium and chromedriver are installed. */
-    static void assumeAvailable() {
-        assumeTrue(Boolean.getBoolean("cox.browser"),
-                "browser tests run with the Maven profile 'browser' (mvn verify -Pbrowser; .ci/run turns it on)");
-        assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
-                "browser tests need Debian's chromium and chromium-driver (/usr/bin/chromium, /usr/bin/chromedriver): "
-                        + "apt-get install chromium chromium-driver");
+    /** The reason a browser test class reports itself skipped. */
+    static final String SKIPPED = "browser tests run with the Maven profile 'browser' (mvn verify -Pbrowser; .ci/run turns it "
+            + "on) and need Debian's chromium and chromium-driver (/usr/bin/chromium, /usr/bin/chromedriver): "
+            + "apt-get install chromium chromium-driver";
+
+    /** @return whether the browser profile is on and chromium and chromedriver are installed (JUnit's {@code @EnabledIf}) */
+    static boolean available() {
+        return Boolean.getBoolean("cox.browser") && Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
     }
 
     static Browser start(int width, int height) throws Exception {
@@ -85,7 +86,7 @@ final class Browser implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() throws java.io.IOException {
         try {
             driver.quit();
         } finally {

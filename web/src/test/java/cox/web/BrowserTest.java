@@ -18,6 +18,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
@@ -31,6 +32,7 @@ import org.openqa.selenium.support.ui.Select;
  * finished runs, one with the parameter {@code <img src=x onerror=alert(1)>}, one whose exp_id is
  * markup, a run with object cells, and a run another JVM writes while the tests run.
  */
+@EnabledIf(value = "cox.web.Browser#available", disabledReason = Browser.SKIPPED)
 class BrowserTest {
     static final ObjectMapper JSON = new ObjectMapper();
     static final List<String> ALL = List.of("hostile", "live", "objects", "run-0.001-adam", "run-0.001-sgd", "run-0.01-adam",
@@ -46,7 +48,6 @@ class BrowserTest {
 
     @BeforeAll
     static void start() throws Exception {
-        Browser.assumeAvailable();
         dir = java.nio.file.Files.createDirectories(temp.resolve("runs"));
         TestRuns.write(dir, 60);
         writer = LiveRunWriter.start(dir, "live", 150, 0);
@@ -240,7 +241,7 @@ class BrowserTest {
             browser.driver.navigate().back();
             browser.waiting(10).until(d -> browser.js("return document.querySelector('#main').hidden").equals(false));
         }
-        assertThat(browser.js("return window.__alerts")).asList().isEmpty();
+        assertThat((List<?>) browser.js("return window.__alerts")).isEmpty();
         assertThatThrownBy(() -> browser.driver.switchTo().alert()).isInstanceOf(NoAlertPresentException.class);
     }
 
@@ -302,6 +303,32 @@ class BrowserTest {
         browser.waiting(10).until(d -> browser.js("return document.querySelector('#run-scalars .chart-card')") != null);
         assertThat(text("[data-table=results]")).contains("60 rows", "rows 1–60 of 60");
         assertThat(text("#run-scalars")).contains("results/loss", "60 points");
+    }
+
+    @Test
+    void columnChooser_andParallelCoordinatesBrushingIntoTheFilter() {
+        open("?tab=parallel");
+        assertThat(cell("run-0.1-sgd", "p:dataset")).isNull();
+        browser.driver.findElement(By.id("columns-button")).click();
+        browser.driver.findElement(By.xpath("//div[@id='columns-menu']//label[contains(., 'Only columns that differ')]/input")).click();
+        browser.waiting(10).until(d -> "cifar10".equals(cell("run-0.1-sgd", "p:dataset")));
+        assertThat(browser.driver.getCurrentUrl()).contains("differ=0");
+        browser.driver.findElement(By.cssSelector("body")).click();
+
+        // drag along the first axis (lr, log scale from 0.001 at the bottom to 0.5 at the top) over its upper part
+        browser.js("document.querySelector('#parcoords').scrollIntoView();");
+        browser.js("const cv = document.querySelector('#parcoords canvas'); const r = cv.getBoundingClientRect();"
+                + "const at = (type, target, y) => target.dispatchEvent(new MouseEvent(type, {bubbles: true, clientX: r.left + 60,"
+                + " clientY: r.top + y, button: 0}));"
+                + "at('mousedown', cv, 36); at('mousemove', window, 90); at('mousemove', window, 150); at('mouseup', window, 150);");
+        browser.waiting(10).until(d -> browser.driver.findElement(By.id("pc-apply")).isEnabled());
+        browser.driver.findElement(By.id("pc-apply")).click();
+        browser.waiting(10).until(d -> !browser.driver.findElement(By.id("where")).getAttribute("value").isEmpty());
+        String where = browser.driver.findElement(By.id("where")).getAttribute("value");
+        assertThat(where).startsWith("lr in [").endsWith("]");
+        browser.waiting(10).until(d -> rowIds().size() < 10);
+        assertThat(rowIds()).containsExactly("objects", "run-0.1-adam", "run-0.1-sgd");
+        assertThat(text("#where-error")).isEmpty();
     }
 
     @Test

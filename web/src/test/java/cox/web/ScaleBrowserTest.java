@@ -1,7 +1,6 @@
 package cox.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +11,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIf;
 import org.openqa.selenium.By;
 
 /**
@@ -22,6 +22,9 @@ import org.openqa.selenium.By;
  * ({@code performance.now()}) to the first paint of the runs table, and {@code performance.now()}
  * around filter, sort and chart updates.
  */
+@EnabledIf(value = "cox.web.ScaleBrowserTest#configured",
+        disabledReason = "measures cox serve at scale in the browser: -Pbrowser -Dcox.web.scaleDir=FOLDER "
+                + "(make one with the bench module's ServeCollection 10000 1000)")
 class ScaleBrowserTest {
     static Path dir;
     static CoxServer server;
@@ -29,13 +32,14 @@ class ScaleBrowserTest {
 
     @BeforeAll
     static void start() throws Exception {
-        Browser.assumeAvailable();
-        String folder = System.getProperty("cox.web.scaleDir", "");
-        assumeTrue(!folder.isEmpty() && Files.isDirectory(Path.of(folder)),
-                "measures cox serve at scale with -Dcox.web.scaleDir=FOLDER (make one with the bench module's ServeCollection)");
-        dir = Path.of(folder);
+        dir = Path.of(System.getProperty("cox.web.scaleDir"));
         server = CoxServer.builder(dir).port(0).start();
         browser = Browser.start(1400, 900);
+    }
+
+    static boolean configured() {
+        String folder = System.getProperty("cox.web.scaleDir", "");
+        return Browser.available() && !folder.isEmpty() && Files.isDirectory(Path.of(folder));
     }
 
     @AfterAll
