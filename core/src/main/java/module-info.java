@@ -1,11 +1,12 @@
 /**
  * cox4j: the JVM edition of Python's cox experiment store. Exports the API only: the store
- * ({@code cox.store}), the reader ({@code cox.readers}), TensorBoard ({@code cox.tensorboard})
- * and tensors ({@code cox.torch}); the HDF5 layer, the journal, the pickle codec and the generated
- * protobuf classes stay inside.
+ * ({@code cox.store}), the reader ({@code cox.readers}), TensorBoard ({@code cox.tensorboard}),
+ * tensors ({@code cox.torch}) and the exceptions they throw ({@code cox.exceptions}); the HDF5
+ * layer, the journal, the pickle codec and the generated protobuf classes stay inside.
+ * {@code ModulePathIT} runs a consumer module against the packaged jar to prove it.
  */
 module cox4j.core {
-    requires java.desktop; // BufferedImage and ImageIO for SummaryWriter.addImage
+    requires transitive java.desktop; // SummaryWriter.addImage takes a java.awt.image.BufferedImage
     requires io.jhdf;
     requires org.slf4j;
     requires com.google.protobuf;

@@ -14,6 +14,7 @@ public class EventFileException extends CoxException {
     private static final long serialVersionUID = 1L;
 
     private final transient Path file;
+    /** Where the damaged record starts in the file. */
     private final long offset;
 
     /**

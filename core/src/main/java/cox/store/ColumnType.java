@@ -7,28 +7,48 @@ package cox.store;
  *
  * <p>In {@code store.h5} an {@code INT} column is int64, {@code FLOAT} float64, {@code BOOL} an
  * 8-bit bitfield, and {@code STR} and the three object types are UTF-8 text in a fixed-width
- * string block (FORMAT.md).
+ * string block (docs/format.md).
  */
 public enum ColumnType {
+    // The second argument is the type's code in the journal's table records: written to disk, so
+    // a code never changes and is never reused, whatever the order of the constants.
+
     /** int64; takes {@code Byte}, {@code Short}, {@code Integer}, {@code Long}. Python {@code int}. */
-    INT("int"),
+    INT("int", 0),
     /** float64; takes any {@code Number} that converts without loss. Python {@code float}. */
-    FLOAT("float"),
+    FLOAT("float", 1),
     /** UTF-8 text of any length. Python {@code str}. */
-    STR("str"),
+    STR("str", 2),
     /** {@code true}/{@code false}. Python {@code bool}. */
-    BOOL("bool"),
+    BOOL("bool", 3),
     /** A value pickled and stored inline as base64 text. Python cox's {@code Store.OBJECT}. */
-    OBJECT("__object__"),
+    OBJECT("__object__", 4),
     /** A value pickled into {@code .table_objects/UID}; the cell holds the UID. Python cox's {@code Store.PICKLE}. */
-    PICKLE("__pickle__"),
+    PICKLE("__pickle__", 5),
     /** A state dict saved as a torch.save file in {@code .table_objects/UID}. Python cox's {@code Store.PYTORCH_STATE}. */
-    PYTORCH_STATE("__pytorch_state__");
+    PYTORCH_STATE("__pytorch_state__", 6);
 
     private final String pythonName;
+    private final int journalCode;
 
-    ColumnType(String pythonName) {
+    ColumnType(String pythonName, int journalCode) {
         this.pythonName = pythonName;
+        this.journalCode = journalCode;
+    }
+
+    /** The type's code in the journal (pinned: see the constants). */
+    int journalCode() {
+        return journalCode;
+    }
+
+    /** The type with journal code {@code code}, or null if no type has it. */
+    static ColumnType ofJournalCode(int code) {
+        for (ColumnType t : values()) {
+            if (t.journalCode == code) {
+                return t;
+            }
+        }
+        return null;
     }
 
     /**

@@ -3,7 +3,6 @@ package cox.store;
 import cox.exceptions.StoreFormatException;
 import cox.store.hdf5.ColumnKind;
 import cox.store.hdf5.FrameColumn;
-import cox.store.hdf5.PandasTable;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,29 +36,34 @@ final class FrameColumns {
     }
 
     /**
-     * The schema of a table read from {@code file}: each column's COX_DATA type when it names one
+     * The schema of table {@code table} read from {@code file}, whose frame columns are
+     * {@code columns}: each column's COX_DATA type when it names one
      * cox4j knows and fits how the column is stored, else the type its storage reads as (a table
      * pandas wrote has no COX_DATA; an int column holding NaN is stored as float64).
      *
      * @throws StoreFormatException if COX_DATA calls a column text that is stored as numbers, or
-     *     the other way round
+     *     the other way round, or a column name is empty, repeated or holds control characters
      */
-    static Schema schemaOf(PandasTable table, Path file) {
+    static Schema schemaOf(String table, List<FrameColumn> columns, Path file) {
         Schema.Builder sb = Schema.builder();
-        for (FrameColumn c : table.columns()) {
+        for (FrameColumn c : columns) {
             ColumnType stored = storedType(c.kind());
             ColumnType named = known(c.coxType());
             ColumnType type = stored;
             if (named != null) {
                 if (named.isText() != (c.kind() == ColumnKind.TEXT)) {
-                    throw new StoreFormatException("table '" + table.name() + "' in " + file + ": column '" + c.name()
+                    throw new StoreFormatException("table '" + table + "' in " + file + ": column '" + c.name()
                             + "' is " + named.pythonName() + " in COX_DATA but stored as " + c.kind());
                 }
                 if (named.isText() || named == stored) {
                     type = named;
                 }
             }
-            sb.add(c.name(), type);
+            try {
+                sb.add(c.name(), type);
+            } catch (IllegalArgumentException e) {
+                throw new StoreFormatException("table '" + table + "' in " + file + ": " + e.getMessage(), e);
+            }
         }
         return sb.build();
     }

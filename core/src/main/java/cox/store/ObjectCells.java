@@ -1,14 +1,13 @@
 package cox.store;
 
+import cox.exceptions.CoxIOException;
 import cox.exceptions.StoreException;
-import cox.pickle.PickleWriter;
-import cox.pickle.SafeUnpickler;
+import cox.torch.NumpyPickles;
 import cox.torch.StateDict;
 import cox.torch.Tensor;
 import cox.torch.TorchSerialization;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.nio.channels.Channels;
@@ -26,7 +25,7 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * cox's object columns (FORMAT.md "Cell encodings"): OBJECT cells hold {@code base64(pickle)}
+ * cox's object columns (docs/format.md, "Cells"): OBJECT cells hold {@code base64(pickle)}
  * inline, as Python's {@code codecs.encode(pickle, "base64")} writes it (76-character lines,
  * each ending in a newline); PICKLE and PYTORCH_STATE cells hold a UUID4 naming a file in
  * {@code .table_objects/}, a pickle or a {@code torch.save} zip. Files are written to a
@@ -63,7 +62,7 @@ final class ObjectCells {
 
     private static byte[] pickle(Object value, String where, String column) {
         try {
-            return PickleWriter.dumps(value);
+            return NumpyPickles.dumps(value);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(where + ": column '" + column + "' cannot pickle the value: " + e.getMessage(), e);
         }
@@ -147,7 +146,7 @@ final class ObjectCells {
             } catch (IOException again) {
                 e.addSuppressed(again);
             }
-            throw new UncheckedIOException("cannot write object file " + target, e);
+            throw new CoxIOException("cannot write object file " + target + ": " + e, e);
         }
     }
 
@@ -159,17 +158,17 @@ final class ObjectCells {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("an OBJECT cell holds base64 text: " + e.getMessage(), e);
         }
-        return SafeUnpickler.loads(pickle);
+        return NumpyPickles.loads(pickle);
     }
 
     static Object getPickle(Path dir, String uid) {
         Path file = objectFile(dir, uid);
         try {
-            return SafeUnpickler.loads(Files.readAllBytes(file));
+            return NumpyPickles.loads(Files.readAllBytes(file));
         } catch (NoSuchFileException e) {
             throw new StoreException("no object file " + file + " for PICKLE uid " + uid, e);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read object file " + file, e);
+            throw new CoxIOException("cannot read object file " + file + ": " + e, e);
         }
     }
 
@@ -181,7 +180,7 @@ final class ObjectCells {
         try {
             return TorchSerialization.load(file);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read object file " + file, e);
+            throw new CoxIOException("cannot read object file " + file + ": " + e, e);
         }
     }
 

@@ -1,11 +1,10 @@
 package cox.store;
 
+import cox.exceptions.CoxIOException;
 import cox.exceptions.StoreException;
 import cox.exceptions.StoreLockedException;
-import cox.store.journal.TableDefinition;
 import cox.tensorboard.SummaryWriter;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -130,7 +129,7 @@ public final class Store implements AutoCloseable {
         try {
             Files.createDirectories(files.dir());
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create experiment folder " + files.dir(), e);
+            throw new CoxIOException("cannot create experiment folder " + files.dir() + ": " + e, e);
         }
         this.lock = files.lockForWriting();
         StoreWriter w = null;
@@ -349,6 +348,34 @@ public final class Store implements AutoCloseable {
         return new StoreFiles(folder).exists();
     }
 
+    /**
+     * Whether a writer on this machine holds the store in {@code folder} open now (its lock file
+     * {@code .cox.lock} is locked): the run is still going. A writer on another machine sharing
+     * the folder over a network file system is not seen; Python cox takes no lock, so its
+     * writers are not seen either. On Linux the check reads {@code /proc/locks} and disturbs no
+     * one; elsewhere it takes a shared lock and releases it at once. Not in Python cox.
+     *
+     * @param folder an experiment folder, {@code STORAGE_FOLDER/EXP_ID}
+     * @return true if a cox4j writer holds it
+     * @throws cox.exceptions.CoxIOException if the lock file exists but cannot be checked
+     */
+    public static boolean isOpenForWriting(Path folder) {
+        return WriterProbe.isLocked(new StoreFiles(folder));
+    }
+
+    /**
+     * When the store in {@code folder} last changed: the latest modification time of
+     * {@code store.h5}, the journal and the checkpoint, read without opening the store. Not in
+     * Python cox.
+     *
+     * @param folder an experiment folder, {@code STORAGE_FOLDER/EXP_ID}
+     * @return the time of the last write
+     * @throws cox.exceptions.CoxIOException if the folder holds no store, or the times cannot be read
+     */
+    public static java.time.Instant lastWriteTime(Path folder) {
+        return WriterProbe.lastWrite(new StoreFiles(folder));
+    }
+
     /** @return the mode the store was opened in */
     public Mode mode() {
         return mode;
@@ -444,18 +471,15 @@ public final class Store implements AutoCloseable {
         if (writer != null) {
             return writer.rows(table.id());
         }
-        long[] n = new long[1];
-        reader.read(table.name(), table.schema(), true, n);
-        return n[0];
+        return reader.count(table.name(), table.schema());
     }
 
-    Object[] readColumns(Table table) {
+    Columns readColumns(Table table) {
         checkOpen();
-        long[] n = new long[1];
         if (writer != null) {
-            return writer.read(table.name(), table.schema(), n);
+            return writer.read(table.name(), table.schema());
         }
-        return reader.read(table.name(), table.schema(), false, n);
+        return reader.read(table.name(), table.schema());
     }
 
     private void releaseLock() {
@@ -463,7 +487,7 @@ public final class Store implements AutoCloseable {
             try {
                 lock.channel().close();
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot release the lock of store " + files.dir(), e);
+                throw new CoxIOException("cannot release the lock of store " + files.dir() + ": " + e, e);
             }
         }
     }

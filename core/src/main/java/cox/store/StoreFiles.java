@@ -1,8 +1,8 @@
 package cox.store;
 
+import cox.exceptions.CoxIOException;
 import cox.exceptions.StoreLockedException;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
@@ -11,7 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
- * The files of one experiment folder (FORMAT.md, DESIGN.md): {@code store.h5}, the journal
+ * The files of one experiment folder (docs/format.md): {@code store.h5}, the journal
  * {@code .cox.journal}, the checkpoint {@code .cox.checkpoint}, the writer's lock
  * {@code .cox.lock}, and the folders {@code save/}, {@code .table_objects/}, {@code tensorboard/}.
  */
@@ -55,7 +55,7 @@ record StoreFiles(Path dir) {
             Files.createDirectories(tableObjects());
             Files.createDirectories(tensorboard());
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create the folders of store " + dir, e);
+            throw new CoxIOException("cannot create the folders of store " + dir + ": " + e, e);
         }
     }
 
@@ -66,7 +66,7 @@ record StoreFiles(Path dir) {
             Files.deleteIfExists(journal());
             Files.deleteIfExists(checkpoint());
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot start store " + dir + " afresh", e);
+            throw new CoxIOException("cannot start store " + dir + " afresh" + ": " + e, e);
         }
     }
 
@@ -100,7 +100,7 @@ record StoreFiles(Path dir) {
             throw locked();
         } catch (IOException e) {
             closeQuietly(ch);
-            throw new UncheckedIOException("cannot lock store " + dir + " (" + lock() + ")", e);
+            throw new CoxIOException("cannot lock store " + dir + " (" + lock() + ")" + ": " + e, e);
         }
     }
 

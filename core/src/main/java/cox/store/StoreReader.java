@@ -1,15 +1,13 @@
 package cox.store;
 
 import cox.exceptions.StoreFormatException;
-import cox.store.hdf5.PandasStoreFile;
-import cox.store.hdf5.PandasTable;
+import cox.store.journal.CellEncoding;
 import cox.store.journal.Checkpoint;
-import cox.store.journal.RecordCodec;
+import cox.store.journal.JournalRow;
+import cox.store.journal.JournalTable;
 import cox.store.journal.RowJournal;
-import cox.store.journal.TableDefinition;
 import java.nio.file.Files;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,14 +37,14 @@ final class StoreReader {
             }
         }
         if (Files.exists(files.h5())) {
-            try (PandasStoreFile f = openH5()) {
-                if (f != null) {
-                    for (String name : f.tableNames()) {
-                        out.putIfAbsent(name, FrameColumns.schemaOf(f.table(name), files.h5()));
+            try (StoreH5 h5 = openH5()) {
+                if (h5 != null) {
+                    for (String name : h5.tableNames()) {
+                        out.putIfAbsent(name, h5.schema(name));
                     }
                 } else if (!RowJournal.exists(files.journal())) {
                     // no journal to fall back on: report why store.h5 cannot be read
-                    PandasStoreFile.open(files.h5(), false).close();
+                    StoreH5.open(files.h5(), false).close();
                 }
             }
         }
@@ -58,25 +56,25 @@ final class StoreReader {
         Checkpoint cp = Checkpoint.read(files.checkpoint());
         long from = RowJournal.HEADER_SIZE;
         if (cp != null) {
-            defs.addAll(cp.tables());
+            defs.addAll(JournalTables.fromJournal(cp.tables(), files.checkpoint()));
             from = cp.journalOffset();
         }
-        RowJournal.scan(files.journal(), from, (offset, payload) -> {
-            if (payload.get() == RecordCodec.TABLE) {
-                TableDefinition d = RecordCodec.decodeTable(payload);
-                if (d.id() == defs.size()) {
-                    defs.add(d);
+        RowJournal.scan(files.journal(), from, new RowJournal.Visitor() {
+            @Override
+            public void table(long offset, JournalTable t) {
+                if (t.id() == defs.size()) {
+                    defs.add(JournalTables.fromJournal(t, files.journal()));
                 }
             }
         });
         return defs;
     }
 
-    private PandasStoreFile openH5() {
+    private StoreH5 openH5() {
         StoreFormatException last = null;
         for (int attempt = 0; attempt < H5_ATTEMPTS; attempt++) {
             try {
-                return PandasStoreFile.open(files.h5(), false);
+                return StoreH5.open(files.h5(), false);
             } catch (StoreFormatException e) {
                 last = e;
                 pause();
@@ -88,27 +86,33 @@ final class StoreReader {
         return null;
     }
 
-    /**
-     * The rows of table {@code name} now.
-     *
-     * @param countOnly count the rows without reading them
-     * @param rowCount receives the number of rows
-     * @return the column arrays, or null when {@code countOnly}
-     */
-    Object[] read(String name, Schema schema, boolean countOnly, long[] rowCount) {
+    /** The number of rows of table {@code name} now. */
+    long count(String name, Schema schema) {
+        return scan(name, schema, true).count();
+    }
+
+    /** The rows of table {@code name} now. */
+    Columns read(String name, Schema schema) {
+        return scan(name, schema, false).columns();
+    }
+
+    /** What one look at a table found: its row count, and its rows unless only counted. */
+    private record TableRows(long count, Columns columns) {
+    }
+
+    private TableRows scan(String name, Schema schema, boolean countOnly) {
         long n = 0;
-        Object[] columns = null;
+        Columns columns = null;
         boolean h5Read = false;
         if (Files.exists(files.h5())) {
             for (int attempt = 0; attempt < H5_ATTEMPTS && !h5Read; attempt++) {
-                try (PandasStoreFile f = PandasStoreFile.open(files.h5(), false)) {
-                    PandasTable t = f.table(name);
-                    n = t == null ? 0 : t.nrows();
+                try (StoreH5 h5 = StoreH5.open(files.h5(), false)) {
+                    n = h5.rows(name);
                     if (!countOnly) {
-                        columns = t == null ? ColumnArrays.empty(schema) : t.read(0, (int) n);
+                        columns = h5.read(name, schema, 0, (int) n);
                     }
                     h5Read = true;
-                } catch (StoreFormatException | IndexOutOfBoundsException e) {
+                } catch (StoreFormatException e) {
                     if (!RowJournal.exists(files.journal()) && attempt == H5_ATTEMPTS - 1) {
                         throw e;
                     }
@@ -118,64 +122,82 @@ final class StoreReader {
         }
         if (!h5Read) {
             n = 0;
-            columns = countOnly ? null : ColumnArrays.empty(schema);
+            columns = countOnly ? null : Columns.empty(schema);
         }
-        List<Object[]> tail = new ArrayList<>();
-        long tailCount = 0;
-        if (RowJournal.exists(files.journal())) {
-            tailCount = journalTail(name, schema, n, h5Read, countOnly ? null : tail);
+        if (!RowJournal.exists(files.journal())) {
+            return new TableRows(n, columns);
         }
-        rowCount[0] = n + tailCount;
-        return countOnly ? null : ColumnArrays.append(columns, (int) n, tail);
+        JournalTail tail = journalTail(name, schema, n, h5Read, !countOnly);
+        return new TableRows(n + tail.count, countOnly ? null : columns.append(tail.rows));
     }
 
-    /** Rows of {@code name} in the journal past the first {@code inH5}; collected into {@code tail} unless null. */
-    private long journalTail(String name, Schema schema, long inH5, boolean h5Read, List<Object[]> tail) {
+    /**
+     * The rows of one table in the journal past the first {@code inH5}: counted, and collected
+     * unless only counted.
+     */
+    private static final class JournalTail implements RowJournal.Visitor {
+        private final String name;
+        private final CellEncoding[] encodings;
+        private final long inH5;
+        private final boolean collect;
+        /** The table's id in the journal, once a definition names it; -1 before. */
+        int tableId = -1;
+        /** Rows of the table met so far, counting from the first row of the table. */
+        long seen;
+        long count;
+        final List<Object[]> rows = new ArrayList<>();
+
+        JournalTail(String name, Schema schema, long seen, long inH5, boolean collect) {
+            this.name = name;
+            this.encodings = JournalTables.encodings(schema);
+            this.seen = seen;
+            this.inH5 = inH5;
+            this.collect = collect;
+        }
+
+        @Override
+        public void table(long offset, JournalTable t) {
+            if (t.name().equals(name)) {
+                tableId = t.id();
+            }
+        }
+
+        @Override
+        public void row(long offset, JournalRow row) {
+            if (row.tableId() == tableId && seen++ >= inH5) {
+                count++;
+                if (collect) {
+                    rows.add(row.cells(encodings));
+                }
+            }
+        }
+    }
+
+    private JournalTail journalTail(String name, Schema schema, long inH5, boolean h5Read, boolean collect) {
         Checkpoint cp = Checkpoint.read(files.checkpoint());
-        Map<Integer, TableDefinition> defs = new HashMap<>();
         long from = RowJournal.HEADER_SIZE;
-        long ordinal = 0;
+        long seen = 0;
+        int id = -1;
         if (h5Read && cp != null) {
-            int id = -1;
-            for (TableDefinition d : cp.tables()) {
-                defs.put(d.id(), d);
-                if (d.name().equals(name)) {
-                    id = d.id();
+            for (JournalTable t : cp.tables()) {
+                if (t.name().equals(name)) {
+                    id = t.id();
                 }
             }
             if (id < 0 || cp.rows()[id] <= inH5) {
+                // start at the checkpoint: the rows before it are in store.h5
                 from = cp.journalOffset();
-                ordinal = id < 0 ? 0 : cp.rows()[id];
+                seen = id < 0 ? 0 : cp.rows()[id];
             } else {
-                defs.clear();
+                id = -1;
             }
         }
-        ColumnType[] types = schema.values().toArray(new ColumnType[0]);
-        long[] state = {ordinal, 0, -1};
+        JournalTail tail = new JournalTail(name, schema, seen, inH5, collect);
         if (from > RowJournal.HEADER_SIZE) {
-            for (TableDefinition d : defs.values()) {
-                if (d.name().equals(name)) {
-                    state[2] = d.id();
-                }
-            }
+            tail.tableId = id;
         }
-        RowJournal.scan(files.journal(), from, (offset, payload) -> {
-            byte kind = payload.get();
-            if (kind == RecordCodec.TABLE) {
-                TableDefinition d = RecordCodec.decodeTable(payload);
-                if (d.name().equals(name)) {
-                    state[2] = d.id();
-                }
-            } else if (kind == RecordCodec.ROW && Short.toUnsignedInt(payload.getShort()) == state[2]) {
-                if (state[0]++ >= inH5) {
-                    state[1]++;
-                    if (tail != null) {
-                        tail.add(RecordCodec.decodeRow(payload, types));
-                    }
-                }
-            }
-        });
-        return state[1];
+        RowJournal.scan(files.journal(), from, tail);
+        return tail;
     }
 
     private static void pause() {

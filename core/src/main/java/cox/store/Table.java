@@ -1,6 +1,6 @@
 package cox.store;
 
-import cox.store.journal.TableDefinition;
+import cox.store.journal.CellEncoding;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -28,6 +28,7 @@ public final class Table {
     private final Store store;
     private final TableDefinition definition;
     private final ColumnType[] types;
+    private final CellEncoding[] encodings;
     private final String[] names;
     private final Map<String, Integer> positions = new HashMap<>();
     private final String where;
@@ -38,6 +39,7 @@ public final class Table {
         this.store = store;
         this.definition = definition;
         this.types = definition.schema().values().toArray(new ColumnType[0]);
+        this.encodings = JournalTables.encodings(definition.schema());
         this.names = definition.schema().keySet().toArray(new String[0]);
         for (int i = 0; i < names.length; i++) {
             positions.put(names[i], i);
@@ -117,7 +119,7 @@ public final class Table {
                     + (missing.size() > 1 ? "s " : " ") + String.join(", ", missing.stream().map(m -> "'" + m + "'").toList())
                     + "; the values staged so far are kept");
         }
-        buffer = StoreWriter.encodeRow(buffer, definition.id(), types, staged);
+        buffer = StoreWriter.encodeRow(buffer, definition.id(), encodings, staged);
         store.writer().append(buffer, definition.id());
         Arrays.fill(staged, null);
     }
@@ -148,12 +150,12 @@ public final class Table {
      * @return a new data frame of every row flushed so far
      */
     public DataFrame df() {
-        return ColumnArrays.toDataFrame(schema(), store.readColumns(this));
+        return store.readColumns(this).toDataFrame();
     }
 
     /**
      * Unpickles the text of an OBJECT cell (base64 of a pickle). Loading never runs code: only
-     * plain data is built (see {@link cox.pickle.SafeUnpickler}). Python: {@code Table.get_object(s)}.
+     * plain data is built (see {@link cox.torch.NumpyPickles}). Python: {@code Table.get_object(s)}.
      *
      * @param cell the cell's text, as {@link #df()} returns it
      * @return the value: Map, List, Object[] (tuple), Set, String, byte[], Long/BigInteger, Double, Boolean, null or Tensor

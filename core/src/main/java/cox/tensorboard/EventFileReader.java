@@ -1,5 +1,6 @@
 package cox.tensorboard;
 
+import cox.exceptions.CoxIOException;
 import com.google.protobuf.InvalidProtocolBufferException;
 import cox.exceptions.EventFileException;
 import cox.tensorboard.proto.EventProtos.Event;
@@ -8,7 +9,6 @@ import cox.tensorboard.proto.TensorProtos.DataType;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
@@ -36,7 +36,7 @@ import java.util.zip.CRC32C;
  * running or was killed leaves) ends the iteration without error, so a file can be read
  * while it is being written. A record whose CRC does not match raises
  * {@link EventFileException}, whose message names the file, the record's byte offset
- * and {@code actual 0x… != expected 0x…}. I/O errors are {@link UncheckedIOException}s.
+ * and {@code actual 0x… != expected 0x…}. I/O errors are {@link CoxIOException}s.
  *
  * <p>Not thread-safe: one thread reads a reader. {@link #iterator()} may be called once.
  */
@@ -60,7 +60,7 @@ public final class EventFileReader implements AutoCloseable, Iterable<TensorBoar
      *
      * @param file an event file ({@code events.out.tfevents.*})
      * @throws NullPointerException if {@code file} is null
-     * @throws UncheckedIOException if the file cannot be opened
+     * @throws CoxIOException if the file cannot be opened
      */
     public EventFileReader(Path file) {
         if (file == null) {
@@ -70,7 +70,7 @@ public final class EventFileReader implements AutoCloseable, Iterable<TensorBoar
         try {
             this.in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot open event file " + file + ": " + e, e);
+            throw new CoxIOException("cannot open event file " + file + ": " + e, e);
         }
     }
 
@@ -80,7 +80,7 @@ public final class EventFileReader implements AutoCloseable, Iterable<TensorBoar
      * @param file an event file
      * @return its events in file order
      * @throws EventFileException if a record's CRC does not match
-     * @throws UncheckedIOException if the file cannot be read
+     * @throws CoxIOException if the file cannot be read
      */
     public static List<TensorBoardEvent> readEvents(Path file) {
         List<TensorBoardEvent> events = new ArrayList<>();
@@ -97,7 +97,7 @@ public final class EventFileReader implements AutoCloseable, Iterable<TensorBoar
      * @param file an event file
      * @return one entry per scalar value, in file order
      * @throws EventFileException if a record's CRC does not match
-     * @throws UncheckedIOException if the file cannot be read
+     * @throws CoxIOException if the file cannot be read
      */
     public static List<ScalarEvent> readScalars(Path file) {
         List<ScalarEvent> scalars = new ArrayList<>();
@@ -135,7 +135,7 @@ public final class EventFileReader implements AutoCloseable, Iterable<TensorBoar
      * @return the next event, or {@code null} at the end of the file or at a truncated last record
      * @throws EventFileException if the record's CRC does not match
      * @throws IllegalStateException if the reader is closed
-     * @throws UncheckedIOException if the file cannot be read
+     * @throws CoxIOException if the file cannot be read
      */
     public TensorBoardEvent next() {
         if (closed) {
@@ -164,7 +164,7 @@ public final class EventFileReader implements AutoCloseable, Iterable<TensorBoar
             offset += RecordFraming.HEADER_BYTES + length + RecordFraming.FOOTER_BYTES;
             return toEvent(event);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read event file " + file + " at offset " + offset + ": " + e, e);
+            throw new CoxIOException("cannot read event file " + file + " at offset " + offset + ": " + e, e);
         }
     }
 
@@ -237,7 +237,7 @@ public final class EventFileReader implements AutoCloseable, Iterable<TensorBoar
         try {
             in.close();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot close event file " + file + ": " + e, e);
+            throw new CoxIOException("cannot close event file " + file + ": " + e, e);
         }
     }
 

@@ -1,7 +1,7 @@
 package cox.tensorboard;
 
+import cox.exceptions.CoxIOException;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
@@ -79,7 +79,7 @@ final class EventFileWriter implements AutoCloseable {
                 }
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create event file " + name + " in " + dir + ": " + e, e);
+            throw new CoxIOException("cannot create event file " + name + " in " + dir + ": " + e, e);
         }
     }
 
@@ -180,7 +180,7 @@ final class EventFileWriter implements AutoCloseable {
     void flush() {
         synchronized (ioLock) {
             if (failure != null) {
-                throw new UncheckedIOException("cannot write event file " + file + ": " + failure, failure);
+                throw new CoxIOException("cannot write event file " + file + ": " + failure, failure);
             }
             byte[] out;
             int length;
@@ -201,7 +201,7 @@ final class EventFileWriter implements AutoCloseable {
                 }
             } catch (IOException e) {
                 failure = e;
-                throw new UncheckedIOException("cannot write event file " + file + ": " + e, e);
+                throw new CoxIOException("cannot write event file " + file + ": " + e, e);
             } finally {
                 synchronized (this) {
                     if (spare == null && out.length <= 2 * FLUSH_BYTES) {
@@ -237,7 +237,7 @@ final class EventFileWriter implements AutoCloseable {
                 try {
                     channel.close();
                 } catch (IOException e) {
-                    throw new UncheckedIOException("cannot close event file " + file + ": " + e, e);
+                    throw new CoxIOException("cannot close event file " + file + ": " + e, e);
                 }
             }
         }

@@ -1,5 +1,6 @@
 package cox.tensorboard;
 
+import cox.exceptions.CoxIOException;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Value;
 import cox.tensorboard.proto.HParamsProtos.DataType;
@@ -21,7 +22,6 @@ import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -245,7 +245,7 @@ final class Summaries {
                 throw new IllegalArgumentException("image \"" + tag + "\": no PNG writer for image type " + type);
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("image \"" + tag + "\": cannot encode PNG: " + e, e);
+            throw new CoxIOException("image \"" + tag + "\": cannot encode PNG: " + e, e);
         }
         Summary.Image encoded = Summary.Image.newBuilder()
                 .setHeight(image.getHeight())

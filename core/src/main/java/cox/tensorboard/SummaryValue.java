@@ -51,7 +51,19 @@ public sealed interface SummaryValue {
      */
     record Histogram(String tag, String pluginName, double min, double max, double num, double sum,
             double sumSquares, List<Double> bucketLimits, List<Double> bucketCounts) implements SummaryValue {
-        /** Copies the bucket lists. */
+        /**
+         * Copies the bucket lists.
+         *
+         * @param tag the tag
+         * @param pluginName the plugin name, usually {@code ""}
+         * @param min the smallest value
+         * @param max the largest value
+         * @param num how many values
+         * @param sum their sum
+         * @param sumSquares the sum of their squares
+         * @param bucketLimits the right edges of the buckets
+         * @param bucketCounts the counts of the buckets, as many as limits
+         */
         public Histogram {
             bucketLimits = List.copyOf(bucketLimits);
             bucketCounts = List.copyOf(bucketCounts);
@@ -70,7 +82,16 @@ public sealed interface SummaryValue {
      */
     record Image(String tag, String pluginName, int height, int width, int colorspace, byte[] encoded)
             implements SummaryValue {
-        /** Copies the bytes. */
+        /**
+         * Copies the bytes.
+         *
+         * @param tag the tag
+         * @param pluginName the plugin name ({@code "images"} from tensorboardX and cox4j)
+         * @param height pixels
+         * @param width pixels
+         * @param colorspace channels: 1 grey, 2 grey and alpha, 3 RGB, 4 RGBA
+         * @param encoded the encoded image (PNG from tensorboardX and cox4j); a copy
+         */
         public Image {
             encoded = encoded.clone();
         }
@@ -105,7 +126,13 @@ public sealed interface SummaryValue {
      * @param pluginContent {@code plugin_data.content}: a plugin-specific protobuf message; a copy
      */
     record Other(String tag, String pluginName, byte[] pluginContent) implements SummaryValue {
-        /** Copies the bytes. */
+        /**
+         * Copies the bytes.
+         *
+         * @param tag the tag
+         * @param pluginName the plugin name
+         * @param pluginContent {@code plugin_data.content}: a plugin-specific protobuf message; a copy
+         */
         public Other {
             pluginContent = Objects.requireNonNull(pluginContent, "pluginContent").clone();
         }

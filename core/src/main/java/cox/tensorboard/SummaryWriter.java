@@ -1,5 +1,6 @@
 package cox.tensorboard;
 
+import cox.exceptions.CoxIOException;
 import cox.tensorboard.proto.SummaryProtos.Summary;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -41,7 +42,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * (characters other than letters, digits, {@code _ - / .} become {@code _}; leading slashes
  * go). A null tag is a {@link NullPointerException}, an empty one an
  * {@link IllegalArgumentException}; using a closed writer is an {@link IllegalStateException}
- * naming its file; a failed write is an {@link java.io.UncheckedIOException} naming the file.
+ * naming its file; a failed write is an {@link CoxIOException} naming the file.
  *
  * <p>Thread-safe: any number of threads may add to one writer; events from one thread keep
  * their order.
@@ -65,7 +66,7 @@ public final class SummaryWriter implements AutoCloseable {
      *
      * @param logDir the folder for the event file; created if missing
      * @throws NullPointerException if {@code logDir} is null
-     * @throws java.io.UncheckedIOException if the folder or file cannot be created
+     * @throws CoxIOException if the folder or file cannot be created
      */
     public SummaryWriter(Path logDir) {
         this(logDir, Clock.systemUTC());
@@ -78,7 +79,7 @@ public final class SummaryWriter implements AutoCloseable {
      * @param logDir the folder for the event file; created if missing
      * @param clock the source of wall times
      * @throws NullPointerException if an argument is null
-     * @throws java.io.UncheckedIOException if the folder or file cannot be created
+     * @throws CoxIOException if the folder or file cannot be created
      */
     public SummaryWriter(Path logDir, Clock clock) {
         this(logDir, clock, localHostname());
@@ -346,7 +347,7 @@ public final class SummaryWriter implements AutoCloseable {
      * as tensorboardX's {@code flush()}; it does not fsync.
      *
      * @throws IllegalStateException if the writer is closed
-     * @throws java.io.UncheckedIOException if a write fails
+     * @throws CoxIOException if a write fails
      */
     public void flush() {
         checkOpen();
@@ -360,7 +361,7 @@ public final class SummaryWriter implements AutoCloseable {
      * Flushes and closes every file of this writer; tensorboardX's {@code close()}.
      * Idempotent: a second call does nothing.
      *
-     * @throws java.io.UncheckedIOException if a write fails
+     * @throws CoxIOException if a write fails
      */
     @Override
     public void close() {

@@ -18,6 +18,10 @@ public record TensorBoardEvent(double wallTime, long step, String fileVersion, L
     /**
      * Checks and copies the values.
      *
+     * @param wallTime seconds since the epoch, as Python's {@code time.time()} ({@code Event.wall_time})
+     * @param step the global step ({@code Event.step}); 0 when the writer gave none
+     * @param fileVersion {@code "brain.Event:2"} for the first event of a file, otherwise {@code null}
+     * @param values the summary values ({@code Event.summary.value}); empty for non-summary events
      * @throws NullPointerException if {@code values} is null or holds null
      */
     public TensorBoardEvent {

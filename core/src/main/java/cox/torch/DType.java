@@ -41,7 +41,11 @@ public enum DType {
         this.numpyCode = numpyCode;
     }
 
-    /** Bytes per element ({@code torch.dtype.itemsize}). */
+    /**
+     * Bytes per element ({@code torch.dtype.itemsize}).
+     *
+     * @return 1, 2, 4 or 8
+     */
     public int itemSize() {
         return itemSize;
     }
@@ -49,6 +53,8 @@ public enum DType {
     /**
      * Name of the legacy typed storage class in module {@code torch} that {@code torch.save}
      * writes into persistent ids, e.g. {@code FloatStorage}.
+     *
+     * @return the class name without {@code torch.}
      */
     public String storageClassName() {
         return storageClass;
@@ -57,12 +63,18 @@ public enum DType {
     /**
      * numpy's type code without byte order ({@code f4}, {@code i8}, {@code b1}), or {@code null}
      * for {@link #BFLOAT16}, which numpy lacks.
+     *
+     * @return the code, or null
      */
     public String numpyCode() {
         return numpyCode;
     }
 
-    /** Whether this is a floating-point type (float16, bfloat16, float32, float64). */
+    /**
+     * Whether this is a floating-point type (float16, bfloat16, float32, float64).
+     *
+     * @return true for the four floating-point types
+     */
     public boolean isFloatingPoint() {
         return this == FLOAT32 || this == FLOAT64 || this == FLOAT16 || this == BFLOAT16;
     }
@@ -76,6 +88,8 @@ public enum DType {
     /**
      * The dtype for a torch storage class name ({@code FloatStorage}, ...).
      *
+     * @param name a storage class name without {@code torch.}
+     * @return its dtype
      * @throws IllegalArgumentException if the name is not one of the ten storage classes
      */
     public static DType fromStorageClassName(String name) {
@@ -90,6 +104,8 @@ public enum DType {
     /**
      * The dtype for a numpy type code without byte order ({@code f4}, {@code i8}, {@code b1}, ...).
      *
+     * @param code a numpy type code such as {@code f4}
+     * @return its dtype
      * @throws IllegalArgumentException if numpy's code has no counterpart here
      */
     public static DType fromNumpyCode(String code) {
@@ -105,6 +121,8 @@ public enum DType {
      * The dtype for torch's name, with or without the {@code torch.} prefix ({@code float32},
      * {@code torch.int64}).
      *
+     * @param name a torch dtype name
+     * @return its dtype
      * @throws IllegalArgumentException for any other name
      */
     public static DType fromTorchName(String name) {

@@ -16,7 +16,11 @@ public class StateDict extends LinkedHashMap<String, Tensor> {
         super();
     }
 
-    /** A state dict holding {@code entries} in their iteration order. */
+    /**
+     * A state dict holding {@code entries} in their iteration order.
+     *
+     * @param entries names to tensors
+     */
     public StateDict(Map<String, Tensor> entries) {
         super(entries);
     }

@@ -39,6 +39,9 @@ public final class Tensor {
     /**
      * A float32 tensor holding a copy of {@code data} with the given shape.
      *
+     * @param data the elements, row-major
+     * @param shape the dimensions; none for a 0-d tensor
+     * @return a new tensor
      * @throws IllegalArgumentException if a dimension is negative or {@code data.length} is not
      *     the product of the shape
      */
@@ -49,7 +52,13 @@ public final class Tensor {
         return new Tensor(DType.FLOAT32, shape.clone(), b);
     }
 
-    /** A float64 tensor holding a copy of {@code data}; checks as {@link #ofFloats}. */
+    /**
+     * A float64 tensor holding a copy of {@code data}; checks as {@link #ofFloats}.
+     *
+     * @param data the elements, row-major
+     * @param shape the dimensions; none for a 0-d tensor
+     * @return a new tensor
+     */
     public static Tensor ofDoubles(double[] data, long... shape) {
         Objects.requireNonNull(data, "data");
         byte[] b = allocate(DType.FLOAT64, data.length, shape);
@@ -57,7 +66,13 @@ public final class Tensor {
         return new Tensor(DType.FLOAT64, shape.clone(), b);
     }
 
-    /** An int64 tensor holding a copy of {@code data}; checks as {@link #ofFloats}. */
+    /**
+     * An int64 tensor holding a copy of {@code data}; checks as {@link #ofFloats}.
+     *
+     * @param data the elements, row-major
+     * @param shape the dimensions; none for a 0-d tensor
+     * @return a new tensor
+     */
     public static Tensor ofLongs(long[] data, long... shape) {
         Objects.requireNonNull(data, "data");
         byte[] b = allocate(DType.INT64, data.length, shape);
@@ -65,7 +80,13 @@ public final class Tensor {
         return new Tensor(DType.INT64, shape.clone(), b);
     }
 
-    /** An int32 tensor holding a copy of {@code data}; checks as {@link #ofFloats}. */
+    /**
+     * An int32 tensor holding a copy of {@code data}; checks as {@link #ofFloats}.
+     *
+     * @param data the elements, row-major
+     * @param shape the dimensions; none for a 0-d tensor
+     * @return a new tensor
+     */
     public static Tensor ofInts(int[] data, long... shape) {
         Objects.requireNonNull(data, "data");
         byte[] b = allocate(DType.INT32, data.length, shape);
@@ -73,7 +94,13 @@ public final class Tensor {
         return new Tensor(DType.INT32, shape.clone(), b);
     }
 
-    /** An int16 tensor holding a copy of {@code data}; checks as {@link #ofFloats}. */
+    /**
+     * An int16 tensor holding a copy of {@code data}; checks as {@link #ofFloats}.
+     *
+     * @param data the elements, row-major
+     * @param shape the dimensions; none for a 0-d tensor
+     * @return a new tensor
+     */
     public static Tensor ofShorts(short[] data, long... shape) {
         Objects.requireNonNull(data, "data");
         byte[] b = allocate(DType.INT16, data.length, shape);
@@ -81,7 +108,14 @@ public final class Tensor {
         return new Tensor(DType.INT16, shape.clone(), b);
     }
 
-    /** An int8 tensor ({@code torch.int8}, Java's signed byte) holding a copy of {@code data}. */
+    /**
+     * An int8 tensor ({@code torch.int8}, Java's signed byte) holding a copy of {@code data}.
+     *
+     * @param data the elements, row-major
+     * @param shape the dimensions; none for a 0-d tensor
+     * @return a new tensor
+     * @throws IllegalArgumentException as {@link #ofFloats}
+     */
     public static Tensor ofBytes(byte[] data, long... shape) {
         Objects.requireNonNull(data, "data");
         byte[] b = allocate(DType.INT8, data.length, shape);
@@ -89,7 +123,14 @@ public final class Tensor {
         return new Tensor(DType.INT8, shape.clone(), b);
     }
 
-    /** A uint8 tensor ({@code torch.uint8}): each byte is read as 0..255. */
+    /**
+     * A uint8 tensor ({@code torch.uint8}): each byte is read as 0..255.
+     *
+     * @param data the elements, row-major, each read as 0..255
+     * @param shape the dimensions; none for a 0-d tensor
+     * @return a new tensor
+     * @throws IllegalArgumentException as {@link #ofFloats}
+     */
     public static Tensor ofUnsignedBytes(byte[] data, long... shape) {
         Objects.requireNonNull(data, "data");
         byte[] b = allocate(DType.UINT8, data.length, shape);
@@ -97,7 +138,14 @@ public final class Tensor {
         return new Tensor(DType.UINT8, shape.clone(), b);
     }
 
-    /** A bool tensor ({@code torch.bool}) holding a copy of {@code data}. */
+    /**
+     * A bool tensor ({@code torch.bool}) holding a copy of {@code data}.
+     *
+     * @param data the elements, row-major
+     * @param shape the dimensions; none for a 0-d tensor
+     * @return a new tensor
+     * @throws IllegalArgumentException as {@link #ofFloats}
+     */
     public static Tensor ofBooleans(boolean[] data, long... shape) {
         Objects.requireNonNull(data, "data");
         byte[] b = allocate(DType.BOOL, data.length, shape);
@@ -111,6 +159,10 @@ public final class Tensor {
      * A tensor of any dtype from its elements' little-endian bytes (copied); the way to build
      * float16 and bfloat16 tensors.
      *
+     * @param dtype the element type
+     * @param rawLittleEndian the elements' bytes, row-major
+     * @param shape the dimensions; none for a 0-d tensor
+     * @return a new tensor
      * @throws IllegalArgumentException if {@code rawLittleEndian.length} is not
      *     {@code itemSize * product(shape)}
      */
@@ -123,6 +175,10 @@ public final class Tensor {
      * A tensor from the little-endian bytes between {@code raw}'s position and limit (copied; the
      * buffer's position is not changed).
      *
+     * @param dtype the element type
+     * @param raw the elements' bytes, row-major, between position and limit
+     * @param shape the dimensions; none for a 0-d tensor
+     * @return a new tensor
      * @throws IllegalArgumentException if {@code raw.remaining()} is not
      *     {@code itemSize * product(shape)}
      */
@@ -146,6 +202,12 @@ public final class Tensor {
      * The storage is the little-endian bytes between {@code storage}'s position and limit; it is
      * only read.
      *
+     * @param dtype the element type
+     * @param storage the storage's bytes
+     * @param storageOffset the view's first element, in elements
+     * @param size the view's dimensions
+     * @param stride the step of each dimension, in elements
+     * @return a new contiguous tensor
      * @throws IllegalArgumentException if size and stride differ in length, a size or stride is
      *     negative, or the view reaches past the storage's end
      */
@@ -263,49 +325,84 @@ public final class Tensor {
 
     // ---------------------------------------------------------------- accessors
 
-    /** The element type ({@code tensor.dtype}). */
+    /**
+     * The element type ({@code tensor.dtype}).
+     *
+     * @return the dtype
+     */
     public DType dtype() {
         return dtype;
     }
 
-    /** A copy of the shape ({@code tuple(tensor.shape)}); empty for a 0-d tensor. */
+    /**
+     * A copy of the shape ({@code tuple(tensor.shape)}); empty for a 0-d tensor.
+     *
+     * @return the dimensions, a new array
+     */
     public long[] shape() {
         return shape.clone();
     }
 
-    /** Number of dimensions ({@code tensor.dim()}). */
+    /**
+     * Number of dimensions ({@code tensor.dim()}).
+     *
+     * @return the number of dimensions
+     */
     public int dim() {
         return shape.length;
     }
 
-    /** Number of elements ({@code tensor.numel()}); 1 for a 0-d tensor. */
+    /**
+     * Number of elements ({@code tensor.numel()}); 1 for a 0-d tensor.
+     *
+     * @return the number of elements
+     */
     public long numel() {
         return data.length / dtype.itemSize();
     }
 
-    /** Number of data bytes, {@code numel() * dtype().itemSize()}. */
+    /**
+     * Number of data bytes, {@code numel() * dtype().itemSize()}.
+     *
+     * @return the number of data bytes
+     */
     public int byteSize() {
         return data.length;
     }
 
     /**
      * A read-only little-endian view of the elements' bytes (no copy), positioned at 0.
+     *
+     * @return a read-only view of the data
      */
     public ByteBuffer asByteBuffer() {
         return ByteBuffer.wrap(data).asReadOnlyBuffer().order(ByteOrder.LITTLE_ENDIAN);
     }
 
-    /** A copy of the elements' little-endian bytes, row-major. */
+    /**
+     * A copy of the elements' little-endian bytes, row-major.
+     *
+     * @return a new array of the data
+     */
     public byte[] toByteArray() {
         return data.clone();
     }
 
-    /** Writes the elements' little-endian bytes to {@code out} in one call (no copy). */
+    /**
+     * Writes the elements' little-endian bytes to {@code out} in one call (no copy).
+     *
+     * @param out where to write; not flushed or closed
+     * @throws IOException if writing fails
+     */
     public void writeTo(OutputStream out) throws IOException {
         out.write(data);
     }
 
-    /** The elements as floats, row-major (converting like {@code tensor.float()}). */
+    /**
+     * The elements as floats, row-major (converting like {@code tensor.float()}).
+     *
+     * @return a new array of the elements
+     */
     public float[] toFloatArray() {
         int n = (int) numel();
         float[] out = new float[n];
@@ -333,7 +430,11 @@ public final class Tensor {
         return out;
     }
 
-    /** The elements as doubles, row-major (converting like {@code tensor.double()}). */
+    /**
+     * The elements as doubles, row-major (converting like {@code tensor.double()}).
+     *
+     * @return a new array of the elements
+     */
     public double[] toDoubleArray() {
         int n = (int) numel();
         double[] out = new double[n];
@@ -364,6 +465,8 @@ public final class Tensor {
     /**
      * The elements as longs, row-major (converting like {@code tensor.long()}: floating-point
      * values are truncated toward zero; NaN becomes 0 and infinities saturate, as Java's cast).
+     *
+     * @return a new array of the elements
      */
     public long[] toLongArray() {
         int n = (int) numel();
@@ -397,7 +500,11 @@ public final class Tensor {
         return out;
     }
 
-    /** The elements as booleans, row-major: {@code true} where the element is non-zero. */
+    /**
+     * The elements as booleans, row-major: {@code true} where the element is non-zero.
+     *
+     * @return a new array of the elements
+     */
     public boolean[] toBooleanArray() {
         double[] d = dtype == DType.BOOL ? null : toDoubleArray();
         boolean[] out = new boolean[(int) numel()];

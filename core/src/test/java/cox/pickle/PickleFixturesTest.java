@@ -2,8 +2,6 @@ package cox.pickle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import cox.torch.DType;
-import cox.torch.Tensor;
 import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigInteger;
@@ -16,7 +14,10 @@ import java.util.Set;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Pickles Python 3.11 / numpy 1.24 wrote (core/src/test/resources/python/make_object_fixtures.py). */
+/**
+ * Plain-data pickles Python 3.11 wrote (core/src/test/resources/python/make_object_fixtures.py);
+ * the numpy ones are read in {@code cox.torch.NumpyPicklesTest}.
+ */
 class PickleFixturesTest {
 
     private static Object load(String name) throws IOException {
@@ -61,30 +62,6 @@ class PickleFixturesTest {
         assertThat((Object[]) ((Map<?, ?>) k.get(2)).get("deep")).containsExactly(1L);
         assertThat(new ArrayList<>(((Map<?, ?>) v.get("ordered")).entrySet()).toString()).isEqualTo("[b=1, a=2]");
         assertThat(v.get("float_class")).isEqualTo(PythonGlobal.FLOAT);
-    }
-
-    @ParameterizedTest(name = "protocol {0}")
-    @ValueSource(ints = {2, 4, 5})
-    void numpyArraysAndScalars(int protocol) throws IOException {
-        Map<?, ?> v = (Map<?, ?>) load("numpy_p" + protocol + ".pkl");
-        assertThat(v.get("f4")).isEqualTo(Tensor.ofFloats(new float[] {1.5f, -2, 0, 3, 4, 5}, 2, 3));
-        assertThat(v.get("f8_fortran")).isEqualTo(Tensor.ofDoubles(
-                new double[] {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11}, 3, 4));
-        assertThat(v.get("f8_slice")).isEqualTo(Tensor.ofDoubles(new double[] {1, 5, 9}, 3));
-        assertThat(v.get("i8")).isEqualTo(Tensor.ofLongs(new long[] {1, -2, 1L << 40}, 3));
-        assertThat(v.get("i4_big_endian")).isEqualTo(Tensor.ofInts(new int[] {1, -2}, 2));
-        assertThat(v.get("i2")).isEqualTo(Tensor.ofShorts(new short[] {-32768, 32767}, 2));
-        assertThat(v.get("i1")).isEqualTo(Tensor.ofBytes(new byte[] {-128, 127}, 2));
-        assertThat(v.get("u1")).isEqualTo(Tensor.ofUnsignedBytes(new byte[] {0, (byte) 255}, 2));
-        assertThat(((Tensor) v.get("f2")).dtype()).isEqualTo(DType.FLOAT16);
-        assertThat(((Tensor) v.get("f2")).toFloatArray()).containsExactly(0.5f, -65504f);
-        assertThat(v.get("b1")).isEqualTo(Tensor.ofBooleans(new boolean[] {true, false}, 2));
-        assertThat(v.get("zero_d")).isEqualTo(Tensor.ofDoubles(new double[] {2.5}));
-        assertThat(v.get("s_f8")).isEqualTo(1.5);
-        assertThat(v.get("s_f4")).isEqualTo(0.25);
-        assertThat(v.get("s_i8")).isEqualTo(-3L);
-        assertThat(v.get("s_u1")).isEqualTo(200L);
-        assertThat(v.get("s_b")).isEqualTo(true);
     }
 
     @ParameterizedTest(name = "{0}")

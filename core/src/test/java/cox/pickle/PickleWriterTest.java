@@ -3,8 +3,7 @@ package cox.pickle;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import cox.torch.DType;
-import cox.torch.Tensor;
+import cox.testing.PythonCanonical;
 import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigInteger;
@@ -66,17 +65,7 @@ class PickleWriterTest {
                 Arguments.of("List", new ArrayList<>(List.of(1L, "two", 3.0))),
                 Arguments.of("large List", new ArrayList<>(java.util.Collections.nCopies(2500, 7L))),
                 Arguments.of("Set", new LinkedHashSet<>(List.of("a", 2L))),
-                Arguments.of("Map", new LinkedHashMap<>(Map.of("k", List.of(true)))),
-                Arguments.of("Tensor f32", Tensor.ofFloats(new float[] {1, 2, 3, 4, 5, 6}, 2, 3)),
-                Arguments.of("Tensor f64 0-d", Tensor.ofDoubles(new double[] {Double.NaN})),
-                Arguments.of("Tensor i64", Tensor.ofLongs(new long[] {Long.MIN_VALUE}, 1)),
-                Arguments.of("Tensor i32", Tensor.ofInts(new int[] {1, -2}, 2)),
-                Arguments.of("Tensor i16", Tensor.ofShorts(new short[] {1, -2}, 2)),
-                Arguments.of("Tensor i8", Tensor.ofBytes(new byte[] {-1}, 1)),
-                Arguments.of("Tensor u8", Tensor.ofUnsignedBytes(new byte[] {-1}, 1)),
-                Arguments.of("Tensor bool", Tensor.ofBooleans(new boolean[] {true, false}, 2)),
-                Arguments.of("Tensor f16", Tensor.of(DType.FLOAT16, new byte[] {0, 0x3c}, 1)),
-                Arguments.of("Tensor empty", Tensor.ofFloats(new float[0], 0, 3)));
+                Arguments.of("Map", new LinkedHashMap<>(Map.of("k", List.of(true)))));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -93,7 +82,7 @@ class PickleWriterTest {
         assertThat(roundTrip(BigInteger.TEN)).isEqualTo(10L);
         assertThat(roundTrip(1.5f)).isEqualTo(1.5);
         assertThat(roundTrip('c')).isEqualTo("c");
-        assertThat(roundTrip(DType.INT8)).isEqualTo("INT8");
+        assertThat(roundTrip(java.time.DayOfWeek.MONDAY)).isEqualTo("MONDAY");
         assertThat(roundTrip(new char[] {'h', 'i'})).isEqualTo("hi");
         assertThat((byte[]) roundTrip(new byte[] {0, -1, 2})).containsExactly(0, -1, 2);
         assertThat((byte[]) roundTrip(new byte[300])).hasSize(300);
@@ -133,18 +122,14 @@ class PickleWriterTest {
         assertThatThrownBy(() -> PickleWriter.dumps(java.time.Duration.ZERO))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("cannot pickle a java.time.Duration: not plain data");
-        assertThatThrownBy(() -> PickleWriter.dumps(Tensor.of(DType.BFLOAT16, new byte[2], 1)))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("cannot pickle a bfloat16 tensor: numpy has no bfloat16 dtype"
-                        + " (store it in a PYTORCH_STATE column)");
         List<Object> cyclic = new ArrayList<>();
         cyclic.add(cyclic);
         assertThatThrownBy(() -> PickleWriter.dumps(cyclic))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("value nests deeper than 1000 levels (is it cyclic?)");
-        assertThatThrownBy(() -> PickleWriter.dumpsProtocol0(Tensor.ofLongs(new long[] {1})))
+        assertThatThrownBy(() -> PickleWriter.dumpsProtocol0(java.time.Duration.ZERO))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageStartingWith("cannot write a cox.torch.Tensor as a protocol-0 pickle");
+                .hasMessageStartingWith("cannot write a java.time.Duration as a protocol-0 pickle");
     }
 
     // ---------------------------------------------------------------- protocol 0

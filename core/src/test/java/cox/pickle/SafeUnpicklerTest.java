@@ -113,11 +113,16 @@ class SafeUnpicklerTest {
     }
 
     @Test
-    void numpyReconstruct_ofAnotherClass_isRefused() {
-        byte[] p = b("cnumpy.core.multiarray\n_reconstruct\n(cbuiltins\nobject\n(K\u0000tC\u0001btR.");
-        assertThatThrownBy(() -> SafeUnpickler.loads(p))
+    void numpyAndTorch_areNotPlainData() {
+        assertThatThrownBy(() -> SafeUnpickler.loads(b("cnumpy.core.multiarray\n_reconstruct\n.")))
                 .isInstanceOf(PickleSecurityException.class)
-                .hasMessage("refused to call numpy.core.multiarray._reconstruct for anything but numpy.ndarray");
+                .hasMessage("refused to load global numpy.core.multiarray._reconstruct: not on the allow-list");
+        assertThatThrownBy(() -> SafeUnpickler.loads(b("cnumpy\nndarray\n.")))
+                .isInstanceOf(PickleSecurityException.class)
+                .hasMessage("refused to load global numpy.ndarray: not on the allow-list");
+        assertThatThrownBy(() -> SafeUnpickler.loads(b("ctorch._utils\n_rebuild_tensor_v2\n.")))
+                .isInstanceOf(PickleSecurityException.class)
+                .hasMessage("refused to load global torch._utils._rebuild_tensor_v2: not on the allow-list");
     }
 
     @Test
@@ -212,10 +217,10 @@ class SafeUnpicklerTest {
     }
 
     @Test
-    void persistentIdsOutsideTorchFiles_areRefused() {
+    void persistentIds_withoutALoader_areRefused() {
         assertThatThrownBy(() -> SafeUnpickler.loads(b("Pabc\n.")))
                 .isInstanceOf(UnpicklingException.class)
-                .hasMessage("pickle uses persistent id abc at offset 0; only torch.save files may (none expected here)");
+                .hasMessage("pickle uses persistent id abc at offset 0, but no persistent ids are expected here");
     }
 
     @Test
@@ -276,5 +281,35 @@ class SafeUnpicklerTest {
                 + "c__builtin__\nlong\np4\nsVname\np5\nc__builtin__\nunicode\np6\ns."));
         assertThat(v).isEqualTo(Map.of("lr", new PythonGlobal("builtins", "float"),
                 "epochs", PythonGlobal.INT, "name", PythonGlobal.STR));
+    }
+
+    @Test
+    void everyDamagedOrCutByte_isAValueOrAnUnpicklingException() {
+        Map<String, Object> value = new java.util.LinkedHashMap<>();
+        value.put("name", "résultats");
+        value.put("list", List.of(1L, -70000L, 1L << 40, 2.5, true));
+        value.put("tuple", new Object[] {"a", new byte[] {1, 2}, null});
+        value.put("set", java.util.Set.of("x"));
+        value.put("global", PythonGlobal.FLOAT);
+        for (byte[] good : List.of(PickleWriter.dumps(value), PickleWriter.dumpsProtocol0(value))) {
+            for (int i = 0; i < good.length; i++) {
+                for (int mask : new int[] {0x01, 0x20, 0x80, 0xff}) {
+                    byte[] bad = good.clone();
+                    bad[i] ^= (byte) mask;
+                    loadsOrFailsCleanly(bad, "byte " + i + " ^ 0x" + Integer.toHexString(mask));
+                }
+                loadsOrFailsCleanly(Arrays.copyOf(good, i), "cut at " + i);
+            }
+        }
+    }
+
+    private static void loadsOrFailsCleanly(byte[] pickle, String what) {
+        try {
+            SafeUnpickler.loads(pickle);
+        } catch (UnpicklingException e) {
+            assertThat(e.getMessage()).as(what).isNotBlank();
+        } catch (RuntimeException | StackOverflowError e) {
+            throw new AssertionError(what + ": " + e, e);
+        }
     }
 }

@@ -56,6 +56,28 @@ class EventFileReaderTest {
     }
 
     @Test
+    void everyDamagedByte_isEventsOrAnEventFileException() throws IOException {
+        byte[] whole = twoScalars(dir.resolve("logs"));
+        Path file = dir.resolve("damaged");
+        int failed = 0;
+        for (int i = 0; i < whole.length; i++) {
+            byte[] bad = whole.clone();
+            bad[i] ^= 0x10;
+            Files.write(file, bad);
+            try {
+                EventFileReader.readEvents(file);
+            } catch (EventFileException e) {
+                assertThat(e.getMessage()).as("byte %d", i).startsWith("corrupt event file " + file + " at offset ");
+                failed++;
+            } catch (RuntimeException e) {
+                throw new AssertionError("byte " + i + ": " + e, e);
+            }
+        }
+        // every byte is under a CRC: a flip anywhere but in a length that cuts the file short is seen
+        assertThat(failed).isGreaterThan(whole.length / 2);
+    }
+
+    @Test
     void emptyFile_hasNoEvents() throws IOException {
         assertThat(EventFileReader.readEvents(Files.write(dir.resolve("empty"), new byte[0]))).isEmpty();
     }
@@ -134,7 +156,7 @@ class EventFileReaderTest {
     void missingFile_throwsNamingIt() {
         Path missing = dir.resolve("nope");
         assertThatThrownBy(() -> new EventFileReader(missing))
-                .isInstanceOf(java.io.UncheckedIOException.class)
+                .isInstanceOf(cox.exceptions.CoxIOException.class)
                 .hasMessageStartingWith("cannot open event file " + missing);
     }
 

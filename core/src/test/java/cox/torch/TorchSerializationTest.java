@@ -275,6 +275,40 @@ class TorchSerializationTest {
         }
     }
 
+    @Test
+    void load_everyDamagedOrCutByte_isAStateDictOrACoxException() throws IOException {
+        Map<String, Tensor> sd = new LinkedHashMap<>();
+        sd.put("w", Tensor.ofFloats(new float[] {1, 2, 3, 4}, 2, 2));
+        sd.put("b", Tensor.ofLongs(new long[] {7}, 1));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        TorchSerialization.save(sd, out);
+        byte[] good = out.toByteArray();
+        int loaded = 0;
+        for (int i = 0; i < good.length; i++) {
+            for (int mask : new int[] {0x01, 0x80, 0xff}) {
+                byte[] bad = good.clone();
+                bad[i] ^= (byte) mask;
+                loaded += loadsOrFailsCleanly(bad, "byte " + i + " ^ 0x" + Integer.toHexString(mask));
+            }
+            loaded += loadsOrFailsCleanly(Arrays.copyOf(good, i), "cut at " + i);
+        }
+        // flips in padding and in the zip's unchecked fields still load; most do not
+        assertThat(loaded).isPositive().isLessThan(good.length * 4);
+    }
+
+    /** 1 if {@code bytes} loads, 0 if it fails with a cox exception; anything else fails the test. */
+    private static int loadsOrFailsCleanly(byte[] bytes, String what) {
+        try {
+            TorchSerialization.load(new ByteArrayInputStream(bytes));
+            return 1;
+        } catch (cox.exceptions.CoxException e) {
+            assertThat(e.getMessage()).as(what).startsWith("<stream>: ");
+            return 0;
+        } catch (IOException | RuntimeException e) {
+            throw new AssertionError(what + ": " + e, e);
+        }
+    }
+
     private static int indexOf(byte[] hay, byte[] needle) {
         outer:
         for (int i = 0; i + needle.length <= hay.length; i++) {

@@ -1,7 +1,7 @@
 package cox.store.journal;
 
+import cox.exceptions.CoxIOException;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -26,11 +26,19 @@ import java.util.zip.CRC32C;
  * @param tables every table the journal defined before that offset
  * @param rows per table (by id), rows in store.h5
  */
-public record Checkpoint(boolean consistent, long journalOffset, List<TableDefinition> tables, long[] rows) {
+public record Checkpoint(boolean consistent, long journalOffset, List<JournalTable> tables, long[] rows) {
     private static final byte[] MAGIC = "COXCKPT1".getBytes(StandardCharsets.US_ASCII);
 
-    /** Copies its arguments. */
+    /**
+     * Copies its arguments.
+     *
+     * @throws IllegalArgumentException if there is not one row count per table
+     */
     public Checkpoint {
+        if (rows.length != tables.size()) {
+            throw new IllegalArgumentException("a checkpoint needs one row count per table: " + tables.size()
+                    + " tables, " + rows.length + " counts");
+        }
         tables = List.copyOf(tables);
         rows = rows.clone();
     }
@@ -40,6 +48,7 @@ public record Checkpoint(boolean consistent, long journalOffset, List<TableDefin
      *
      * @param path the checkpoint file
      * @return the checkpoint, or null if the file is missing or damaged
+     * @throws CoxIOException if the file exists but cannot be read
      */
     public static Checkpoint read(Path path) {
         byte[] bytes;
@@ -48,7 +57,7 @@ public record Checkpoint(boolean consistent, long journalOffset, List<TableDefin
         } catch (NoSuchFileException e) {
             return null;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read checkpoint " + path, e);
+            throw new CoxIOException("cannot read checkpoint " + path + ": " + e, e);
         }
         if (bytes.length < 12 || !Arrays.equals(Arrays.copyOf(bytes, 8), MAGIC)) {
             return null;
@@ -65,7 +74,7 @@ public record Checkpoint(boolean consistent, long journalOffset, List<TableDefin
             boolean consistent = b.get() != 0;
             long offset = b.getLong();
             int n = Short.toUnsignedInt(b.getShort());
-            List<TableDefinition> tables = new ArrayList<>();
+            List<JournalTable> tables = new ArrayList<>();
             long[] rows = new long[n];
             for (int i = 0; i < n; i++) {
                 b.get(); // kind byte of the embedded table record
@@ -82,11 +91,12 @@ public record Checkpoint(boolean consistent, long journalOffset, List<TableDefin
      * Writes this checkpoint to {@code path} atomically.
      *
      * @param path the checkpoint file
+     * @throws CoxIOException if it cannot be written
      */
     public void write(Path path) {
         List<byte[]> defs = new ArrayList<>();
         int size = 12 + 1 + 8 + 2;
-        for (TableDefinition t : tables) {
+        for (JournalTable t : tables) {
             byte[] d = RecordCodec.encodeTable(t);
             defs.add(d);
             size += d.length + 8;
@@ -108,7 +118,7 @@ public record Checkpoint(boolean consistent, long journalOffset, List<TableDefin
                 Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING);
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write checkpoint " + path, e);
+            throw new CoxIOException("cannot write checkpoint " + path + ": " + e, e);
         }
     }
 
@@ -126,7 +136,7 @@ public record Checkpoint(boolean consistent, long journalOffset, List<TableDefin
     @Override
     public String toString() {
         return "Checkpoint[consistent=" + consistent + ", journalOffset=" + journalOffset + ", tables="
-                + tables.stream().map(TableDefinition::name).toList() + ", rows=" + Arrays.toString(rows) + "]";
+                + tables.stream().map(JournalTable::name).toList() + ", rows=" + Arrays.toString(rows) + "]";
     }
 
 }

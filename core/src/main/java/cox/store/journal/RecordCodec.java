@@ -1,92 +1,84 @@
 package cox.store.journal;
 
-import cox.store.ColumnType;
-import cox.store.Schema;
+import cox.exceptions.StoreFormatException;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * The payloads of journal records. A table record is {@code 'T', u16 id, name, u16 n, n × (name,
- * u8 type)}; a row record {@code 'R', u16 table id, cells}, a cell being int64 (INT), float64
- * (FLOAT), one byte (BOOL) or a u32 length and UTF-8 bytes (text types); little-endian.
+ * The payloads of journal records, little-endian. A table record is {@code 'T', u16 id, name,
+ * u16 n, n × (name, u8 type code)}; a row record {@code 'R', u16 table id, cells}, each cell as its
+ * {@link CellEncoding} says; a name is a u32 byte count and UTF-8. A payload that does not parse
+ * is a {@link StoreFormatException} saying where it stops making sense; the caller adds the file
+ * and offset.
  */
-public final class RecordCodec {
+final class RecordCodec {
     /** Payload kind of a table definition. */
-    public static final byte TABLE = 'T';
+    static final byte TABLE = 'T';
     /** Payload kind of a row. */
-    public static final byte ROW = 'R';
-
-    private static final ColumnType[] TYPES = ColumnType.values();
+    static final byte ROW = 'R';
 
     private RecordCodec() {
     }
 
-    /**
-     * Encodes a table definition.
-     *
-     * @param table the table
-     * @return its payload
-     */
-    public static byte[] encodeTable(TableDefinition table) {
-        ByteBuffer b = ByteBuffer.allocate(64 + 8 * table.schema().size() + utf8Size(table)).order(ByteOrder.LITTLE_ENDIAN);
+    static byte[] encodeTable(JournalTable table) {
+        int size = 1 + 2 + 4 + utf8Length(table.name()) + 2;
+        for (JournalColumn c : table.columns()) {
+            size += 4 + utf8Length(c.name()) + 1;
+        }
+        ByteBuffer b = ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
         b.put(TABLE).putShort((short) table.id());
         putString(b, table.name());
-        b.putShort((short) table.schema().size());
-        for (Map.Entry<String, ColumnType> e : table.schema().entrySet()) {
-            putString(b, e.getKey());
-            b.put((byte) e.getValue().ordinal());
+        b.putShort((short) table.columns().size());
+        for (JournalColumn c : table.columns()) {
+            putString(b, c.name());
+            b.put((byte) c.typeCode());
         }
-        byte[] out = new byte[b.position()];
-        b.flip().get(out);
-        return out;
-    }
-
-    private static int utf8Size(TableDefinition table) {
-        int n = table.name().getBytes(StandardCharsets.UTF_8).length;
-        for (String c : table.schema().keySet()) {
-            n += c.getBytes(StandardCharsets.UTF_8).length;
-        }
-        return n;
+        return b.array();
     }
 
     /**
-     * Decodes a table definition (the kind byte already read).
-     *
-     * @param b the payload after its kind byte
-     * @return the table
+     * Decodes a table record's payload after its kind byte, leaving {@code b} after it (a
+     * checkpoint embeds table records followed by other fields).
      */
-    public static TableDefinition decodeTable(ByteBuffer b) {
-        int id = Short.toUnsignedInt(b.getShort());
-        String name = getString(b);
-        int n = Short.toUnsignedInt(b.getShort());
-        Schema.Builder sb = Schema.builder();
-        for (int i = 0; i < n; i++) {
-            String col = getString(b);
-            int t = b.get();
-            if (t < 0 || t >= TYPES.length) {
-                throw new IllegalArgumentException("unknown column type " + t + " for column '" + col + "'");
+    static JournalTable decodeTable(ByteBuffer b) {
+        try {
+            int id = Short.toUnsignedInt(b.getShort());
+            String name = getString(b);
+            int n = Short.toUnsignedInt(b.getShort());
+            List<JournalColumn> columns = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                String col = getString(b);
+                columns.add(new JournalColumn(col, Byte.toUnsignedInt(b.get())));
             }
-            sb.add(col, TYPES[t]);
+            return new JournalTable(id, name, columns);
+        } catch (BufferUnderflowException e) {
+            throw new StoreFormatException("table record is cut short at byte " + b.position() + " of "
+                    + b.limit(), e);
         }
-        return new TableDefinition(id, name, sb.build());
     }
 
-    /**
-     * The bytes a row record needs, so a caller can size its buffer.
-     *
-     * @param types the schema's types in order
-     * @param cells the row's cells, checked against the schema
-     * @param texts the UTF-8 bytes of the text cells, in column order (null elsewhere)
-     * @return payload length in bytes
-     */
-    public static int rowSize(ColumnType[] types, Object[] cells, byte[][] texts) {
+    /** The UTF-8 bytes of the TEXT cells (null elsewhere), computed once for size and encoding. */
+    static byte[][] texts(CellEncoding[] encodings, Object[] cells) {
+        byte[][] texts = new byte[encodings.length][];
+        for (int i = 0; i < encodings.length; i++) {
+            if (encodings[i] == CellEncoding.TEXT) {
+                texts[i] = ((String) cells[i]).getBytes(StandardCharsets.UTF_8);
+            }
+        }
+        return texts;
+    }
+
+    /** The bytes of a row record's payload. */
+    static int rowSize(CellEncoding[] encodings, byte[][] texts) {
         int n = 3;
-        for (int i = 0; i < types.length; i++) {
-            switch (types[i]) {
-                case INT: case FLOAT:
+        for (int i = 0; i < encodings.length; i++) {
+            switch (encodings[i]) {
+                case INT64:
+                case FLOAT64:
                     n += 8;
                     break;
                 case BOOL:
@@ -99,23 +91,15 @@ public final class RecordCodec {
         return n;
     }
 
-    /**
-     * Writes a row record's payload at {@code b}'s position.
-     *
-     * @param b where to write; must have {@link #rowSize} bytes left
-     * @param tableId the table's id
-     * @param types the schema's types
-     * @param cells Long, Double, Boolean or String per column
-     * @param texts UTF-8 bytes of the text cells
-     */
-    public static void encodeRow(ByteBuffer b, int tableId, ColumnType[] types, Object[] cells, byte[][] texts) {
+    /** Writes a row record's payload at {@code b}'s position, which has {@link #rowSize} bytes left. */
+    static void encodeRow(ByteBuffer b, int tableId, CellEncoding[] encodings, Object[] cells, byte[][] texts) {
         b.put(ROW).putShort((short) tableId);
-        for (int i = 0; i < types.length; i++) {
-            switch (types[i]) {
-                case INT:
+        for (int i = 0; i < encodings.length; i++) {
+            switch (encodings[i]) {
+                case INT64:
                     b.putLong((Long) cells[i]);
                     break;
-                case FLOAT:
+                case FLOAT64:
                     b.putDouble((Double) cells[i]);
                     break;
                 case BOOL:
@@ -127,42 +111,47 @@ public final class RecordCodec {
         }
     }
 
-    /**
-     * Reads a row's cells (table id already read).
-     *
-     * @param b the payload after kind and table id
-     * @param types the table's column types
-     * @return Long, Double, Boolean or String per column
-     */
-    public static Object[] decodeRow(ByteBuffer b, ColumnType[] types) {
-        Object[] cells = new Object[types.length];
-        for (int i = 0; i < types.length; i++) {
-            switch (types[i]) {
-                case INT:
-                    cells[i] = b.getLong();
-                    break;
-                case FLOAT:
-                    cells[i] = b.getDouble();
-                    break;
-                case BOOL:
-                    cells[i] = b.get() != 0;
-                    break;
-                default:
-                    cells[i] = getString(b);
+    /** Reads a row's cells from the payload after its kind byte and table id. */
+    static Object[] decodeRow(ByteBuffer b, CellEncoding[] encodings) {
+        Object[] cells = new Object[encodings.length];
+        int i = 0;
+        try {
+            for (; i < encodings.length; i++) {
+                switch (encodings[i]) {
+                    case INT64:
+                        cells[i] = b.getLong();
+                        break;
+                    case FLOAT64:
+                        cells[i] = b.getDouble();
+                        break;
+                    case BOOL:
+                        cells[i] = b.get() != 0;
+                        break;
+                    default:
+                        cells[i] = getString(b);
+                }
             }
+        } catch (BufferUnderflowException e) {
+            throw new StoreFormatException("row record ends inside cell " + i + " (" + encodings[i] + ") of "
+                    + encodings.length, e);
         }
         if (b.hasRemaining()) {
-            throw new IllegalArgumentException(b.remaining() + " bytes left over after the row's cells");
+            throw new StoreFormatException("row record has " + b.remaining() + " bytes left over after its "
+                    + encodings.length + " cells");
         }
         return cells;
     }
 
-    static void putString(ByteBuffer b, String s) {
+    private static int utf8Length(String s) {
+        return s.getBytes(StandardCharsets.UTF_8).length;
+    }
+
+    private static void putString(ByteBuffer b, String s) {
         byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
         b.putInt(bytes.length).put(bytes);
     }
 
-    static String getString(ByteBuffer b) {
+    private static String getString(ByteBuffer b) {
         int n = b.getInt();
         if (n < 0 || n > b.remaining()) {
             throw new BufferUnderflowException();

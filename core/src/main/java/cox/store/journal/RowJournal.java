@@ -1,10 +1,9 @@
 package cox.store.journal;
 
+import cox.exceptions.CoxIOException;
 import cox.exceptions.StoreFormatException;
 import cox.exceptions.StoreRecoveryException;
-import cox.store.Durability;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -22,8 +21,9 @@ import java.util.zip.CRC32C;
  * rebuilt from it.
  *
  * <p>File: the 8 bytes {@code COXJRNL1}, then records {@code u32 length, u32 crc32c(payload),
- * payload} (little-endian). One {@code write} per record; a killed writer leaves at most a
- * partial last record, which {@link #scan} reports as the end.
+ * payload} (little-endian); a payload is a table definition or a row ({@link RecordCodec}). One
+ * {@code write} per record; a killed writer leaves at most a partial last record, which
+ * {@link #scan} reports as the end.
  *
  * <p>Thread-safe: appends are serialised; scans read through their own channel.
  */
@@ -31,30 +31,44 @@ public final class RowJournal implements AutoCloseable {
     /** Bytes before the first record. */
     public static final int HEADER_SIZE = 8;
     /** Bytes of a record's frame before its payload. */
-    public static final int FRAME_SIZE = 8;
+    static final int FRAME_SIZE = 8;
     private static final byte[] MAGIC = "COXJRNL1".getBytes(StandardCharsets.US_ASCII);
     private static final int MAX_RECORD = Integer.MAX_VALUE - 64;
 
-    /** Receives records during a {@link #scan}. */
-    @FunctionalInterface
+    /**
+     * Receives the records of a {@link #scan}, in file order; each method does nothing unless
+     * overridden.
+     */
     public interface Visitor {
         /**
+         * A table definition.
+         *
          * @param offset where the record starts in the file
-         * @param payload the record's payload, valid only during the call
+         * @param table the table it defines
          */
-        void record(long offset, ByteBuffer payload);
+        default void table(long offset, JournalTable table) {
+        }
+
+        /**
+         * A row.
+         *
+         * @param offset where the record starts in the file
+         * @param row the row, valid only during the call
+         */
+        default void row(long offset, JournalRow row) {
+        }
     }
 
     private final Path path;
     private final FileChannel writer;
-    private final Durability durability;
+    private final boolean syncEveryRecord;
     private volatile long end;
     private boolean closed;
 
-    private RowJournal(Path path, FileChannel writer, Durability durability, long end) {
+    private RowJournal(Path path, FileChannel writer, boolean syncEveryRecord, long end) {
         this.path = path;
         this.writer = writer;
-        this.durability = durability;
+        this.syncEveryRecord = syncEveryRecord;
         this.end = end;
     }
 
@@ -62,18 +76,19 @@ public final class RowJournal implements AutoCloseable {
      * Creates an empty journal at {@code path}, replacing any file there.
      *
      * @param path the journal file
-     * @param durability whether every append is fsync'ed
+     * @param syncEveryRecord whether every append is forced to the device (fsync) before it returns
      * @return the journal, open for appending
+     * @throws CoxIOException if the file cannot be created
      */
-    public static RowJournal create(Path path, Durability durability) {
+    public static RowJournal create(Path path, boolean syncEveryRecord) {
         try {
             FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     StandardOpenOption.READ, StandardOpenOption.TRUNCATE_EXISTING);
             ch.write(ByteBuffer.wrap(MAGIC));
             ch.force(true);
-            return new RowJournal(path, ch, durability, HEADER_SIZE);
+            return new RowJournal(path, ch, syncEveryRecord, HEADER_SIZE);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create journal " + path, e);
+            throw new CoxIOException("cannot create journal " + path + ": " + e, e);
         }
     }
 
@@ -82,20 +97,21 @@ public final class RowJournal implements AutoCloseable {
      * anything after it (a torn last record) is cut off.
      *
      * @param path the journal file
-     * @param durability whether every append is fsync'ed
+     * @param syncEveryRecord whether every append is forced to the device (fsync) before it returns
      * @param validEnd the offset after the last whole record
      * @return the journal, open for appending
+     * @throws CoxIOException if the file cannot be opened or cut
      */
-    public static RowJournal openForAppend(Path path, Durability durability, long validEnd) {
+    public static RowJournal openForAppend(Path path, boolean syncEveryRecord, long validEnd) {
         try {
             FileChannel ch = FileChannel.open(path, StandardOpenOption.WRITE, StandardOpenOption.READ);
             if (ch.size() > validEnd) {
                 ch.truncate(validEnd);
             }
             ch.position(validEnd);
-            return new RowJournal(path, ch, durability, validEnd);
+            return new RowJournal(path, ch, syncEveryRecord, validEnd);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot open journal " + path, e);
+            throw new CoxIOException("cannot open journal " + path + ": " + e, e);
         }
     }
 
@@ -110,12 +126,47 @@ public final class RowJournal implements AutoCloseable {
     }
 
     /**
-     * Fills in the frame of a record built in {@code frame}: its first {@link #FRAME_SIZE} bytes
-     * are reserved, the payload follows up to the buffer's position. Needs no lock.
+     * A sealed row record, ready for {@link #append(ByteBuffer)}: encodes the cells, frames them
+     * and computes the CRC. Needs no lock, so callers encode outside the journal's lock.
      *
-     * @param frame the record, position at the end of the payload
+     * @param reuse a buffer to encode into if it is large enough (the result may be it)
+     * @param tableId the id of the table the row belongs to
+     * @param encodings how each column is encoded
+     * @param cells one {@code Long}, {@code Double}, {@code Boolean} or {@code String} per column,
+     *     as {@code encodings} says
+     * @return the record, from position to limit
      */
-    public static void seal(ByteBuffer frame) {
+    public static ByteBuffer encodeRow(ByteBuffer reuse, int tableId, CellEncoding[] encodings, Object[] cells) {
+        byte[][] texts = RecordCodec.texts(encodings, cells);
+        int size = FRAME_SIZE + RecordCodec.rowSize(encodings, texts);
+        ByteBuffer b = reuse;
+        if (b == null || b.capacity() < size || !b.hasArray()) {
+            b = ByteBuffer.allocate(Math.max(size, b == null ? 0 : 2 * b.capacity()));
+        }
+        b.clear();
+        b.order(ByteOrder.LITTLE_ENDIAN);
+        b.position(FRAME_SIZE);
+        RecordCodec.encodeRow(b, tableId, encodings, cells, texts);
+        seal(b);
+        return b;
+    }
+
+    /**
+     * Appends the definition of {@code table}; its rows may follow.
+     *
+     * @param table the table
+     * @return the offset the record was written at
+     * @throws CoxIOException if writing fails
+     */
+    public long appendTable(JournalTable table) {
+        return append(frame(RecordCodec.encodeTable(table)));
+    }
+
+    /**
+     * Fills in the frame of a record built in {@code frame}: its first {@link #FRAME_SIZE} bytes
+     * are reserved, the payload follows up to the buffer's position.
+     */
+    static void seal(ByteBuffer frame) {
         int payload = frame.position() - FRAME_SIZE;
         CRC32C crc = new CRC32C();
         crc.update(frame.array(), frame.arrayOffset() + FRAME_SIZE, payload);
@@ -123,13 +174,8 @@ public final class RowJournal implements AutoCloseable {
         frame.flip();
     }
 
-    /**
-     * A whole sealed record for {@code payload}.
-     *
-     * @param payload the record's content
-     * @return the framed record, ready for {@link #append(ByteBuffer)}
-     */
-    public static ByteBuffer frame(byte[] payload) {
+    /** A whole sealed record for {@code payload}. */
+    static ByteBuffer frame(byte[] payload) {
         ByteBuffer b = ByteBuffer.allocate(FRAME_SIZE + payload.length).order(ByteOrder.LITTLE_ENDIAN);
         b.position(FRAME_SIZE);
         b.put(payload);
@@ -138,11 +184,13 @@ public final class RowJournal implements AutoCloseable {
     }
 
     /**
-     * Writes one sealed record (see {@link #seal}) at the end of the journal with one write;
-     * fsyncs it first under {@link Durability#FSYNC}.
+     * Writes one sealed record (from {@link #encodeRow}) at the end of the journal with one
+     * write, and forces it to the device if this journal syncs every record.
      *
      * @param record the sealed record, from position to limit
      * @return the offset the record was written at
+     * @throws CoxIOException if writing fails (a partial record is cut off again)
+     * @throws IllegalStateException if the journal is closed
      */
     public synchronized long append(ByteBuffer record) {
         if (closed) {
@@ -154,7 +202,7 @@ public final class RowJournal implements AutoCloseable {
             while (record.hasRemaining()) {
                 writer.write(record);
             }
-            if (durability == Durability.FSYNC) {
+            if (syncEveryRecord) {
                 writer.force(false);
             }
         } catch (IOException e) {
@@ -165,13 +213,17 @@ public final class RowJournal implements AutoCloseable {
             } catch (IOException again) {
                 e.addSuppressed(again);
             }
-            throw new UncheckedIOException("cannot append to journal " + path, e);
+            throw new CoxIOException("cannot append to journal " + path + ": " + e, e);
         }
         end = at + n;
         return at;
     }
 
-    /** Forces the journal to the storage device (fsync). */
+    /**
+     * Forces the journal to the storage device (fsync).
+     *
+     * @throws CoxIOException if that fails
+     */
     public synchronized void force() {
         if (closed) {
             return;
@@ -179,7 +231,7 @@ public final class RowJournal implements AutoCloseable {
         try {
             writer.force(false);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot fsync journal " + path, e);
+            throw new CoxIOException("cannot fsync journal " + path + ": " + e, e);
         }
     }
 
@@ -191,8 +243,9 @@ public final class RowJournal implements AutoCloseable {
      * @param from a record boundary (the header size for the start)
      * @param visitor receives each record
      * @return the offset after the last whole record
-     * @throws StoreFormatException if the file is not a journal
+     * @throws StoreFormatException if the file is not a journal, or a whole record does not parse
      * @throws StoreRecoveryException if a record in the middle is damaged
+     * @throws CoxIOException if the file cannot be read
      */
     public static long scan(Path path, long from, Visitor visitor) {
         return scan(path, from, Long.MAX_VALUE, visitor);
@@ -207,6 +260,9 @@ public final class RowJournal implements AutoCloseable {
      * @param to where to stop at the latest
      * @param visitor receives each record
      * @return the offset after the last whole record read
+     * @throws StoreFormatException if the file is not a journal, or a whole record does not parse
+     * @throws StoreRecoveryException if a record in the middle is damaged
+     * @throws CoxIOException if the file cannot be read
      */
     public static long scan(Path path, long from, long to, Visitor visitor) {
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
@@ -262,12 +318,36 @@ public final class RowJournal implements AutoCloseable {
                 }
                 ByteBuffer payload = ByteBuffer.wrap(buf.array(), at + FRAME_SIZE, (int) length).slice()
                         .order(ByteOrder.LITTLE_ENDIAN);
-                visitor.record(pos, payload);
+                visit(path, pos, payload, visitor);
                 pos += FRAME_SIZE + length;
             }
             return pos;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read journal " + path, e);
+            throw new CoxIOException("cannot read journal " + path + ": " + e, e);
+        }
+    }
+
+    /** Hands one whole record to the visitor: a table or a row (other kinds are skipped). */
+    private static void visit(Path path, long offset, ByteBuffer payload, Visitor visitor) {
+        if (!payload.hasRemaining()) {
+            throw new StoreFormatException("journal " + path + ": record at offset " + offset + " is empty");
+        }
+        byte kind = payload.get();
+        if (kind == RecordCodec.TABLE) {
+            JournalTable table;
+            try {
+                table = RecordCodec.decodeTable(payload);
+            } catch (StoreFormatException e) {
+                throw e.withContext("journal " + path + ": record at offset " + offset);
+            }
+            visitor.table(offset, table);
+        } else if (kind == RecordCodec.ROW) {
+            if (payload.remaining() < 2) {
+                throw new StoreFormatException("journal " + path + ": record at offset " + offset
+                        + " is a row without a table id");
+            }
+            int tableId = Short.toUnsignedInt(payload.getShort());
+            visitor.row(offset, new JournalRow(path, offset, tableId, payload.slice().order(ByteOrder.LITTLE_ENDIAN)));
         }
     }
 
@@ -292,7 +372,7 @@ public final class RowJournal implements AutoCloseable {
         try {
             writer.close();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot close journal " + path, e);
+            throw new CoxIOException("cannot close journal " + path + ": " + e, e);
         }
     }
 

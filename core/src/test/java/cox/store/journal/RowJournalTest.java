@@ -5,11 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import cox.exceptions.StoreFormatException;
 import cox.exceptions.StoreRecoveryException;
-import cox.store.ColumnType;
-import cox.store.Durability;
-import cox.store.Schema;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,25 +18,23 @@ class RowJournalTest {
     @TempDir
     Path dir;
 
-    static final ColumnType[] TYPES = {ColumnType.INT, ColumnType.FLOAT, ColumnType.BOOL, ColumnType.STR};
+    static final CellEncoding[] ENCODINGS = {CellEncoding.INT64, CellEncoding.FLOAT64, CellEncoding.BOOL,
+        CellEncoding.TEXT};
+    static final JournalTable TABLE = new JournalTable(3, "tä", List.of(new JournalColumn("a", 0),
+            new JournalColumn("b", 1), new JournalColumn("c", 3), new JournalColumn("d", 2)));
 
     private static ByteBuffer row(long i, String s) {
-        byte[][] texts = {null, null, null, s.getBytes(java.nio.charset.StandardCharsets.UTF_8)};
-        Object[] cells = {i, i * 0.5, i % 2 == 0, s};
-        ByteBuffer b = ByteBuffer.allocate(RowJournal.FRAME_SIZE + RecordCodec.rowSize(TYPES, cells, texts))
-                .order(ByteOrder.LITTLE_ENDIAN);
-        b.position(RowJournal.FRAME_SIZE);
-        RecordCodec.encodeRow(b, 3, TYPES, cells, texts);
-        RowJournal.seal(b);
-        return b;
+        return RowJournal.encodeRow(null, 3, ENCODINGS, new Object[] {i, i * 0.5, i % 2 == 0, s});
     }
 
     private static List<Object[]> scan(Path file, long[] end) {
         List<Object[]> rows = new ArrayList<>();
-        end[0] = RowJournal.scan(file, RowJournal.HEADER_SIZE, (offset, payload) -> {
-            if (payload.get() == RecordCodec.ROW) {
-                assertThat(Short.toUnsignedInt(payload.getShort())).isEqualTo(3);
-                rows.add(RecordCodec.decodeRow(payload, TYPES));
+        end[0] = RowJournal.scan(file, RowJournal.HEADER_SIZE, new RowJournal.Visitor() {
+            @Override
+            public void row(long offset, JournalRow row) {
+                assertThat(row.tableId()).isEqualTo(3);
+                assertThat(row.offset()).isEqualTo(offset);
+                rows.add(row.cells(ENCODINGS));
             }
         });
         return rows;
@@ -49,24 +43,121 @@ class RowJournalTest {
     @Test
     void appendThenScan_returnsRecordsInOrder() {
         Path file = dir.resolve("j");
-        try (RowJournal j = RowJournal.create(file, Durability.PROCESS)) {
-            j.append(RowJournal.frame(RecordCodec.encodeTable(new TableDefinition(3, "t",
-                    Schema.of("a", ColumnType.INT, "b", ColumnType.FLOAT, "c", ColumnType.BOOL, "d", ColumnType.STR)))));
+        long tableAt;
+        try (RowJournal j = RowJournal.create(file, false)) {
+            tableAt = j.appendTable(TABLE);
             for (int i = 0; i < 5; i++) {
                 j.append(row(i, "ü" + i));
             }
         }
+        List<JournalTable> tables = new ArrayList<>();
+        RowJournal.scan(file, RowJournal.HEADER_SIZE, new RowJournal.Visitor() {
+            @Override
+            public void table(long offset, JournalTable table) {
+                assertThat(offset).isEqualTo(tableAt);
+                tables.add(table);
+            }
+        });
+        assertThat(tables).containsExactly(TABLE);
         long[] end = new long[1];
         List<Object[]> rows = scan(file, end);
         assertThat(rows).hasSize(5);
         assertThat(rows.get(4)).containsExactly(4L, 2.0, true, "ü4");
+        assertThat(end[0]).isEqualTo(file.toFile().length());
+    }
+
+    @Test
+    void encodeRow_reusesALargeEnoughBuffer_andGrowsASmallOne() {
+        ByteBuffer big = ByteBuffer.allocate(1024);
+        assertThat(RowJournal.encodeRow(big, 0, ENCODINGS, new Object[] {1L, 1.0, true, "x"})).isSameAs(big);
+        ByteBuffer small = ByteBuffer.allocate(4);
+        ByteBuffer grown = RowJournal.encodeRow(small, 0, ENCODINGS, new Object[] {1L, 1.0, true, "x".repeat(100)});
+        assertThat(grown).isNotSameAs(small);
+        // frame (8) + kind and table id (3) + 8 + 8 + 1 + 4 + 100
+        assertThat(grown.remaining()).isEqualTo(8 + 3 + 8 + 8 + 1 + 4 + 100);
+    }
+
+    @Test
+    void tableRecord_bytesAreTheDocumentedLayout() {
+        byte[] payload = RecordCodec.encodeTable(new JournalTable(258, "t", List.of(new JournalColumn("é", 6))));
+        // 'T', u16 id, u32 length + "t", u16 columns, u32 length + "é" (2 bytes), u8 type code
+        assertThat(payload).containsExactly('T', 2, 1, 1, 0, 0, 0, 't', 1, 0, 2, 0, 0, 0, 0xc3, 0xa9, 6);
+    }
+
+    @Test
+    void rowThatDoesNotFitItsColumns_namesJournalOffsetAndTable() {
+        Path file = dir.resolve("j");
+        long at;
+        try (RowJournal j = RowJournal.create(file, false)) {
+            at = j.append(row(1, "x"));
+        }
+        CellEncoding[] wider = {CellEncoding.INT64, CellEncoding.FLOAT64, CellEncoding.BOOL, CellEncoding.TEXT,
+            CellEncoding.INT64};
+        assertThatThrownBy(() -> RowJournal.scan(file, RowJournal.HEADER_SIZE, new RowJournal.Visitor() {
+            @Override
+            public void row(long offset, JournalRow row) {
+                row.cells(wider);
+            }
+        })).isInstanceOf(StoreFormatException.class)
+                .hasMessage("journal " + file + ": record at offset " + at + " (a row of table #3): row record ends"
+                        + " inside cell 4 (INT64) of 5");
+        CellEncoding[] narrower = {CellEncoding.INT64, CellEncoding.FLOAT64};
+        assertThatThrownBy(() -> RowJournal.scan(file, RowJournal.HEADER_SIZE, new RowJournal.Visitor() {
+            @Override
+            public void row(long offset, JournalRow row) {
+                row.cells(narrower);
+            }
+        })).isInstanceOf(StoreFormatException.class)
+                .hasMessage("journal " + file + ": record at offset " + at + " (a row of table #3): row record has 6"
+                        + " bytes left over after its 2 cells");
+    }
+
+    @Test
+    void tableRecordCutShort_namesJournalAndOffset() throws Exception {
+        Path file = dir.resolve("j");
+        long at;
+        try (RowJournal j = RowJournal.create(file, false)) {
+            // a whole, CRC-correct record whose table name claims more bytes than it has
+            at = j.append(RowJournal.frame(new byte[] {'T', 0, 0, 100, 0, 0, 0, 'x'}));
+        }
+        assertThatThrownBy(() -> RowJournal.scan(file, RowJournal.HEADER_SIZE, new RowJournal.Visitor() { }))
+                .isInstanceOf(StoreFormatException.class)
+                .hasMessage("journal " + file + ": record at offset " + at + ": table record is cut short at byte 7 of 8");
+    }
+
+    @Test
+    void emptyOrTruncatedRowRecord_isAFormatError() throws Exception {
+        Path file = dir.resolve("j");
+        long empty;
+        try (RowJournal j = RowJournal.create(file, false)) {
+            empty = j.append(RowJournal.frame(new byte[0]));
+        }
+        assertThatThrownBy(() -> RowJournal.scan(file, RowJournal.HEADER_SIZE, new RowJournal.Visitor() { }))
+                .isInstanceOf(StoreFormatException.class)
+                .hasMessage("journal " + file + ": record at offset " + empty + " is empty");
+        Path other = dir.resolve("k");
+        long cut;
+        try (RowJournal j = RowJournal.create(other, false)) {
+            cut = j.append(RowJournal.frame(new byte[] {'R', 1}));
+        }
+        assertThatThrownBy(() -> RowJournal.scan(other, RowJournal.HEADER_SIZE, new RowJournal.Visitor() { }))
+                .isInstanceOf(StoreFormatException.class)
+                .hasMessage("journal " + other + ": record at offset " + cut + " is a row without a table id");
+    }
+
+    @Test
+    void missingFile_isACoxIOExceptionNamingIt() {
+        Path file = dir.resolve("none");
+        assertThatThrownBy(() -> RowJournal.scan(file, RowJournal.HEADER_SIZE, new RowJournal.Visitor() { }))
+                .isInstanceOf(cox.exceptions.CoxIOException.class)
+                .hasMessageStartingWith("cannot read journal " + file + ": java.nio.file.NoSuchFileException");
     }
 
     @Test
     void truncatedAtEveryLength_endsCleanlyAtTheLastWholeRecord() throws Exception {
         Path file = dir.resolve("j");
         long[] ends = new long[3];
-        try (RowJournal j = RowJournal.create(file, Durability.FSYNC)) {
+        try (RowJournal j = RowJournal.create(file, true)) {
             for (int i = 0; i < 3; i++) {
                 j.append(row(i, "x"));
                 ends[i] = j.end();
@@ -85,7 +176,7 @@ class RowJournalTest {
     void bitFlipInAMiddleRecord_namesFileOffsetAndCrcs() throws Exception {
         Path file = dir.resolve("j");
         long second;
-        try (RowJournal j = RowJournal.create(file, Durability.PROCESS)) {
+        try (RowJournal j = RowJournal.create(file, false)) {
             j.append(row(0, "x"));
             second = j.append(row(1, "y"));
             j.append(row(2, "z"));
@@ -111,8 +202,8 @@ class RowJournalTest {
     @Test
     void checkpoint_roundTrips_andADamagedOneReadsAsMissing() throws Exception {
         Path file = dir.resolve("cp");
-        Checkpoint cp = new Checkpoint(true, 1234, List.of(new TableDefinition(0, "t", Schema.of("a", ColumnType.INT))),
-                new long[] {7});
+        Checkpoint cp = new Checkpoint(true, 1234, List.of(TABLE, new JournalTable(0, "ü", List.of())),
+                new long[] {7, 0});
         cp.write(file);
         assertThat(Checkpoint.read(file)).isEqualTo(cp);
         byte[] b = Files.readAllBytes(file);

@@ -1,0 +1,134 @@
+package cox.store;
+
+import cox.exceptions.StoreFormatException;
+import cox.store.hdf5.PandasStoreFile;
+import cox.store.hdf5.PandasTable;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * An experiment's {@code store.h5} as the store layer uses it: tables by name, each with a
+ * {@link Schema}, read as {@link Columns} and appended to as rows of cells. The one class of
+ * {@code cox.store} that calls the HDF5 layer ({@code cox.store.hdf5}); {@link FrameColumns}
+ * translates the columns. Not thread-safe: the writer serialises access, and each reader opens
+ * its own.
+ */
+final class StoreH5 implements AutoCloseable {
+    private final PandasStoreFile file;
+
+    private StoreH5(PandasStoreFile file) {
+        this.file = file;
+    }
+
+    /**
+     * Opens an existing {@code store.h5}.
+     *
+     * @param writable open for appending (a writer) or read-only (a reader)
+     * @throws StoreFormatException if it is not a pandas store cox4j can read (the message names it)
+     */
+    static StoreH5 open(Path path, boolean writable) {
+        return new StoreH5(PandasStoreFile.open(path, writable));
+    }
+
+    /** Creates an empty {@code store.h5} at {@code path}, replacing any file there. */
+    static StoreH5 create(Path path) {
+        return new StoreH5(PandasStoreFile.create(path));
+    }
+
+    Path path() {
+        return file.path();
+    }
+
+    /** The frame tables, in the file's (alphabetical) link order. */
+    List<String> tableNames() {
+        return file.tableNames();
+    }
+
+    boolean hasTable(String name) {
+        return file.table(name) != null;
+    }
+
+    /** The rows of table {@code name}; 0 if there is no such table. */
+    long rows(String name) {
+        PandasTable t = file.table(name);
+        return t == null ? 0 : t.nrows();
+    }
+
+    /**
+     * The schema of table {@code name}, from its columns and cox's COX_DATA attribute.
+     *
+     * @throws StoreFormatException if COX_DATA contradicts how a column is stored
+     * @throws IllegalArgumentException if there is no such table
+     */
+    Schema schema(String name) {
+        PandasTable t = file.table(name);
+        if (t == null) {
+            throw new IllegalArgumentException("no table '" + name + "' in " + file.path());
+        }
+        return FrameColumns.schemaOf(name, t.columns(), file.path());
+    }
+
+    /**
+     * {@code count} rows of table {@code name} from row {@code from}; no rows if there is no such
+     * table.
+     *
+     * @throws StoreFormatException if the rows cannot be read (the file changed or is damaged)
+     */
+    Columns read(String name, Schema schema, long from, int count) {
+        PandasTable t = file.table(name);
+        if (t == null) {
+            return Columns.empty(schema);
+        }
+        Object[] arrays;
+        try {
+            arrays = t.read(from, count);
+        } catch (IndexOutOfBoundsException e) {
+            throw new StoreFormatException("cannot read rows " + from + " to " + (from + count) + " of table '" + name
+                    + "' in " + file.path() + ": " + e.getMessage(), e);
+        }
+        return Columns.ofArrays(schema, arrays, count);
+    }
+
+    /**
+     * Appends rows to table {@code name}, creating it (its string block as wide as the widest
+     * text cell of {@code rows}) if {@code store.h5} does not have it yet.
+     *
+     * @param rows cells in schema order: Long, Double, Boolean, String
+     */
+    void append(String name, Schema schema, List<Object[]> rows) {
+        PandasTable t = file.table(name);
+        if (t == null) {
+            t = file.createTable(name, FrameColumns.of(schema), widestText(rows, schema), rows.size());
+        }
+        t.append(rows);
+    }
+
+    private static int widestText(List<Object[]> rows, Schema schema) {
+        ColumnType[] types = schema.values().toArray(new ColumnType[0]);
+        int w = 1;
+        for (Object[] row : rows) {
+            for (int i = 0; i < types.length; i++) {
+                if (types[i].isText()) {
+                    w = Math.max(w, ((String) row[i]).getBytes(StandardCharsets.UTF_8).length);
+                }
+            }
+        }
+        return w;
+    }
+
+    /** Makes appended rows visible to readers as far as the live-read rules allow (not an fsync). */
+    void flush() {
+        file.flush();
+    }
+
+    /** Makes store.h5 exact (every appended row visible to readers) and forces it to the device. */
+    void sync() {
+        file.sync();
+    }
+
+    @Override
+    public void close() {
+        file.close();
+    }
+}
