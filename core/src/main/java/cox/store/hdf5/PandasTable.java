@@ -204,9 +204,17 @@ public final class PandasTable {
         if (disk == null || disk.dataset.unsupported != null) {
             return file.readForeign(this, start, count);
         }
-        byte[] bytes = new byte[Math.multiplyExact(count, diskLayout.rowSize)];
-        readRaw(start, count, bytes);
-        return RowCodec.decode(diskLayout, columns, bytes, count);
+        // read and decode a few MiB at a time: no array as large as the table's bytes
+        int rowSize = diskLayout.rowSize;
+        int piece = Math.max(1, Math.min(count, (4 << 20) / rowSize));
+        byte[] bytes = new byte[Math.multiplyExact(piece, rowSize)];
+        Object[] out = RowCodec.allocate(columns, count);
+        for (int done = 0; done < count; done += piece) {
+            int m = Math.min(piece, count - done);
+            readRaw(start + done, m, bytes);
+            RowCodec.decodeInto(diskLayout, columns, bytes, m, out, done);
+        }
+        return out;
     }
 
     /**

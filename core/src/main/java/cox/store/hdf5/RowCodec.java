@@ -14,6 +14,11 @@ import java.util.List;
  * {@code boolean[]} and {@code String[]}. Stateless.
  */
 final class RowCodec {
+    private static final java.lang.invoke.VarHandle LONGS =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final java.lang.invoke.VarHandle DOUBLES =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(double[].class, ByteOrder.LITTLE_ENDIAN);
+
     private RowCodec() {
     }
 
@@ -103,8 +108,36 @@ final class RowCodec {
      * @param columns the table's columns, in order
      */
     static Object[] decode(BlockLayout layout, List<FrameColumn> columns, byte[] bytes, int count) {
-        ByteBuffer buf = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        Object[] out = allocate(columns, count);
+        decodeInto(layout, columns, bytes, count, out, 0);
+        return out;
+    }
+
+    /** One array of {@code count} cells per column: long[], double[], boolean[] or String[]. */
+    static Object[] allocate(List<FrameColumn> columns, int count) {
         Object[] out = new Object[columns.size()];
+        for (int c = 0; c < out.length; c++) {
+            switch (columns.get(c).kind()) {
+                case INT:
+                    out[c] = new long[count];
+                    break;
+                case FLOAT:
+                    out[c] = new double[count];
+                    break;
+                case BOOL:
+                    out[c] = new boolean[count];
+                    break;
+                default:
+                    out[c] = new String[count];
+            }
+        }
+        return out;
+    }
+
+    /** Decodes {@code count} rows of {@code bytes} into the arrays {@code out} from index {@code first}. */
+    static void decodeInto(BlockLayout layout, List<FrameColumn> columns, byte[] bytes, int count, Object[] out,
+            int first) {
+        ByteBuffer buf = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
         int rowSize = layout.rowSize;
         for (int c = 0; c < columns.size(); c++) {
             int off = layout.columnOffset(c);
@@ -112,35 +145,43 @@ final class RowCodec {
             int width = layout.columnWidth(c);
             switch (columns.get(c).kind()) {
                 case INT: {
-                    long[] a = new long[count];
-                    for (int r = 0; r < count; r++) {
-                        a[r] = integer(buf, r * rowSize + off, kind);
+                    long[] a = (long[]) out[c];
+                    if (kind == Kind.INT64) {
+                        for (int r = 0, at = off; r < count; r++, at += rowSize) {
+                            a[first + r] = (long) LONGS.get(bytes, at);
+                        }
+                    } else {
+                        for (int r = 0; r < count; r++) {
+                            a[first + r] = integer(buf, r * rowSize + off, kind);
+                        }
                     }
-                    out[c] = a;
                     break;
                 }
                 case FLOAT: {
-                    double[] a = new double[count];
-                    for (int r = 0; r < count; r++) {
-                        int at = r * rowSize + off;
-                        a[r] = kind == Kind.FLOAT64 ? buf.getDouble(at)
-                                : kind == Kind.FLOAT32 ? buf.getFloat(at) : (double) integer(buf, at, kind);
+                    double[] a = (double[]) out[c];
+                    if (kind == Kind.FLOAT64) {
+                        for (int r = 0, at = off; r < count; r++, at += rowSize) {
+                            a[first + r] = (double) DOUBLES.get(bytes, at);
+                        }
+                    } else {
+                        for (int r = 0; r < count; r++) {
+                            int at = r * rowSize + off;
+                            a[first + r] = kind == Kind.FLOAT32 ? buf.getFloat(at) : (double) integer(buf, at, kind);
+                        }
                     }
-                    out[c] = a;
                     break;
                 }
                 case BOOL: {
-                    boolean[] a = new boolean[count];
+                    boolean[] a = (boolean[]) out[c];
                     for (int r = 0; r < count; r++) {
-                        a[r] = bytes[r * rowSize + off] != 0;
+                        a[first + r] = bytes[r * rowSize + off] != 0;
                     }
-                    out[c] = a;
                     break;
                 }
                 default: {
-                    String[] a = new String[count];
-                    // text columns repeat values ("train", "validation"): a small cache of decoded cells
-                    // avoids decoding (and keeping) the same string again
+                    String[] a = (String[]) out[c];
+                    // text columns repeat values ("train", "validation"): the cell before, and a small
+                    // cache of decoded cells, spare decoding (and keeping) the same string again
                     String[] cache = new String[64];
                     int[] cacheAt = new int[64];
                     for (int r = 0; r < count; r++) {
@@ -149,25 +190,27 @@ final class RowCodec {
                         while (end > 0 && bytes[at + end - 1] == 0) {
                             end--;
                         }
+                        if (r > 0 && sameCell(bytes, at - rowSize, at, end, width)) {
+                            a[first + r] = a[first + r - 1];
+                            continue;
+                        }
                         int h = 0;
                         for (int i = at; i < at + end; i++) {
                             h = 31 * h + bytes[i];
                         }
                         int slot = (h ^ (h >>> 7)) & 63;
                         String hit = cache[slot];
-                        if (hit != null && cacheAt[slot] >= 0 && sameCell(bytes, cacheAt[slot], at, end, width)) {
-                            a[r] = hit;
+                        if (hit != null && sameCell(bytes, cacheAt[slot], at, end, width)) {
+                            a[first + r] = hit;
                         } else {
-                            a[r] = new String(bytes, at, end, StandardCharsets.UTF_8);
-                            cache[slot] = a[r];
+                            a[first + r] = new String(bytes, at, end, StandardCharsets.UTF_8);
+                            cache[slot] = a[first + r];
                             cacheAt[slot] = at;
                         }
                     }
-                    out[c] = a;
                 }
             }
         }
-        return out;
     }
 
     /** Whether the cell at {@code other} holds the {@code length} bytes at {@code at}, then only NULs. */
