@@ -46,7 +46,7 @@ final class ExportCommand implements Callable<Integer> {
     enum FileFormat {
         PARQUET("parquet", "(FORMAT PARQUET, COMPRESSION ZSTD)"),
         CSV("csv", "(FORMAT CSV, HEADER TRUE)"),
-        JSONL("jsonl", "(FORMAT JSON)");
+        JSONL("jsonl", null);
 
         final String extension;
         final String copyOptions;
@@ -97,6 +97,10 @@ final class ExportCommand implements Callable<Integer> {
     @Option(names = "--skip-errors", description = "Skip runs that cannot be read (each is named on standard error).")
     boolean skipErrors;
 
+    @Option(names = "--batch-runs", hidden = true, defaultValue = "256",
+            description = "Runs read at a time (memory holds one batch besides the database).")
+    int batchRuns;
+
     @Override
     public Integer call() throws SQLException {
         RunFilter filter = null;
@@ -112,6 +116,7 @@ final class ExportCommand implements Callable<Integer> {
         PrintWriter stdout = spec.commandLine().getOut();
         try (RunLoader loader = new RunLoader(dir, skipErrors, metadataTable, keepSerialized, spec.commandLine().getErr(), name);
                 RunDatabase db = RunDatabase.inMemory()) {
+            loader.batchRuns(batchRuns);
             Set<String> all = loader.reader().tables();
             loader.report();
             Set<String> chosen = new LinkedHashSet<>(tables.isEmpty() ? all : tables);
@@ -166,8 +171,12 @@ final class ExportCommand implements Callable<Integer> {
         Path target = out.resolve(file + "." + format.extension);
         Path partial = out.resolve("." + file + "." + format.extension + ".partial");
         String select = select(db, table);
-        try (Statement st = db.connection().createStatement()) {
-            st.execute("COPY (" + select + ") TO " + RunDatabase.literal(partial.toString()) + " " + format.copyOptions);
+        if (format == FileFormat.JSONL) {
+            JsonLines.write(db.connection(), select, partial);
+        } else {
+            try (Statement st = db.connection().createStatement()) {
+                st.execute("COPY (" + select + ") TO " + RunDatabase.literal(partial.toString()) + " " + format.copyOptions);
+            }
         }
         try {
             Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
@@ -177,19 +186,26 @@ final class ExportCommand implements Callable<Integer> {
         return target;
     }
 
-    /** The table's columns; in JSON lines a NaN or infinite DOUBLE is null (JSON has neither), as pandas writes it. */
+    /**
+     * The table's columns; in CSV a DOUBLE is written as DuckDB's text of it (the shortest digits
+     * that read back as the same double: DuckDB's CSV writer keeps only 15).
+     */
     private String select(RunDatabase db, String table) throws SQLException {
-        if (format != FileFormat.JSONL) {
-            return "SELECT * FROM " + RunDatabase.quote(table);
+        if (format != FileFormat.CSV) {
+            return db.selectAll(table);
         }
-        List<String> cols = new ArrayList<>();
+        java.util.Map<String, String> types = new java.util.HashMap<>();
         try (Statement st = db.connection().createStatement();
                 var rs = st.executeQuery("SELECT column_name, data_type FROM information_schema.columns WHERE table_name = "
-                        + RunDatabase.literal(table) + " ORDER BY ordinal_position")) {
+                        + RunDatabase.literal(table))) {
             while (rs.next()) {
-                String c = RunDatabase.quote(rs.getString(1));
-                cols.add(rs.getString(2).equals("DOUBLE") ? "CASE WHEN isfinite(" + c + ") THEN " + c + " END AS " + c : c);
+                types.put(rs.getString(1), rs.getString(2));
             }
+        }
+        List<String> cols = new ArrayList<>();
+        for (String name : db.columns(table)) {
+            String c = RunDatabase.quote(name);
+            cols.add("DOUBLE".equals(types.get(name)) ? "CAST(" + c + " AS VARCHAR) AS " + c : c);
         }
         return "SELECT " + String.join(", ", cols) + " FROM " + RunDatabase.quote(table);
     }

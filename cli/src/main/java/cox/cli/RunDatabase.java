@@ -47,10 +47,13 @@ final class RunDatabase implements AutoCloseable {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String EXP_ID = cox.readers.CollectionReader.EXP_ID;
 
     private final DuckDBConnection connection;
     /** Each table's columns in order, with their type; null for a column that has held only nulls so far. */
     private final Map<String, LinkedHashMap<String, SqlType>> tables = new LinkedHashMap<>();
+    /** Each table's columns in the order to show them: a column added later goes before a last {@code exp_id}. */
+    private final Map<String, List<String>> order = new LinkedHashMap<>();
     private long cells;
 
     private RunDatabase(DuckDBConnection connection) {
@@ -80,14 +83,47 @@ final class RunDatabase implements AutoCloseable {
         return tables.keySet();
     }
 
-    /** @return the column names of {@code table}, in order */
+    /**
+     * The column names of {@code table} in the order to show them: as the frames brought them,
+     * but a column added by a later frame comes before a last {@code exp_id} column (as
+     * {@link cox.readers.CollectionReader#df} orders them).
+     */
     List<String> columns(String table) {
-        return new ArrayList<>(tables.get(table).keySet());
+        return List.copyOf(order.get(table));
+    }
+
+    /** @return a query of every row of {@code table}, columns in {@link #columns} order */
+    String selectAll(String table) {
+        List<String> quoted = new ArrayList<>();
+        for (String c : columns(table)) {
+            quoted.add(quote(c));
+        }
+        return "SELECT " + String.join(", ", quoted) + " FROM " + quote(table);
+    }
+
+    /**
+     * Makes {@code table} show its columns in {@link #columns} order for queries: when later
+     * frames added columns, the data moves to {@code TABLE$rows} and {@code TABLE} becomes a view.
+     */
+    void finish(String table) throws SQLException {
+        if (new ArrayList<>(tables.get(table).keySet()).equals(order.get(table))) {
+            return;
+        }
+        try (Statement st = connection.createStatement()) {
+            st.execute("ALTER TABLE " + quote(table) + " RENAME TO " + quote(table + "$rows"));
+            List<String> quoted = new ArrayList<>();
+            for (String c : columns(table)) {
+                quoted.add(quote(c));
+            }
+            st.execute("CREATE VIEW " + quote(table) + " AS SELECT " + String.join(", ", quoted) + " FROM "
+                    + quote(table + "$rows"));
+        }
     }
 
     /** Forgets {@code table} after the caller dropped it. */
     void forget(String table) {
         tables.remove(table);
+        order.remove(table);
     }
 
     /** @return how many cells were appended so far */
@@ -117,12 +153,16 @@ final class RunDatabase implements AutoCloseable {
                 }
                 st.execute("CREATE TABLE " + quote(table) + " (" + String.join(", ", defs) + ")");
                 tables.put(table, columns);
+                order.put(table, new ArrayList<>(List.of(names)));
             } else {
                 for (int c = 0; c < names.length; c++) {
                     if (!columns.containsKey(names[c])) {
                         st.execute("ALTER TABLE " + quote(table) + " ADD COLUMN " + quote(names[c]) + " "
                                 + (kinds[c] == null ? SqlType.VARCHAR : kinds[c]).sql());
                         columns.put(names[c], kinds[c]);
+                        List<String> shown = order.get(table);
+                        int last = shown.size() - 1;
+                        shown.add(shown.get(last).equals(EXP_ID) ? last : last + 1, names[c]);
                         continue;
                     }
                     SqlType before = columns.get(names[c]);

@@ -38,7 +38,7 @@ import org.dflib.Series;
  * thread-safe.
  */
 final class RunLoader implements AutoCloseable {
-    /** Runs read per call of the reader. */
+    /** Runs read per call of the reader, by default. */
     static final int BATCH = 256;
 
     private final CollectionReader reader;
@@ -50,6 +50,7 @@ final class RunLoader implements AutoCloseable {
     private final Set<String> reported = new HashSet<>();
     private final Map<String, Map<String, Object>> runRows = new LinkedHashMap<>();
     private final Set<String> runColumns = new LinkedHashSet<>();
+    private int batchRuns = BATCH;
     private String step = "";
     private int offset;
     private int total;
@@ -69,6 +70,14 @@ final class RunLoader implements AutoCloseable {
         this.command = command;
         ProgressListener overall = (readerStep, done, n) -> display.progress(step, offset + done, total);
         this.reader = CollectionReader.builder(dir).skipErrors(skipErrors).progress(overall).build();
+    }
+
+    /** Sets how many runs are read per call of the reader (tests make it small to cover many batches). */
+    void batchRuns(int runs) {
+        if (runs < 1) {
+            throw new IllegalArgumentException("--batch-runs must be at least 1, not " + runs);
+        }
+        this.batchRuns = runs;
     }
 
     /** @return the reader (its errors are reported by this loader) */
@@ -131,8 +140,8 @@ final class RunLoader implements AutoCloseable {
         step = "reading " + table;
         total = expIds.size();
         long rows = 0;
-        for (offset = 0; offset < expIds.size(); offset += BATCH) {
-            Set<String> batch = new HashSet<>(expIds.subList(offset, Math.min(expIds.size(), offset + BATCH)));
+        for (offset = 0; offset < expIds.size(); offset += batchRuns) {
+            Set<String> batch = new HashSet<>(expIds.subList(offset, Math.min(expIds.size(), offset + batchRuns)));
             DataFrame frame = reader.df(table, DfOptions.defaults().keepSerialized(keepSerialized).expFilter(batch::contains));
             report();
             if (db != null && frame.width() > 1) { // else no run of the batch has the table
@@ -159,6 +168,7 @@ final class RunLoader implements AutoCloseable {
         DataFrame summary = RunSummaries.summary(frame, metrics, stats);
         Series<?> ids = summary.getColumn(CollectionReader.EXP_ID);
         Map<String, Integer> counts = rowCounts(frame);
+        Map<String, Set<String>> present = presentMetrics(frame, metrics);
         String rowsColumn = "rows(" + table + ")";
         runColumns.add(rowsColumn);
         List<String> names = new ArrayList<>();
@@ -172,10 +182,29 @@ final class RunLoader implements AutoCloseable {
             String id = (String) ids.get(r);
             Map<String, Object> row = runRows.computeIfAbsent(id, k -> new LinkedHashMap<>());
             row.put(rowsColumn, (long) counts.get(id));
+            Set<String> has = present.getOrDefault(id, Set.of());
             for (int c = 0; c < names.size(); c++) {
-                row.put(names.get(c), summary.getColumn(c + 1).get(r));
+                // a run without the column has no statistics of it (null), unlike a run whose cells are NaN
+                boolean known = has.contains(metrics.get(c / stats.size()));
+                row.put(names.get(c), known ? summary.getColumn(c + 1).get(r) : null);
             }
         }
+    }
+
+    /** For each run, the metrics it has a cell of (not null) in some row. */
+    private static Map<String, Set<String>> presentMetrics(DataFrame frame, List<String> metrics) {
+        Map<String, Set<String>> out = new LinkedHashMap<>();
+        Series<?> ids = frame.getColumn(CollectionReader.EXP_ID);
+        for (String m : metrics) {
+            Series<?> s = frame.getColumn(m);
+            boolean primitive = s instanceof org.dflib.LongSeries || s instanceof org.dflib.DoubleSeries;
+            for (int r = 0; r < ids.size(); r++) {
+                if (primitive || s.get(r) != null) {
+                    out.computeIfAbsent((String) ids.get(r), k -> new HashSet<>()).add(m);
+                }
+            }
+        }
+        return out;
     }
 
     private static Map<String, Integer> rowCounts(DataFrame frame) {

@@ -67,11 +67,16 @@ final class SqlCommand implements Callable<Integer> {
     @Option(names = "--skip-errors", description = "Skip runs that cannot be read (each is named on standard error).")
     boolean skipErrors;
 
+    @Option(names = "--batch-runs", hidden = true, defaultValue = "256",
+            description = "Runs read at a time (memory holds one batch besides the database).")
+    int batchRuns;
+
     @Override
     public Integer call() throws SQLException {
         String name = spec.qualifiedName();
         try (RunLoader loader = new RunLoader(dir, skipErrors, metadataTable, keepSerialized, spec.commandLine().getErr(), name);
                 RunDatabase db = RunDatabase.inMemory()) {
+            loader.batchRuns(batchRuns);
             Set<String> tables = loader.reader().tables();
             loader.report();
             boolean runsTable = !tables.contains(RUNS);
@@ -95,6 +100,9 @@ final class SqlCommand implements Callable<Integer> {
             }
             if (runs) {
                 loader.appendRuns(db, RUNS, ids);
+            }
+            for (String t : List.copyOf(db.tables())) {
+                db.finish(t);
             }
             DataFrame result;
             try (Statement st = db.connection().createStatement()) {
