@@ -35,7 +35,7 @@ import picocli.CommandLine.Parameters;
                 + "first/last/min/max/mean of each numeric column, named like last(results.loss).",
             "",
             "OBJECT/PICKLE cells are written as JSON (--keep-serialized keeps the stored text); PYTORCH_STATE cells are "
-                + "the UID of the file in the run's .table_objects/. In JSON lines NaN and infinities are null.",
+                + "the UID of the file in the run's .table_objects/. In CSV NaN and infinities are NaN, Inf, -Inf; in JSON lines null.",
             "--where selects runs by exp_id and parameters, with cox df's grammar."},
         footer = {"", "Examples:",
             "  cox export runs -o runs-export",
@@ -188,7 +188,8 @@ final class ExportCommand implements Callable<Integer> {
 
     /**
      * The table's columns; in CSV a DOUBLE is written as DuckDB's text of it (the shortest digits
-     * that read back as the same double: DuckDB's CSV writer keeps only 15).
+     * that read back as the same double: DuckDB's CSV writer keeps only 15), NaN and infinities as
+     * {@code NaN}, {@code Inf}, {@code -Inf}, which pandas and Spark's CSV reader both take.
      */
     private String select(RunDatabase db, String table) throws SQLException {
         if (format != FileFormat.CSV) {
@@ -205,7 +206,9 @@ final class ExportCommand implements Callable<Integer> {
         List<String> cols = new ArrayList<>();
         for (String name : db.columns(table)) {
             String c = RunDatabase.quote(name);
-            cols.add("DOUBLE".equals(types.get(name)) ? "CAST(" + c + " AS VARCHAR) AS " + c : c);
+            cols.add("DOUBLE".equals(types.get(name)) ? "CASE WHEN isnan(" + c + ") THEN 'NaN' WHEN " + c
+                    + " = 'inf'::DOUBLE THEN 'Inf' WHEN " + c + " = '-inf'::DOUBLE THEN '-Inf' ELSE CAST(" + c
+                    + " AS VARCHAR) END AS " + c : c);
         }
         return "SELECT " + String.join(", ", cols) + " FROM " + RunDatabase.quote(table);
     }

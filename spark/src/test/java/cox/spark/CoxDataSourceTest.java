@@ -71,6 +71,7 @@ class CoxDataSourceTest {
                 .master("local[2]")
                 .appName("cox4j-spark-test")
                 .config("spark.ui.enabled", "false")
+                .config("spark.driver.bindAddress", "127.0.0.1").config("spark.driver.host", "127.0.0.1")
                 .config("spark.sql.shuffle.partitions", "2")
                 .getOrCreate();
     }

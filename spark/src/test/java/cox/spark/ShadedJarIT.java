@@ -79,7 +79,8 @@ class ShadedJarIT {
         command.add("-cp");
         command.add(Files.readString(Path.of(System.getProperty("cox.sparkClasspath"))).strip());
         command.addAll(List.of("org.apache.spark.deploy.SparkSubmit", "--master", "local[2]",
-                "--conf", "spark.ui.enabled=false", "--jars", System.getProperty("cox.shadedJar"),
+                "--conf", "spark.ui.enabled=false",
+                "--conf", "spark.driver.bindAddress=127.0.0.1", "--conf", "spark.driver.host=127.0.0.1", "--jars", System.getProperty("cox.shadedJar"),
                 "--class", "cox.spark.SubmittedApp", app.toString(), runs.toString()));
         Path log = tmp.resolve("submit.log");
         Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
