@@ -31,9 +31,16 @@ import org.apache.spark.sql.types.StructType;
  * bytes, as Spark splits files: at most {@code spark.sql.files.maxPartitionBytes}, each store
  * costing {@code spark.sql.files.openCostInBytes} on top of its size, and at least as many
  * partitions as the default parallelism when the runs allow. Each partition's runs are read by
- * one task, so executors read different stores in parallel.
+ * one task, so executors read different stores in parallel; each run is handed to Spark as one
+ * column batch (or row by row when the session sets {@value #COLUMNAR_READS} to false).
  */
 final class RunScan implements Scan, Batch {
+    /**
+     * Session setting: whether runs are handed to Spark as column batches (true, the default: the
+     * vectors are read in place) or row by row ({@code PartitionReader<InternalRow>}).
+     */
+    static final String COLUMNAR_READS = "spark.cox.columnarReads";
+
     private final ReadOptions options;
     private final StructType fullSchema;
     private final StructType readSchema;
@@ -138,7 +145,8 @@ final class RunScan implements Scan, Batch {
                 }
             }
         }
-        return new RunReaderFactory(options, fields, first, expected, false);
+        boolean columnar = Boolean.parseBoolean(SQLConf.get().getConfString(COLUMNAR_READS, "true"));
+        return new RunReaderFactory(options, fields, first, expected, columnar);
     }
 
     /** The columns of run {@code id}'s table, or null if it has none (or, skipping errors, cannot be read). */

@@ -32,8 +32,11 @@ import org.slf4j.LoggerFactory;
  * <p>Types: INT is {@code bigint}, FLOAT {@code double}, BOOL {@code boolean}; STR, OBJECT,
  * PICKLE and PYTORCH_STATE are {@code string} (the stored text: base64 pickle or UID); a column
  * whose type differs between runs in any other way than INT/FLOAT is {@code string}, each cell
- * written as Python's {@code str()} would. Each field's metadata says where its cells come from
- * ({@link #SOURCE}), which the scan needs once Spark has pruned the columns.
+ * written as Python's {@code str()} would. The parameter columns are those of every run's
+ * metadata table, so a run that lacks the table read still names its parameters (null in every
+ * row), where {@link CollectionReader#df} joins the parameters of the runs it reads only. Each
+ * field's metadata says where its cells come from ({@link #SOURCE}), which the scan needs once
+ * Spark has pruned the columns.
  */
 final class SchemaInference {
     private static final Logger LOG = LoggerFactory.getLogger(SchemaInference.class);

@@ -211,6 +211,23 @@ class CoxDataSourceTest {
     }
 
     @Test
+    void rowByRowReads_giveTheSameCells() {
+        spark.conf().set(RunScan.COLUMNAR_READS, "false");
+        try {
+            assertSameCells(read(runs, "results", "metadata", "metadata"), expected(runs, "results", "metadata", null));
+            // special: only the Python runs have it, yet every run's parameters are columns (null here)
+            assertSameCellsOfSomeRuns(read(runs, "special", "metadata", "metadata"), expected(runs, "special", "metadata", null));
+            Dataset<Row> df = read(runs, "results").filter(col("exp_id").startsWith("java-0"));
+            assertThat(df.collectAsList()).hasSize(3 + 4 + 5 + 6 + 7 + 8 + 10);
+            assertThat(df.queryExecution().executedPlan().toString()).doesNotContain("ColumnarToRow");
+            assertThat(metric(df, ReadMetrics.STORES_READ)).isEqualTo(8);
+        } finally {
+            spark.conf().unset(RunScan.COLUMNAR_READS);
+        }
+        assertThat(read(runs, "results").queryExecution().executedPlan().toString()).contains("ColumnarToRow");
+    }
+
+    @Test
     void metadataJoin_equalsCollectionReaderDf_cellForCell() {
         Dataset<Row> df = read(runs, "results", "metadata", "metadata");
         assertSameCells(df, expected(runs, "results", "metadata", null));
