@@ -127,16 +127,10 @@ final class SqlCommand implements Callable<Integer> {
                 Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE).matcher(query).find();
     }
 
-    /** DuckDB's message: its first line, then the LINE/caret lines that point into the query, joined. */
+    /** The first line of DuckDB's message ({@code Parser Error: syntax error at or near "x"}). */
     static String message(SQLException e) {
         String m = e.getMessage() == null ? e.toString() : e.getMessage();
-        List<String> parts = new ArrayList<>();
-        for (String line : m.split("\n")) {
-            if (!line.isBlank() && !line.strip().equals("^")) {
-                parts.add(line.strip());
-            }
-        }
-        String first = parts.isEmpty() ? m : parts.get(0);
+        String first = m.strip().lines().findFirst().orElse(m).strip();
         return first.toLowerCase(Locale.ROOT).contains("error") ? first : "SQL error: " + first;
     }
 
