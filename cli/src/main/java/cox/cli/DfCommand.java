@@ -114,17 +114,19 @@ final class DfCommand implements Callable<Integer> {
         }
         try (ReaderSession session = new ReaderSession(spec, dir, skipErrors)) {
             CollectionReader reader = session.reader;
-            Set<String> tables = reader.tables();
-            session.reportSkipped();
-            if (!tables.contains(table)) {
-                throw new IllegalArgumentException("no run in " + reader.directory() + " has a table '" + table + "'"
-                        + (tables.isEmpty() ? " (it holds no runs)" : "; the tables are " + tables));
-            }
-            String meta = noMetadata || table.equals(metadataTable) || !tables.contains(metadataTable) ? null : metadataTable;
+            String meta = noMetadata || table.equals(metadataTable) ? null : metadataTable;
             DfOptions options = DfOptions.defaults().metadataTable(meta)
                     .keepSerialized(keepSerialized.toArray(new String[0]))
                     .where(filter == RunFilter.all() ? null : filter);
             DataFrame rows = reader.df(table, options);
+            if (rows.height() == 0) { // no run has the table, or the filter left nothing: say which
+                Set<String> tables = reader.tables();
+                session.reportSkipped();
+                if (!tables.contains(table)) {
+                    throw new IllegalArgumentException("no run in " + reader.directory() + " has a table '" + table + "'"
+                            + (tables.isEmpty() ? " (it holds no runs)" : "; the tables are " + tables));
+                }
+            }
             session.reportSkipped();
             List<String> known = Arrays.asList(rows.getColumnsIndex().toArray());
             for (String c : filter.columns()) {

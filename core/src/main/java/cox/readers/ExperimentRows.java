@@ -89,8 +89,6 @@ final class ExperimentRows {
                 parameters = lastRow(store.table(metadataTable), keepSerialized);
             }
             return new ExperimentRows(expId, schema, names, columns, df.height(), parameters);
-        } catch (CoxException e) {
-            throw e;
         } catch (UncheckedIOException e) {
             throw new CoxIOException("store " + directory.resolve(expId) + ": " + e.getMessage(), e);
         }
