@@ -1,5 +1,6 @@
 package cox.store;
 
+import cox.exceptions.CoxException;
 import cox.exceptions.CoxIOException;
 import cox.exceptions.StoreException;
 import cox.exceptions.StoreLockedException;
@@ -121,7 +122,13 @@ public final class Store implements AutoCloseable {
             this.lock = null;
             this.reader = new StoreReader(files);
             this.tensorboard = null;
-            for (Map.Entry<String, Schema> e : reader.tables().entrySet()) {
+            Map<String, Schema> found;
+            try {
+                found = reader.tables();
+            } catch (CoxException e) {
+                throw e.withContext("cannot read store " + files.dir());
+            }
+            for (Map.Entry<String, Schema> e : found.entrySet()) {
                 tables.put(e.getKey(), new Table(this, new TableDefinition(-1, e.getKey(), e.getValue())));
             }
             return;
@@ -443,7 +450,11 @@ public final class Store implements AutoCloseable {
         if (writer != null) {
             return writer.rows(table.id());
         }
-        return reader.count(table.name(), table.schema());
+        try {
+            return reader.count(table.name(), table.schema());
+        } catch (CoxException e) {
+            throw e.withContext("cannot count the rows of table '" + table.name() + "' of store " + files.dir());
+        }
     }
 
     Columns readColumns(Table table) {
@@ -451,7 +462,11 @@ public final class Store implements AutoCloseable {
         if (writer != null) {
             return writer.read(table.name(), table.schema());
         }
-        return reader.read(table.name(), table.schema());
+        try {
+            return reader.read(table.name(), table.schema());
+        } catch (CoxException e) {
+            throw e.withContext("cannot read table '" + table.name() + "' of store " + files.dir());
+        }
     }
 
     private void releaseLock() {

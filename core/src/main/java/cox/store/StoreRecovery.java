@@ -55,8 +55,13 @@ final class StoreRecovery {
         JournalScan scan = new JournalScan(files.journal(),
                 trustCheckpoint ? JournalTables.fromJournal(cp.tables(), files.checkpoint()) : List.of(),
                 trustCheckpoint ? cp.rows() : new long[0]);
-        long validEnd = RowJournal.scan(files.journal(), trustCheckpoint ? cp.journalOffset() : RowJournal.HEADER_SIZE,
-                scan);
+        long validEnd;
+        try {
+            validEnd = RowJournal.scan(files.journal(), trustCheckpoint ? cp.journalOffset() : RowJournal.HEADER_SIZE, scan);
+        } catch (StoreRecoveryException | StoreFormatException e) {
+            throw e.withContext("cannot open store " + files.dir() + " for writing (its journal is left as it is: no"
+                    + " record is cut off a damaged journal)");
+        }
         JournalWriter journal = new JournalWriter(RowJournal.openForAppend(files.journal(), fsync, validEnd),
                 scan.definitions, scan.rows);
         StoreView view = null;

@@ -2,10 +2,10 @@ package cox.store;
 
 import cox.exceptions.StoreFormatException;
 import cox.exceptions.StoreRecoveryException;
+import cox.testing.JournalRecords;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -87,17 +87,17 @@ class RecoveryTest {
     void damagedJournalRecordInTheMiddle_isAnErrorNamingFileAndOffset() throws Exception {
         Path exp = writeRows(20);
         Path journal = exp.resolve(".cox.journal");
-        try (FileChannel ch = FileChannel.open(journal, StandardOpenOption.WRITE, StandardOpenOption.READ)) {
-            ByteBuffer b = ByteBuffer.allocate(1);
-            ch.read(b, 200);
-            b.put(0, (byte) (b.get(0) ^ 0x40)).rewind();
-            ch.write(b, 200);
-        }
+        JournalRecords.Record fifth = JournalRecords.rows(journal, 0).get(4);
+        JournalRecords.flip(journal, fifth.payload() + 5, 0x40);
+        byte[] damaged = Files.readAllBytes(journal);
         Files.delete(exp.resolve(".cox.checkpoint"));
         assertThatThrownBy(() -> new Store(dir, "exp"))
                 .isInstanceOf(StoreRecoveryException.class)
-                .hasMessageMatching("journal .*\\.cox\\.journal is damaged at offset \\d+: crc32c actual 0x[0-9a-f]{8}"
-                        + " != expected 0x[0-9a-f]{8}");
+                .hasMessageMatching("cannot open store .*exp for writing \\(its journal is left as it is: no record is cut"
+                        + " off a damaged journal\\): journal .*\\.cox\\.journal is damaged at offset " + fifth.offset()
+                        + ": crc32c actual 0x[0-9a-f]{8} != expected 0x[0-9a-f]{8}; a whole record follows at offset "
+                        + fifth.end() + ", so it is not a torn last record");
+        assertThat(Files.readAllBytes(journal)).isEqualTo(damaged);
     }
 
     @Test
