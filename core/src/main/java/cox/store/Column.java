@@ -47,6 +47,9 @@ sealed interface Column permits Column.Longs, Column.Doubles, Column.Bools, Colu
     /** Cell {@code r}, boxed: {@code Long}, {@code Double}, {@code Boolean} or {@code String}. */
     Object get(int r);
 
+    /** Cell {@code r} reduced to 64 bits for {@link RowDigest}. */
+    long bits(int r);
+
     /** This column followed by cell {@code index} of each of {@code rows} (boxed cells of the same type). */
     Column append(List<Object[]> rows, int index);
 
@@ -62,6 +65,11 @@ sealed interface Column permits Column.Longs, Column.Doubles, Column.Bools, Colu
 
         @Override
         public Object get(int r) {
+            return cells[r];
+        }
+
+        @Override
+        public long bits(int r) {
             return cells[r];
         }
 
@@ -93,6 +101,11 @@ sealed interface Column permits Column.Longs, Column.Doubles, Column.Bools, Colu
         }
 
         @Override
+        public long bits(int r) {
+            return Double.doubleToRawLongBits(cells[r]);
+        }
+
+        @Override
         public Column append(List<Object[]> rows, int index) {
             double[] b = Arrays.copyOf(cells, cells.length + rows.size());
             for (int r = 0; r < rows.size(); r++) {
@@ -120,6 +133,11 @@ sealed interface Column permits Column.Longs, Column.Doubles, Column.Bools, Colu
         }
 
         @Override
+        public long bits(int r) {
+            return cells[r] ? 1 : 0;
+        }
+
+        @Override
         public Column append(List<Object[]> rows, int index) {
             boolean[] b = Arrays.copyOf(cells, cells.length + rows.size());
             for (int r = 0; r < rows.size(); r++) {
@@ -144,6 +162,11 @@ sealed interface Column permits Column.Longs, Column.Doubles, Column.Bools, Colu
         @Override
         public Object get(int r) {
             return cells[r];
+        }
+
+        @Override
+        public long bits(int r) {
+            return RowDigest.text(cells[r]);
         }
 
         @Override

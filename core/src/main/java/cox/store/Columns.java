@@ -64,6 +64,18 @@ final class Columns {
         return cells;
     }
 
+    /** {@code digest} with these rows mixed in, as {@link RowDigest} defines it. */
+    long digest(long digest) {
+        long h = digest;
+        Column[] cs = columns.toArray(new Column[0]);
+        for (int r = 0; r < rows; r++) {
+            for (Column c : cs) {
+                h = RowDigest.mix(h, c.bits(r));
+            }
+        }
+        return h;
+    }
+
     /** These rows followed by {@code tail} (boxed cells in schema order). */
     Columns append(List<Object[]> tail) {
         if (tail.isEmpty()) {

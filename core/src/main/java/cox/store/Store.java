@@ -460,7 +460,7 @@ public final class Store implements AutoCloseable {
     Columns readColumns(Table table) {
         checkOpen();
         if (writer != null) {
-            return writer.read(table.name(), table.schema());
+            return writer.read(new TableDefinition(table.id(), table.name(), table.schema()));
         }
         try {
             return reader.read(table.name(), table.schema());

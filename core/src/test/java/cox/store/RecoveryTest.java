@@ -75,12 +75,36 @@ class RecoveryTest {
         try (FileChannel ch = FileChannel.open(journal, StandardOpenOption.WRITE)) {
             ch.truncate(size - 3); // the last row's record loses its tail, as if killed mid-write
         }
+        // as a writer killed before its flusher ran leaves it: neither store.h5 nor a checkpoint
         Files.delete(exp.resolve("store.h5"));
+        Files.delete(exp.resolve(".cox.checkpoint"));
         assertThat(rowsAfterReopen()).isEqualTo(19);
         try (Store s = new Store(dir, "exp")) {
             s.table("t").appendRow(Map.of("i", 19, "s", "again"));
         }
         assertThat(rowsAfterReopen()).isEqualTo(20);
+    }
+
+    @Test
+    void journalShorterThanTheCheckpointSays_isRefused_withWhatToDo() throws Exception {
+        Path exp = writeRows(20);
+        Path journal = exp.resolve(".cox.journal");
+        JournalRecords.Record last = JournalRecords.rows(journal, 0).get(19);
+        try (FileChannel ch = FileChannel.open(journal, StandardOpenOption.WRITE)) {
+            ch.truncate(last.offset() + 5);
+        }
+        assertThatThrownBy(() -> new Store(dir, "exp"))
+                .isInstanceOf(StoreRecoveryException.class)
+                .hasMessage("cannot open store " + exp + " for writing (its journal is left as it is: no record is cut off"
+                        + " a damaged journal): journal " + journal + " is " + (last.offset() + 5) + " bytes long, but the"
+                        + " checkpoint " + exp.resolve(".cox.checkpoint") + " records that store.h5 holds its records up to"
+                        + " offset " + last.end() + ": the journal has lost records (if that is known and accepted, delete"
+                        + " the checkpoint to open the store with the journal's records alone)");
+        assertThat(Files.size(journal)).isEqualTo(last.offset() + 5);
+        // store.h5 still holds every row: READ answers them
+        try (Store s = new Store(dir, "exp", false, Mode.READ)) {
+            assertThat(s.table("t").df().height()).isEqualTo(20);
+        }
     }
 
     @Test

@@ -277,7 +277,8 @@ public final class RowJournal implements AutoCloseable {
             ByteBuffer magic = ByteBuffer.allocate(HEADER_SIZE);
             readFully(ch, magic, 0);
             if (magic.position() < HEADER_SIZE || !Arrays.equals(magic.array(), MAGIC)) {
-                throw new StoreFormatException("not a cox4j journal: " + path + " does not start with COXJRNL1");
+                throw new StoreFormatException("not a cox4j journal: " + path + " (" + fileSize + " bytes) does not start"
+                        + " with COXJRNL1");
             }
             long pos = Math.max(from, HEADER_SIZE);
             if (pos > fileSize) {
@@ -505,12 +506,14 @@ public final class RowJournal implements AutoCloseable {
         }
     }
 
-    /** @return whether a file at {@code path} exists and has at least a journal header */
+    /**
+     * Whether there is a journal file at {@code path}, whole or not: cox4j moves a journal into
+     * place only once its header is written, so a shorter file there is a damaged journal.
+     *
+     * @param path the journal file
+     * @return whether a file is there
+     */
     public static boolean exists(Path path) {
-        try {
-            return Files.isRegularFile(path) && Files.size(path) >= HEADER_SIZE;
-        } catch (IOException e) {
-            return false;
-        }
+        return Files.isRegularFile(path);
     }
 }

@@ -215,7 +215,7 @@ class RowJournalTest {
         Files.writeString(file, "hello world");
         assertThatThrownBy(() -> scan(file, new long[1]))
                 .isInstanceOf(StoreFormatException.class)
-                .hasMessage("not a cox4j journal: " + file + " does not start with COXJRNL1");
+                .hasMessage("not a cox4j journal: " + file + " (11 bytes) does not start with COXJRNL1");
     }
 
     /** Three rows, and the records parsed by field. */
@@ -315,13 +315,35 @@ class RowJournalTest {
     void checkpoint_roundTrips_andADamagedOneReadsAsMissing() throws Exception {
         Path file = dir.resolve("cp");
         Checkpoint cp = new Checkpoint(true, 1234, List.of(TABLE, new JournalTable(0, "ü", List.of())),
-                new long[] {7, 0});
+                new long[] {7, 0}, new long[] {-5, 0}, new boolean[] {false, true});
         cp.write(file);
         assertThat(Checkpoint.read(file)).isEqualTo(cp);
+        assertThat(Checkpoint.read(file).anyNotHeld()).isTrue();
+        assertThat(Checkpoint.read(file).indexOf("ü")).isEqualTo(1);
         byte[] b = Files.readAllBytes(file);
         b[b.length - 1] ^= 1;
         Files.write(file, b);
         assertThat(Checkpoint.read(file)).isNull();
         assertThat(Checkpoint.read(dir.resolve("none"))).isNull();
+        assertThat(dir.resolve("cp.tmp")).doesNotExist();
+    }
+
+    @Test
+    void checkpointOfFormat1_readsWithoutDigests() throws Exception {
+        // COXCKPT1, crc, consistent, offset, n, then n × (table record, u64 rows): as cox4j wrote it before digests
+        byte[] def = RecordCodec.encodeTable(TABLE);
+        ByteBuffer b = ByteBuffer.allocate(12 + 1 + 8 + 2 + def.length + 8).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.put("COXCKPT1".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).putInt(0).put((byte) 1).putLong(99)
+                .putShort((short) 1).put(def).putLong(42);
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(b.array(), 12, b.capacity() - 12);
+        b.putInt(8, (int) crc.getValue());
+        Path file = dir.resolve("cp1");
+        Files.write(file, b.array());
+        Checkpoint cp = Checkpoint.read(file);
+        assertThat(cp.hasDigests()).isFalse();
+        assertThat(cp.tables()).containsExactly(TABLE);
+        assertThat(cp.rows()).containsExactly(42);
+        assertThat(cp.journalOffset()).isEqualTo(99);
     }
 }
