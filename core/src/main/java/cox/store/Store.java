@@ -164,7 +164,9 @@ public final class Store implements AutoCloseable {
      * @param name the table name: non-empty, no {@code /}, {@code \}, control characters, not {@code .} or {@code ..}
      * @param schema its columns
      * @return the new, empty table
-     * @throws IllegalArgumentException for an invalid or taken name
+     * @throws IllegalArgumentException for an invalid or taken name, or a schema the store cannot
+     *     hold (too many columns, names too long for store.h5's attributes; the message names the
+     *     limit); nothing is added, and the store goes on as before
      * @throws IllegalStateException if the store is read-only or closed
      */
     public Table addTable(String name, Schema schema) {
@@ -180,6 +182,13 @@ public final class Store implements AutoCloseable {
             }
             if (schema.isEmpty()) {
                 throw new IllegalArgumentException("table '" + name + "' needs at least one column");
+            }
+            if (tables.size() >= FrameTableLimits.MAX_TABLES) {
+                throw new IllegalArgumentException("store " + files.dir() + " has " + tables.size() + " tables, the most"
+                        + " a store can have (the journal numbers them with 16 bits): cannot add table '" + name + "'");
+            }
+            if (FrameTableLimits.enforced) {
+                FrameTableLimits.check("store " + files.dir(), name, schema);
             }
             Table t = new Table(this, writer.define(name, schema));
             tables.put(name, t);

@@ -83,6 +83,11 @@ public final class H5Damage {
         change(file, f -> H5.H5Lmove(f, "/" + from, f, "/" + to, H5P_DEFAULT, H5P_DEFAULT));
     }
 
+    /** Adds an empty group {@code name} at the root: an object of another program that is no frame table. */
+    public static void addGroup(Path file, String name) {
+        change(file, f -> H5.H5Gclose(H5.H5Gcreate(f, "/" + name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT)));
+    }
+
     /** Unlinks table (group) {@code name}. */
     public static void dropTable(Path file, String name) {
         change(file, f -> H5.H5Ldelete(f, "/" + name, H5P_DEFAULT));
