@@ -386,6 +386,11 @@ public final class Store implements AutoCloseable {
     /**
      * Makes {@code store.h5} exact, closes it and releases the writer's lock; idempotent.
      * Python: {@code Store.close()}.
+     *
+     * @throws StoreException if {@code store.h5} does not hold every flushed row (every row is in
+     *     the journal, and the next writer rebuilds store.h5), or a file cannot be closed; the store
+     *     is closed all the same. An error of the TensorBoard writer comes after the store's own, as
+     *     a suppressed exception.
      */
     @Override
     public void close() {
@@ -395,19 +400,37 @@ public final class Store implements AutoCloseable {
             }
             closed = true;
         }
-        try {
-            if (tensorboard != null) {
-                tensorboard.close();
-            }
-        } finally {
+        RuntimeException failure = null;
+        if (writer != null) {
             try {
-                if (writer != null) {
-                    writer.close();
-                }
-            } finally {
-                releaseLock();
+                writer.close();
+            } catch (RuntimeException e) {
+                failure = e;
             }
         }
+        if (tensorboard != null) {
+            try {
+                tensorboard.close();
+            } catch (RuntimeException e) {
+                failure = addTo(failure, e);
+            }
+        }
+        try {
+            releaseLock();
+        } catch (RuntimeException e) {
+            failure = addTo(failure, e);
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    private static RuntimeException addTo(RuntimeException first, RuntimeException next) {
+        if (first == null) {
+            return next;
+        }
+        first.addSuppressed(next);
+        return first;
     }
 
     /** The store's path, then each table with its first rows. */
