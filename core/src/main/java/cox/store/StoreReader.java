@@ -12,7 +12,7 @@ import cox.store.journal.RowJournal;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -172,7 +172,7 @@ final class StoreReader {
         /** Tables only store.h5 has, when it agrees with the checkpoint. */
         final Map<String, Schema> externalTables = new LinkedHashMap<>();
         /** Rows per table id past {@link #from}; those of the table looked at collected. */
-        final Map<Integer, Long> tail = new HashMap<>();
+        long[] tail = new long[16];
         final List<Object[]> collected = new ArrayList<>();
         /** Why store.h5 does not agree with the checkpoint and the journal, or null. */
         String disagreement;
@@ -213,7 +213,11 @@ final class StoreReader {
 
                     @Override
                     public void row(long offset, JournalRow row) {
-                        tail.merge(row.tableId(), 1L, Long::sum);
+                        int id = row.tableId();
+                        if (id >= tail.length) {
+                            tail = Arrays.copyOf(tail, Math.max(id + 1, 2 * tail.length));
+                        }
+                        tail[id]++;
                         if (collect && row.tableId() == wanted[0]) {
                             collected.add(row.cells(encodings[0]));
                         }
@@ -237,6 +241,10 @@ final class StoreReader {
                 warn("store.h5 " + files.h5() + " does not agree with the checkpoint " + files.checkpoint() + " and the"
                         + " journal (" + disagreement + "); answering from the journal " + files.journal());
             }
+        }
+
+        private long tail(int id) {
+            return id < tail.length ? tail[id] : 0;
         }
 
         private void setWanted(String table, int[] wanted, CellEncoding[][] encodings) {
@@ -297,7 +305,7 @@ final class StoreReader {
         /** The rows of journal table {@code d}. */
         TableRows rowsOf(TableDefinition d, boolean countOnly) {
             int i = cp == null ? -1 : cp.indexOf(d.name());
-            long tailRows = tail.getOrDefault(d.id(), 0L);
+            long tailRows = tail(d.id());
             if (cp != null && i < 0) {
                 // defined after the checkpoint: every row of it is past the checkpoint's offset
                 return new TableRows(tailRows, countOnly ? null : Columns.empty(d.schema()).append(collected));
@@ -371,7 +379,7 @@ final class StoreReader {
                 throw new StoreRecoveryException(lost);
             }
             if (from == RowJournal.HEADER_SIZE) {
-                return new TableRows(tail.getOrDefault(d.id(), 0L),
+                return new TableRows(tail(d.id()),
                         countOnly ? null : Columns.empty(d.schema()).append(collected));
             }
             CellEncoding[] encodings = JournalTables.encodings(d.schema());
