@@ -237,7 +237,8 @@ final class StoreReader {
             this.h5 = opened;
             this.disagreement = h5 == null ? "store.h5 cannot be read" : cp == null ? "there is no checkpoint with row digests"
                     : compare();
-            if (disagreement != null && h5 != null) {
+            if (disagreement != null && h5 != null && cp != null) {
+                // (without a checkpoint with digests there is nothing to disagree with: the journal answers)
                 warn("store.h5 " + files.h5() + " does not agree with the checkpoint " + files.checkpoint() + " and the"
                         + " journal (" + disagreement + "); answering from the journal " + files.journal());
             }

@@ -96,6 +96,11 @@ final class StoreView implements AutoCloseable {
         return id < digests.length ? digests[id] : RowDigest.EMPTY;
     }
 
+    /** Whether store.h5 was found not to hold what was written to it (the next writer rebuilds it). */
+    boolean distrusted() {
+        return distrusted != null;
+    }
+
     /** The tables store.h5 could not take, by id, with why. */
     Map<Integer, String> notHeld() {
         return Map.copyOf(notHeld);

@@ -169,11 +169,13 @@ final class StoreWriter implements AutoCloseable {
                 if (c != null) {
                     return c;
                 }
-                try {
-                    // the checkpoint says so now, so that the next writer rebuilds store.h5 even if this one is killed
-                    view.writeCheckpoint(true, journal.definitions());
-                } catch (RuntimeException e) {
-                    failView(e);
+                if (view.distrusted()) {
+                    try {
+                        // the checkpoint says so now, so that the next writer rebuilds store.h5 even if this one is killed
+                        view.writeCheckpoint(true, journal.definitions());
+                    } catch (RuntimeException e) {
+                        failView(e);
+                    }
                 }
             }
         } finally {
