@@ -22,7 +22,9 @@ import picocli.CommandLine.Parameters;
  * {@code result} and {@code running_log}. Then a {@link CollectionReader} compares the runs.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Run cox's walkthrough: a small sweep of gradient-descent runs, one store each, then compare them.")
+        description = "Run cox's walkthrough: a small sweep of gradient-descent runs, one store each, then compare them.",
+        footer = {"", "Examples:", "  cox demo                 log 18 runs into ./cox-demo, then compare them",
+            "  cox demo /tmp/sweep      the same, into /tmp/sweep", "  cox ls cox-demo          then look at the runs"})
 final class DemoCommand implements Callable<Integer> {
     static final double[] STEP_SIZES = {0.01, 0.1, 0.3};
     static final double[] TOLERANCES = {1e-1, 1e-3};

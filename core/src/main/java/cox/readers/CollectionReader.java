@@ -2,57 +2,135 @@ package cox.readers;
 
 import cox.exceptions.CoxIOException;
 import cox.exceptions.CoxException;
+import cox.exceptions.CoxIOException;
+import cox.exceptions.StoreException;
+import cox.store.ColumnType;
 import cox.store.Mode;
+import cox.store.Schema;
 import cox.store.Store;
+import cox.store.Table;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.dflib.DataFrame;
-import org.dflib.JoinType;
 import org.dflib.Series;
 
 /**
  * The experiments of one storage folder, read together: every sub-folder holding a store (a
- * {@code store.h5} or a cox4j journal) is an experiment, opened read-only, so stores that are
- * still being written can be read. Mirrors Python cox's {@code cox.readers.CollectionReader}.
+ * {@code store.h5} or a cox4j journal, see {@link Store#isExperiment}) is an experiment, opened
+ * read-only, so stores that are still being written are read with the rows their writer has
+ * flushed so far. Mirrors Python cox's {@code cox.readers.CollectionReader}.
  *
  * <pre>{@code
- * try (CollectionReader reader = new CollectionReader(Path.of("runs"))) {
- *     DataFrame results = reader.df("results");   // every run's rows, plus an exp_id column
+ * try (CollectionReader reader = CollectionReader.builder(Path.of("runs")).skipErrors(true).build()) {
+ *     DataFrame results = reader.df("results");                          // every run's rows + exp_id
+ *     DataFrame joined = reader.df("results", DfOptions.defaults()
+ *             .metadataTable("metadata")                                  // + each run's parameters
+ *             .where(RunFilter.parse("optimizer == adam and lr < 0.1")));
+ *     reader.errors().forEach(System.err::println);                       // what was skipped, and why
  * }
  * }</pre>
  *
- * <p>Thread-safe: it holds no open files between calls.
+ * <table>
+ * <caption>Python cox's parameters</caption>
+ * <tr><th>Python</th><th>cox4j</th></tr>
+ * <tr><td>{@code CollectionReader(directory)}</td><td>{@code new CollectionReader(dir)}, {@link #builder}</td></tr>
+ * <tr><td>{@code exp_filter}</td><td>{@link Builder#expFilter}, {@link DfOptions#expFilter}</td></tr>
+ * <tr><td>{@code skip_errs}, {@code skip_errors}</td><td>{@link Builder#skipErrors}, {@link DfOptions#skipErrors}; skipped experiments in {@link #errors()}</td></tr>
+ * <tr><td>{@code log_warnings}</td><td>{@link #schemas()} reports differing schemas; nothing is printed</td></tr>
+ * <tr><td>{@code mode}</td><td>always read-only ({@code 'r'}); open a {@link Store} to write</td></tr>
+ * <tr><td>{@code reader.tables}, {@code reader.schemas}</td><td>{@link #tables()}, {@link #schemas()}</td></tr>
+ * <tr><td>{@code reader.stores[exp_id]}</td><td>{@link #store(String)}</td></tr>
+ * <tr><td>{@code df(key, append_exp_id, keep_serialized, union_schemas, exp_filter, skip_errors)}</td>
+ *     <td>{@link #df(String, DfOptions)}</td></tr>
+ * </table>
+ *
+ * <p>Each call lists the folder and opens the stores anew (nothing is cached), so new experiments
+ * and new rows are seen. Stores are read by {@code parallelism} threads at once; the result does
+ * not depend on it. An experiment that cannot be read fails the call with a {@link CoxException}
+ * naming it, or, with {@code skipErrors}, is left out and reported by {@link #errors()}.
+ *
+ * <p>Thread-safe: any number of threads may call a reader at once.
  */
 public final class CollectionReader implements AutoCloseable {
     /** The column {@link #df} adds: the experiment id of each row. */
     public static final String EXP_ID = "exp_id";
 
     private final Path directory;
+    private final Predicate<String> expFilter;
+    private final boolean skipErrors;
+    private final ProgressListener progress;
+    private final int parallelism;
+    private final List<ReadError> errors = new ArrayList<>();
+    private final Set<String> errorKeys = new HashSet<>();
+    private final Object poolLock = new Object();
+    private ExecutorService pool;
     private volatile boolean closed;
 
     /**
+     * A reader of every experiment in {@code directory}, with the defaults of {@link #builder}.
+     * Python: {@code CollectionReader(directory)}.
+     *
      * @param directory the storage folder whose sub-folders are experiments
      * @throws IllegalArgumentException if {@code directory} is not a folder
      */
     public CollectionReader(Path directory) {
-        this.directory = Objects.requireNonNull(directory, "directory").toAbsolutePath().normalize();
-        if (!Files.isDirectory(this.directory)) {
-            throw new IllegalArgumentException("not a folder of experiments: " + this.directory);
-        }
+        this(builder(directory));
     }
 
-    /** @return the storage folder */
+    private CollectionReader(Builder b) {
+        this.directory = b.directory;
+        this.expFilter = b.expFilter;
+        this.skipErrors = b.skipErrors;
+        this.progress = b.progress;
+        this.parallelism = b.parallelism;
+    }
+
+    /**
+     * A builder of a reader of {@code directory}: by default every experiment, errors fail the
+     * call, no progress reports, one thread per processor.
+     *
+     * @param directory the storage folder whose sub-folders are experiments
+     * @return a new builder
+     * @throws IllegalArgumentException if {@code directory} is not a folder
+     */
+    public static Builder builder(Path directory) {
+        return new Builder(directory);
+    }
+
+    /** @return the storage folder, absolute */
     public Path directory() {
         return directory;
     }
 
     /**
-     * @return the ids (folder names) of the experiments, sorted
+     * The ids (folder names) of the experiments that pass the reader's filter, sorted. Python:
+     * the keys of {@code reader.stores}.
+     *
+     * @return the experiment ids
+     * @throws CoxIOException if the folder cannot be listed
      */
     public List<String> expIds() {
         checkOpen();
@@ -60,57 +138,521 @@ public final class CollectionReader implements AutoCloseable {
             return children
                     .filter(Store::isExperiment)
                     .map(p -> p.getFileName().toString())
+                    .filter(expFilter)
                     .sorted()
                     .toList();
-        } catch (IOException e) {
-            throw new CoxIOException("cannot list experiments in " + directory + ": " + e, e);
+        } catch (IOException | UncheckedIOException e) {
+            throw new CoxIOException("cannot list the experiments in " + directory, e);
         }
     }
 
     /**
+     * Opens experiment {@code expId} read-only; the caller closes it. Python: {@code reader.stores[exp_id]}.
+     *
+     * @param expId an experiment id
+     * @return the store, in {@link Mode#READ}
+     * @throws IllegalArgumentException if {@code expId} is not a plain folder name
+     * @throws CoxException if there is no such store or it cannot be opened
+     */
+    public Store store(String expId) {
+        Objects.requireNonNull(expId, "expId");
+        checkOpen();
+        try {
+            return new Store(directory, expId, false, Mode.READ);
+        } catch (CoxException e) {
+            throw e.withContext("experiment " + expId + " of " + directory);
+        }
+    }
+
+    /**
+     * The names of the tables any experiment has, in the order first seen (experiments in id
+     * order). Python: {@code reader.tables}.
+     *
+     * @return the table names
+     */
+    public Set<String> tables() {
+        Set<String> out = new LinkedHashSet<>();
+        for (Map<String, Schema> s : openAll("listing tables", skipErrors)) {
+            if (s != null) {
+                out.addAll(s.keySet());
+            }
+        }
+        return Collections.unmodifiableSet(out);
+    }
+
+    /**
+     * Each table's schema across the experiments: the merged schema (INT with FLOAT is FLOAT, as
+     * cox merges) and the experiments whose schema differs. Python: {@code reader.schemas} (one
+     * schema per table, the last seen) and the warnings {@code log_warnings} prints.
+     *
+     * @return table name to its schema report, tables in the order first seen
+     */
+    public Map<String, TableSchema> schemas() {
+        List<String> ids = expIds();
+        List<Map<String, Schema>> perExp = openAll("reading schemas", skipErrors, ids);
+        Map<String, Map<String, Schema>> byTable = new LinkedHashMap<>();
+        for (int i = 0; i < ids.size(); i++) {
+            Map<String, Schema> s = perExp.get(i);
+            if (s == null) {
+                continue;
+            }
+            for (Map.Entry<String, Schema> e : s.entrySet()) {
+                byTable.computeIfAbsent(e.getKey(), k -> new LinkedHashMap<>()).put(ids.get(i), e.getValue());
+            }
+        }
+        Map<String, TableSchema> out = new LinkedHashMap<>();
+        byTable.forEach((table, schemas) -> out.put(table, report(table, schemas)));
+        return Collections.unmodifiableMap(out);
+    }
+
+    private static TableSchema report(String table, Map<String, Schema> schemas) {
+        List<Schema> distinct = new ArrayList<>();
+        List<Integer> counts = new ArrayList<>();
+        for (Schema s : schemas.values()) {
+            int i = indexOfLayout(distinct, s);
+            if (i < 0) {
+                distinct.add(s);
+                counts.add(1);
+            } else {
+                counts.set(i, counts.get(i) + 1);
+            }
+        }
+        int best = 0;
+        for (int i = 1; i < counts.size(); i++) {
+            if (counts.get(i) > counts.get(best)) {
+                best = i;
+            }
+        }
+        Schema common = distinct.get(best);
+        Map<String, ColumnType> merged = new LinkedHashMap<>();
+        Map<String, Schema> differing = new LinkedHashMap<>();
+        schemas.forEach((expId, s) -> {
+            if (!s.sameLayout(common)) {
+                differing.put(expId, s);
+            }
+            s.forEach((c, t) -> {
+                ColumnType before = merged.get(c);
+                if (before == null) {
+                    merged.put(c, common.containsKey(c) ? common.get(c) : t);
+                } else if (before != t && isNumber(before) && isNumber(t)) {
+                    merged.put(c, ColumnType.FLOAT);
+                }
+            });
+        });
+        return new TableSchema(table, Schema.copyOf(merged), schemas.size(), common, differing);
+    }
+
+    private static boolean isNumber(ColumnType t) {
+        return t == ColumnType.INT || t == ColumnType.FLOAT;
+    }
+
+    private static int indexOfLayout(List<Schema> list, Schema s) {
+        for (int i = 0; i < list.size(); i++) {
+            if (list.get(i).sameLayout(s)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * What {@code cox ls} shows of each experiment: tables with row counts, last write time, and
+     * whether a writer holds it now. An experiment that cannot be read is listed with its error
+     * (this method does not fail for one experiment, whatever {@code skipErrors} says).
+     *
+     * @return one entry per experiment, in id order
+     */
+    public List<RunInfo> runs() {
+        List<String> ids = expIds();
+        return runInParallel("listing runs", ids, id -> {
+            Path folder = directory.resolve(id);
+            Instant lastWrite;
+            boolean running;
+            try {
+                lastWrite = Store.lastWriteTime(folder);
+                running = Store.isOpenForWriting(folder);
+            } catch (CoxException e) {
+                return new RunInfo(id, Map.of(), Instant.EPOCH, false, e.getMessage());
+            }
+            Map<String, Long> rows = new LinkedHashMap<>();
+            try (Store s = new Store(directory, id, false, Mode.READ)) {
+                for (String t : s.keys()) {
+                    rows.put(t, s.table(t).nrows());
+                }
+            } catch (CoxException | UncheckedIOException e) {
+                return new RunInfo(id, Map.of(), lastWrite, running, e.getMessage());
+            }
+            return new RunInfo(id, rows, lastWrite, running, null);
+        }, null, false);
+    }
+
+    /**
      * The rows of table {@code table} of every experiment that has it, experiment by experiment
-     * (sorted by id), with a last column {@value #EXP_ID}. Experiments whose tables have other
-     * columns are joined on column names; a missing cell is null. Python:
-     * {@code CollectionReader.df(table_id)}.
+     * (in id order), with a last column {@value #EXP_ID}; OBJECT and PICKLE cells decoded, columns
+     * of differing schemas unioned (missing cells null). Python: {@code CollectionReader.df(key)}.
      *
      * @param table the table name
      * @return one data frame; with no rows (and only the {@value #EXP_ID} column) if no experiment has the table
-     * @throws CoxException naming the experiment whose store cannot be read (its type kept:
-     *     {@code StoreFormatException}, {@code StoreRecoveryException}, ...)
+     * @throws CoxException naming the experiment whose store cannot be read (unless {@code skipErrors})
      */
     public DataFrame df(String table) {
-        Objects.requireNonNull(table, "table");
-        checkOpen();
-        List<DataFrame> frames = new ArrayList<>();
-        for (String expId : expIds()) {
-            DataFrame df;
-            try (Store store = new Store(directory, expId, false, Mode.READ)) {
-                if (!store.keys().contains(table)) {
-                    continue;
-                }
-                df = store.table(table).df();
-            } catch (CoxException e) {
-                throw e.withContext("cannot read table '" + table + "' of experiment " + expId + " in " + directory);
-            }
-            frames.add(df.cols(EXP_ID).merge(Series.ofVal(expId, df.height())));
-        }
-        if (frames.isEmpty()) {
-            return DataFrame.empty(EXP_ID);
-        }
-        DataFrame first = frames.get(0);
-        return frames.size() == 1 ? first
-                : first.vConcat(JoinType.full, frames.subList(1, frames.size()).toArray(new DataFrame[0]));
+        return df(table, DfOptions.defaults());
     }
 
-    /** Releases the reader; idempotent. Python: {@code CollectionReader.close()}. */
+    /**
+     * The rows of table {@code table} of every experiment that has it, gathered as
+     * {@code options} says. Python: {@code CollectionReader.df(key, append_exp_id, keep_serialized,
+     * union_schemas, exp_filter, skip_errors)}.
+     *
+     * <p>Columns: the table's columns in the order first seen, then {@value #EXP_ID} (unless
+     * {@link DfOptions#appendExpId(boolean) appendExpId(false)}), then the joined parameters. An
+     * INT column is a {@code long} series, FLOAT {@code double}, BOOL {@code boolean} and STR
+     * {@code String}; a column that is INT in some experiments and FLOAT in others is FLOAT (as
+     * cox merges); a column some experiments lack, or whose types conflict otherwise, holds boxed
+     * values and nulls. OBJECT and PICKLE cells are decoded with the experiment's own column type
+     * (cox looks at the first experiment's) into maps, lists, numbers, strings...
+     *
+     * @param table the table name
+     * @param options how to gather it
+     * @return one data frame
+     * @throws CoxException naming the experiment whose store cannot be read (unless skipping errors)
+     */
+    public DataFrame df(String table, DfOptions options) {
+        Objects.requireNonNull(table, "table");
+        Objects.requireNonNull(options, "options");
+        boolean skip = options.skipErrors() != null ? options.skipErrors() : skipErrors;
+        List<String> ids = expIds();
+        if (options.expFilter() != null) {
+            ids = ids.stream().filter(options.expFilter()).toList();
+        }
+        List<ExperimentRows> read = runInParallel("reading " + table, ids,
+                id -> ExperimentRows.read(directory, id, table, options.metadataTable(), options.keepSerialized()),
+                table, skip);
+        List<ExperimentRows> runs = new ArrayList<>();
+        for (ExperimentRows r : read) {
+            if (r != null) {
+                runs.add(r);
+            }
+        }
+        if (!options.unionSchemas()) {
+            runs = sameColumns(runs, table, skip);
+        }
+        if (runs.isEmpty()) {
+            return options.appendExpId() ? DataFrame.empty(EXP_ID) : DataFrame.empty();
+        }
+        Concatenation concat = new Concatenation(runs, options.appendExpId(), options.metadataTable());
+        RunFilter where = options.where();
+        if (where != null) {
+            runInParallel(null, runs, r -> {
+                concat.select(r, where);
+                return r;
+            }, null, false);
+        }
+        List<Series<?>> columns = runInParallel(null, concat.columnTasks(), Callable::call, null, false);
+        return concat.frame(columns);
+    }
+
+    /** With {@code unionSchemas(false)}: experiments whose columns are not the first's are errors. */
+    private List<ExperimentRows> sameColumns(List<ExperimentRows> runs, String table, boolean skip) {
+        if (runs.isEmpty()) {
+            return runs;
+        }
+        ExperimentRows first = runs.get(0);
+        Set<String> expected = new LinkedHashSet<>(Arrays.asList(first.names));
+        List<ExperimentRows> out = new ArrayList<>();
+        for (ExperimentRows r : runs) {
+            Set<String> own = new LinkedHashSet<>(Arrays.asList(r.names));
+            if (own.equals(expected)) {
+                out.add(r);
+                continue;
+            }
+            Set<String> missing = new LinkedHashSet<>(expected);
+            missing.removeAll(own);
+            Set<String> extra = new LinkedHashSet<>(own);
+            extra.removeAll(expected);
+            StoreException e = new StoreException("experiment " + r.expId + " of " + directory + ": table '" + table
+                    + "' has other columns than in experiment " + first.expId + " (missing " + missing + ", extra " + extra
+                    + "); use unionSchemas(true) to join them on column names");
+            if (!skip) {
+                throw e;
+            }
+            record(new ReadError(r.expId, table, e));
+        }
+        return out;
+    }
+
+    /**
+     * The experiments skipped so far because they could not be read (with {@code skipErrors}),
+     * each once per table, in the order met. Python cox prints these instead.
+     *
+     * @return a snapshot of the skipped experiments and why
+     */
+    public List<ReadError> errors() {
+        synchronized (errors) {
+            return List.copyOf(errors);
+        }
+    }
+
+    /**
+     * Releases the reader's threads; idempotent. Later calls fail with an
+     * {@link IllegalStateException}. Python: {@code CollectionReader.close()}.
+     */
     @Override
     public void close() {
         closed = true;
+        synchronized (poolLock) {
+            if (pool != null) {
+                pool.shutdownNow();
+                pool = null;
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "CollectionReader " + directory + (closed ? " (closed)" : "");
+    }
+
+    // ------------------------------------------------------------------ internals
+
+    private List<Map<String, Schema>> openAll(String step, boolean skip) {
+        return openAll(step, skip, expIds());
+    }
+
+    /** Each experiment's tables and schemas (null for one skipped). */
+    private List<Map<String, Schema>> openAll(String step, boolean skip, List<String> ids) {
+        return runInParallel(step, ids, id -> {
+            try (Store s = new Store(directory, id, false, Mode.READ)) {
+                Map<String, Schema> m = new LinkedHashMap<>();
+                for (String t : s.keys()) {
+                    Table table = s.table(t);
+                    m.put(t, table.schema());
+                }
+                return m;
+            }
+        }, null, skip);
+    }
+
+    @FunctionalInterface
+    private interface Work<T, R> {
+        R apply(T item) throws Exception;
+    }
+
+    /**
+     * Runs {@code work} on each item on the reader's threads; results in item order. When
+     * {@code experiments} are the items ({@code step} not null names them), a {@link CoxException}
+     * (or an I/O failure) names the experiment and is thrown, or recorded and its result left null
+     * when {@code skip}; the first failure stops the work not yet started.
+     */
+    @SuppressWarnings("unchecked")
+    private <T, R> List<R> runInParallel(String step, List<T> items, Work<T, R> work, String table, boolean skip) {
+        checkOpen();
+        int n = items.size();
+        Object[] results = new Object[n];
+        RuntimeException[] failures = new RuntimeException[n];
+        AtomicInteger done = new AtomicInteger();
+        AtomicBoolean stop = new AtomicBoolean();
+        boolean experiments = step != null;
+        if (experiments) {
+            report(step, 0, n);
+        }
+        List<Callable<Void>> tasks = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            int index = i;
+            tasks.add(() -> {
+                if (stop.get()) {
+                    return null;
+                }
+                T item = items.get(index);
+                try {
+                    results[index] = work.apply(item);
+                } catch (CoxException e) {
+                    failures[index] = experiments ? e.withContext(where(item, table)) : e;
+                } catch (UncheckedIOException e) {
+                    failures[index] = new CoxIOException(where(item, table) + ": " + e.getMessage(), e);
+                } catch (RuntimeException e) {
+                    failures[index] = experiments
+                            ? new StoreException(where(item, table) + ": " + e, e) : e;
+                } catch (Exception e) {
+                    failures[index] = new StoreException(where(item, table) + ": " + e, e);
+                }
+                if (failures[index] != null && !(skip && failures[index] instanceof CoxException)) {
+                    stop.set(true);
+                }
+                if (experiments) {
+                    report(step, done.incrementAndGet(), n);
+                }
+                return null;
+            });
+        }
+        invokeAll(tasks);
+        for (int i = 0; i < n; i++) {
+            RuntimeException f = failures[i];
+            if (f == null) {
+                continue;
+            }
+            if (skip && f instanceof CoxException ce) {
+                record(new ReadError(items.get(i).toString(), table, ce));
+            } else {
+                throw f;
+            }
+        }
+        List<R> out = new ArrayList<>(n);
+        for (Object r : results) {
+            out.add((R) r);
+        }
+        return out;
+    }
+
+    private String where(Object expId, String table) {
+        return table == null ? "experiment " + expId + " of " + directory
+                : "cannot read table '" + table + "' of experiment " + expId + " in " + directory;
+    }
+
+    private void invokeAll(List<Callable<Void>> tasks) {
+        if (parallelism == 1 || tasks.size() <= 1) {
+            for (Callable<Void> t : tasks) {
+                try {
+                    t.call();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e); // tasks catch everything themselves
+                }
+            }
+            return;
+        }
+        ExecutorService p = pool();
+        List<Future<Void>> futures = new ArrayList<>();
+        for (Callable<Void> t : tasks) {
+            futures.add(p.submit(t));
+        }
+        for (Future<Void> f : futures) {
+            try {
+                f.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                futures.forEach(x -> x.cancel(true));
+                throw new IllegalStateException("interrupted while reading " + directory, e);
+            } catch (ExecutionException e) {
+                Throwable c = e.getCause();
+                if (c instanceof RuntimeException re) {
+                    throw re;
+                }
+                if (c instanceof Error err) {
+                    throw err;
+                }
+                throw new IllegalStateException(c);
+            }
+        }
+    }
+
+    private ExecutorService pool() {
+        synchronized (poolLock) {
+            checkOpen();
+            if (pool == null) {
+                AtomicInteger count = new AtomicInteger();
+                ThreadFactory daemons = r -> {
+                    Thread t = new Thread(r, "cox-reader-" + count.incrementAndGet());
+                    t.setDaemon(true); // a reader that is never closed does not keep the JVM alive
+                    return t;
+                };
+                pool = Executors.newFixedThreadPool(parallelism, daemons);
+            }
+            return pool;
+        }
+    }
+
+    private void report(String step, int done, int total) {
+        synchronized (progress) {
+            progress.progress(step, done, total);
+        }
+    }
+
+    private void record(ReadError e) {
+        synchronized (errors) {
+            if (errorKeys.add(e.expId() + "\0" + e.table())) {
+                errors.add(e);
+            }
+        }
     }
 
     private void checkOpen() {
         if (closed) {
             throw new IllegalStateException("collection reader of " + directory + " is closed");
+        }
+    }
+
+    /**
+     * Configures a {@link CollectionReader}. Not thread-safe; {@link #build()} may be called more than once.
+     */
+    public static final class Builder {
+        private final Path directory;
+        private Predicate<String> expFilter = id -> true;
+        private boolean skipErrors;
+        private ProgressListener progress = ProgressListener.NONE;
+        private int parallelism = Runtime.getRuntime().availableProcessors();
+
+        private Builder(Path directory) {
+            Objects.requireNonNull(directory, "directory");
+            this.directory = directory.toAbsolutePath().normalize();
+            if (!Files.isDirectory(this.directory)) {
+                throw new IllegalArgumentException("not a folder of experiments: " + this.directory);
+            }
+        }
+
+        /**
+         * Reads only experiments whose id passes. Python: {@code exp_filter}.
+         *
+         * @param filter a predicate on experiment ids
+         * @return this builder
+         */
+        public Builder expFilter(Predicate<String> filter) {
+            this.expFilter = Objects.requireNonNull(filter, "filter");
+            return this;
+        }
+
+        /**
+         * Whether experiments that cannot be read are skipped and reported by
+         * {@link CollectionReader#errors()} (true) or fail the call (false, the default). Python:
+         * {@code skip_errs}.
+         *
+         * @param skip whether to skip unreadable experiments
+         * @return this builder
+         */
+        public Builder skipErrors(boolean skip) {
+            this.skipErrors = skip;
+            return this;
+        }
+
+        /**
+         * Where to report progress through the experiments. Python cox shows a {@code tqdm} bar.
+         *
+         * @param listener the listener
+         * @return this builder
+         */
+        public Builder progress(ProgressListener listener) {
+            this.progress = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /**
+         * How many stores to read at once (default: the number of processors). With the native
+         * HDF5 library, whose calls are serialised, only the non-HDF5 work overlaps.
+         *
+         * @param threads at least 1
+         * @return this builder
+         * @throws IllegalArgumentException if {@code threads < 1}
+         */
+        public Builder parallelism(int threads) {
+            if (threads < 1) {
+                throw new IllegalArgumentException("parallelism < 1: " + threads);
+            }
+            this.parallelism = threads;
+            return this;
+        }
+
+        /** @return a new reader */
+        public CollectionReader build() {
+            return new CollectionReader(this);
         }
     }
 }

@@ -364,6 +364,34 @@ public final class Store implements AutoCloseable {
         return new StoreFiles(folder).exists();
     }
 
+    /**
+     * Whether a writer on this machine holds the store in {@code folder} open now (its lock file
+     * {@code .cox.lock} is locked): the run is still going. A writer on another machine sharing
+     * the folder over a network file system is not seen; Python cox takes no lock, so its
+     * writers are not seen either. On Linux the check reads {@code /proc/locks} and disturbs no
+     * one; elsewhere it takes a shared lock and releases it at once. Not in Python cox.
+     *
+     * @param folder an experiment folder, {@code STORAGE_FOLDER/EXP_ID}
+     * @return true if a cox4j writer holds it
+     * @throws cox.exceptions.CoxIOException if the lock file exists but cannot be checked
+     */
+    public static boolean isOpenForWriting(Path folder) {
+        return WriterProbe.isLocked(new StoreFiles(folder));
+    }
+
+    /**
+     * When the store in {@code folder} last changed: the latest modification time of
+     * {@code store.h5}, the journal and the checkpoint, read without opening the store. Not in
+     * Python cox.
+     *
+     * @param folder an experiment folder, {@code STORAGE_FOLDER/EXP_ID}
+     * @return the time of the last write
+     * @throws cox.exceptions.CoxIOException if the folder holds no store, or the times cannot be read
+     */
+    public static java.time.Instant lastWriteTime(Path folder) {
+        return WriterProbe.lastWrite(new StoreFiles(folder));
+    }
+
     /** @return the mode the store was opened in */
     public Mode mode() {
         return mode;

@@ -1,0 +1,197 @@
+package cox.cli;
+
+import cox.exceptions.CoxException;
+import cox.readers.CellText;
+import cox.store.ColumnType;
+import cox.store.Mode;
+import cox.store.Schema;
+import cox.store.Store;
+import cox.store.Table;
+import cox.torch.Tensor;
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.dflib.DataFrame;
+import org.dflib.Series;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code cox show DIR/EXP [TABLE]}: one run's tables, each with its schema and rows; object cells
+ * (OBJECT, PICKLE, PYTORCH_STATE) shown by type and size rather than dumped.
+ */
+@Command(name = "show", mixinStandardHelpOptions = true,
+        description = "Show one run's tables: schema and rows. Object cells are shown by type and size.",
+        footer = {"", "Examples:", "  cox show runs/5e8e89ce-15ab-453f-b7d4-b24b63ec425c",
+            "  cox show runs/5e8e89ce-15ab-453f-b7d4-b24b63ec425c results --rows 5"})
+final class ShowCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "DIR/EXP", description = "A run's folder (a cox store).")
+    Path run;
+
+    @Parameters(index = "1", arity = "0..1", paramLabel = "TABLE", description = "Only this table.")
+    String table;
+
+    @Option(names = "--rows", paramLabel = "N", defaultValue = "10",
+            description = "Rows to show of each table: the first N/2 and the last N/2 (default: ${DEFAULT-VALUE}).")
+    int rows;
+
+    @Option(names = "--all", description = "Show every row.")
+    boolean all;
+
+    @Override
+    public Integer call() throws IOException {
+        Path folder = run.toAbsolutePath().normalize();
+        if (folder.getFileName() == null || !Store.isExperiment(folder)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "not a cox store: " + run
+                    + " (a run's folder holds store.h5 or .cox.journal)");
+        }
+        Writer out = spec.commandLine().getOut();
+        try (Store store = new Store(folder.getParent(), folder.getFileName().toString(), false, Mode.READ)) {
+            List<String> names = new ArrayList<>(store.keys());
+            if (table != null) {
+                if (!names.contains(table)) {
+                    throw new CommandLine.ParameterException(spec.commandLine(), "run " + store.expId() + " has no table '"
+                            + table + "'; its tables are " + names);
+                }
+                names = List.of(table);
+            }
+            out.write("run " + store.expId() + " (" + folder + ")" + (Store.isOpenForWriting(folder) ? ", running" : "")
+                    + "\n");
+            for (String name : names) {
+                Table t = store.table(name);
+                DataFrame df = t.df();
+                out.write("\ntable " + name + ": " + df.height() + (df.height() == 1 ? " row" : " rows") + "\n");
+                out.write("schema: " + schemaText(t.schema()) + "\n");
+                DataFrame shown = sample(df);
+                FrameWriter.table(described(t, shown, store.path().resolve(".table_objects")), out, CellText::of);
+                if (shown.height() < df.height()) {
+                    out.write("(" + (df.height() - shown.height()) + " rows not shown; --all shows them)\n");
+                }
+            }
+        } catch (CoxException e) {
+            throw e.withContext("run " + folder);
+        }
+        out.flush();
+        return 0;
+    }
+
+    static String schemaText(Schema schema) {
+        List<String> parts = new ArrayList<>();
+        schema.forEach((c, type) -> parts.add(c + " " + type.pythonName()));
+        return String.join(", ", parts);
+    }
+
+    private DataFrame sample(DataFrame df) {
+        if (all || df.height() <= rows) {
+            return df;
+        }
+        int head = (rows + 1) / 2;
+        int tail = rows / 2;
+        int[] pick = new int[head + tail];
+        for (int i = 0; i < head; i++) {
+            pick[i] = i;
+        }
+        for (int i = 0; i < tail; i++) {
+            pick[head + i] = df.height() - tail + i;
+        }
+        return df.rows(pick).select();
+    }
+
+    /** The frame with object columns replaced by a description of each cell. */
+    private static DataFrame described(Table t, DataFrame df, Path objects) {
+        Schema schema = t.schema();
+        String[] names = df.getColumnsIndex().toArray();
+        Series<?>[] columns = new Series<?>[names.length];
+        for (int c = 0; c < names.length; c++) {
+            ColumnType type = schema.get(names[c]);
+            Series<?> s = df.getColumn(c);
+            if (type != null && type.isObject()) {
+                String[] text = new String[s.size()];
+                for (int r = 0; r < text.length; r++) {
+                    text[r] = describeCell(t, type, (String) s.get(r), objects);
+                }
+                s = Series.of(text);
+            }
+            columns[c] = s;
+        }
+        return DataFrame.byColumn(names).of(columns);
+    }
+
+    private static String describeCell(Table t, ColumnType type, String cell, Path objects) {
+        try {
+            switch (type) {
+                case OBJECT:
+                    return cell.isEmpty() ? "None" : describe(t.getObject(cell));
+                case PICKLE:
+                    return describe(t.getPickle(cell)) + ", pickle of " + size(objects, cell);
+                default:
+                    return "state dict, " + size(objects, cell);
+            }
+        } catch (RuntimeException e) {
+            return "unreadable: " + CoxCommand.oneLine(e);
+        }
+    }
+
+    private static String size(Path objects, String uid) {
+        // PICKLE and PYTORCH_STATE cells name a file in the run's .table_objects folder
+        try {
+            return bytes(Files.size(objects.resolve(uid)));
+        } catch (IOException | RuntimeException e) {
+            return "a missing file";
+        }
+    }
+
+    static String bytes(long n) {
+        if (n < 1024) {
+            return n + " B";
+        }
+        if (n < 1024 * 1024) {
+            return String.format(java.util.Locale.ROOT, "%.1f kB", n / 1024.0);
+        }
+        return String.format(java.util.Locale.ROOT, "%.1f MB", n / 1024.0 / 1024.0);
+    }
+
+    /** A value's type and size, as Python would name them: {@code dict, 3 items}, {@code str, 12 chars}. */
+    static String describe(Object v) {
+        if (v == null) {
+            return "None";
+        }
+        if (v instanceof Map<?, ?> m) {
+            return "dict, " + m.size() + (m.size() == 1 ? " item" : " items");
+        }
+        if (v instanceof java.util.Set<?> s) {
+            return "set, " + s.size() + (s.size() == 1 ? " item" : " items");
+        }
+        if (v instanceof Collection<?> c) {
+            return "list, " + c.size() + (c.size() == 1 ? " item" : " items");
+        }
+        if (v instanceof Object[] a) {
+            return "tuple, " + a.length + (a.length == 1 ? " item" : " items");
+        }
+        if (v instanceof String s) {
+            return "str, " + s.length() + (s.length() == 1 ? " char" : " chars");
+        }
+        if (v instanceof byte[] b) {
+            return "bytes, " + b.length;
+        }
+        if (v instanceof Tensor tensor) {
+            return "tensor " + tensor.dtype() + " " + Arrays.toString(tensor.shape());
+        }
+        if (v instanceof Number || v instanceof Boolean) {
+            return v.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT) + " " + CellText.of(v);
+        }
+        return v.getClass().getSimpleName();
+    }
+}

@@ -1,0 +1,146 @@
+package cox.readers;
+
+import cox.exceptions.CoxException;
+import cox.exceptions.CoxIOException;
+import cox.exceptions.StoreFormatException;
+import cox.store.ColumnType;
+import cox.store.Mode;
+import cox.store.Schema;
+import cox.store.Store;
+import cox.store.Table;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
+import org.dflib.DataFrame;
+import org.dflib.Series;
+
+/**
+ * One experiment's rows of one table, as read by a worker of {@link CollectionReader}: the
+ * table's columns (OBJECT and PICKLE cells decoded unless kept), and the experiment's parameters
+ * when a metadata table is joined. {@code selection} is filled in later by the row filter.
+ */
+final class ExperimentRows {
+    final String expId;
+    final Schema schema;
+    final String[] names;
+    final Series<?>[] columns;
+    final int height;
+    /** The last metadata row (column to value), or null when the run has none or no join was asked. */
+    final Map<String, Object> parameters;
+    /** The rows that pass the filter, or null for all. */
+    int[] selection;
+
+    private ExperimentRows(String expId, Schema schema, String[] names, Series<?>[] columns, int height,
+            Map<String, Object> parameters) {
+        this.expId = expId;
+        this.schema = schema;
+        this.names = names;
+        this.columns = columns;
+        this.height = height;
+        this.parameters = parameters;
+    }
+
+    int rowCount() {
+        return selection == null ? height : selection.length;
+    }
+
+    int row(int i) {
+        return selection == null ? i : selection[i];
+    }
+
+    Series<?> column(String name) {
+        for (int i = 0; i < names.length; i++) {
+            if (names[i].equals(name)) {
+                return columns[i];
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Reads table {@code table} (and the last row of {@code metadataTable}, if not null) of one
+     * experiment, opening its store once.
+     *
+     * @return the rows, or null if the experiment has no such table
+     * @throws CoxException naming the experiment when it cannot be read
+     */
+    static ExperimentRows read(Path directory, String expId, String table, String metadataTable, Set<String> keepSerialized) {
+        try (Store store = new Store(directory, expId, false, Mode.READ)) {
+            Set<String> keys = store.keys();
+            if (!keys.contains(table)) {
+                return null;
+            }
+            Table t = store.table(table);
+            Schema schema = t.schema();
+            DataFrame df = t.df();
+            String[] names = schema.keySet().toArray(new String[0]);
+            Series<?>[] columns = new Series<?>[names.length];
+            for (int c = 0; c < names.length; c++) {
+                Series<?> s = df.getColumn(c);
+                ColumnType type = schema.get(names[c]);
+                if ((type == ColumnType.OBJECT || type == ColumnType.PICKLE) && !keepSerialized.contains(names[c])) {
+                    s = decode(t, type, names[c], s);
+                }
+                columns[c] = s;
+            }
+            Map<String, Object> parameters = null;
+            if (metadataTable != null && keys.contains(metadataTable)) {
+                parameters = lastRow(store.table(metadataTable), keepSerialized);
+            }
+            return new ExperimentRows(expId, schema, names, columns, df.height(), parameters);
+        } catch (UncheckedIOException e) {
+            throw new CoxIOException("store " + directory.resolve(expId) + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Map<String, Object> lastRow(Table meta, Set<String> keepSerialized) {
+        DataFrame df = meta.df();
+        Map<String, Object> row = new java.util.LinkedHashMap<>();
+        if (df.height() == 0) {
+            return null;
+        }
+        int last = df.height() - 1;
+        Schema schema = meta.schema();
+        int c = 0;
+        for (Map.Entry<String, ColumnType> e : schema.entrySet()) {
+            Object v = df.getColumn(c++).get(last);
+            ColumnType type = e.getValue();
+            if ((type == ColumnType.OBJECT || type == ColumnType.PICKLE) && !keepSerialized.contains(e.getKey())) {
+                v = decodeCell(meta, type, e.getKey(), last, (String) v);
+            }
+            row.put(e.getKey(), v);
+        }
+        return row;
+    }
+
+    private static Series<?> decode(Table t, ColumnType type, String column, Series<?> cells) {
+        Object[] out = new Object[cells.size()];
+        for (int r = 0; r < out.length; r++) {
+            out[r] = decodeCell(t, type, column, r, (String) cells.get(r));
+        }
+        return Series.of(out);
+    }
+
+    /**
+     * Python cox's {@code get_object}/{@code get_pickle}; an empty OBJECT cell is None (null), as
+     * cox's {@code string_to_obj} has it. Where cox returns a cell it cannot unpickle unchanged, we
+     * report it: nothing is silently changed.
+     */
+    private static Object decodeCell(Table t, ColumnType type, String column, int row, String cell) {
+        if (cell == null || (type == ColumnType.OBJECT && cell.isEmpty())) {
+            return null;
+        }
+        String where = "table '" + t.name() + "', column '" + column + "', row " + row + ": cannot decode the "
+                + type + " cell";
+        try {
+            return type == ColumnType.OBJECT ? t.getObject(cell) : t.getPickle(cell);
+        } catch (CoxException e) {
+            throw e.withContext(where);
+        } catch (UncheckedIOException e) {
+            throw new CoxIOException(where + ": " + e.getMessage(), e);
+        } catch (IllegalArgumentException e) {
+            throw new StoreFormatException(where + ": " + e.getMessage(), e);
+        }
+    }
+}

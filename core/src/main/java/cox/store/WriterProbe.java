@@ -1,0 +1,110 @@
+package cox.store;
+
+import cox.exceptions.CoxIOException;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Looks at an experiment folder from outside, without opening the store: whether a writer holds
+ * its lock now, and when its files last changed. For {@code cox ls} and the web page's
+ * running/finished column.
+ */
+final class WriterProbe {
+    private static final Path PROC_LOCKS = Path.of("/proc/locks");
+
+    private WriterProbe() {
+    }
+
+    /**
+     * Whether a process on this machine holds the store's writer lock. On Linux this reads
+     * {@code /proc/locks}, which disturbs nobody; elsewhere it tries a shared lock on the lock file
+     * and releases it at once (a writer opening the store in that microsecond would see it locked).
+     */
+    static boolean isLocked(StoreFiles files) {
+        Path lock = files.lock();
+        if (!Files.exists(lock)) {
+            return false;
+        }
+        if (Files.isReadable(PROC_LOCKS)) {
+            try {
+                return lockedPerProc(lock, Files.readAllLines(PROC_LOCKS));
+            } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+                // fall back on trying the lock
+            }
+        }
+        return lockedPerTry(files);
+    }
+
+    /** Whether a shared lock on the lock file is refused (another process holds it) or overlaps one of this JVM. */
+    static boolean lockedPerTry(StoreFiles files) {
+        Path lock = files.lock();
+        try (FileChannel ch = FileChannel.open(lock, StandardOpenOption.READ)) {
+            FileLock l = ch.tryLock(0, Long.MAX_VALUE, true);
+            if (l == null) {
+                return true;
+            }
+            l.release();
+            return false;
+        } catch (OverlappingFileLockException e) {
+            return true; // this JVM holds it
+        } catch (NoSuchFileException e) {
+            return false;
+        } catch (IOException e) {
+            throw new CoxIOException("cannot check the writer lock " + lock + " of store " + files.dir(), e);
+        }
+    }
+
+    /** Whether a line of {@code /proc/locks} ({@code 1: POSIX ADVISORY WRITE PID MAJ:MIN:INODE 0 EOF}) names the file. */
+    static boolean lockedPerProc(Path file, List<String> procLocks) throws IOException {
+        long ino = ((Number) Files.getAttribute(file, "unix:ino")).longValue();
+        long dev = ((Number) Files.getAttribute(file, "unix:dev")).longValue();
+        long major = ((dev >>> 8) & 0xfff) | ((dev >>> 32) & ~0xfffL);
+        long minor = (dev & 0xff) | ((dev >>> 12) & ~0xffL);
+        for (String line : procLocks) {
+            for (String field : line.trim().split("\\s+")) {
+                String[] parts = field.split(":");
+                if (parts.length == 3 && !parts[2].isEmpty() && parts[2].chars().allMatch(Character::isDigit)) {
+                    try {
+                        if (Long.parseLong(parts[2]) == ino && Long.parseLong(parts[0], 16) == major
+                                && Long.parseLong(parts[1], 16) == minor) {
+                            return true;
+                        }
+                    } catch (NumberFormatException e) {
+                        // not a device:inode field
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
+    /** The latest modification time of store.h5, the journal and the checkpoint. */
+    static Instant lastWrite(StoreFiles files) {
+        FileTime latest = null;
+        for (Path p : new Path[] {files.h5(), files.journal(), files.checkpoint()}) {
+            try {
+                FileTime t = Files.getLastModifiedTime(p);
+                if (latest == null || t.compareTo(latest) > 0) {
+                    latest = t;
+                }
+            } catch (NoSuchFileException e) {
+                // not every store has every file
+            } catch (IOException e) {
+                throw new CoxIOException("cannot read the modification time of " + p, e);
+            }
+        }
+        if (latest == null) {
+            throw new CoxIOException("no store at " + files.dir() + ": it has neither store.h5 nor a journal");
+        }
+        return latest.toInstant();
+    }
+}

@@ -1,0 +1,61 @@
+package cox.web;
+
+import cox.store.ColumnType;
+import cox.store.Schema;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The tables, parameters and numeric columns of a table over many runs, in order of first
+ * appearance; a column with numbers in some runs and text in others is text, INT with FLOAT is
+ * FLOAT. Not thread-safe (built and read by one request).
+ */
+final class ColumnUnion {
+    final Set<String> tables = new LinkedHashSet<>();
+    final Map<String, ColumnType> params = new LinkedHashMap<>();
+    final Map<String, ColumnType> metrics = new LinkedHashMap<>();
+
+    private ColumnUnion() {
+    }
+
+    /**
+     * @param runs runs whose info has been read (others are skipped)
+     * @param table the table whose numeric columns are the metrics, or null
+     * @return the union, in order of first appearance
+     */
+    static ColumnUnion of(List<RunIndex.Run> runs, String table) {
+        ColumnUnion c = new ColumnUnion();
+        for (RunIndex.Run r : runs) {
+            RunInfo info = r.info;
+            if (info == null) {
+                continue;
+            }
+            c.tables.addAll(info.tables().keySet());
+            for (Map.Entry<String, ColumnType> p : info.paramTypes().entrySet()) {
+                c.params.merge(p.getKey(), p.getValue(), ColumnUnion::unionType);
+            }
+            Schema s = table == null ? null : info.tables().get(table);
+            if (s != null) {
+                for (Map.Entry<String, ColumnType> e : s.entrySet()) {
+                    if (TableColumns.isNumeric(e.getValue())) {
+                        c.metrics.merge(e.getKey(), e.getValue(), ColumnUnion::unionType);
+                    }
+                }
+            }
+        }
+        return c;
+    }
+
+    private static ColumnType unionType(ColumnType a, ColumnType b) {
+        if (a == b) {
+            return a;
+        }
+        if (TableColumns.isNumeric(a) && TableColumns.isNumeric(b)) {
+            return ColumnType.FLOAT;
+        }
+        return ColumnType.STR;
+    }
+}

@@ -1,0 +1,107 @@
+package cox.web;
+
+import cox.exceptions.CoxException;
+import cox.store.ColumnType;
+import cox.store.Mode;
+import cox.store.Schema;
+import cox.store.Store;
+import cox.store.Table;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.dflib.DataFrame;
+import org.dflib.DoubleSeries;
+import org.dflib.LongSeries;
+import org.dflib.Series;
+
+/**
+ * Reads what the page shows of one run: its tables and parameters, and the numeric columns of one
+ * table, in one read-only open of the store. Stateless; safe to call from several threads.
+ *
+ * <p>TODO(reader): per-run summaries belong in {@code cox.readers} once the reader has them.
+ */
+final class RunReader {
+    private RunReader() {
+    }
+
+    /** What one read returns: the run's info, and the columns of the table asked for (null if the run lacks it). */
+    record Read(RunInfo info, TableColumns columns) {
+    }
+
+    /**
+     * @param dir the storage folder
+     * @param expId the run
+     * @param stamp the stamp taken before reading (a write during the read makes the next scan read again)
+     * @param metadataTable the table whose first row holds the parameters
+     * @param table the table whose numeric columns to read, or null for none
+     * @return the run's info and columns; a run that cannot be read has an info with its error
+     */
+    static Read read(Path dir, String expId, RunStamp stamp, String metadataTable, String table) {
+        try (Store store = new Store(dir, expId, false, Mode.READ)) {
+            Map<String, Schema> tables = new LinkedHashMap<>();
+            for (String name : store.keys()) {
+                tables.put(name, store.table(name).schema());
+            }
+            Map<String, Object> params = new LinkedHashMap<>();
+            Map<String, ColumnType> types = new LinkedHashMap<>();
+            if (tables.containsKey(metadataTable)) {
+                Table meta = store.table(metadataTable);
+                DataFrame df = meta.df();
+                if (df.height() > 0) {
+                    for (Map.Entry<String, ColumnType> c : meta.schema().entrySet()) {
+                        types.put(c.getKey(), c.getValue());
+                        params.put(c.getKey(), param(c.getValue(), df.getColumn(c.getKey()).get(0)));
+                    }
+                }
+            }
+            TableColumns columns = null;
+            if (table != null && tables.containsKey(table)) {
+                columns = numericColumns(store.table(table), stamp);
+            }
+            return new Read(new RunInfo(stamp, tables, params, types, null), columns);
+        } catch (CoxException | IllegalArgumentException | IllegalStateException | java.io.UncheckedIOException e) {
+            String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            return new Read(new RunInfo(stamp, Map.of(), Map.of(), Map.of(), message), null);
+        }
+    }
+
+    static TableColumns numericColumns(Table table, RunStamp stamp) {
+        DataFrame df = table.df();
+        LinkedHashMap<String, double[]> out = new LinkedHashMap<>();
+        for (Map.Entry<String, ColumnType> c : table.schema().entrySet()) {
+            if (TableColumns.isNumeric(c.getValue())) {
+                out.put(c.getKey(), toDoubles(df.getColumn(c.getKey())));
+            }
+        }
+        return new TableColumns(stamp, df.height(), out);
+    }
+
+    private static double[] toDoubles(Series<?> s) {
+        if (s instanceof DoubleSeries d) {
+            return d.toDoubleArray();
+        }
+        if (s instanceof LongSeries l) {
+            long[] a = l.toLongArray();
+            double[] out = new double[a.length];
+            for (int i = 0; i < a.length; i++) {
+                out[i] = a[i];
+            }
+            return out;
+        }
+        double[] out = new double[s.size()];
+        for (int i = 0; i < out.length; i++) {
+            Object v = s.get(i);
+            out[i] = v instanceof Number n ? n.doubleValue() : Double.NaN;
+        }
+        return out;
+    }
+
+    /** A parameter as the page shows and filters it; object cells as their type and size. */
+    private static Object param(ColumnType type, Object value) {
+        if (value == null || !type.isObject()) {
+            return value;
+        }
+        String text = value.toString();
+        return type.name() + " (" + text.length() + " characters)";
+    }
+}

@@ -1,0 +1,284 @@
+package cox.web;
+
+import cox.readers.RunFilter;
+import cox.store.ColumnType;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * {@code GET /api/runs}, {@code /api/filter} and {@code /api/status}: the runs table's data, one
+ * object per run with its parameters and the summaries of a table, filtered with the grammar of
+ * {@code cox df --where}. Thread-safe (state lives in the {@link RunIndex}).
+ */
+final class RunsEndpoints {
+    private final RunIndex index;
+    private final RequestParams params;
+
+    RunsEndpoints(RunIndex index) {
+        this.index = index;
+        this.params = new RequestParams(index);
+    }
+
+    /** {@code GET /api/runs?table=&where=&summary=&x=&at=&since=}: one object per run. */
+    void runs(Context ctx) throws IOException {
+        RunIndex.Snapshot snap = index.refresh();
+        String table = params.table(ctx, snap);
+        long since = RequestParams.longParam(ctx, "since", -1);
+        boolean incremental = since >= 0 && since <= snap.version();
+        List<RunIndex.Run> chosen = new ArrayList<>();
+        for (RunIndex.Run r : snap.runs()) {
+            if (!incremental || r.changed > since) {
+                chosen.add(r);
+            }
+        }
+        if (table != null) {
+            index.summarize(chosen, table);
+        } else {
+            index.summarize(chosen, null);
+        }
+        ColumnUnion columns = ColumnUnion.of(snap.runs(), table);
+        String summary = RequestParams.summary(ctx);
+        RequestParams.Step step = RequestParams.step(ctx, table, columns);
+        RunFilter filter = RequestParams.filter(ctx);
+        ctx.contentType("application/json; charset=utf-8");
+        try (JsonOut out = new JsonOut(ctx.outputStream())) {
+            var g = out.g;
+            g.writeStartObject();
+            g.writeStringField("dir", index.directory().toString());
+            g.writeNumberField("version", snap.version());
+            g.writeBooleanField("incremental", incremental);
+            out.value("table", table);
+            g.writeStringField("metadata_table", index.metadataTable());
+            g.writeArrayFieldStart("tables");
+            for (String t : columns.tables) {
+                g.writeString(t);
+            }
+            g.writeEndArray();
+            g.writeArrayFieldStart("params");
+            for (Map.Entry<String, ColumnType> p : columns.params.entrySet()) {
+                g.writeStartObject();
+                g.writeStringField("name", p.getKey());
+                g.writeStringField("type", p.getValue().name());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeArrayFieldStart("metrics");
+            for (String m : columns.metrics.keySet()) {
+                g.writeStartObject();
+                g.writeStringField("name", m);
+                g.writeStringField("type", columns.metrics.get(m).name());
+                g.writeStringField("goal", MetricSummary.goalOf(m));
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            out.value("x_default", columns.metrics.containsKey("epoch") ? "epoch" : Series.ROW_INDEX);
+            if (step != null) {
+                g.writeObjectFieldStart("at");
+                g.writeStringField("x", step.x());
+                out.num("step", step.value());
+                g.writeEndObject();
+            }
+            g.writeArrayFieldStart("runs");
+            for (RunIndex.Run r : chosen) {
+                Row row = row(r, table, summary, step);
+                if (filter.test(row)) {
+                    writeRun(out, row);
+                }
+            }
+            g.writeEndArray();
+            g.writeArrayFieldStart("removed");
+            for (Map.Entry<String, Long> e : snap.removed().entrySet()) {
+                if (!incremental || e.getValue() > since) {
+                    g.writeString(e.getKey());
+                }
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        }
+    }
+
+    /** {@code GET /api/filter?table=&where=&summary=&x=&at=}: the ids of the runs that pass, or a 400 naming the error. */
+    void filter(Context ctx) throws IOException {
+        RunIndex.Snapshot snap = index.refresh();
+        String table = params.table(ctx, snap);
+        RunFilter filter = RequestParams.filter(ctx);
+        index.summarize(snap.runs(), table);
+        ColumnUnion columns = ColumnUnion.of(snap.runs(), table);
+        String summary = RequestParams.summary(ctx);
+        RequestParams.Step step = RequestParams.step(ctx, table, columns);
+        ctx.contentType("application/json; charset=utf-8");
+        try (JsonOut out = new JsonOut(ctx.outputStream())) {
+            out.g.writeStartObject();
+            out.g.writeNumberField("version", snap.version());
+            out.g.writeStringField("where", filter.expression());
+            out.g.writeArrayFieldStart("ids");
+            for (RunIndex.Run r : snap.runs()) {
+                if (filter.test(row(r, table, summary, step))) {
+                    out.g.writeString(r.expId);
+                }
+            }
+            out.g.writeEndArray();
+            out.g.writeEndObject();
+        }
+    }
+
+    /** {@code GET /api/status}: how many runs, the version, reading progress. */
+    void status(Context ctx) throws IOException {
+        RunIndex.Snapshot snap = index.refresh();
+        ctx.contentType("application/json; charset=utf-8");
+        try (JsonOut out = new JsonOut(ctx.outputStream())) {
+            out.g.writeStartObject();
+            out.g.writeStringField("dir", index.directory().toString());
+            out.g.writeNumberField("runs", snap.runs().size());
+            out.g.writeNumberField("running", snap.runs().stream().filter(r -> r.running).count());
+            out.g.writeNumberField("version", snap.version());
+            out.g.writeFieldName("progress");
+            out.object(index.progress());
+            out.g.writeEndObject();
+        }
+    }
+
+    /** The cells a filter sees for one run, and what /api/runs writes of it. */
+    private final class Row implements Function<String, Object> {
+        final RunIndex.Run run;
+        final RunInfo info;
+        final TableSummary summary;
+        final String kind;
+        final Map<String, Double> at;
+
+        Row(RunIndex.Run run, RunInfo info, TableSummary summary, String kind, Map<String, Double> at) {
+            this.run = run;
+            this.info = info;
+            this.summary = summary;
+            this.kind = kind;
+            this.at = at;
+        }
+
+        @Override
+        public Object apply(String name) {
+            switch (name) {
+                case "exp_id":
+                    return run.expId;
+                case "status":
+                    return run.running ? "running" : "finished";
+                case "rows":
+                    return summary == null || summary.rows() < 0 ? null : summary.rows();
+                case "last_write":
+                    return Instant.ofEpochMilli(run.stamp.lastWriteMillis()).toString();
+                default:
+                    break;
+            }
+            if (info.params().containsKey(name)) {
+                return info.params().get(name);
+            }
+            if (summary == null) {
+                return null;
+            }
+            int dot = name.lastIndexOf('.');
+            String metric = name;
+            String which = kind;
+            if (!summary.metrics().containsKey(name) && dot > 0) {
+                metric = name.substring(0, dot);
+                which = name.substring(dot + 1);
+            }
+            MetricSummary m = summary.metrics().get(metric);
+            return m == null ? null : summaryValue(m, metric, which, at);
+        }
+    }
+
+    private static Object summaryValue(MetricSummary m, String metric, String which, Map<String, Double> at) {
+        switch (which) {
+            case "first":
+                return m.first();
+            case "last":
+                return m.last();
+            case "min":
+                return m.min();
+            case "max":
+                return m.max();
+            case "mean":
+                return m.mean();
+            case "best":
+                return m.best(MetricSummary.goalOf(metric));
+            case "count":
+                return m.count();
+            case "at":
+                return at == null ? null : at.get(metric);
+            default:
+                return null;
+        }
+    }
+
+    private Row row(RunIndex.Run r, String table, String kind, RequestParams.Step step) {
+        RunInfo info = index.info(r);
+        TableSummary s = table == null ? null : index.summary(r, table);
+        Map<String, Double> at = null;
+        if (step != null && s != null && s.rows() > 0) {
+            TableColumns c = index.columns(r, table);
+            if (c != null) {
+                at = new LinkedHashMap<>();
+                double[] x = c.column(step.x());
+                for (Map.Entry<String, double[]> e : c.columns().entrySet()) {
+                    at.put(e.getKey(), x == null ? null : valueAt(x, e.getValue(), c.rows(), step.value()));
+                }
+            }
+        }
+        return new Row(r, info, s, kind, at);
+    }
+
+    /** The y of the last row whose x is at most {@code step}; null if there is none. */
+    static Double valueAt(double[] x, double[] y, int n, double step) {
+        int found = -1;
+        for (int i = 0; i < n; i++) {
+            if (x[i] <= step) {
+                found = i;
+            }
+        }
+        return found < 0 ? null : y[found];
+    }
+
+    private void writeRun(JsonOut out, Row row) throws IOException {
+        var g = out.g;
+        RunIndex.Run r = row.run;
+        g.writeStartObject();
+        g.writeStringField("exp_id", r.expId);
+        g.writeStringField("status", r.running ? "running" : "finished");
+        g.writeNumberField("last_write", r.stamp.lastWriteMillis());
+        g.writeNumberField("changed", r.changed);
+        if (row.summary == null || row.summary.rows() < 0) {
+            g.writeNullField("rows");
+        } else {
+            g.writeNumberField("rows", row.summary.rows());
+        }
+        g.writeFieldName("params");
+        out.object(row.info.params());
+        g.writeObjectFieldStart("metrics");
+        if (row.summary != null) {
+            for (Map.Entry<String, MetricSummary> e : row.summary.metrics().entrySet()) {
+                MetricSummary m = e.getValue();
+                g.writeObjectFieldStart(e.getKey());
+                out.num("first", m.first());
+                out.num("last", m.last());
+                out.num("min", m.min());
+                out.num("max", m.max());
+                out.num("mean", m.mean());
+                out.num("best", m.best(MetricSummary.goalOf(e.getKey())));
+                g.writeNumberField("count", m.count());
+                if (row.at != null) {
+                    out.value("at", row.at.get(e.getKey()));
+                }
+                g.writeEndObject();
+            }
+        }
+        g.writeEndObject();
+        String error = row.info.error() != null ? row.info.error() : row.summary == null ? null : row.summary.error();
+        out.value("error", error);
+        g.writeEndObject();
+    }
+}

@@ -1,0 +1,208 @@
+package cox.web;
+
+import io.javalin.http.Context;
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code GET /api/series}: the curves of runs for the charts, in JSON or in the binary form the
+ * page reads, downsampled into min/max buckets when long. Thread-safe.
+ */
+final class SeriesEndpoint {
+    static final int MAX_POINTS = 20_000;
+    static final int DEFAULT_POINTS = 1_500;
+
+    private final RunIndex index;
+    private final RequestParams params;
+
+    SeriesEndpoint(RunIndex index) {
+        this.index = index;
+        this.params = new RequestParams(index);
+    }
+
+    /**
+     * {@code GET /api/series?table=&id=a&id=b&x=&y=loss,acc&points=&smooth=&format=json|bin} (or
+     * {@code ids=a,b}): the
+     * curves of the runs, downsampled into min/max buckets when longer than {@code points}.
+     */
+    void series(Context ctx) throws IOException {
+        RunIndex.Snapshot snap = index.refresh();
+        String table = params.table(ctx, snap);
+        if (table == null) {
+            throw ApiError.notFound("no run in " + index.directory() + " has a table");
+        }
+        List<RunIndex.Run> runs = params.runs(ctx);
+        int points = (int) RequestParams.longParam(ctx, "points", DEFAULT_POINTS);
+        if (points < 10 || points > MAX_POINTS) {
+            throw ApiError.badRequest("points must be between 10 and " + MAX_POINTS + ": " + points);
+        }
+        double smooth = RequestParams.doubleParam(ctx, "smooth", 0);
+        if (!(smooth >= 0 && smooth < 1)) {
+            throw ApiError.badRequest("smooth must be in [0, 1): " + ctx.queryParam("smooth"));
+        }
+        boolean binary = "bin".equals(ctx.queryParam("format"));
+        index.summarize(runs, table);
+        ColumnUnion columns = ColumnUnion.of(runs, table);
+        String x = ctx.queryParam("x");
+        if (x == null || x.isEmpty()) {
+            x = columns.metrics.containsKey("epoch") ? "epoch" : Series.ROW_INDEX;
+        } else if (!x.equals(Series.ROW_INDEX) && !columns.metrics.containsKey(x)) {
+            throw ApiError.notFound("table '" + table + "' has no numeric column '" + x + "' in the runs asked for; it has "
+                    + columns.metrics.keySet());
+        }
+        List<String> ys = new ArrayList<>();
+        String y = ctx.queryParam("y");
+        if (y == null || y.isEmpty()) {
+            for (String m : columns.metrics.keySet()) {
+                if (!m.equals(x)) {
+                    ys.add(m);
+                }
+            }
+        } else {
+            for (String m : y.split(",")) {
+                if (!columns.metrics.containsKey(m)) {
+                    throw ApiError.notFound("table '" + table + "' has no numeric column '" + m + "' in the runs asked for; it has "
+                            + columns.metrics.keySet());
+                }
+                ys.add(m);
+            }
+        }
+        ArrayOut arrays = binary ? new BinaryArrays() : new JsonArrays();
+        ByteArrayOutputStream header = binary ? new ByteArrayOutputStream() : null;
+        OutputStream target = binary ? header : ctx.outputStream();
+        ctx.contentType(binary ? "application/octet-stream" : "application/json; charset=utf-8");
+        int buckets = points / 2;
+        try (JsonOut out = new JsonOut(target)) {
+            var g = out.g;
+            g.writeStartObject();
+            g.writeStringField("table", table);
+            g.writeStringField("x", x);
+            g.writeNumberField("points", points);
+            out.num("smooth", smooth);
+            g.writeArrayFieldStart("runs");
+            for (RunIndex.Run r : runs) {
+                g.writeStartObject();
+                g.writeStringField("exp_id", r.expId);
+                TableColumns c = index.columns(r, table);
+                double[] xs = c == null ? null : c.column(x);
+                if (xs == null) {
+                    g.writeNumberField("n", 0);
+                    g.writeStringField("missing", c == null ? "no table '" + table + "'" : "no column '" + x + "'");
+                    g.writeEndObject();
+                    continue;
+                }
+                int n = c.rows();
+                int[] drawable = Series.finiteIndices(xs, n);
+                g.writeNumberField("n", n);
+                if (drawable.length < n) {
+                    g.writeNumberField("skipped_x_not_finite", n - drawable.length);
+                }
+                g.writeFieldName("x");
+                arrays.write(out, xs, drawable.length == n ? null : drawable);
+                g.writeObjectFieldStart("series");
+                for (String m : ys) {
+                    double[] values = c.column(m);
+                    if (values == null) {
+                        continue;
+                    }
+                    g.writeObjectFieldStart(m);
+                    int[] keep = Series.minMaxBuckets(xs, values, n, buckets);
+                    if (keep.length == drawable.length) {
+                        g.writeFieldName("y");
+                        arrays.write(out, values, drawable.length == n ? null : drawable);
+                    } else {
+                        g.writeNumberField("downsampled_from", drawable.length);
+                        g.writeFieldName("x");
+                        arrays.write(out, xs, keep);
+                        g.writeFieldName("y");
+                        arrays.write(out, values, keep);
+                        if (smooth > 0) {
+                            g.writeFieldName("smoothed");
+                            arrays.write(out, Series.ema(values, smooth), keep);
+                        }
+                    }
+                    g.writeEndObject();
+                }
+                g.writeEndObject();
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        }
+        if (binary) {
+            ((BinaryArrays) arrays).send(header.toByteArray(), ctx.outputStream());
+        }
+    }
+
+    /** Writes a double array (or the elements at {@code index}) into a response. */
+    interface ArrayOut {
+        void write(JsonOut out, double[] a, int[] index) throws IOException;
+    }
+
+    static final class JsonArrays implements ArrayOut {
+        @Override
+        public void write(JsonOut out, double[] a, int[] index) throws IOException {
+            out.g.writeStartArray();
+            int n = index == null ? a.length : index.length;
+            for (int i = 0; i < n; i++) {
+                out.num(a[index == null ? i : index[i]]);
+            }
+            out.g.writeEndArray();
+        }
+    }
+
+    /**
+     * The binary form the page reads: {@code "COXS"}, the header's length (uint32 LE), the header
+     * (the JSON form with each array replaced by {@code {"offset": o, "length": n}}, counted in
+     * doubles), zero bytes up to a multiple of 8, then the doubles (float64 LE).
+     */
+    private static final class BinaryArrays implements ArrayOut {
+        private final List<double[]> arrays = new ArrayList<>();
+        private final List<int[]> indices = new ArrayList<>();
+        private long offset;
+
+        @Override
+        public void write(JsonOut out, double[] a, int[] index) throws IOException {
+            int n = index == null ? a.length : index.length;
+            out.g.writeStartObject();
+            out.g.writeNumberField("offset", offset);
+            out.g.writeNumberField("length", n);
+            out.g.writeEndObject();
+            arrays.add(a);
+            indices.add(index);
+            offset += n;
+        }
+
+        void send(byte[] header, OutputStream raw) throws IOException {
+            OutputStream out = new BufferedOutputStream(raw, 1 << 16);
+            ByteBuffer head = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+            head.put("COXS".getBytes(StandardCharsets.US_ASCII)).putInt(header.length);
+            out.write(head.array());
+            out.write(header);
+            int pad = (8 - (8 + header.length) % 8) % 8;
+            out.write(new byte[pad]);
+            ByteBuffer buf = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
+            for (int k = 0; k < arrays.size(); k++) {
+                double[] a = arrays.get(k);
+                int[] index = indices.get(k);
+                int n = index == null ? a.length : index.length;
+                for (int i = 0; i < n; i++) {
+                    if (buf.remaining() < 8) {
+                        out.write(buf.array(), 0, buf.position());
+                        buf.clear();
+                    }
+                    buf.putDouble(a[index == null ? i : index[i]]);
+                }
+            }
+            out.write(buf.array(), 0, buf.position());
+            out.flush();
+        }
+    }
+}

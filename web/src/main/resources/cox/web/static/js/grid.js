@@ -1,0 +1,134 @@
+// The runs table: a virtualised grid. Only the rows in view (plus a margin) are in the DOM, so
+// 10,000 runs scroll and sort as fast as 10. Every cell is text (textContent).
+import {h} from './dom.js';
+
+const OVERSCAN = 8;
+
+export class Grid {
+  /**
+   * @param el the scroll container
+   * @param opts {rowHeight, cell(row, col) -> {text, cls, title}, isSelected(row), onToggle(row, event),
+   *   onToggleAll(), onSort(col), onOpen(row), rowKey(row)}
+   */
+  constructor(el, opts) {
+    this.el = el;
+    this.opts = opts;
+    this.rh = opts.rowHeight || 28;
+    this.columns = [];
+    this.rows = [];
+    this.sort = null;
+    this.head = h('div', {class: 'g-head', role: 'row'});
+    this.body = h('div', {class: 'g-body', role: 'rowgroup'});
+    el.replaceChildren(this.head, this.body);
+    el.setAttribute('role', 'grid');
+    this.frame = 0;
+    this.cache = new Map();
+    el.addEventListener('scroll', () => this.schedule(), {passive: true});
+    new ResizeObserver(() => this.schedule()).observe(el);
+  }
+
+  /** cols: [{id, label, width, cls, title}] */
+  setColumns(cols, sort) {
+    this.columns = cols;
+    this.sort = sort;
+    this.template = cols.map((c) => c.width + 'px').join(' ');
+    this.width = cols.reduce((a, c) => a + c.width, 0);
+    const cells = cols.map((c) => {
+      if (c.id === '_select') {
+        return h('div', {class: 'g-cell g-check'},
+          h('input', {type: 'checkbox', title: 'select all shown runs', 'aria-label': 'select all',
+            onclick: (e) => { e.preventDefault(); this.opts.onToggleAll(); }}));
+      }
+      const arrow = sort && sort.col === c.id ? (sort.desc ? ' ▼' : ' ▲') : '';
+      return h('div', {class: 'g-cell g-sortable ' + (c.cls || ''), title: (c.title || c.label) + ' — click to sort',
+        'data-col': c.id, onclick: () => this.opts.onSort(c.id)}, h('span', {class: 'g-label'}, c.label), arrow);
+    });
+    this.head.replaceChildren(...cells);
+    this.head.style.gridTemplateColumns = this.template;
+    this.head.style.width = this.width + 'px';
+    this.body.style.width = this.width + 'px';
+    this.paint(true);
+  }
+
+  setRows(rows) {
+    this.rows = rows;
+    this.body.style.height = rows.length * this.rh + 'px';
+    // as tall as the rows need, up to 42% of the window
+    const need = (rows.length + 1) * this.rh + 20;
+    this.el.style.height = Math.max(140, Math.min(Math.round(window.innerHeight * 0.42), need)) + 'px';
+    this.paint(true);
+  }
+
+  /** Repaints the visible rows (after a change to the data of some rows). */
+  refresh() {
+    this.paint(true);
+  }
+
+  schedule() {
+    if (this.frame) return;
+    this.frame = requestAnimationFrame(() => {
+      this.frame = 0;
+      this.paint(false);
+    });
+  }
+
+  paint(force) {
+    const top = this.el.scrollTop;
+    const height = this.el.clientHeight || 600;
+    const headH = this.head.offsetHeight || this.rh;
+    const first = Math.max(0, Math.floor((top - headH) / this.rh) - OVERSCAN);
+    const last = Math.min(this.rows.length, Math.ceil((top + height) / this.rh) + OVERSCAN);
+    if (!force && first === this.first && last === this.last) return;
+    this.first = first;
+    this.last = last;
+    const out = [];
+    this.nextCache = new Map();
+    for (let i = first; i < last; i++) out.push(this.renderRow(this.rows[i], i));
+    this.cache = this.nextCache;
+    this.body.replaceChildren(...out);
+    const check = this.head.querySelector('input');
+    if (check) {
+      const n = this.rows.filter((r) => this.opts.isSelected(r)).length;
+      check.checked = n > 0 && n === this.rows.length;
+      check.indeterminate = n > 0 && n < this.rows.length;
+    }
+  }
+
+  renderRow(row, i) {
+    const selected = this.opts.isSelected(row);
+    const key = this.opts.rowKey(row);
+    const values = this.columns.map((c) => (c.id === '_select' ? null : this.opts.cell(row, c)));
+    // a row whose cells did not change keeps its element, so a live update never swaps the
+    // checkbox or link under the user's pointer
+    const sig = i + '|' + selected + '|' + this.template + '|' + values.map((v) => (v ? v.text + '\u0001' + (v.cls || '') + '\u0001' + (v.title || '') : '')).join('\u0002');
+    const cached = this.cache.get(key);
+    if (cached && cached.sig === sig) {
+      this.nextCache.set(key, cached);
+      return cached.el;
+    }
+    const el = h('div', {class: 'g-row' + (selected ? ' selected' : '') + (i % 2 ? ' odd' : ''), role: 'row', 'data-id': key});
+    el.style.top = i * this.rh + 'px';
+    el.style.gridTemplateColumns = this.template;
+    el.style.height = this.rh + 'px';
+    this.columns.forEach((c, k) => {
+      if (c.id === '_select') {
+        el.appendChild(h('div', {class: 'g-cell g-check'}, h('input', {type: 'checkbox', checked: selected,
+          'aria-label': 'select ' + key, onclick: (e) => this.opts.onToggle(row, e)})));
+        return;
+      }
+      const v = values[k];
+      const cell = h('div', {class: 'g-cell ' + (c.cls || '') + (v.cls ? ' ' + v.cls : ''), role: 'gridcell',
+        title: v.title || v.text});
+      if (v.href) {
+        cell.appendChild(h('a', {href: v.href, onclick: (e) => {
+          if (e.button === 0 && !e.ctrlKey && !e.metaKey) { e.preventDefault(); this.opts.onOpen(row); }
+        }}, v.text));
+      } else {
+        cell.textContent = v.text;
+      }
+      el.appendChild(cell);
+    });
+    this.nextCache.set(key, {sig, el});
+    return el;
+  }
+}

@@ -1,0 +1,358 @@
+package cox.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIf;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.NoAlertPresentException;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.support.ui.Select;
+
+/**
+ * The page in a real browser (headless Chromium) against a server on a real collection: nine
+ * finished runs, one with the parameter {@code <img src=x onerror=alert(1)>}, one whose exp_id is
+ * markup, a run with object cells, and a run another JVM writes while the tests run.
+ */
+@EnabledIf(value = "cox.web.Browser#available", disabledReason = Browser.SKIPPED)
+class BrowserTest {
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final List<String> ALL = List.of("hostile", "live", "objects", "run-0.001-adam", "run-0.001-sgd", "run-0.01-adam",
+            "run-0.01-sgd", "run-0.1-adam", "run-0.1-sgd", TestRuns.HOSTILE_ID);
+
+    @TempDir
+    static Path temp;
+    static Path dir;
+    static Process writer;
+    static CoxServer server;
+    static URI base;
+    static Browser browser;
+
+    @BeforeAll
+    static void start() throws Exception {
+        dir = java.nio.file.Files.createDirectories(temp.resolve("runs"));
+        TestRuns.write(dir, 60);
+        writer = LiveRunWriter.start(dir, "live", 150, 0);
+        BufferedReader out = new BufferedReader(new InputStreamReader(writer.getInputStream(), StandardCharsets.UTF_8));
+        assertThat(out.readLine()).isEqualTo("ready");
+        Thread drain = new Thread(() -> {
+            try {
+                while (out.readLine() != null) {
+                    // the epochs it wrote; the page is what we check
+                }
+            } catch (Exception ignored) {
+                // the writer ended
+            }
+        });
+        drain.setDaemon(true);
+        drain.start();
+        server = CoxServer.builder(dir).port(0).start();
+        base = server.uri();
+        browser = Browser.start(1400, 900);
+        // record any alert() instead of letting it block the page: no test may see one
+        browser.driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source",
+                "window.__alerts = []; for (const f of ['alert', 'confirm', 'prompt']) "
+                        + "window[f] = (m) => { window.__alerts.push(f + ':' + m); };"));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (browser != null) {
+            browser.close();
+        }
+        if (server != null) {
+            server.close();
+        }
+        if (writer != null) {
+            writer.destroy();
+            writer.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    @BeforeEach
+    void freshPage() {
+        browser.driver.manage().window().setSize(new Dimension(1400, 900));
+    }
+
+    void open(String query) {
+        browser.driver.get(base + query);
+        browser.waiting(60).until(d -> browser.js("return !!(window.coxTimings && window.coxTimings.tableReady)"));
+    }
+
+    @SuppressWarnings("unchecked")
+    List<String> rowIds() {
+        return (List<String>) browser.js("return [...document.querySelectorAll('#grid .g-row')].map(r => r.dataset.id)");
+    }
+
+    String cell(String expId, String column) {
+        return (String) browser.js("const col = [...document.querySelectorAll('#grid .g-head .g-cell')]"
+                + ".findIndex(c => c.dataset.col === arguments[1]);"
+                + "const row = [...document.querySelectorAll('#grid .g-row')].find(r => r.dataset.id === arguments[0]);"
+                + "return row && col >= 0 ? row.children[col].textContent : null;", expId, column);
+    }
+
+    String text(String css) {
+        return browser.driver.findElement(By.cssSelector(css)).getText();
+    }
+
+    void click(String expId) {
+        clickRow(expId, "input[type=checkbox]");
+    }
+
+    /** Clicks in a run's row; the live run's row is repainted every second, so a click that finds it replaced tries again. */
+    void clickRow(String expId, String what) {
+        By by = By.cssSelector(".g-row[data-id=\"" + expId.replace("\\", "\\\\").replace("\"", "\\\"") + "\"] " + what);
+        for (int attempt = 0; ; attempt++) {
+            try {
+                browser.driver.findElement(by).click();
+                return;
+            } catch (org.openqa.selenium.StaleElementReferenceException e) {
+                if (attempt == 5) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    @Test
+    void table_listsEveryRun() {
+        open("");
+        assertThat(rowIds()).containsExactlyElementsOf(ALL);
+        assertThat(text("#counts")).startsWith("10 runs");
+        assertThat(cell("run-0.1-sgd", "p:lr")).isEqualTo("0.1");
+        assertThat(cell("run-0.1-sgd", "rows")).isEqualTo("60");
+        assertThat(cell("live", "status")).isEqualTo("running");
+        assertThat(cell("run-0.1-sgd", "status")).isEqualTo("finished");
+        // "only columns that differ": dataset is cifar10 everywhere
+        assertThat(cell("run-0.1-sgd", "p:dataset")).isNull();
+        assertThat(text("#live-text")).startsWith("live ·").contains("1 running");
+    }
+
+    @Test
+    void filter_narrowsTheTable_andABadOneIsShownInline() {
+        open("");
+        var where = browser.driver.findElement(By.id("where"));
+        where.sendKeys("optimizer == adam and lr <= 0.02");
+        browser.waiting(10).until(d -> rowIds().size() == 3);
+        assertThat(rowIds()).containsExactly("run-0.001-adam", "run-0.01-adam", TestRuns.HOSTILE_ID);
+        assertThat(text("#counts")).startsWith("3 of 10 runs");
+        assertThat(browser.driver.getCurrentUrl()).contains("where=optimizer+%3D%3D+adam");
+
+        where.sendKeys(Keys.chord(Keys.CONTROL, "a"), "lr < )");
+        browser.waiting(10).until(d -> !text("#where-error").isEmpty());
+        assertThat(text("#where-error")).contains("lr < )", "^ expected a value", "(the filter is not applied)");
+        assertThat(where.getAttribute("class")).contains("bad");
+        assertThat(rowIds()).hasSize(10);
+    }
+
+    @Test
+    void selectingRuns_drawsOneSeriesPerRun() {
+        open("?tab=charts");
+        click("run-0.1-sgd");
+        click("run-0.01-sgd");
+        click("run-0.001-adam");
+        browser.waiting(20).until(d -> "3".equals(browser.js(
+                "const c = document.querySelector('.chart-card[data-metric=loss]'); return c && c.dataset.series")));
+        for (String metric : List.of("loss", "acc")) {
+            assertThat(browser.js("return document.querySelector('.chart-card[data-metric=" + metric + "]').dataset.series"))
+                    .isEqualTo("3");
+            assertThat(browser.js("return document.querySelector('.chart-card[data-metric=" + metric + "]').dataset.points"))
+                    .isEqualTo("60");
+        }
+        assertThat(browser.js("return document.querySelector('.chart-card[data-metric=epoch]')")).isNull();
+        assertThat(text("#chart-legend")).contains("run-0.1-sgd", "run-0.01-sgd", "run-0.001-adam");
+        assertThat(browser.driver.getCurrentUrl()).contains("sel=run-0.1-sgd%2Crun-0.01-sgd%2Crun-0.001-adam");
+        // a canvas with something drawn on it
+        assertThat((Boolean) browser.js("const cv = document.querySelector('.chart-card[data-metric=loss] canvas');"
+                + "const d = cv.getContext('2d').getImageData(0, 0, cv.width, cv.height).data;"
+                + "for (let i = 3; i < d.length; i += 4) if (d[i] > 0) return true; return false;")).isTrue();
+
+        // grouped by optimizer: one mean curve per group
+        new Select(browser.driver.findElement(By.id("group"))).selectByValue("optimizer");
+        browser.waiting(10).until(d -> "2".equals(browser.js(
+                "return document.querySelector('.chart-card[data-metric=loss]').dataset.series")));
+        assertThat(text("#chart-legend")).contains("optimizer=adam (n=1)", "optimizer=sgd (n=2)");
+    }
+
+    @Test
+    void theLiveRun_growsWithoutAReload_andTheViewStays() {
+        open("?sel=live&where=" + java.net.URLEncoder.encode("optimizer in (live, sgd)", StandardCharsets.UTF_8));
+        browser.js("window.__sameDocument = true;");
+        browser.waiting(20).until(d -> "1".equals(browser.js(
+                "const c = document.querySelector('.chart-card[data-metric=loss]'); return c && c.dataset.series")));
+        long rows = Long.parseLong(cell("live", "rows"));
+        long points = Long.parseLong((String) browser.js("return document.querySelector('.chart-card[data-metric=loss]').dataset.points"));
+        browser.waiting(15).until(d -> Long.parseLong(cell("live", "rows")) >= rows + 5);
+        browser.waiting(15).until(d -> Long.parseLong((String) browser.js(
+                "return document.querySelector('.chart-card[data-metric=loss]').dataset.points")) >= points + 5);
+        assertThat(browser.js("return window.__sameDocument")).isEqualTo(true);
+        assertThat(rowIds()).containsExactly("hostile", "live", "objects", "run-0.001-sgd", "run-0.01-sgd", "run-0.1-sgd");
+        assertThat(browser.driver.findElement(By.cssSelector(".g-row[data-id=live] input")).isSelected()).isTrue();
+        assertThat(browser.driver.findElement(By.id("where")).getAttribute("value")).isEqualTo("optimizer in (live, sgd)");
+    }
+
+    @Test
+    void aNewRun_appearsWithoutAReload() throws Exception {
+        open("");
+        browser.js("window.__sameDocument = true;");
+        TestRuns.run(dir, "zz-new", 0.2, "sgd", 0, "plain", 5);
+        try {
+            browser.waiting(15).until(d -> rowIds().contains("zz-new"));
+            assertThat(browser.js("return window.__sameDocument")).isEqualTo(true);
+        } finally {
+            deleteRun("zz-new");
+            browser.waiting(15).until(d -> !rowIds().contains("zz-new"));
+        }
+    }
+
+    @Test
+    void hostileValues_areShownAsText_andRunNothing() {
+        open("?run=");
+        assertThat(cell("hostile", "p:note")).isEqualTo(TestRuns.HOSTILE);
+        assertThat(cell(TestRuns.HOSTILE_ID, "exp_id")).isEqualTo(TestRuns.HOSTILE_ID);
+        assertThat(browser.js("return document.querySelectorAll('img, svg, iframe, object').length")).isEqualTo(0L);
+        // the run pages too
+        for (String id : List.of("hostile", TestRuns.HOSTILE_ID)) {
+            clickRow(id, "a");
+            browser.waiting(10).until(d -> browser.js("return document.querySelector('#run-params')") != null);
+            assertThat(text("#run-page h2")).isEqualTo(id);
+            if (id.equals("hostile")) {
+                assertThat(text("#run-params")).contains(TestRuns.HOSTILE);
+            }
+            assertThat(browser.js("return document.querySelectorAll('img, svg, iframe, object').length")).isEqualTo(0L);
+            browser.driver.navigate().back();
+            browser.waiting(10).until(d -> browser.js("return document.querySelector('#main').hidden").equals(false));
+        }
+        assertThat((List<?>) browser.js("return window.__alerts")).isEmpty();
+        assertThatThrownBy(() -> browser.driver.switchTo().alert()).isInstanceOf(NoAlertPresentException.class);
+    }
+
+    @Test
+    void everyRequest_goesToTheServerItself() throws Exception {
+        browser.performanceLog();
+        open("?tab=charts&sel=run-0.1-sgd");
+        browser.waiting(20).until(d -> browser.js("return document.querySelector('.chart-card[data-metric=loss]')") != null);
+        browser.driver.findElement(By.cssSelector("[data-tab=parallel]")).click();
+        clickRow("objects", "a");
+        browser.waiting(10).until(d -> browser.js("return document.querySelector('#run-params')") != null);
+        Thread.sleep(1500);
+        String origin = "http://" + base.getHost() + ":" + base.getPort() + "/";
+        int requests = 0;
+        for (String message : browser.performanceLog()) {
+            JsonNode m = JSON.readTree(message).get("message");
+            if (m.get("method").asText().equals("Network.requestWillBeSent")) {
+                String url = m.get("params").get("request").get("url").asText();
+                requests++;
+                assertThat(url).as("every request goes to the server").matches(u -> u.startsWith(origin)
+                        || u.startsWith("data:") || u.startsWith("blob:" + origin.substring(0, origin.length() - 1)));
+            }
+        }
+        assertThat(requests).isGreaterThan(8);
+        @SuppressWarnings("unchecked")
+        List<String> resources = (List<String>) browser.js("return performance.getEntriesByType('resource').map(e => e.name)");
+        assertThat(resources).isNotEmpty().allMatch(u -> u.startsWith(origin));
+    }
+
+    @Test
+    void viewState_survivesARefresh_andCsvExportsTheView() {
+        open("?where=" + java.net.URLEncoder.encode("lr >= 0.01", StandardCharsets.UTF_8) + "&sort=p:lr:desc&sel=run-0.01-sgd");
+        List<String> before = rowIds();
+        assertThat(before).startsWith("objects", "run-0.1-adam", "run-0.1-sgd", "hostile");
+        browser.driver.navigate().refresh();
+        browser.waiting(60).until(d -> browser.js("return !!(window.coxTimings && window.coxTimings.tableReady)"));
+        assertThat(rowIds()).isEqualTo(before);
+        assertThat(browser.driver.findElement(By.cssSelector(".g-row[data-id=\"run-0.01-sgd\"] input")).isSelected()).isTrue();
+        browser.driver.findElement(By.id("csv")).click();
+        String csv = (String) browser.js("return window.coxLastCsv");
+        String[] lines = csv.split("\n");
+        assertThat(lines[0]).startsWith("exp_id,status,rows,last_write,lr,optimizer").contains("loss.last", "acc.last");
+        assertThat(lines).hasSize(before.size() + 1);
+        assertThat(lines[2]).startsWith("run-0.1-adam,finished,60,");
+        assertThat(csv).contains("\"" + TestRuns.HOSTILE_ID.replace("\"", "\"\"") + "\"");
+    }
+
+    @Test
+    void diff_andRunPage() {
+        open("?tab=diff&sel=run-0.1-sgd,run-0.01-sgd");
+        browser.waiting(10).until(d -> browser.js("return document.querySelector('#diff-table')") != null);
+        String diff = text("#diff-table");
+        assertThat(diff).contains("differ", "lr", "0.1", "0.01", "the same", "optimizer", "sgd");
+        assertThat(diff.indexOf("lr")).isLessThan(diff.indexOf("the same"));
+        open("?run=objects");
+        browser.waiting(10).until(d -> browser.js("return document.querySelector('[data-table=checkpoints] .rows-table')") != null);
+        assertThat(text("[data-table=checkpoints]")).contains("OBJECT: dict, 2 items", "PICKLE: list, 3 items", "bytes");
+        open("?run=run-0.1-sgd");
+        browser.waiting(10).until(d -> browser.js("return document.querySelector('#run-scalars .chart-card')") != null);
+        assertThat(text("[data-table=results]")).contains("60 rows", "rows 1–60 of 60");
+        assertThat(text("#run-scalars")).contains("results/loss", "60 points");
+    }
+
+    @Test
+    void columnChooser_andParallelCoordinatesBrushingIntoTheFilter() {
+        open("?tab=parallel");
+        assertThat(cell("run-0.1-sgd", "p:dataset")).isNull();
+        browser.driver.findElement(By.id("columns-button")).click();
+        browser.driver.findElement(By.xpath("//div[@id='columns-menu']//label[contains(., 'Only columns that differ')]/input")).click();
+        browser.waiting(10).until(d -> "cifar10".equals(cell("run-0.1-sgd", "p:dataset")));
+        assertThat(browser.driver.getCurrentUrl()).contains("differ=0");
+        browser.driver.findElement(By.cssSelector("body")).click();
+
+        // drag along the first axis (lr, log scale from 0.001 at the bottom to 0.5 at the top) over its upper part
+        browser.js("document.querySelector('#parcoords').scrollIntoView();");
+        browser.js("const cv = document.querySelector('#parcoords canvas'); const r = cv.getBoundingClientRect();"
+                + "const at = (type, target, y) => target.dispatchEvent(new MouseEvent(type, {bubbles: true, clientX: r.left + 60,"
+                + " clientY: r.top + y, button: 0}));"
+                + "at('mousedown', cv, 36); at('mousemove', window, 90); at('mousemove', window, 150); at('mouseup', window, 150);");
+        browser.waiting(10).until(d -> browser.driver.findElement(By.id("pc-apply")).isEnabled());
+        browser.driver.findElement(By.id("pc-apply")).click();
+        browser.waiting(10).until(d -> !browser.driver.findElement(By.id("where")).getAttribute("value").isEmpty());
+        String where = browser.driver.findElement(By.id("where")).getAttribute("value");
+        assertThat(where).startsWith("lr in [").endsWith("]");
+        browser.waiting(10).until(d -> rowIds().size() < 10);
+        assertThat(rowIds()).containsExactly("objects", "run-0.1-adam", "run-0.1-sgd");
+        assertThat(text("#where-error")).isEmpty();
+    }
+
+    @Test
+    void screenshot_forTheReadme() throws Exception {
+        browser.driver.manage().window().setSize(new Dimension(1400, 1060));
+        open("?sel=run-0.1-sgd,run-0.1-adam,run-0.01-sgd,run-0.01-adam,run-0.001-sgd,live&legend="
+                + java.net.URLEncoder.encode("{optimizer} lr={lr}", StandardCharsets.UTF_8) + "&sort=m:loss");
+        browser.waiting(20).until(d -> "6".equals(browser.js(
+                "const c = document.querySelector('.chart-card[data-metric=loss]'); return c && c.dataset.series")));
+        Thread.sleep(300);
+        byte[] png = browser.driver.getScreenshotAs(OutputType.BYTES);
+        Path target = Path.of("target", "serve.png");
+        Files.createDirectories(target.getParent());
+        Files.write(target, png);
+        String readme = System.getProperty("cox.web.screenshot");
+        if (readme != null && !readme.isEmpty()) {
+            Files.write(Path.of(readme), png);
+        }
+        assertThat(png.length).isGreaterThan(10_000);
+    }
+
+    private static void deleteRun(String expId) throws Exception {
+        try (var files = Files.walk(dir.resolve(expId))) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+}

@@ -1,0 +1,205 @@
+package cox.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import cox.store.ColumnType;
+import cox.store.Schema;
+import cox.store.Store;
+import cox.store.Table;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The summary cache, incremental listings, the running status and long curves, each on its own collection. */
+class LiveApiTest {
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    static JsonNode json(URI base, String pathAndQuery) throws Exception {
+        Http.Response r = Http.get(base, pathAndQuery);
+        assertThat(r.status()).as(pathAndQuery + ": " + r.body()).isEqualTo(200);
+        return JSON.readTree(r.body());
+    }
+
+    static int storeReads(URI base) throws Exception {
+        return json(base, "/api/status").get("progress").get("store_reads").asInt();
+    }
+
+    @Test
+    void reload_readsOnlyTheStoresThatChanged() throws Exception {
+        TestRuns.write(dir, 20);
+        try (CoxServer server = CoxServer.builder(dir).port(0).minScanMillis(0).start()) {
+            URI base = server.uri();
+            JsonNode first = json(base, "/api/runs?table=results");
+            long version = first.get("version").asLong();
+            int reads = storeReads(base);
+            assertThat(reads).isPositive();
+
+            JsonNode again = json(base, "/api/runs?table=results");
+            assertThat(again.get("runs")).hasSize(9);
+            assertThat(storeReads(base)).as("a reload of unchanged stores reads none").isEqualTo(reads);
+            assertThat(json(base, "/api/runs?table=results&since=" + version).get("runs")).isEmpty();
+
+            try (Store store = new Store(dir, "run-0.1-sgd")) {
+                store.table("results").appendRow(Map.of("epoch", 20, "loss", 0.123, "acc", 0.9));
+            }
+            JsonNode changed = json(base, "/api/runs?table=results&since=" + version);
+            assertThat(changed.get("incremental").asBoolean()).isTrue();
+            assertThat(changed.get("runs")).hasSize(1);
+            assertThat(changed.get("runs").get(0).get("exp_id").asText()).isEqualTo("run-0.1-sgd");
+            assertThat(changed.get("runs").get(0).get("rows").asInt()).isEqualTo(21);
+            assertThat(changed.get("runs").get(0).get("metrics").get("loss").get("last").asDouble()).isEqualTo(0.123);
+            assertThat(changed.get("version").asLong()).isGreaterThan(version);
+            assertThat(storeReads(base)).isEqualTo(reads + 1);
+
+            TestRuns.run(dir, "new-run", 0.3, "sgd", 0, "plain", 5);
+            JsonNode added = json(base, "/api/runs?table=results&since=" + changed.get("version").asLong());
+            assertThat(added.get("runs")).hasSize(1);
+            assertThat(added.get("runs").get(0).get("exp_id").asText()).isEqualTo("new-run");
+            assertThat(json(base, "/api/runs/new-run").get("params").get("lr").asDouble()).isEqualTo(0.3);
+        }
+    }
+
+    @Test
+    void summaryFile_aRestartReadsOnlyWhatChanged_andTheFileCanGo(@TempDir Path cache) throws Exception {
+        TestRuns.write(dir, 20);
+        JsonNode before;
+        try (CoxServer server = CoxServer.builder(dir).port(0).minScanMillis(0).summaryDir(cache).start()) {
+            before = json(server.uri(), "/api/runs?table=results");
+            assertThat(storeReads(server.uri())).isPositive();
+        }
+        SummaryFile file = SummaryFile.in(cache, dir.toAbsolutePath().normalize());
+        assertThat(file.path()).exists();
+        try (CoxServer server = CoxServer.builder(dir).port(0).minScanMillis(0).summaryDir(cache).start()) {
+            JsonNode again = json(server.uri(), "/api/runs?table=results");
+            assertThat(storeReads(server.uri())).as("a restart reads no unchanged store").isZero();
+            assertThat(again.get("runs").toString()).isEqualTo(before.get("runs").toString());
+            try (Store store = new Store(dir, "run-0.01-adam")) {
+                store.table("results").appendRow(Map.of("epoch", 20, "loss", 0.5, "acc", 0.5));
+            }
+        }
+        try (CoxServer server = CoxServer.builder(dir).port(0).minScanMillis(0).summaryDir(cache).start()) {
+            JsonNode changed = json(server.uri(), "/api/runs?table=results&where=exp_id%20%3D%3D%20run-0.01-adam");
+            assertThat(changed.get("runs").get(0).get("rows").asInt()).isEqualTo(21);
+            assertThat(storeReads(server.uri())).isEqualTo(1);
+        }
+        java.nio.file.Files.write(file.path(), new byte[] {1, 2, 3});
+        try (CoxServer server = CoxServer.builder(dir).port(0).minScanMillis(0).summaryDir(cache).start()) {
+            assertThat(json(server.uri(), "/api/runs?table=results").get("runs")).hasSize(9);
+            assertThat(storeReads(server.uri())).as("a damaged file is ignored").isPositive();
+        }
+        java.nio.file.Files.delete(file.path());
+        try (CoxServer server = CoxServer.builder(dir).port(0).minScanMillis(0).summaryDir(cache).start()) {
+            assertThat(json(server.uri(), "/api/runs?table=results").get("runs")).hasSize(9);
+        }
+    }
+
+    @Test
+    void aRunWrittenByAnotherProcess_isRunningAndGrows() throws Exception {
+        TestRuns.run(dir, "done", 0.1, "sgd", 0, "plain", 3);
+        Process writer = LiveRunWriter.start(dir, "live", 50, 0);
+        try (CoxServer server = CoxServer.builder(dir).port(0).minScanMillis(0).start()) {
+            BufferedReader out = new BufferedReader(new InputStreamReader(writer.getInputStream(), StandardCharsets.UTF_8));
+            assertThat(out.readLine()).isEqualTo("ready");
+            URI base = server.uri();
+            JsonNode first = json(base, "/api/runs?table=results");
+            JsonNode live = first.get("runs").get(1);
+            assertThat(live.get("exp_id").asText()).isEqualTo("live");
+            assertThat(live.get("status").asText()).isEqualTo("running");
+            assertThat(first.get("runs").get(0).get("status").asText()).isEqualTo("finished");
+            long rows = live.get("rows").asLong();
+            long version = first.get("version").asLong();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            long grown = rows;
+            while (grown <= rows + 5 && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+                JsonNode changed = json(base, "/api/runs?table=results&since=" + version);
+                for (JsonNode r : changed.get("runs")) {
+                    assertThat(r.get("exp_id").asText()).isEqualTo("live");
+                    assertThat(r.get("rows").asLong()).isGreaterThanOrEqualTo(grown);
+                    grown = r.get("rows").asLong();
+                }
+                version = changed.get("version").asLong();
+            }
+            assertThat(grown).isGreaterThan(rows + 5);
+            JsonNode series = json(base, "/api/series?table=results&ids=live&y=loss");
+            assertThat(series.get("runs").get(0).get("n").asLong()).isGreaterThanOrEqualTo(grown);
+            writer.destroy();
+            assertThat(writer.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            JsonNode after = null;
+            deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (System.nanoTime() < deadline) {
+                after = json(base, "/api/runs?table=results").get("runs").get(1);
+                if (after.get("status").asText().equals("finished")) {
+                    break;
+                }
+                Thread.sleep(100);
+            }
+            assertThat(after.get("status").asText()).isEqualTo("finished");
+        } finally {
+            writer.destroyForcibly();
+        }
+    }
+
+    @Test
+    void longCurves_areDownsampledIntoMinMaxBuckets_neverSilently() throws Exception {
+        int n = 30_000;
+        try (Store store = new Store(dir, "long")) {
+            Table t = store.addTable("results", Schema.of("step", ColumnType.INT, "loss", ColumnType.FLOAT));
+            for (int i = 0; i < n; i++) {
+                double loss = i == 12_345 ? 50 : i == 20_000 ? -50 : Math.sin(i / 100.0);
+                t.appendRow(Map.of("step", i, "loss", loss));
+            }
+        }
+        try (CoxServer server = CoxServer.builder(dir).port(0).start()) {
+            URI base = server.uri();
+            JsonNode s = json(base, "/api/series?table=results&ids=long&x=step&points=1000&smooth=0.9");
+            JsonNode loss = s.get("runs").get(0).get("series").get("loss");
+            assertThat(loss.get("downsampled_from").asInt()).isEqualTo(n);
+            assertThat(loss.get("y").size()).isBetween(500, 1002);
+            assertThat(loss.get("x").size()).isEqualTo(loss.get("y").size());
+            double max = Double.NEGATIVE_INFINITY;
+            double min = Double.POSITIVE_INFINITY;
+            for (JsonNode v : loss.get("y")) {
+                max = Math.max(max, v.asDouble());
+                min = Math.min(min, v.asDouble());
+            }
+            assertThat(max).isEqualTo(50);
+            assertThat(min).isEqualTo(-50);
+            // smoothing was computed on all 30,000 points, then the kept ones picked
+            double[] all = new double[n];
+            for (int i = 0; i < n; i++) {
+                all[i] = i == 12_345 ? 50 : i == 20_000 ? -50 : Math.sin(i / 100.0);
+            }
+            double[] smoothed = Series.ema(all, 0.9);
+            for (int k = 0; k < loss.get("x").size(); k++) {
+                int i = loss.get("x").get(k).asInt();
+                assertThat(loss.get("smoothed").get(k).asDouble()).isEqualTo(smoothed[i]);
+            }
+            // the binary form the page reads holds the same numbers
+            byte[] bin = Http.getBytes(base, "/api/series?table=results&ids=long&x=step&points=1000&smooth=0.9&format=bin");
+            ByteBuffer b = ByteBuffer.wrap(bin).order(ByteOrder.LITTLE_ENDIAN);
+            assertThat(new String(bin, 0, 4, StandardCharsets.US_ASCII)).isEqualTo("COXS");
+            int len = b.getInt(4);
+            JsonNode header = JSON.readTree(new String(bin, 8, len, StandardCharsets.UTF_8));
+            int base8 = 8 + len + (8 - (8 + len) % 8) % 8;
+            JsonNode ref = header.get("runs").get(0).get("series").get("loss").get("y");
+            assertThat(ref.get("length").asInt()).isEqualTo(loss.get("y").size());
+            for (int k = 0; k < ref.get("length").asInt(); k++) {
+                assertThat(b.getDouble(base8 + 8 * (ref.get("offset").asInt() + k))).isEqualTo(loss.get("y").get(k).asDouble());
+            }
+        }
+    }
+}

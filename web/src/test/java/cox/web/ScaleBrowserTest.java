@@ -1,0 +1,155 @@
+package cox.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIf;
+import org.openqa.selenium.By;
+
+/**
+ * Measures the page on a big collection in the browser — not a pass/fail timing, a report: it
+ * runs only when {@code -Dcox.web.scaleDir=FOLDER} names a collection (the bench module's
+ * {@code ServeCollection 10000 1000} makes one) and writes what it measured to stdout and
+ * {@code target/scale-browser.txt}. Times come from the page itself: Navigation Timing's origin
+ * ({@code performance.now()}) to the first paint of the runs table, and {@code performance.now()}
+ * around filter, sort and chart updates.
+ */
+@EnabledIf(value = "cox.web.ScaleBrowserTest#configured",
+        disabledReason = "measures cox serve at scale in the browser: -Pbrowser -Dcox.web.scaleDir=FOLDER "
+                + "(make one with the bench module's ServeCollection 10000 1000)")
+class ScaleBrowserTest {
+    static Path dir;
+    static CoxServer server;
+    static Browser browser;
+
+    @BeforeAll
+    static void start() throws Exception {
+        dir = Path.of(System.getProperty("cox.web.scaleDir"));
+        server = CoxServer.builder(dir).port(0).start();
+        browser = Browser.start(1400, 900);
+    }
+
+    static boolean configured() {
+        String folder = System.getProperty("cox.web.scaleDir", "");
+        return Browser.available() && !folder.isEmpty() && Files.isDirectory(Path.of(folder));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (browser != null) {
+            browser.close();
+        }
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    double number(String script) {
+        return ((Number) browser.js(script)).doubleValue();
+    }
+
+    double loadTable() {
+        browser.waiting(3600).until(d -> browser.js("return !!(window.coxTimings && window.coxTimings.tableReady)"));
+        return number("return window.coxTimings.tableReady");
+    }
+
+    @Test
+    void measure() throws Exception {
+        List<String> report = new ArrayList<>();
+        long t0 = System.nanoTime();
+        browser.driver.get(server.uri().toString());
+        double first = loadTable();
+        int runs = ((Number) browser.js("return document.querySelectorAll('#grid .g-row').length")).intValue();
+        String counts = browser.driver.findElement(By.id("counts")).getText();
+        report.add(String.format(Locale.ROOT, "first load (cold, every store read): table shown %.0f ms after navigation (%.1f s wall) — %s, %d rows in the DOM",
+                first, (System.nanoTime() - t0) / 1e9, counts, runs));
+        List<Double> warm = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            browser.driver.navigate().refresh();
+            warm.add(loadTable());
+        }
+        report.add("reload (warm cache): table shown after " + ms(warm) + " ms (5 reloads)");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> nav = (Map<String, Object>) browser.js("const n = performance.getEntriesByType('navigation')[0];"
+                + "return {dcl: n.domContentLoadedEventEnd, load: n.loadEventEnd};");
+        report.add("navigation timing of the last reload: DOMContentLoaded " + nav.get("dcl") + " ms, load " + nav.get("load") + " ms");
+
+        // sort: the click re-sorts and repaints the table synchronously
+        List<Double> sorts = new ArrayList<>();
+        for (String col : List.of("m:loss", "m:loss", "p:lr", "exp_id")) {
+            sorts.add(number("const t = performance.now();"
+                    + "document.querySelector('#grid .g-head [data-col=\"" + col + "\"]').click();"
+                    + "return performance.now() - t;"));
+        }
+        report.add("sort 10,000 rows by a column and repaint: " + ms(sorts) + " ms");
+        List<Double> scrolls = new ArrayList<>();
+        for (int i = 1; i <= 4; i++) {
+            scrolls.add(number("const g = document.querySelector('#grid'); const t = performance.now();"
+                    + "g.scrollTop = g.scrollHeight * " + (i / 5.0) + "; g.dispatchEvent(new Event('scroll'));"
+                    + "return new Promise(r => requestAnimationFrame(() => r(performance.now() - t)));"));
+        }
+        report.add("scroll and paint the rows in view: " + ms(scrolls) + " ms; rows in the DOM: "
+                + browser.js("return document.querySelectorAll('#grid .g-row').length"));
+
+        // filter: from the request (after the box's 200 ms debounce) to the repainted table
+        List<Double> filters = new ArrayList<>();
+        for (String where : List.of("lr < 0.01 and optimizer == adam", "loss.best < 0.2 or arch == resnet50", "exp_id ~ 9$", "")) {
+            double before = number("return window.coxTimings.lastRender");
+            browser.js("const w = document.querySelector('#where'); w.value = arguments[0];"
+                    + "window.__t = performance.now(); w.dispatchEvent(new Event('input'));", where);
+            browser.waiting(120).until(d -> number("return window.coxTimings.lastRender") > before);
+            filters.add(number("return window.coxTimings.lastRender - window.__t") - 200);
+        }
+        report.add("filter (server evaluates the expression over 10,000 runs) to repainted table: " + ms(filters)
+                + " ms, excluding the 200 ms typing debounce");
+
+        // charts of 1,000 runs: the first 1,000 runs, all shown
+        String url = server.uri() + "?tab=charts&scope=filtered&where=" + java.net.URLEncoder.encode("exp_id < run-01000",
+                java.nio.charset.StandardCharsets.UTF_8);
+        List<String> charts = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            browser.driver.get(url);
+            loadTable();
+            browser.waiting(600).until(d -> browser.js("return window.coxTimings.charts && window.coxTimings.charts.runs") != null);
+            @SuppressWarnings("unchecked")
+            Map<String, Object> c = (Map<String, Object>) browser.js("return window.coxTimings.charts");
+            assertThat(((Number) c.get("runs")).intValue()).isEqualTo(1000);
+            charts.add(String.format(Locale.ROOT, "total %.0f ms (fetch %.0f, draw %.0f: align %.0f, uPlot %.0f)",
+                    num(c.get("totalMs")), num(c.get("fetchMs")), num(c.get("drawMs")), num(c.get("buildMs")), num(c.get("plotMs"))));
+        }
+        report.add("charts of 1,000 runs x 1,000 points, 4 metrics (page load to drawn, 3 times; the first reads the curves): "
+                + String.join("; ", charts));
+        List<Double> redraw = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            browser.js("window.coxTimings.charts = null; document.querySelector('#log').click();");
+            browser.waiting(120).until(d -> browser.js("return window.coxTimings.charts") != null);
+            redraw.add(number("return window.coxTimings.charts.totalMs"));
+        }
+        report.add("redraw the 4 charts of 1,000 runs (log-scale toggle): " + ms(redraw) + " ms");
+
+        String text = String.join(System.lineSeparator(), report);
+        System.out.println("cox serve at scale, " + dir + ":" + System.lineSeparator() + text);
+        Files.createDirectories(Path.of("target"));
+        Files.writeString(Path.of("target", "scale-browser.txt"), text + System.lineSeparator());
+    }
+
+    private static double num(Object o) {
+        return ((Number) o).doubleValue();
+    }
+
+    private static String ms(List<Double> values) {
+        List<String> out = new ArrayList<>();
+        for (double v : values) {
+            out.add(String.format(Locale.ROOT, "%.0f", v));
+        }
+        return String.join(", ", out);
+    }
+}
