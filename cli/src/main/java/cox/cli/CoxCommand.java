@@ -22,6 +22,7 @@ import picocli.CommandLine.Option;
 @Command(name = "cox", mixinStandardHelpOptions = true, versionProvider = CoxCommand.Version.class,
         description = "cox4j: the JVM edition of the cox experiment store. Compare the runs in a folder of cox stores.",
         subcommands = {LsCommand.class, ShowCommand.class, DfCommand.class, DiffCommand.class,
+            SqlCommand.class, ExportCommand.class,
             TensorBoardViewCommand.class, ServeCommand.class, DemoCommand.class, AutoComplete.GenerateCompletion.class},
         footer = {"", "Examples:", "  cox demo                                   log a sweep into ./cox-demo",
             "  cox ls cox-demo                            one line per run",

@@ -330,6 +330,7 @@ public final class Pickler {
         }
 
         private void saveString(String s) throws IOException {
+            checkEncodable(s);
             byte[] b = s.getBytes(StandardCharsets.UTF_8);
             if (b.length < 256 && protocol >= 4) {
                 out.write(Opcodes.SHORT_BINUNICODE);
@@ -366,6 +367,24 @@ public final class Pickler {
         private void saveGlobal(PythonGlobal g) throws IOException {
             out.write(Opcodes.GLOBAL);
             out.write((g.module() + "\n" + g.name() + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    /**
+     * Refuses a string with a surrogate that is not half of a pair: UTF-8 cannot encode it, and
+     * Java would write '?' in its place.
+     *
+     * @throws IllegalArgumentException naming the character and its index
+     */
+    static void checkEncodable(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw new IllegalArgumentException(String.format("a string holds a lone surrogate U+%04X at index %d,"
+                        + " which UTF-8 cannot encode", (int) c, i));
+            }
         }
     }
 }

@@ -84,12 +84,33 @@ final class CellValues {
                         throw mismatch(type, value, where, column,
                                 "it contains a NUL character, which fixed-width HDF5 strings cannot keep");
                     }
+                    int lone = loneSurrogate(s);
+                    if (lone >= 0) {
+                        throw mismatch(type, value, where, column, String.format("it holds a lone surrogate U+%04X at"
+                                + " index %d, which UTF-8 cannot store; converting would lose it", (int) s.charAt(lone), lone));
+                    }
                     return s;
                 }
                 throw mismatch(type, value, where, column, null);
             default:
                 throw new IllegalStateException("object columns are converted by the object codec: " + type);
         }
+    }
+
+    /**
+     * The index of the first surrogate in {@code s} that is not half of a pair, or -1: such a
+     * character has no UTF-8 encoding, and would be stored as '?'.
+     */
+    static int loneSurrogate(CharSequence s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** A 0-d (or one-element) tensor in a scalar column, as cox takes a torch scalar. */
@@ -132,6 +153,10 @@ final class CellValues {
         String s = String.valueOf(value);
         if (s.length() > 60) {
             s = s.substring(0, 57) + "...";
+        }
+        int lone;
+        while ((lone = loneSurrogate(s)) >= 0) {
+            s = s.substring(0, lone) + String.format("\\u%04X", (int) s.charAt(lone)) + s.substring(lone + 1);
         }
         return value instanceof CharSequence ? "\"" + s + "\"" : s;
     }

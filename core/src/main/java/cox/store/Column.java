@@ -47,6 +47,16 @@ sealed interface Column permits Column.Longs, Column.Doubles, Column.Bools, Colu
     /** Cell {@code r}, boxed: {@code Long}, {@code Double}, {@code Boolean} or {@code String}. */
     Object get(int r);
 
+    /** Cell {@code r} reduced to 64 bits for {@link RowDigest}. */
+    long bits(int r);
+
+    /** Cells {@code first} to {@code first + n} reduced to 64 bits for {@link RowDigest}, into {@code out}. */
+    default void bits(int first, int n, long[] out) {
+        for (int i = 0; i < n; i++) {
+            out[i] = bits(first + i);
+        }
+    }
+
     /** This column followed by cell {@code index} of each of {@code rows} (boxed cells of the same type). */
     Column append(List<Object[]> rows, int index);
 
@@ -63,6 +73,16 @@ sealed interface Column permits Column.Longs, Column.Doubles, Column.Bools, Colu
         @Override
         public Object get(int r) {
             return cells[r];
+        }
+
+        @Override
+        public long bits(int r) {
+            return cells[r];
+        }
+
+        @Override
+        public void bits(int first, int n, long[] out) {
+            System.arraycopy(cells, first, out, 0, n);
         }
 
         @Override
@@ -93,6 +113,18 @@ sealed interface Column permits Column.Longs, Column.Doubles, Column.Bools, Colu
         }
 
         @Override
+        public long bits(int r) {
+            return Double.doubleToRawLongBits(cells[r]);
+        }
+
+        @Override
+        public void bits(int first, int n, long[] out) {
+            for (int i = 0; i < n; i++) {
+                out[i] = Double.doubleToRawLongBits(cells[first + i]);
+            }
+        }
+
+        @Override
         public Column append(List<Object[]> rows, int index) {
             double[] b = Arrays.copyOf(cells, cells.length + rows.size());
             for (int r = 0; r < rows.size(); r++) {
@@ -120,6 +152,18 @@ sealed interface Column permits Column.Longs, Column.Doubles, Column.Bools, Colu
         }
 
         @Override
+        public long bits(int r) {
+            return cells[r] ? 1 : 0;
+        }
+
+        @Override
+        public void bits(int first, int n, long[] out) {
+            for (int i = 0; i < n; i++) {
+                out[i] = cells[first + i] ? 1 : 0;
+            }
+        }
+
+        @Override
         public Column append(List<Object[]> rows, int index) {
             boolean[] b = Arrays.copyOf(cells, cells.length + rows.size());
             for (int r = 0; r < rows.size(); r++) {
@@ -144,6 +188,18 @@ sealed interface Column permits Column.Longs, Column.Doubles, Column.Bools, Colu
         @Override
         public Object get(int r) {
             return cells[r];
+        }
+
+        @Override
+        public long bits(int r) {
+            return RowDigest.text(cells[r]);
+        }
+
+        @Override
+        public void bits(int first, int n, long[] out) {
+            for (int i = 0; i < n; i++) {
+                out[i] = RowDigest.text(cells[first + i]);
+            }
         }
 
         @Override

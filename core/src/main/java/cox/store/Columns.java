@@ -1,6 +1,7 @@
 package cox.store;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.dflib.DataFrame;
 import org.dflib.Series;
@@ -62,6 +63,33 @@ final class Columns {
             cells[c] = columns.get(c).get(r);
         }
         return cells;
+    }
+
+    /**
+     * {@code digest} with these rows mixed in, as {@link RowDigest} defines it: a block of rows at
+     * a time, each column's cells reduced to 64 bits and added to the rows' sums in one tight loop
+     * per column, then the sums mixed in row by row.
+     */
+    long digest(long digest) {
+        final int block = 1024;
+        long[] bits = new long[Math.min(block, Math.max(rows, 1))];
+        long[] sums = new long[bits.length];
+        long h = digest;
+        for (int first = 0; first < rows; first += block) {
+            int m = Math.min(block, rows - first);
+            Arrays.fill(sums, 0, m, 0L);
+            for (int c = 0; c < columns.size(); c++) {
+                columns.get(c).bits(first, m, bits);
+                long w = RowDigest.weight(c);
+                for (int r = 0; r < m; r++) {
+                    sums[r] += bits[r] * w;
+                }
+            }
+            for (int r = 0; r < m; r++) {
+                h = RowDigest.mix(h, sums[r]);
+            }
+        }
+        return h;
     }
 
     /** These rows followed by {@code tail} (boxed cells in schema order). */

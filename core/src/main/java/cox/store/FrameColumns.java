@@ -42,13 +42,27 @@ final class FrameColumns {
      * pandas wrote has no COX_DATA; an int column holding NaN is stored as float64).
      *
      * @throws StoreFormatException if COX_DATA calls a column text that is stored as numbers, or
-     *     the other way round, or a column name is empty, repeated or holds control characters
+     *     the other way round, names a marker type ({@code __...__}) cox does not have, or lists
+     *     some columns and not others, or a
+     *     column name is empty, repeated or holds control characters
      */
     static Schema schemaOf(String table, List<FrameColumn> columns, Path file) {
         Schema.Builder sb = Schema.builder();
+        boolean anyTyped = columns.stream().anyMatch(c -> c.coxType() != null);
         for (FrameColumn c : columns) {
+            if (anyTyped && c.coxType() == null) {
+                // cox lists every column in COX_DATA; pandas writes no COX_DATA at all
+                throw new StoreFormatException("table '" + table + "' in " + file + ": COX_DATA lists no type for column '"
+                        + c.name() + "', though it lists others");
+            }
             ColumnType stored = storedType(c.kind());
             ColumnType named = known(c.coxType());
+            if (named == null && c.coxType() != null && c.coxType().startsWith("__") && c.coxType().endsWith("__")) {
+                // cox marks its object types so; a marker it does not have is damage, not a type to guess
+                throw new StoreFormatException("table '" + table + "' in " + file + ": column '" + c.name() + "' has the"
+                        + " type '" + c.coxType() + "' in COX_DATA, which is none of cox's ('__object__', '__pickle__',"
+                        + " '__pytorch_state__')");
+            }
             ColumnType type = stored;
             if (named != null) {
                 if (named.isText() != (c.kind() == ColumnKind.TEXT)) {

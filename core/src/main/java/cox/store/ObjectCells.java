@@ -104,6 +104,12 @@ final class ObjectCells {
                 throw new IllegalArgumentException(where + ": column '" + column + "' expects a state dict of String keys and"
                         + " Tensor values, got entry " + e.getKey() + " = " + describe(e.getValue()));
             }
+            int lone = CellValues.loneSurrogate(key);
+            if (lone >= 0) {
+                throw new IllegalArgumentException(String.format("%s: column '%s': the state dict key at entry %d holds a"
+                        + " lone surrogate U+%04X at index %d, which UTF-8 cannot encode", where, column, state.size(),
+                        (int) key.charAt(lone), lone));
+            }
             state.put(key, t);
         }
         return state;
@@ -147,6 +153,13 @@ final class ObjectCells {
                 e.addSuppressed(again);
             }
             throw new CoxIOException("cannot write object file " + target + ": " + e, e);
+        } catch (RuntimeException e) {
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException again) {
+                e.addSuppressed(again);
+            }
+            throw e;
         }
     }
 

@@ -227,6 +227,11 @@ public final class Schema extends AbstractMap<String, ColumnType> {
                         + name.replace("\0", "\\0") + "' (character " + (int) c + " at " + i + ")");
             }
         }
+        int lone = CellValues.loneSurrogate(name);
+        if (lone >= 0) {
+            throw new IllegalArgumentException(String.format("%s must not hold a lone surrogate, which UTF-8 cannot"
+                    + " store: U+%04X at index %d", what, (int) name.charAt(lone), lone));
+        }
     }
 
     private static String describe(Object o) {

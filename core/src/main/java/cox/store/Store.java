@@ -1,5 +1,6 @@
 package cox.store;
 
+import cox.exceptions.CoxException;
 import cox.exceptions.CoxIOException;
 import cox.exceptions.StoreException;
 import cox.exceptions.StoreLockedException;
@@ -121,7 +122,13 @@ public final class Store implements AutoCloseable {
             this.lock = null;
             this.reader = new StoreReader(files);
             this.tensorboard = null;
-            for (Map.Entry<String, Schema> e : reader.tables().entrySet()) {
+            Map<String, Schema> found;
+            try {
+                found = reader.tables();
+            } catch (CoxException e) {
+                throw e.withContext("cannot read store " + files.dir());
+            }
+            for (Map.Entry<String, Schema> e : found.entrySet()) {
                 tables.put(e.getKey(), new Table(this, new TableDefinition(-1, e.getKey(), e.getValue())));
             }
             return;
@@ -157,7 +164,9 @@ public final class Store implements AutoCloseable {
      * @param name the table name: non-empty, no {@code /}, {@code \}, control characters, not {@code .} or {@code ..}
      * @param schema its columns
      * @return the new, empty table
-     * @throws IllegalArgumentException for an invalid or taken name
+     * @throws IllegalArgumentException for an invalid or taken name, or a schema the store cannot
+     *     hold (too many columns, names too long for store.h5's attributes; the message names the
+     *     limit); nothing is added, and the store goes on as before
      * @throws IllegalStateException if the store is read-only or closed
      */
     public Table addTable(String name, Schema schema) {
@@ -173,6 +182,13 @@ public final class Store implements AutoCloseable {
             }
             if (schema.isEmpty()) {
                 throw new IllegalArgumentException("table '" + name + "' needs at least one column");
+            }
+            if (tables.size() >= FrameTableLimits.MAX_TABLES) {
+                throw new IllegalArgumentException("store " + files.dir() + " has " + tables.size() + " tables, the most"
+                        + " a store can have (the journal numbers them with 16 bits): cannot add table '" + name + "'");
+            }
+            if (FrameTableLimits.enforced) {
+                FrameTableLimits.check("store " + files.dir(), name, schema);
             }
             Table t = new Table(this, writer.define(name, schema));
             tables.put(name, t);
@@ -398,6 +414,11 @@ public final class Store implements AutoCloseable {
     /**
      * Makes {@code store.h5} exact, closes it and releases the writer's lock; idempotent.
      * Python: {@code Store.close()}.
+     *
+     * @throws StoreException if {@code store.h5} does not hold every flushed row (every row is in
+     *     the journal, and the next writer rebuilds store.h5), or a file cannot be closed; the store
+     *     is closed all the same. An error of the TensorBoard writer comes after the store's own, as
+     *     a suppressed exception.
      */
     @Override
     public void close() {
@@ -407,19 +428,37 @@ public final class Store implements AutoCloseable {
             }
             closed = true;
         }
-        try {
-            if (tensorboard != null) {
-                tensorboard.close();
-            }
-        } finally {
+        RuntimeException failure = null;
+        if (writer != null) {
             try {
-                if (writer != null) {
-                    writer.close();
-                }
-            } finally {
-                releaseLock();
+                writer.close();
+            } catch (RuntimeException e) {
+                failure = e;
             }
         }
+        if (tensorboard != null) {
+            try {
+                tensorboard.close();
+            } catch (RuntimeException e) {
+                failure = addTo(failure, e);
+            }
+        }
+        try {
+            releaseLock();
+        } catch (RuntimeException e) {
+            failure = addTo(failure, e);
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    private static RuntimeException addTo(RuntimeException first, RuntimeException next) {
+        if (first == null) {
+            return next;
+        }
+        first.addSuppressed(next);
+        return first;
     }
 
     /** The store's path, then each table with its first rows. */
@@ -471,15 +510,23 @@ public final class Store implements AutoCloseable {
         if (writer != null) {
             return writer.rows(table.id());
         }
-        return reader.count(table.name(), table.schema());
+        try {
+            return reader.count(table.name(), table.schema());
+        } catch (CoxException e) {
+            throw e.withContext("cannot count the rows of table '" + table.name() + "' of store " + files.dir());
+        }
     }
 
     Columns readColumns(Table table) {
         checkOpen();
         if (writer != null) {
-            return writer.read(table.name(), table.schema());
+            return writer.read(new TableDefinition(table.id(), table.name(), table.schema()));
         }
-        return reader.read(table.name(), table.schema());
+        try {
+            return reader.read(table.name(), table.schema());
+        } catch (CoxException e) {
+            throw e.withContext("cannot read table '" + table.name() + "' of store " + files.dir());
+        }
     }
 
     private void releaseLock() {

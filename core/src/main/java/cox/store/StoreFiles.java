@@ -6,8 +6,10 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 
 /**
@@ -26,6 +28,38 @@ record StoreFiles(Path dir) {
 
     Path checkpoint() {
         return dir.resolve(".cox.checkpoint");
+    }
+
+    /** Where a rebuilt store.h5 is written before it replaces store.h5. */
+    Path rebuild() {
+        return dir.resolve(".store.h5.rebuild");
+    }
+
+    /** Where a new journal is written before it is moved into place. */
+    Path journalBeingMade() {
+        return dir.resolve(".cox.journal.new");
+    }
+
+    /**
+     * Moves {@code from} to {@code to}, atomically where the file system can.
+     *
+     * @throws CoxIOException if it cannot be moved
+     */
+    void moveIntoPlace(Path from, Path to) {
+        try {
+            try {
+                Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            throw new CoxIOException("cannot move " + from + " to " + to + ": " + e, e);
+        }
+    }
+
+    /** Where the checkpoint is written before it replaces the checkpoint. */
+    Path checkpointTmp() {
+        return dir.resolve(".cox.checkpoint.tmp");
     }
 
     Path lock() {
@@ -70,14 +104,45 @@ record StoreFiles(Path dir) {
         }
     }
 
-    void deleteJournal() {
+    /**
+     * Deletes what a writer killed (or stopped by a full disk) halfway through a rebuild or a
+     * checkpoint left behind; the caller holds the lock.
+     */
+    void deleteLeftovers() {
+        deleteQuietly(rebuild());
+        deleteQuietly(checkpointTmp());
+        deleteQuietly(journalBeingMade());
+    }
+
+    /** Deletes {@code file} if it exists; a failure is left for the next writer. */
+    void deleteQuietly(Path file) {
         try {
-            Files.deleteIfExists(journal());
-            Files.deleteIfExists(checkpoint());
+            Files.deleteIfExists(file);
         } catch (IOException e) {
-            // best effort after a failed first open; the next open adopts store.h5 again
+            // nothing depends on it: the next writer tries again
         }
     }
+
+    /**
+     * Moves store.h5 out of the way, to {@code store.h5.set-aside} (or {@code store.h5.set-aside-2}
+     * and on if that exists), so that a rebuild does not destroy rows only it holds.
+     *
+     * @return where it went
+     * @throws CoxIOException if it cannot be moved
+     */
+    Path setAside() {
+        Path aside = dir.resolve("store.h5.set-aside");
+        for (int i = 2; Files.exists(aside); i++) {
+            aside = dir.resolve("store.h5.set-aside-" + i);
+        }
+        try {
+            Files.move(h5(), aside);
+        } catch (IOException e) {
+            throw new CoxIOException("cannot move " + h5() + " aside to " + aside + " before rebuilding it: " + e, e);
+        }
+        return aside;
+    }
+
 
     /**
      * Takes the one-writer lock.

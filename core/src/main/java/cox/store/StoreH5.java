@@ -36,6 +36,16 @@ final class StoreH5 implements AutoCloseable {
         return new StoreH5(PandasStoreFile.create(path));
     }
 
+    /**
+     * Checks that store.h5 can hold a table of this schema (its attributes and row type each fit an
+     * HDF5 object header message), as {@code PandasStoreFile.createTable} will check again.
+     *
+     * @throws IllegalArgumentException naming the table, the attribute and the limit if not
+     */
+    static void checkFits(String name, Schema schema) {
+        PandasStoreFile.checkFits(name, FrameColumns.of(schema), 1);
+    }
+
     Path path() {
         return file.path();
     }

@@ -1,28 +1,42 @@
 package cox.store;
 
+import cox.exceptions.CoxException;
+import cox.exceptions.CoxIOException;
 import cox.exceptions.StoreFormatException;
+import cox.exceptions.StoreRecoveryException;
 import cox.store.journal.CellEncoding;
 import cox.store.journal.Checkpoint;
 import cox.store.journal.JournalRow;
 import cox.store.journal.JournalTable;
 import cox.store.journal.RowJournal;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The reading side of a store opened with {@link Mode#READ}: never writes a byte, and may read a
- * store another process is writing. A table's rows are those of {@code store.h5} followed by the
- * rows the journal holds beyond them (the tail the writer's flusher has not applied yet); if
- * {@code store.h5} cannot be read at that moment (the writer is changing it), the journal alone,
- * which holds every row, answers.
+ * store another process is writing. The journal is the truth (docs/trust.md): a table's rows are
+ * the journal's, of which {@code store.h5} answers the first ones, those the checkpoint records,
+ * only if it holds them as they were written (same tables and columns in order, at least as many
+ * rows, the same {@link RowDigest}); rows {@code store.h5} has beyond the journal's are another
+ * program's and are read if their number is plausible. Whenever {@code store.h5} disagrees, the
+ * journal answers and a warning names the file. A store without a journal (Python cox's) is read
+ * from {@code store.h5} alone.
  */
 final class StoreReader {
     private static final int H5_ATTEMPTS = 5;
+    private static final Logger LOG = LoggerFactory.getLogger(StoreReader.class);
 
     private final StoreFiles files;
+    private final Set<String> warned = ConcurrentHashMap.newKeySet();
 
     StoreReader(StoreFiles files) {
         this.files = files;
@@ -31,173 +45,367 @@ final class StoreReader {
     /** The store's tables: those the journal defines, in order, then those only store.h5 has. */
     Map<String, Schema> tables() {
         Map<String, Schema> out = new LinkedHashMap<>();
-        if (RowJournal.exists(files.journal())) {
-            for (TableDefinition d : journalDefinitions()) {
-                out.put(d.name(), d.schema());
-            }
-        }
-        if (Files.exists(files.h5())) {
-            try (StoreH5 h5 = openH5()) {
-                if (h5 != null) {
+        if (!RowJournal.exists(files.journal())) {
+            try (StoreH5 h5 = openH5(true)) {
+                try {
                     for (String name : h5.tableNames()) {
-                        out.putIfAbsent(name, h5.schema(name));
+                        out.put(name, h5.schema(name));
                     }
-                } else if (!RowJournal.exists(files.journal())) {
-                    // no journal to fall back on: report why store.h5 cannot be read
-                    StoreH5.open(files.h5(), false).close();
+                } catch (RuntimeException e) {
+                    throw unsound(e);
                 }
             }
+            return out;
+        }
+        try (Look look = new Look(null, false)) {
+            for (TableDefinition d : look.definitions) {
+                out.put(d.name(), d.schema());
+            }
+            out.putAll(look.externalTables);
         }
         return out;
     }
 
-    private List<TableDefinition> journalDefinitions() {
-        List<TableDefinition> defs = new ArrayList<>();
-        Checkpoint cp = Checkpoint.read(files.checkpoint());
-        long from = RowJournal.HEADER_SIZE;
-        if (cp != null) {
-            defs.addAll(JournalTables.fromJournal(cp.tables(), files.checkpoint()));
-            from = cp.journalOffset();
-        }
-        RowJournal.scan(files.journal(), from, new RowJournal.Visitor() {
-            @Override
-            public void table(long offset, JournalTable t) {
-                if (t.id() == defs.size()) {
-                    defs.add(JournalTables.fromJournal(t, files.journal()));
-                }
-            }
-        });
-        return defs;
-    }
-
-    private StoreH5 openH5() {
-        StoreFormatException last = null;
-        for (int attempt = 0; attempt < H5_ATTEMPTS; attempt++) {
-            try {
-                return StoreH5.open(files.h5(), false);
-            } catch (StoreFormatException e) {
-                last = e;
-                pause();
-            }
-        }
-        if (!RowJournal.exists(files.journal()) && last != null) {
-            throw last;
-        }
-        return null;
-    }
-
     /** The number of rows of table {@code name} now. */
     long count(String name, Schema schema) {
-        return scan(name, schema, true).count();
+        return rows(name, schema, true).count();
     }
 
     /** The rows of table {@code name} now. */
     Columns read(String name, Schema schema) {
-        return scan(name, schema, false).columns();
+        return rows(name, schema, false).columns();
     }
 
     /** What one look at a table found: its row count, and its rows unless only counted. */
     private record TableRows(long count, Columns columns) {
     }
 
-    private TableRows scan(String name, Schema schema, boolean countOnly) {
-        long n = 0;
-        Columns columns = null;
-        boolean h5Read = false;
-        if (Files.exists(files.h5())) {
-            for (int attempt = 0; attempt < H5_ATTEMPTS && !h5Read; attempt++) {
-                try (StoreH5 h5 = StoreH5.open(files.h5(), false)) {
-                    n = h5.rows(name);
-                    if (!countOnly) {
-                        columns = h5.read(name, schema, 0, (int) n);
-                    }
-                    h5Read = true;
-                } catch (StoreFormatException e) {
-                    if (!RowJournal.exists(files.journal()) && attempt == H5_ATTEMPTS - 1) {
-                        throw e;
-                    }
-                    pause();
-                }
+    private TableRows rows(String name, Schema schema, boolean countOnly) {
+        if (!RowJournal.exists(files.journal())) {
+            try (StoreH5 h5 = openH5(true)) {
+                return h5Only(h5, name, schema, countOnly);
             }
         }
-        if (!h5Read) {
-            n = 0;
-            columns = countOnly ? null : Columns.empty(schema);
+        try (Look look = new Look(name, !countOnly)) {
+            TableDefinition d = look.definition(name);
+            if (d == null) {
+                if (look.h5 != null && look.externalTables.containsKey(name)) {
+                    return h5Only(look.h5, name, schema, countOnly);
+                }
+                return new TableRows(0, countOnly ? null : Columns.empty(schema));
+            }
+            return look.rowsOf(d, countOnly);
         }
-        if (!RowJournal.exists(files.journal())) {
-            return new TableRows(n, columns);
+    }
+
+    /** A table of a store.h5 no journal speaks for: its rows if their number fits the file. */
+    private TableRows h5Only(StoreH5 h5, String name, Schema schema, boolean countOnly) {
+        try {
+            String implausible = StoreRecovery.implausibleCounts(h5, files.h5());
+            if (implausible != null) {
+                throw new StoreFormatException(implausible);
+            }
+            long n = h5.rows(name);
+            if (countOnly) {
+                return new TableRows(n, null);
+            }
+            if (n > Integer.MAX_VALUE - 8) {
+                throw new StoreFormatException("table '" + name + "' of " + files.h5() + " has " + n
+                        + " rows, more than one data frame can hold");
+            }
+            return new TableRows(n, h5.read(name, schema, 0, (int) n));
+        } catch (RuntimeException e) {
+            throw unsound(e);
         }
-        JournalTail tail = journalTail(name, schema, n, h5Read, !countOnly);
-        return new TableRows(n + tail.count, countOnly ? null : columns.append(tail.rows));
+    }
+
+    /** Any failure of store.h5 as a cox exception naming it. */
+    private CoxException unsound(RuntimeException e) {
+        if (e instanceof CoxException c) {
+            return c;
+        }
+        return new StoreFormatException("cannot read " + files.h5() + ": " + e, e);
     }
 
     /**
-     * The rows of one table in the journal past the first {@code inH5}: counted, and collected
-     * unless only counted.
+     * Opens store.h5, retrying a few times: a writer may be replacing it at that moment.
+     *
+     * @param required throw if it cannot be opened (there is no journal to answer instead)
+     * @return the file, or null if it is missing or (not required) cannot be opened
      */
-    private static final class JournalTail implements RowJournal.Visitor {
-        private final String name;
-        private final CellEncoding[] encodings;
-        private final long inH5;
-        private final boolean collect;
-        /** The table's id in the journal, once a definition names it; -1 before. */
-        int tableId = -1;
-        /** Rows of the table met so far, counting from the first row of the table. */
-        long seen;
-        long count;
-        final List<Object[]> rows = new ArrayList<>();
-
-        JournalTail(String name, Schema schema, long seen, long inH5, boolean collect) {
-            this.name = name;
-            this.encodings = JournalTables.encodings(schema);
-            this.seen = seen;
-            this.inH5 = inH5;
-            this.collect = collect;
-        }
-
-        @Override
-        public void table(long offset, JournalTable t) {
-            if (t.name().equals(name)) {
-                tableId = t.id();
+    private StoreH5 openH5(boolean required) {
+        RuntimeException last = null;
+        for (int attempt = 0; attempt < H5_ATTEMPTS; attempt++) {
+            if (!Files.exists(files.h5()) && !required) {
+                return null;
+            }
+            try {
+                return StoreH5.open(files.h5(), false);
+            } catch (RuntimeException e) {
+                last = e;
+                pause();
             }
         }
+        if (required) {
+            throw unsound(last);
+        }
+        warn("cannot read " + files.h5() + " (" + last.getMessage() + "); answering from the journal " + files.journal());
+        return null;
+    }
 
-        @Override
-        public void row(long offset, JournalRow row) {
-            if (row.tableId() == tableId && seen++ >= inH5) {
-                count++;
-                if (collect) {
-                    rows.add(row.cells(encodings));
-                }
-            }
+    private void warn(String message) {
+        if (warned.add(message)) {
+            LOG.warn(message);
         }
     }
 
-    private JournalTail journalTail(String name, Schema schema, long inH5, boolean h5Read, boolean collect) {
-        Checkpoint cp = Checkpoint.read(files.checkpoint());
-        long from = RowJournal.HEADER_SIZE;
-        long seen = 0;
-        int id = -1;
-        if (h5Read && cp != null) {
-            for (JournalTable t : cp.tables()) {
-                if (t.name().equals(name)) {
-                    id = t.id();
+    /**
+     * One look at a store with a journal: store.h5 opened first (so that a writer's store.h5 never
+     * holds rows the journal scanned after it lacks), the checkpoint, the journal from the
+     * checkpoint's offset, and whether store.h5 agrees with both.
+     */
+    private final class Look implements AutoCloseable {
+        final StoreH5 h5;
+        final Checkpoint cp;
+        final long from;
+        final List<TableDefinition> definitions = new ArrayList<>();
+        /** Tables only store.h5 has, when it agrees with the checkpoint. */
+        final Map<String, Schema> externalTables = new LinkedHashMap<>();
+        /** Rows per table id past {@link #from}; those of the table looked at collected. */
+        long[] tail = new long[16];
+        final List<Object[]> collected = new ArrayList<>();
+        /** Why store.h5 does not agree with the checkpoint and the journal, or null. */
+        String disagreement;
+        /** Why the journal cannot answer alone (it lost records the checkpoint says it had), or null. */
+        String lost;
+
+        Look(String table, boolean collect) {
+            StoreH5 opened = openH5(false);
+            Checkpoint c = Checkpoint.read(files.checkpoint());
+            this.cp = c != null && c.hasDigests() ? c : null;
+            this.from = cp == null ? RowJournal.HEADER_SIZE : cp.journalOffset();
+            try {
+                if (cp != null) {
+                    definitions.addAll(JournalTables.fromJournal(cp.tables(), files.checkpoint()));
+                }
+                int[] wanted = {-1};
+                CellEncoding[][] encodings = {null};
+                if (table != null) {
+                    setWanted(table, wanted, encodings);
+                }
+                long size = Files.size(files.journal());
+                if (from > size) {
+                    // store.h5 may still answer every row the checkpoint records: see rowsOf
+                    lost = "journal " + files.journal() + " is " + size + " bytes long, but the checkpoint "
+                            + files.checkpoint() + " records that store.h5 holds its records up to offset " + from
+                            + ": the journal has lost records";
+                }
+                RowJournal.scan(files.journal(), Math.min(from, size), new RowJournal.Visitor() {
+                    @Override
+                    public void table(long offset, JournalTable t) {
+                        if (t.id() == definitions.size()) {
+                            definitions.add(JournalTables.fromJournal(t, files.journal()));
+                            if (t.name().equals(table)) {
+                                setWanted(table, wanted, encodings);
+                            }
+                        }
+                    }
+
+                    @Override
+                    public void row(long offset, JournalRow row) {
+                        int id = row.tableId();
+                        if (id >= tail.length) {
+                            tail = Arrays.copyOf(tail, Math.max(id + 1, 2 * tail.length));
+                        }
+                        tail[id]++;
+                        if (collect && row.tableId() == wanted[0]) {
+                            collected.add(row.cells(encodings[0]));
+                        }
+                    }
+                });
+            } catch (IOException e) {
+                if (opened != null) {
+                    opened.close();
+                }
+                throw new CoxIOException("cannot read journal " + files.journal() + ": " + e, e);
+            } catch (RuntimeException e) {
+                if (opened != null) {
+                    opened.close();
+                }
+                throw e;
+            }
+            this.h5 = opened;
+            this.disagreement = h5 == null ? "store.h5 cannot be read" : cp == null ? "there is no checkpoint with row digests"
+                    : compare();
+            if (disagreement != null && h5 != null && cp != null) {
+                // (without a checkpoint with digests there is nothing to disagree with: the journal answers)
+                warn("store.h5 " + files.h5() + " does not agree with the checkpoint " + files.checkpoint() + " and the"
+                        + " journal (" + disagreement + "); answering from the journal " + files.journal());
+            }
+        }
+
+        private long tail(int id) {
+            return id < tail.length ? tail[id] : 0;
+        }
+
+        private void setWanted(String table, int[] wanted, CellEncoding[][] encodings) {
+            TableDefinition d = definition(table);
+            if (d != null) {
+                wanted[0] = d.id();
+                encodings[0] = JournalTables.encodings(d.schema());
+            }
+        }
+
+        TableDefinition definition(String name) {
+            for (TableDefinition d : definitions) {
+                if (d.name().equals(name)) {
+                    return d;
                 }
             }
-            if (id < 0 || cp.rows()[id] <= inH5) {
-                // start at the checkpoint: the rows before it are in store.h5
-                from = cp.journalOffset();
-                seen = id < 0 ? 0 : cp.rows()[id];
-            } else {
-                id = -1;
+            return null;
+        }
+
+        /** Null if store.h5's tables agree with the checkpoint and the journal, else why not. */
+        private String compare() {
+            try {
+                for (TableDefinition d : definitions) {
+                    int i = cp.indexOf(d.name());
+                    boolean held = i < 0 || !cp.notHeld()[i];
+                    long expected = i < 0 ? 0 : cp.rows()[i];
+                    if (!held) {
+                        continue;
+                    }
+                    if (!h5.hasTable(d.name())) {
+                        if (expected > 0) {
+                            return "table '" + d.name() + "' is missing, where the checkpoint records " + expected + " rows";
+                        }
+                        continue;
+                    }
+                    Schema found = h5.schema(d.name());
+                    if (!found.sameLayout(d.schema())) {
+                        return "table '" + d.name() + "' has the columns " + found + " where the journal has " + d.schema();
+                    }
+                    long rows = h5.rows(d.name());
+                    if (rows < expected) {
+                        return "table '" + d.name() + "' has " + rows + " rows, fewer than the " + expected
+                                + " the checkpoint records";
+                    }
+                }
+                for (String name : h5.tableNames()) {
+                    if (definition(name) == null) {
+                        externalTables.put(name, h5.schema(name));
+                    }
+                }
+                return null;
+            } catch (RuntimeException e) {
+                externalTables.clear();
+                return "reading it failed: " + e.getMessage();
             }
         }
-        JournalTail tail = new JournalTail(name, schema, seen, inH5, collect);
-        if (from > RowJournal.HEADER_SIZE) {
-            tail.tableId = id;
+
+        /** The rows of journal table {@code d}. */
+        TableRows rowsOf(TableDefinition d, boolean countOnly) {
+            int i = cp == null ? -1 : cp.indexOf(d.name());
+            long tailRows = tail(d.id());
+            if (cp != null && i < 0) {
+                // defined after the checkpoint: every row of it is past the checkpoint's offset
+                return new TableRows(tailRows, countOnly ? null : Columns.empty(d.schema()).append(collected));
+            }
+            if (disagreement != null || cp == null || cp.notHeld()[i]) {
+                return fromJournal(d, countOnly);
+            }
+            long inH5 = cp.rows()[i];
+            long journalRows = inH5 + tailRows;
+            long external = 0;
+            String why = null;
+            try {
+                long h5Rows = h5.rows(d.name());
+                if (h5Rows > journalRows) {
+                    long cap = StoreRecovery.importCap(inH5);
+                    String implausible = StoreRecovery.implausibleCounts(h5, files.h5());
+                    if (tailRows > 0) {
+                        why = "the journal also has rows of it past the checkpoint: which came first cannot be told";
+                    } else if (h5Rows - journalRows > cap) {
+                        why = "more than the " + cap + " cox4j takes for rows another program appended";
+                    } else if (implausible != null) {
+                        why = implausible;
+                    } else {
+                        external = h5Rows - journalRows;
+                    }
+                    if (why != null) {
+                        warn("table '" + d.name() + "' in " + files.h5() + " has " + (h5Rows - journalRows) + " rows beyond"
+                                + " the journal's " + journalRows + ", which are not read: " + why);
+                    }
+                }
+                if (countOnly && external == 0) {
+                    return new TableRows(journalRows, null);
+                }
+                Columns prefix = h5.read(d.name(), d.schema(), 0, toInt(d, inH5));
+                if (prefix.digest(RowDigest.EMPTY) != cp.digests()[i]) {
+                    warn("table '" + d.name() + "' in " + files.h5() + " does not hold the rows the checkpoint "
+                            + files.checkpoint() + " records (row digest); answering from the journal " + files.journal());
+                    return fromJournal(d, countOnly);
+                }
+                Columns rows = prefix.append(collected);
+                if (external > 0) {
+                    rows = concat(d, rows, h5.read(d.name(), d.schema(), journalRows, toInt(d, external)));
+                }
+                return new TableRows(journalRows + external, countOnly ? null : rows);
+            } catch (RuntimeException e) {
+                warn("table '" + d.name() + "' in " + files.h5() + " cannot be read (" + e.getMessage() + "); answering"
+                        + " from the journal " + files.journal());
+                return fromJournal(d, countOnly);
+            }
         }
-        RowJournal.scan(files.journal(), from, tail);
-        return tail;
+
+        private int toInt(TableDefinition d, long n) {
+            if (n > Integer.MAX_VALUE - 8) {
+                throw new StoreFormatException("table '" + d.name() + "' of " + files.dir() + " has " + n
+                        + " rows, more than one data frame can hold");
+            }
+            return (int) n;
+        }
+
+        private Columns concat(TableDefinition d, Columns a, Columns b) {
+            List<Object[]> rows = new ArrayList<>(b.rows());
+            for (int r = 0; r < b.rows(); r++) {
+                rows.add(b.row(r));
+            }
+            return a.append(rows);
+        }
+
+        /** Every row of {@code d} from the journal alone. */
+        private TableRows fromJournal(TableDefinition d, boolean countOnly) {
+            if (lost != null) {
+                throw new StoreRecoveryException(lost);
+            }
+            if (from == RowJournal.HEADER_SIZE) {
+                return new TableRows(tail(d.id()),
+                        countOnly ? null : Columns.empty(d.schema()).append(collected));
+            }
+            CellEncoding[] encodings = JournalTables.encodings(d.schema());
+            long[] count = {0};
+            List<Object[]> rows = new ArrayList<>();
+            RowJournal.scan(files.journal(), RowJournal.HEADER_SIZE, new RowJournal.Visitor() {
+                @Override
+                public void row(long offset, JournalRow row) {
+                    if (row.tableId() == d.id()) {
+                        count[0]++;
+                        if (!countOnly) {
+                            rows.add(row.cells(encodings));
+                        }
+                    }
+                }
+            });
+            return new TableRows(count[0], countOnly ? null : Columns.empty(d.schema()).append(rows));
+        }
+
+        @Override
+        public void close() {
+            if (h5 != null) {
+                h5.close();
+            }
+        }
     }
 
     private static void pause() {

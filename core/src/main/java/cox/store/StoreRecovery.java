@@ -1,5 +1,6 @@
 package cox.store;
 
+import cox.exceptions.CoxIOException;
 import cox.exceptions.StoreFormatException;
 import cox.exceptions.StoreRecoveryException;
 import cox.store.journal.CellEncoding;
@@ -7,6 +8,7 @@ import cox.store.journal.Checkpoint;
 import cox.store.journal.JournalRow;
 import cox.store.journal.JournalTable;
 import cox.store.journal.RowJournal;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,16 +20,25 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Opening a store for writing: makes the journal, {@code store.h5} and the checkpoint agree
- * before the writer starts. A consistent checkpoint lets the journal's tail be applied to
- * {@code store.h5}; anything else (no or damaged checkpoint, a crash while the flusher was
- * writing, a damaged or missing {@code store.h5}, a table that does not match) rebuilds
- * {@code store.h5} from the whole journal. A store without a journal (new, or written by Python
- * cox or pandas) is adopted: its rows are copied into a new journal. Rows another program
- * appended to {@code store.h5} since the checkpoint are copied into the journal too.
+ * before the writer starts (docs/trust.md). The journal is the truth. A consistent checkpoint with
+ * row digests, whose tables {@code store.h5} matches, lets the journal's tail be applied to
+ * {@code store.h5}; anything else (no, damaged or older checkpoint, a crash while the flusher was
+ * writing, a table store.h5 did not hold, a damaged or missing {@code store.h5}, a table that does
+ * not match) rebuilds {@code store.h5} from the whole journal. A store without a journal (new, or
+ * written by Python cox or pandas) is adopted: its rows are copied into a new journal.
+ *
+ * <p>Rows another program appended to {@code store.h5} since the checkpoint are copied into the
+ * journal only when store.h5 reads as sound and their number is plausible ({@link #importCap});
+ * otherwise store.h5 is set aside ({@code store.h5.set-aside}, nothing is deleted) and rebuilt from
+ * the journal. A damaged journal is never cut: the store is refused.
  */
 final class StoreRecovery {
     /** Rows read from store.h5 at a time when they are copied into the journal. */
     private static final int IMPORT_BATCH = StoreView.APPLY_BATCH;
+    /** Rows another program may append to a table beyond the checkpoint's: at least this many ... */
+    static final long IMPORT_ROWS_MIN = 10_000;
+    /** ... or this many times the rows the checkpoint records, whichever is more. */
+    static final long IMPORT_ROWS_FACTOR = 10;
     private static final Logger LOG = LoggerFactory.getLogger(StoreRecovery.class);
 
     private StoreRecovery() {
@@ -44,31 +55,65 @@ final class StoreRecovery {
         if (fresh) {
             files.deleteData();
         }
+        files.deleteLeftovers();
         boolean fsync = durability == Durability.FSYNC;
         Checkpoint cp = Checkpoint.read(files.checkpoint());
         boolean h5Exists = Files.exists(files.h5());
         if (!RowJournal.exists(files.journal())) {
+            if (cp != null) {
+                throw new StoreRecoveryException("cannot open store " + files.dir() + " for writing: the checkpoint "
+                        + files.checkpoint() + " records journal records up to offset " + cp.journalOffset() + ", but there"
+                        + " is no journal " + files.journal() + ": the journal is lost (if that is known and accepted,"
+                        + " delete the checkpoint to adopt store.h5 as a store without a journal)");
+            }
             return adopt(files, fsync, h5Exists);
         }
-        // the journal is the truth: read what the checkpoint does not already say
-        boolean trustCheckpoint = cp != null && cp.consistent() && h5Exists;
+        // the journal is the truth: read what a checkpoint we trust does not already say
+        String distrust = cp == null ? "there is no valid checkpoint"
+                : !cp.hasDigests() ? "the checkpoint was written by an earlier cox4j (without row digests)"
+                : !cp.consistent() ? "the writer stopped while it was changing store.h5, or found store.h5 not as written"
+                : cp.anyNotHeld() ? "store.h5 did not hold every table"
+                : !h5Exists ? "store.h5 is missing"
+                : null;
+        boolean trusted = distrust == null;
         JournalScan scan = new JournalScan(files.journal(),
-                trustCheckpoint ? JournalTables.fromJournal(cp.tables(), files.checkpoint()) : List.of(),
-                trustCheckpoint ? cp.rows() : new long[0]);
-        long validEnd = RowJournal.scan(files.journal(), trustCheckpoint ? cp.journalOffset() : RowJournal.HEADER_SIZE,
-                scan);
+                trusted ? JournalTables.fromJournal(cp.tables(), files.checkpoint()) : List.of(),
+                trusted ? cp.rows() : new long[0]);
+        long validEnd;
+        long journalSize;
+        try {
+            journalSize = size(files.journal());
+            if (cp != null && cp.journalOffset() > journalSize) {
+                throw new StoreRecoveryException("journal " + files.journal() + " is " + journalSize + " bytes long, but"
+                        + " the checkpoint " + files.checkpoint() + " records that store.h5 holds its records up to offset "
+                        + cp.journalOffset() + ": the journal has lost records (if that is known and accepted, delete the checkpoint"
+                        + " to open the store with the journal's records alone)");
+            }
+            validEnd = RowJournal.scan(files.journal(), trusted ? cp.journalOffset() : RowJournal.HEADER_SIZE, scan);
+        } catch (StoreRecoveryException | StoreFormatException e) {
+            throw e.withContext("cannot open store " + files.dir() + " for writing (its journal is left as it is: no"
+                    + " record is cut off a damaged journal)");
+        }
+        if (validEnd < journalSize) {
+            LOG.warn("cutting the torn last record off the journal {}: {} bytes at offset {}", files.journal(),
+                    journalSize - validEnd, validEnd);
+        }
         JournalWriter journal = new JournalWriter(RowJournal.openForAppend(files.journal(), fsync, validEnd),
                 scan.definitions, scan.rows);
-        StoreView view = null;
+        StoreView view;
         try {
-            if (trustCheckpoint) {
-                view = openTrustedView(files, journal, cp);
+            Rebuild rebuild = trusted ? null : new Rebuild(distrust, false);
+            view = null;
+            if (trusted) {
+                Object opened = openTrustedView(files, journal, cp, scan);
+                if (opened instanceof StoreView v) {
+                    view = v;
+                } else {
+                    rebuild = (Rebuild) opened;
+                }
             }
             if (view == null) {
-                view = rebuildView(files, journal, cp == null ? "there is no valid checkpoint"
-                        : !h5Exists ? "store.h5 is missing"
-                        : !cp.consistent() ? "the writer stopped while it was changing store.h5"
-                        : "store.h5 does not match the checkpoint");
+                view = rebuildView(files, journal, rebuild);
             }
         } catch (RuntimeException e) {
             journal.close();
@@ -77,11 +122,27 @@ final class StoreRecovery {
         return StoreWriter.start(files, journal, view);
     }
 
-    /** The tables the journal defines past a point, and every table's rows there. */
+    private static long size(Path p) {
+        try {
+            return Files.size(p);
+        } catch (IOException e) {
+            throw new CoxIOException("cannot read journal " + p + ": " + e, e);
+        }
+    }
+
+    /**
+     * Why store.h5 is rebuilt from the journal, and whether it is set aside first because it
+     * may hold rows the journal does not.
+     */
+    private record Rebuild(String why, boolean setAside) {
+    }
+
+    /** The tables the journal defines past a point, every table's rows there, and those past the point. */
     private static final class JournalScan implements RowJournal.Visitor {
         private final Path path;
         final List<TableDefinition> definitions;
         long[] rows;
+        long[] tail = new long[64];
 
         JournalScan(Path path, List<TableDefinition> known, long[] knownRows) {
             this.path = path;
@@ -106,139 +167,343 @@ final class StoreRecovery {
             if (id >= rows.length) {
                 rows = Arrays.copyOf(rows, Math.max(id + 1, 2 * rows.length));
             }
+            if (id >= tail.length) {
+                tail = Arrays.copyOf(tail, Math.max(id + 1, 2 * tail.length));
+            }
             rows[id]++;
+            tail[id]++;
+        }
+
+        long tail(int id) {
+            return id < tail.length ? tail[id] : 0;
         }
     }
 
-    /** No journal yet: a new store, or one Python (or cox4j before its journal existed) wrote. */
+    /**
+     * No journal yet: a new store, or one Python (or cox4j before its journal existed) wrote. The
+     * journal is written beside its place and moved there once it holds every row of store.h5, so
+     * that a journal in place is never a half-made one.
+     */
     private static StoreWriter adopt(StoreFiles files, boolean fsync, boolean h5Exists) {
-        JournalWriter journal = new JournalWriter(RowJournal.create(files.journal(), fsync), List.of(), new long[0]);
+        Path made = files.journalBeingMade();
+        JournalWriter journal = new JournalWriter(RowJournal.create(made, fsync), List.of(), new long[0]);
         StoreView view = null;
         try {
             StoreH5 h5;
             if (h5Exists) {
                 try {
                     h5 = StoreH5.open(files.h5(), true);
-                } catch (StoreFormatException e) {
+                } catch (RuntimeException e) {
                     throw new StoreRecoveryException("cannot open " + files.h5() + " and there is no journal "
                             + files.journal() + " to rebuild it from: " + e.getMessage(), e);
                 }
             } else {
                 h5 = StoreH5.create(files.h5());
             }
-            view = new StoreView(files, h5, RowJournal.HEADER_SIZE, new long[0]);
-            for (String name : h5.tableNames()) {
-                importRows(h5, name, 0, h5.rows(name), journal, view);
+            view = new StoreView(files, h5, RowJournal.HEADER_SIZE, new long[0], new long[0]);
+            try {
+                String implausible = implausibleCounts(h5, files.h5());
+                if (implausible != null) {
+                    throw new StoreFormatException(implausible);
+                }
+                for (String name : h5.tableNames()) {
+                    TableDefinition def = journal.define(name, h5.schema(name));
+                    long count = h5.rows(name);
+                    checkReadable(h5, def, 0, count);
+                    importRows(h5, def, 0, count, RowDigest.EMPTY, journal, view);
+                }
+            } catch (CoxIOException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                throw new StoreRecoveryException("cannot adopt " + files.h5() + " (a store without a journal) into "
+                        + files.journal() + ": " + e.getMessage() + "; there is no journal to rebuild it from", e);
             }
-            view.skipTo(journal.end());
+            long end = journal.end();
+            List<TableDefinition> definitions = journal.definitions();
+            long[] rows = new long[definitions.size()];
+            for (TableDefinition d : definitions) {
+                rows[d.id()] = journal.rows(d.id());
+            }
+            journal.force();
+            journal.close();
+            files.moveIntoPlace(made, files.journal());
+            journal = new JournalWriter(RowJournal.openForAppend(files.journal(), fsync, end), definitions, rows);
+            view.skipTo(end);
             view.writeCheckpoint(true, journal.definitions());
         } catch (RuntimeException e) {
             closeQuietly(view);
             journal.close();
-            files.deleteJournal();
+            files.deleteQuietly(made);
             throw e;
         }
         return StoreWriter.start(files, journal, view);
     }
 
     /** Rows of a table that store.h5 holds past what the journal has: another program appended them. */
-    private record ExternalRows(String table, long from, long count) {
+    private record ExternalRows(String table, TableDefinition definition, long from, long count) {
     }
 
     /**
-     * store.h5 opened against a consistent checkpoint, the journal's tail applied and the rows
-     * another program (pandas, Python cox) added copied into the journal; null if it does not
-     * match the checkpoint (then it must be rebuilt).
+     * The rows store.h5's tables claim at the least row size, compared with its size: null if they
+     * fit, else why not. Every row takes at least its 8-byte index and a byte per column.
      */
-    private static StoreView openTrustedView(StoreFiles files, JournalWriter journal, Checkpoint cp) {
+    static String implausibleCounts(StoreH5 h5, Path file) {
+        long size;
+        try {
+            size = Files.size(file);
+        } catch (IOException e) {
+            throw new CoxIOException("cannot read " + file + ": " + e, e);
+        }
+        long claimed = 0;
+        StringBuilder tables = new StringBuilder();
+        for (String name : h5.tableNames()) {
+            long n = h5.rows(name);
+            long bytes = saturatingMultiply(n, 8L + h5.schema(name).size());
+            claimed = claimed + bytes < 0 ? Long.MAX_VALUE : claimed + bytes;
+            tables.append(tables.length() == 0 ? "" : ", ").append('\'').append(name).append("' ").append(n);
+        }
+        if (claimed <= size) {
+            return null;
+        }
+        return "the tables of " + file + " claim rows (" + tables + ") that need at least " + claimed + " bytes, more"
+                + " than the file's " + size + ": their counts are damaged";
+    }
+
+    private static long saturatingMultiply(long a, long b) {
+        long hi = Math.multiplyHigh(a, b);
+        long lo = a * b;
+        return hi != 0 || lo < 0 ? Long.MAX_VALUE : lo;
+    }
+
+    /** How many rows another program may have appended to a table the checkpoint records with {@code rows}. */
+    static long importCap(long rows) {
+        return Math.max(IMPORT_ROWS_MIN, saturatingMultiply(IMPORT_ROWS_FACTOR, rows));
+    }
+
+    /**
+     * store.h5 opened against a consistent checkpoint with digests, the journal's tail applied and
+     * the rows another program (pandas, Python cox) added copied into the journal; or, if store.h5
+     * does not match the checkpoint or its extra rows are not to be imported, the {@link Rebuild}.
+     */
+    private static Object openTrustedView(StoreFiles files, JournalWriter journal, Checkpoint cp, JournalScan scan) {
         StoreH5 h5;
         try {
             h5 = StoreH5.open(files.h5(), true);
-        } catch (StoreFormatException e) {
-            LOG.warn("{}; rebuilding it from the journal", e.getMessage());
-            return null;
+        } catch (RuntimeException e) {
+            return new Rebuild("store.h5 cannot be read: " + e.getMessage(), false);
         }
-        StoreView view = new StoreView(files, h5, cp.journalOffset(),
-                Arrays.copyOf(cp.rows(), Math.max(cp.rows().length, journal.definitions().size())));
+        int n = Math.max(cp.rows().length, journal.definitions().size());
+        StoreView view = new StoreView(files, h5, cp.journalOffset(), Arrays.copyOf(cp.rows(), n),
+                Arrays.copyOf(cp.digests(), n));
+        boolean keep = false;
         try {
-            List<TableDefinition> checkpointed = JournalTables.fromJournal(cp.tables(), files.checkpoint());
             List<ExternalRows> external = new ArrayList<>();
-            for (TableDefinition d : checkpointed) {
-                long expected = cp.rows()[d.id()];
-                boolean present = h5.hasTable(d.name());
-                if (present ? !h5.schema(d.name()).sameLayout(d.schema()) || h5.rows(d.name()) < expected
-                        : expected != 0) {
-                    LOG.warn("table '{}' in {} does not match the checkpoint; rebuilding it from the journal",
-                            d.name(), files.h5());
-                    view.close();
-                    return null;
+            Rebuild mismatch;
+            try {
+                mismatch = compare(files, journal, cp, h5, external);
+                if (mismatch == null) {
+                    mismatch = checkImport(files, cp, h5, scan, external);
                 }
-                if (present && h5.rows(d.name()) > expected) {
-                    external.add(new ExternalRows(d.name(), expected, h5.rows(d.name()) - expected));
-                }
+            } catch (RuntimeException e) {
+                // whatever store.h5 throws while it is looked at means it is not sound
+                mismatch = new Rebuild("store.h5 cannot be read: " + e.getMessage(), !external.isEmpty());
             }
-            for (String name : h5.tableNames()) {
-                if (checkpointed.stream().noneMatch(d -> d.name().equals(name))) {
-                    external.add(new ExternalRows(name, 0, h5.rows(name)));
-                }
+            if (mismatch != null) {
+                return mismatch;
             }
-            // the journal's rows past the checkpoint go in after the external ones, which then join the journal
+            // the journal's rows past the checkpoint go in first; the external rows are of other tables
             view.applyTo(journal.end(), journal);
             for (ExternalRows x : external) {
                 LOG.info("importing {} rows that another program appended to table '{}' in {}", x.count(), x.table(),
                         files.h5());
-                importRows(h5, x.table(), x.from(), x.count(), journal, view);
+                TableDefinition def = x.definition() != null ? x.definition() : journal.define(x.table(), h5.schema(x.table()));
+                importRows(h5, def, x.from(), x.count(), view.digest(def.id()), journal, view);
             }
             if (!external.isEmpty()) {
                 view.skipTo(journal.end());
                 view.writeCheckpoint(true, journal.definitions());
             }
+            keep = true;
             return view;
-        } catch (RuntimeException e) {
-            view.close();
-            throw e;
+        } finally {
+            if (!keep) {
+                view.close();
+            }
         }
     }
 
     /**
-     * Copies rows of a table store.h5 holds but the journal does not into the journal (defining
-     * the table first if the journal does not know it); they stay in store.h5 as they are.
+     * Compares store.h5's tables with the checkpoint's: null if they match, the rows another
+     * program appended added to {@code external}; else the rebuild.
      */
-    private static void importRows(StoreH5 h5, String name, long fromRow, long count, JournalWriter journal,
-            StoreView view) {
-        TableDefinition def = journal.definitionOf(name);
-        if (def == null) {
-            def = journal.define(name, h5.schema(name));
+    private static Rebuild compare(StoreFiles files, JournalWriter journal, Checkpoint cp, StoreH5 h5,
+            List<ExternalRows> external) {
+        List<TableDefinition> checkpointed = JournalTables.fromJournal(cp.tables(), files.checkpoint());
+        for (TableDefinition d : checkpointed) {
+            long expected = cp.rows()[d.id()];
+            if (!h5.hasTable(d.name())) {
+                if (expected != 0) {
+                    return new Rebuild("table '" + d.name() + "' is missing from store.h5, where the checkpoint records "
+                            + expected + " rows", false);
+                }
+                continue;
+            }
+            Schema found = h5.schema(d.name());
+            if (!found.sameLayout(d.schema())) {
+                return new Rebuild("table '" + d.name() + "' in store.h5 has the columns " + found + " where the journal"
+                        + " has " + d.schema(), false);
+            }
+            long rows = h5.rows(d.name());
+            if (rows < expected) {
+                return new Rebuild("table '" + d.name() + "' in store.h5 has " + rows + " rows, fewer than the "
+                        + expected + " the checkpoint records", false);
+            }
+            if (rows > expected) {
+                external.add(new ExternalRows(d.name(), d, expected, rows - expected));
+            }
         }
+        for (String name : h5.tableNames()) {
+            if (cp.indexOf(name) >= 0) {
+                continue;
+            }
+            TableDefinition d = journal.definitionOf(name);
+            if (d != null) {
+                return new Rebuild("table '" + name + "' is in store.h5 but not in the checkpoint, and the journal"
+                        + " defines it after the checkpoint: which rows are whose cannot be told",
+                        h5.rows(name) > journal.rows(d.id()));
+            }
+            external.add(new ExternalRows(name, null, 0, h5.rows(name)));
+        }
+        return null;
+    }
+
+    /**
+     * Whether the rows another program appended may be imported: store.h5 reads as sound, their
+     * number is plausible, and the journal has no rows of those tables past the checkpoint (or
+     * the order of the rows could not be told). Null if so, else the rebuild, store.h5 set aside.
+     */
+    private static Rebuild checkImport(StoreFiles files, Checkpoint cp, StoreH5 h5, JournalScan scan,
+            List<ExternalRows> external) {
+        if (external.isEmpty()) {
+            return null;
+        }
+        String implausible = implausibleCounts(h5, files.h5());
+        if (implausible != null) {
+            return new Rebuild(implausible, true);
+        }
+        for (ExternalRows x : external) {
+            String rows = x.count() + " rows of table '" + x.table() + "' in store.h5";
+            if (x.definition() != null) {
+                if (scan.tail(x.definition().id()) > 0) {
+                    return new Rebuild(rows + " are past the " + x.from() + " the checkpoint records, but the journal"
+                            + " also has " + scan.tail(x.definition().id()) + " rows of it past the checkpoint: which came"
+                            + " first cannot be told", true);
+                }
+                long cap = importCap(x.from());
+                if (x.count() > cap) {
+                    return new Rebuild(rows + " are past the " + x.from() + " the checkpoint records, more than the "
+                            + cap + " cox4j takes for rows another program appended (docs/trust.md)", true);
+                }
+            }
+            TableDefinition def = x.definition() != null ? x.definition()
+                    : new TableDefinition(-1, x.table(), h5.schema(x.table()));
+            checkReadable(h5, def, x.from(), x.count());
+        }
+        return null;
+    }
+
+    /** Reads rows {@code [from, from + count)} of a table once, so that nothing is imported from a table that fails halfway. */
+    private static void checkReadable(StoreH5 h5, TableDefinition def, long from, long count) {
+        for (long first = from; first < from + count; first += IMPORT_BATCH) {
+            int n = (int) Math.min(IMPORT_BATCH, from + count - first);
+            Columns columns = h5.read(def.name(), def.schema(), first, n);
+            if (columns.rows() != n) {
+                throw new StoreFormatException("table '" + def.name() + "' in " + h5.path() + ": read " + columns.rows()
+                        + " rows where " + n + " were asked for");
+            }
+        }
+    }
+
+    /**
+     * Copies rows of a table store.h5 holds but the journal does not into the journal; they stay
+     * in store.h5 as they are.
+     */
+    private static void importRows(StoreH5 h5, TableDefinition def, long fromRow, long count, long digest,
+            JournalWriter journal, StoreView view) {
         CellEncoding[] encodings = JournalTables.encodings(def.schema());
         ByteBuffer buf = ByteBuffer.allocate(1 << 16);
+        long d = digest;
         for (long first = fromRow; first < fromRow + count; first += IMPORT_BATCH) {
             int n = (int) Math.min(IMPORT_BATCH, fromRow + count - first);
-            Columns columns = h5.read(name, def.schema(), first, n);
+            Columns columns = h5.read(def.name(), def.schema(), first, n);
             for (int r = 0; r < n; r++) {
                 buf = RowJournal.encodeRow(buf, def.id(), encodings, columns.row(r));
                 journal.append(buf, def.id());
             }
+            d = columns.digest(d);
         }
-        view.setRows(def.id(), h5.rows(name));
+        view.setRows(def.id(), fromRow + count, d);
     }
 
-    /** Writes a new store.h5 from the whole journal beside the old one, then puts it in its place. */
-    private static StoreView rebuildView(StoreFiles files, JournalWriter journal, String why) {
-        Path tmp = files.h5().resolveSibling(".store.h5.rebuild");
+    /**
+     * Writes a new store.h5 from the whole journal beside the old one, then puts it in its place;
+     * the old one is first set aside if it may hold rows the journal does not.
+     */
+    private static StoreView rebuildView(StoreFiles files, JournalWriter journal, Rebuild rebuild) {
+        Path tmp = files.rebuild();
+        String why = rebuild.why();
+        if (rebuild.setAside() || holdsRowsTheJournalDoesNot(files, journal)) {
+            Path aside = files.setAside();
+            LOG.warn("{} may hold rows the journal {} does not; it is kept as {}", files.h5(), files.journal(), aside);
+        }
         LOG.warn("rebuilding {} from the journal {}: {}", files.h5(), files.journal(), why);
         StoreView view = null;
         try {
             view = new StoreView(files, StoreH5.create(tmp), RowJournal.HEADER_SIZE,
-                    new long[journal.definitions().size()]);
+                    new long[journal.definitions().size()], new long[journal.definitions().size()]);
             view.applyRange(journal.end(), journal);
             view.publish(tmp);
             view.writeCheckpoint(true, journal.definitions());
+            if (!view.notHeld().isEmpty()) {
+                LOG.warn("the rebuilt {} does not hold table(s) {}; their rows are in the journal {}", files.h5(),
+                        names(view.notHeld().keySet(), journal), files.journal());
+            }
             return view;
         } catch (RuntimeException e) {
             closeQuietly(view);
+            files.deleteQuietly(tmp);
             throw new StoreRecoveryException("cannot rebuild " + files.h5() + " from the journal " + files.journal()
                     + " (tried because " + why + "): " + e.getMessage(), e);
+        }
+    }
+
+    private static List<String> names(Iterable<Integer> ids, JournalWriter journal) {
+        List<String> out = new ArrayList<>();
+        for (int id : ids) {
+            out.add(journal.definitionById(id).name());
+        }
+        return out;
+    }
+
+    /**
+     * Whether the store.h5 about to be rebuilt has a table the journal does not define, or more
+     * rows of a table than the journal: rows another program wrote, which a rebuild must not
+     * destroy. A store.h5 that cannot be read holds nothing that can be told.
+     */
+    private static boolean holdsRowsTheJournalDoesNot(StoreFiles files, JournalWriter journal) {
+        if (!Files.exists(files.h5())) {
+            return false;
+        }
+        try (StoreH5 h5 = StoreH5.open(files.h5(), false)) {
+            for (String name : h5.tableNames()) {
+                TableDefinition d = journal.definitionOf(name);
+                if (d == null ? h5.rows(name) > 0 : h5.rows(name) > journal.rows(d.id())) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (RuntimeException e) {
+            return false;
         }
     }
 

@@ -14,36 +14,56 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code store.h5} as a view of the journal: how far it reflects the journal (an offset), how
- * many rows each table has in it, and the checkpoint that records both. Applying journal records
- * writes the checkpoint "inconsistent" before {@code store.h5} starts to change and "consistent"
- * once it is flushed, so a crash in between makes the next open rebuild it. Not thread-safe: the
+ * many rows each table has in it and their {@link RowDigest}, the tables it could not take, and
+ * the checkpoint that records all of it. Applying journal records writes the checkpoint
+ * "inconsistent" before {@code store.h5} starts to change and "consistent" once it is flushed, so
+ * a crash in between makes the next open rebuild it.
+ *
+ * <p>A table whose rows {@code store.h5} refuses (the HDF5 layer throws while appending them) is
+ * marked not held: its rows stay only in the journal, the other tables go on being applied, the
+ * checkpoint records it, and the next writer rebuilds {@code store.h5}. Not thread-safe: the
  * writer holds its lock around every call.
  */
 final class StoreView implements AutoCloseable {
     /** Rows decoded before they are written to store.h5 in one go. */
     static final int APPLY_BATCH = 16_384;
+    private static final Logger LOG = LoggerFactory.getLogger(StoreView.class);
 
     private final StoreFiles files;
     private StoreH5 h5;
     private long appliedOffset;
     private long[] rows;
+    private long[] digests;
+    /** Tables (by id) store.h5 could not take, with why; their rows are only in the journal. */
+    private final Map<Integer, String> notHeld = new TreeMap<>();
+    /** Why store.h5 was found not to hold what was written to it, or null: the next writer rebuilds it. */
+    private String distrusted;
+    /** The tables warned about as not being as written. */
+    private final Set<String> distrustedTables = new HashSet<>();
     /** Whether this cycle has started changing store.h5 (and so marked the checkpoint inconsistent). */
     private boolean changing;
 
     /**
      * @param appliedOffset journal records before this offset are in {@code h5}
      * @param rows rows per table id in {@code h5}
+     * @param digests the {@link RowDigest} of those rows, per table id
      */
-    StoreView(StoreFiles files, StoreH5 h5, long appliedOffset, long[] rows) {
+    StoreView(StoreFiles files, StoreH5 h5, long appliedOffset, long[] rows, long[] digests) {
         this.files = files;
         this.h5 = h5;
         this.appliedOffset = appliedOffset;
         this.rows = rows.clone();
+        this.digests = Arrays.copyOf(digests, rows.length);
     }
 
     /** Journal records before this offset are in store.h5. */
@@ -59,10 +79,31 @@ final class StoreView implements AutoCloseable {
         appliedOffset = offset;
     }
 
-    /** Records that table {@code id} has {@code n} rows in store.h5. */
-    void setRows(int id, long n) {
+    /** Records that table {@code id} has {@code n} rows in store.h5, whose digest is {@code digest}. */
+    void setRows(int id, long n, long digest) {
         grow(id);
         rows[id] = n;
+        digests[id] = digest;
+    }
+
+    /** The rows of table {@code id} in store.h5. */
+    long rows(int id) {
+        return id < rows.length ? rows[id] : 0;
+    }
+
+    /** The digest of the rows of table {@code id} in store.h5. */
+    long digest(int id) {
+        return id < digests.length ? digests[id] : RowDigest.EMPTY;
+    }
+
+    /** Whether store.h5 was found not to hold what was written to it (the next writer rebuilds it). */
+    boolean distrusted() {
+        return distrusted != null;
+    }
+
+    /** The tables store.h5 could not take, by id, with why. */
+    Map<Integer, String> notHeld() {
+        return Map.copyOf(notHeld);
     }
 
     /**
@@ -84,7 +125,10 @@ final class StoreView implements AutoCloseable {
         return true;
     }
 
-    /** Applies the journal's records from the applied offset to {@code to}, table by table in batches. */
+    /**
+     * Applies the journal's records from the applied offset to {@code to}, table by table in
+     * batches; rows of tables store.h5 does not hold are passed over.
+     */
     void applyRange(long to, JournalWriter journal) {
         checkOpen();
         Map<Integer, List<Object[]>> batch = new HashMap<>();
@@ -95,6 +139,9 @@ final class StoreView implements AutoCloseable {
             @Override
             public void row(long offset, JournalRow row) {
                 int id = row.tableId();
+                if (notHeld.containsKey(id)) {
+                    return;
+                }
                 while (encodingsById.size() <= id) {
                     encodingsById.add(null);
                 }
@@ -118,7 +165,8 @@ final class StoreView implements AutoCloseable {
         for (Map.Entry<Integer, List<Object[]>> e : batch.entrySet()) {
             TableDefinition d = journal.definitionById(e.getKey());
             List<Object[]> batchRows = e.getValue();
-            if (batchRows.isEmpty()) {
+            if (batchRows.isEmpty() || notHeld.containsKey(d.id())) {
+                batchRows.clear();
                 continue;
             }
             if (!changing) {
@@ -127,9 +175,21 @@ final class StoreView implements AutoCloseable {
                 writeCheckpoint(false, journal.definitions());
                 changing = true;
             }
-            h5.append(d.name(), d.schema(), batchRows);
             grow(d.id());
+            long digest = RowDigest.of(digests[d.id()], batchRows);
+            try {
+                h5.append(d.name(), d.schema(), batchRows);
+            } catch (RuntimeException failure) {
+                // one table store.h5 cannot take must not stop the others, nor any row reaching the journal
+                notHeld.put(d.id(), String.valueOf(failure.getMessage()));
+                LOG.error("store.h5 of {} cannot take table '{}' ({}); its rows stay in the journal {}, the other tables"
+                        + " go on, and store.h5 is rebuilt when the store is next opened for writing", files.dir(),
+                        d.name(), failure.getMessage(), files.journal(), failure);
+                batchRows.clear();
+                continue;
+            }
             rows[d.id()] += batchRows.size();
+            digests[d.id()] = digest;
             batchRows.clear();
         }
     }
@@ -137,13 +197,27 @@ final class StoreView implements AutoCloseable {
     private void grow(int id) {
         if (rows.length <= id) {
             rows = Arrays.copyOf(rows, Math.max(id + 1, 2 * rows.length));
+            digests = Arrays.copyOf(digests, rows.length);
         }
     }
 
-    /** Writes the checkpoint: the applied offset, {@code definitions} and their rows in store.h5. */
+    /**
+     * Writes the checkpoint: the applied offset, {@code definitions}, their rows and digests in
+     * store.h5 and the tables it does not hold. Once store.h5 was found not to hold what the view
+     * wrote to it, every checkpoint says "inconsistent", so that the next writer rebuilds it.
+     */
     void writeCheckpoint(boolean consistent, List<TableDefinition> definitions) {
-        long[] counts = Arrays.copyOf(rows, definitions.size());
-        new Checkpoint(consistent, appliedOffset, JournalTables.toJournal(definitions), counts).write(files.checkpoint());
+        int n = definitions.size();
+        long[] counts = Arrays.copyOf(rows, n);
+        long[] sums = Arrays.copyOf(digests, n);
+        boolean[] not = new boolean[n];
+        for (int id : notHeld.keySet()) {
+            if (id < n) {
+                not[id] = true;
+            }
+        }
+        new Checkpoint(consistent && distrusted == null, appliedOffset, JournalTables.toJournal(definitions), counts, sums,
+                not).write(files.checkpoint());
     }
 
     /**
@@ -173,15 +247,44 @@ final class StoreView implements AutoCloseable {
         h5.sync();
     }
 
-    /** Every row of table {@code name} in store.h5. */
-    Columns read(String name, Schema schema) {
+    /**
+     * Every row of table {@code d} in store.h5, if store.h5 holds exactly the rows written to it:
+     * as many, with the same columns, and the same {@link RowDigest}. Otherwise null (the caller
+     * answers from the journal), a warning naming the file, and the next writer rebuilds store.h5.
+     */
+    Columns readVerified(TableDefinition d) {
         checkOpen();
-        long n = h5.rows(name);
+        if (notHeld.containsKey(d.id())) {
+            return null;
+        }
+        long n = rows(d.id());
         if (n > Integer.MAX_VALUE - 8) {
-            throw new StoreException("table '" + name + "' of " + files.dir() + " has " + n
+            throw new StoreException("table '" + d.name() + "' of " + files.dir() + " has " + n
                     + " rows, more than one data frame can hold");
         }
-        return h5.read(name, schema, 0, (int) n);
+        String why;
+        try {
+            long found = h5.rows(d.name());
+            if (found != n) {
+                why = "it has " + found + " rows where " + n + " were written";
+            } else if (n > 0 && !h5.schema(d.name()).sameLayout(d.schema())) {
+                why = "its columns are " + h5.schema(d.name()) + " where the journal has " + d.schema();
+            } else {
+                Columns columns = h5.read(d.name(), d.schema(), 0, (int) n);
+                if (columns.digest(RowDigest.EMPTY) == digest(d.id())) {
+                    return columns;
+                }
+                why = "its rows differ from those written to it (row digest)";
+            }
+        } catch (RuntimeException e) {
+            why = "reading it failed: " + e.getMessage();
+        }
+        if (distrustedTables.add(d.name())) {
+            LOG.warn("table '{}' in {} is not as it was written: {}; answering from the journal {}, and store.h5 is"
+                    + " rebuilt when the store is next opened for writing", d.name(), files.h5(), why, files.journal());
+        }
+        distrusted = why;
+        return null;
     }
 
     private void checkOpen() {

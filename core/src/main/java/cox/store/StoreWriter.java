@@ -3,13 +3,16 @@ package cox.store;
 import cox.exceptions.CoxIOException;
 import cox.exceptions.StoreException;
 import cox.store.journal.CellEncoding;
+import cox.store.journal.JournalRow;
 import cox.store.journal.RowJournal;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -26,6 +29,11 @@ import org.slf4j.LoggerFactory;
  * ({@link StoreView}) every {@value #FLUSH_INTERVAL_MS} ms or after {@value #FLUSH_ROWS} rows;
  * {@link #sync()}, {@link #read} and {@link #close()} apply everything first.
  *
+ * <p>{@code store.h5} never stops a row: a table store.h5 cannot take is left out of it (the view
+ * marks it), and if store.h5 cannot be updated at all (a full disk, say) the flusher stops while
+ * rows still go to the journal; {@link #read} then answers from the journal, and {@link #sync()}
+ * and {@link #close()} report it. The next writer rebuilds store.h5.
+ *
  * <p>Thread-safe: appends go through the {@link JournalWriter}'s lock, the view is used under
  * {@code applyLock}.
  */
@@ -40,7 +48,8 @@ final class StoreWriter implements AutoCloseable {
     private final AtomicLong unapplied = new AtomicLong();
     private final Thread flusher;
     private volatile boolean closed;
-    private volatile Throwable flusherFailure;
+    /** Why store.h5 cannot be updated any more, or null; rows still go to the journal. */
+    private volatile Throwable viewFailure;
     // guarded by applyLock
     private final StoreView view;
 
@@ -94,46 +103,127 @@ final class StoreWriter implements AutoCloseable {
         return RowJournal.encodeRow(buf, tableId, encodings, cells);
     }
 
-    /** Appends a sealed row record of table {@code tableId}; returns once it is in the journal. */
+    /**
+     * Appends a sealed row record of table {@code tableId}; returns once it is in the journal,
+     * whatever state store.h5 is in.
+     */
     void append(ByteBuffer sealedRow, int tableId) {
-        checkFlusher();
         journal.append(sealedRow, tableId);
         if (unapplied.incrementAndGet() == FLUSH_ROWS) {
             LockSupport.unpark(flusher);
         }
     }
 
-    private void checkFlusher() {
-        Throwable t = flusherFailure;
-        if (t != null) {
-            throw new StoreException("store.h5 of " + files.dir() + " could not be updated (" + t.getMessage()
-                    + "); rows are safe in the journal " + files.journal() + " and store.h5 is rebuilt on the next open", t);
-        }
-    }
-
     // ------------------------------------------------------------------ the view
 
-    /** Brings store.h5 up to the journal's end and writes the checkpoint. */
+    /**
+     * Brings store.h5 up to the journal's end and writes the checkpoint; does nothing once store.h5
+     * cannot be updated. A failure here stops store.h5 from being updated, and is thrown.
+     */
     void applyPending() {
         applyLock.lock();
         try {
-            if (view.applyTo(journal.end(), journal)) {
-                unapplied.set(0);
+            if (viewFailure != null) {
+                return;
+            }
+            try {
+                if (view.applyTo(journal.end(), journal)) {
+                    unapplied.set(0);
+                }
+            } catch (IllegalStateException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                failView(e);
+                throw e;
             }
         } finally {
             applyLock.unlock();
         }
     }
 
-    /** The rows of table {@code name} in store.h5 after applying everything journaled. */
-    Columns read(String name, Schema schema) {
-        applyPending();
+    private void failView(Throwable t) {
+        if (viewFailure == null) {
+            viewFailure = t;
+            LOG.error("store.h5 of {} cannot be updated any more ({}); every row still goes to the journal {}, and"
+                    + " store.h5 is rebuilt from it when the store is next opened for writing", files.dir(), t.getMessage(),
+                    files.journal(), t);
+        }
+    }
+
+    /**
+     * The rows of table {@code d}: from store.h5 after applying everything journaled, if it holds
+     * them as they were written; else from the journal, which holds every row.
+     */
+    Columns read(TableDefinition d) {
+        try {
+            applyPending();
+        } catch (IllegalStateException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // reported by failView; the journal answers
+        }
         applyLock.lock();
         try {
-            return view.read(name, schema);
+            if (viewFailure == null) {
+                Columns c = view.readVerified(d);
+                if (c != null) {
+                    return c;
+                }
+                if (view.distrusted()) {
+                    try {
+                        // the checkpoint says so now, so that the next writer rebuilds store.h5 even if this one is killed
+                        view.writeCheckpoint(true, journal.definitions());
+                    } catch (RuntimeException e) {
+                        failView(e);
+                    }
+                }
+            }
         } finally {
             applyLock.unlock();
         }
+        return journalRows(d);
+    }
+
+    /** Every row of table {@code d} in the journal. */
+    private Columns journalRows(TableDefinition d) {
+        CellEncoding[] encodings = JournalTables.encodings(d.schema());
+        List<Object[]> rows = new ArrayList<>();
+        RowJournal.scan(journal.path(), RowJournal.HEADER_SIZE, journal.end(), new RowJournal.Visitor() {
+            @Override
+            public void row(long offset, JournalRow row) {
+                if (row.tableId() == d.id()) {
+                    rows.add(row.cells(encodings));
+                }
+            }
+        });
+        return Columns.empty(d.schema()).append(rows);
+    }
+
+    /** What keeps store.h5 from holding every flushed row, or null if nothing does. */
+    private String incomplete() {
+        StringBuilder sb = new StringBuilder();
+        Throwable t = viewFailure;
+        if (t != null) {
+            sb.append("it could not be updated (").append(t.getMessage()).append(")");
+        }
+        Map<Integer, String> notHeld;
+        applyLock.lock();
+        try {
+            notHeld = view.notHeld();
+        } finally {
+            applyLock.unlock();
+        }
+        for (Map.Entry<Integer, String> e : notHeld.entrySet()) {
+            sb.append(sb.length() == 0 ? "" : "; ").append("it cannot take table '")
+                    .append(journal.definitionById(e.getKey()).name()).append("' (").append(e.getValue()).append(")");
+        }
+        return sb.length() == 0 ? null : sb.toString();
+    }
+
+    private StoreException incompleteError(String what) {
+        return new StoreException("store.h5 of " + files.dir() + " does not hold every flushed row" + what + ": "
+                + incomplete() + "; every row is in the journal " + files.journal() + ", and store.h5 is rebuilt from it"
+                + " when the store is next opened for writing", viewFailure);
     }
 
     // ------------------------------------------------------------------ lifecycle
@@ -149,25 +239,40 @@ final class StoreWriter implements AutoCloseable {
             } catch (IllegalStateException closedMeanwhile) {
                 break;
             } catch (Throwable t) {
-                flusherFailure = t;
-                LOG.error("cannot update store.h5 of {}; rows stay in the journal", files.dir(), t);
+                failView(t);
                 break;
             }
         }
     }
 
-    /** Makes store.h5 exact and forces journal, checkpoint and store.h5 to the device. */
+    /**
+     * Makes store.h5 exact and forces journal, checkpoint and store.h5 to the device.
+     *
+     * @throws StoreException after forcing the journal, if store.h5 cannot hold every flushed row
+     */
     void sync() {
-        checkFlusher();
-        applyPending();
+        journal.force();
+        try {
+            applyPending();
+        } catch (IllegalStateException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // reported below
+        }
+        if (incomplete() != null) {
+            throw incompleteError(" (the journal was forced to the device)");
+        }
         applyLock.lock();
         try {
-            view.sync();
+            view.sync(); // exact for readers, and forced to the device
+        } catch (IllegalStateException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            failView(e);
+            throw incompleteError(" (the journal was forced to the device)");
         } finally {
             applyLock.unlock();
         }
-        journal.force();
-        fsync(files.h5());
         fsync(files.checkpoint());
     }
 
@@ -179,6 +284,12 @@ final class StoreWriter implements AutoCloseable {
         }
     }
 
+    /**
+     * Applies what is left to store.h5, closes it and the journal.
+     *
+     * @throws CoxIOException if the journal cannot be closed
+     * @throws StoreException if store.h5 does not hold every flushed row (after closing everything)
+     */
     @Override
     public void close() {
         if (closed) {
@@ -191,18 +302,39 @@ final class StoreWriter implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        RuntimeException failure = null;
         try {
-            if (flusherFailure == null) {
-                applyPending();
-            }
-        } finally {
-            applyLock.lock();
-            try {
-                view.close();
-            } finally {
-                applyLock.unlock();
-                journal.close();
-            }
+            applyPending();
+        } catch (RuntimeException e) {
+            // reported below
         }
+        String incomplete = incomplete();
+        if (incomplete != null) {
+            failure = incompleteError("");
+        }
+        applyLock.lock();
+        try {
+            view.close();
+        } catch (RuntimeException e) {
+            failure = addTo(failure, e);
+        } finally {
+            applyLock.unlock();
+        }
+        try {
+            journal.close();
+        } catch (RuntimeException e) {
+            failure = addTo(failure, e);
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    private static RuntimeException addTo(RuntimeException first, RuntimeException next) {
+        if (first == null) {
+            return next;
+        }
+        first.addSuppressed(next);
+        return first;
     }
 }

@@ -18,7 +18,7 @@ class FrameColumnsTest {
         Schema s = FrameColumns.schemaOf("t", List.of(new FrameColumn("a", ColumnKind.INT, "int"),
                 new FrameColumn("b", ColumnKind.FLOAT, "int"), // an int column holding NaN: stored float64
                 new FrameColumn("c", ColumnKind.TEXT, "__pickle__"),
-                new FrameColumn("d", ColumnKind.BOOL, null),
+                new FrameColumn("d", ColumnKind.BOOL, "bool"),
                 new FrameColumn("e", ColumnKind.TEXT, "numpy.float32")), FILE);
         assertThat(s.sameLayout(Schema.of("a", ColumnType.INT, "b", ColumnType.FLOAT, "c", ColumnType.PICKLE,
                 "d", ColumnType.BOOL, "e", ColumnType.STR))).isTrue();
@@ -40,5 +40,25 @@ class FrameColumnsTest {
         assertThatThrownBy(() -> FrameColumns.schemaOf("t", List.of(new FrameColumn("", ColumnKind.INT, null)), FILE))
                 .isInstanceOf(StoreFormatException.class)
                 .hasMessage("table 't' in /runs/e/store.h5: column name must not be empty");
+    }
+
+    @Test
+    void schemaOf_refusesAnObjectMarkerCoxDoesNotHave() {
+        assertThatThrownBy(() -> FrameColumns.schemaOf("t", List.of(new FrameColumn("o", ColumnKind.TEXT, "__objecu__")),
+                FILE))
+                .isInstanceOf(cox.exceptions.StoreFormatException.class)
+                .hasMessage("table 't' in " + FILE + ": column 'o' has the type '__objecu__' in COX_DATA, which is none of"
+                        + " cox's ('__object__', '__pickle__', '__pytorch_state__')");
+        // a class name cox does not know leaves the stored dtype to decide, as before
+        assertThat(FrameColumns.schemaOf("t", List.of(new FrameColumn("f", ColumnKind.FLOAT, "numpy.float32")), FILE)
+                .get("f")).isEqualTo(ColumnType.FLOAT);
+    }
+
+    @Test
+    void schemaOf_refusesCoxDataThatListsSomeColumnsAndNotOthers() {
+        assertThatThrownBy(() -> FrameColumns.schemaOf("t", List.of(new FrameColumn("a", ColumnKind.INT, "int"),
+                new FrameColumn("o", ColumnKind.TEXT, null)), FILE))
+                .isInstanceOf(cox.exceptions.StoreFormatException.class)
+                .hasMessage("table 't' in " + FILE + ": COX_DATA lists no type for column 'o', though it lists others");
     }
 }

@@ -13,6 +13,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The journal and checkpoint of the golden store ({@link GoldenStore}), read record by record
@@ -25,7 +27,12 @@ class GoldenJournalTest {
             ColumnType.STR, 2, ColumnType.BOOL, 3, ColumnType.OBJECT, 4, ColumnType.PICKLE, 5,
             ColumnType.PYTORCH_STATE, 6);
 
-    private final Path exp = GoldenStore.folder().resolve(GoldenStore.EXP_ID);
+    /** The golden experiment of the version being checked (set by each test). */
+    private Path exp;
+
+    static List<String> versions() {
+        return GoldenStore.VERSIONS;
+    }
 
     @Test
     void columnTypes_keepTheirJournalCodes() {
@@ -43,8 +50,10 @@ class GoldenJournalTest {
         return out;
     }
 
-    @Test
-    void journal_holdsEveryTableAndCell() {
+    @ParameterizedTest
+    @MethodSource("versions")
+    void journal_holdsEveryTableAndCell(String version) {
+        exp = GoldenStore.folder(version).resolve(GoldenStore.EXP_ID);
         Map<String, Schema> schemas = GoldenStore.schemas();
         List<JournalTable> tables = new ArrayList<>();
         Map<String, List<Object[]>> rows = new LinkedHashMap<>();
@@ -80,8 +89,10 @@ class GoldenJournalTest {
         }
     }
 
-    @Test
-    void checkpoint_saysHowFarStoreH5Goes() {
+    @ParameterizedTest
+    @MethodSource("versions")
+    void checkpoint_saysHowFarStoreH5Goes(String version) {
+        exp = GoldenStore.folder(version).resolve(GoldenStore.EXP_ID);
         Checkpoint cp = Checkpoint.read(exp.resolve(".cox.checkpoint"));
         assertThat(cp).isNotNull();
         assertThat(cp.consistent()).isTrue();
@@ -112,6 +123,23 @@ class GoldenJournalTest {
             }
         });
         assertThat(after).first().isEqualTo(cp.journalOffset());
+    }
+
+    @Test
+    void checkpointOfFormat2_holdsTheDigestsOfStoreH5sRows_andNoTableNotHeld() {
+        exp = GoldenStore.folder("0.1.0-SNAPSHOT-checkpoint2").resolve(GoldenStore.EXP_ID);
+        Checkpoint cp = Checkpoint.read(exp.resolve(".cox.checkpoint"));
+        assertThat(cp.hasDigests()).isTrue();
+        assertThat(cp.notHeld()).containsOnly(false);
+        try (StoreH5 h5 = StoreH5.open(exp.resolve("store.h5"), false)) {
+            for (int i = 0; i < cp.tables().size(); i++) {
+                TableDefinition d = JournalTables.fromJournal(cp.tables().get(i), exp);
+                Columns rows = h5.read(d.name(), d.schema(), 0, (int) cp.rows()[i]);
+                assertThat(rows.digest(RowDigest.EMPTY)).as("digest of %s", d.name()).isEqualTo(cp.digests()[i]);
+            }
+        }
+        assertThat(Checkpoint.read(GoldenStore.folder("0.1.0-SNAPSHOT").resolve(GoldenStore.EXP_ID)
+                .resolve(".cox.checkpoint")).hasDigests()).isFalse();
     }
 
     private void assertCell(ColumnType type, Object cell, Object want, String what) {

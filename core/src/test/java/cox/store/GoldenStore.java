@@ -153,18 +153,25 @@ final class GoldenStore {
         return sd;
     }
 
-    /** The folder holding the golden experiment, as the build copied it from the resources. */
-    static Path folder() {
+    /**
+     * The golden storage folders, oldest first: {@code 0.1.0-SNAPSHOT} (checkpoint format 1), and
+     * {@code 0.1.0-SNAPSHOT-checkpoint2} (checkpoint format 2, with row digests), the same store
+     * written by the same {@link GoldenStoreWriter} after the checkpoint changed.
+     */
+    static final List<String> VERSIONS = List.of("0.1.0-SNAPSHOT", "0.1.0-SNAPSHOT-checkpoint2");
+
+    /** The folder holding the golden experiment written by {@code version}, as the build copied it. */
+    static Path folder(String version) {
         try {
-            return Path.of(GoldenStore.class.getResource("/golden/0.1.0-SNAPSHOT").toURI());
+            return Path.of(GoldenStore.class.getResource("/golden/" + version).toURI());
         } catch (URISyntaxException e) {
             throw new AssertionError(e);
         }
     }
 
-    /** A copy of the golden storage folder in {@code dir}, so a test may open it for writing. */
-    static Path copyTo(Path dir) throws IOException {
-        Path from = folder();
+    /** A copy of the golden storage folder of {@code version} in {@code dir}, so a test may open it for writing. */
+    static Path copyTo(Path dir, String version) throws IOException {
+        Path from = folder(version);
         try (Stream<Path> files = Files.walk(from)) {
             for (Path p : files.toList()) {
                 Path to = dir.resolve(from.relativize(p).toString());

@@ -3,6 +3,7 @@ package cox.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import cox.testing.Interop;
+import cox.testing.LogCapture;
 import cox.testing.Python;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -12,6 +13,8 @@ import java.util.Map;
 import org.dflib.DataFrame;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The golden store ({@link GoldenStore}), written by an earlier cox4j, reads back value for value
@@ -22,17 +25,32 @@ class GoldenStoreTest {
     @TempDir
     Path dir;
 
-    @Test
-    void readMode_everyTableAndValue() throws IOException {
-        GoldenStore.copyTo(dir);
+    static List<String> versions() {
+        return GoldenStore.VERSIONS;
+    }
+
+    @ParameterizedTest
+    @MethodSource("versions")
+    void readMode_everyTableAndValue(String version) throws IOException {
+        GoldenStore.copyTo(dir, version);
         try (Store store = new Store(dir, GoldenStore.EXP_ID, false, Mode.READ)) {
             assertEveryValue(store);
         }
     }
 
     @Test
-    void appendMode_appliesTheJournalTail_thenReadsTheSame() throws IOException {
-        GoldenStore.copyTo(dir);
+    void readMode_ofACheckpointWithDigests_answersFromStoreH5_withoutAWarning() throws IOException {
+        GoldenStore.copyTo(dir, "0.1.0-SNAPSHOT-checkpoint2");
+        try (LogCapture log = new LogCapture(); Store store = new Store(dir, GoldenStore.EXP_ID, false, Mode.READ)) {
+            assertEveryValue(store);
+            assertThat(log.text()).doesNotContain("answering from the journal").doesNotContain("WARN");
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("versions")
+    void appendMode_appliesTheJournalTail_thenReadsTheSame(String version) throws IOException {
+        GoldenStore.copyTo(dir, version);
         try (Store store = new Store(dir, GoldenStore.EXP_ID)) {
             assertEveryValue(store);
         }
@@ -41,10 +59,11 @@ class GoldenStoreTest {
         }
     }
 
-    @Test
+    @ParameterizedTest
+    @MethodSource("versions")
     @Interop
-    void appendMode_thenPandas_readsEveryRow() throws IOException {
-        GoldenStore.copyTo(dir);
+    void appendMode_thenPandas_readsEveryRow(String version) throws IOException {
+        GoldenStore.copyTo(dir, version);
         new Store(dir, GoldenStore.EXP_ID).close();
         String out = Python.run(String.join("\n",
                 "import sys, math, pandas as pd",

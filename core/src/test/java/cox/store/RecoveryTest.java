@@ -2,10 +2,10 @@ package cox.store;
 
 import cox.exceptions.StoreFormatException;
 import cox.exceptions.StoreRecoveryException;
+import cox.testing.JournalRecords;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -75,7 +75,9 @@ class RecoveryTest {
         try (FileChannel ch = FileChannel.open(journal, StandardOpenOption.WRITE)) {
             ch.truncate(size - 3); // the last row's record loses its tail, as if killed mid-write
         }
+        // as a writer killed before its flusher ran leaves it: neither store.h5 nor a checkpoint
         Files.delete(exp.resolve("store.h5"));
+        Files.delete(exp.resolve(".cox.checkpoint"));
         assertThat(rowsAfterReopen()).isEqualTo(19);
         try (Store s = new Store(dir, "exp")) {
             s.table("t").appendRow(Map.of("i", 19, "s", "again"));
@@ -84,20 +86,42 @@ class RecoveryTest {
     }
 
     @Test
+    void journalShorterThanTheCheckpointSays_isRefused_withWhatToDo() throws Exception {
+        Path exp = writeRows(20);
+        Path journal = exp.resolve(".cox.journal");
+        JournalRecords.Record last = JournalRecords.rows(journal, 0).get(19);
+        try (FileChannel ch = FileChannel.open(journal, StandardOpenOption.WRITE)) {
+            ch.truncate(last.offset() + 5);
+        }
+        assertThatThrownBy(() -> new Store(dir, "exp"))
+                .isInstanceOf(StoreRecoveryException.class)
+                .hasMessage("cannot open store " + exp + " for writing (its journal is left as it is: no record is cut off"
+                        + " a damaged journal): journal " + journal + " is " + (last.offset() + 5) + " bytes long, but the"
+                        + " checkpoint " + exp.resolve(".cox.checkpoint") + " records that store.h5 holds its records up to"
+                        + " offset " + last.end() + ": the journal has lost records (if that is known and accepted, delete"
+                        + " the checkpoint to open the store with the journal's records alone)");
+        assertThat(Files.size(journal)).isEqualTo(last.offset() + 5);
+        // store.h5 still holds every row: READ answers them
+        try (Store s = new Store(dir, "exp", false, Mode.READ)) {
+            assertThat(s.table("t").df().height()).isEqualTo(20);
+        }
+    }
+
+    @Test
     void damagedJournalRecordInTheMiddle_isAnErrorNamingFileAndOffset() throws Exception {
         Path exp = writeRows(20);
         Path journal = exp.resolve(".cox.journal");
-        try (FileChannel ch = FileChannel.open(journal, StandardOpenOption.WRITE, StandardOpenOption.READ)) {
-            ByteBuffer b = ByteBuffer.allocate(1);
-            ch.read(b, 200);
-            b.put(0, (byte) (b.get(0) ^ 0x40)).rewind();
-            ch.write(b, 200);
-        }
+        JournalRecords.Record fifth = JournalRecords.rows(journal, 0).get(4);
+        JournalRecords.flip(journal, fifth.payload() + 5, 0x40);
+        byte[] damaged = Files.readAllBytes(journal);
         Files.delete(exp.resolve(".cox.checkpoint"));
         assertThatThrownBy(() -> new Store(dir, "exp"))
                 .isInstanceOf(StoreRecoveryException.class)
-                .hasMessageMatching("journal .*\\.cox\\.journal is damaged at offset \\d+: crc32c actual 0x[0-9a-f]{8}"
-                        + " != expected 0x[0-9a-f]{8}");
+                .hasMessageMatching("cannot open store .*exp for writing \\(its journal is left as it is: no record is cut"
+                        + " off a damaged journal\\): journal .*\\.cox\\.journal is damaged at offset " + fifth.offset()
+                        + ": crc32c actual 0x[0-9a-f]{8} != expected 0x[0-9a-f]{8}; a whole record follows at offset "
+                        + fifth.end() + ", so it is not a torn last record");
+        assertThat(Files.readAllBytes(journal)).isEqualTo(damaged);
     }
 
     @Test

@@ -17,30 +17,71 @@ import java.util.zip.CRC32C;
 
 /**
  * How far {@code store.h5} reflects the journal ({@code EXP/.cox.checkpoint}): the journal
- * offset up to which every row is in {@code store.h5}, the tables and their row counts there,
- * and whether {@code store.h5} was consistent when this was written (false while the flusher
- * is changing it). Replaced atomically (temporary file and rename).
+ * offset up to which every row is in {@code store.h5}, the tables and their row counts there, a
+ * digest of each table's rows there (so that a reader can tell whether {@code store.h5} still
+ * holds them), the tables {@code store.h5} could not take, and whether {@code store.h5} was
+ * consistent when this was written (false while the flusher is changing it). Replaced atomically
+ * (temporary file and rename).
+ *
+ * <p>Format 2 ({@code COXCKPT2}) is written; format 1 ({@code COXCKPT1}, without digests and
+ * without the tables store.h5 does not hold) is read, with {@link #digests()} null.
  *
  * @param consistent whether store.h5 held exactly {@code rows} when this was written
- * @param journalOffset rows of journal records before this offset are in store.h5
- * @param tables every table the journal defined before that offset
+ * @param journalOffset rows of journal records before this offset are in store.h5, except those
+ *     of the tables {@code store.h5} does not hold
+ * @param tables every table the journal defined when this was written
  * @param rows per table (by id), rows in store.h5
+ * @param digests per table (by id), the digest of those rows as the store layer computes it; null
+ *     in a format-1 checkpoint
+ * @param notHeld per table (by id), whether store.h5 does not hold the table (it failed there);
+ *     its rows are then only in the journal
  */
-public record Checkpoint(boolean consistent, long journalOffset, List<JournalTable> tables, long[] rows) {
-    private static final byte[] MAGIC = "COXCKPT1".getBytes(StandardCharsets.US_ASCII);
+public record Checkpoint(boolean consistent, long journalOffset, List<JournalTable> tables, long[] rows,
+        long[] digests, boolean[] notHeld) {
+    private static final byte[] MAGIC_1 = "COXCKPT1".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] MAGIC = "COXCKPT2".getBytes(StandardCharsets.US_ASCII);
 
     /**
      * Copies its arguments.
      *
-     * @throws IllegalArgumentException if there is not one row count per table
+     * @throws IllegalArgumentException if there is not one count, digest and flag per table
      */
     public Checkpoint {
-        if (rows.length != tables.size()) {
-            throw new IllegalArgumentException("a checkpoint needs one row count per table: " + tables.size()
-                    + " tables, " + rows.length + " counts");
+        if (rows.length != tables.size() || (digests != null && digests.length != tables.size())
+                || notHeld.length != tables.size()) {
+            throw new IllegalArgumentException("a checkpoint needs one row count, digest and flag per table: "
+                    + tables.size() + " tables, " + rows.length + " counts, "
+                    + (digests == null ? "no" : String.valueOf(digests.length)) + " digests, " + notHeld.length + " flags");
         }
         tables = List.copyOf(tables);
         rows = rows.clone();
+        digests = digests == null ? null : digests.clone();
+        notHeld = notHeld.clone();
+    }
+
+    /** @return whether it has digests (format 2), so that store.h5's rows can be checked against it */
+    public boolean hasDigests() {
+        return digests != null;
+    }
+
+    /** @return whether store.h5 does not hold some table (a writer rebuilds it) */
+    public boolean anyNotHeld() {
+        for (boolean b : notHeld) {
+            if (b) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** @return the position of table {@code name} in {@link #tables()}, or -1 */
+    public int indexOf(String name) {
+        for (int i = 0; i < tables.size(); i++) {
+            if (tables.get(i).name().equals(name)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /**
@@ -59,7 +100,12 @@ public record Checkpoint(boolean consistent, long journalOffset, List<JournalTab
         } catch (IOException e) {
             throw new CoxIOException("cannot read checkpoint " + path + ": " + e, e);
         }
-        if (bytes.length < 12 || !Arrays.equals(Arrays.copyOf(bytes, 8), MAGIC)) {
+        if (bytes.length < 12) {
+            return null;
+        }
+        byte[] magic = Arrays.copyOf(bytes, 8);
+        boolean v2 = Arrays.equals(magic, MAGIC);
+        if (!v2 && !Arrays.equals(magic, MAGIC_1)) {
             return null;
         }
         ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
@@ -76,12 +122,23 @@ public record Checkpoint(boolean consistent, long journalOffset, List<JournalTab
             int n = Short.toUnsignedInt(b.getShort());
             List<JournalTable> tables = new ArrayList<>();
             long[] rows = new long[n];
+            long[] digests = v2 ? new long[n] : null;
+            boolean[] notHeld = new boolean[n];
             for (int i = 0; i < n; i++) {
-                b.get(); // kind byte of the embedded table record
+                if (b.get() != RecordCodec.TABLE) {
+                    return null;
+                }
                 tables.add(RecordCodec.decodeTable(b));
                 rows[i] = b.getLong();
+                if (v2) {
+                    digests[i] = b.getLong();
+                    notHeld[i] = (b.get() & 1) != 0;
+                }
             }
-            return new Checkpoint(consistent, offset, tables, rows);
+            if (b.hasRemaining() || offset < RowJournal.HEADER_SIZE) {
+                return null;
+            }
+            return new Checkpoint(consistent, offset, tables, rows, digests, notHeld);
         } catch (RuntimeException e) {
             return null;
         }
@@ -95,16 +152,19 @@ public record Checkpoint(boolean consistent, long journalOffset, List<JournalTab
      */
     public void write(Path path) {
         List<byte[]> defs = new ArrayList<>();
+        if (digests == null) {
+            throw new IllegalStateException("a checkpoint is written with digests (format 2)");
+        }
         int size = 12 + 1 + 8 + 2;
         for (JournalTable t : tables) {
             byte[] d = RecordCodec.encodeTable(t);
             defs.add(d);
-            size += d.length + 8;
+            size += d.length + 8 + 8 + 1;
         }
         ByteBuffer b = ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
         b.put(MAGIC).putInt(0).put((byte) (consistent ? 1 : 0)).putLong(journalOffset).putShort((short) tables.size());
         for (int i = 0; i < defs.size(); i++) {
-            b.put(defs.get(i)).putLong(rows[i]);
+            b.put(defs.get(i)).putLong(rows[i]).putLong(digests[i]).put((byte) (notHeld[i] ? 1 : 0));
         }
         CRC32C crc = new CRC32C();
         crc.update(b.array(), 12, size - 12);
@@ -118,6 +178,12 @@ public record Checkpoint(boolean consistent, long journalOffset, List<JournalTab
                 Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING);
             }
         } catch (IOException e) {
+            // a full disk leaves a short or empty temporary file: it is of no use to anyone
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException again) {
+                e.addSuppressed(again);
+            }
             throw new CoxIOException("cannot write checkpoint " + path + ": " + e, e);
         }
     }
@@ -125,18 +191,21 @@ public record Checkpoint(boolean consistent, long journalOffset, List<JournalTab
     @Override
     public boolean equals(Object o) {
         return o instanceof Checkpoint c && c.consistent == consistent && c.journalOffset == journalOffset
-                && c.tables.equals(tables) && Arrays.equals(c.rows, rows);
+                && c.tables.equals(tables) && Arrays.equals(c.rows, rows) && Arrays.equals(c.digests, digests)
+                && Arrays.equals(c.notHeld, notHeld);
     }
 
     @Override
     public int hashCode() {
-        return Boolean.hashCode(consistent) * 31 + Long.hashCode(journalOffset) + tables.hashCode() + Arrays.hashCode(rows);
+        return Boolean.hashCode(consistent) * 31 + Long.hashCode(journalOffset) + tables.hashCode() + Arrays.hashCode(rows)
+                + Arrays.hashCode(digests) + Arrays.hashCode(notHeld);
     }
 
     @Override
     public String toString() {
         return "Checkpoint[consistent=" + consistent + ", journalOffset=" + journalOffset + ", tables="
-                + tables.stream().map(JournalTable::name).toList() + ", rows=" + Arrays.toString(rows) + "]";
+                + tables.stream().map(JournalTable::name).toList() + ", rows=" + Arrays.toString(rows) + ", notHeld="
+                + Arrays.toString(notHeld) + (digests == null ? ", format 1" : "") + "]";
     }
 
 }

@@ -33,7 +33,6 @@ public final class RowJournal implements AutoCloseable {
     /** Bytes of a record's frame before its payload. */
     static final int FRAME_SIZE = 8;
     private static final byte[] MAGIC = "COXJRNL1".getBytes(StandardCharsets.US_ASCII);
-    private static final int MAX_RECORD = Integer.MAX_VALUE - 64;
 
     /**
      * Receives the records of a {@link #scan}, in file order; each method does nothing unless
@@ -237,14 +236,21 @@ public final class RowJournal implements AutoCloseable {
 
     /**
      * Reads the records of the journal at {@code path} from {@code from} to its current end.
-     * A partial or damaged last record ends the scan; a damaged record before others is an error.
+     *
+     * <p>Only an incomplete last record is a torn tail, which ends the scan: fewer than a frame's
+     * bytes at the end, a record whose claimed length runs past the end of the file, or a last
+     * record whose CRC does not match, each only if no whole record starts anywhere after it. A
+     * record's claimed length is checked against the bytes left in the file before anything is
+     * read or allocated for it. Anything else that is not a whole record (a CRC mismatch or an
+     * impossible length with a whole record after it, a record of length 0) is damage: a
+     * {@link StoreRecoveryException} naming the file and the offset.
      *
      * @param path the journal file
      * @param from a record boundary (the header size for the start)
      * @param visitor receives each record
      * @return the offset after the last whole record
      * @throws StoreFormatException if the file is not a journal, or a whole record does not parse
-     * @throws StoreRecoveryException if a record in the middle is damaged
+     * @throws StoreRecoveryException if a record is damaged, or the file ends before {@code from}
      * @throws CoxIOException if the file cannot be read
      */
     public static long scan(Path path, long from, Visitor visitor) {
@@ -261,62 +267,68 @@ public final class RowJournal implements AutoCloseable {
      * @param visitor receives each record
      * @return the offset after the last whole record read
      * @throws StoreFormatException if the file is not a journal, or a whole record does not parse
-     * @throws StoreRecoveryException if a record in the middle is damaged
+     * @throws StoreRecoveryException if a record is damaged, or the file ends before {@code from}
      * @throws CoxIOException if the file cannot be read
      */
     public static long scan(Path path, long from, long to, Visitor visitor) {
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
-            long size = Math.min(ch.size(), to);
+            long fileSize = ch.size();
+            long size = Math.min(fileSize, to);
             ByteBuffer magic = ByteBuffer.allocate(HEADER_SIZE);
             readFully(ch, magic, 0);
             if (magic.position() < HEADER_SIZE || !Arrays.equals(magic.array(), MAGIC)) {
-                throw new StoreFormatException("not a cox4j journal: " + path + " does not start with COXJRNL1");
+                throw new StoreFormatException("not a cox4j journal: " + path + " (" + fileSize + " bytes) does not start"
+                        + " with COXJRNL1");
             }
             long pos = Math.max(from, HEADER_SIZE);
-            ByteBuffer buf = ByteBuffer.allocate(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
-            buf.limit(0);
-            long bufStart = pos;
+            if (pos > fileSize) {
+                throw new StoreRecoveryException("journal " + path + " is " + fileSize + " bytes long, but the records up"
+                        + " to offset " + pos + " were written to it before: the journal has lost records");
+            }
+            Window window = new Window(ch, size);
             CRC32C crc = new CRC32C();
             while (pos < size) {
-                int at = (int) (pos - bufStart);
-                if (buf.limit() - at < FRAME_SIZE || buf.limit() - at < FRAME_SIZE + buf.getInt(at)) {
-                    // refill from pos, growing the buffer for a large record
-                    int need = FRAME_SIZE;
-                    if (buf.limit() - at >= 4) {
-                        need = (int) Math.min((long) FRAME_SIZE + Integer.toUnsignedLong(buf.getInt(at)), MAX_RECORD);
-                    }
-                    if (need > buf.capacity()) {
-                        buf = ByteBuffer.allocate(need).order(ByteOrder.LITTLE_ENDIAN);
-                    }
-                    buf.clear();
-                    readFully(ch, buf, pos);
-                    buf.flip();
-                    bufStart = pos;
-                    at = 0;
-                    if (buf.limit() < FRAME_SIZE) {
-                        return pos; // torn frame header at the end
-                    }
+                long left = size - pos;
+                if (left < FRAME_SIZE) {
+                    return pos; // a torn frame header: too few bytes for any record to follow
                 }
-                long length = Integer.toUnsignedLong(buf.getInt(at));
-                if (length > size - pos - FRAME_SIZE) {
-                    return pos; // torn last record
+                ByteBuffer b = window.at(pos, FRAME_SIZE);
+                int at = b.position();
+                long length = Integer.toUnsignedLong(b.getInt(at));
+                int expected = b.getInt(at + 4);
+                if (length == 0) {
+                    throw zeroLength(path, window, pos, size);
                 }
-                if (buf.limit() - at < FRAME_SIZE + length) {
-                    continue; // refill with the whole record
+                if (length > left - FRAME_SIZE) {
+                    long next = window.wholeRecordAfter(pos);
+                    if (next == -1) {
+                        return pos; // torn last record: it claims more than was written, and nothing follows
+                    }
+                    throw new StoreRecoveryException("journal " + path + " is damaged at offset " + pos
+                            + ": the record there claims " + length + " bytes, more than the " + (left - FRAME_SIZE)
+                            + " bytes left in the file, but " + describe(next));
                 }
-                int expected = buf.getInt(at + 4);
+                if (length > MAX_PAYLOAD) {
+                    throw new StoreRecoveryException("journal " + path + " is damaged at offset " + pos
+                            + ": the record there claims " + length + " bytes, more than cox4j writes in one record");
+                }
+                b = window.at(pos + FRAME_SIZE, (int) length);
+                at = b.position();
                 crc.reset();
-                crc.update(buf.array(), at + FRAME_SIZE, (int) length);
+                crc.update(b.array(), b.arrayOffset() + at, (int) length);
                 int actual = (int) crc.getValue();
                 if (actual != expected) {
-                    if (pos + FRAME_SIZE + length == size) {
+                    boolean last = pos + FRAME_SIZE + length == size;
+                    long next = window.wholeRecordAfter(pos);
+                    if (last && next == -1) {
                         return pos; // a last record that did not reach the disk whole
                     }
                     throw new StoreRecoveryException(String.format(
-                            "journal %s is damaged at offset %d: crc32c actual 0x%08x != expected 0x%08x",
-                            path, pos, actual, expected));
+                            "journal %s is damaged at offset %d: crc32c actual 0x%08x != expected 0x%08x; %s",
+                            path, pos, actual, expected, next == -1 ? (size - pos - FRAME_SIZE - length)
+                                    + " bytes follow the record, so it is not a torn last record" : describe(next)));
                 }
-                ByteBuffer payload = ByteBuffer.wrap(buf.array(), at + FRAME_SIZE, (int) length).slice()
+                ByteBuffer payload = ByteBuffer.wrap(b.array(), b.arrayOffset() + at, (int) length).slice()
                         .order(ByteOrder.LITTLE_ENDIAN);
                 visit(path, pos, payload, visitor);
                 pos += FRAME_SIZE + length;
@@ -324,6 +336,124 @@ public final class RowJournal implements AutoCloseable {
             return pos;
         } catch (IOException e) {
             throw new CoxIOException("cannot read journal " + path + ": " + e, e);
+        }
+    }
+
+    private static String describe(long next) {
+        return next == UNDECIDED ? "the bytes after it are too many to search for a whole record, so it is not taken"
+                + " for a torn last record" : "a whole record follows at offset " + next
+                + ", so it is not a torn last record";
+    }
+
+    /** A record of length 0: cox4j never writes one. Zeros to the end of the file get a hint. */
+    private static StoreRecoveryException zeroLength(Path path, Window window, long pos, long size) throws IOException {
+        String why = "journal " + path + " is damaged at offset " + pos + ": a record of length 0, which cox4j never writes";
+        if (window.zerosFrom(pos)) {
+            return new StoreRecoveryException(why + "; the " + (size - pos) + " bytes from there to the end of the file are"
+                    + " all zero, as a file system can leave them after a power loss: if that is what happened, cut the"
+                    + " journal to " + pos + " bytes to open the store again");
+        }
+        long next = window.wholeRecordAfter(pos);
+        return new StoreRecoveryException(why + (next < 0 ? "" : "; " + describe(next)));
+    }
+
+    /** The longest payload a record can have: one Java array holds a record. */
+    private static final long MAX_PAYLOAD = Integer.MAX_VALUE - 64;
+    /** {@link Window#wholeRecordAfter}: the search was given up before it could decide. */
+    static final long UNDECIDED = -2;
+    /** Bytes the search for a whole record may checksum: a multiple of what it searches, at least this. */
+    private static final long SEARCH_BUDGET_MIN = 64L << 20;
+
+    /**
+     * Reads a journal through a buffer that never holds more than the bytes the file has between
+     * a position and the scan's end, so a claimed length is never allocated beyond the file.
+     */
+    private static final class Window {
+        private static final int CHUNK = 1 << 20;
+        private final FileChannel ch;
+        private final long size;
+        private ByteBuffer buf = ByteBuffer.allocate(0).order(ByteOrder.LITTLE_ENDIAN);
+        private long start;
+
+        Window(FileChannel ch, long size) {
+            this.ch = ch;
+            this.size = size;
+        }
+
+        /**
+         * The buffer positioned at {@code pos} with at least {@code n} bytes from there; the
+         * caller has checked that the file has them ({@code pos + n <= size}).
+         */
+        ByteBuffer at(long pos, int n) throws IOException {
+            if (pos < start || pos + n > start + buf.limit()) {
+                int want = (int) Math.min(Math.max(n, CHUNK), size - pos);
+                if (buf.capacity() < want) {
+                    buf = ByteBuffer.allocate(want).order(ByteOrder.LITTLE_ENDIAN);
+                }
+                buf.clear().limit(want);
+                readFully(ch, buf, pos);
+                buf.flip();
+                start = pos;
+                if (buf.limit() < n) {
+                    throw new IOException("the file ended at " + (pos + buf.limit()) + " while reading " + n
+                            + " bytes at offset " + pos);
+                }
+            }
+            buf.position((int) (pos - start));
+            return buf;
+        }
+
+        /** Whether every byte from {@code pos} to the end is zero. */
+        boolean zerosFrom(long pos) throws IOException {
+            for (long p = pos; p < size; ) {
+                int n = (int) Math.min(CHUNK, size - p);
+                ByteBuffer b = at(p, n);
+                for (int i = b.position(), end = b.position() + n; i < end; i++) {
+                    if (b.get(i) != 0) {
+                        return false;
+                    }
+                }
+                p += n;
+            }
+            return true;
+        }
+
+        /**
+         * The first offset after {@code damaged} at which a whole record starts (a length that
+         * fits the file, a kind cox4j writes, a matching CRC), -1 if there is none, or
+         * {@link #UNDECIDED} if checking the candidates would cost too much. Whatever it finds
+         * means the record at {@code damaged} is not a torn last record.
+         */
+        long wholeRecordAfter(long damaged) throws IOException {
+            long budget = Math.max(SEARCH_BUDGET_MIN, 16 * (size - damaged));
+            CRC32C crc = new CRC32C();
+            ByteBuffer piece = ByteBuffer.allocate((int) Math.min(CHUNK, Math.max(0, size - damaged)));
+            for (long p = damaged + 1; p + FRAME_SIZE < size; p++) {
+                ByteBuffer b = at(p, FRAME_SIZE + 1);
+                int at = b.position();
+                long length = Integer.toUnsignedLong(b.getInt(at));
+                byte kind = b.get(at + FRAME_SIZE);
+                if (length == 0 || length > size - p - FRAME_SIZE
+                        || (kind != RecordCodec.TABLE && kind != RecordCodec.ROW)) {
+                    continue;
+                }
+                int expected = b.getInt(at + 4);
+                budget -= length;
+                if (budget < 0) {
+                    return UNDECIDED;
+                }
+                crc.reset();
+                for (long q = p + FRAME_SIZE, end = q + length; q < end; ) {
+                    piece.clear().limit((int) Math.min(piece.capacity(), end - q));
+                    readFully(ch, piece, q);
+                    crc.update(piece.array(), 0, piece.position());
+                    q += piece.position();
+                }
+                if ((int) crc.getValue() == expected) {
+                    return p;
+                }
+            }
+            return -1;
         }
     }
 
@@ -376,12 +506,14 @@ public final class RowJournal implements AutoCloseable {
         }
     }
 
-    /** @return whether a file at {@code path} exists and has at least a journal header */
+    /**
+     * Whether there is a journal file at {@code path}, whole or not: cox4j moves a journal into
+     * place only once its header is written, so a shorter file there is a damaged journal.
+     *
+     * @param path the journal file
+     * @return whether a file is there
+     */
     public static boolean exists(Path path) {
-        try {
-            return Files.isRegularFile(path) && Files.size(path) >= HEADER_SIZE;
-        } catch (IOException e) {
-            return false;
-        }
+        return Files.isRegularFile(path);
     }
 }

@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Runs seeded mutations of stores through the engine, for {@link StoreFuzzIT} (in a child JVM with
+ * Runs seeded mutations of stores through the engine, for {@link PandasStoreFileFuzzIT} (in a child JVM with
  * a small heap, so an allocation sized by a damaged count fails loudly). Each trial damages a copy
  * of a base store — flips 1–4 bits, zeroes up to 64 bytes, or truncates it, in its metadata or in
  * its row data — then reads every table, then opens it for appending, appends a row to each table

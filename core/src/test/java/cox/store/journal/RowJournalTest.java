@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import cox.exceptions.StoreFormatException;
 import cox.exceptions.StoreRecoveryException;
+import cox.testing.JournalRecords;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -126,15 +127,31 @@ class RowJournalTest {
     }
 
     @Test
-    void emptyOrTruncatedRowRecord_isAFormatError() throws Exception {
+    void emptyRecord_isDamage_andZerosToTheEnd_getAHint() throws Exception {
         Path file = dir.resolve("j");
         long empty;
         try (RowJournal j = RowJournal.create(file, false)) {
-            empty = j.append(RowJournal.frame(new byte[0]));
+            j.append(row(0, "x"));
+            empty = j.append(RowJournal.frame(new byte[0])); // length 0, crc32c of nothing is 0: eight zero bytes
         }
         assertThatThrownBy(() -> RowJournal.scan(file, RowJournal.HEADER_SIZE, new RowJournal.Visitor() { }))
-                .isInstanceOf(StoreFormatException.class)
-                .hasMessage("journal " + file + ": record at offset " + empty + " is empty");
+                .isInstanceOf(StoreRecoveryException.class)
+                .hasMessage("journal " + file + " is damaged at offset " + empty + ": a record of length 0, which cox4j"
+                        + " never writes; the 8 bytes from there to the end of the file are all zero, as a file system can"
+                        + " leave them after a power loss: if that is what happened, cut the journal to " + empty
+                        + " bytes to open the store again");
+        try (RowJournal j = RowJournal.openForAppend(file, false, Files.size(file))) {
+            j.append(row(1, "y"));
+        }
+        assertThatThrownBy(() -> RowJournal.scan(file, RowJournal.HEADER_SIZE, new RowJournal.Visitor() { }))
+                .isInstanceOf(StoreRecoveryException.class)
+                .hasMessage("journal " + file + " is damaged at offset " + empty + ": a record of length 0, which cox4j"
+                        + " never writes; a whole record follows at offset " + (empty + 8) + ", so it is not a torn last"
+                        + " record");
+    }
+
+    @Test
+    void rowRecordWithoutTableId_isAFormatError() throws Exception {
         Path other = dir.resolve("k");
         long cut;
         try (RowJournal j = RowJournal.create(other, false)) {
@@ -176,10 +193,11 @@ class RowJournalTest {
     void bitFlipInAMiddleRecord_namesFileOffsetAndCrcs() throws Exception {
         Path file = dir.resolve("j");
         long second;
+        long third;
         try (RowJournal j = RowJournal.create(file, false)) {
             j.append(row(0, "x"));
             second = j.append(row(1, "y"));
-            j.append(row(2, "z"));
+            third = j.append(row(2, "z"));
         }
         byte[] all = Files.readAllBytes(file);
         all[(int) second + RowJournal.FRAME_SIZE + 5] ^= 1;
@@ -187,7 +205,8 @@ class RowJournalTest {
         assertThatThrownBy(() -> scan(file, new long[1]))
                 .isInstanceOf(StoreRecoveryException.class)
                 .hasMessageMatching("journal " + java.util.regex.Pattern.quote(file.toString()) + " is damaged at offset "
-                        + second + ": crc32c actual 0x[0-9a-f]{8} != expected 0x[0-9a-f]{8}");
+                        + second + ": crc32c actual 0x[0-9a-f]{8} != expected 0x[0-9a-f]{8}; a whole record follows at"
+                        + " offset " + third + ", so it is not a torn last record");
     }
 
     @Test
@@ -196,20 +215,135 @@ class RowJournalTest {
         Files.writeString(file, "hello world");
         assertThatThrownBy(() -> scan(file, new long[1]))
                 .isInstanceOf(StoreFormatException.class)
-                .hasMessage("not a cox4j journal: " + file + " does not start with COXJRNL1");
+                .hasMessage("not a cox4j journal: " + file + " (11 bytes) does not start with COXJRNL1");
+    }
+
+    /** Three rows, and the records parsed by field. */
+    private List<JournalRecords.Record> threeRows(Path file) {
+        try (RowJournal j = RowJournal.create(file, false)) {
+            for (int i = 0; i < 3; i++) {
+                j.append(row(i, "row " + i));
+            }
+        }
+        List<JournalRecords.Record> records = JournalRecords.parse(file);
+        assertThat(records).hasSize(3);
+        return records;
+    }
+
+    @Test
+    void lengthOfAMiddleRecordRunningPastTheEnd_isDamage_namingTheRecordThatFollows() throws Exception {
+        Path file = dir.resolve("j");
+        List<JournalRecords.Record> records = threeRows(file);
+        JournalRecords.Record middle = records.get(1);
+        long claimed = middle.length() | 0xFF000000L; // the top byte of the length flipped
+        JournalRecords.setLength(file, middle, claimed);
+        assertThatThrownBy(() -> scan(file, new long[1]))
+                .isInstanceOf(StoreRecoveryException.class)
+                .hasMessage("journal " + file + " is damaged at offset " + middle.offset() + ": the record there claims "
+                        + claimed + " bytes, more than the " + (Files.size(file) - middle.payload()) + " bytes left in"
+                        + " the file, but a whole record follows at offset " + records.get(2).offset() + ", so it is not"
+                        + " a torn last record");
+    }
+
+    @Test
+    void lengthOfTheLastRecordRunningPastTheEnd_isATornTail() throws Exception {
+        Path file = dir.resolve("j");
+        List<JournalRecords.Record> records = threeRows(file);
+        JournalRecords.setLength(file, records.get(2), records.get(2).length() | 0xFF000000L);
+        long[] end = new long[1];
+        assertThat(scan(file, end)).hasSize(2);
+        assertThat(end[0]).isEqualTo(records.get(2).offset());
+    }
+
+    @Test
+    void crcMismatchOfTheLastRecord_isATornTail_butOfAMiddleOne_isDamage() throws Exception {
+        Path file = dir.resolve("j");
+        List<JournalRecords.Record> records = threeRows(file);
+        JournalRecords.flip(file, records.get(2).payload() + 4, 0x10);
+        long[] end = new long[1];
+        assertThat(scan(file, end)).hasSize(2);
+        assertThat(end[0]).isEqualTo(records.get(2).offset());
+        JournalRecords.flip(file, records.get(0).crcField(), 0x01);
+        assertThatThrownBy(() -> scan(file, new long[1]))
+                .isInstanceOf(StoreRecoveryException.class)
+                .hasMessageStartingWith("journal " + file + " is damaged at offset " + records.get(0).offset()
+                        + ": crc32c actual");
+    }
+
+    @Test
+    void lengthThatFitsButCoversTheRest_isDamage_whenAWholeRecordStartsInside() throws Exception {
+        Path file = dir.resolve("j");
+        List<JournalRecords.Record> records = threeRows(file);
+        // the first record now claims every byte to the end of the file: its CRC fails, and it is the "last"
+        JournalRecords.setLength(file, records.get(0), Files.size(file) - records.get(0).payload());
+        assertThatThrownBy(() -> scan(file, new long[1]))
+                .isInstanceOf(StoreRecoveryException.class)
+                .hasMessageEndingWith("a whole record follows at offset " + records.get(1).offset()
+                        + ", so it is not a torn last record");
+    }
+
+    @Test
+    void aWholeRecordAtAnyOffsetAfterALengthPastTheEnd_isFound() throws Exception {
+        Path file = dir.resolve("j");
+        try (RowJournal j = RowJournal.create(file, false)) {
+            j.append(row(0, "x"));
+        }
+        long bad = Files.size(file);
+        ByteBuffer whole = row(1, "after the damage");
+        byte[] tail = new byte[8 + 5 + whole.remaining()];
+        ByteBuffer.wrap(tail).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(0, 1 << 20); // claims 1 MiB
+        whole.get(tail, 13, whole.remaining()); // a whole record at an odd offset, after 5 stray bytes
+        Files.write(file, tail, java.nio.file.StandardOpenOption.APPEND);
+        assertThatThrownBy(() -> scan(file, new long[1]))
+                .isInstanceOf(StoreRecoveryException.class)
+                .hasMessageEndingWith("claims 1048576 bytes, more than the " + (tail.length - 8) + " bytes left in the"
+                        + " file, but a whole record follows at offset " + (bad + 13) + ", so it is not a torn last record");
+    }
+
+    @Test
+    void scanFromBeyondTheEnd_saysRecordsWereLost() throws Exception {
+        Path file = dir.resolve("j");
+        threeRows(file);
+        long size = Files.size(file);
+        assertThatThrownBy(() -> RowJournal.scan(file, size + 100, new RowJournal.Visitor() { }))
+                .isInstanceOf(StoreRecoveryException.class)
+                .hasMessage("journal " + file + " is " + size + " bytes long, but the records up to offset " + (size + 100)
+                        + " were written to it before: the journal has lost records");
     }
 
     @Test
     void checkpoint_roundTrips_andADamagedOneReadsAsMissing() throws Exception {
         Path file = dir.resolve("cp");
         Checkpoint cp = new Checkpoint(true, 1234, List.of(TABLE, new JournalTable(0, "ü", List.of())),
-                new long[] {7, 0});
+                new long[] {7, 0}, new long[] {-5, 0}, new boolean[] {false, true});
         cp.write(file);
         assertThat(Checkpoint.read(file)).isEqualTo(cp);
+        assertThat(Checkpoint.read(file).anyNotHeld()).isTrue();
+        assertThat(Checkpoint.read(file).indexOf("ü")).isEqualTo(1);
         byte[] b = Files.readAllBytes(file);
         b[b.length - 1] ^= 1;
         Files.write(file, b);
         assertThat(Checkpoint.read(file)).isNull();
         assertThat(Checkpoint.read(dir.resolve("none"))).isNull();
+        assertThat(dir.resolve("cp.tmp")).doesNotExist();
+    }
+
+    @Test
+    void checkpointOfFormat1_readsWithoutDigests() throws Exception {
+        // COXCKPT1, crc, consistent, offset, n, then n × (table record, u64 rows): as cox4j wrote it before digests
+        byte[] def = RecordCodec.encodeTable(TABLE);
+        ByteBuffer b = ByteBuffer.allocate(12 + 1 + 8 + 2 + def.length + 8).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.put("COXCKPT1".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).putInt(0).put((byte) 1).putLong(99)
+                .putShort((short) 1).put(def).putLong(42);
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(b.array(), 12, b.capacity() - 12);
+        b.putInt(8, (int) crc.getValue());
+        Path file = dir.resolve("cp1");
+        Files.write(file, b.array());
+        Checkpoint cp = Checkpoint.read(file);
+        assertThat(cp.hasDigests()).isFalse();
+        assertThat(cp.tables()).containsExactly(TABLE);
+        assertThat(cp.rows()).containsExactly(42);
+        assertThat(cp.journalOffset()).isEqualTo(99);
     }
 }

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
  * reaching row data) different cell values only; never an unchecked exception, a hang, an allocation
  * the heap cannot hold, or different tables, columns or row counts.
  */
-class StoreFuzzIT {
+class PandasStoreFileFuzzIT {
     static final long SEED = 20261125L;
     static final int TRIALS = 10_000;
 
@@ -44,7 +44,7 @@ class StoreFuzzIT {
                 counts = line;
             }
         }
-        System.out.println("StoreFuzzIT " + counts);
+        System.out.println("PandasStoreFileFuzzIT " + counts);
         assertThat(p.exitValue()).as(text.length() > 4000 ? text.substring(text.length() - 4000) : text).isZero();
         assertThat(failures).isEmpty();
         assertThat(counts).isNotNull().contains("same=").contains("error=").contains("data=");

@@ -1,0 +1,140 @@
+package cox.cli;
+
+import java.nio.file.Path;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
+import org.dflib.DataFrame;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code cox sql DIR QUERY}: SQL over the runs of a folder, in an embedded DuckDB. Each table of
+ * the runs is a table of the same name holding every run's rows with an {@code exp_id} column;
+ * {@code runs} has one row per run (its parameters and a summary of each table, as
+ * {@code cox export} writes it). Only the tables the query names are read.
+ */
+@Command(name = "sql", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Run an SQL query (DuckDB's dialect) over the runs in DIR and print the result.",
+            "",
+            "Every table of the runs is a table of that name with all runs' rows and an exp_id column "
+                + "(the metadata table too: join it on exp_id). The table runs has one row per run: exp_id, running, "
+                + "last_write, the parameters (last metadata row) and, per table, rows(TABLE) and first/last/min/max/mean "
+                + "of each numeric column, named like last(results.loss). OBJECT/PICKLE cells are JSON "
+                + "(use --keep-serialized for the stored text). Only the tables the query names are read; a query "
+                + "naming none (SHOW TABLES) reads them all."},
+        footer = {"", "Examples:",
+            "  cox sql runs \"SELECT optimizer, avg(loss) FROM results JOIN metadata USING (exp_id) GROUP BY optimizer\"",
+            "  cox sql runs \"SELECT exp_id, lr, \\\"min(results.loss)\\\" FROM runs ORDER BY 3 LIMIT 5\"",
+            "  cox sql runs \"SELECT * FROM results WHERE loss = 'NaN'::DOUBLE\" --format csv -o diverged.csv"})
+final class SqlCommand implements Callable<Integer> {
+    /** The name of the one-row-per-run table (unless the runs have a table of that name). */
+    static final String RUNS = "runs";
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "DIR", description = "A folder of cox stores (one sub-folder per run).")
+    Path dir;
+
+    @Parameters(index = "1", paramLabel = "QUERY", description = "The SQL query, e.g. \"SELECT count(*) FROM results\".")
+    String query;
+
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table",
+            description = "table, csv, json or markdown (default: ${DEFAULT-VALUE}).")
+    FrameWriter.Format format;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write to FILE instead of standard output.")
+    Path output;
+
+    @Option(names = "--metadata-table", paramLabel = "NAME", defaultValue = "metadata",
+            description = "The table of each run's parameters, for the runs table (default: ${DEFAULT-VALUE}).")
+    String metadataTable;
+
+    @Option(names = "--keep-serialized", split = ",", paramLabel = "COL",
+            description = "Leave these OBJECT/PICKLE columns as stored text instead of decoding them.")
+    List<String> keepSerialized = new ArrayList<>();
+
+    @Option(names = "--skip-errors", description = "Skip runs that cannot be read (each is named on standard error).")
+    boolean skipErrors;
+
+    @Option(names = "--batch-runs", hidden = true, defaultValue = "256",
+            description = "Runs read at a time (memory holds one batch besides the database).")
+    int batchRuns;
+
+    @Override
+    public Integer call() throws SQLException {
+        String name = spec.qualifiedName();
+        try (RunLoader loader = new RunLoader(dir, skipErrors, metadataTable, keepSerialized, spec.commandLine().getErr(), name);
+                RunDatabase db = RunDatabase.inMemory()) {
+            loader.batchRuns(batchRuns);
+            Set<String> tables = loader.reader().tables();
+            loader.report();
+            boolean runsTable = !tables.contains(RUNS);
+            Set<String> named = new LinkedHashSet<>();
+            for (String t : tables) {
+                if (names(query, t)) {
+                    named.add(t);
+                }
+            }
+            boolean runs = runsTable && names(query, RUNS);
+            if (named.isEmpty() && !runs) {
+                named.addAll(tables);
+                runs = runsTable;
+            }
+            List<String> ids = loader.selectRuns(null);
+            String meta = tables.contains(metadataTable) ? metadataTable : null;
+            for (String t : tables) {
+                if (named.contains(t) || runs) {
+                    loader.load(db, t, ids, runs && !t.equals(meta));
+                }
+            }
+            if (runs) {
+                loader.appendRuns(db, RUNS, ids);
+            }
+            for (String t : List.copyOf(db.tables())) {
+                db.finish(t);
+            }
+            DataFrame result;
+            try (Statement st = db.connection().createStatement()) {
+                if (!st.execute(query)) {
+                    return 0; // a statement without a result (SET, CREATE VIEW ...)
+                }
+                try (ResultSet rs = st.getResultSet()) {
+                    result = SqlResults.frame(rs);
+                }
+            } catch (SQLException e) {
+                throw new IllegalArgumentException(message(e) + " (query: " + oneLine(query) + ")", e);
+            }
+            DataFrame out = result;
+            OutputTarget.write(output, spec.commandLine().getOut(), w -> FrameWriter.write(out, format, w));
+            return 0;
+        }
+    }
+
+    /** Whether {@code query} mentions {@code table} as a word (any case), quoted or not. */
+    static boolean names(String query, String table) {
+        return Pattern.compile("(?<![\\w$])" + Pattern.quote(table) + "(?![\\w$])",
+                Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE).matcher(query).find();
+    }
+
+    /** The first line of DuckDB's message ({@code Parser Error: syntax error at or near "x"}). */
+    static String message(SQLException e) {
+        String m = e.getMessage() == null ? e.toString() : e.getMessage();
+        String first = m.strip().lines().findFirst().orElse(m).strip();
+        return first.toLowerCase(Locale.ROOT).contains("error") ? first : "SQL error: " + first;
+    }
+
+    private static String oneLine(String s) {
+        return s.strip().replaceAll("\\s+", " ");
+    }
+}

@@ -1,0 +1,201 @@
+package cox.cli;
+
+import static cox.cli.CliProcess.cox;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvSchema;
+import cox.readers.CollectionReader;
+import cox.readers.DfOptions;
+import cox.readers.RunSummaries;
+import cox.readers.Statistic;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.dflib.DataFrame;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code cox sql} run as a user runs it (its own process) on cox4j's and Python cox's runs; the
+ * expected answers come from {@link CollectionReader} and {@link RunSummaries} on the same folder.
+ */
+class SqlCommandEndToEndTest {
+    @TempDir
+    static Path work;
+    static Path runs;
+    static DataFrame joined;
+
+    @BeforeAll
+    static void collection() throws IOException {
+        runs = SweepFixture.write(work.resolve("runs"));
+        try (CollectionReader reader = new CollectionReader(runs)) {
+            joined = reader.df("results", DfOptions.defaults().metadataTable("metadata"));
+        }
+    }
+
+    static List<Map<String, String>> csv(String text) throws IOException {
+        CsvMapper mapper = new CsvMapper();
+        List<Map<String, String>> rows = new ArrayList<>();
+        try (var it = mapper.readerForMapOf(String.class).with(CsvSchema.emptySchema().withHeader()).<Map<String, String>>readValues(text)) {
+            it.forEachRemaining(rows::add);
+        }
+        return rows;
+    }
+
+    @Test
+    void groupByAParameter_joinedOnExpId_equalsTheReader() throws IOException {
+        CliProcess.Result r = cox(work, "sql", "runs", "SELECT optimizer, count(*) AS n, sum(epoch) AS epochs, "
+                + "count(DISTINCT exp_id) AS runs FROM results JOIN metadata USING (exp_id) GROUP BY optimizer ORDER BY optimizer",
+                "--format", "csv");
+        assertThat(r.exit()).as(r.toString()).isZero();
+        Map<String, long[]> want = new TreeMap<>();
+        for (int i = 0; i < joined.height(); i++) {
+            long[] w = want.computeIfAbsent((String) joined.getColumn("optimizer").get(i), k -> new long[2]);
+            w[0]++;
+            w[1] += (Long) joined.getColumn("epoch").get(i);
+        }
+        List<String> got = new ArrayList<>();
+        for (Map<String, String> row : csv(r.out())) {
+            got.add(row.get("optimizer") + " " + row.get("n") + " " + row.get("epochs"));
+        }
+        List<String> expected = new ArrayList<>();
+        want.forEach((k, v) -> expected.add(k + " " + v[0] + " " + v[1]));
+        assertThat(got).isEqualTo(expected).hasSize(3);
+    }
+
+    @Test
+    void everyCell_throughSql_equalsTheReader() throws IOException {
+        CliProcess.Result r = cox(work, "sql", "runs", "SELECT * FROM results", "--format", "json");
+        assertThat(r.exit()).as(r.toString()).isZero();
+        JsonNode rows = new ObjectMapper().readTree(r.out());
+        DataFrame results;
+        try (CollectionReader reader = new CollectionReader(runs)) {
+            results = reader.df("results");
+        }
+        assertThat(rows).hasSize(results.height());
+        String[] names = results.getColumnsIndex().toArray();
+        for (int i = 0; i < results.height(); i++) {
+            JsonNode row = rows.get(i);
+            assertThat(row.fieldNames()).toIterable().containsExactly(names);
+            for (String c : names) {
+                Object want = results.getColumn(c).get(i);
+                JsonNode got = row.get(c);
+                String where = c + " row " + i;
+                if (want == null || (want instanceof Double d && !Double.isFinite(d))) {
+                    assertThat(got.isNull()).as(where).isTrue(); // JSON has no NaN: null, as pandas writes it
+                } else if (want instanceof Double d) {
+                    assertThat(Double.doubleToRawLongBits(got.asDouble())).as(where).isEqualTo(Double.doubleToRawLongBits(d));
+                } else if (want instanceof Long l) {
+                    assertThat(got.asLong()).as(where).isEqualTo(l);
+                } else if (want instanceof Boolean b) {
+                    assertThat(got.asBoolean()).as(where).isEqualTo(b);
+                } else {
+                    assertThat(got.asText()).as(where).isEqualTo(want);
+                }
+            }
+        }
+    }
+
+    @Test
+    void runsTable_oneRowPerRun_withParametersAndSummaries() throws IOException {
+        CliProcess.Result r = cox(work, "sql", "runs", "SELECT exp_id, lr, optimizer, \"rows(results)\", \"min(results.loss)\", "
+                + "\"last(results.epoch)\", \"mean(results.acc)\" FROM runs ORDER BY exp_id", "--format", "json");
+        assertThat(r.exit()).as(r.toString()).isZero();
+        JsonNode rows = new ObjectMapper().readTree(r.out());
+        DataFrame summary = RunSummaries.summary(joined, List.of("loss", "epoch", "acc"), List.of(Statistic.values()));
+        assertThat(rows).hasSize(summary.height()).hasSize(9);
+        for (int i = 0; i < summary.height(); i++) {
+            JsonNode row = rows.get(i);
+            assertThat(row.get("exp_id").asText()).isEqualTo(summary.getColumn("exp_id").get(i));
+            double min = ((Number) summary.getColumn("min(loss)").get(i)).doubleValue();
+            assertThat(row.get("min(results.loss)").asDouble()).isEqualTo(min);
+            assertThat(row.get("last(results.epoch)").asLong()).isEqualTo(summary.getColumn("last(epoch)").get(i));
+            assertThat(row.get("mean(results.acc)").asDouble())
+                    .isEqualTo(((Number) summary.getColumn("mean(acc)").get(i)).doubleValue());
+        }
+        assertThat(rows.get(0).get("exp_id").asText()).isEqualTo("exp-0");
+        assertThat(rows.get(0).get("lr").asDouble()).isEqualTo(0.1);
+        assertThat(rows.get(0).get("rows(results)").asLong()).isEqualTo(20);
+        assertThat(rows.get(3).get("optimizer").asText()).isEqualTo("sgd");
+        assertThat(rows.get(3).get("rows(results)").asLong()).isEqualTo(3);
+    }
+
+    @Test
+    void objectCells_areJson_queryable() throws IOException {
+        CliProcess.Result r = cox(work, "sql", "runs", "SELECT exp_id, config->>'depth' AS depth, config->'layers' AS layers "
+                + "FROM metadata WHERE config IS NOT NULL ORDER BY exp_id", "--format", "json");
+        assertThat(r.exit()).as(r.toString()).isZero();
+        JsonNode rows = new ObjectMapper().readTree(r.out());
+        assertThat(rows).hasSize(6);
+        assertThat(rows.get(2).get("exp_id").asText()).isEqualTo("run-02");
+        assertThat(rows.get(2).get("depth").asText()).isEqualTo("2");
+        assertThat(rows.get(2).get("layers").toString()).isEqualTo("[64,32]");
+        CliProcess.Result kept = cox(work, "sql", "runs", "SELECT config FROM metadata WHERE exp_id = 'run-02'",
+                "--keep-serialized", "config", "--format", "csv");
+        try (CollectionReader reader = new CollectionReader(runs);
+                var store = reader.store("run-02")) {
+            String stored = (String) store.table("metadata").df().getColumn("config").get(0);
+            assertThat(csv(kept.out()).get(0).get("config")).isEqualTo(stored);
+        }
+    }
+
+    @Test
+    void onlyTheTablesTheQueryNames_areRead() {
+        CliProcess.Result one = cox(work, "sql", "runs",
+                "SELECT string_agg(table_name, ',' ORDER BY table_name) AS t FROM duckdb_tables() -- metadata", "--format", "csv");
+        assertThat(one.exit()).as(one.toString()).isZero();
+        assertThat(one.out()).isEqualTo("t\nmetadata\n");
+        CliProcess.Result all = cox(work, "sql", "runs",
+                "SELECT string_agg(table_name, ',' ORDER BY table_name) AS t FROM duckdb_tables()", "--format", "csv");
+        assertThat(all.out()).isEqualTo("t\n\"metadata,objects,results,runs,special\"\n");
+    }
+
+    @Test
+    void tableFormat_isTheCliTable() {
+        CliProcess.Result r = cox(work, "sql", "runs", "SELECT exp_id, loss FROM results WHERE exp_id = 'run-02' ORDER BY epoch");
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.out()).isEqualTo("""
+                exp_id  loss
+                ------  ----
+                run-02   3.0
+                run-02   nan
+                run-02  -0.0
+                run-02  2.25
+                run-02   2.2
+                """);
+    }
+
+    @Test
+    void badSql_isOneLineNamingTheQuery() {
+        CliProcess.Result r = cox(work, "sql", "runs", "SELECT * FORM results");
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err()).isEqualTo("cox sql: Parser Error: syntax error at or near \"results\" (query: SELECT * FORM results)\n");
+        CliProcess.Result missing = cox(work, "sql", "runs", "SELECT nope FROM results");
+        assertThat(missing.exit()).isEqualTo(1);
+        assertThat(missing.err()).startsWith("cox sql: Binder Error: Referenced column \"nope\" not found in FROM clause!")
+                .endsWith("(query: SELECT nope FROM results)\n").doesNotContain("\tat ");
+    }
+
+    @Test
+    void unreadableRun_failsNamingIt_orIsSkipped() throws IOException {
+        Path broken = SweepFixture.write(work.resolve("with-broken"));
+        Files.writeString(Files.createDirectories(broken.resolve("run-99")).resolve("store.h5"), "not HDF5");
+        CliProcess.Result r = cox(work, "sql", "with-broken", "SELECT count(*) AS n FROM results", "--format", "csv");
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err()).startsWith("cox sql: ").contains("run-99").contains(broken.resolve("run-99").resolve("store.h5").toString());
+        CliProcess.Result skipped = cox(work, "sql", "with-broken", "SELECT count(*) AS n FROM results", "--format", "csv",
+                "--skip-errors");
+        assertThat(skipped.exit()).as(skipped.toString()).isZero();
+        assertThat(skipped.out()).isEqualTo("n\n" + joined.height() + "\n");
+        assertThat(skipped.err()).startsWith("cox sql: skipped experiment run-99: ").hasLineCount(1);
+    }
+}

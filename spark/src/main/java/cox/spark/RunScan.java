@@ -1,0 +1,185 @@
+package cox.spark;
+
+import cox.exceptions.CoxException;
+import cox.readers.CollectionReader;
+import cox.store.Mode;
+import cox.store.Store;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Predicate;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.connector.metric.CustomMetric;
+import org.apache.spark.sql.connector.read.Batch;
+import org.apache.spark.sql.connector.read.InputPartition;
+import org.apache.spark.sql.connector.read.PartitionReaderFactory;
+import org.apache.spark.sql.connector.read.Scan;
+import org.apache.spark.sql.internal.SQLConf;
+import org.apache.spark.sql.sources.Filter;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * A planned read of a cox table: lists the runs on the driver (folder names only; the options'
+ * {@code expFilter} and the pushed {@code exp_id} filters applied, so a pruned run's store is
+ * never opened), and groups them, in id order, into input partitions of about the same size in
+ * bytes, as Spark splits files: at most {@code spark.sql.files.maxPartitionBytes}, each store
+ * costing {@code spark.sql.files.openCostInBytes} on top of its size, and at least as many
+ * partitions as the default parallelism when the runs allow. Each partition's runs are read by
+ * one task, so executors read different stores in parallel; each run is handed to Spark as one
+ * column batch (or row by row when the session sets {@value #COLUMNAR_READS} to false).
+ */
+final class RunScan implements Scan, Batch {
+    /**
+     * Session setting: whether runs are handed to Spark as column batches (true, the default: the
+     * vectors are read in place) or row by row ({@code PartitionReader<InternalRow>}).
+     */
+    static final String COLUMNAR_READS = "spark.cox.columnarReads";
+
+    private final ReadOptions options;
+    private final StructType fullSchema;
+    private final StructType readSchema;
+    private final Filter[] pushed;
+    private List<String> expIds;
+
+    RunScan(ReadOptions options, StructType fullSchema, StructType readSchema, Filter[] pushed) {
+        this.options = options;
+        this.fullSchema = fullSchema;
+        this.readSchema = readSchema;
+        this.pushed = pushed.clone();
+    }
+
+    @Override
+    public StructType readSchema() {
+        return readSchema;
+    }
+
+    @Override
+    public String description() {
+        return "cox table=" + options.table() + (options.metadata() == null ? "" : " metadata=" + options.metadata())
+                + " path=" + options.source() + (options.expFilter() == null ? "" : " expFilter=" + options.expFilter())
+                + " pushedFilters=" + Arrays.toString(pushed);
+    }
+
+    @Override
+    public Batch toBatch() {
+        return this;
+    }
+
+    @Override
+    public CustomMetric[] supportedCustomMetrics() {
+        return ReadMetrics.supported();
+    }
+
+    @Override
+    public InputPartition[] planInputPartitions() {
+        List<String> ids = expIds();
+        long openCost = SQLConf.get().filesOpenCostInBytes();
+        long maxBytes = SQLConf.get().filesMaxPartitionBytes();
+        long[] sizes = new long[ids.size()];
+        long total = 0;
+        for (int i = 0; i < sizes.length; i++) {
+            sizes[i] = storeSize(ids.get(i)) + openCost;
+            total += sizes[i];
+        }
+        int minPartitions = minPartitions();
+        long split = Math.min(maxBytes, Math.max(openCost, total / Math.max(1, minPartitions)));
+        List<InputPartition> out = new ArrayList<>();
+        List<String> group = new ArrayList<>();
+        long groupBytes = 0;
+        for (int i = 0; i < sizes.length; i++) {
+            if (!group.isEmpty() && groupBytes + sizes[i] > split) {
+                out.add(new RunGroup(group, groupBytes));
+                group = new ArrayList<>();
+                groupBytes = 0;
+            }
+            group.add(ids.get(i));
+            groupBytes += sizes[i];
+        }
+        if (!group.isEmpty()) {
+            out.add(new RunGroup(group, groupBytes));
+        }
+        return out.toArray(new InputPartition[0]);
+    }
+
+    private static int minPartitions() {
+        scala.Option<Object> configured = SQLConf.get().filesMinPartitionNum();
+        if (configured.isDefined()) {
+            return (Integer) configured.get();
+        }
+        return SparkSession.active().sparkContext().defaultParallelism();
+    }
+
+    private long storeSize(String expId) {
+        Path h5 = options.directoryPath().resolve(expId).resolve("store.h5");
+        try {
+            return Files.isRegularFile(h5) ? Files.size(h5) : 0;
+        } catch (IOException e) {
+            return 0; // a size is only a hint for planning; reading the run reports the real problem
+        }
+    }
+
+    @Override
+    public PartitionReaderFactory createReaderFactory() {
+        StructField[] wanted = readSchema.fields();
+        FieldSource[] fields = new FieldSource[wanted.length];
+        for (int i = 0; i < wanted.length; i++) {
+            StructField full = fullSchema.getFieldIndex(wanted[i].name()).isDefined()
+                    ? fullSchema.apply(wanted[i].name()) : wanted[i];
+            fields[i] = FieldSource.of(full, options.metadata());
+        }
+        String first = null;
+        Set<String> expected = null;
+        if (!options.unionSchemas()) {
+            for (String id : expIds()) {
+                Set<String> columns = tableColumns(id);
+                if (columns != null) {
+                    first = id;
+                    expected = columns;
+                    break;
+                }
+            }
+        }
+        boolean columnar = Boolean.parseBoolean(SQLConf.get().getConfString(COLUMNAR_READS, "true"));
+        return new RunReaderFactory(options, fields, first, expected, columnar);
+    }
+
+    /** The columns of run {@code id}'s table, or null if it has none (or, skipping errors, cannot be read). */
+    private Set<String> tableColumns(String id) {
+        try (Store s = new Store(options.directoryPath(), id, false, Mode.READ)) {
+            if (!s.keys().contains(options.table())) {
+                return null;
+            }
+            return new LinkedHashSet<>(s.table(options.table()).schema().keySet());
+        } catch (CoxException e) {
+            if (options.skipErrors()) {
+                return null;
+            }
+            throw e.withContext("cannot read table '" + options.table() + "' of experiment " + id + " in "
+                    + options.directory());
+        }
+    }
+
+    /** The runs to read, in id order: listed once per scan. */
+    private List<String> expIds() {
+        if (expIds == null) {
+            Predicate<String> keep = options.expIdPredicate();
+            for (Filter f : pushed) {
+                keep = keep.and(id -> ExpIdFilters.test(f, id));
+            }
+            if (options.singleExpId() != null) {
+                expIds = keep.test(options.singleExpId()) ? List.of(options.singleExpId()) : List.of();
+            } else {
+                try (CollectionReader reader = CollectionReader.builder(options.directoryPath()).expFilter(keep).build()) {
+                    expIds = reader.expIds();
+                }
+            }
+        }
+        return expIds;
+    }
+}
