@@ -290,7 +290,8 @@ final class StoreRecovery {
         try {
             h5 = StoreH5.open(files.h5(), true);
         } catch (RuntimeException e) {
-            return new Rebuild("store.h5 cannot be read: " + e.getMessage(), false);
+            // pandas may still read what cox4j cannot: set aside, never overwritten
+            return new Rebuild("store.h5 cannot be read: " + e.getMessage(), true);
         }
         int n = Math.max(cp.rows().length, journal.definitions().size());
         StoreView view = new StoreView(files, h5, cp.journalOffset(), Arrays.copyOf(cp.rows(), n),
@@ -306,7 +307,7 @@ final class StoreRecovery {
                 }
             } catch (RuntimeException e) {
                 // whatever store.h5 throws while it is looked at means it is not sound
-                mismatch = new Rebuild("store.h5 cannot be read: " + e.getMessage(), !external.isEmpty());
+                mismatch = new Rebuild("store.h5 cannot be read: " + e.getMessage(), true);
             }
             if (mismatch != null) {
                 return mismatch;
@@ -488,7 +489,8 @@ final class StoreRecovery {
     /**
      * Whether the store.h5 about to be rebuilt has a table the journal does not define, or more
      * rows of a table than the journal: rows another program wrote, which a rebuild must not
-     * destroy. A store.h5 that cannot be read holds nothing that can be told.
+     * destroy. A store.h5 that cannot be read may hold them too (another reader may manage where
+     * cox4j refuses), so it counts as holding them.
      */
     private static boolean holdsRowsTheJournalDoesNot(StoreFiles files, JournalWriter journal) {
         if (!Files.exists(files.h5())) {
@@ -503,7 +505,7 @@ final class StoreRecovery {
             }
             return false;
         } catch (RuntimeException e) {
-            return false;
+            return true;
         }
     }
 
