@@ -312,17 +312,25 @@ final class StoreRecovery {
             if (mismatch != null) {
                 return mismatch;
             }
-            // the journal's rows past the checkpoint go in first; the external rows are of other tables
-            view.applyTo(journal.end(), journal);
-            for (ExternalRows x : external) {
-                LOG.info("importing {} rows that another program appended to table '{}' in {}", x.count(), x.table(),
-                        files.h5());
-                TableDefinition def = x.definition() != null ? x.definition() : journal.define(x.table(), h5.schema(x.table()));
-                importRows(h5, def, x.from(), x.count(), view.digest(def.id()), journal, view);
-            }
-            if (!external.isEmpty()) {
-                view.skipTo(journal.end());
-                view.writeCheckpoint(true, journal.definitions());
+            try {
+                // the journal's rows past the checkpoint go in first; the external rows are of other tables
+                view.applyTo(journal.end(), journal);
+                for (ExternalRows x : external) {
+                    LOG.info("importing {} rows that another program appended to table '{}' in {}", x.count(), x.table(),
+                            files.h5());
+                    TableDefinition def = x.definition() != null ? x.definition()
+                            : journal.define(x.table(), h5.schema(x.table()));
+                    importRows(h5, def, x.from(), x.count(), view.digest(def.id()), journal, view);
+                }
+                if (!external.isEmpty()) {
+                    view.skipTo(journal.end());
+                    view.writeCheckpoint(true, journal.definitions());
+                }
+            } catch (StoreRecoveryException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                throw new StoreRecoveryException("cannot bring " + files.h5() + " up to date from the journal " + files.journal()
+                        + " (its rows past the checkpoint " + files.checkpoint() + "): " + e.getMessage(), e);
             }
             keep = true;
             return view;
