@@ -384,8 +384,8 @@ sealed interface Datatype {
                         long c = 1;
                         for (int k = 0; k < 4; k++) {
                             dims[k] = b.getInt();
-                            if (k < rank) {
-                                c *= Integer.toUnsignedLong(dims[k]);
+                            if (k < rank && c <= Integer.MAX_VALUE) {
+                                c *= Integer.toUnsignedLong(dims[k]); // stays below 2^63: both factors < 2^32
                             }
                         }
                         Datatype base = read(b, f, what, depth + 1);
@@ -395,7 +395,7 @@ sealed interface Datatype {
                         if (rank == 0) {
                             type = base;
                         } else {
-                            if (c == 0 || c * base.size() > n) {
+                            if (c == 0 || c > Integer.MAX_VALUE || c * base.size() > n) {
                                 throw f.error(what + ": compound member '" + name + "' does not fit the compound");
                             }
                             type = new ArrayType(base, java.util.Arrays.copyOf(dims, rank));

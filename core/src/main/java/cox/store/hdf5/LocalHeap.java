@@ -40,14 +40,14 @@ record LocalHeap(long address, long dataAddress, byte[] data) {
         // walk the free list: it must stay inside the segment and not loop
         int steps = 0;
         while (free != FREE_NONE) {
-            if (free < 0 || free + 16 > size || ++steps > size / 16 + 1) {
+            if (free < 0 || free > size - 16 || ++steps > size / 16 + 1) {
                 throw f.error("local heap of " + what + " at address " + address + " has a bad free list (block at "
                         + free + " in a " + size + "-byte segment)");
             }
             ByteBuffer fb = ByteBuffer.wrap(data).order(java.nio.ByteOrder.LITTLE_ENDIAN);
             long next = fb.getLong((int) free);
             long blockSize = fb.getLong((int) free + 8);
-            if (blockSize < 16 || free + blockSize > size) {
+            if (blockSize < 16 || blockSize > size - free) {
                 throw f.error("local heap of " + what + " at address " + address + " has a free block of "
                         + blockSize + " bytes at " + free + " outside its " + size + "-byte segment");
             }

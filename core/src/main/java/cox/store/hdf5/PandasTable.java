@@ -244,7 +244,15 @@ public final class PandasTable {
     }
 
     private long chunkAddress(int chunk) {
-        return appender != null ? appender.chunkAddress(chunk) : disk.dataset.chunkAddress[chunk];
+        if (appender != null) {
+            return appender.chunkAddress(chunk);
+        }
+        long[] addresses = disk.dataset.chunkAddress;
+        if (chunk < 0 || chunk >= addresses.length) {
+            throw file.bytes().error("table '" + name + "': chunk " + chunk + " is not in its chunk index ("
+                    + addresses.length + " chunks)");
+        }
+        return addresses[chunk];
     }
 
     /** Reads rows {@code [first, first + n)} of the file's copy into {@code out} in {@code to}'s layout. Holds the lock. */

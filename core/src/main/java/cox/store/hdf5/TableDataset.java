@@ -1,5 +1,6 @@
 package cox.store.hdf5;
 
+import cox.exceptions.StoreFormatException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -162,6 +163,8 @@ final class TableDataset {
                     throw f.error(what + ": attribute NROWS is not an int64");
                 }
                 if (n != extent) {
+                    // also the instant between a writer's two writes, the extent and then NROWS: the
+                    // store layer's reader opens again (docs/live-reads.md)
                     throw f.error(what + ": attribute NROWS says " + n + " rows but the dataset's extent is "
                             + extent);
                 }
@@ -181,13 +184,13 @@ final class TableDataset {
                     + rowType.size() + " bytes");
         }
         long chunkBytes = chunkRows * rowType.size();
-        long needed = (extent + chunkRows - 1) / chunkRows;
+        long needed = extent / chunkRows + (extent % chunkRows == 0 ? 0 : 1); // cannot overflow
         if (needed > f.length() / chunkBytes + 1) {
             throw f.error(what + " claims " + extent + " rows; the file holds at most "
                     + (f.length() / chunkBytes * chunkRows) + " in its " + chunkBytes + "-byte chunks");
         }
         ChunkIndex index = null;
-        long[] addresses = new long[(int) needed];
+        long[] addresses = new long[0]; // the chunks the index lists, never a size a field claims
         if (root != Superblock.UNDEFINED) {
             index = ChunkIndex.read(f, sb.chunkK(), root, 2, what,
                     wholeIndex ? null : new long[] {needed * chunkRows, 0}, regions);
@@ -208,7 +211,8 @@ final class TableDataset {
                             + ((all.size() + 1) * chunkRows - 1));
                 }
                 if (all.size() < needed) {
-                    if (c.address() + chunkBytes > sb.endOfFile()) {
+                    if (c.address() + chunkBytes > sb.endOfFile()
+                            && (wholeIndex || !withinFile(f, c.address(), chunkBytes))) {
                         throw f.error(what + ": chunk at row " + row + " (address " + c.address() + ") lies beyond the"
                                 + " file's end-of-file address " + sb.endOfFile());
                     }
@@ -240,6 +244,20 @@ final class TableDataset {
         }
         return new TableDataset(address, h, rowType, attributes, extent, chunkRows, rowType.size(), extentField,
                 nrowsField, indexRootField, index, addresses, null, end);
+    }
+
+    /**
+     * Whether a chunk past the end-of-file address read at open lies inside the file as it is now:
+     * a reader of a large file reads the headers lazily, so a table's header may be newer than its
+     * superblock (docs/live-reads.md); the chunk data was written before the index that lists it.
+     */
+    private static boolean withinFile(FileBytes f, long address, long bytes) {
+        try {
+            f.check(address, bytes, "chunk");
+            return true;
+        } catch (StoreFormatException e) {
+            return false;
+        }
     }
 
     private static String filterNames(ObjectHeader.Message m, FileBytes f, String what) {
