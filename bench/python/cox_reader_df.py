@@ -11,7 +11,12 @@ the same steps its code takes, with the same pandas calls, and nothing else:
       df['exp_id'] = exp_id, unpickle OBJECT/PICKLE columns (none in the benchmark's tables),
       then pd.concat(tables).
 
-Usage: /usr/bin/python3 bench/python/cox_reader_df.py DIR [TABLE ...] [--repeat N]
+With --real, it times Python cox itself instead: cox.readers.CollectionReader(DIR) and .df(TABLE),
+for a machine where cox imports (PYTHONPATH naming a checkout of MadryLab/cox, with its
+dependencies dill, tqdm and tensorboardX importable; the reader never creates a SummaryWriter, so
+a module that only defines one serves for tensorboardX).
+
+Usage: /usr/bin/python3 bench/python/cox_reader_df.py DIR [TABLE ...] [--repeat N] [--real]
 Prints, per table and repeat: seconds to open the stores, seconds for df, rows read.
 """
 import os
@@ -52,7 +57,20 @@ def collection_df(stores, key):
     return pd.concat(frames)
 
 
+def real_cox(directory, table):
+    from cox.readers import CollectionReader
+    t0 = time.perf_counter()
+    reader = CollectionReader(directory)
+    t1 = time.perf_counter()
+    df = reader.df(table)
+    t2 = time.perf_counter()
+    reader.close()
+    return t0, t1, t2, df
+
+
 def main(argv):
+    real = '--real' in argv
+    argv = [a for a in argv if a != '--real']
     repeat = 1
     if '--repeat' in argv:
         i = argv.index('--repeat')
@@ -62,6 +80,11 @@ def main(argv):
     tables = argv[1:] or ['results', 'metadata']
     for _ in range(repeat):
         for table in tables:
+            if real:
+                t0, t1, t2, df = real_cox(directory, table)
+                print(f'cox.readers.CollectionReader {table}: open {t1 - t0:.3f} s, df {t2 - t1:.3f} s,'
+                      f' total {t2 - t0:.3f} s, {len(df)} rows', flush=True)
+                continue
             t0 = time.perf_counter()
             stores = open_collection(directory)
             t1 = time.perf_counter()

@@ -7,8 +7,7 @@
  */
 module cox4j.core {
     requires transitive java.desktop; // SummaryWriter.addImage takes a java.awt.image.BufferedImage
-    requires org.bytedeco.javacpp;
-    requires org.bytedeco.hdf5;
+    requires io.jhdf;
     requires org.slf4j;
     requires com.google.protobuf;
     requires transitive dflib;

@@ -54,7 +54,7 @@ class ModulePathIT {
 
     /**
      * Compiles a module's sources into {@code out}; returns javac's exit code, its output in
-     * {@code log}. Lint {@code path} is off: bytedeco's platform jars name, in their manifests,
+     * {@code log}. Lint {@code path} is off: a dependency's jar may name, in its manifest,
      * Class-Path jars that Maven's repository layout does not have.
      */
     private static int javac(Path sources, Path out, StringBuilder log) throws IOException, InterruptedException {
@@ -73,9 +73,7 @@ class ModulePathIT {
         StringBuilder log = new StringBuilder();
         assertThat(javac(Path.of("src/it/module-consumer"), classes, log)).as("javac: %s", log).isZero();
 
-        // bytedeco's org.bytedeco.hdf5 module uses slf4j without reading it (its module-info lacks
-        // the requires); --add-reads mends that until cox.store.hdf5 no longer uses bytedeco
-        Process p = new ProcessBuilder(tool("java"), "--add-reads", "org.bytedeco.hdf5=org.slf4j",
+        Process p = new ProcessBuilder(tool("java"),
                 "--module-path", modulePath(classes),
                 "-m", "cox4j.consumer/consumer.Main", dir.resolve("runs").toString())
                 .redirectErrorStream(true)

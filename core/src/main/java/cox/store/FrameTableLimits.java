@@ -15,8 +15,9 @@ import java.util.Map;
  * a frame table in one HDF5 object header message, whose size is a 16-bit field. pandas' and
  * cox's attributes list the column names (COX_DATA, {@code non_index_axes}, each block's
  * {@code values_block_K_kind}) and the table name (COX_DATA), as protocol-0 pickles, so the
- * names' total length is what runs out. The one place in the store layer that knows these
- * limits; the pure-Java HDF5 engine is to own the HDF5 part once it is merged.
+ * names' total length is what runs out. This class predicts the sizes to say how many columns
+ * would fit; the HDF5 engine's own check ({@link StoreH5#checkFits}) has the last word, so the
+ * two cannot drift apart without {@code addTable} refusing.
  */
 final class FrameTableLimits {
     /**
@@ -54,6 +55,11 @@ final class FrameTableLimits {
         List<FrameColumn> columns = FrameColumns.of(schema);
         Message largest = largestMessage(table, columns);
         if (largest.bytes() <= MAX_MESSAGE) {
+            try {
+                StoreH5.checkFits(table, schema);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(e.getMessage() + " (" + where + ")", e);
+            }
             return;
         }
         // how many of its columns fit: the longest prefix of the schema whose attributes fit

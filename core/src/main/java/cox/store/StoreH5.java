@@ -36,6 +36,16 @@ final class StoreH5 implements AutoCloseable {
         return new StoreH5(PandasStoreFile.create(path));
     }
 
+    /**
+     * Checks that store.h5 can hold a table of this schema (its attributes and row type each fit an
+     * HDF5 object header message), as {@code PandasStoreFile.createTable} will check again.
+     *
+     * @throws IllegalArgumentException naming the table, the attribute and the limit if not
+     */
+    static void checkFits(String name, Schema schema) {
+        PandasStoreFile.checkFits(name, FrameColumns.of(schema), 1);
+    }
+
     Path path() {
         return file.path();
     }
@@ -99,7 +109,7 @@ final class StoreH5 implements AutoCloseable {
     void append(String name, Schema schema, List<Object[]> rows) {
         PandasTable t = file.table(name);
         if (t == null) {
-            t = file.createTable(name, FrameColumns.of(schema), widestText(rows, schema));
+            t = file.createTable(name, FrameColumns.of(schema), widestText(rows, schema), rows.size());
         }
         t.append(rows);
     }
@@ -117,9 +127,14 @@ final class StoreH5 implements AutoCloseable {
         return w;
     }
 
-    /** Writes what the HDF5 library holds in memory to the file (not an fsync). */
+    /** Makes appended rows visible to readers as far as the live-read rules allow (not an fsync). */
     void flush() {
         file.flush();
+    }
+
+    /** Makes store.h5 exact (every appended row visible to readers) and forces it to the device. */
+    void sync() {
+        file.sync();
     }
 
     @Override

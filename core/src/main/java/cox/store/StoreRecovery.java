@@ -290,7 +290,8 @@ final class StoreRecovery {
         try {
             h5 = StoreH5.open(files.h5(), true);
         } catch (RuntimeException e) {
-            return new Rebuild("store.h5 cannot be read: " + e.getMessage(), false);
+            // pandas may still read what cox4j cannot: set aside, never overwritten
+            return new Rebuild("store.h5 cannot be read: " + e.getMessage(), true);
         }
         int n = Math.max(cp.rows().length, journal.definitions().size());
         StoreView view = new StoreView(files, h5, cp.journalOffset(), Arrays.copyOf(cp.rows(), n),
@@ -306,22 +307,30 @@ final class StoreRecovery {
                 }
             } catch (RuntimeException e) {
                 // whatever store.h5 throws while it is looked at means it is not sound
-                mismatch = new Rebuild("store.h5 cannot be read: " + e.getMessage(), !external.isEmpty());
+                mismatch = new Rebuild("store.h5 cannot be read: " + e.getMessage(), true);
             }
             if (mismatch != null) {
                 return mismatch;
             }
-            // the journal's rows past the checkpoint go in first; the external rows are of other tables
-            view.applyTo(journal.end(), journal);
-            for (ExternalRows x : external) {
-                LOG.info("importing {} rows that another program appended to table '{}' in {}", x.count(), x.table(),
-                        files.h5());
-                TableDefinition def = x.definition() != null ? x.definition() : journal.define(x.table(), h5.schema(x.table()));
-                importRows(h5, def, x.from(), x.count(), view.digest(def.id()), journal, view);
-            }
-            if (!external.isEmpty()) {
-                view.skipTo(journal.end());
-                view.writeCheckpoint(true, journal.definitions());
+            try {
+                // the journal's rows past the checkpoint go in first; the external rows are of other tables
+                view.applyTo(journal.end(), journal);
+                for (ExternalRows x : external) {
+                    LOG.info("importing {} rows that another program appended to table '{}' in {}", x.count(), x.table(),
+                            files.h5());
+                    TableDefinition def = x.definition() != null ? x.definition()
+                            : journal.define(x.table(), h5.schema(x.table()));
+                    importRows(h5, def, x.from(), x.count(), view.digest(def.id()), journal, view);
+                }
+                if (!external.isEmpty()) {
+                    view.skipTo(journal.end());
+                    view.writeCheckpoint(true, journal.definitions());
+                }
+            } catch (StoreRecoveryException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                throw new StoreRecoveryException("cannot bring " + files.h5() + " up to date from the journal " + files.journal()
+                        + " (its rows past the checkpoint " + files.checkpoint() + "): " + e.getMessage(), e);
             }
             keep = true;
             return view;
@@ -488,7 +497,8 @@ final class StoreRecovery {
     /**
      * Whether the store.h5 about to be rebuilt has a table the journal does not define, or more
      * rows of a table than the journal: rows another program wrote, which a rebuild must not
-     * destroy. A store.h5 that cannot be read holds nothing that can be told.
+     * destroy. A store.h5 that cannot be read may hold them too (another reader may manage where
+     * cox4j refuses), so it counts as holding them.
      */
     private static boolean holdsRowsTheJournalDoesNot(StoreFiles files, JournalWriter journal) {
         if (!Files.exists(files.h5())) {
@@ -503,7 +513,7 @@ final class StoreRecovery {
             }
             return false;
         } catch (RuntimeException e) {
-            return false;
+            return true;
         }
     }
 

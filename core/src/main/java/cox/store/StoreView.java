@@ -241,6 +241,12 @@ final class StoreView implements AutoCloseable {
         h5 = StoreH5.open(files.h5(), true);
     }
 
+    /** Makes store.h5 exact (every applied row visible to its readers) and forces it to the device. */
+    void sync() {
+        checkOpen();
+        h5.sync();
+    }
+
     /**
      * Every row of table {@code d} in store.h5, if store.h5 holds exactly the rows written to it:
      * as many, with the same columns, and the same {@link RowDigest}. Otherwise null (the caller

@@ -262,7 +262,17 @@ final class StoreWriter implements AutoCloseable {
         if (incomplete() != null) {
             throw incompleteError(" (the journal was forced to the device)");
         }
-        fsync(files.h5());
+        applyLock.lock();
+        try {
+            view.sync(); // exact for readers, and forced to the device
+        } catch (IllegalStateException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            failView(e);
+            throw incompleteError(" (the journal was forced to the device)");
+        } finally {
+            applyLock.unlock();
+        }
         fsync(files.checkpoint());
     }
 

@@ -81,11 +81,13 @@ class DiskFullIT {
             }
             assertThat(leftovers(exp)).isEmpty();
 
-            // opening it again while the disk is still full: the rebuild fails, and leaves nothing behind
+            // opening it again while the disk is still full: bringing store.h5 up to the journal (or
+            // rebuilding it) fails, naming the files, and leaves nothing behind
             Throwable reopened = catchThrowable(() -> new Store(mnt, "exp").close());
             assertThat(reopened).isInstanceOf(StoreRecoveryException.class)
-                    .hasMessageStartingWith("cannot rebuild " + exp.resolve("store.h5") + " from the journal "
-                            + exp.resolve(".cox.journal"));
+                    .hasMessageContaining(exp.resolve("store.h5").toString())
+                    .hasMessageContaining("from the journal " + exp.resolve(".cox.journal"))
+                    .hasMessageContaining("No space left on device");
             assertThat(leftovers(exp)).isEmpty();
 
             // with room again, every acknowledged row is there, once

@@ -92,17 +92,17 @@ class StoreH5TrustTest {
         H5Damage.setExtent(h5, "results", 53_906);
         try (LogCapture log = new LogCapture()) {
             assertReadIntact();
-            assertThat(log.text()).contains("table 'results' in " + h5 + " has 53896 rows beyond the journal's 10, which"
-                    + " are not read: more than the 10000 cox4j takes for rows another program appended");
+            // the engine refuses the file outright: the extent disagrees with PyTables' NROWS
+            assertThat(log.text()).contains("cannot read " + h5 + " (cannot read HDF5 file " + h5 + " as a pandas store:"
+                    + " table 'results' (dataset /results/table): attribute NROWS says 10 rows but the dataset's extent"
+                    + " is 53906); answering from the journal " + exp.resolve(".cox.journal"));
             assertAppendIntact();
-            assertThat(log.text()).contains("53896 rows of table 'results' in store.h5 are past the 10 the checkpoint"
-                    + " records, more than the 10000 cox4j takes for rows another program appended")
-                    .contains(h5 + " may hold rows the journal " + exp.resolve(".cox.journal") + " does not; it is kept as "
+            assertThat(log.text()).contains(h5 + " may hold rows the journal " + exp.resolve(".cox.journal") + " does not; it is kept as "
                             + exp.resolve("store.h5.set-aside"));
         }
         assertThat(Files.size(exp.resolve(".cox.journal"))).as("nothing imported").isEqualTo(journal);
         assertThat(h5Rows(h5, "results")).isEqualTo(10);
-        assertThat(h5Rows(exp.resolve("store.h5.set-aside"), "results")).isEqualTo(53_906);
+        assertThat(Files.size(exp.resolve("store.h5.set-aside"))).as("set aside as it was").isPositive();
         assertAppendIntact();
         assertThat(exp.resolve("store.h5.set-aside-2")).doesNotExist();
     }
@@ -116,8 +116,8 @@ class StoreH5TrustTest {
             try (LogCapture log = new LogCapture()) {
                 assertReadIntact();
                 assertAppendIntact();
-                assertThat(log.text()).contains("the tables of " + h5 + " claim rows ('meta' 3, 'results' 487260684291)"
-                        + " that need at least");
+                assertThat(log.text()).contains("attribute NROWS says 10 rows but the dataset's extent is"
+                        + " 487260684291");
             }
         });
         assertThat(Files.size(exp.resolve(".cox.journal"))).isEqualTo(journal);
@@ -187,9 +187,9 @@ class StoreH5TrustTest {
         H5Damage.renameTable(h5, "results", "resulte");
         try (LogCapture log = new LogCapture()) {
             assertReadIntact();
-            assertThat(log.text()).contains("store.h5 " + h5 + " does not agree with the checkpoint "
-                    + exp.resolve(".cox.checkpoint") + " and the journal (table 'results' is missing, where the checkpoint"
-                    + " records 10 rows); answering from the journal " + exp.resolve(".cox.journal"));
+            assertThat(log.text()).contains("cannot read " + h5 + " (cannot read HDF5 file " + h5 + " as a pandas store:"
+                    + " table 'resulte': attribute COX_DATA names the table 'results'); answering from the journal "
+                    + exp.resolve(".cox.journal"));
         }
         assertAppendIntact();
         assertThat(h5Rows(h5, "resulte")).isEqualTo(-1);

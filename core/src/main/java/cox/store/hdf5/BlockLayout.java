@@ -8,9 +8,9 @@ import java.util.Map;
 /**
  * How a table's columns sit in the rows of {@code /NAME/table}: an int64 {@code index} member,
  * then one {@code values_block_K} member per pandas dtype (float64, int64, bool, fixed-width
- * string), blocks in the order their dtype first appears in the schema and columns in schema
- * order inside a block, packed without padding, as pandas and PyTables lay them out. Tables that
- * pandas wrote with other numeric dtypes or with data columns are described too, for reading.
+ * string), in pandas' block order (see {@link #forColumns}) and columns in schema order inside a
+ * block, packed without padding, as pandas and PyTables lay them out. Tables that pandas wrote
+ * with other numeric dtypes or with data columns are described too, for reading.
  */
 final class BlockLayout {
     /** The storage kind of one member element. */
@@ -122,12 +122,34 @@ final class BlockLayout {
         this.rowSize = size;
     }
 
-    /** The pandas layout of {@code columns}, every string column {@code stringWidth} bytes wide. */
+    /**
+     * The pandas layout of {@code columns}, every string column {@code stringWidth} bytes wide: one
+     * block per dtype, columns in schema order inside it. The blocks are in the order pandas'
+     * block manager gives them to a frame built from the row: the order their dtype first appears
+     * when each dtype's columns stand together in the schema, else sorted by dtype name (bool,
+     * float64, int64, object), as pandas sorts blocks when it consolidates them.
+     */
     static BlockLayout forColumns(List<FrameColumn> columns, int stringWidth) {
         Map<Kind, List<Integer>> blocks = new LinkedHashMap<>();
         int i = 0;
+        boolean contiguous = true;
+        Kind previous = null;
         for (FrameColumn c : columns) {
-            blocks.computeIfAbsent(Kind.of(c.kind()), k -> new ArrayList<>()).add(i++);
+            Kind kind = Kind.of(c.kind());
+            if (kind != previous && blocks.containsKey(kind)) {
+                contiguous = false;
+            }
+            blocks.computeIfAbsent(kind, k -> new ArrayList<>()).add(i++);
+            previous = kind;
+        }
+        if (!contiguous) {
+            Map<Kind, List<Integer>> sorted = new LinkedHashMap<>();
+            for (Kind k : List.of(Kind.BOOL, Kind.FLOAT64, Kind.INT64, Kind.STRING)) {
+                if (blocks.containsKey(k)) {
+                    sorted.put(k, blocks.get(k));
+                }
+            }
+            blocks = sorted;
         }
         List<Member> members = new ArrayList<>();
         members.add(new Member("index", 0, Kind.INT64, 8, 1, new int[0]));

@@ -1,122 +1,101 @@
 package cox.store.hdf5;
 
-import static hdf.hdf5lib.HDF5Constants.H5D_ALLOC_TIME_EARLY;
-import static hdf.hdf5lib.HDF5Constants.H5D_COMPACT;
-import static hdf.hdf5lib.HDF5Constants.H5D_CONTIGUOUS;
-import static hdf.hdf5lib.HDF5Constants.H5D_FILL_TIME_NEVER;
-import static hdf.hdf5lib.HDF5Constants.H5F_ACC_RDONLY;
-import static hdf.hdf5lib.HDF5Constants.H5F_ACC_RDWR;
-import static hdf.hdf5lib.HDF5Constants.H5F_ACC_TRUNC;
-import static hdf.hdf5lib.HDF5Constants.H5F_SCOPE_GLOBAL;
-import static hdf.hdf5lib.HDF5Constants.H5P_DATASET_CREATE;
-import static hdf.hdf5lib.HDF5Constants.H5P_DEFAULT;
-import static hdf.hdf5lib.HDF5Constants.H5P_FILE_ACCESS;
-import static hdf.hdf5lib.HDF5Constants.H5T_STD_U8LE;
-import static hdf.hdf5lib.HDF5Constants.H5_INDEX_NAME;
-import static hdf.hdf5lib.HDF5Constants.H5_ITER_INC;
-
+import cox.exceptions.CoxException;
+import cox.exceptions.CoxIOException;
 import cox.exceptions.StoreFormatException;
-import cox.exceptions.UnpicklingException;
-import hdf.hdf5lib.H5;
-import hdf.hdf5lib.exceptions.HDF5Exception;
 import java.io.IOException;
-import java.io.RandomAccessFile;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A {@code store.h5} as pandas' {@code HDFStore} lays it out: one group per table holding a
- * PyTables "table" dataset in the "frame_table" format (FORMAT.md). This is the only code in
- * cox4j, with {@link PandasTable}, that calls the native HDF5 library; every call holds
- * {@link Hdf5Library#LOCK}.
+ * PyTables "table" dataset in the "frame_table" format (FORMAT.md), read and written in pure Java.
  *
- * <p>The file is opened with HDF5 file locking off and the default (not "latest") file format,
- * so pandas, PyTables and other cox4j processes can read it while it is written. Such a reader
- * takes the end of the file's address space from the superblock when it opens the file and
- * refuses to read past it; so a writable file keeps a reserve of freed space below the end
- * (see {@link #keepReserve}) where HDF5 puts new chunks and B-tree nodes, instead of at the end
- * where a reader that opened a moment earlier could not follow the index that points at them.
+ * <p>Reading parses the subset of HDF5 that pandas and PyTables write by default, checking every
+ * length, count and address against the file before using it; tables stored with features outside
+ * that subset (compression filters, other layouts) are read with jHDF. Writing appends rows in
+ * place; every other change (a new table, a wider string block, dropping pandas' index of a table
+ * we append to) rewrites the file beside the old one and renames it over it. In both cases a reader
+ * that opens the file at any moment sees a consistent prefix of every table's rows
+ * (docs/live-reads.md); a closed file has no unused space.
  *
- * <p>Thread-safe: every method takes the process-wide HDF5 lock. Not part of the cox4j API.
+ * <p>Thread-safe: a read-only file is read without locks (its tables may be read from many threads
+ * at once); a writable file serialises its changes on itself. Not part of the cox4j API.
  */
 public final class PandasStoreFile implements AutoCloseable {
+    /**
+     * How long after the end-of-file address covering new space is published the space may be
+     * linked in: a reader (the HDF5 library) cannot read beyond the end-of-file address it found
+     * when it opened the file, so it must be done with its lookups before then.
+     */
+    static final long PUBLISH_DELAY_NANOS = TimeUnit.MILLISECONDS.toNanos(1000);
+    /** A closing file smaller than this is rewritten rather than waited on until its last rows may be published. */
+    static final long REWRITE_RATHER_THAN_WAIT = 64L << 20;
+    /** As {@link #REWRITE_RATHER_THAN_WAIT}, for {@link #sync()} (which a writer may call often). */
+    static final long SYNC_REWRITE_RATHER_THAN_WAIT = 4L << 20;
+    /**
+     * For tests only: a system property that fixes the rows per chunk of new tables (so that a test
+     * reaches thousands of chunks, and B-tree node splits, with little data). Unset in normal use.
+     */
+    static final String CHUNK_ROWS_PROPERTY = "cox4j.testing.chunkRows";
+    /** Prefix of the temporary file a rewrite writes beside the store. */
+    static final String REWRITE_PREFIX = ".cox4j-rewrite-";
+    private static volatile ScheduledExecutorService publisher;
+
     private final Path path;
     private final boolean writable;
-    /** Where widened tables' old datasets wait until close (pandas lists no group without pandas attributes). */
-    /** Names of cox4j's own groups start so; they are never tables. */
-    static final String HIDDEN_PREFIX = ".cox4j_";
-    private static final String RETIRED = "/" + HIDDEN_PREFIX + "retired";
-
-    /** The least raw-data reserve: a few new chunks of a slow writer. */
-    private static final long RAW_RESERVE_MIN = 1 << 20;
-    /** Seconds of appends the reserve must hold: longer than a reader takes to read a table. */
-    private static final double RESERVE_LEAD_SECONDS = 3;
-    /** The shortest time over which the append rate is measured: the writer's flush interval. */
-    private static final double MIN_RATE_SECONDS = 0.2;
-    /** Metadata (chunk B-tree nodes) a new chunk costs, with room to spare: a 2096-byte node per 32 chunks. */
-    private static final long META_PER_CHUNK = 128;
-    /** The smallest chunk a table has: whole rows filling more than half of 65520 bytes. */
-    private static final long CHUNK_BYTES_MIN = 32760;
-    /** Size of one metadata reserve block: a compact dataset's data lives in its object header, under 64 KiB. */
-    private static final int META_BLOCK = 60000;
-
+    private final Clock clock;
     private final Map<String, PandasTable> tables = new LinkedHashMap<>();
-    private long fileId = -1;
-    private long retiredCount;
-    /** Newest reserve blocks, still allocated so that the blocks freed before them are not at the end of the file. */
-    private long rawSentinel = -1;
-    private long rawSentinelBytes;
-    private final List<Long> metaSentinels = new ArrayList<>();
-    /** Reserve handed to HDF5's free-space manager and not yet used by new chunks (an estimate). */
-    private long rawFree;
-    private long metaFree;
-    /** Raw bytes of new chunks since the last flush, and the append rate seen (decaying peak, bytes/s). */
-    private long rawUsedSinceFlush;
-    private double rawRate;
-    private long lastFlushNanos = System.nanoTime();
+    private FileBytes bytes;
+    private FileStructure structure;
+    // writing
+    private FileChannel channel;
+    private FileSpace space;
+    private boolean rewriteNeeded;
+    /** Whether this writer changed the file (it is then left compact when closed). */
+    private boolean modified;
+    /** Bytes of the file no object uses (left by a killed writer or by another program). */
+    private long unused;
+    private ScheduledFuture<?> publishTask;
+    private boolean closed;
+    /** Below this size a closing (or syncing) file is rewritten rather than waited on (tests lower it). */
+    long rewriteRatherThanWait = REWRITE_RATHER_THAN_WAIT;
+    /** Rows per chunk of new (and widened) tables, or 0 to choose as PyTables does. */
+    long chunkRowsOverride = Long.getLong(CHUNK_ROWS_PROPERTY, 0L);
 
-    private PandasStoreFile(Path path, boolean writable) {
+    private PandasStoreFile(Path path, boolean writable, Clock clock) {
         this.path = path;
         this.writable = writable;
+        this.clock = clock;
     }
 
     /**
-     * Creates (or truncates) {@code file} as an empty pandas store.
+     * Creates (or replaces) {@code file} as an empty pandas store: written beside it and renamed
+     * into place, so a reader never sees a half-written file.
      *
      * @param file the store.h5 path
      * @return the open, writable file
      */
     public static PandasStoreFile create(Path file) {
-        Hdf5Library.load();
-        PandasStoreFile f = new PandasStoreFile(file, true);
-        Hdf5Library.LOCK.lock();
-        try {
-            long fapl = fileAccess();
-            try {
-                f.fileId = H5.H5Fcreate(file.toString(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
-            } finally {
-                H5.H5Pclose(fapl);
-            }
-            long root = H5.H5Gopen(f.fileId, "/", H5P_DEFAULT);
-            try {
-                Attributes.writeString(root, "CLASS", "GROUP");
-                Attributes.writeString(root, "PYTABLES_FORMAT_VERSION", "2.1");
-                Attributes.writeString(root, "TITLE", "");
-                Attributes.writeString(root, "VERSION", "1.0");
-            } finally {
-                H5.H5Gclose(root);
-            }
-            f.flushWithReserve();
-            return f;
-        } catch (HDF5Exception | IOException e) {
-            f.closeQuietly();
-            throw new StoreFormatException("cannot create HDF5 file " + file + ": " + e.getMessage(), e);
-        } finally {
-            Hdf5Library.LOCK.unlock();
+        Path tmp = file.resolveSibling(REWRITE_PREFIX + file.getFileName());
+        List<ObjectHeader.NewMessage> root = new ArrayList<>();
+        for (Attribute a : PandasAttributes.root()) {
+            root.add(a.message());
         }
+        StoreFileBuilder.write(tmp, null, null, root, List.of());
+        StoreFileBuilder.replace(tmp, file);
+        return open(file, true);
     }
 
     /**
@@ -125,63 +104,96 @@ public final class PandasStoreFile implements AutoCloseable {
      * @param file the store.h5 path
      * @param writable open read-write (to append) or read-only
      * @return the open file
-     * @throws StoreFormatException if the file cannot be opened or a table cannot be understood
+     * @throws StoreFormatException if the file cannot be read, a table cannot be understood, or
+     *     (writable) the file holds something cox4j cannot append to or rewrite; raised before
+     *     any byte of the file is changed
      */
     public static PandasStoreFile open(Path file, boolean writable) {
-        Hdf5Library.load();
-        PandasStoreFile f = new PandasStoreFile(file, writable);
-        Hdf5Library.LOCK.lock();
+        return open(file, writable, Clock.systemUTC());
+    }
+
+    static PandasStoreFile open(Path file, boolean writable, Clock clock) {
+        PandasStoreFile f = new PandasStoreFile(file, writable, clock);
         try {
-            long fapl = fileAccess();
-            try {
-                f.fileId = H5.H5Fopen(file.toString(), writable ? H5F_ACC_RDWR : H5F_ACC_RDONLY, fapl);
-            } finally {
-                H5.H5Pclose(fapl);
-            }
-            for (String name : f.groupNames()) {
-                if (name.startsWith(HIDDEN_PREFIX)) {
-                    if (writable) {
-                        // left by a writer that was killed: retired datasets and never-published tables
-                        H5.H5Ldelete(f.fileId, "/" + name, H5P_DEFAULT);
-                    }
-                    continue;
-                }
-                PandasTable t = PandasTable.open(f, name);
-                if (t != null) {
-                    f.tables.put(name, t);
-                }
-            }
             if (writable) {
-                f.flushWithReserve();
+                f.openForWriting();
+            } else {
+                f.bytes = FileBytes.openForReading(file);
+                try {
+                    f.structure = FileStructure.read(f.bytes, false);
+                } catch (UnsupportedFeatureException e) {
+                    // a format cox4j does not parse itself: jHDF reads as far as it can
+                    for (Map.Entry<String, JhdfTables.Table> t : JhdfTables.list(file, f.bytes).entrySet()) {
+                        f.tables.put(t.getKey(), new PandasTable(f, t.getValue().frame(), t.getValue().rows()));
+                    }
+                    return f;
+                }
+                for (FileStructure.Table t : f.structure.tables.values()) {
+                    f.tables.put(t.name, new PandasTable(f, t, null));
+                }
             }
             return f;
-        } catch (HDF5Exception | IOException | IllegalArgumentException | UnpicklingException e) {
+        } catch (CoxException e) {
             f.closeQuietly();
-            throw new StoreFormatException("cannot read HDF5 file " + file + " as a pandas store: " + e.getMessage(), e);
-        } finally {
-            Hdf5Library.LOCK.unlock();
-        }
-    }
-
-    private static long fileAccess() throws HDF5Exception {
-        long fapl = H5.H5Pcreate(H5P_FILE_ACCESS);
-        // No HDF5 file lock: readers (pandas, cox4j READ mode) must be able to open the file while we write it.
-        H5.H5Pset_file_locking(fapl, false, true);
-        return fapl;
-    }
-
-    private List<String> groupNames() throws HDF5Exception {
-        List<String> names = new ArrayList<>();
-        long root = H5.H5Gopen(fileId, "/", H5P_DEFAULT);
-        try {
-            long n = H5.H5Gget_info(root).nlinks;
-            for (long i = 0; i < n; i++) {
-                names.add(H5.H5Lget_name_by_idx(root, ".", H5_INDEX_NAME, H5_ITER_INC, i, H5P_DEFAULT));
+            String detail = e.getMessage();
+            if (detail != null && detail.startsWith(file + ": ")) {
+                detail = detail.substring(file.toString().length() + 2);
             }
-        } finally {
-            H5.H5Gclose(root);
+            throw new StoreFormatException("cannot read HDF5 file " + file + " as a pandas store"
+                    + (writable ? " to append to" : "") + ": " + detail, e);
+        } catch (RuntimeException e) {
+            f.closeQuietly();
+            throw new StoreFormatException("cannot read HDF5 file " + file + " as a pandas store: " + e, e);
         }
-        return names;
+    }
+
+    private void openForWriting() {
+        try {
+            Files.deleteIfExists(path.resolveSibling(REWRITE_PREFIX + path.getFileName()));
+            channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        } catch (IOException e) {
+            throw new CoxIOException("cannot open " + path + " for writing: " + e.getMessage(), e);
+        }
+        bytes = FileBytes.over(path, channel);
+        load(true, System.nanoTime());
+    }
+
+    /**
+     * Parses the file, checks that it can be appended to and rewritten, and sets up the tables.
+     *
+     * @param lengthSince when the file reached its length, as far as a reader can know
+     */
+    private void load(boolean checkAll, long lengthSince) {
+        structure = FileStructure.read(bytes);
+        Superblock sb = structure.superblock;
+        long eoa = sb.endOfFile();
+        if (checkAll) {
+            // walk everything: it must be rewritable, and what it occupies shows the unused space
+            ObjectCopier walk = new ObjectCopier(bytes, sb, null, null);
+            walk.addOccupied(sb.size());
+            walk.copy(sb.rootHeader(), "/", 0);
+            unused = Math.max(bytes.length(), eoa) - walk.occupied();
+        }
+        long now = System.nanoTime();
+        Map<String, PandasTable> old = new LinkedHashMap<>(tables);
+        tables.clear();
+        for (FileStructure.Table t : structure.tables.values()) {
+            TableAppender a = TableAppender.laidOutForAppending(t.dataset)
+                    ? new TableAppender(t.dataset, sb.chunkK(), now, PUBLISH_DELAY_NANOS) : null;
+            PandasTable existing = old.get(t.name);
+            if (existing != null) {
+                existing.reloaded(t, a);
+                tables.put(t.name, existing);
+            } else {
+                tables.put(t.name, new PandasTable(this, t, a));
+            }
+        }
+        long end = Math.max(eoa, bytes.length());
+        for (FileStructure.Table t : structure.tables.values()) {
+            // a killed writer may have indexed chunks or nodes beyond the end it published
+            end = Math.max(end, t.dataset.end);
+        }
+        space = new FileSpace(path, channel, sb.endOfFileField(), end, eoa, lengthSince, PUBLISH_DELAY_NANOS);
     }
 
     /** @return the path of this file */
@@ -189,13 +201,10 @@ public final class PandasStoreFile implements AutoCloseable {
         return path;
     }
 
-    /** @return the names of the frame tables, in the file's (alphabetical) link order */
+    /** @return the names of the frame tables: those in the file in its (name) order, then new ones */
     public List<String> tableNames() {
-        Hdf5Library.LOCK.lock();
-        try {
+        synchronized (this) {
             return List.copyOf(tables.keySet());
-        } finally {
-            Hdf5Library.LOCK.unlock();
         }
     }
 
@@ -204,219 +213,508 @@ public final class PandasStoreFile implements AutoCloseable {
      * @return the table, or null if the file has no frame table of that name
      */
     public PandasTable table(String name) {
-        Hdf5Library.LOCK.lock();
-        try {
+        synchronized (this) {
             return tables.get(name);
-        } finally {
-            Hdf5Library.LOCK.unlock();
         }
     }
 
     /**
-     * Creates table {@code name}, its string block {@code stringWidth} bytes wide, with no rows.
+     * Creates table {@code name}, its string block {@code stringWidth} bytes wide, with no rows. It
+     * reaches the file, with its first rows, at the next {@link #flush()}.
      *
      * @param name the table name (a top-level group)
      * @param columns its columns, in order, each with its COX_DATA type
      * @param stringWidth initial width of the string block, at least 1
+     * @param expectedRows rows the table is expected to hold, which sets its chunk size as pandas does
+     *     (at least 10,000 are assumed)
      * @return the new table
+     * @throws IllegalArgumentException if the table's attributes would not fit an HDF5 object header
+     *     (too many columns or too long names)
      */
-    public PandasTable createTable(String name, List<FrameColumn> columns, int stringWidth) {
+    public synchronized PandasTable createTable(String name, List<FrameColumn> columns, int stringWidth,
+            long expectedRows) {
         checkWritable();
-        Hdf5Library.LOCK.lock();
-        try {
-            if (tables.containsKey(name)) {
-                throw new IllegalStateException("table '" + name + "' exists already in " + path);
-            }
-            PandasTable t = PandasTable.create(this, name, columns, stringWidth);
-            tables.put(name, t);
-            return t;
-        } finally {
-            Hdf5Library.LOCK.unlock();
+        if (tables.containsKey(name) || structure.others.containsKey(name)) {
+            throw new IllegalStateException("table '" + name + "' exists already in " + path);
         }
+        BlockLayout layout = BlockLayout.forColumns(columns, stringWidth);
+        checkFits(name, columns, layout);
+        PandasTable t = new PandasTable(this, name, columns, layout, expectedRows);
+        tables.put(name, t);
+        rewriteNeeded();
+        return t;
     }
 
-    /** Writes everything HDF5 holds in memory to the file (not an fsync). */
-    public void flush() {
-        Hdf5Library.LOCK.lock();
-        try {
-            checkOpen();
-            if (writable) {
-                flushWithReserve();
-            } else {
-                H5.H5Fflush(fileId, H5F_SCOPE_GLOBAL);
-            }
-        } catch (IOException e) {
-            throw new StoreFormatException("cannot extend HDF5 file " + path + ": " + e.getMessage(), e);
-        } catch (HDF5Exception e) {
-            throw new StoreFormatException("cannot flush HDF5 file " + path + ": " + e.getMessage(), e);
-        } finally {
-            Hdf5Library.LOCK.unlock();
-        }
-    }
-
-    /** Tops up the reserve, then flushes, so that the superblock written already covers it. Holds the lock. */
-    private void flushWithReserve() throws HDF5Exception, IOException {
-        keepReserve();
-        extendToEndOfAllocation();
-        H5.H5Fflush(fileId, H5F_SCOPE_GLOBAL);
+    /** As {@link #createTable(String, List, int, long)} expecting 10,000 rows. */
+    public PandasTable createTable(String name, List<FrameColumn> columns, int stringWidth) {
+        return createTable(name, columns, stringWidth, 0);
     }
 
     /**
-     * Notes that a table's append or rewrite gave HDF5 {@code chunks} new chunks of
-     * {@code chunkBytes} each to place. Holds the lock.
+     * Checks that a table of these columns fits the format: every attribute of its group and
+     * dataset, and its row type, must fit a version-1 object header message (64 KiB).
+     *
+     * @throws IllegalArgumentException naming the limit if not
      */
-    void chunksAllocated(long chunks, long chunkBytes) {
-        rawUsedSinceFlush += chunks * chunkBytes;
-        rawFree -= chunks * chunkBytes;
-        metaFree -= chunks * META_PER_CHUNK;
+    public static void checkFits(String name, List<FrameColumn> columns, int stringWidth) {
+        checkFits(name, columns, BlockLayout.forColumns(columns, stringWidth));
     }
 
-    /**
-     * Keeps enough freed space below the end of the file for the next seconds of appends. HDF5
-     * places a new chunk or B-tree node in the smallest free section that fits, else at the end
-     * of the file; space freed there would just shrink the file. So each top-up allocates a new
-     * block (an anonymous dataset with its storage allocated early, larger than all free space,
-     * hence at the end of the file) and frees the block allocated by the previous top-up, which
-     * the new one now follows. New chunks thus go into space that a superblock flushed at least
-     * one top-up earlier already covers. At close the last blocks are freed, and HDF5 cuts what
-     * is left at the end of the file. Holds the lock.
-     */
-    private void keepReserve() throws HDF5Exception {
-        long now = System.nanoTime();
-        // A flush right after another (a sync) says little about the rate: count at least one flush interval.
-        double seconds = Math.max(MIN_RATE_SECONDS, (now - lastFlushNanos) / 1e9);
-        rawRate = Math.max(rawUsedSinceFlush / seconds, rawRate * 0.95);
-        rawUsedSinceFlush = 0;
-        lastFlushNanos = now;
-        long rawLow = Math.max(RAW_RESERVE_MIN, (long) (rawRate * RESERVE_LEAD_SECONDS));
-        long metaLow = Math.max(META_BLOCK, rawLow / CHUNK_BYTES_MIN * META_PER_CHUNK);
-        // The first top-up only makes the block the second one frees.
-        for (int i = 0; i < 2 && (rawFree < rawLow || metaFree < metaLow || rawSentinel < 0); i++) {
-            topUp(2 * rawLow, 2 * metaLow);
-        }
-    }
-
-    private void topUp(long rawBytes, long metaBytes) throws HDF5Exception {
-        List<Long> newMeta = new ArrayList<>();
-        for (long m = 0; m < metaBytes; m += META_BLOCK) {
-            newMeta.add(anonymousBlock(META_BLOCK, true));
-        }
-        // Created last and larger than all free space: it lands at the end, after everything freed below.
-        long newRaw = anonymousBlock(Math.max(rawBytes, H5.H5Fget_freespace(fileId) + 1), false);
-        if (rawSentinel >= 0) {
-            H5.H5Dclose(rawSentinel);
-            rawFree += rawSentinelBytes;
-        }
-        for (long id : metaSentinels) {
-            H5.H5Dclose(id);
-            metaFree += META_BLOCK;
-        }
-        rawSentinel = newRaw;
-        rawSentinelBytes = H5.H5Dget_storage_size(newRaw);
-        metaSentinels.clear();
-        metaSentinels.addAll(newMeta);
-    }
-
-    /**
-     * Makes the file as long as the space HDF5 has allocated in it. HDF5 writes the superblock,
-     * which records that length, before it extends the file to it; a reader opening the file in
-     * between would find it shorter than the superblock says and refuse it as truncated. Holds
-     * the lock.
-     */
-    private void extendToEndOfAllocation() throws HDF5Exception, IOException {
-        long allocated = H5.H5Fget_filesize(fileId);
-        try (RandomAccessFile raf = new RandomAccessFile(path.toFile(), "rw")) {
-            if (raf.length() < allocated) {
-                raf.setLength(allocated);
+    private static void checkFits(String name, List<FrameColumn> columns, BlockLayout layout) {
+        List<Attribute> all = new ArrayList<>(PandasAttributes.group(name, columns, layout));
+        all.addAll(PandasAttributes.dataset(columns, layout, 0));
+        for (Attribute a : all) {
+            int size = a.encode().length;
+            if (size > ObjectHeader.MAX_MESSAGE_SIZE) {
+                throw new IllegalArgumentException("table '" + name + "' with " + columns.size() + " columns does not"
+                        + " fit store.h5: its attribute " + a.name() + " would take " + size + " bytes, more than the "
+                        + ObjectHeader.MAX_MESSAGE_SIZE + " an HDF5 object header message holds");
             }
         }
-    }
-
-    /** An unlinked dataset of {@code bytes} bytes with its storage allocated now (closing it frees the space). */
-    private long anonymousBlock(long bytes, boolean metadata) throws HDF5Exception {
-        long space = H5.H5Screate_simple(1, new long[] {bytes}, null);
-        long dcpl = H5.H5Pcreate(H5P_DATASET_CREATE);
-        try {
-            // A compact dataset's bytes are part of its object header, so they are metadata space.
-            H5.H5Pset_layout(dcpl, metadata ? H5D_COMPACT : H5D_CONTIGUOUS);
-            H5.H5Pset_alloc_time(dcpl, H5D_ALLOC_TIME_EARLY);
-            H5.H5Pset_fill_time(dcpl, H5D_FILL_TIME_NEVER);
-            return H5.H5Dcreate_anon(fileId, H5T_STD_U8LE, space, dcpl, H5P_DEFAULT);
-        } finally {
-            H5.H5Pclose(dcpl);
-            H5.H5Sclose(space);
+        int type = PandasAttributes.rowType(layout).encode().length;
+        if (type > ObjectHeader.MAX_MESSAGE_SIZE) {
+            throw new IllegalArgumentException("table '" + name + "' does not fit store.h5: its row type takes "
+                    + type + " bytes, more than the " + ObjectHeader.MAX_MESSAGE_SIZE + " an HDF5 object header"
+                    + " message holds");
         }
     }
 
-    /** A fresh path under {@value #RETIRED} for a replaced dataset of table {@code table}. Holds the lock. */
-    String retiredName(String table) throws HDF5Exception {
-        if (!H5.H5Lexists(fileId, RETIRED, H5P_DEFAULT)) {
-            H5.H5Gclose(H5.H5Gcreate(fileId, RETIRED, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
-        }
-        String name;
-        do {
-            name = RETIRED + "/" + table + "_" + (retiredCount++);
-        } while (H5.H5Lexists(fileId, name, H5P_DEFAULT));
-        return name;
-    }
-
-    long fileId() {
+    /**
+     * Makes what was appended visible as far as live readers allow (docs/live-reads.md): applies
+     * pending rewrites, publishes the end-of-file address, then grows extents that may grow now.
+     * Rows in new chunks become visible to other readers about {@link #PUBLISH_DELAY_NANOS} later,
+     * without further calls. Not an fsync.
+     */
+    public synchronized void flush() {
         checkOpen();
-        return fileId;
+        if (!writable) {
+            return;
+        }
+        commit();
+        publishDue();
     }
+
+    /**
+     * Makes the file exact: every appended row visible to readers opening it from now on, waiting
+     * (or rewriting a small file) where the live-read delay requires, and forces it to the device.
+     */
+    public synchronized void sync() {
+        flush();
+        if (writable) {
+            finish(false);
+            space.force();
+        }
+    }
+
+    /** Applies a pending rewrite (new tables, widened ones, dropped indexes). Holds the lock. */
+    void commit() {
+        if (rewriteNeeded) {
+            rewrite();
+        }
+    }
+
+    /** Publishes the end-of-file address, then whatever the delays allow; schedules the rest. Holds the lock. */
+    private void publishDue() {
+        long now = System.nanoTime();
+        space.extend(slack());
+        space.publishEnd(now);
+        long next = space.endPublished() ? -1 : space.coveredAt(space.end());
+        for (PandasTable t : tables.values()) {
+            TableAppender a = t.appender();
+            if (a == null) {
+                continue;
+            }
+            a.endCycle();
+            a.publish(space, now);
+            long due = a.nextDue(space);
+            if (due >= 0 && (next < 0 || due < next)) {
+                next = due;
+            }
+        }
+        schedule(next);
+    }
+
+    /** Length kept beyond the allocated space: a chunk and two index nodes per table. */
+    private long slack() {
+        long slack = 0;
+        for (PandasTable t : tables.values()) {
+            TableAppender a = t.appender();
+            if (a != null) {
+                slack += a.chunkBytes + 2L * ChunkIndex.nodeSize(structure.superblock.chunkK(), 2);
+            }
+        }
+        return slack;
+    }
+
+    /** The earliest time something waits to be published, or -1. Holds the lock. */
+    private long nextDue() {
+        long next = space.endPublished() ? -1 : space.coveredAt(space.end());
+        for (PandasTable t : tables.values()) {
+            TableAppender a = t.appender();
+            long due = a == null ? -1 : a.nextDue(space);
+            if (due >= 0 && (next < 0 || due < next)) {
+                next = due;
+            }
+        }
+        return next;
+    }
+
+    private void schedule(long due) {
+        if (publishTask != null) {
+            publishTask.cancel(false);
+            publishTask = null;
+        }
+        if (due < 0) {
+            return;
+        }
+        long delay = Math.max(1, due - System.nanoTime());
+        publishTask = publisher().schedule(this::publishLater, delay + TimeUnit.MILLISECONDS.toNanos(1),
+                TimeUnit.NANOSECONDS);
+    }
+
+    private void publishLater() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            try {
+                publishDue();
+            } catch (RuntimeException e) {
+                // the next flush or close reports it; nothing the writer acknowledged depends on this
+                publishTask = null;
+            }
+        }
+    }
+
+    private static ScheduledExecutorService publisher() {
+        ScheduledExecutorService p = publisher;
+        if (p == null) {
+            synchronized (PandasStoreFile.class) {
+                p = publisher;
+                if (p == null) {
+                    p = Executors.newSingleThreadScheduledExecutor(r -> {
+                        Thread t = new Thread(r, "cox4j-store.h5-publisher");
+                        t.setDaemon(true);
+                        return t;
+                    });
+                    publisher = p;
+                }
+            }
+        }
+        return p;
+    }
+
+    /**
+     * Makes every appended row visible: if nothing waits, nothing to do; a file with unused space,
+     * or a small one, is rewritten; else waits until the delay allows and publishes. Holds the lock.
+     *
+     * @param closing whether the file closes after (a rewrite then is always worth it when space is unused)
+     */
+    private void finish(boolean closing) {
+        commit();
+        publishDue();
+        long next = nextDue();
+        long threshold = closing ? rewriteRatherThanWait : Math.min(rewriteRatherThanWait, SYNC_REWRITE_RATHER_THAN_WAIT);
+        if ((closing && unused > 0 && modified) || (next >= 0 && space.end() < threshold)) {
+            rewrite();
+            return;
+        }
+        while (next >= 0) {
+            long sleep = Math.max(1, Math.min(next, System.nanoTime() + PUBLISH_DELAY_NANOS) - System.nanoTime());
+            try {
+                TimeUnit.NANOSECONDS.sleep(sleep);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CoxIOException("interrupted while publishing the last rows of " + path, null);
+            }
+            publishDue();
+            next = nextDue();
+        }
+        if (closing) {
+            space.trim();
+        }
+    }
+
+    // ------------------------------------------------------------------ rewrite
+
+    void rewriteNeeded() {
+        rewriteNeeded = true;
+        modified = true;
+    }
+
+    /** Notes that rows were appended in place. */
+    void appended() {
+        modified = true;
+    }
+
+    /** Writes the whole file afresh beside it and renames it over it, then reloads. Holds the lock. */
+    private void rewrite() {
+        Path tmp = path.resolveSibling(REWRITE_PREFIX + path.getFileName());
+        List<StoreFileBuilder.Link> links = new ArrayList<>();
+        for (SymbolTable.Entry e : structure.rootLinks) {
+            PandasTable t = tables.get(e.name());
+            if (t == null || !t.touched()) {
+                links.add(new StoreFileBuilder.CopiedObject(e.name(), e.header()));
+            } else {
+                links.add(image(t));
+            }
+        }
+        for (PandasTable t : tables.values()) {
+            if (t.disk() == null && t.nrows() > 0) {
+                links.add(image(t));
+            }
+        }
+        List<ObjectHeader.NewMessage> root = new ArrayList<>();
+        for (ObjectHeader.Message m : structure.rootHeader.all(ObjectHeader.ATTRIBUTE)) {
+            root.add(raw(m));
+        }
+        try {
+            StoreFileBuilder.write(tmp, bytes, structure.superblock, root, links);
+            closeChannel();
+            StoreFileBuilder.replace(tmp, path);
+        } catch (RuntimeException e) {
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException ignored) {
+                // the failure below is what matters
+            }
+            reopenAfterFailure();
+            throw e;
+        }
+        try {
+            channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        } catch (IOException e) {
+            throw new CoxIOException("cannot reopen " + path + " after rewriting it: " + e.getMessage(), e);
+        }
+        bytes = FileBytes.over(path, channel);
+        unused = 0;
+        rewriteNeeded = false;
+        // tables created but still without rows stay pending
+        List<PandasTable> empty = new ArrayList<>();
+        for (PandasTable t : tables.values()) {
+            if (t.disk() == null && t.nrows() == 0) {
+                empty.add(t);
+            }
+        }
+        // a reader finds the new file only by its name, complete: no reader saw it shorter
+        load(false, FileSpace.LONG_AGO);
+        for (PandasTable t : empty) {
+            tables.put(t.name(), t);
+            rewriteNeeded = true;
+        }
+    }
+
+    private void reopenAfterFailure() {
+        if (channel == null || !channel.isOpen()) {
+            try {
+                channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+                bytes = FileBytes.over(path, channel);
+            } catch (IOException ignored) {
+                // the original failure is reported
+            }
+        }
+    }
+
+    private static ObjectHeader.NewMessage raw(ObjectHeader.Message m) {
+        byte[] b = new byte[m.size()];
+        m.buffer().get(b);
+        return new ObjectHeader.NewMessage(m.type(), m.flags(), b);
+    }
+
+    /** What a rewrite writes for table {@code t}: its rows on disk (widened if need be), then its pending rows. */
+    private StoreFileBuilder.TableImage image(PandasTable t) {
+        BlockLayout layout = t.layout();
+        FileStructure.Table disk = t.disk();
+        long diskRows = t.diskRows();
+        long total = diskRows + t.pending().size();
+        List<ObjectHeader.NewMessage> groupMessages = new ArrayList<>();
+        List<ObjectHeader.NewMessage> datasetMessages = new ArrayList<>();
+        List<StoreFileBuilder.CopiedObject> children = new ArrayList<>();
+        int nrowsIndex = -1;
+        long chunkRows;
+        boolean widened = layout != t.diskLayout();
+        if (disk == null) {
+            for (Attribute a : PandasAttributes.group(t.name(), t.columns(), layout)) {
+                groupMessages.add(a.message());
+            }
+            datasetMessages.add(new ObjectHeader.NewMessage(ObjectHeader.FILL_VALUE, ObjectHeader.FLAG_CONSTANT,
+                    StoreFileBuilder.FILL_VALUE));
+            datasetMessages.add(new ObjectHeader.NewMessage(ObjectHeader.MODIFICATION_TIME, 0,
+                    StoreFileBuilder.modificationTime(clock)));
+            for (Attribute a : PandasAttributes.dataset(t.columns(), layout, total)) {
+                if (a.name().equals("NROWS")) {
+                    nrowsIndex = datasetMessages.size();
+                }
+                datasetMessages.add(a.message());
+            }
+            chunkRows = chunkRowsOverride > 0 ? chunkRowsOverride
+                    : chunkRows(layout.rowSize, Math.max(t.expectedRows(), t.pending().size()));
+        } else {
+            for (ObjectHeader.Message m : disk.groupHeader.all(ObjectHeader.ATTRIBUTE)) {
+                groupMessages.add(raw(m));
+            }
+            for (SymbolTable.Entry e : disk.groupLinks) {
+                if (!e.name().equals("table") && !e.name().equals("_i_table")) {
+                    children.add(new StoreFileBuilder.CopiedObject(e.name(), e.header()));
+                }
+            }
+            List<Attribute> widenedAttributes = widened
+                    ? PandasAttributes.widened(disk.dataset.attributes, layout, total) : null;
+            int attribute = 0;
+            for (ObjectHeader.Message m : disk.dataset.objectHeader.messages) {
+                switch (m.type()) {
+                    case ObjectHeader.FILL_VALUE:
+                    case ObjectHeader.FILL_VALUE_OLD:
+                    case ObjectHeader.MODIFICATION_TIME:
+                    case ObjectHeader.MODIFICATION_TIME_OLD:
+                    case ObjectHeader.COMMENT:
+                        datasetMessages.add(raw(m));
+                        break;
+                    case ObjectHeader.ATTRIBUTE: {
+                        Attribute a = disk.dataset.attributes.get(attribute);
+                        if (a.name().equals("NROWS")) {
+                            nrowsIndex = datasetMessages.size();
+                        }
+                        datasetMessages.add(widened ? widenedAttributes.get(attribute).message() : raw(m));
+                        attribute++;
+                        break;
+                    }
+                    default:
+                        break;
+                }
+            }
+            chunkRows = !widened ? disk.dataset.chunkRows
+                    : chunkRowsOverride > 0 ? chunkRowsOverride : chunkRows(layout.rowSize, total);
+        }
+        Datatype.Compound rowType = disk != null && !widened ? disk.dataset.rowType : PandasAttributes.rowType(layout);
+        long srcChunkRows = disk == null ? 0 : disk.dataset.chunkRows;
+        long finalChunkRows = chunkRows;
+        StoreFileBuilder.Rows rows = new StoreFileBuilder.Rows() {
+            @Override
+            public long count() {
+                return total;
+            }
+
+            @Override
+            public void fill(long first, int n, byte[] out) {
+                int done = 0;
+                if (first < diskRows) {
+                    int m = (int) Math.min(n, diskRows - first);
+                    t.fillFromDisk(first, m, out, layout);
+                    done = m;
+                }
+                if (done < n) {
+                    int from = (int) (first + done - diskRows);
+                    byte[] b = t.encodePending(from, n - done, first + done);
+                    System.arraycopy(b, 0, out, done * layout.rowSize, b.length);
+                }
+            }
+
+            @Override
+            public long wholeChunk(long first) {
+                if (widened || disk == null || srcChunkRows != finalChunkRows || first + finalChunkRows > diskRows) {
+                    return -1;
+                }
+                int c = (int) (first / srcChunkRows);
+                TableAppender a = t.appender();
+                return a != null ? a.chunkAddress(c) : disk.dataset.chunkAddress[c];
+            }
+        };
+        return new StoreFileBuilder.TableImage(t.name(), groupMessages, rowType, chunkRows, datasetMessages,
+                nrowsIndex, rows, children);
+    }
+
+    /**
+     * Rows per chunk as PyTables chooses them for a table of {@code rowSize}-byte rows expected to
+     * hold {@code expectedRows} (pandas passes at least 10,000): 64 KiB for up to 10 MB of rows,
+     * doubling per decade of megabytes.
+     */
+    static long chunkRows(int rowSize, long expectedRows) {
+        long rows = Math.max(expectedRows, 10_000);
+        long mb = Math.multiplyHigh(rows, rowSize) != 0 ? Long.MAX_VALUE : rows * rowSize / (1024 * 1024);
+        mb = Math.max(1, Math.min(mb, 10_000_000));
+        int zone = (int) Math.floor(Math.log10(mb) + 1e-12);
+        long chunkBytes = 8L * 8192 * (1L << zone);
+        return Math.max(1, chunkBytes / rowSize);
+    }
+
+    // ------------------------------------------------------------------ for tables
 
     boolean writable() {
         return writable;
+    }
+
+    FileSpace space() {
+        return space;
+    }
+
+    FileBytes bytes() {
+        return bytes;
+    }
+
+    /** Reads rows of a table stored with a feature cox4j's own reader does not cover, with jHDF. */
+    Object[] readForeign(PandasTable t, long start, int count) {
+        return JhdfTables.read(path, t.name(), t.frame(), start, count);
     }
 
     void checkWritable() {
         if (!writable) {
             throw new IllegalStateException("HDF5 file " + path + " is open read-only");
         }
+        checkOpen();
     }
 
     private void checkOpen() {
-        if (fileId < 0) {
+        if (closed) {
             throw new IllegalStateException("HDF5 file " + path + " is closed");
         }
     }
 
-    /** Closes the tables and the file; idempotent. */
+    /**
+     * Writes what is pending, makes every row visible (a file with unused space, or one that would
+     * otherwise wait for the live-read delay and is small, is rewritten compactly), and closes the
+     * file. Idempotent.
+     */
     @Override
-    public void close() {
-        Hdf5Library.LOCK.lock();
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
         try {
-            if (fileId < 0) {
-                return;
+            if (writable && space != null) {
+                finish(true);
             }
-            for (PandasTable t : tables.values()) {
-                t.closeHandles();
-            }
-            tables.clear();
-            if (rawSentinel >= 0) {
-                H5.H5Dclose(rawSentinel);
-                rawSentinel = -1;
-            }
-            for (long id : metaSentinels) {
-                H5.H5Dclose(id);
-            }
-            metaSentinels.clear();
-            if (writable && H5.H5Lexists(fileId, RETIRED, H5P_DEFAULT)) {
-                H5.H5Ldelete(fileId, RETIRED, H5P_DEFAULT);
-            }
-            long id = fileId;
-            fileId = -1;
-            H5.H5Fclose(id);
-        } catch (HDF5Exception e) {
-            throw new StoreFormatException("cannot close HDF5 file " + path + ": " + e.getMessage(), e);
         } finally {
-            Hdf5Library.LOCK.unlock();
+            closed = true;
+            if (publishTask != null) {
+                publishTask.cancel(false);
+            }
+            closeChannel();
+            if (bytes != null) {
+                bytes.close();
+            }
+        }
+    }
+
+    private void closeChannel() {
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                throw new CoxIOException("cannot close " + path + ": " + e.getMessage(), e);
+            } finally {
+                channel = null;
+            }
         }
     }
 
     private void closeQuietly() {
         try {
-            close();
+            closed = true;
+            closeChannel();
+            if (bytes != null) {
+                bytes.close();
+            }
         } catch (RuntimeException ignored) {
             // the original failure is what the caller sees
         }

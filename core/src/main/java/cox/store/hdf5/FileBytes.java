@@ -1,0 +1,182 @@
+package cox.store.hdf5;
+
+import cox.exceptions.StoreFormatException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * The bytes of an HDF5 file, read by address. Every read is checked against the file's length
+ * before a byte is read or a buffer allocated, so a damaged length or address gives a
+ * {@link StoreFormatException} naming the file, the object and the address, never a huge
+ * allocation or an unchecked exception.
+ *
+ * <p>A file opened for reading that is small is read whole, in one read, at open: the parser
+ * then works on that snapshot. A larger file, and a file being written, are read where asked.
+ * Thread-safe: reads are positional.
+ */
+final class FileBytes implements AutoCloseable {
+    /** Files up to this size are read whole when opened for reading. */
+    static final long SNAPSHOT_MAX = 4L << 20;
+
+    private final Path path;
+    private final FileChannel channel;
+    private final ByteBuffer snapshot;
+    private final boolean ownsChannel;
+    private volatile long length;
+
+    private FileBytes(Path path, FileChannel channel, ByteBuffer snapshot, long length, boolean ownsChannel) {
+        this.path = path;
+        this.channel = channel;
+        this.snapshot = snapshot;
+        this.length = length;
+        this.ownsChannel = ownsChannel;
+    }
+
+    /** Opens {@code path} for reading; a small file is read whole now. */
+    static FileBytes openForReading(Path path) {
+        FileChannel ch;
+        try {
+            ch = FileChannel.open(path, StandardOpenOption.READ);
+        } catch (IOException e) {
+            throw new StoreFormatException("cannot open " + path + ": " + e, e);
+        }
+        try {
+            long size = ch.size();
+            if (size <= SNAPSHOT_MAX) {
+                ByteBuffer all = ByteBuffer.allocate((int) size);
+                while (all.hasRemaining()) {
+                    if (ch.read(all, all.position()) < 0) {
+                        break;
+                    }
+                }
+                all.flip();
+                ch.close();
+                return new FileBytes(path, null, all.asReadOnlyBuffer(), all.limit(), false);
+            }
+            return new FileBytes(path, ch, null, size, true);
+        } catch (IOException e) {
+            closeQuietly(ch);
+            throw new StoreFormatException("cannot read " + path + ": " + e, e);
+        }
+    }
+
+    /** Reads through {@code channel} (a file being written), which the caller closes. */
+    static FileBytes over(Path path, FileChannel channel) {
+        try {
+            return new FileBytes(path, channel, null, channel.size(), false);
+        } catch (IOException e) {
+            throw new StoreFormatException("cannot read " + path + ": " + e, e);
+        }
+    }
+
+    Path path() {
+        return path;
+    }
+
+    /** The file's length as last seen. */
+    long length() {
+        return length;
+    }
+
+    /** Notes that the file has grown to {@code newLength} (a writer appending to it). */
+    void grewTo(long newLength) {
+        if (newLength > length) {
+            length = newLength;
+        }
+    }
+
+    /**
+     * Reads {@code count} bytes at {@code address}: a little-endian buffer positioned at 0.
+     *
+     * @param what the object read, for the message if the range lies outside the file
+     * @throws StoreFormatException if the range is not inside the file
+     */
+    ByteBuffer read(long address, long count, String what) {
+        check(address, count, what);
+        int n = (int) count;
+        if (snapshot != null) {
+            return snapshot.slice((int) address, n).order(ByteOrder.LITTLE_ENDIAN);
+        }
+        ByteBuffer buf = ByteBuffer.allocate(n).order(ByteOrder.LITTLE_ENDIAN);
+        try {
+            while (buf.hasRemaining()) {
+                int r = channel.read(buf, address + buf.position());
+                if (r < 0) {
+                    throw error(what + " at address " + address + " (" + count + " bytes) lies beyond the end of the"
+                            + " file (" + buf.position() + " bytes could be read)");
+                }
+            }
+        } catch (IOException e) {
+            throw new StoreFormatException("cannot read " + path + " at address " + address + ": " + e, e);
+        }
+        buf.flip();
+        return buf;
+    }
+
+    /** Copies {@code count} bytes at {@code address} into {@code out} at {@code offset}. */
+    void readInto(long address, byte[] out, int offset, int count, String what) {
+        check(address, count, what);
+        if (snapshot != null) {
+            snapshot.get((int) address, out, offset, count);
+            return;
+        }
+        ByteBuffer buf = ByteBuffer.wrap(out, offset, count);
+        try {
+            while (buf.hasRemaining()) {
+                if (channel.read(buf, address + (buf.position() - offset)) < 0) {
+                    throw error(what + " at address " + address + " lies beyond the end of the file");
+                }
+            }
+        } catch (IOException e) {
+            throw new StoreFormatException("cannot read " + path + " at address " + address + ": " + e, e);
+        }
+    }
+
+    /** Checks that {@code [address, address + count)} lies inside the file (refreshing a live file's length). */
+    void check(long address, long count, String what) {
+        if (address < 0 || count < 0 || count > Integer.MAX_VALUE - 16 || address > Long.MAX_VALUE - count) {
+            throw error(what + " at address " + Long.toUnsignedString(address) + " (" + count
+                    + " bytes) is not a valid range");
+        }
+        if (address + count > length && channel != null && snapshot == null) {
+            try {
+                grewTo(channel.size());
+            } catch (IOException e) {
+                throw new StoreFormatException("cannot read " + path + ": " + e, e);
+            }
+        }
+        if (address + count > length) {
+            throw error(what + " at address " + address + " (" + count + " bytes) lies beyond the end of the file ("
+                    + length + " bytes)");
+        }
+    }
+
+    /** An error naming this file for a feature of HDF5 outside what cox4j reads itself (jHDF may read it). */
+    UnsupportedFeatureException unsupported(String message) {
+        return new UnsupportedFeatureException(path + ": " + message);
+    }
+
+    /** A format error naming this file. */
+    StoreFormatException error(String message) {
+        return new StoreFormatException(path + ": " + message);
+    }
+
+    @Override
+    public void close() {
+        if (ownsChannel) {
+            closeQuietly(channel);
+        }
+    }
+
+    private static void closeQuietly(FileChannel ch) {
+        try {
+            ch.close();
+        } catch (IOException ignored) {
+            // nothing was written
+        }
+    }
+}

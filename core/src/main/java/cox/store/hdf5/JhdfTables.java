@@ -1,0 +1,158 @@
+package cox.store.hdf5;
+
+import cox.exceptions.CoxException;
+import cox.exceptions.StoreFormatException;
+import io.jhdf.HdfFile;
+import io.jhdf.api.Dataset;
+import io.jhdf.api.Group;
+import io.jhdf.api.Node;
+import io.jhdf.dataset.DatasetBase;
+import io.jhdf.object.datatype.ArrayDataType;
+import io.jhdf.object.datatype.BitField;
+import io.jhdf.object.datatype.CompoundDataType;
+import io.jhdf.object.datatype.DataType;
+import io.jhdf.object.datatype.FixedPoint;
+import io.jhdf.object.datatype.FloatingPoint;
+import io.jhdf.object.datatype.StringData;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads, with jHDF, the frame tables that cox4j's own parser does not cover: tables whose rows are
+ * compressed (a filter pipeline) or stored with another layout or chunk index, and whole files in
+ * HDF5's newer formats. jHDF hands over the rows' bytes; cox4j decodes them with the table's
+ * layout, as it does its own. Everything jHDF throws becomes a {@link StoreFormatException} naming
+ * the file.
+ */
+final class JhdfTables {
+    private JhdfTables() {
+    }
+
+    /**
+     * A frame table found by jHDF.
+     *
+     * @param frame what the table is
+     * @param rows its rows
+     */
+    record Table(FrameTable frame, long rows) {
+    }
+
+    /** The frame tables of {@code file}, read entirely with jHDF. */
+    static Map<String, Table> list(Path file, FileBytes f) {
+        try (HdfFile h = new HdfFile(file)) {
+            Map<String, Table> out = new LinkedHashMap<>();
+            for (Map.Entry<String, Node> e : h.getChildren().entrySet()) {
+                if (!(e.getValue() instanceof Group g)) {
+                    continue;
+                }
+                String name = e.getKey();
+                String what = "table '" + name + "'";
+                Map<String, Attribute> groupAttributes = attributes(g);
+                if (!"frame_table".equals(FrameTable.text(groupAttributes, "pandas_type", f, what))) {
+                    continue;
+                }
+                Node data = g.getChild("table");
+                if (!(data instanceof Dataset ds) || !(ds.getDataType() instanceof CompoundDataType ct)) {
+                    throw f.error(what + ": group /" + name + " has pandas_type 'frame_table' but no table dataset");
+                }
+                Datatype.Compound rowType = (Datatype.Compound) convert(ct, f, what);
+                FrameTable frame = FrameTable.describe(name, groupAttributes, attributes(ds), rowType, f, what);
+                long[] dims = ds.getDimensionsAsLong();
+                if (dims.length != 1) {
+                    throw f.error(what + " is not one-dimensional");
+                }
+                out.put(name, new Table(frame, dims[0]));
+            }
+            return out;
+        } catch (CoxException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new StoreFormatException(file + ": jHDF cannot read it: " + e, e);
+        }
+    }
+
+    /** Rows {@code [start, start + count)} of table {@code name}, decoded with {@code frame}'s layout. */
+    static Object[] read(Path file, String name, FrameTable frame, long start, int count) {
+        try (HdfFile h = new HdfFile(file)) {
+            Node n = h.getByPath("/" + name + "/table");
+            if (!(n instanceof DatasetBase ds)) {
+                throw new StoreFormatException(file + ": table '" + name + "' has no dataset jHDF can read");
+            }
+            byte[] bytes = new byte[Math.multiplyExact(count, frame.layout.rowSize)];
+            if (count > 0) {
+                ByteBuffer b = ds.getSliceDataBuffer(new long[] {start}, new int[] {count});
+                if (b.remaining() < bytes.length) {
+                    throw new StoreFormatException(file + ": table '" + name + "': jHDF read " + b.remaining()
+                            + " bytes for " + count + " rows of " + frame.layout.rowSize);
+                }
+                b.get(bytes);
+            }
+            return RowCodec.decode(frame.layout, frame.columns, bytes, count);
+        } catch (CoxException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new StoreFormatException(file + ": table '" + name + "': jHDF cannot read its rows: " + e, e);
+        }
+    }
+
+    private static Map<String, Attribute> attributes(Node node) {
+        Map<String, Attribute> out = new LinkedHashMap<>();
+        for (Map.Entry<String, io.jhdf.api.Attribute> e : node.getAttributes().entrySet()) {
+            io.jhdf.api.Attribute a = e.getValue();
+            DataType t = a.getDataType();
+            Datatype type;
+            if (t instanceof StringData s) {
+                type = new Datatype.StringType(s.getSize(), 0, s.getCharset().equals(StandardCharsets.UTF_8));
+            } else if (t instanceof FixedPoint fp) {
+                type = new Datatype.FixedPoint(fp.getSize(), fp.isSigned(), fp.getByteOrder() == ByteOrder.BIG_ENDIAN);
+            } else {
+                continue; // only strings and integers are read from attributes
+            }
+            if (a.isEmpty()) {
+                out.put(e.getKey(), new Attribute(e.getKey(), type, Dataspace.NULL_SPACE, new byte[0], -1));
+                continue;
+            }
+            ByteBuffer b = a.getBuffer();
+            byte[] data = new byte[b.remaining()];
+            b.duplicate().get(data);
+            out.put(e.getKey(), new Attribute(e.getKey(), type,
+                    a.isScalar() ? Dataspace.SCALAR_SPACE : new Dataspace(Dataspace.SIMPLE, a.getDimensionsAsLong(), null),
+                    data, -1));
+        }
+        return out;
+    }
+
+    private static Datatype convert(DataType t, FileBytes f, String what) {
+        if (t instanceof CompoundDataType c) {
+            List<Datatype.Member> members = new ArrayList<>();
+            for (CompoundDataType.CompoundDataMember m : c.getMembers()) {
+                members.add(new Datatype.Member(m.getName(), m.getOffset(), convert(m.getDataType(), f, what)));
+            }
+            return new Datatype.Compound(c.getSize(), members);
+        }
+        if (t instanceof ArrayDataType a) {
+            return new Datatype.ArrayType(convert(a.getBaseType(), f, what), a.getArrayTypeDimensions());
+        }
+        if (t instanceof FixedPoint fp) {
+            return new Datatype.FixedPoint(fp.getSize(), fp.isSigned(), fp.getByteOrder() == ByteOrder.BIG_ENDIAN);
+        }
+        if (t instanceof FloatingPoint fp) {
+            boolean ieee = (fp.getSize() == 8 && fp.getExponentSize() == 11 && fp.getMantissaSize() == 52)
+                    || (fp.getSize() == 4 && fp.getExponentSize() == 8 && fp.getMantissaSize() == 23);
+            return new Datatype.FloatingPoint(fp.getSize(), fp.getByteOrder() == ByteOrder.BIG_ENDIAN, ieee);
+        }
+        if (t instanceof StringData s) {
+            return new Datatype.StringType(s.getSize(), 0, s.getCharset().equals(StandardCharsets.UTF_8));
+        }
+        if (t instanceof BitField b) {
+            return new Datatype.Bitfield(b.getSize(), b.getByteOrder() == ByteOrder.BIG_ENDIAN);
+        }
+        return new Datatype.Other(t.getDataClass(), t.getSize(), new byte[0]);
+    }
+}
