@@ -40,8 +40,8 @@ import org.openjdk.jmh.annotations.Warmup;
  */
 @BenchmarkMode(org.openjdk.jmh.annotations.Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Warmup(iterations = 4)
-@Measurement(iterations = 8)
+@Warmup(iterations = 12)
+@Measurement(iterations = 12)
 @Fork(value = 1, jvmArgsAppend = {"-Xmx6g", "-Xms2g"})
 @State(Scope.Benchmark)
 public class CollectionReaderBench {
