@@ -400,7 +400,9 @@ public final class Store implements AutoCloseable {
     /**
      * Makes {@code store.h5} hold every flushed row and forces the journal, checkpoint and
      * {@code store.h5} to the storage device (fsync), so flushed rows survive a power loss. No-op
-     * in READ mode.
+     * in READ mode. Another program opening {@code store.h5} (pandas) sees those rows at once if
+     * it is small (under 4 MiB), else within about 1 to 3 s (docs/live-reads.md); {@link #close()}
+     * makes it exact. This method does not wait for that.
      */
     public void sync() {
         if (mode == Mode.READ) {

@@ -132,7 +132,7 @@ final class StoreH5 implements AutoCloseable {
         file.flush();
     }
 
-    /** Makes store.h5 exact (every appended row visible to readers) and forces it to the device. */
+    /** Forces store.h5 to the device; readers see every row at once if it is small, else after the live-read delay. */
     void sync() {
         file.sync();
     }

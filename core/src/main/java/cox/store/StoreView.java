@@ -241,7 +241,7 @@ final class StoreView implements AutoCloseable {
         h5 = StoreH5.open(files.h5(), true);
     }
 
-    /** Makes store.h5 exact (every applied row visible to its readers) and forces it to the device. */
+    /** Forces store.h5 to the device; its readers see every applied row at once if it is small, else after the live-read delay. */
     void sync() {
         checkOpen();
         h5.sync();

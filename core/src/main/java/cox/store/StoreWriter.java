@@ -264,7 +264,7 @@ final class StoreWriter implements AutoCloseable {
         }
         applyLock.lock();
         try {
-            view.sync(); // exact for readers, and forced to the device
+            view.sync(); // forced to the device
         } catch (IllegalStateException e) {
             throw e;
         } catch (RuntimeException e) {

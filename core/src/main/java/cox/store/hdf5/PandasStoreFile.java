@@ -295,8 +295,9 @@ public final class PandasStoreFile implements AutoCloseable {
     }
 
     /**
-     * Makes the file exact: every appended row visible to readers opening it from now on, waiting
-     * (or rewriting a small file) where the live-read delay requires, and forces it to the device.
+     * Forces every appended row to the device. A small file (under 4 MiB) is rewritten, so readers
+     * opening it from now on see every row; in a larger one, rows in new chunks reach readers when
+     * the live-read delay lets them (about 1 to 3 s, without further calls): the writer never waits.
      */
     public synchronized void sync() {
         flush();
@@ -417,6 +418,10 @@ public final class PandasStoreFile implements AutoCloseable {
         long threshold = closing ? rewriteRatherThanWait : Math.min(rewriteRatherThanWait, SYNC_REWRITE_RATHER_THAN_WAIT);
         if ((closing && unused > 0 && modified) || (next >= 0 && space.end() < threshold)) {
             rewrite();
+            return;
+        }
+        if (!closing) {
+            // a writer that syncs is not held up: the scheduled publications follow (docs/live-reads.md)
             return;
         }
         while (next >= 0) {
