@@ -190,9 +190,9 @@ final class RunEndpoints {
                 g.writeObjectFieldStart(t.getKey());
                 g.writeNumberField("n", steps.length);
                 g.writeFieldName("step");
-                arrays.write(out, steps, keep);
+                arrays.write(out, steps, keep, true);
                 g.writeFieldName("value");
-                arrays.write(out, values, keep);
+                arrays.write(out, values, keep, false);
                 g.writeEndObject();
             }
             g.writeEndObject();

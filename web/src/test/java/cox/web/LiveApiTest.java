@@ -15,6 +15,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -199,6 +200,27 @@ class LiveApiTest {
             assertThat(ref.get("length").asInt()).isEqualTo(loss.get("y").size());
             for (int k = 0; k < ref.get("length").asInt(); k++) {
                 assertThat(b.getDouble(base8 + 8 * (ref.get("offset").asInt() + k))).isEqualTo(loss.get("y").get(k).asDouble());
+            }
+            // bin32: the values as float32, the x axes as float64, every array 8-byte aligned
+            byte[] bin32 = Http.getBytes(base, "/api/series?table=results&ids=long&x=step&points=1000&smooth=0.9&format=bin32");
+            ByteBuffer b32 = ByteBuffer.wrap(bin32).order(ByteOrder.LITTLE_ENDIAN);
+            int len32 = b32.getInt(4);
+            JsonNode series32 = JSON.readTree(new String(bin32, 8, len32, StandardCharsets.UTF_8)).get("runs").get(0)
+                    .get("series").get("loss");
+            int body = 8 + len32 + (8 - (8 + len32) % 8) % 8;
+            for (String key : List.of("y", "smoothed", "x")) {
+                JsonNode r = series32.get(key);
+                assertThat(r.get("offset").asInt() % 8).isZero();
+                assertThat(r.get("type").asText()).isEqualTo(key.equals("x") ? "f8" : "f4");
+                assertThat(r.get("length").asInt()).isEqualTo(loss.get(key).size());
+                for (int k = 0; k < r.get("length").asInt(); k++) {
+                    double expected = loss.get(key).get(k).asDouble();
+                    if (key.equals("x")) {
+                        assertThat(b32.getDouble(body + r.get("offset").asInt() + 8 * k)).isEqualTo(expected);
+                    } else {
+                        assertThat(b32.getFloat(body + r.get("offset").asInt() + 4 * k)).isEqualTo((float) expected);
+                    }
+                }
             }
         }
     }

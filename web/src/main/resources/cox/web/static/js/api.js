@@ -39,11 +39,12 @@ export const rows = (id, table, p) =>
 export const scalars = (id) => getJson('/api/runs/' + encodeURIComponent(id) + '/scalars');
 
 /**
- * The curves of runs, in the binary form: "COXS", header length, JSON header whose arrays are
- * {offset, length} into the float64 body. Returns the header with those replaced by Float64Arrays.
+ * The curves of runs, in the binary form bin32: "COXS", header length, JSON header whose arrays are
+ * {offset (bytes), length, type: f4|f8} into the body (values float32, x axes float64). Returns the
+ * header with those replaced by Float32Arrays and Float64Arrays.
  */
 export async function series(params) {
-  const r = await fetch('/api/series' + query({...params, format: 'bin'}));
+  const r = await fetch('/api/series' + query({...params, format: 'bin32'}));
   if (!r.ok) {
     let body = null;
     try {
@@ -60,7 +61,8 @@ export async function series(params) {
   const len = view.getUint32(4, true);
   const header = JSON.parse(new TextDecoder().decode(new Uint8Array(buf, 8, len)));
   const base = 8 + len + ((8 - ((8 + len) % 8)) % 8);
-  const arr = (ref) => new Float64Array(buf, base + ref.offset * 8, ref.length);
+  const arr = (ref) => ref.type === 'f4' ? new Float32Array(buf, base + ref.offset, ref.length)
+    : new Float64Array(buf, base + ref.offset, ref.length);
   for (const run of header.runs) {
     if (run.x) run.x = arr(run.x);
     for (const s of Object.values(run.series || {})) {
