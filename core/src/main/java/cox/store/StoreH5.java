@@ -1,6 +1,7 @@
 package cox.store;
 
 import cox.exceptions.StoreFormatException;
+import cox.store.hdf5.FrameColumn;
 import cox.store.hdf5.PandasStoreFile;
 import cox.store.hdf5.PandasTable;
 import java.nio.charset.StandardCharsets;
@@ -37,14 +38,16 @@ final class StoreH5 implements AutoCloseable {
     }
 
     /**
-     * Checks that store.h5 can hold a table of this schema (its attributes and row type each fit an
-     * HDF5 object header message), as {@code PandasStoreFile.createTable} will check again.
-     *
-     * @throws IllegalArgumentException naming the table, the attribute and the limit if not
+     * The largest HDF5 object header message a table of these columns needs in store.h5 (an
+     * attribute, or the row type), and its size: what {@code PandasStoreFile.createTable} checks
+     * against {@link #MAX_MESSAGE_BYTES}.
      */
-    static void checkFits(String name, Schema schema) {
-        PandasStoreFile.checkFits(name, FrameColumns.of(schema), 1);
+    static PandasStoreFile.HeaderMessage largestMessage(String name, List<FrameColumn> columns) {
+        return PandasStoreFile.largestMessage(name, columns, 1);
     }
+
+    /** The most bytes an HDF5 object header message holds. */
+    static final int MAX_MESSAGE_BYTES = PandasStoreFile.MAX_MESSAGE_BYTES;
 
     Path path() {
         return file.path();

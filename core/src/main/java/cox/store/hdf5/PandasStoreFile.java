@@ -237,8 +237,8 @@ public final class PandasStoreFile implements AutoCloseable {
         if (tables.containsKey(name) || structure.others.containsKey(name)) {
             throw new IllegalStateException("table '" + name + "' exists already in " + path);
         }
+        checkFits(name, columns, stringWidth);
         BlockLayout layout = BlockLayout.forColumns(columns, stringWidth);
-        checkFits(name, columns, layout);
         PandasTable t = new PandasTable(this, name, columns, layout, expectedRows);
         tables.put(name, t);
         rewriteNeeded();
@@ -250,6 +250,38 @@ public final class PandasStoreFile implements AutoCloseable {
         return createTable(name, columns, stringWidth, 0);
     }
 
+    /** The most bytes an object header message of this format holds (its size field has 16 bits). */
+    public static final int MAX_MESSAGE_BYTES = ObjectHeader.MAX_MESSAGE_SIZE;
+
+    /**
+     * An object header message a table needs: an attribute by name, or {@code "row type"}.
+     *
+     * @param name what the message holds
+     * @param bytes its size
+     */
+    public record HeaderMessage(String name, int bytes) {
+    }
+
+    /**
+     * The largest object header message a table of these columns needs, as this class writes it:
+     * the largest of its group's and dataset's attributes and its row type.
+     *
+     * @param columns its columns, in order (may be empty: the table name's share alone)
+     */
+    public static HeaderMessage largestMessage(String name, List<FrameColumn> columns, int stringWidth) {
+        BlockLayout layout = BlockLayout.forColumns(columns, stringWidth);
+        HeaderMessage largest = new HeaderMessage("row type", PandasAttributes.rowType(layout).encode().length);
+        List<Attribute> all = new ArrayList<>(PandasAttributes.group(name, columns, layout));
+        all.addAll(PandasAttributes.dataset(columns, layout, 0));
+        for (Attribute a : all) {
+            int size = a.encode().length;
+            if (size > largest.bytes()) {
+                largest = new HeaderMessage(a.name(), size);
+            }
+        }
+        return largest;
+    }
+
     /**
      * Checks that a table of these columns fits the format: every attribute of its group and
      * dataset, and its row type, must fit a version-1 object header message (64 KiB).
@@ -257,25 +289,11 @@ public final class PandasStoreFile implements AutoCloseable {
      * @throws IllegalArgumentException naming the limit if not
      */
     public static void checkFits(String name, List<FrameColumn> columns, int stringWidth) {
-        checkFits(name, columns, BlockLayout.forColumns(columns, stringWidth));
-    }
-
-    private static void checkFits(String name, List<FrameColumn> columns, BlockLayout layout) {
-        List<Attribute> all = new ArrayList<>(PandasAttributes.group(name, columns, layout));
-        all.addAll(PandasAttributes.dataset(columns, layout, 0));
-        for (Attribute a : all) {
-            int size = a.encode().length;
-            if (size > ObjectHeader.MAX_MESSAGE_SIZE) {
-                throw new IllegalArgumentException("table '" + name + "' with " + columns.size() + " columns does not"
-                        + " fit store.h5: its attribute " + a.name() + " would take " + size + " bytes, more than the "
-                        + ObjectHeader.MAX_MESSAGE_SIZE + " an HDF5 object header message holds");
-            }
-        }
-        int type = PandasAttributes.rowType(layout).encode().length;
-        if (type > ObjectHeader.MAX_MESSAGE_SIZE) {
-            throw new IllegalArgumentException("table '" + name + "' does not fit store.h5: its row type takes "
-                    + type + " bytes, more than the " + ObjectHeader.MAX_MESSAGE_SIZE + " an HDF5 object header"
-                    + " message holds");
+        HeaderMessage largest = largestMessage(name, columns, stringWidth);
+        if (largest.bytes() > MAX_MESSAGE_BYTES) {
+            throw new IllegalArgumentException("table '" + name + "' with " + columns.size() + " columns does not fit"
+                    + " store.h5: its " + largest.name() + " would take " + largest.bytes() + " bytes, more than the "
+                    + MAX_MESSAGE_BYTES + " an HDF5 object header message holds");
         }
     }
 
