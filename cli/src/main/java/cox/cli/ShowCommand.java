@@ -7,16 +7,12 @@ import cox.store.Mode;
 import cox.store.Schema;
 import cox.store.Store;
 import cox.store.Table;
-import cox.torch.Tensor;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.dflib.DataFrame;
 import org.dflib.Series;
@@ -133,9 +129,9 @@ final class ShowCommand implements Callable<Integer> {
         try {
             switch (type) {
                 case OBJECT:
-                    return cell.isEmpty() ? "None" : describe(t.getObject(cell));
+                    return cell.isEmpty() ? "None" : CellText.describe(t.getObject(cell));
                 case PICKLE:
-                    return describe(t.getPickle(cell)) + ", pickle of " + size(objects, cell);
+                    return CellText.describe(t.getPickle(cell)) + ", pickle of " + size(objects, cell);
                 default:
                     return "state dict, " + size(objects, cell);
             }
@@ -161,37 +157,5 @@ final class ShowCommand implements Callable<Integer> {
             return String.format(java.util.Locale.ROOT, "%.1f kB", n / 1024.0);
         }
         return String.format(java.util.Locale.ROOT, "%.1f MB", n / 1024.0 / 1024.0);
-    }
-
-    /** A value's type and size, as Python would name them: {@code dict, 3 items}, {@code str, 12 chars}. */
-    static String describe(Object v) {
-        if (v == null) {
-            return "None";
-        }
-        if (v instanceof Map<?, ?> m) {
-            return "dict, " + m.size() + (m.size() == 1 ? " item" : " items");
-        }
-        if (v instanceof java.util.Set<?> s) {
-            return "set, " + s.size() + (s.size() == 1 ? " item" : " items");
-        }
-        if (v instanceof Collection<?> c) {
-            return "list, " + c.size() + (c.size() == 1 ? " item" : " items");
-        }
-        if (v instanceof Object[] a) {
-            return "tuple, " + a.length + (a.length == 1 ? " item" : " items");
-        }
-        if (v instanceof String s) {
-            return "str, " + s.length() + (s.length() == 1 ? " char" : " chars");
-        }
-        if (v instanceof byte[] b) {
-            return "bytes, " + b.length;
-        }
-        if (v instanceof Tensor tensor) {
-            return "tensor " + tensor.dtype() + " " + Arrays.toString(tensor.shape());
-        }
-        if (v instanceof Number || v instanceof Boolean) {
-            return v.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT) + " " + CellText.of(v);
-        }
-        return v.getClass().getSimpleName();
     }
 }

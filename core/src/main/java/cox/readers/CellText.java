@@ -1,5 +1,6 @@
 package cox.readers;
 
+import cox.torch.Tensor;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.math.RoundingMode;
@@ -20,6 +21,56 @@ import java.util.Map;
  */
 public final class CellText {
     private CellText() {
+    }
+
+    /**
+     * What a decoded OBJECT or PICKLE value is, as Python would name it, with its size:
+     * {@code dict, 3 items}, {@code list, 1 item}, {@code tuple, 2 items}, {@code str, 12 chars},
+     * {@code bytes, 40}, {@code tensor float32 [3, 4]}, {@code float 0.5}, {@code None}. What
+     * {@code cox show} and {@code cox serve} print instead of a large value.
+     *
+     * @param value a value as {@code Table.getObject}/{@code getPickle} return it
+     * @return its description
+     */
+    public static String describe(Object value) {
+        if (value == null) {
+            return "None";
+        }
+        if (value instanceof Map<?, ?> m) {
+            return items("dict", m.size());
+        }
+        if (value instanceof java.util.Set<?> s) {
+            return items("set", s.size());
+        }
+        if (value instanceof Collection<?> c) {
+            return items("list", c.size());
+        }
+        if (value instanceof Object[] a) {
+            return items("tuple", a.length);
+        }
+        if (value instanceof String s) {
+            return "str, " + s.length() + (s.length() == 1 ? " char" : " chars");
+        }
+        if (value instanceof byte[] b) {
+            return "bytes, " + b.length;
+        }
+        if (value instanceof Tensor t) {
+            return "tensor " + t.dtype() + " " + java.util.Arrays.toString(t.shape());
+        }
+        if (value instanceof Boolean) {
+            return "bool " + of(value);
+        }
+        if (value instanceof Double || value instanceof Float) {
+            return "float " + of(value);
+        }
+        if (value instanceof Number) {
+            return "int " + of(value);
+        }
+        return value.getClass().getSimpleName();
+    }
+
+    private static String items(String type, int n) {
+        return type + ", " + n + (n == 1 ? " item" : " items");
     }
 
     /**

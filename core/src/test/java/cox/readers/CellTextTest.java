@@ -51,4 +51,20 @@ class CellTextTest {
         assertThat(CellText.of(new Object[] {1L, 2L})).isEqualTo("(1, 2)");
         assertThat(CellText.of(new byte[3])).isEqualTo("b'<3 bytes>'");
     }
+
+    @Test
+    void describe_namesPythonTypesWithTheirSize() {
+        assertThat(CellText.describe(null)).isEqualTo("None");
+        assertThat(CellText.describe(Map.of("a", 1L, "b", 2L))).isEqualTo("dict, 2 items");
+        assertThat(CellText.describe(List.of(1L))).isEqualTo("list, 1 item");
+        assertThat(CellText.describe(new java.util.HashSet<>(List.of(1L, 2L, 3L)))).isEqualTo("set, 3 items");
+        assertThat(CellText.describe(new Object[] {1L, "x"})).isEqualTo("tuple, 2 items");
+        assertThat(CellText.describe("héllo")).isEqualTo("str, 5 chars");
+        assertThat(CellText.describe("")).isEqualTo("str, 0 chars");
+        assertThat(CellText.describe(new byte[40])).isEqualTo("bytes, 40");
+        assertThat(CellText.describe(cox.torch.Tensor.ofFloats(new float[12], 3, 4))).isEqualTo("tensor float32 [3, 4]");
+        assertThat(CellText.describe(0.5)).isEqualTo("float 0.5");
+        assertThat(CellText.describe(3L)).isEqualTo("int 3");
+        assertThat(CellText.describe(true)).isEqualTo("bool True");
+    }
 }

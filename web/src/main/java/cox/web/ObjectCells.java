@@ -1,13 +1,10 @@
 package cox.web;
 
+import cox.readers.CellText;
 import cox.store.ColumnType;
 import cox.store.Table;
-import cox.torch.Tensor;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.Collection;
-import java.util.Map;
 
 /**
  * How the run page shows an object cell: its Python type and size, never its bytes. OBJECT cells
@@ -30,11 +27,11 @@ final class ObjectCells {
             switch (type) {
                 case OBJECT: {
                     long bytes = cell.length() / 4L * 3;
-                    return new Described(type.name(), of(table.getObject(cell)), bytes);
+                    return new Described(type.name(), CellText.describe(table.getObject(cell)), bytes);
                 }
                 case PICKLE: {
                     long bytes = size(runDir, cell);
-                    return new Described(type.name(), of(table.getPickle(cell)), bytes);
+                    return new Described(type.name(), CellText.describe(table.getPickle(cell)), bytes);
                 }
                 default: {
                     long bytes = size(runDir, cell);
@@ -54,43 +51,5 @@ final class ObjectCells {
         } catch (Exception e) {
             return -1;
         }
-    }
-
-    /** Python's type name of a decoded value, with its length or shape. */
-    static String of(Object v) {
-        if (v == null) {
-            return "None";
-        }
-        if (v instanceof Map<?, ?> m) {
-            return "dict, " + m.size() + (m.size() == 1 ? " item" : " items");
-        }
-        if (v instanceof java.util.Set<?> s) {
-            return "set, " + s.size() + (s.size() == 1 ? " item" : " items");
-        }
-        if (v instanceof Collection<?> c) {
-            return "list, " + c.size() + (c.size() == 1 ? " item" : " items");
-        }
-        if (v instanceof Object[] t) {
-            return "tuple, " + t.length + (t.length == 1 ? " item" : " items");
-        }
-        if (v instanceof byte[] b) {
-            return "bytes, " + b.length;
-        }
-        if (v instanceof String s) {
-            return "str, " + s.length() + " characters";
-        }
-        if (v instanceof Tensor t) {
-            return "tensor " + t.dtype() + " " + Arrays.toString(t.shape());
-        }
-        if (v instanceof Boolean) {
-            return "bool";
-        }
-        if (v instanceof Double || v instanceof Float) {
-            return "float";
-        }
-        if (v instanceof Number) {
-            return "int";
-        }
-        return v.getClass().getSimpleName();
     }
 }
