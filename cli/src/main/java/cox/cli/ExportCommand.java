@@ -86,20 +86,8 @@ final class ExportCommand implements Callable<Integer> {
     @Option(names = "--no-runs", description = "Do not write the runs file.")
     boolean noRuns;
 
-    @Option(names = "--metadata-table", paramLabel = "NAME", defaultValue = "metadata",
-            description = "The table of each run's parameters (default: ${DEFAULT-VALUE}).")
-    String metadataTable;
-
-    @Option(names = "--keep-serialized", split = ",", paramLabel = "COL",
-            description = "Leave these OBJECT/PICKLE columns as stored text instead of decoding them.")
-    List<String> keepSerialized = new ArrayList<>();
-
-    @Option(names = "--skip-errors", description = "Skip runs that cannot be read (each is named on standard error).")
-    boolean skipErrors;
-
-    @Option(names = "--batch-runs", hidden = true, defaultValue = "256",
-            description = "Runs read at a time (memory holds one batch besides the database).")
-    int batchRuns;
+    @CommandLine.Mixin
+    RunLoaderOptions load = new RunLoaderOptions();
 
     @Override
     public Integer call() throws SQLException {
@@ -114,9 +102,8 @@ final class ExportCommand implements Callable<Integer> {
         }
         String name = spec.qualifiedName();
         PrintWriter stdout = spec.commandLine().getOut();
-        try (RunLoader loader = new RunLoader(dir, skipErrors, metadataTable, keepSerialized, spec.commandLine().getErr(), name);
+        try (RunLoader loader = load.open(dir, spec);
                 RunDatabase db = RunDatabase.inMemory()) {
-            loader.batchRuns(batchRuns);
             Set<String> all = loader.reader().tables();
             loader.report();
             Set<String> chosen = new LinkedHashSet<>(tables.isEmpty() ? all : tables);
@@ -126,7 +113,7 @@ final class ExportCommand implements Callable<Integer> {
                             + (all.isEmpty() ? " (it holds no runs)" : "; the tables are " + all));
                 }
             }
-            String meta = all.contains(metadataTable) ? metadataTable : null;
+            String meta = all.contains(load.metadataTable) ? load.metadataTable : null;
             List<String> ids;
             try {
                 ids = loader.selectRuns(filter);

@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -56,27 +55,13 @@ final class SqlCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write to FILE instead of standard output.")
     Path output;
 
-    @Option(names = "--metadata-table", paramLabel = "NAME", defaultValue = "metadata",
-            description = "The table of each run's parameters, for the runs table (default: ${DEFAULT-VALUE}).")
-    String metadataTable;
-
-    @Option(names = "--keep-serialized", split = ",", paramLabel = "COL",
-            description = "Leave these OBJECT/PICKLE columns as stored text instead of decoding them.")
-    List<String> keepSerialized = new ArrayList<>();
-
-    @Option(names = "--skip-errors", description = "Skip runs that cannot be read (each is named on standard error).")
-    boolean skipErrors;
-
-    @Option(names = "--batch-runs", hidden = true, defaultValue = "256",
-            description = "Runs read at a time (memory holds one batch besides the database).")
-    int batchRuns;
+    @CommandLine.Mixin
+    RunLoaderOptions load = new RunLoaderOptions();
 
     @Override
     public Integer call() throws SQLException {
-        String name = spec.qualifiedName();
-        try (RunLoader loader = new RunLoader(dir, skipErrors, metadataTable, keepSerialized, spec.commandLine().getErr(), name);
+        try (RunLoader loader = load.open(dir, spec);
                 RunDatabase db = RunDatabase.inMemory()) {
-            loader.batchRuns(batchRuns);
             Set<String> tables = loader.reader().tables();
             loader.report();
             boolean runsTable = !tables.contains(RUNS);
@@ -92,7 +77,7 @@ final class SqlCommand implements Callable<Integer> {
                 runs = runsTable;
             }
             List<String> ids = loader.selectRuns(null);
-            String meta = tables.contains(metadataTable) ? metadataTable : null;
+            String meta = tables.contains(load.metadataTable) ? load.metadataTable : null;
             for (String t : tables) {
                 if (named.contains(t) || runs) {
                     loader.load(db, t, ids, runs && !t.equals(meta));
