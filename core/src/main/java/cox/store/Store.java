@@ -442,25 +442,17 @@ public final class Store implements AutoCloseable {
             try {
                 tensorboard.close();
             } catch (RuntimeException e) {
-                failure = addTo(failure, e);
+                failure = StoreWriter.addTo(failure, e);
             }
         }
         try {
             releaseLock();
         } catch (RuntimeException e) {
-            failure = addTo(failure, e);
+            failure = StoreWriter.addTo(failure, e);
         }
         if (failure != null) {
             throw failure;
         }
-    }
-
-    private static RuntimeException addTo(RuntimeException first, RuntimeException next) {
-        if (first == null) {
-            return next;
-        }
-        first.addSuppressed(next);
-        return first;
     }
 
     /** The store's path, then each table with its first rows. */

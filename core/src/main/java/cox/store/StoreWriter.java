@@ -330,7 +330,8 @@ final class StoreWriter implements AutoCloseable {
         }
     }
 
-    private static RuntimeException addTo(RuntimeException first, RuntimeException next) {
+    /** {@code first} with {@code next} added as suppressed, or {@code next} if there is no first: close()'s error order. */
+    static RuntimeException addTo(RuntimeException first, RuntimeException next) {
         if (first == null) {
             return next;
         }
