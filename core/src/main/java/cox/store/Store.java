@@ -6,7 +6,6 @@ import cox.exceptions.StoreException;
 import cox.exceptions.StoreLockedException;
 import cox.tensorboard.SummaryWriter;
 import java.io.IOException;
-import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
@@ -51,7 +50,7 @@ public final class Store implements AutoCloseable {
     private final Mode mode;
     private final StoreWriter writer;
     private final StoreReader reader;
-    private final FileLock lock;
+    private final WriterLock lock;
     private final SummaryWriter tensorboard;
     private final Map<String, Table> tables = new LinkedHashMap<>();
     private volatile boolean closed;
@@ -138,11 +137,11 @@ public final class Store implements AutoCloseable {
         } catch (IOException e) {
             throw new CoxIOException("cannot create experiment folder " + files.dir() + ": " + e, e);
         }
-        this.lock = files.lockForWriting();
+        this.lock = WriterLock.acquire(files);
         StoreWriter w = null;
         try {
             files.createFolders();
-            w = StoreWriter.open(files, durability, mode == Mode.WRITE);
+            w = StoreWriter.open(files, durability, mode == Mode.WRITE, lock);
             for (TableDefinition d : w.definitions()) {
                 tables.put(d.name(), new Table(this, d));
             }
@@ -525,11 +524,7 @@ public final class Store implements AutoCloseable {
 
     private void releaseLock() {
         if (lock != null) {
-            try {
-                lock.channel().close();
-            } catch (IOException e) {
-                throw new CoxIOException("cannot release the lock of store " + files.dir() + ": " + e, e);
-            }
+            lock.release();
         }
     }
 

@@ -1,16 +1,11 @@
 package cox.store;
 
 import cox.exceptions.CoxIOException;
-import cox.exceptions.StoreLockedException;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 
 /**
  * The files of one experiment folder (docs/format.md): {@code store.h5}, the journal
@@ -141,46 +136,5 @@ record StoreFiles(Path dir) {
             throw new CoxIOException("cannot move " + h5() + " aside to " + aside + " before rebuilding it: " + e, e);
         }
         return aside;
-    }
-
-
-    /**
-     * Takes the one-writer lock.
-     *
-     * @return the held lock; release it by closing its channel
-     * @throws StoreLockedException if another writer holds it
-     */
-    FileLock lockForWriting() {
-        FileChannel ch = null;
-        try {
-            ch = FileChannel.open(lock(), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-            FileLock l = ch.tryLock();
-            if (l == null) {
-                ch.close();
-                throw locked();
-            }
-            return l;
-        } catch (OverlappingFileLockException e) {
-            closeQuietly(ch);
-            throw locked();
-        } catch (IOException e) {
-            closeQuietly(ch);
-            throw new CoxIOException("cannot lock store " + dir + " (" + lock() + ")" + ": " + e, e);
-        }
-    }
-
-    private StoreLockedException locked() {
-        return new StoreLockedException("store " + dir + " is open for writing by another writer (lock file "
-                + lock() + " is held); open it with Mode.READ to read it meanwhile");
-    }
-
-    private static void closeQuietly(FileChannel ch) {
-        if (ch != null) {
-            try {
-                ch.close();
-            } catch (IOException ignored) {
-                // nothing to add
-            }
-        }
     }
 }

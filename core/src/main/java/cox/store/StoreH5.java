@@ -140,6 +140,11 @@ final class StoreH5 implements AutoCloseable {
         file.sync();
     }
 
+    /** Closes store.h5 without writing what is pending, as if the writer had been killed. */
+    void abandon() {
+        file.abandon();
+    }
+
     @Override
     public void close() {
         file.close();

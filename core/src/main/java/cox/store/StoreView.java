@@ -293,6 +293,17 @@ final class StoreView implements AutoCloseable {
         }
     }
 
+    /** Closes store.h5 without writing to it (another writer may own it now); idempotent. */
+    void abandon() {
+        if (h5 != null) {
+            try {
+                h5.abandon();
+            } finally {
+                h5 = null;
+            }
+        }
+    }
+
     /** Closes store.h5; idempotent. */
     @Override
     public void close() {

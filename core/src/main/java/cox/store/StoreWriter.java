@@ -2,6 +2,7 @@ package cox.store;
 
 import cox.exceptions.CoxIOException;
 import cox.exceptions.StoreException;
+import cox.exceptions.StoreLockedException;
 import cox.store.journal.CellEncoding;
 import cox.store.journal.JournalRow;
 import cox.store.journal.RowJournal;
@@ -50,6 +51,10 @@ final class StoreWriter implements AutoCloseable {
     private volatile boolean closed;
     /** Why store.h5 cannot be updated any more, or null; rows still go to the journal. */
     private volatile Throwable viewFailure;
+    /** The store's lock, checked at every flush; null until {@link #guardedBy} (during recovery). */
+    private volatile WriterLock lock;
+    /** Set once the lock file was found deleted or replaced: no row, table or file write is accepted after it. */
+    private volatile StoreLockedException lockLost;
     // guarded by applyLock
     private final StoreView view;
 
@@ -67,8 +72,10 @@ final class StoreWriter implements AutoCloseable {
      *
      * @param fresh discard existing tables first (mode "w")
      */
-    static StoreWriter open(StoreFiles files, Durability durability, boolean fresh) {
-        return StoreRecovery.open(files, durability, fresh);
+    static StoreWriter open(StoreFiles files, Durability durability, boolean fresh, WriterLock lock) {
+        StoreWriter w = StoreRecovery.open(files, durability, fresh);
+        w.guardedBy(lock);
+        return w;
     }
 
     /** The writer over a recovered journal and view, its flusher started. */
@@ -78,10 +85,40 @@ final class StoreWriter implements AutoCloseable {
         return w;
     }
 
+    /** From now on, writes only while {@code lock}'s file is the one it locked. */
+    void guardedBy(WriterLock lock) {
+        this.lock = lock;
+    }
+
+    /**
+     * Checks that this writer still holds the store: once its lock file is found deleted or
+     * replaced, this and every later write throws (the first finding is logged).
+     *
+     * @throws StoreLockedException if the lock file is not the one this writer locked
+     */
+    void checkLock() {
+        StoreLockedException lost = lockLost;
+        if (lost == null) {
+            WriterLock l = lock;
+            if (l == null || l.isIntact()) {
+                return;
+            }
+            synchronized (this) {
+                if (lockLost == null) {
+                    lockLost = l.lost();
+                    LOG.error(lockLost.getMessage());
+                }
+                lost = lockLost;
+            }
+        }
+        throw new StoreLockedException(lost.getMessage(), lost);
+    }
+
     // ------------------------------------------------------------------ writing
 
     /** Defines a table: its record goes to the journal before any of its rows. */
     TableDefinition define(String name, Schema schema) {
+        checkLock();
         return journal.define(name, schema);
     }
 
@@ -108,6 +145,9 @@ final class StoreWriter implements AutoCloseable {
      * whatever state store.h5 is in.
      */
     void append(ByteBuffer sealedRow, int tableId) {
+        if (lockLost != null) {
+            checkLock();
+        }
         journal.append(sealedRow, tableId);
         if (unapplied.incrementAndGet() == FLUSH_ROWS) {
             LockSupport.unpark(flusher);
@@ -123,6 +163,7 @@ final class StoreWriter implements AutoCloseable {
     void applyPending() {
         applyLock.lock();
         try {
+            checkLock();
             if (viewFailure != null) {
                 return;
             }
@@ -157,7 +198,7 @@ final class StoreWriter implements AutoCloseable {
     Columns read(TableDefinition d) {
         try {
             applyPending();
-        } catch (IllegalStateException e) {
+        } catch (IllegalStateException | StoreLockedException e) {
             throw e;
         } catch (RuntimeException e) {
             // reported by failView; the journal answers
@@ -236,8 +277,8 @@ final class StoreWriter implements AutoCloseable {
             }
             try {
                 applyPending();
-            } catch (IllegalStateException closedMeanwhile) {
-                break;
+            } catch (IllegalStateException | StoreLockedException stopped) {
+                break; // closed meanwhile, or the lock was lost (logged by checkLock)
             } catch (Throwable t) {
                 failView(t);
                 break;
@@ -254,7 +295,7 @@ final class StoreWriter implements AutoCloseable {
         journal.force();
         try {
             applyPending();
-        } catch (IllegalStateException e) {
+        } catch (IllegalStateException | StoreLockedException e) {
             throw e;
         } catch (RuntimeException e) {
             // reported below
@@ -304,6 +345,12 @@ final class StoreWriter implements AutoCloseable {
         }
         RuntimeException failure = null;
         try {
+            checkLock();
+        } catch (StoreLockedException e) {
+            abandon(e);
+            throw e;
+        }
+        try {
             applyPending();
         } catch (RuntimeException e) {
             // reported below
@@ -327,6 +374,26 @@ final class StoreWriter implements AutoCloseable {
         }
         if (failure != null) {
             throw failure;
+        }
+    }
+
+    /**
+     * Closes the files without writing to them: another writer may own them now. The journal holds
+     * every row flushed before {@code why}.
+     */
+    private void abandon(StoreLockedException why) {
+        applyLock.lock();
+        try {
+            view.abandon();
+        } catch (RuntimeException e) {
+            why.addSuppressed(e);
+        } finally {
+            applyLock.unlock();
+        }
+        try {
+            journal.close();
+        } catch (RuntimeException e) {
+            why.addSuppressed(e);
         }
     }
 

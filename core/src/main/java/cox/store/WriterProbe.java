@@ -47,6 +47,9 @@ final class WriterProbe {
     /** Whether a shared lock on the lock file is refused (another process holds it) or overlaps one of this JVM. */
     static boolean lockedPerTry(StoreFiles files) {
         Path lock = files.lock();
+        if (WriterLock.heldInThisJvm(files)) {
+            return true; // and opening a channel here would release it when closed
+        }
         try (FileChannel ch = FileChannel.open(lock, StandardOpenOption.READ)) {
             FileLock l = ch.tryLock(0, Long.MAX_VALUE, true);
             if (l == null) {

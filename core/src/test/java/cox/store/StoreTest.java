@@ -257,8 +257,9 @@ class StoreTest {
             s.addTable("results", RESULTS).appendRow(row(0, 1.0, "a", true));
             assertThatThrownBy(() -> new Store(dir, "exp"))
                     .isInstanceOf(StoreLockedException.class)
-                    .hasMessage("store " + s.path() + " is open for writing by another writer (lock file "
-                            + s.path().resolve(".cox.lock") + " is held); open it with Mode.READ to read it meanwhile");
+                    .hasMessage("store " + s.path() + " is open for writing already in this JVM (opened by thread '"
+                            + Thread.currentThread().getName() + "' and not closed yet): close that Store before opening it"
+                            + " again, or open it with Mode.READ to read it meanwhile");
             try (Store r = new Store(dir, "exp", false, Mode.READ)) {
                 assertThat(r.table("results").nrows()).isEqualTo(1);
             }

@@ -719,6 +719,21 @@ public final class PandasStoreFile implements AutoCloseable {
         }
     }
 
+    /**
+     * Closes the file without writing anything pending or publishing it: what a killed writer would
+     * leave, for a writer that no longer owns the store (its lock file was deleted or replaced).
+     * Idempotent.
+     */
+    public synchronized void abandon() {
+        if (closed) {
+            return;
+        }
+        if (publishTask != null) {
+            publishTask.cancel(false);
+        }
+        closeQuietly();
+    }
+
     private void closeChannel() {
         if (channel != null) {
             try {
