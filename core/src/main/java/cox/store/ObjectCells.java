@@ -2,11 +2,13 @@ package cox.store;
 
 import cox.exceptions.CoxIOException;
 import cox.exceptions.StoreException;
+import cox.exceptions.StoreFormatException;
 import cox.torch.NumpyPickles;
 import cox.torch.StateDict;
 import cox.torch.Tensor;
 import cox.torch.TorchSerialization;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -19,6 +21,9 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -27,10 +32,14 @@ import java.util.UUID;
 /**
  * cox's object columns (docs/format.md, "Cells"): OBJECT cells hold {@code base64(pickle)}
  * inline, as Python's {@code codecs.encode(pickle, "base64")} writes it (76-character lines,
- * each ending in a newline); PICKLE and PYTORCH_STATE cells hold a UUID4 naming a file in
+ * each ending in a newline); PICKLE and PYTORCH_STATE cells hold a UUID naming a file in
  * {@code .table_objects/}, a pickle or a {@code torch.save} zip. Files are written to a
  * temporary name, fsync'ed and renamed, before the cell can reach the journal, so a crash never
- * leaves a row pointing at a missing or partial file.
+ * leaves a row pointing at a missing or partial file. cox4j names a file by its content (a
+ * version-8 UUID from its SHA-256, {@link #contentUid}), so the cell, which the journal's CRC and
+ * the checkpoint's digest cover, covers the file too: a changed file is a
+ * {@link StoreFormatException}, never a different value. Python cox's random UUID4 names are read
+ * unchecked.
  */
 final class ObjectCells {
     private static final Base64.Encoder BASE64_LINES = Base64.getMimeEncoder(76, new byte[] {'\n'});
@@ -45,15 +54,12 @@ final class ObjectCells {
                 return encodeObject(pickle(value, where, column));
             case PICKLE: {
                 byte[] bytes = pickle(value, where, column);
-                String uid = UUID.randomUUID().toString();
-                writeAtomically(objectDir, uid, out -> out.write(bytes));
-                return uid;
+                return writeNamedByContent(objectDir, out -> out.write(bytes));
             }
             case PYTORCH_STATE: {
                 Map<String, Tensor> state = stateDictOf(value, where, column);
-                String uid = UUID.randomUUID().toString();
-                writeAtomically(objectDir, uid, out -> TorchSerialization.save(state, out, uid));
-                return uid;
+                // archive folder "archive", as torch.save to a buffer writes it: the bytes must not depend on the name
+                return writeNamedByContent(objectDir, out -> TorchSerialization.save(state, out));
             }
             default:
                 throw new IllegalStateException("not an object type: " + type);
@@ -124,14 +130,22 @@ final class ObjectCells {
         void write(OutputStream out) throws IOException;
     }
 
-    private static void writeAtomically(Path dir, String uid, Writer writer) {
-        Path target = dir.resolve(uid);
-        Path tmp = dir.resolve("." + uid + ".tmp");
+    /**
+     * Writes an object file to a temporary name, fsyncs it and moves it to its content's name
+     * ({@link #contentUid}): a file of the same bytes there already is replaced by an identical one.
+     *
+     * @return the UID, the cell's text
+     */
+    private static String writeNamedByContent(Path dir, Writer writer) {
+        Path tmp = dir.resolve(".cox-object-" + UUID.randomUUID() + ".tmp");
+        Path target = null;
         try {
             Files.createDirectories(dir);
+            MessageDigest sha = sha256();
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 // the writer may close its stream; the channel stays open for the fsync
-                java.io.BufferedOutputStream out = new java.io.BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16) {
+                java.io.BufferedOutputStream out = new java.io.BufferedOutputStream(
+                        new DigestOutputStream(Channels.newOutputStream(ch), sha), 1 << 16) {
                     @Override
                     public void close() throws IOException {
                         flush();
@@ -141,18 +155,21 @@ final class ObjectCells {
                 out.flush();
                 ch.force(true);
             }
+            String uid = contentUid(sha.digest());
+            target = dir.resolve(uid);
             try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target);
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
             }
+            return uid;
         } catch (IOException e) {
             try {
                 Files.deleteIfExists(tmp);
             } catch (IOException again) {
                 e.addSuppressed(again);
             }
-            throw new CoxIOException("cannot write object file " + target + ": " + e, e);
+            throw new CoxIOException("cannot write object file " + (target == null ? tmp : target) + ": " + e, e);
         } catch (RuntimeException e) {
             try {
                 Files.deleteIfExists(tmp);
@@ -160,6 +177,49 @@ final class ObjectCells {
                 e.addSuppressed(again);
             }
             throw e;
+        }
+    }
+
+    /**
+     * The UID cox4j names an object file by: a version-8 UUID (RFC 9562's free-form version) made
+     * of the first 122 bits of the SHA-256 of the file's bytes. Python cox names its files by a
+     * random version-4 UUID; nothing in cox reads the version, so both are plain file names to it.
+     */
+    static String contentUid(byte[] sha256) {
+        long msb = 0;
+        long lsb = 0;
+        for (int i = 0; i < 8; i++) {
+            msb = (msb << 8) | (sha256[i] & 0xff);
+            lsb = (lsb << 8) | (sha256[8 + i] & 0xff);
+        }
+        msb = (msb & ~0xF000L) | 0x8000L; // version 8
+        lsb = (lsb & ~(0xC0L << 56)) | (0x80L << 56); // the RFC 4122 variant
+        return new UUID(msb, lsb).toString();
+    }
+
+    /**
+     * Checks that the file named by a version-8 UID still holds the bytes it was named after; a
+     * version-4 UID (Python cox's, or cox4j's before 0.2) carries no digest and is not checked.
+     *
+     * @throws StoreFormatException if the bytes differ from what the name says
+     */
+    private static void checkContent(Path file, String uid, MessageDigest sha, long size) {
+        if (UUID.fromString(uid).version() != 8) {
+            return;
+        }
+        String actual = contentUid(sha.digest());
+        if (!actual.equals(uid)) {
+            throw new StoreFormatException("object file " + file + " was changed after it was written: cox4j named it by"
+                    + " the SHA-256 of its bytes, and its " + size + " bytes now give " + actual + " instead of " + uid
+                    + "; the value it held is lost from this file (a copy of the run may still have it)");
+        }
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
         }
     }
 
@@ -177,7 +237,11 @@ final class ObjectCells {
     static Object getPickle(Path dir, String uid) {
         Path file = objectFile(dir, uid);
         try {
-            return NumpyPickles.loads(Files.readAllBytes(file));
+            byte[] bytes = Files.readAllBytes(file);
+            MessageDigest sha = sha256();
+            sha.update(bytes);
+            checkContent(file, uid, sha, bytes.length);
+            return NumpyPickles.loads(bytes);
         } catch (NoSuchFileException e) {
             throw new StoreException("no object file " + file + " for PICKLE uid " + uid, e);
         } catch (IOException e) {
@@ -191,6 +255,17 @@ final class ObjectCells {
             throw new StoreException("no object file " + file + " for PYTORCH_STATE uid " + uid);
         }
         try {
+            if (UUID.fromString(uid).version() == 8) {
+                MessageDigest sha = sha256();
+                long size = 0;
+                try (InputStream in = Files.newInputStream(file)) {
+                    byte[] buf = new byte[1 << 16];
+                    for (int n; (n = in.read(buf)) > 0; size += n) {
+                        sha.update(buf, 0, n);
+                    }
+                }
+                checkContent(file, uid, sha, size);
+            }
             return TorchSerialization.load(file);
         } catch (IOException e) {
             throw new CoxIOException("cannot read object file " + file + ": " + e, e);
