@@ -336,7 +336,9 @@ final class StoreRecovery {
             return view;
         } finally {
             if (!keep) {
-                view.close();
+                // a view given up on writes nothing (and cannot hide the failure with one of its own): the
+                // checkpoint already says whether store.h5 is to be rebuilt
+                view.abandon();
             }
         }
     }
@@ -517,10 +519,11 @@ final class StoreRecovery {
         }
     }
 
+    /** Closes a view given up on after a failure, without writing to its file: the original failure is reported. */
     private static void closeQuietly(StoreView view) {
         if (view != null) {
             try {
-                view.close();
+                view.abandon();
             } catch (RuntimeException ignored) {
                 // the original failure is reported
             }
