@@ -1,5 +1,6 @@
 package cox.store;
 
+import cox.exceptions.CoxException;
 import cox.exceptions.CoxIOException;
 import cox.exceptions.StoreException;
 import cox.exceptions.StoreFormatException;
@@ -241,7 +242,11 @@ final class ObjectCells {
             MessageDigest sha = sha256();
             sha.update(bytes);
             checkContent(file, uid, sha, bytes.length);
-            return NumpyPickles.loads(bytes);
+            try {
+                return NumpyPickles.loads(bytes);
+            } catch (CoxException e) {
+                throw e.withContext("object file " + file + " (PICKLE uid " + uid + ")");
+            }
         } catch (NoSuchFileException e) {
             throw new StoreException("no object file " + file + " for PICKLE uid " + uid, e);
         } catch (IOException e) {
