@@ -2,6 +2,7 @@ package cox.cli;
 
 import cox.readers.CollectionReader;
 import cox.readers.DfOptions;
+import cox.readers.FilterBudgetException;
 import cox.readers.FilterSyntaxException;
 import cox.readers.Goal;
 import cox.readers.RunFilter;
@@ -118,7 +119,12 @@ final class DfCommand implements Callable<Integer> {
             DfOptions options = DfOptions.defaults().metadataTable(meta)
                     .keepSerialized(keepSerialized.toArray(new String[0]))
                     .where(filter == RunFilter.all() ? null : filter);
-            DataFrame rows = reader.df(table, options);
+            DataFrame rows;
+            try {
+                rows = reader.df(table, options);
+            } catch (FilterBudgetException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--where: " + e.getMessage());
+            }
             if (rows.height() == 0) { // no run has the table, or the filter left nothing: say which
                 Set<String> tables = reader.tables();
                 session.reportSkipped();

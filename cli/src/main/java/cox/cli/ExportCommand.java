@@ -1,5 +1,6 @@
 package cox.cli;
 
+import cox.readers.FilterBudgetException;
 import cox.readers.FilterSyntaxException;
 import cox.readers.RunFilter;
 import java.io.IOException;
@@ -117,6 +118,8 @@ final class ExportCommand implements Callable<Integer> {
             List<String> ids;
             try {
                 ids = loader.selectRuns(filter);
+            } catch (FilterBudgetException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--where: " + e.getMessage());
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
             }

@@ -200,6 +200,20 @@ class CoxCommandEndToEndTest {
                 .containsExactly("a", "b", "c", "live");
     }
 
+    /** Issue 17, finding 5: without the regex budget this filter runs for years (CliProcess gives up after 180 s). */
+    @Test
+    void df_whereWithBacktrackingRegex_exitsTwoNamingTheRegexAndTheBudget() {
+        Path runs = work.resolve("uuid-runs");
+        try (Store s = new Store(runs)) { // a uuid4 exp_id: 36 characters to backtrack over
+            s.addTable("results", Schema.of("loss", ColumnType.FLOAT)).appendRow(Map.of("loss", 0.5));
+        }
+        CliProcess.Result r = cox(work, "df", "uuid-runs", "results", "--where", "exp_id ~ '(.*.){12}!'");
+        assertThat(r.exit()).as(r.toString()).isEqualTo(2);
+        assertThat(r.err()).as(r.toString()).contains("cox df: --where: the filter's regex '(.*.){12}!' was stopped on column "
+                + "exp_id (a value of 36 characters)").contains("after reading 1,000,000 characters, the budget of one match")
+                .contains("Try 'cox df --help' for more information.");
+    }
+
     @Test
     void usageErrors_exitTwo_withAOneLineMessage() {
         CliProcess.Result bad = cox(work, "df", "runs", "results", "--where", "lr < 0.1 and (optimizer == adam");

@@ -133,12 +133,16 @@ sealed interface FilterNode {
         }
     }
 
-    /** {@code column ~ regex}: the regex is found somewhere in the cell's {@link CellText text}. */
+    /**
+     * {@code column ~ regex}: the regex is found somewhere in the cell's {@link CellText text},
+     * reading at most {@link RunFilter#REGEX_STEP_BUDGET} characters ({@link BudgetedText}).
+     */
     record Matches(Operand operand, Pattern pattern) implements FilterNode {
         @Override
         public boolean test(Function<String, Object> row) {
             Object v = operand.value(row);
-            return v != null && pattern.matcher(CellText.of(v)).find();
+            String column = operand instanceof Column c ? c.name() : null;
+            return v != null && BudgetedText.find(pattern, CellText.of(v), RunFilter.REGEX_STEP_BUDGET, column);
         }
 
         @Override

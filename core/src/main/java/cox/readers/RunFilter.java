@@ -66,12 +66,28 @@ import org.dflib.Series;
  *     {@code missing}.</li>
  * </ul>
  * Parsing fails only with a {@link FilterSyntaxException} (an {@link IllegalArgumentException}
- * whose one-line message names the problem and marks the character with {@code ^}); evaluating
- * never throws.
+ * whose one-line message names the problem and marks the character with {@code ^}).
+ *
+ * <h2>Cost</h2>
+ * Every condition but {@code ~} costs a fixed amount per row. A regex is matched by
+ * {@code java.util.regex}, which backtracks, so a regex such as {@code (.*.){12}!} would take years
+ * on a 36-character exp_id; each match may therefore read at most {@link #REGEX_STEP_BUDGET}
+ * characters of its cell (every re-read counts), and a match that needs more, or that recurses
+ * deeper than the thread's stack holds, stops the evaluation with a
+ * {@link FilterBudgetException} naming the regex, the column and the budget. A linear regex reads
+ * each character a few times, so it is stopped only on cells of about a million characters;
+ * evaluating throws nothing else.
  *
  * <p>Immutable and thread-safe.
  */
 public final class RunFilter {
+    /**
+     * How many characters one regex match ({@code column ~ regex}, on one cell) may read, counting
+     * every re-read of a backtracking match: 1,000,000, a few milliseconds of work. A match that
+     * needs more throws a {@link FilterBudgetException}.
+     */
+    public static final long REGEX_STEP_BUDGET = 1_000_000;
+
     private static final RunFilter ALL = new RunFilter("", null);
 
     private final String expression;
@@ -125,6 +141,7 @@ public final class RunFilter {
      *
      * @param row the row's cells: column name to value, null for a column the row lacks
      * @return true if the row satisfies the filter
+     * @throws FilterBudgetException if a regex needs more than {@link #REGEX_STEP_BUDGET} steps on a cell
      */
     public boolean test(Function<String, ?> row) {
         Objects.requireNonNull(row, "row");
@@ -141,6 +158,7 @@ public final class RunFilter {
      *
      * @param row column name to value; an absent key or a null value is a missing cell
      * @return true if the row satisfies the filter
+     * @throws FilterBudgetException if a regex needs more than {@link #REGEX_STEP_BUDGET} steps on a cell
      */
     public boolean test(Map<String, ?> row) {
         Objects.requireNonNull(row, "row");
@@ -153,6 +171,7 @@ public final class RunFilter {
      *
      * @param df a data frame
      * @return a new data frame of the passing rows (the same frame if the filter passes everything)
+     * @throws FilterBudgetException if a regex needs more than {@link #REGEX_STEP_BUDGET} steps on a cell
      */
     public DataFrame apply(DataFrame df) {
         Objects.requireNonNull(df, "df");

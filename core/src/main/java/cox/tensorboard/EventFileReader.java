@@ -15,6 +15,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -60,17 +61,35 @@ public final class EventFileReader implements AutoCloseable, Iterable<TensorBoar
      *
      * @param file an event file ({@code events.out.tfevents.*})
      * @throws NullPointerException if {@code file} is null
-     * @throws CoxIOException if the file cannot be opened
+     * @throws CoxIOException if the file cannot be opened, or is not a regular file (following
+     *     symbolic links): a FIFO, socket, device or folder is refused without being opened, since
+     *     opening or reading a FIFO waits for a writer that may never come
      */
     public EventFileReader(Path file) {
         if (file == null) {
             throw new NullPointerException("file is null");
         }
         this.file = file;
+        requireRegularFile(file);
         try {
             this.in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
         } catch (IOException e) {
             throw new CoxIOException("cannot open event file " + file + ": " + e, e);
+        }
+    }
+
+    /** Refuses a FIFO, socket, device or folder before anything opens it (issue 17: a FIFO hung cox serve). */
+    private static void requireRegularFile(Path file) {
+        BasicFileAttributes attributes;
+        try {
+            attributes = Files.readAttributes(file, BasicFileAttributes.class);
+        } catch (IOException e) {
+            throw new CoxIOException("cannot open event file " + file + ": " + e, e);
+        }
+        if (!attributes.isRegularFile()) {
+            String kind = attributes.isDirectory() ? "a folder" : "a FIFO, socket or device";
+            throw new CoxIOException("event file " + file + " is " + kind + ", not a regular file; it is not opened "
+                    + "(reading a FIFO would wait for a writer forever)", null);
         }
     }
 

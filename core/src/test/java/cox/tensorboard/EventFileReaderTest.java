@@ -26,6 +26,25 @@ class EventFileReaderTest {
 
     @TempDir Path dir;
 
+    /** Issue 17, finding 7: a FIFO named like an event file hung every reader; it is refused unopened. */
+    @Test
+    void fifo_isRefusedWithoutBeingOpened() throws Exception {
+        Path fifo = dir.resolve("events.out.tfevents.1700000000.host");
+        Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start();
+        assumeTrue(mkfifo.waitFor() == 0, "mkfifo is not available");
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(60),
+                () -> assertThatThrownBy(() -> EventFileReader.readScalars(fifo))
+                        .isInstanceOf(cox.exceptions.CoxIOException.class)
+                        .hasMessage("event file " + fifo + " is a FIFO, socket or device, not a regular file; it is not opened "
+                                + "(reading a FIFO would wait for a writer forever)"));
+        Path link = dir.resolve("events.out.tfevents.link");
+        Files.createSymbolicLink(link, fifo);
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(60),
+                () -> assertThatThrownBy(() -> new EventFileReader(link)).hasMessageContaining("is a FIFO, socket or device"));
+        Path folder = Files.createDirectory(dir.resolve("events.out.tfevents.folder"));
+        assertThatThrownBy(() -> new EventFileReader(folder)).hasMessageContaining("is a folder, not a regular file");
+    }
+
     /** A file of the version event and two scalars; returns its bytes. */
     private byte[] twoScalars(Path logDir) throws IOException {
         Path file;

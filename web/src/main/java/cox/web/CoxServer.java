@@ -1,5 +1,6 @@
 package cox.web;
 
+import cox.readers.FilterBudgetException;
 import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
 import io.javalin.http.Context;
@@ -14,6 +15,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import org.eclipse.jetty.http.UriCompliance;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code cox serve}: a local web page and JSON API over a folder of cox experiments — the runs
@@ -45,6 +48,7 @@ public final class CoxServer implements AutoCloseable {
     static final String CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self'; "
             + "img-src 'self' data: blob:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
             + "form-action 'none'; frame-ancestors 'none'";
+    private static final Logger LOG = LoggerFactory.getLogger(CoxServer.class);
     private static final Set<String> LOOPBACK_NAMES = Set.of("localhost", "127.0.0.1", "[::1]", "::1");
 
     private final Path directory;
@@ -92,7 +96,10 @@ public final class CoxServer implements AutoCloseable {
                             + ctx.header("Host") + "'");
                 }
             });
-            config.routes.before("/api/*", ctx -> ctx.header("Cache-Control", "no-store"));
+            config.routes.before("/api/*", ctx -> {
+                ctx.header("Cache-Control", "no-store");
+                refuseOtherSites(ctx);
+            });
             config.routes.get("/api/status", runs::status);
             config.routes.get("/api/runs", runs::runs);
             config.routes.get("/api/filter", runs::filter);
@@ -102,8 +109,12 @@ public final class CoxServer implements AutoCloseable {
             config.routes.get("/api/runs/{exp_id}/tables/{table}", run::rows);
             config.routes.get("/api/runs/{exp_id}/scalars", run::scalars);
             config.routes.exception(ApiError.class, CoxServer::sendError);
-            config.routes.exception(Exception.class, (e, ctx) -> sendError(new ApiError(500,
-                    e.getMessage() == null ? e.getClass().getName() : e.getMessage()), ctx));
+            config.routes.exception(FilterBudgetException.class, (e, ctx) -> sendError(new ApiError(400, e.getMessage()), ctx));
+            config.routes.exception(Exception.class, (e, ctx) -> {
+                LOG.error("cox serve: {} {} failed with a 500", ctx.method(), ctx.path(), e);
+                sendError(new ApiError(500, (e.getMessage() == null ? "an unexpected error" : e.getMessage())
+                        + " (the log of cox serve has the details)"), ctx);
+            });
         });
         try {
             app.start(b.host, b.port);
@@ -195,6 +206,56 @@ public final class CoxServer implements AutoCloseable {
             }
         }
         return sb.append('"').toString();
+    }
+
+    /**
+     * Refuses an API request that a page of another site sent (issue 17: any page can make a
+     * browser fetch {@code http://localhost:8080/api/...}, e.g. as an {@code <img>}, and the Host
+     * check passes): {@code Sec-Fetch-Site} other than {@code same-origin} or {@code none} (typed
+     * in the address bar), or an {@code Origin} other than this server's own
+     * {@code http://HOST:PORT} (as the request's Host names it). A request with neither header (curl,
+     * scripts, pandas) is answered; browsers send at least one on every cross-site request.
+     */
+    static void refuseOtherSites(Context ctx) {
+        String site = ctx.header("Sec-Fetch-Site");
+        if (site != null && !site.equalsIgnoreCase("same-origin") && !site.equalsIgnoreCase("none")) {
+            throw new ApiError(403, "cox serve answers its API only to its own page: this request came from another site "
+                    + "(Sec-Fetch-Site: " + site + ")");
+        }
+        String origin = ctx.header("Origin");
+        if (origin != null && !sameOrigin(origin, ctx.header("Host"))) {
+            throw new ApiError(403, "cox serve answers its API only to its own page: this request came from " + origin
+                    + ", not from http://" + ctx.header("Host"));
+        }
+    }
+
+    /** Whether {@code origin} is {@code http://} and the Host header's host and port (80 when absent). */
+    private static boolean sameOrigin(String origin, String hostHeader) {
+        if (hostHeader == null) {
+            return false;
+        }
+        URI o;
+        try {
+            o = new URI(origin.trim());
+        } catch (java.net.URISyntaxException e) {
+            return false; // "null" (a sandboxed or file: page) and anything malformed
+        }
+        if (!"http".equalsIgnoreCase(o.getScheme()) || o.getHost() == null || o.getRawPath() != null && !o.getRawPath().isEmpty()) {
+            return false;
+        }
+        String host = hostName(hostHeader);
+        String h = hostHeader.trim();
+        int portStart = h.startsWith("[") ? h.indexOf("]:") + 1 : h.lastIndexOf(':');
+        int port = 80;
+        if (portStart > 0) {
+            try {
+                port = Integer.parseInt(h.substring(portStart + 1));
+            } catch (NumberFormatException e) {
+                return false;
+            }
+        }
+        int originPort = o.getPort() < 0 ? 80 : o.getPort();
+        return o.getHost().toLowerCase(Locale.ROOT).equals(host) && originPort == port;
     }
 
     /** The host name of a Host header, without the port; "[::1]" stays bracketed. */

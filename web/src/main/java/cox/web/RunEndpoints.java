@@ -52,8 +52,9 @@ final class RunEndpoints {
                 error = e.getMessage();
             }
         }
+        TensorBoardScalars tb = scalars(r);
         Map<String, Integer> tags = new TreeMap<>();
-        for (ScalarEvent e : scalars(r)) {
+        for (ScalarEvent e : tb.events()) {
             tags.merge(e.tag(), 1, Integer::sum);
         }
         ctx.contentType("application/json; charset=utf-8");
@@ -92,6 +93,7 @@ final class RunEndpoints {
                 g.writeNumberField(t.getKey(), t.getValue());
             }
             g.writeEndObject();
+            writeErrors(g, tb.errors());
             out.value("error", error);
             g.writeEndObject();
         }
@@ -167,8 +169,9 @@ final class RunEndpoints {
         if (points < 10 || points > SeriesEndpoint.MAX_POINTS) {
             throw ApiError.badRequest("points must be between 10 and " + SeriesEndpoint.MAX_POINTS + ": " + points);
         }
+        TensorBoardScalars tb = scalars(r);
         Map<String, List<ScalarEvent>> byTag = new TreeMap<>();
-        for (ScalarEvent e : scalars(r)) {
+        for (ScalarEvent e : tb.events()) {
             byTag.computeIfAbsent(e.tag(), k -> new ArrayList<>()).add(e);
         }
         ctx.contentType("application/json; charset=utf-8");
@@ -196,27 +199,47 @@ final class RunEndpoints {
                 g.writeEndObject();
             }
             g.writeEndObject();
+            writeErrors(g, tb.errors());
             g.writeEndObject();
         }
     }
 
-    private static List<ScalarEvent> scalars(RunIndex.Run r) {
+    /** A run's TensorBoard scalars, and why each event file that was left out was (its name and the error). */
+    private record TensorBoardScalars(List<ScalarEvent> events, List<String> errors) {
+    }
+
+    private static void writeErrors(com.fasterxml.jackson.core.JsonGenerator g, List<String> errors) throws IOException {
+        g.writeArrayFieldStart("tensorboard_errors");
+        for (String e : errors) {
+            g.writeString(e);
+        }
+        g.writeEndArray();
+    }
+
+    /**
+     * The scalars of every event file under the run's {@code tensorboard} folder. A file that is
+     * not a regular file (a FIFO would block the request's thread forever) is never opened
+     * ({@link EventFileReader} refuses it), and it and a damaged file are left out with their
+     * error; the scalars of the others are shown.
+     */
+    private static TensorBoardScalars scalars(RunIndex.Run r) {
         Path tb = r.dir.resolve("tensorboard");
         if (!Files.isDirectory(tb)) {
-            return List.of();
+            return new TensorBoardScalars(List.of(), List.of());
         }
         List<ScalarEvent> out = new ArrayList<>();
+        List<String> errors = new ArrayList<>();
         try (Stream<Path> files = Files.walk(tb, 3)) {
             for (Path f : files.filter(p -> p.getFileName().toString().contains("tfevents")).sorted().toList()) {
                 try {
                     out.addAll(EventFileReader.readScalars(f));
                 } catch (CoxException e) {
-                    // a damaged or half-written event file: show the scalars of the others
+                    errors.add(e.getMessage());
                 }
             }
-        } catch (IOException e) {
-            return out;
+        } catch (IOException | java.io.UncheckedIOException e) {
+            errors.add("cannot list " + tb + ": " + e.getMessage());
         }
-        return out;
+        return new TensorBoardScalars(out, errors);
     }
 }

@@ -13,6 +13,8 @@ import org.dflib.DataFrame;
 import org.dflib.DoubleSeries;
 import org.dflib.LongSeries;
 import org.dflib.Series;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads what the page shows of one run: its tables and parameters, and the numeric columns of one
@@ -21,6 +23,8 @@ import org.dflib.Series;
  * <p>TODO(reader): per-run summaries belong in {@code cox.readers} once the reader has them.
  */
 final class RunReader {
+    private static final Logger LOG = LoggerFactory.getLogger(RunReader.class);
+
     private RunReader() {
     }
 
@@ -34,7 +38,9 @@ final class RunReader {
      * @param stamp the stamp taken before reading (a write during the read makes the next scan read again)
      * @param metadataTable the table whose first row holds the parameters
      * @param table the table whose numeric columns to read, or null for none
-     * @return the run's info and columns; a run that cannot be read has an info with its error
+     * @return the run's info and columns; a run that cannot be read has an info with its error: any
+     *     exception, and an {@link OutOfMemoryError} or {@link StackOverflowError} of the read (logged);
+     *     other errors are thrown
      */
     static Read read(Path dir, String expId, RunStamp stamp, String metadataTable, String table) {
         try (Store store = new Store(dir, expId, false, Mode.READ)) {
@@ -62,7 +68,25 @@ final class RunReader {
         } catch (CoxException | IllegalArgumentException | IllegalStateException | java.io.UncheckedIOException e) {
             String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             return new Read(new RunInfo(stamp, Map.of(), Map.of(), Map.of(), message), null);
+        } catch (RuntimeException e) {
+            // a damaged file that a reader does not check for (a bug to fix, but one run's): list the run with it
+            LOG.warn("cox serve: cannot read run {} of {}", expId, dir, e);
+            return failed(stamp, "cannot read run " + expId + ": an unexpected error (see the log of cox serve): "
+                    + e.getMessage());
+        } catch (OutOfMemoryError | StackOverflowError e) {
+            // the read's own allocation or recursion failed (a damaged file claiming a huge size or depth); both
+            // are unwound with the read, so the server goes on. Any other Error (a broken installation, a JVM
+            // failure) is not one run's problem and is left to fail the request, which is logged with it
+            LOG.error("cox serve: reading run {} of {} needed more {} than the server has", expId, dir,
+                    e instanceof OutOfMemoryError ? "memory" : "stack", e);
+            return failed(stamp, "cannot read run " + expId + ": reading it needed more "
+                    + (e instanceof OutOfMemoryError ? "memory" : "stack") + " than cox serve has (a damaged store file "
+                    + "may claim more than it holds): " + e.getMessage());
         }
+    }
+
+    private static Read failed(RunStamp stamp, String message) {
+        return new Read(new RunInfo(stamp, Map.of(), Map.of(), Map.of(), message), null);
     }
 
     static TableColumns numericColumns(Table table, RunStamp stamp) {

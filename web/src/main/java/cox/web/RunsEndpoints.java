@@ -46,6 +46,13 @@ final class RunsEndpoints {
         String summary = RequestParams.summary(ctx);
         RequestParams.Step step = RequestParams.step(ctx, table, columns);
         RunFilter filter = RequestParams.filter(ctx);
+        List<Row> passing = new ArrayList<>(); // filtered before anything is written, so a filter's error is a 400
+        for (RunIndex.Run r : chosen) {
+            Row row = row(r, table, summary, step);
+            if (filter.test(row)) {
+                passing.add(row);
+            }
+        }
         ctx.contentType("application/json; charset=utf-8");
         try (JsonOut out = new JsonOut(ctx.outputStream())) {
             var g = out.g;
@@ -85,11 +92,8 @@ final class RunsEndpoints {
                 g.writeEndObject();
             }
             g.writeArrayFieldStart("runs");
-            for (RunIndex.Run r : chosen) {
-                Row row = row(r, table, summary, step);
-                if (filter.test(row)) {
-                    writeRun(out, row);
-                }
+            for (Row row : passing) {
+                writeRun(out, row);
             }
             g.writeEndArray();
             g.writeArrayFieldStart("removed");
@@ -112,16 +116,20 @@ final class RunsEndpoints {
         ColumnUnion columns = ColumnUnion.of(snap.runs(), table);
         String summary = RequestParams.summary(ctx);
         RequestParams.Step step = RequestParams.step(ctx, table, columns);
+        List<String> ids = new ArrayList<>(); // filtered before anything is written, so a filter's error is a 400
+        for (RunIndex.Run r : snap.runs()) {
+            if (filter.test(row(r, table, summary, step))) {
+                ids.add(r.expId);
+            }
+        }
         ctx.contentType("application/json; charset=utf-8");
         try (JsonOut out = new JsonOut(ctx.outputStream())) {
             out.g.writeStartObject();
             out.g.writeNumberField("version", snap.version());
             out.g.writeStringField("where", filter.expression());
             out.g.writeArrayFieldStart("ids");
-            for (RunIndex.Run r : snap.runs()) {
-                if (filter.test(row(r, table, summary, step))) {
-                    out.g.writeString(r.expId);
-                }
+            for (String id : ids) {
+                out.g.writeString(id);
             }
             out.g.writeEndArray();
             out.g.writeEndObject();

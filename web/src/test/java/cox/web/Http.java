@@ -48,10 +48,15 @@ final class Http {
      * @return the status code and the rest of the response
      */
     static Response raw(URI base, String target, String host) throws IOException {
+        return raw(base, target, host, "");
+    }
+
+    /** As {@link #raw(URI, String, String)}, with {@code headers} ({@code "Name: value\r\n"} lines) sent after Host. */
+    static Response raw(URI base, String target, String host, String headers) throws IOException {
         try (Socket s = new Socket(base.getHost(), base.getPort())) {
             s.setSoTimeout(10_000);
             OutputStream out = s.getOutputStream();
-            out.write(("GET " + target + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
+            out.write(("GET " + target + " HTTP/1.1\r\nHost: " + host + "\r\n" + headers + "Connection: close\r\n\r\n")
                     .getBytes(StandardCharsets.ISO_8859_1));
             out.flush();
             InputStream in = s.getInputStream();
