@@ -289,6 +289,11 @@ final class ObjectCells {
             throw new IllegalArgumentException("object uid must be a UUID such as 8667a56b-2850-40ef-a42c-a0487b75317d: got '"
                     + uid + "'");
         }
-        return dir.resolve(uid);
+        Path file = dir.resolve(uid);
+        if (Files.exists(file) && !Files.isRegularFile(file)) {
+            throw new StoreFormatException("object file " + file + " is not a regular file (a FIFO, device or folder), so it"
+                    + " is not opened");
+        }
+        return file;
     }
 }

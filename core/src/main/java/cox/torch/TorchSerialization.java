@@ -157,6 +157,9 @@ public final class TorchSerialization {
      */
     public static Object loadObject(Path file) throws IOException {
         Objects.requireNonNull(file, "file");
+        if (Files.exists(file) && !Files.isRegularFile(file)) {
+            throw new TorchFormatException(file + ": not a regular file (a FIFO, device or folder), so it is not opened");
+        }
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             return read(TorchZipReader.of(file.toString(), ch));
         }

@@ -88,11 +88,14 @@ public record Checkpoint(boolean consistent, long journalOffset, List<JournalTab
      * Reads the checkpoint at {@code path}.
      *
      * @param path the checkpoint file
-     * @return the checkpoint, or null if the file is missing or damaged
+     * @return the checkpoint, or null if the file is missing or damaged (or not a regular file)
      * @throws CoxIOException if the file exists but cannot be read
      */
     public static Checkpoint read(Path path) {
         byte[] bytes;
+        if (Files.exists(path) && !Files.isRegularFile(path)) {
+            return null; // a FIFO or device would block or never end: damaged, never opened
+        }
         try {
             bytes = Files.readAllBytes(path);
         } catch (NoSuchFileException e) {

@@ -271,6 +271,10 @@ public final class RowJournal implements AutoCloseable {
      * @throws CoxIOException if the file cannot be read
      */
     public static long scan(Path path, long from, long to, Visitor visitor) {
+        if (Files.exists(path) && !Files.isRegularFile(path)) {
+            throw new StoreFormatException("not a cox4j journal: " + path + " is not a regular file (a FIFO, device or"
+                    + " folder), so it is not opened");
+        }
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
             long fileSize = ch.size();
             long size = Math.min(fileSize, to);

@@ -1,0 +1,85 @@
+package cox.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import cox.exceptions.CoxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 17, finding 7, in the store layer: a FIFO where a store's file should be blocked every
+ * reader that opened it (an open of a FIFO for reading waits for a writer). Each file is checked
+ * to be a regular file before it is opened. The FIFOs are real ({@code mkfifo}); the timeouts
+ * only guard against a hang.
+ */
+class NotARegularFileTest {
+    private static final Duration HANG_GUARD = Duration.ofSeconds(60);
+
+    @TempDir
+    Path dir;
+    Path exp;
+    String uid;
+
+    @BeforeEach
+    void store() {
+        try (Store s = new Store(dir, "exp")) {
+            Table t = s.addTable("t", Schema.of("x", ColumnType.INT, "pick", Store.PICKLE));
+            t.appendRow(Map.of("x", 1, "pick", Map.of("epochs", 90L)));
+            uid = (String) t.df().getColumn("pick").get(0);
+            exp = s.path();
+        }
+    }
+
+    @Test
+    void aFifoCheckpoint_isIgnoredAsDamaged() throws Exception {
+        fifo(exp.resolve(".cox.checkpoint"));
+        assertTimeoutPreemptively(HANG_GUARD, () -> {
+            try (Store r = new Store(dir, "exp", false, Mode.READ)) {
+                assertThat(r.table("t").nrows()).isEqualTo(1);
+            }
+        });
+    }
+
+    @Test
+    void aFifoJournal_isANamedError() throws Exception {
+        fifo(exp.resolve(".cox.journal"));
+        assertTimeoutPreemptively(HANG_GUARD, () -> {
+            try (Store r = new Store(dir, "exp", false, Mode.READ)) {
+                r.table("t").nrows(); // store.h5 may answer; the journal is never opened
+            } catch (CoxException e) {
+                assertThat(e.getMessage()).contains(exp.toString());
+            }
+            assertThatThrownBy(() -> new Store(dir, "exp").close()).isInstanceOf(CoxException.class)
+                    .hasMessageContaining(exp.toString());
+        });
+    }
+
+    @Test
+    void aFifoObjectFile_isANamedError() throws Exception {
+        fifo(exp.resolve(".table_objects").resolve(uid));
+        assertTimeoutPreemptively(HANG_GUARD, () -> {
+            try (Store r = new Store(dir, "exp", false, Mode.READ)) {
+                assertThatThrownBy(() -> r.table("t").getPickle(uid)).isInstanceOf(CoxException.class)
+                        .hasMessageContaining(exp.resolve(".table_objects").resolve(uid) + " is not a regular file");
+            }
+        });
+    }
+
+    /** Replaces {@code file} with a FIFO of the same name. */
+    static void fifo(Path file) throws Exception {
+        Files.deleteIfExists(file);
+        Process p = new ProcessBuilder("mkfifo", file.toString()).inheritIO().start();
+        assumeTrue(p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0, "mkfifo is needed");
+        assertThat(Files.isRegularFile(file)).isFalse();
+        assertThat(Files.exists(file)).isTrue();
+    }
+}
