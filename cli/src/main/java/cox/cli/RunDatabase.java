@@ -2,6 +2,7 @@ package cox.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import cox.exceptions.CoxException;
 import cox.readers.CellText;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -211,7 +212,13 @@ final class RunDatabase implements AutoCloseable {
             for (int r = 0; r < rows; r++) {
                 appender.beginRow();
                 for (int c = 0; c < series.length; c++) {
-                    appendCell(appender, series[c], types[c], r);
+                    try {
+                        appendCell(appender, series[c], types[c], r);
+                    } catch (CoxException e) { // a value too large to convert: say which cell
+                        Series<?> ids = frame.getColumnsIndex().contains(EXP_ID) ? frame.getColumn(EXP_ID) : null;
+                        throw e.withContext("table '" + table + "', column '" + all.get(c) + "'"
+                                + (ids == null ? ", row " + r : " of experiment " + ids.get(r)));
+                    }
                 }
                 appender.endRow();
             }
