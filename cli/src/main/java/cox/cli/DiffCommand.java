@@ -118,6 +118,7 @@ final class DiffCommand implements Callable<Integer> {
                 } else if (type == cox.store.ColumnType.PICKLE && v instanceof String uid) {
                     v = table.getPickle(uid);
                 }
+                cox.readers.ValueExpansion.check(v); // shown with CellText: unreadable rather than printed without end
             } catch (CoxException | IllegalArgumentException e) {
                 v = "unreadable: " + CoxCommand.oneLine(e);
             }

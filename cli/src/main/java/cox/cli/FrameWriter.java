@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import cox.readers.CellText;
+import cox.readers.ValueExpansion;
 import java.io.IOException;
 import java.io.Writer;
 import java.util.ArrayList;
@@ -212,8 +213,21 @@ final class FrameWriter {
         out.write('\n');
     }
 
-    /** The value as JSON should carry it: NaN and infinities as null, tuples as arrays, others by their text. */
+    /**
+     * The value as JSON should carry it: NaN and infinities as null, tuples as arrays, others by
+     * their text; a decoded object within the limits of {@link ValueExpansion} (checked before
+     * anything is built: a shared container is written out each time it is referenced).
+     *
+     * @throws cox.exceptions.ValueTooLargeException if it expands beyond them
+     */
     static Object jsonValue(Object v) {
+        if (v instanceof Map<?, ?> || v instanceof Iterable<?> || v instanceof Object[]) {
+            ValueExpansion.check(v);
+        }
+        return converted(v);
+    }
+
+    private static Object converted(Object v) {
         if (v instanceof Double d && (d.isNaN() || d.isInfinite())) {
             return null;
         }
@@ -222,18 +236,18 @@ final class FrameWriter {
         }
         if (v instanceof Map<?, ?> m) {
             Map<String, Object> out = new LinkedHashMap<>();
-            m.forEach((k, x) -> out.put(CellText.of(k), jsonValue(x)));
+            m.forEach((k, x) -> out.put(CellText.of(k), converted(x)));
             return out;
         }
         if (v instanceof Iterable<?> it) {
             List<Object> out = new ArrayList<>();
-            it.forEach(x -> out.add(jsonValue(x)));
+            it.forEach(x -> out.add(converted(x)));
             return out;
         }
         if (v instanceof Object[] a) {
             List<Object> out = new ArrayList<>();
             for (Object x : a) {
-                out.add(jsonValue(x));
+                out.add(converted(x));
             }
             return out;
         }

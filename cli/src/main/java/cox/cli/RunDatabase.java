@@ -2,6 +2,7 @@ package cox.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import cox.exceptions.CoxException;
 import cox.readers.CellText;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -120,6 +121,24 @@ final class RunDatabase implements AutoCloseable {
         }
     }
 
+    /**
+     * Makes the database read nothing and write nothing outside itself from now on: DuckDB's
+     * {@code enable_external_access=false} (no file is read, written or created: {@code COPY ... TO},
+     * {@code ATTACH}, {@code EXPORT DATABASE}, {@code read_text}, {@code read_csv}, {@code glob},
+     * {@code INSTALL} and {@code LOAD} fail with a Permission Error) and
+     * {@code lock_configuration=true} (no {@code SET} can lift it, nor change anything else).
+     * Tables made or changed in the database itself stay allowed: they live in memory only.
+     * Irreversible for this database; call it once the tables are loaded.
+     *
+     * @throws SQLException if DuckDB refuses the settings (it should not)
+     */
+    void restrictToItself() throws SQLException {
+        try (Statement st = connection.createStatement()) {
+            st.execute("SET enable_external_access = false");
+            st.execute("SET lock_configuration = true");
+        }
+    }
+
     /** Forgets {@code table} after the caller dropped it. */
     void forget(String table) {
         tables.remove(table);
@@ -193,7 +212,13 @@ final class RunDatabase implements AutoCloseable {
             for (int r = 0; r < rows; r++) {
                 appender.beginRow();
                 for (int c = 0; c < series.length; c++) {
-                    appendCell(appender, series[c], types[c], r);
+                    try {
+                        appendCell(appender, series[c], types[c], r);
+                    } catch (CoxException e) { // a value too large to convert: say which cell
+                        Series<?> ids = frame.getColumnsIndex().contains(EXP_ID) ? frame.getColumn(EXP_ID) : null;
+                        throw e.withContext("table '" + table + "', column '" + all.get(c) + "'"
+                                + (ids == null ? ", row " + r : " of experiment " + ids.get(r)));
+                    }
                 }
                 appender.endRow();
             }

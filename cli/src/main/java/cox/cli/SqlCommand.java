@@ -20,7 +20,9 @@ import picocli.CommandLine.Parameters;
  * {@code cox sql DIR QUERY}: SQL over the runs of a folder, in an embedded DuckDB. Each table of
  * the runs is a table of the same name holding every run's rows with an {@code exp_id} column;
  * {@code runs} has one row per run (its parameters and a summary of each table, as
- * {@code cox export} writes it). Only the tables the query names are read.
+ * {@code cox export} writes it). Only the tables the query names are read. Read-only unless
+ * {@code --allow-writes}: once loaded, the database reads and writes no file
+ * ({@link RunDatabase#restrictToItself}).
  */
 @Command(name = "sql", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Run an SQL query (DuckDB's dialect) over the runs in DIR and print the result.",
@@ -30,11 +32,16 @@ import picocli.CommandLine.Parameters;
                 + "last_write, the parameters (last metadata row) and, per table, rows(TABLE) and first/last/min/max/mean "
                 + "of each numeric column, named like last(results.loss). OBJECT/PICKLE cells are JSON "
                 + "(use --keep-serialized for the stored text). Only the tables the query names are read; a query "
-                + "naming none (SHOW TABLES) reads them all."},
+                + "naming none (SHOW TABLES) reads them all.",
+            "",
+            "Read-only: the query reads no file and writes none (COPY ... TO, ATTACH, read_csv, read_text, INSTALL and "
+                + "LOAD are refused, and SET cannot lift it); tables it makes live in memory and are gone when it ends. "
+                + "--allow-writes lifts this."},
         footer = {"", "Examples:",
             "  cox sql runs \"SELECT optimizer, avg(loss) FROM results JOIN metadata USING (exp_id) GROUP BY optimizer\"",
             "  cox sql runs \"SELECT exp_id, lr, \\\"min(results.loss)\\\" FROM runs ORDER BY 3 LIMIT 5\"",
-            "  cox sql runs \"SELECT * FROM results WHERE loss = 'NaN'::DOUBLE\" --format csv -o diverged.csv"})
+            "  cox sql runs \"SELECT * FROM results WHERE loss = 'NaN'::DOUBLE\" --format csv -o diverged.csv",
+            "  cox sql runs \"COPY results TO 'results.csv'\" --allow-writes"})
 final class SqlCommand implements Callable<Integer> {
     /** The name of the one-row-per-run table (unless the runs have a table of that name). */
     static final String RUNS = "runs";
@@ -54,6 +61,11 @@ final class SqlCommand implements Callable<Integer> {
 
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write to FILE instead of standard output.")
     Path output;
+
+    @Option(names = "--allow-writes",
+            description = "Let the query read and write files and load extensions (COPY ... TO, ATTACH, read_csv, INSTALL): "
+                    + "DuckDB unrestricted. Without it the query sees only the runs' tables.")
+    boolean allowWrites;
 
     @CommandLine.Mixin
     RunLoaderOptions load = new RunLoaderOptions();
@@ -89,6 +101,9 @@ final class SqlCommand implements Callable<Integer> {
             for (String t : List.copyOf(db.tables())) {
                 db.finish(t);
             }
+            if (!allowWrites) {
+                db.restrictToItself();
+            }
             DataFrame result;
             try (Statement st = db.connection().createStatement()) {
                 if (!st.execute(query)) {
@@ -98,7 +113,8 @@ final class SqlCommand implements Callable<Integer> {
                     result = SqlResults.frame(rs);
                 }
             } catch (SQLException e) {
-                throw new IllegalArgumentException(message(e) + " (query: " + oneLine(query) + ")", e);
+                String refused = !allowWrites && refusedAsReadOnly(e) ? " " + READ_ONLY : "";
+                throw new IllegalArgumentException(message(e) + refused + " (query: " + oneLine(query) + ")", e);
             }
             DataFrame out = result;
             OutputTarget.write(output, spec.commandLine().getOut(), w -> FrameWriter.write(out, format, w));
@@ -110,6 +126,15 @@ final class SqlCommand implements Callable<Integer> {
     static boolean names(String query, String table) {
         return Pattern.compile("(?<![\\w$])" + Pattern.quote(table) + "(?![\\w$])",
                 Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE).matcher(query).find();
+    }
+
+    /** What a refused statement's message adds. */
+    static final String READ_ONLY = "(cox sql reads no file and writes none but its output; --allow-writes lifts this)";
+
+    /** Whether DuckDB refused a statement because of {@link RunDatabase#restrictToItself}. */
+    static boolean refusedAsReadOnly(SQLException e) {
+        String m = String.valueOf(e.getMessage());
+        return m.contains("Permission Error") || m.contains("the configuration has been locked");
     }
 
     /** The first line of DuckDB's message ({@code Parser Error: syntax error at or near "x"}). */

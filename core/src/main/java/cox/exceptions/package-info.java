@@ -15,6 +15,7 @@
  * ├── CoxIOException              reading or writing a named file failed
  * ├── UnpicklingException         a pickle cannot be read
  * │   └── PickleSecurityException a pickle asks for something that is not plain data
+ * ├── ValueTooLargeException      a decoded value expands beyond what cox4j renders or converts
  * ├── TorchFormatException        a torch.save file is not as its format says
  * └── EventFileException          a TensorBoard event file is damaged
  * </pre>

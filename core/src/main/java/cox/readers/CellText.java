@@ -74,9 +74,16 @@ public final class CellText {
     }
 
     /**
+     * The text of a cell. A decoded object is written out in full, a container it references
+     * several times each time (as Python's {@code repr}), within the limits of
+     * {@link ValueExpansion}.
+     *
      * @param value a cell: Long, Integer, Double, Float, Boolean, String, null, or a decoded object
      *     (Map, List/Collection, Object[] for a tuple, byte[])
      * @return its text
+     * @throws cox.exceptions.ValueTooLargeException if the value expands to more than
+     *     {@value ValueExpansion#MAX_ELEMENTS} elements or its text would pass
+     *     {@value ValueExpansion#MAX_TEXT_CHARS} characters (the message names the limit)
      */
     public static String of(Object value) {
         if (value == null) {
@@ -85,8 +92,14 @@ public final class CellText {
         if (value instanceof String s) {
             return s;
         }
+        if (ValueExpansion.isContainer(value)) {
+            ValueExpansion.check(value); // before any text is made: the expanded tree may be astronomically large
+        }
         StringBuilder sb = new StringBuilder();
         append(sb, value, false);
+        if (sb.length() > ValueExpansion.MAX_TEXT_CHARS) {
+            throw ValueExpansion.tooLong();
+        }
         return sb.toString();
     }
 
@@ -165,6 +178,9 @@ public final class CellText {
     }
 
     private static void append(StringBuilder sb, Object value, boolean quoted) {
+        if (sb.length() > ValueExpansion.MAX_TEXT_CHARS) {
+            throw ValueExpansion.tooLong(); // escapes and numbers can make the text longer than check() counts
+        }
         if (value == null) {
             sb.append(quoted ? "None" : "");
         } else if (value instanceof String s) {

@@ -3,6 +3,7 @@ package cox.readers;
 import cox.exceptions.CoxException;
 import cox.exceptions.CoxIOException;
 import cox.exceptions.StoreFormatException;
+import cox.exceptions.ValueTooLargeException;
 import cox.store.ColumnType;
 import cox.store.Mode;
 import cox.store.Schema;
@@ -125,16 +126,25 @@ final class ExperimentRows {
     /**
      * Python cox's {@code get_object}/{@code get_pickle}; an empty OBJECT cell is None (null), as
      * cox's {@code string_to_obj} has it. Where cox returns a cell it cannot unpickle unchanged, we
-     * report it: nothing is silently changed.
+     * report it: nothing is silently changed. A value that expands beyond {@link ValueExpansion}'s
+     * limits is a read error too, named here, rather than a frame no one can print.
      */
     private static Object decodeCell(Table t, ColumnType type, String column, int row, String cell) {
         if (cell == null || (type == ColumnType.OBJECT && cell.isEmpty())) {
             return null;
         }
-        String where = "table '" + t.name() + "', column '" + column + "', row " + row + ": cannot decode the "
-                + type + " cell";
+        String at = "table '" + t.name() + "', column '" + column + "', row " + row;
+        String where = at + ": cannot decode the " + type + " cell";
         try {
-            return type == ColumnType.OBJECT ? t.getObject(cell) : t.getPickle(cell);
+            Object value = type == ColumnType.OBJECT ? t.getObject(cell) : t.getPickle(cell);
+            try {
+                ValueExpansion.check(value);
+            } catch (ValueTooLargeException e) {
+                throw e.withContext(at + ": the " + type + " cell is too large to show or convert");
+            }
+            return value;
+        } catch (ValueTooLargeException e) {
+            throw e;
         } catch (CoxException e) {
             throw e.withContext(where);
         } catch (UncheckedIOException e) {

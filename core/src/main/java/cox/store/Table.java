@@ -1,5 +1,7 @@
 package cox.store;
 
+import cox.exceptions.CoxException;
+import cox.exceptions.StoreFormatException;
 import cox.store.journal.CellEncoding;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -159,10 +161,21 @@ public final class Table {
      *
      * @param cell the cell's text, as {@link #df()} returns it
      * @return the value: Map, List, Object[] (tuple), Set, String, byte[], Long/BigInteger, Double, Boolean, null or Tensor
+     * @throws StoreFormatException if a cell of the table holds {@code cell} and it is not base64
+     *     (the message names the store, table, column, row and the text)
+     * @throws cox.exceptions.UnpicklingException if the pickle is damaged or not plain data (with
+     *     the same context)
+     * @throws IllegalArgumentException if {@code cell} is not base64 and no OBJECT cell of the table holds it
      */
     public Object getObject(String cell) {
         Objects.requireNonNull(cell, "cell");
-        return ObjectCells.getObject(cell);
+        try {
+            return ObjectCells.getObject(cell);
+        } catch (IllegalArgumentException e) {
+            throw damaged(ColumnType.OBJECT, cell, e);
+        } catch (CoxException e) {
+            throw e.withContext(cellAt(ColumnType.OBJECT, cell));
+        }
     }
 
     /**
@@ -170,10 +183,21 @@ public final class Table {
      *
      * @param uid the cell's text, a UUID
      * @return the unpickled value (plain data only)
-     * @throws IllegalArgumentException if {@code uid} is not a UUID (no other path is ever opened)
+     * @throws StoreFormatException if a cell of the table holds {@code uid} and it is not a UUID
+     *     (no other path is ever opened; the message names the store, table, column, row and the text)
+     * @throws cox.exceptions.StoreException if the file is missing or its pickle is damaged or not
+     *     plain data (an {@link cox.exceptions.UnpicklingException}), with the same context
+     * @throws IllegalArgumentException if {@code uid} is not a UUID and no PICKLE cell of the table holds it
      */
     public Object getPickle(String uid) {
-        return ObjectCells.getPickle(store.objectDir(), uid);
+        Objects.requireNonNull(uid, "uid");
+        try {
+            return ObjectCells.getPickle(store.objectDir(), uid);
+        } catch (IllegalArgumentException e) {
+            throw damaged(ColumnType.PICKLE, uid, e);
+        } catch (CoxException e) {
+            throw e.withContext(cellAt(ColumnType.PICKLE, uid));
+        }
     }
 
     /**
@@ -186,6 +210,47 @@ public final class Table {
      */
     public cox.torch.StateDict getStateDict(String uid) {
         return ObjectCells.getStateDict(store.objectDir(), uid);
+    }
+
+    /**
+     * The error for cell text that {@code ObjectCells} refuses: a damaged store if a cell of the
+     * table holds it, else the caller's mistake.
+     */
+    private RuntimeException damaged(ColumnType type, String text, IllegalArgumentException e) {
+        String at = cellAt(type, text);
+        if (at.startsWith("store ")) {
+            return new StoreFormatException(at + ": " + e.getMessage(), e);
+        }
+        return new IllegalArgumentException(at + ": " + e.getMessage(), e);
+    }
+
+    /**
+     * Where {@code text} is, for a message: {@code store S, table 'T', column 'C', row R: TYPE cell
+     * 'TEXT'} for the first cell of a column of {@code type} that holds it, else {@code TYPE cell
+     * text 'TEXT' given for table 'T' of store S, which no cell of it holds}. Reads the table's
+     * rows: only ever called on the way to an error.
+     */
+    private String cellAt(ColumnType type, String text) {
+        String shown = "'" + (text.length() > 80 ? text.substring(0, 80) + "'... (" + text.length() + " characters)" : text + "'");
+        shown = shown.replace("\n", "\\n").replace("\r", "\\r");
+        try {
+            DataFrame df = df();
+            for (int c = 0; c < types.length; c++) {
+                if (types[c] != type) {
+                    continue;
+                }
+                org.dflib.Series<?> column = df.getColumn(c);
+                for (int r = 0; r < column.size(); r++) {
+                    if (text.equals(column.get(r))) {
+                        return "store " + store.path() + ", table '" + name() + "', column '" + names[c] + "', row " + r
+                                + ": " + type + " cell " + shown;
+                    }
+                }
+            }
+        } catch (CoxException | java.io.UncheckedIOException e) {
+            // the rows cannot be read again: say what is known
+        }
+        return type + " cell text " + shown + " given for " + where + ", which no " + type + " cell of it holds";
     }
 
     /**

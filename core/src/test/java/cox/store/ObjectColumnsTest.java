@@ -78,7 +78,9 @@ class ObjectColumnsTest {
             Table t = s.addTable("o", SCHEMA);
             assertThatThrownBy(() -> t.getPickle("../../etc/passwd"))
                     .isInstanceOf(IllegalArgumentException.class)
-                    .hasMessage("object uid must be a UUID such as 8667a56b-2850-40ef-a42c-a0487b75317d: got '../../etc/passwd'");
+                    .hasMessageStartingWith("PICKLE cell text '../../etc/passwd' given for table 'o' of store ")
+                    .hasMessageEndingWith(", which no PICKLE cell of it holds: object uid must be a UUID such as"
+                            + " 8667a56b-2850-40ef-a42c-a0487b75317d: got '../../etc/passwd'");
             assertThatThrownBy(() -> t.getStateDict("8667A56B-2850-40EF-A42C-A0487B75317D"))
                     .hasMessageContaining("must be a UUID");
         }
