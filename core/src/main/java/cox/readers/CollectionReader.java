@@ -480,7 +480,7 @@ public final class CollectionReader implements AutoCloseable {
                     stop.set(true);
                 }
                 if (experiments) {
-                    report(step, done.incrementAndGet(), n);
+                    reportOneMore(step, done, n);
                 }
                 return null;
             });
@@ -564,6 +564,13 @@ public final class CollectionReader implements AutoCloseable {
     private void report(String step, int done, int total) {
         synchronized (progress) {
             progress.progress(step, done, total);
+        }
+    }
+
+    /** Counts one more experiment done and reports it: counted and reported under one lock, so reports never go backwards. */
+    private void reportOneMore(String step, AtomicInteger done, int total) {
+        synchronized (progress) {
+            progress.progress(step, done.incrementAndGet(), total);
         }
     }
 
