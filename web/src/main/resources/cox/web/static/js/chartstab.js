@@ -1,0 +1,153 @@
+// The Charts tab: which runs it draws (selected, else the first of the table), their curves fetched
+// from the server (kept in data.series while table, x and smoothing stay), grouping with a band,
+// the legend and the notes.
+import * as api from './api.js';
+import {h, fill, $} from './dom.js';
+import {pyStr, count, formatName} from './text.js';
+import {Charts, color, ema} from './charts.js';
+import {xAxis} from './view.js';
+
+const AUTO_RUNS = 20; // with no run selected, charts draw the first runs of the table unless "all shown" is chosen
+const POINTS = 1500;
+const MAX_IDS_CHARS = 6000; // ids go in the URL: chunks of at most this many characters
+
+export class ChartsTab {
+  /**
+   * @param view the view (scope, selection, x, smoothing, log, legend, group, band: read here)
+   * @param data the page's data (rows and runs read; curves kept in data.series)
+   */
+  constructor(view, data) {
+    this.view = view;
+    this.data = data;
+    this.charts = new Charts($('#charts'));
+    this.token = 0;
+  }
+
+  /** The runs to draw and a note saying why only those. */
+  plottedIds() {
+    const view = this.view;
+    const shown = this.data.rows.map((r) => r.exp_id);
+    const selected = shown.filter((id) => view.sel.has(id));
+    if (view.scope === 'selected') return {ids: selected, note: selected.length ? '' : 'Select runs with the checkboxes.'};
+    if (view.scope === 'filtered') return {ids: shown, note: ''};
+    if (selected.length) return {ids: selected, note: ''};
+    if (shown.length > AUTO_RUNS) {
+      return {ids: shown.slice(0, AUTO_RUNS),
+        note: `Showing the first ${count(AUTO_RUNS)} of ${count(shown.length)} runs in the table's order; select runs, or choose “all shown” to draw them all.`};
+    }
+    return {ids: shown, note: ''};
+  }
+
+  /**
+   * The smoothing changed: curves the page has in full are smoothed here and kept; if any was
+   * downsampled by the server, all are fetched again, smoothed there.
+   */
+  smoothingChanged() {
+    const data = this.data;
+    const needsServer = [...data.series.values()].some((s) => Object.values(s.series || {}).some((d) => d.downsampled_from));
+    if (!needsServer) data.seriesKey = [data.table, xAxis(this.view, data), this.view.smooth].join('|');
+  }
+
+  /** Fetches the curves not yet here and draws the charts; a newer call wins over one still fetching. */
+  async render() {
+    const view = this.view;
+    const data = this.data;
+    const charts = this.charts;
+    const token = ++this.token;
+    const {ids, note} = this.plottedIds();
+    const xName = xAxis(view, data);
+    const key = [data.table, xName, view.smooth].join('|');
+    if (key !== data.seriesKey) {
+      data.series.clear();
+      data.seriesKey = key;
+    }
+    const missing = ids.filter((id) => !data.series.has(id));
+    const t0 = performance.now();
+    if (ids.length === 0 || !data.table) {
+      charts.clear(note || 'No runs to draw.');
+      fill($('#chart-legend'));
+      $('#chart-notes').textContent = '';
+      return;
+    }
+    try {
+      const chunks = [];
+      let part = [];
+      let len = 0;
+      for (const id of missing) {
+        const n = encodeURIComponent(id).length + 4;
+        if (part.length && len + n > MAX_IDS_CHARS) {
+          chunks.push(part);
+          part = [];
+          len = 0;
+        }
+        part.push(id);
+        len += n;
+      }
+      if (part.length) chunks.push(part);
+      // the parts at once: the server reads them on several threads while the page takes each in
+      const parts = await Promise.all(chunks.map((part) => api.series({table: data.table, id: part, x: xName,
+        points: POINTS, smooth: view.smooth > 0 ? view.smooth : ''})));
+      for (const resp of parts) {
+        for (const r of resp.runs) data.series.set(r.exp_id, r);
+      }
+    } catch (e) {
+      if (token === this.token) charts.clear('Cannot load the curves: ' + e.message);
+      return;
+    }
+    if (token !== this.token) return;
+    const t1 = performance.now();
+    const curves = [];
+    const notes = {};
+    let downsampled = 0;
+    let skipped = 0;
+    ids.forEach((id, i) => {
+      const s = data.series.get(id);
+      const run = data.runs.get(id);
+      if (!s || !run || !s.series) return;
+      const curve = {};
+      for (const [m, d] of Object.entries(s.series)) {
+        let y = d.y;
+        if (view.smooth > 0) y = d.downsampled_from ? d.smoothed : ema(d.y, view.smooth);
+        curve[m] = {x: d.x || s.x, y};
+        if (d.downsampled_from) downsampled++;
+      }
+      if (s.skipped_x_not_finite) skipped += s.skipped_x_not_finite;
+      curves.push({id, label: formatName(view.legend, run, data.paramTypes), color: color(i, ids.length), data: curve});
+    });
+    let group = null;
+    if (view.group) {
+      const groups = new Map();
+      for (const c of curves) {
+        const run = data.runs.get(c.id);
+        const k = pyStr(run.params[view.group], data.paramTypes.get(view.group));
+        if (!groups.has(k)) groups.set(k, new Set());
+        groups.get(k).add(c.id);
+      }
+      const keys = [...groups.keys()].sort((a, b) => (Number(a) - Number(b)) || (a < b ? -1 : a > b ? 1 : 0));
+      group = {band: view.band, groups: keys.map((k, i) => ({label: `${view.group}=${k || '(missing)'}`, color: color(i, keys.length),
+        members: groups.get(k)}))};
+    }
+    const metrics = data.metrics.filter((m) => m.name !== xName);
+    const notesText = [];
+    if (note) notesText.push(note);
+    if (downsampled) {
+      notesText.push(`${downsampled} long curve${downsampled > 1 ? 's were' : ' was'} reduced to the minimum and maximum of each of ${POINTS / 2} buckets on the server (no peak is lost; smoothing used every point).`);
+    }
+    if (skipped) notesText.push(`${count(skipped)} rows have no finite ${xName} and are not drawn.`);
+    $('#chart-notes').textContent = notesText.join(' ');
+    charts.draw({metrics, curves, log: view.log, group, xLabel: xName === '_row' ? 'row' : xName, notes,
+      key: [data.table, xName, view.smooth, view.legend, view.group, view.band, ids.length].join('|')});
+    renderLegend(group ? group.groups.map((g) => ({label: `${g.label} (n=${g.members.size})`, color: g.color})) : curves);
+    requestAnimationFrame(() => requestAnimationFrame(() => {
+      if (token !== this.token) return;
+      window.coxTimings.charts = {runs: ids.length, fetchMs: t1 - t0, drawMs: performance.now() - t1,
+        totalMs: performance.now() - t0, at: performance.now(), ...charts.timings};
+    }));
+  }
+}
+
+function renderLegend(items) {
+  const shown = items.slice(0, 60);
+  fill($('#chart-legend'), shown.map((c) => h('span', {class: 'item'}, h('span', {class: 'sw', style: {background: c.color}}), c.label)),
+    items.length > shown.length ? h('span', {class: 'more'}, `and ${count(items.length - shown.length)} more`) : null);
+}

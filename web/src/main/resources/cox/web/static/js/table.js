@@ -1,0 +1,306 @@
+// The runs table: which runs it shows (the filter's) in which order (the view's sort), which
+// columns (only those that differ, unless chosen), the best value of each metric, the selection,
+// the column chooser and the CSV export.
+import {h, fill, $} from './dom.js';
+import {pyStr, pyFloat, short, when, ago, csvField, count} from './text.js';
+import {Grid} from './grid.js';
+import {saveView, xAxis, metricValue} from './view.js';
+
+export class RunsTable {
+  /**
+   * @param view the view (sort, summary, columns shown and hidden, selection: read and changed here)
+   * @param data the page's data (runs read; rows and columns, as shown, written here)
+   * @param opts {openRun(id), selectionChanged(), showControls(), rendered(), updateLiveText()}:
+   *   what the rest of the page does when a run is opened, the selection changes, the table was drawn
+   */
+  constructor(view, data, opts) {
+    this.view = view;
+    this.data = data;
+    this.opts = opts;
+    this.lastClicked = null;
+    this.grid = new Grid($('#grid'), {
+      rowHeight: 28,
+      rowKey: (r) => r.exp_id,
+      isSelected: (r) => view.sel.has(r.exp_id),
+      cell: (r, c) => this.cellOf(r, c),
+      onToggle: (r, e) => this.toggle(r, e),
+      onToggleAll: () => {
+        const all = data.rows.every((r) => view.sel.has(r.exp_id));
+        for (const r of data.rows) {
+          if (all) view.sel.delete(r.exp_id);
+          else view.sel.add(r.exp_id);
+        }
+        this.selectionChanged();
+      },
+      onSort: (col) => {
+        view.sort = view.sort && view.sort.col === col ? {col, desc: !view.sort.desc}
+          : {col, desc: col.startsWith('m:') && this.goalOf(col) === 'max'};
+        this.render({keepScroll: false});
+      },
+      onOpen: (r) => opts.openRun(r.exp_id),
+    });
+  }
+
+  toggle(r, e) {
+    const sel = this.view.sel;
+    const rows = this.data.rows;
+    const id = r.exp_id;
+    if (e.shiftKey && this.lastClicked !== null) {
+      const a = rows.findIndex((x) => x.exp_id === this.lastClicked);
+      const b = rows.findIndex((x) => x.exp_id === id);
+      if (a >= 0 && b >= 0) {
+        const on = !sel.has(id);
+        for (let i = Math.min(a, b); i <= Math.max(a, b); i++) {
+          if (on) sel.add(rows[i].exp_id);
+          else sel.delete(rows[i].exp_id);
+        }
+      }
+    } else if (sel.has(id)) {
+      sel.delete(id);
+    } else {
+      sel.add(id);
+    }
+    this.lastClicked = id;
+    this.selectionChanged();
+  }
+
+  /** Repaints the checkboxes and the counts, saves the view and redraws the tab after a selection change. */
+  selectionChanged() {
+    this.grid.refresh();
+    this.updateCounts();
+    saveView(this.view);
+    this.opts.selectionChanged();
+  }
+
+  goalOf(col) {
+    const m = this.data.metrics.find((x) => 'm:' + x.name === col);
+    return m ? m.goal : 'min';
+  }
+
+  /** Every column the runs have, in order: the fixed ones, the parameters, the metrics. */
+  allColumns() {
+    const view = this.view;
+    const data = this.data;
+    const cols = [
+      {id: '_select', label: '', width: 34},
+      {id: 'exp_id', label: 'exp_id', width: 210, cls: 'id'},
+      {id: 'status', label: 'status', width: 92},
+      {id: 'rows', label: 'rows', width: 70, cls: 'numeric'},
+      {id: 'last_write', label: 'last write', width: 168},
+    ];
+    const sample = [...data.runs.values()].slice(0, 300);
+    const widest = (f) => sample.reduce((m, r) => Math.max(m, String(f(r)).length), 0);
+    cols[1].width = Math.max(120, Math.min(300, 7.4 * widest((r) => r.exp_id) + 24));
+    for (const p of data.params) {
+      const content = widest((r) => pyStr(r.params[p.name], p.type));
+      cols.push({id: 'p:' + p.name, label: p.name, kind: 'param', type: p.type,
+        width: Math.round(Math.max(64, Math.min(240, Math.max(8 * p.name.length + 26, 7.2 * content + 22)))), cls: p.type === 'STR' || p.type === 'BOOL' ? '' : 'numeric',
+        title: `${p.name} (${p.type}, parameter from table '${data.paramTypes.size ? 'metadata' : ''}')`});
+    }
+    const which = view.summary === 'at' ? `at ${view.at || '?'}` : view.summary;
+    for (const m of data.metrics) {
+      cols.push({id: 'm:' + m.name, label: `${m.name} · ${which}`, kind: 'metric', goal: m.goal,
+        width: Math.max(104, Math.min(210, 7 * (m.name.length + which.length) + 54)), cls: 'numeric metric',
+        title: `${which} of ${m.name} in table '${data.table}' (${m.goal === 'max' ? 'higher' : 'lower'} is better)`});
+    }
+    return cols;
+  }
+
+  cellText(r, c) {
+    switch (c.id) {
+      case 'exp_id': return r.exp_id;
+      case 'status': return r.error ? 'error' : r.status;
+      case 'rows': return r.rows === null ? '' : String(r.rows);
+      case 'last_write': return when(r.last_write);
+      default:
+        if (c.kind === 'param') return pyStr(r.params[c.id.slice(2)], c.type);
+        if (c.kind === 'metric') return short(metricValue(this.view, r, c.id.slice(2)));
+        return '';
+    }
+  }
+
+  cellOf(r, c) {
+    switch (c.id) {
+      case 'exp_id': return {text: r.exp_id, href: '?run=' + encodeURIComponent(r.exp_id)};
+      case 'status':
+        return r.error ? {text: 'error', cls: 'st-error', title: r.error}
+          : {text: r.status, cls: 'st-' + r.status};
+      case 'last_write': return {text: when(r.last_write), title: ago(r.last_write)};
+      default: break;
+    }
+    if (c.kind === 'metric') {
+      const v = metricValue(this.view, r, c.id.slice(2));
+      return {text: short(v), title: v === null ? '' : pyFloat(v), cls: c.best !== undefined && v === c.best ? 'best' : ''};
+    }
+    return {text: this.cellText(r, c)};
+  }
+
+  sortKey(r, col) {
+    switch (col) {
+      case 'exp_id': return r.exp_id;
+      case 'status': return r.error ? 'error' : r.status;
+      case 'rows': return r.rows;
+      case 'last_write': return r.last_write;
+      default:
+        if (col.startsWith('p:')) {
+          const v = r.params[col.slice(2)];
+          return typeof v === 'boolean' ? Number(v) : v;
+        }
+        if (col.startsWith('m:')) return metricValue(this.view, r, col.slice(2));
+        return null;
+    }
+  }
+
+  /** The rows in the view's order; missing values (and NaN) last either way. */
+  sortRows(rows) {
+    if (!this.view.sort) return rows;
+    const {col, desc} = this.view.sort;
+    const keyed = rows.map((r) => [this.sortKey(r, col), r]);
+    const missing = (k) => k === null || k === undefined || (typeof k === 'number' && Number.isNaN(k));
+    keyed.sort((a, b) => {
+      const x = a[0];
+      const y = b[0];
+      if (missing(x) || missing(y)) return missing(x) - missing(y);
+      let c;
+      if (typeof x === 'number' && typeof y === 'number') c = x - y;
+      else {
+        const sx = String(x);
+        const sy = String(y);
+        c = sx < sy ? -1 : sx > sy ? 1 : 0;
+      }
+      return desc ? -c : c;
+    });
+    return keyed.map((k) => k[1]);
+  }
+
+  /** Whether a column has more than one value among the rows shown. */
+  differs(rows, c) {
+    if (rows.length < 2) return true;
+    const first = this.cellText(rows[0], c);
+    for (let i = 1; i < rows.length; i++) if (this.cellText(rows[i], c) !== first) return true;
+    return false;
+  }
+
+  visibleColumns(rows) {
+    const view = this.view;
+    const out = [];
+    for (const c of this.allColumns()) {
+      c.same = c.kind && !this.differs(rows, c);
+      if (c.id === '_select' || c.id === 'exp_id') out.push(c);
+      else if (view.show.has(c.id)) out.push(c);
+      else if (view.hide.has(c.id)) continue;
+      else if (view.differ && c.same) continue;
+      else out.push(c);
+    }
+    return out;
+  }
+
+  /** Draws the runs data holds, as the view says; keepScroll keeps the position (a live update). */
+  render({keepScroll, changed} = {}) {
+    const view = this.view;
+    const data = this.data;
+    let rows = [];
+    for (const id of data.ids) {
+      const r = data.runs.get(id);
+      if (r && (data.filtered === null || data.filtered.has(id))) rows.push(r);
+    }
+    rows = this.sortRows(rows);
+    data.rows = rows;
+    const cols = this.visibleColumns(rows);
+    const xName = xAxis(view, data);
+    for (const c of cols) {
+      if (c.kind === 'metric' && c.id !== 'm:' + xName) {
+        let best;
+        for (const r of rows) {
+          const v = metricValue(view, r, c.id.slice(2));
+          if (v !== null && !Number.isNaN(v) && (best === undefined || (c.goal === 'max' ? v > best : v < best))) best = v;
+        }
+        c.best = rows.length > 1 ? best : undefined;
+      }
+    }
+    data.columns = cols;
+    const scroll = $('#grid').scrollTop;
+    this.grid.setColumns(cols, view.sort);
+    this.grid.setRows(rows);
+    if (!keepScroll) $('#grid').scrollTop = 0;
+    else $('#grid').scrollTop = scroll;
+    this.updateCounts();
+    this.opts.showControls();
+    saveView(view);
+    if (!window.coxTimings.tableReady) window.coxTimings.tableReady = performance.now();
+    window.coxTimings.lastRender = performance.now();
+    this.opts.rendered();
+  }
+
+  updateCounts() {
+    const data = this.data;
+    const total = data.runs.size;
+    const shown = data.rows.length;
+    const sel = this.view.sel.size;
+    $('#counts').textContent = (shown === total ? `${count(total)} runs` : `${count(shown)} of ${count(total)} runs`)
+      + (sel ? ` · ${count(sel)} selected` : '') + (data.table ? ` · table '${data.table}'` : '');
+    $('#clear-selection').hidden = sel === 0;
+    this.opts.updateLiveText();
+  }
+
+  /** The column chooser: each parameter and metric on or off, and "only columns that differ". */
+  renderColumnsMenu() {
+    const view = this.view;
+    const menu = $('#columns-menu');
+    const cols = this.allColumns().filter((c) => c.kind);
+    const rows = this.data.rows;
+    const items = [h('label', {}, h('input', {type: 'checkbox', checked: view.differ, onchange: (e) => {
+      view.differ = e.target.checked;
+      this.render({keepScroll: true});
+      this.renderColumnsMenu();
+    }}), 'Only columns that differ'), h('div', {class: 'sep'})];
+    for (const kind of ['param', 'metric']) {
+      items.push(h('h4', {}, kind === 'param' ? 'Parameters' : `Metrics of '${this.data.table}'`));
+      for (const c of cols.filter((x) => x.kind === kind)) {
+        const same = !this.differs(rows, c);
+        const on = view.show.has(c.id) || (!view.hide.has(c.id) && !(view.differ && same));
+        items.push(h('label', {class: same ? 'same' : '', title: same ? 'the same in every run shown' : ''},
+          h('input', {type: 'checkbox', checked: on, onchange: (e) => {
+            view.hide.delete(c.id);
+            view.show.delete(c.id);
+            if (e.target.checked && view.differ && same) view.show.add(c.id);
+            if (!e.target.checked) view.hide.add(c.id);
+            this.render({keepScroll: true});
+          }}), kind === 'param' ? c.label : c.id.slice(2), same ? ' (same everywhere)' : ''));
+      }
+    }
+    items.push(h('div', {class: 'sep'}), h('button', {type: 'button', class: 'link', onclick: () => {
+      view.hide.clear();
+      view.show.clear();
+      view.differ = true;
+      this.render({keepScroll: true});
+      this.renderColumnsMenu();
+    }}, 'Reset columns'));
+    fill(menu, items);
+  }
+
+  /** Downloads the runs and columns shown, in this order, as CSV (full-precision values, ISO times). */
+  exportCsv() {
+    const view = this.view;
+    const data = this.data;
+    const cols = data.columns.filter((c) => c.id !== '_select');
+    const lines = [cols.map((c) => csvField(c.kind === 'metric' ? c.id.slice(2) + (view.summary === 'at' ? '@' + view.at : '.' + view.summary)
+      : c.kind === 'param' ? c.id.slice(2) : c.id)).join(',')];
+    for (const r of data.rows) {
+      lines.push(cols.map((c) => {
+        if (c.kind === 'metric') {
+          const v = metricValue(view, r, c.id.slice(2));
+          return csvField(v === null ? '' : pyFloat(v));
+        }
+        if (c.id === 'last_write') return csvField(r.last_write >= 0 ? new Date(r.last_write).toISOString() : '');
+        return csvField(this.cellText(r, c));
+      }).join(','));
+    }
+    const blob = new Blob([lines.join('\n') + '\n'], {type: 'text/csv'});
+    const a = h('a', {href: URL.createObjectURL(blob), download: `runs-${data.table || 'table'}.csv`});
+    document.body.appendChild(a);
+    a.click();
+    setTimeout(() => { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
+    window.coxLastCsv = lines.join('\n') + '\n';
+  }
+}
