@@ -22,17 +22,13 @@ final class ColumnUnion {
     }
 
     /**
-     * @param runs runs whose info has been read (others are skipped)
+     * @param contents what the runs hold (as known; runs never read are left out)
      * @param table the table whose numeric columns are the metrics, or null
      * @return the union, in order of first appearance
      */
-    static ColumnUnion of(List<RunIndex.Run> runs, String table) {
+    static ColumnUnion of(List<RunContents> contents, String table) {
         ColumnUnion c = new ColumnUnion();
-        for (RunIndex.Run r : runs) {
-            RunInfo info = r.info;
-            if (info == null) {
-                continue;
-            }
+        for (RunContents info : contents) {
             c.tables.addAll(info.tables().keySet());
             for (Map.Entry<String, ColumnType> p : info.paramTypes().entrySet()) {
                 c.params.merge(p.getKey(), p.getValue(), ColumnUnion::unionType);

@@ -63,10 +63,10 @@ public final class CoxServer implements AutoCloseable {
         this.index = new RunIndex(directory, b.metadataTable, b.readerThreads, b.cacheBytes, b.minScanMillis,
                 b.summaryDir == null ? null : SummaryFile.in(b.summaryDir, directory));
         boolean loopback = isLoopback(b.host);
-        RunsEndpoints runs = new RunsEndpoints(index);
-        RunEndpoints run = new RunEndpoints(index);
-        SeriesEndpoint series = new SeriesEndpoint(index);
-        DfEndpoint df = new DfEndpoint(index);
+        RunsEndpoints runs = new RunsEndpoints(index.scanner(), index.summaries());
+        RunEndpoints run = new RunEndpoints(index.scanner(), index.summaries());
+        SeriesEndpoint series = new SeriesEndpoint(index.scanner(), index.summaries());
+        DfEndpoint df = new DfEndpoint(index.scanner(), index.summaries());
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;

@@ -27,12 +27,14 @@ import org.dflib.DataFrame;
  * serve this once it streams; today it reads store by store here.
  */
 final class DfEndpoint {
-    private final RunIndex index;
+    private final RunScanner scanner;
+    private final SummaryCache summaries;
     private final RequestParams params;
 
-    DfEndpoint(RunIndex index) {
-        this.index = index;
-        this.params = new RequestParams(index);
+    DfEndpoint(RunScanner scanner, SummaryCache summaries) {
+        this.scanner = scanner;
+        this.summaries = summaries;
+        this.params = new RequestParams(scanner, summaries);
     }
 
     /**
@@ -41,10 +43,10 @@ final class DfEndpoint {
      * row by row. JSON is an array of objects (pandas: {@code pd.read_json(url)}).
      */
     void df(Context ctx) throws IOException {
-        RunIndex.Snapshot snap = index.refresh();
+        RunScanner.Listing snap = scanner.refresh();
         String table = params.table(ctx, snap);
         if (table == null) {
-            throw ApiError.notFound("no run in " + index.directory() + " has a table");
+            throw ApiError.notFound("no run in " + scanner.directory() + " has a table");
         }
         RunFilter filter = RequestParams.filter(ctx);
         long limit = RequestParams.longParam(ctx, "limit", Long.MAX_VALUE);
@@ -52,12 +54,12 @@ final class DfEndpoint {
         if (!format.equals("json") && !format.equals("csv")) {
             throw ApiError.badRequest("format must be json or csv: " + format);
         }
-        index.summarize(snap.runs(), null);
-        ColumnUnion columns = ColumnUnion.of(snap.runs(), null);
+        summaries.summarize(snap.runs(), null);
+        ColumnUnion columns = ColumnUnion.of(summaries.knownContents(snap.runs()), null);
         List<String> names = new ArrayList<>();
         Map<String, ColumnType> tableColumns = new LinkedHashMap<>();
-        for (RunIndex.Run r : snap.runs()) {
-            Schema s = index.info(r).tables().get(table);
+        for (ListedRun r : snap.runs()) {
+            Schema s = summaries.contents(r).tables().get(table);
             if (s != null) {
                 s.forEach(tableColumns::putIfAbsent);
             }
@@ -82,13 +84,13 @@ final class DfEndpoint {
         long written = 0;
         Map<String, Object> cells = new LinkedHashMap<>();
         outer:
-        for (RunIndex.Run r : snap.runs()) {
-            RunInfo info = index.info(r);
+        for (ListedRun r : snap.runs()) {
+            RunContents info = summaries.contents(r);
             if (!info.tables().containsKey(table)) {
                 continue;
             }
             DataFrame df;
-            try (Store store = new Store(index.directory(), r.expId, false, Mode.READ)) {
+            try (Store store = new Store(scanner.directory(), r.expId, false, Mode.READ)) {
                 df = store.table(table).df();
             } catch (CoxException e) {
                 continue;

@@ -17,26 +17,28 @@ import java.util.Set;
 final class RequestParams {
     static final String[] SUMMARIES = {"last", "best", "min", "max", "mean", "first", "at"};
 
-    private final RunIndex index;
+    private final RunScanner scanner;
+    private final SummaryCache summaries;
 
-    RequestParams(RunIndex index) {
-        this.index = index;
+    RequestParams(RunScanner scanner, SummaryCache summaries) {
+        this.scanner = scanner;
+        this.summaries = summaries;
     }
 
-    RunIndex.Run runOf(String expId) {
-        RunIndex.Run r = index.run(expId);
+    ListedRun runOf(String expId) {
+        ListedRun r = scanner.run(expId);
         if (r == null) {
-            index.rescanIfStale();
-            r = index.run(expId);
+            scanner.rescanIfStale();
+            r = scanner.run(expId);
         }
         if (r == null) {
-            throw ApiError.notFound("no run '" + expId + "' in " + index.directory());
+            throw ApiError.notFound("no run '" + expId + "' in " + scanner.directory());
         }
         return r;
     }
 
     /** The runs named by repeated {@code id=} parameters (any exp_id) and/or {@code ids=a,b} (ids without commas). */
-    List<RunIndex.Run> runs(Context ctx) {
+    List<ListedRun> runs(Context ctx) {
         List<String> names = new ArrayList<>(ctx.queryParams("id"));
         String ids = ctx.queryParam("ids");
         if (ids != null && !ids.isEmpty()) {
@@ -45,7 +47,7 @@ final class RequestParams {
         if (names.isEmpty()) {
             throw ApiError.badRequest("give the runs as id=EXP_ID&id=EXP_ID... or ids=EXP_ID,EXP_ID,...");
         }
-        List<RunIndex.Run> out = new ArrayList<>();
+        List<ListedRun> out = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         for (String id : names) {
             if (seen.add(id)) {
@@ -56,17 +58,17 @@ final class RequestParams {
     }
 
     /** The table asked for, checked against the tables the listed runs have; the default table if none is asked for. */
-    String table(Context ctx, RunIndex.Snapshot snap) {
+    String table(Context ctx, RunScanner.Listing snap) {
         String table = ctx.queryParam("table");
         if (table == null || table.isEmpty()) {
-            return index.defaultTable(snap.runs());
+            return summaries.defaultTable(snap.runs());
         }
-        for (RunIndex.Run r : snap.runs()) {
-            if (index.info(r).tables().containsKey(table)) {
+        for (ListedRun r : snap.runs()) {
+            if (summaries.contents(r).tables().containsKey(table)) {
                 return table;
             }
         }
-        throw ApiError.notFound("no run in " + index.directory() + " has a table '" + table + "'");
+        throw ApiError.notFound("no run in " + scanner.directory() + " has a table '" + table + "'");
     }
 
     static RunFilter filter(Context ctx) {
@@ -109,8 +111,8 @@ final class RequestParams {
         }
         String x = ctx.queryParam("x");
         if (x == null || x.isEmpty()) {
-            x = columns.metrics.containsKey("epoch") ? "epoch" : Series.ROW_INDEX;
-        } else if (!x.equals(Series.ROW_INDEX) && !columns.metrics.containsKey(x)) {
+            x = columns.metrics.containsKey("epoch") ? "epoch" : CurveArithmetic.ROW_INDEX;
+        } else if (!x.equals(CurveArithmetic.ROW_INDEX) && !columns.metrics.containsKey(x)) {
             throw ApiError.notFound("table '" + table + "' has no numeric column '" + x + "'");
         }
         return new Step(x, value);

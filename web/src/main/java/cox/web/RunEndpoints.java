@@ -29,22 +29,24 @@ import org.dflib.DataFrame;
 final class RunEndpoints {
     private static final int MAX_PAGE = 1_000;
 
-    private final RunIndex index;
+    private final RunScanner scanner;
+    private final SummaryCache summaries;
     private final RequestParams params;
 
-    RunEndpoints(RunIndex index) {
-        this.index = index;
-        this.params = new RequestParams(index);
+    RunEndpoints(RunScanner scanner, SummaryCache summaries) {
+        this.scanner = scanner;
+        this.summaries = summaries;
+        this.params = new RequestParams(scanner, summaries);
     }
 
     /** {@code GET /api/runs/{exp_id}}: the run's parameters, tables (schemas, row counts), TensorBoard tags. */
     void run(Context ctx) throws IOException {
-        RunIndex.Run r = params.runOf(ctx.pathParam("exp_id"));
-        RunInfo info = index.info(r);
+        ListedRun r = params.runOf(ctx.pathParam("exp_id"));
+        RunContents info = summaries.contents(r);
         Map<String, Long> rows = new LinkedHashMap<>();
         String error = info.error();
         if (error == null) {
-            try (Store store = new Store(index.directory(), r.expId, false, Mode.READ)) {
+            try (Store store = new Store(scanner.directory(), r.expId, false, Mode.READ)) {
                 for (String t : info.tables().keySet()) {
                     rows.put(t, store.keys().contains(t) ? store.table(t).nrows() : 0L);
                 }
@@ -62,9 +64,10 @@ final class RunEndpoints {
             var g = out.g;
             g.writeStartObject();
             g.writeStringField("exp_id", r.expId);
-            g.writeStringField("status", r.running ? "running" : "finished");
-            g.writeNumberField("last_write", r.stamp.lastWriteMillis());
-            g.writeStringField("metadata_table", index.metadataTable());
+            ListedRun.State state = r.state();
+            g.writeStringField("status", state.running() ? "running" : "finished");
+            g.writeNumberField("last_write", state.stamp().lastWriteMillis());
+            g.writeStringField("metadata_table", summaries.metadataTable());
             g.writeFieldName("params");
             out.object(info.params());
             g.writeObjectFieldStart("param_types");
@@ -101,9 +104,9 @@ final class RunEndpoints {
 
     /** {@code GET /api/runs/{exp_id}/tables/{table}?offset=&limit=}: a page of rows; object cells by type and size. */
     void rows(Context ctx) throws IOException {
-        RunIndex.Run r = params.runOf(ctx.pathParam("exp_id"));
+        ListedRun r = params.runOf(ctx.pathParam("exp_id"));
         String table = ctx.pathParam("table");
-        RunInfo info = index.info(r);
+        RunContents info = summaries.contents(r);
         if (!info.tables().containsKey(table)) {
             throw ApiError.notFound("run '" + r.expId + "' has no table '" + table + "'; it has " + info.tables().keySet());
         }
@@ -113,7 +116,7 @@ final class RunEndpoints {
             throw ApiError.badRequest("offset must be >= 0 and limit between 1 and " + MAX_PAGE + ": offset " + offset
                     + ", limit " + limit);
         }
-        try (Store store = new Store(index.directory(), r.expId, false, Mode.READ)) {
+        try (Store store = new Store(scanner.directory(), r.expId, false, Mode.READ)) {
             Table t = store.table(table);
             DataFrame df = t.df();
             Schema schema = t.schema();
@@ -142,7 +145,7 @@ final class RunEndpoints {
                     for (Map.Entry<String, ColumnType> c : cols) {
                         Object v = df.getColumn(c.getKey()).get(i);
                         if (c.getValue().isObject()) {
-                            ObjectCells.Described d = ObjectCells.describe(t, r.dir, c.getValue(), (String) v);
+                            ObjectCellPreview d = ObjectCellPreview.of(t, r.dir, c.getValue(), (String) v);
                             g.writeStartObject();
                             g.writeStringField("type", d.type());
                             g.writeStringField("summary", d.summary());
@@ -164,7 +167,7 @@ final class RunEndpoints {
 
     /** {@code GET /api/runs/{exp_id}/scalars?points=}: the run's TensorBoard scalars by tag, downsampled like the curves. */
     void scalars(Context ctx) throws IOException {
-        RunIndex.Run r = params.runOf(ctx.pathParam("exp_id"));
+        ListedRun r = params.runOf(ctx.pathParam("exp_id"));
         int points = (int) RequestParams.longParam(ctx, "points", SeriesEndpoint.DEFAULT_POINTS);
         if (points < 10 || points > SeriesEndpoint.MAX_POINTS) {
             throw ApiError.badRequest("points must be between 10 and " + SeriesEndpoint.MAX_POINTS + ": " + points);
@@ -189,7 +192,7 @@ final class RunEndpoints {
                     steps[i] = events.get(i).step();
                     values[i] = events.get(i).value();
                 }
-                int[] keep = Series.minMaxBuckets(steps, values, steps.length, points / 2);
+                int[] keep = CurveArithmetic.minMaxBuckets(steps, values, steps.length, points / 2);
                 g.writeObjectFieldStart(t.getKey());
                 g.writeNumberField("n", steps.length);
                 g.writeFieldName("step");
@@ -222,7 +225,7 @@ final class RunEndpoints {
      * ({@link EventFileReader} refuses it), and it and a damaged file are left out with their
      * error; the scalars of the others are shown.
      */
-    private static TensorBoardScalars scalars(RunIndex.Run r) {
+    private static TensorBoardScalars scalars(ListedRun r) {
         Path tb = r.dir.resolve("tensorboard");
         if (!Files.isDirectory(tb)) {
             return new TensorBoardScalars(List.of(), List.of());

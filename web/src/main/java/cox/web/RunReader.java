@@ -28,8 +28,8 @@ final class RunReader {
     private RunReader() {
     }
 
-    /** What one read returns: the run's info, and the columns of the table asked for (null if the run lacks it). */
-    record Read(RunInfo info, TableColumns columns) {
+    /** What one read returns: the run's contents, and the columns of the table asked for (null if the run lacks it). */
+    record Read(RunContents contents, TableColumns columns) {
     }
 
     /**
@@ -38,7 +38,7 @@ final class RunReader {
      * @param stamp the stamp taken before reading (a write during the read makes the next scan read again)
      * @param metadataTable the table whose first row holds the parameters
      * @param table the table whose numeric columns to read, or null for none
-     * @return the run's info and columns; a run that cannot be read has an info with its error: any
+     * @return the run's contents and columns; a run that cannot be read has contents with its error: any
      *     exception, and an {@link OutOfMemoryError} or {@link StackOverflowError} of the read (logged);
      *     other errors are thrown
      */
@@ -64,10 +64,10 @@ final class RunReader {
             if (table != null && tables.containsKey(table)) {
                 columns = numericColumns(store.table(table), stamp);
             }
-            return new Read(new RunInfo(stamp, tables, params, types, null), columns);
+            return new Read(new RunContents(stamp, tables, params, types, null), columns);
         } catch (CoxException | IllegalArgumentException | IllegalStateException | java.io.UncheckedIOException e) {
             String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            return new Read(new RunInfo(stamp, Map.of(), Map.of(), Map.of(), message), null);
+            return new Read(new RunContents(stamp, Map.of(), Map.of(), Map.of(), message), null);
         } catch (RuntimeException e) {
             // a damaged file that a reader does not check for (a bug to fix, but one run's): list the run with it
             LOG.warn("cox serve: cannot read run {} of {}", expId, dir, e);
@@ -86,7 +86,7 @@ final class RunReader {
     }
 
     private static Read failed(RunStamp stamp, String message) {
-        return new Read(new RunInfo(stamp, Map.of(), Map.of(), Map.of(), message), null);
+        return new Read(new RunContents(stamp, Map.of(), Map.of(), Map.of(), message), null);
     }
 
     static TableColumns numericColumns(Table table, RunStamp stamp) {

@@ -14,40 +14,42 @@ import java.util.function.Function;
 /**
  * {@code GET /api/runs}, {@code /api/filter} and {@code /api/status}: the runs table's data, one
  * object per run with its parameters and the summaries of a table, filtered with the grammar of
- * {@code cox df --where}. Thread-safe (state lives in the {@link RunIndex}).
+ * {@code cox df --where}. Thread-safe (state lives in the {@link RunScanner} and the {@link SummaryCache}).
  */
 final class RunsEndpoints {
-    private final RunIndex index;
+    private final RunScanner scanner;
+    private final SummaryCache summaries;
     private final RequestParams params;
 
-    RunsEndpoints(RunIndex index) {
-        this.index = index;
-        this.params = new RequestParams(index);
+    RunsEndpoints(RunScanner scanner, SummaryCache summaries) {
+        this.scanner = scanner;
+        this.summaries = summaries;
+        this.params = new RequestParams(scanner, summaries);
     }
 
     /** {@code GET /api/runs?table=&where=&summary=&x=&at=&since=}: one object per run. */
     void runs(Context ctx) throws IOException {
-        RunIndex.Snapshot snap = index.refresh();
+        RunScanner.Listing snap = scanner.refresh();
         String table = params.table(ctx, snap);
         long since = RequestParams.longParam(ctx, "since", -1);
         boolean incremental = since >= 0 && since <= snap.version();
-        List<RunIndex.Run> chosen = new ArrayList<>();
-        for (RunIndex.Run r : snap.runs()) {
-            if (!incremental || r.changed > since) {
+        List<ListedRun> chosen = new ArrayList<>();
+        for (ListedRun r : snap.runs()) {
+            if (!incremental || r.state().version() > since) {
                 chosen.add(r);
             }
         }
         if (table != null) {
-            index.summarize(chosen, table);
+            summaries.summarize(chosen, table);
         } else {
-            index.summarize(chosen, null);
+            summaries.summarize(chosen, null);
         }
-        ColumnUnion columns = ColumnUnion.of(snap.runs(), table);
+        ColumnUnion columns = ColumnUnion.of(summaries.knownContents(snap.runs()), table);
         String summary = RequestParams.summary(ctx);
         RequestParams.Step step = RequestParams.step(ctx, table, columns);
         RunFilter filter = RequestParams.filter(ctx);
         List<Row> passing = new ArrayList<>(); // filtered before anything is written, so a filter's error is a 400
-        for (RunIndex.Run r : chosen) {
+        for (ListedRun r : chosen) {
             Row row = row(r, table, summary, step);
             if (filter.test(row)) {
                 passing.add(row);
@@ -57,11 +59,11 @@ final class RunsEndpoints {
         try (JsonOut out = new JsonOut(ctx.outputStream())) {
             var g = out.g;
             g.writeStartObject();
-            g.writeStringField("dir", index.directory().toString());
+            g.writeStringField("dir", scanner.directory().toString());
             g.writeNumberField("version", snap.version());
             g.writeBooleanField("incremental", incremental);
             out.value("table", table);
-            g.writeStringField("metadata_table", index.metadataTable());
+            g.writeStringField("metadata_table", summaries.metadataTable());
             g.writeArrayFieldStart("tables");
             for (String t : columns.tables) {
                 g.writeString(t);
@@ -84,7 +86,7 @@ final class RunsEndpoints {
                 g.writeEndObject();
             }
             g.writeEndArray();
-            out.value("x_default", columns.metrics.containsKey("epoch") ? "epoch" : Series.ROW_INDEX);
+            out.value("x_default", columns.metrics.containsKey("epoch") ? "epoch" : CurveArithmetic.ROW_INDEX);
             if (step != null) {
                 g.writeObjectFieldStart("at");
                 g.writeStringField("x", step.x());
@@ -109,15 +111,15 @@ final class RunsEndpoints {
 
     /** {@code GET /api/filter?table=&where=&summary=&x=&at=}: the ids of the runs that pass, or a 400 naming the error. */
     void filter(Context ctx) throws IOException {
-        RunIndex.Snapshot snap = index.refresh();
+        RunScanner.Listing snap = scanner.refresh();
         String table = params.table(ctx, snap);
         RunFilter filter = RequestParams.filter(ctx);
-        index.summarize(snap.runs(), table);
-        ColumnUnion columns = ColumnUnion.of(snap.runs(), table);
+        summaries.summarize(snap.runs(), table);
+        ColumnUnion columns = ColumnUnion.of(summaries.knownContents(snap.runs()), table);
         String summary = RequestParams.summary(ctx);
         RequestParams.Step step = RequestParams.step(ctx, table, columns);
         List<String> ids = new ArrayList<>(); // filtered before anything is written, so a filter's error is a 400
-        for (RunIndex.Run r : snap.runs()) {
+        for (ListedRun r : snap.runs()) {
             if (filter.test(row(r, table, summary, step))) {
                 ids.add(r.expId);
             }
@@ -138,30 +140,34 @@ final class RunsEndpoints {
 
     /** {@code GET /api/status}: how many runs, the version, reading progress. */
     void status(Context ctx) throws IOException {
-        RunIndex.Snapshot snap = index.refresh();
+        RunScanner.Listing snap = scanner.refresh();
         ctx.contentType("application/json; charset=utf-8");
         try (JsonOut out = new JsonOut(ctx.outputStream())) {
             out.g.writeStartObject();
-            out.g.writeStringField("dir", index.directory().toString());
+            out.g.writeStringField("dir", scanner.directory().toString());
             out.g.writeNumberField("runs", snap.runs().size());
-            out.g.writeNumberField("running", snap.runs().stream().filter(r -> r.running).count());
+            out.g.writeNumberField("running", snap.runs().stream().filter(r -> r.state().running()).count());
             out.g.writeNumberField("version", snap.version());
             out.g.writeFieldName("progress");
-            out.object(index.progress());
+            Map<String, Object> progress = summaries.progress();
+            progress.put("last_scan_ms", scanner.lastScanMillis());
+            out.object(progress);
             out.g.writeEndObject();
         }
     }
 
     /** The cells a filter sees for one run, and what /api/runs writes of it. */
     private final class Row implements Function<String, Object> {
-        final RunIndex.Run run;
-        final RunInfo info;
+        final ListedRun run;
+        final ListedRun.State state;
+        final RunContents info;
         final TableSummary summary;
         final String kind;
         final Map<String, Double> at;
 
-        Row(RunIndex.Run run, RunInfo info, TableSummary summary, String kind, Map<String, Double> at) {
+        Row(ListedRun run, RunContents info, TableSummary summary, String kind, Map<String, Double> at) {
             this.run = run;
+            this.state = run.state(); // one scan's view of the run, for the filter and the JSON alike
             this.info = info;
             this.summary = summary;
             this.kind = kind;
@@ -174,11 +180,11 @@ final class RunsEndpoints {
                 case "exp_id":
                     return run.expId;
                 case "status":
-                    return run.running ? "running" : "finished";
+                    return state.running() ? "running" : "finished";
                 case "rows":
                     return summary == null || summary.rows() < 0 ? null : summary.rows();
                 case "last_write":
-                    return Instant.ofEpochMilli(run.stamp.lastWriteMillis()).toString();
+                    return Instant.ofEpochMilli(state.stamp().lastWriteMillis()).toString();
                 default:
                     break;
             }
@@ -223,12 +229,12 @@ final class RunsEndpoints {
         }
     }
 
-    private Row row(RunIndex.Run r, String table, String kind, RequestParams.Step step) {
-        RunInfo info = index.info(r);
-        TableSummary s = table == null ? null : index.summary(r, table);
+    private Row row(ListedRun r, String table, String kind, RequestParams.Step step) {
+        RunContents info = summaries.contents(r);
+        TableSummary s = table == null ? null : summaries.summary(r, table);
         Map<String, Double> at = null;
         if (step != null && s != null && s.rows() > 0) {
-            TableColumns c = index.columns(r, table);
+            TableColumns c = summaries.columns(r, table);
             if (c != null) {
                 at = new LinkedHashMap<>();
                 double[] x = c.column(step.x());
@@ -253,12 +259,12 @@ final class RunsEndpoints {
 
     private void writeRun(JsonOut out, Row row) throws IOException {
         var g = out.g;
-        RunIndex.Run r = row.run;
+        ListedRun.State state = row.state;
         g.writeStartObject();
-        g.writeStringField("exp_id", r.expId);
-        g.writeStringField("status", r.running ? "running" : "finished");
-        g.writeNumberField("last_write", r.stamp.lastWriteMillis());
-        g.writeNumberField("changed", r.changed);
+        g.writeStringField("exp_id", row.run.expId);
+        g.writeStringField("status", state.running() ? "running" : "finished");
+        g.writeNumberField("last_write", state.stamp().lastWriteMillis());
+        g.writeNumberField("changed", state.version());
         if (row.summary == null || row.summary.rows() < 0) {
             g.writeNullField("rows");
         } else {

@@ -19,12 +19,14 @@ final class SeriesEndpoint {
     static final int MAX_POINTS = 20_000;
     static final int DEFAULT_POINTS = 1_500;
 
-    private final RunIndex index;
+    private final RunScanner scanner;
+    private final SummaryCache summaries;
     private final RequestParams params;
 
-    SeriesEndpoint(RunIndex index) {
-        this.index = index;
-        this.params = new RequestParams(index);
+    SeriesEndpoint(RunScanner scanner, SummaryCache summaries) {
+        this.scanner = scanner;
+        this.summaries = summaries;
+        this.params = new RequestParams(scanner, summaries);
     }
 
     /**
@@ -33,12 +35,12 @@ final class SeriesEndpoint {
      * curves of the runs, downsampled into min/max buckets when longer than {@code points}.
      */
     void series(Context ctx) throws IOException {
-        RunIndex.Snapshot snap = index.refresh();
+        RunScanner.Listing snap = scanner.refresh();
         String table = params.table(ctx, snap);
         if (table == null) {
-            throw ApiError.notFound("no run in " + index.directory() + " has a table");
+            throw ApiError.notFound("no run in " + scanner.directory() + " has a table");
         }
-        List<RunIndex.Run> runs = params.runs(ctx);
+        List<ListedRun> runs = params.runs(ctx);
         int points = (int) RequestParams.longParam(ctx, "points", DEFAULT_POINTS);
         if (points < 10 || points > MAX_POINTS) {
             throw ApiError.badRequest("points must be between 10 and " + MAX_POINTS + ": " + points);
@@ -49,12 +51,12 @@ final class SeriesEndpoint {
         }
         String format = ctx.queryParam("format");
         boolean binary = "bin".equals(format) || "bin32".equals(format);
-        index.summarize(runs, table);
-        ColumnUnion columns = ColumnUnion.of(runs, table);
+        summaries.summarize(runs, table);
+        ColumnUnion columns = ColumnUnion.of(summaries.knownContents(runs), table);
         String x = ctx.queryParam("x");
         if (x == null || x.isEmpty()) {
-            x = columns.metrics.containsKey("epoch") ? "epoch" : Series.ROW_INDEX;
-        } else if (!x.equals(Series.ROW_INDEX) && !columns.metrics.containsKey(x)) {
+            x = columns.metrics.containsKey("epoch") ? "epoch" : CurveArithmetic.ROW_INDEX;
+        } else if (!x.equals(CurveArithmetic.ROW_INDEX) && !columns.metrics.containsKey(x)) {
             throw ApiError.notFound("table '" + table + "' has no numeric column '" + x + "' in the runs asked for; it has "
                     + columns.metrics.keySet());
         }
@@ -88,10 +90,10 @@ final class SeriesEndpoint {
             g.writeNumberField("points", points);
             out.num("smooth", smooth);
             g.writeArrayFieldStart("runs");
-            for (RunIndex.Run r : runs) {
+            for (ListedRun r : runs) {
                 g.writeStartObject();
                 g.writeStringField("exp_id", r.expId);
-                TableColumns c = index.columns(r, table);
+                TableColumns c = summaries.columns(r, table);
                 double[] xs = c == null ? null : c.column(x);
                 if (xs == null) {
                     g.writeNumberField("n", 0);
@@ -100,7 +102,7 @@ final class SeriesEndpoint {
                     continue;
                 }
                 int n = c.rows();
-                int[] drawable = Series.finiteIndices(xs, n);
+                int[] drawable = CurveArithmetic.finiteIndices(xs, n);
                 g.writeNumberField("n", n);
                 if (drawable.length < n) {
                     g.writeNumberField("skipped_x_not_finite", n - drawable.length);
@@ -114,7 +116,7 @@ final class SeriesEndpoint {
                         continue;
                     }
                     g.writeObjectFieldStart(m);
-                    int[] keep = Series.minMaxBuckets(xs, values, n, buckets);
+                    int[] keep = CurveArithmetic.minMaxBuckets(xs, values, n, buckets);
                     if (keep.length == drawable.length) {
                         g.writeFieldName("y");
                         arrays.write(out, values, drawable.length == n ? null : drawable, false);
@@ -126,7 +128,7 @@ final class SeriesEndpoint {
                         arrays.write(out, values, keep, false);
                         if (smooth > 0) {
                             g.writeFieldName("smoothed");
-                            arrays.write(out, Series.ema(values, smooth), keep, false);
+                            arrays.write(out, CurveArithmetic.ema(values, smooth), keep, false);
                         }
                     }
                     g.writeEndObject();

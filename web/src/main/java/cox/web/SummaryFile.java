@@ -27,14 +27,14 @@ import java.util.zip.GZIPOutputStream;
 
 /**
  * The summary cache on disk, so a restarted {@code cox serve} does not read every store again:
- * for each run, its {@link RunStamp}, {@link RunInfo} and {@link TableSummary}s, as they were when
+ * for each run, its {@link RunStamp}, {@link RunContents} and {@link TableSummary}s, as they were when
  * the file was written. An entry is used only while the run's stamp is still equal, exactly like
  * the cache in memory. It lives outside the served folder (which is never written), by default
  * under {@code ~/.cache/cox4j/serve/}, one file per folder named by the SHA-256 of its path.
  *
  * <p>The file can be deleted at any time: a missing, damaged or foreign file is ignored (the
  * stores are read), and it is written to a temporary file and renamed, so a reader never sees
- * half of it. Not thread-safe: {@link RunIndex} calls it from one thread at a time.
+ * half of it. Not thread-safe: {@link SummaryCache} calls it from one thread at a time.
  */
 final class SummaryFile {
     private static final int MAGIC = 0x434f5853; // "COXS"
@@ -66,8 +66,14 @@ final class SummaryFile {
         return file;
     }
 
-    /** What was saved of one run. */
-    record Entry(RunStamp stamp, RunInfo info, Map<String, TableSummary> summaries) {
+    /**
+     * What is saved of one run.
+     *
+     * @param stamp the run's stamp (when saving: now; the contents and summaries are saved only if theirs is equal)
+     * @param contents its contents, or null if never read
+     * @param summaries its tables' summaries
+     */
+    record Entry(RunStamp stamp, RunContents contents, Map<String, TableSummary> summaries) {
     }
 
     /** @return the saved entries by exp_id; empty if the file is missing, damaged, or of another folder or version */
@@ -104,7 +110,7 @@ final class SummaryFile {
                     types.put(name, ColumnType.valueOf(in.readUTF()));
                     params.put(name, readValue(in));
                 }
-                RunInfo info = new RunInfo(stamp, tables, params, types, null);
+                RunContents contents = new RunContents(stamp, tables, params, types, null);
                 Map<String, TableSummary> summaries = new HashMap<>();
                 int summaryCount = in.readInt();
                 for (int s = 0; s < summaryCount; s++) {
@@ -118,7 +124,7 @@ final class SummaryFile {
                     }
                     summaries.put(table, new TableSummary(stamp, rows, metrics, null));
                 }
-                out.put(expId, new Entry(stamp, info, summaries));
+                out.put(expId, new Entry(stamp, contents, summaries));
             }
             return out;
         } catch (IOException | RuntimeException e) {
@@ -127,11 +133,13 @@ final class SummaryFile {
     }
 
     /**
-     * Writes the fresh, error-free summaries of {@code runs} (temporary file, then rename).
+     * Writes the fresh, error-free contents and summaries of {@code runs} (temporary file, then rename).
+     *
+     * @param runs each listed run's entry by exp_id, with its stamp now
      *
      * @throws IOException if the file cannot be written (the caller carries on without it)
      */
-    void save(Iterable<RunIndex.Run> runs) throws IOException {
+    void save(Map<String, Entry> runs) throws IOException {
         Files.createDirectories(file.getParent());
         Path tmp = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".tmp");
         try {
@@ -140,18 +148,18 @@ final class SummaryFile {
                 out.writeInt(MAGIC);
                 out.writeInt(VERSION);
                 out.writeUTF(directory.toString());
-                Map<String, RunIndex.Run> fresh = new LinkedHashMap<>();
-                for (RunIndex.Run r : runs) {
-                    RunInfo info = r.info;
-                    if (info != null && info.error() == null && info.stamp().equals(r.stamp)) {
-                        fresh.put(r.expId, r);
+                Map<String, Entry> fresh = new LinkedHashMap<>();
+                for (Map.Entry<String, Entry> r : runs.entrySet()) {
+                    RunContents info = r.getValue().contents();
+                    if (info != null && info.error() == null && info.stamp().equals(r.getValue().stamp())) {
+                        fresh.put(r.getKey(), r.getValue());
                     }
                 }
                 out.writeInt(fresh.size());
-                for (RunIndex.Run r : fresh.values()) {
-                    RunInfo info = r.info;
+                for (Map.Entry<String, Entry> r : fresh.entrySet()) {
+                    RunContents info = r.getValue().contents();
                     RunStamp s = info.stamp();
-                    out.writeUTF(r.expId);
+                    out.writeUTF(r.getKey());
                     out.writeLong(s.h5Size());
                     out.writeLong(s.h5Modified());
                     out.writeLong(s.journalSize());
@@ -173,7 +181,7 @@ final class SummaryFile {
                     }
                     Map<String, TableSummary> summaries = new LinkedHashMap<>();
                     Set<String> seen = new HashSet<>();
-                    for (Map.Entry<String, TableSummary> e : r.summaries.entrySet()) {
+                    for (Map.Entry<String, TableSummary> e : r.getValue().summaries().entrySet()) {
                         TableSummary ts = e.getValue();
                         if (ts.error() == null && ts.stamp().equals(s) && seen.add(e.getKey())) {
                             summaries.put(e.getKey(), ts);

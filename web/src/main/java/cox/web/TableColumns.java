@@ -34,9 +34,9 @@ final class TableColumns {
         return columns;
     }
 
-    /** @return the values of {@code name}; the row index (0, 1, ...) for {@link Series#ROW_INDEX}; null if absent */
+    /** @return the values of {@code name}; the row index (0, 1, ...) for {@link CurveArithmetic#ROW_INDEX}; null if absent */
     double[] column(String name) {
-        if (Series.ROW_INDEX.equals(name)) {
+        if (CurveArithmetic.ROW_INDEX.equals(name)) {
             double[] index = new double[rows];
             for (int i = 0; i < rows; i++) {
                 index[i] = i;

@@ -184,7 +184,7 @@ class LiveApiTest {
             for (int i = 0; i < n; i++) {
                 all[i] = i == 12_345 ? 50 : i == 20_000 ? -50 : Math.sin(i / 100.0);
             }
-            double[] smoothed = Series.ema(all, 0.9);
+            double[] smoothed = CurveArithmetic.ema(all, 0.9);
             for (int k = 0; k < loss.get("x").size(); k++) {
                 int i = loss.get("x").get(k).asInt();
                 assertThat(loss.get("smoothed").get(k).asDouble()).isEqualTo(smoothed[i]);

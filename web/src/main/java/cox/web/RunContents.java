@@ -10,6 +10,6 @@ import java.util.Map;
  * a short text for an object cell). {@code error} is the message of the failure to read it, and
  * then the maps are empty.
  */
-record RunInfo(RunStamp stamp, Map<String, Schema> tables, Map<String, Object> params,
-               Map<String, ColumnType> paramTypes, String error) {
+record RunContents(RunStamp stamp, Map<String, Schema> tables, Map<String, Object> params,
+                   Map<String, ColumnType> paramTypes, String error) {
 }

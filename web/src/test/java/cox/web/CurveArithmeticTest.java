@@ -7,12 +7,12 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
-class SeriesTest {
+class CurveArithmeticTest {
     @Test
     void ema_isTensorBoardsDebiasedAverage() {
         double[] v = {1, 2, 3, Double.NaN, 4};
         double w = 0.6;
-        double[] s = Series.ema(v, w);
+        double[] s = CurveArithmetic.ema(v, w);
         double last = 0;
         int k = 0;
         double[] expected = new double[v.length];
@@ -27,15 +27,15 @@ class SeriesTest {
         }
         assertThat(s).containsExactly(expected);
         assertThat(s[0]).isEqualTo(1.0);
-        assertThat(Series.ema(v, 0)).containsExactly(v);
-        assertThatThrownBy(() -> Series.ema(v, 1)).isInstanceOf(IllegalArgumentException.class)
+        assertThat(CurveArithmetic.ema(v, 0)).containsExactly(v);
+        assertThatThrownBy(() -> CurveArithmetic.ema(v, 1)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("smoothing weight must be in [0, 1): 1.0");
     }
 
     @Test
     void minMaxBuckets_shortSeriesKeepsEveryPoint() {
         double[] x = {0, 1, 2, 3};
-        assertThat(Series.minMaxBuckets(x, new double[] {5, 6, 7, 8}, 4, 2)).containsExactly(0, 1, 2, 3);
+        assertThat(CurveArithmetic.minMaxBuckets(x, new double[] {5, 6, 7, 8}, 4, 2)).containsExactly(0, 1, 2, 3);
     }
 
     @Test
@@ -52,7 +52,7 @@ class SeriesTest {
         y[77_777] = -100;
         y[123] = Double.NaN;
         int buckets = 750;
-        int[] keep = Series.minMaxBuckets(x, y, n, buckets);
+        int[] keep = CurveArithmetic.minMaxBuckets(x, y, n, buckets);
         assertThat(keep.length).isBetween(buckets, 2 * buckets + 2);
         assertThat(keep).contains(0, n - 1, 4321, 77_777);
         for (int i = 1; i < keep.length; i++) {
@@ -80,12 +80,12 @@ class SeriesTest {
     void minMaxBuckets_rowsWithoutFiniteXAreNeverKept() {
         double[] x = {0, Double.NaN, 2, Double.POSITIVE_INFINITY, 4};
         double[] y = {1, 2, 3, 4, 5};
-        assertThat(Series.minMaxBuckets(x, y, 5, 2)).containsExactly(0, 2, 4);
-        assertThat(Series.minMaxBuckets(x, y, 5, 1)).containsExactly(0, 4);
-        assertThat(Series.finiteIndices(x, 5)).containsExactly(0, 2, 4);
+        assertThat(CurveArithmetic.minMaxBuckets(x, y, 5, 2)).containsExactly(0, 2, 4);
+        assertThat(CurveArithmetic.minMaxBuckets(x, y, 5, 1)).containsExactly(0, 4);
+        assertThat(CurveArithmetic.finiteIndices(x, 5)).containsExactly(0, 2, 4);
         double[] big = new double[1000];
         Arrays.fill(big, Double.NaN);
-        assertThat(Series.minMaxBuckets(big, big, 1000, 10)).isEmpty();
+        assertThat(CurveArithmetic.minMaxBuckets(big, big, 1000, 10)).isEmpty();
     }
 
     @Test
@@ -97,7 +97,7 @@ class SeriesTest {
             x[i] = i;
             y[i] = i >= 10 && i < 20 ? Double.NaN : i;
         }
-        int[] keep = Series.minMaxBuckets(x, y, n, 4);
+        int[] keep = CurveArithmetic.minMaxBuckets(x, y, n, 4);
         assertThat(keep).contains(10);
         assertThat(Arrays.stream(keep).filter(i -> i >= 10 && i < 20).count()).isEqualTo(1);
     }

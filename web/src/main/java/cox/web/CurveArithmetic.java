@@ -1,13 +1,14 @@
 package cox.web;
 
 /**
- * The arithmetic behind the charts: TensorBoard's smoothing and min/max downsampling. Stateless.
+ * The arithmetic on the curves the charts draw: TensorBoard's smoothing, the drawable (finite-x) rows, and
+ * min/max downsampling. Stateless.
  */
-final class Series {
+final class CurveArithmetic {
     /** The x "column" that is the row index, 0, 1, 2, ... */
     static final String ROW_INDEX = "_row";
 
-    private Series() {
+    private CurveArithmetic() {
     }
 
     /**

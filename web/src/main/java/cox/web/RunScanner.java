@@ -1,0 +1,320 @@
+package cox.web;
+
+import cox.store.Store;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The runs of one storage folder, kept current cheaply. A <b>scan</b> lists the folder and takes
+ * each run's {@link RunStamp} (sizes and times of {@code store.h5} and the journal) and whether a
+ * writer holds it; a run whose stamp or status changed gets the next <b>version</b> number, so a
+ * client that saw version V asks for the runs changed since V.
+ *
+ * <p>A full scan stats two files per run (about half a second for 10,000 runs on a loaded
+ * machine), so scanning runs on a background thread every {@code minScanMillis} while clients ask
+ * (a request in the last {@link #IDLE_AFTER_NANOS}): a small folder (a full scan under
+ * {@link #QUICK_SCAN_MILLIS}) is scanned fully each time; in a big one only the hot runs (running,
+ * or changed in the last {@link #HOT_NANOS}) are looked at, and the full scan, which finds new and
+ * removed runs, comes every {@code max(}{@link #MIN_FULL_SCAN_MILLIS}{@code , }{@link
+ * #FULL_SCAN_SPACING}{@code  x its time)}. Requests answer from the latest scan. With
+ * {@code minScanMillis} 0 every request scans first instead (exact, for tests and small folders).
+ * The thread also runs a housekeeping task every {@link #HOUSEKEEPING_NANOS}, busy or idle.
+ *
+ * <p>Thread-safe: scans run under one lock; the listing and each run's state are immutable
+ * values published through volatile fields.
+ */
+final class RunScanner implements AutoCloseable {
+    /** With no request for this long, the scanner thread stops scanning until the next one. */
+    static final long IDLE_AFTER_NANOS = TimeUnit.SECONDS.toNanos(30);
+    /** How long an idle scanner thread sleeps before it looks again. */
+    static final long IDLE_SLEEP_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** A run running, or changed this recently, is hot: scanned between full scans. */
+    static final long HOT_NANOS = TimeUnit.MINUTES.toNanos(1);
+    /** A full scan faster than this marks a small folder: it is scanned fully every time. */
+    static final long QUICK_SCAN_MILLIS = 50;
+    /** Full scans of a big folder come at least this far apart... */
+    static final long MIN_FULL_SCAN_MILLIS = 5_000;
+    /** ...and at least this many times the last full scan's duration apart. */
+    static final long FULL_SCAN_SPACING = 8;
+    /** The scanner thread pauses at least this long between scans, whatever {@code minScanMillis} says. */
+    static final long MIN_PAUSE_MILLIS = 100;
+    /** A URL naming an unknown run rescans only if the last scan is older than this (or {@code minScanMillis}). */
+    static final long MIN_RESCAN_MILLIS = 200;
+    /** Where /proc/locks cannot be read, a run written within this long may be running (the store decides). */
+    static final long RECENT_WRITE_MILLIS = TimeUnit.MINUTES.toMillis(10);
+    /** How often the scanner thread runs the housekeeping task. */
+    static final long HOUSEKEEPING_NANOS = TimeUnit.SECONDS.toNanos(30);
+
+    /**
+     * The listing after a scan.
+     *
+     * @param version the version of the latest change
+     * @param runs the runs, sorted by exp_id
+     * @param removed the runs removed since the server started, by the version that removed them
+     */
+    record Listing(long version, List<ListedRun> runs, Map<String, Long> removed) {
+    }
+
+    private final Path directory;
+    private final long minScanMillis;
+    private final Runnable housekeeping;
+    private final Thread thread;
+    private final Object scanLock = new Object();
+    private final Map<String, Long> removed = new LinkedHashMap<>(); // under scanLock
+    private volatile Map<String, ListedRun> runs = Map.of();
+    private volatile Listing listing = new Listing(0, List.of(), Map.of());
+    private volatile long version;
+    private volatile boolean scanned;
+    private volatile long lastScanNanos;
+    private volatile long lastScanMillis;
+    private volatile long lastRequestNanos;
+    private volatile boolean closed;
+
+    /**
+     * @param directory the storage folder
+     * @param minScanMillis the pause between background scans; 0 for no thread (every request scans)
+     * @param housekeeping what the scanner thread also does every {@link #HOUSEKEEPING_NANOS} (not run without a thread)
+     */
+    RunScanner(Path directory, long minScanMillis, Runnable housekeeping) {
+        this.directory = directory;
+        this.minScanMillis = minScanMillis;
+        this.housekeeping = housekeeping;
+        this.thread = minScanMillis == 0 ? null : new Thread(this::scanLoop, "cox-serve-scanner");
+        if (thread != null) {
+            thread.setDaemon(true);
+        }
+    }
+
+    Path directory() {
+        return directory;
+    }
+
+    private void scanLoop() {
+        long lastHousekeeping = System.nanoTime();
+        while (!closed) {
+            if (System.nanoTime() - lastHousekeeping > HOUSEKEEPING_NANOS) {
+                housekeeping.run();
+                lastHousekeeping = System.nanoTime();
+            }
+            if (System.nanoTime() - lastRequestNanos > IDLE_AFTER_NANOS) {
+                LockSupport.parkNanos(this, IDLE_SLEEP_NANOS);
+                continue;
+            }
+            try {
+                synchronized (scanLock) {
+                    long sinceFull = (System.nanoTime() - lastScanNanos) / 1_000_000;
+                    long fullEvery = lastScanMillis <= QUICK_SCAN_MILLIS ? 0
+                            : Math.max(MIN_FULL_SCAN_MILLIS, FULL_SCAN_SPACING * lastScanMillis);
+                    if (sinceFull >= fullEvery) {
+                        scan();
+                    } else {
+                        scanHot();
+                    }
+                }
+            } catch (RuntimeException e) {
+                // the folder vanished or cannot be listed for a moment: the next scan tries again
+            }
+            LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(Math.max(minScanMillis, MIN_PAUSE_MILLIS)));
+        }
+    }
+
+    /**
+     * The listing, scanning the folder first if it was never scanned or there is no scanner thread;
+     * the first call starts the thread.
+     *
+     * @return the current listing
+     */
+    Listing refresh() {
+        lastRequestNanos = System.nanoTime();
+        if (!scanned || thread == null) {
+            synchronized (scanLock) {
+                if (!scanned || thread == null) {
+                    scan();
+                }
+            }
+            if (thread != null && !thread.isAlive() && !closed) {
+                synchronized (this) {
+                    if (thread.getState() == Thread.State.NEW) {
+                        thread.start();
+                    }
+                }
+            }
+        }
+        return listing;
+    }
+
+    /** @return the latest listing without scanning, or null before the first scan */
+    Listing latest() {
+        return scanned ? listing : null;
+    }
+
+    /**
+     * Scans now if the last scan is older than the minimum interval, for a URL naming a run the
+     * last scan did not see (it may be new).
+     */
+    void rescanIfStale() {
+        long stale = TimeUnit.MILLISECONDS.toNanos(Math.max(minScanMillis, MIN_RESCAN_MILLIS));
+        if (System.nanoTime() - lastScanNanos >= stale) {
+            synchronized (scanLock) {
+                if (System.nanoTime() - lastScanNanos >= stale) {
+                    scan();
+                }
+            }
+        }
+    }
+
+    /** @return the run listed under {@code expId} at the last scan, or null: the only way a URL's id reaches a path */
+    ListedRun run(String expId) {
+        if (!scanned) {
+            refresh();
+        }
+        return expId == null ? null : runs.get(expId);
+    }
+
+    /** @return the version of the latest change */
+    long version() {
+        return version;
+    }
+
+    /** @return how long the last full scan took, in milliseconds */
+    long lastScanMillis() {
+        return lastScanMillis;
+    }
+
+    /**
+     * Takes the stamps of the hot runs only: those running or changed in the last minute. Between
+     * two full scans of a big folder (which find new, removed and long-quiet runs) this keeps a
+     * run that is being written current within about {@code minScanMillis}.
+     */
+    private void scanHot() {
+        long next = version + 1;
+        boolean changed = false;
+        WriterLocks locks = WriterLocks.now();
+        long now = System.nanoTime();
+        for (ListedRun run : runs.values()) {
+            ListedRun.State was = run.state();
+            if (!was.running() && now - was.changedNanos() > HOT_NANOS) {
+                continue;
+            }
+            RunStamp stamp = RunStamp.of(run.dir);
+            if (stamp.h5Size() < 0 && stamp.journalSize() < 0) {
+                continue; // gone: the next full scan removes it
+            }
+            changed |= observe(run, was, stamp, locks, next, now);
+        }
+        if (changed) {
+            version = next;
+            listing = new Listing(version, listing.runs(), listing.removed());
+        }
+    }
+
+    private void scan() {
+        long start = System.nanoTime();
+        Map<String, ListedRun> old = runs;
+        Map<String, ListedRun> now = new TreeMap<>();
+        long next = version + 1;
+        boolean changed = false;
+        WriterLocks locks = WriterLocks.now();
+        try (DirectoryStream<Path> children = Files.newDirectoryStream(directory)) {
+            for (Path child : children) {
+                String name = child.getFileName().toString();
+                ListedRun run = old.get(name);
+                RunStamp stamp = RunStamp.of(child);
+                if (stamp.h5Size() < 0 && stamp.journalSize() < 0 && (run != null || !Store.isExperiment(child))) {
+                    continue;
+                }
+                if (run == null) {
+                    if (!Files.isDirectory(child) || !Store.isExperiment(child)) {
+                        continue;
+                    }
+                    run = new ListedRun(name, child);
+                    removed.remove(name);
+                }
+                ListedRun.State was = run.state();
+                // a run seen for the first time is hot only if it was written in the last minute
+                long changedNanos = was.stamp() != RunStamp.NONE
+                        || System.currentTimeMillis() - stamp.lastWriteMillis() < TimeUnit.NANOSECONDS.toMillis(HOT_NANOS)
+                        ? System.nanoTime() : ListedRun.NEVER_CHANGED;
+                changed |= observe(run, was, stamp, locks, next, changedNanos);
+                now.put(name, run);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list the runs in " + directory, e);
+        }
+        for (String id : old.keySet()) {
+            if (!now.containsKey(id)) {
+                removed.put(id, next);
+                changed = true;
+            }
+        }
+        if (changed) {
+            version = next;
+        }
+        runs = Collections.unmodifiableMap(now);
+        listing = new Listing(version, List.copyOf(now.values()), Map.copyOf(removed));
+        lastScanNanos = System.nanoTime();
+        lastScanMillis = (lastScanNanos - start) / 1_000_000;
+        scanned = true;
+    }
+
+    /**
+     * Gives a run its new state if its stamp or status changed (or its lock key became known).
+     *
+     * @return whether its stamp or status changed (the listing's version moves on)
+     */
+    private static boolean observe(ListedRun run, ListedRun.State was, RunStamp stamp, WriterLocks locks, long next,
+                                   long changedNanos) {
+        String lockKey = was.lockKey();
+        if (lockKey == null && locks.readable() && locks.any()) {
+            lockKey = WriterLocks.keyOf(run.dir.resolve(".cox.lock"));
+        }
+        boolean running = running(locks, run.dir, lockKey, stamp);
+        if (!stamp.equals(was.stamp()) || running != was.running()) {
+            run.update(new ListedRun.State(stamp, running, next, changedNanos, lockKey));
+            return true;
+        }
+        if (!Objects.equals(lockKey, was.lockKey())) {
+            run.update(new ListedRun.State(was.stamp(), was.running(), was.version(), was.changedNanos(), lockKey));
+        }
+        return false;
+    }
+
+    private static boolean running(WriterLocks locks, Path runDir, String lockKey, RunStamp stamp) {
+        if (!locks.readable()) {
+            return System.currentTimeMillis() - stamp.lastWriteMillis() < RECENT_WRITE_MILLIS && isOpenForWriting(runDir);
+        }
+        if (!locks.any()) {
+            return false;
+        }
+        // the one look at /proc/locks finds candidates; the store decides
+        return locks.isHeld(lockKey) && isOpenForWriting(runDir);
+    }
+
+    private static boolean isOpenForWriting(Path runDir) {
+        try {
+            return Store.isOpenForWriting(runDir);
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** Stops the scanner thread (it ends within its pause); idempotent. */
+    @Override
+    public void close() {
+        closed = true;
+        if (thread != null) {
+            LockSupport.unpark(thread);
+        }
+    }
+}

@@ -1,0 +1,330 @@
+package cox.web;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * What the listed runs' stores hold ({@link RunContents}) and their {@link TableSummary}s, computed
+ * when asked for on a small pool of reader threads and kept per run while its stamp is unchanged:
+ * a reload does not read a store that did not change. The numeric columns read for a summary stay
+ * in a {@link SeriesCache} for the charts. With a {@link SummaryFile}, what was saved at the last
+ * run of the server is taken in on first use, and {@link #save} writes it back.
+ *
+ * <p>Thread-safe: each run's summaries are one immutable value, replaced whole.
+ */
+final class SummaryCache implements AutoCloseable {
+    /** The default table is the one most of this many runs (the first listed) have. */
+    static final int DEFAULT_TABLE_SAMPLE = 50;
+
+    /** What is known of one run: its contents and its tables' summaries, each valid while its stamp is the run's. */
+    private record Known(RunContents contents, Map<String, TableSummary> tables) {
+        static final Known NOTHING = new Known(null, Map.of());
+
+        Known with(RunContents c, String table, TableSummary summary) {
+            if (table == null) {
+                return new Known(c, tables);
+            }
+            Map<String, TableSummary> t = new LinkedHashMap<>(tables);
+            t.put(table, summary);
+            return new Known(c, Collections.unmodifiableMap(t));
+        }
+    }
+
+    private final Path directory;
+    private final String metadataTable;
+    private final ExecutorService readers;
+    private final SeriesCache columnsCache;
+    private final SummaryFile summaryFile;
+    private final Map<String, Known> known = new ConcurrentHashMap<>();
+    private final Object restoreLock = new Object();
+    private volatile boolean restored;
+    private final Map<String, Future<?>> inflight = new ConcurrentHashMap<>();
+    private final AtomicInteger toRead = new AtomicInteger();
+    private final AtomicInteger read = new AtomicInteger();
+    private final AtomicInteger storeReads = new AtomicInteger();
+    private int readsAtSave; // under this
+
+    /**
+     * @param directory the storage folder
+     * @param metadataTable the table whose first row holds the parameters
+     * @param readerThreads the reader threads (daemon threads, stopped by {@link #close})
+     * @param cacheBytes the budget of the numeric columns kept for the charts
+     * @param summaryFile the summaries saved on disk, or null for none
+     */
+    SummaryCache(Path directory, String metadataTable, int readerThreads, long cacheBytes, SummaryFile summaryFile) {
+        this.directory = directory;
+        this.metadataTable = metadataTable;
+        this.summaryFile = summaryFile;
+        this.columnsCache = new SeriesCache(cacheBytes);
+        AtomicInteger n = new AtomicInteger();
+        this.readers = Executors.newFixedThreadPool(readerThreads, r -> {
+            Thread t = new Thread(r, "cox-serve-reader-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    String metadataTable() {
+        return metadataTable;
+    }
+
+    /** The known summaries: the summary file's, taken in on first use. */
+    private Map<String, Known> known() {
+        if (!restored) {
+            synchronized (restoreLock) {
+                if (!restored) {
+                    if (summaryFile != null) {
+                        for (Map.Entry<String, SummaryFile.Entry> e : summaryFile.load().entrySet()) {
+                            known.put(e.getKey(), new Known(e.getValue().contents(), Map.copyOf(e.getValue().summaries())));
+                        }
+                    }
+                    restored = true;
+                }
+            }
+        }
+        return known;
+    }
+
+    private Known knownOf(ListedRun run) {
+        return known().getOrDefault(run.expId, Known.NOTHING);
+    }
+
+    /**
+     * The run's tables and parameters now, reading its store if its stamp changed.
+     *
+     * @param run a listed run
+     * @return its contents (with an error message if it cannot be read)
+     */
+    RunContents contents(ListedRun run) {
+        RunContents c = knownOf(run).contents();
+        if (c != null && c.stamp().equals(run.stamp())) {
+            return c;
+        }
+        return load(run, null).contents();
+    }
+
+    /**
+     * The contents known of each run, fresh or not, without reading any store.
+     *
+     * @param runs listed runs
+     * @return the contents known, in the order of {@code runs}; runs never read are left out
+     */
+    List<RunContents> knownContents(List<ListedRun> runs) {
+        List<RunContents> out = new ArrayList<>(runs.size());
+        for (ListedRun r : runs) {
+            RunContents c = knownOf(r).contents();
+            if (c != null) {
+                out.add(c);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The run's summary of {@code table} now, reading its store if its stamp changed.
+     *
+     * @param run a listed run
+     * @param table a table name
+     * @return its summary; rows -1 if the run has no such table
+     */
+    TableSummary summary(ListedRun run, String table) {
+        TableSummary s = knownOf(run).tables().get(table);
+        if (s != null && s.stamp().equals(run.stamp())) {
+            return s;
+        }
+        return load(run, table).summary();
+    }
+
+    /**
+     * The numeric columns of {@code table} of the run now, from the cache or read.
+     *
+     * @return the columns, or null if the run has no such table or cannot be read
+     */
+    TableColumns columns(ListedRun run, String table) {
+        TableColumns c = columnsCache.get(run.expId, table, run.stamp());
+        if (c != null) {
+            return c;
+        }
+        return load(run, table).columns();
+    }
+
+    /**
+     * Computes, on the reader threads, the summaries of {@code table} (or only the contents, for
+     * null) of every run in {@code runs} that lacks a fresh one, and waits for them. A run being
+     * read for another caller is waited for, not read twice.
+     */
+    void summarize(Collection<ListedRun> runs, String table) {
+        List<Future<?>> futures = new ArrayList<>();
+        for (ListedRun run : runs) {
+            if (fresh(run, table)) {
+                continue;
+            }
+            String key = run.expId + '\u0000' + table;
+            Future<?> f = inflight.computeIfAbsent(key, k -> {
+                toRead.incrementAndGet();
+                return readers.submit(() -> {
+                    try {
+                        if (!fresh(run, table)) {
+                            if (table != null) {
+                                summary(run, table);
+                            }
+                            contents(run);
+                        }
+                    } finally {
+                        read.incrementAndGet();
+                        inflight.remove(k);
+                    }
+                });
+            });
+            futures.add(f);
+        }
+        for (Future<?> f : futures) {
+            try {
+                f.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while reading the runs of " + directory, e);
+            } catch (CancellationException e) {
+                throw new IllegalStateException("the server is closing", e);
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof RuntimeException r) {
+                    throw r;
+                }
+                throw new IllegalStateException(e.getCause());
+            }
+        }
+    }
+
+    private boolean fresh(ListedRun run, String table) {
+        RunStamp stamp = run.stamp();
+        Known k = knownOf(run);
+        if (k.contents() == null || !k.contents().stamp().equals(stamp)) {
+            return false;
+        }
+        TableSummary s = table == null ? null : k.tables().get(table);
+        return table == null || s != null && s.stamp().equals(stamp);
+    }
+
+    /** What one read gave: the run's contents, and the summary and numeric columns of the table asked for (or null). */
+    private record Loaded(RunContents contents, TableSummary summary, TableColumns columns) {
+    }
+
+    private Loaded load(ListedRun run, String table) {
+        RunStamp stamp = run.stamp();
+        storeReads.incrementAndGet();
+        RunReader.Read r = RunReader.read(directory, run.expId, stamp, metadataTable, table);
+        TableSummary summary = null;
+        if (table != null) {
+            if (r.contents().error() != null) {
+                summary = new TableSummary(stamp, -1, Map.of(), r.contents().error());
+            } else if (r.columns() == null) {
+                summary = new TableSummary(stamp, -1, Map.of(), null);
+            } else {
+                Map<String, MetricSummary> metrics = new LinkedHashMap<>();
+                for (Map.Entry<String, double[]> c : r.columns().columns().entrySet()) {
+                    metrics.put(c.getKey(), MetricSummary.of(c.getValue(), r.columns().rows()));
+                }
+                summary = new TableSummary(stamp, r.columns().rows(), metrics, null);
+                columnsCache.put(run.expId, table, r.columns());
+            }
+        }
+        TableSummary s = summary;
+        known().compute(run.expId, (id, old) -> (old == null ? Known.NOTHING : old).with(r.contents(), table, s));
+        return new Loaded(r.contents(), summary, r.columns());
+    }
+
+    /**
+     * The table to show when none is chosen: the table most runs have, other than the metadata
+     * table, looking at up to the first {@link #DEFAULT_TABLE_SAMPLE} runs (those already known,
+     * if any are); ties go to the one seen first.
+     *
+     * @return a table name, or null if no run has a table
+     */
+    String defaultTable(List<ListedRun> listed) {
+        List<ListedRun> sample = listed.subList(0, Math.min(DEFAULT_TABLE_SAMPLE, listed.size()));
+        // runs known already (from the summary file, or read before) answer without a read
+        List<ListedRun> knownRuns = sample.stream().filter(r -> fresh(r, null)).toList();
+        if (knownRuns.isEmpty()) {
+            summarize(sample, null);
+            knownRuns = sample;
+        }
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        for (ListedRun run : knownRuns) {
+            for (String t : contents(run).tables().keySet()) {
+                counts.merge(t, 1, Integer::sum);
+            }
+        }
+        String best = null;
+        for (Map.Entry<String, Integer> e : counts.entrySet()) {
+            if (!e.getKey().equals(metadataTable) && (best == null || e.getValue() > counts.get(best))) {
+                best = e.getKey();
+            }
+        }
+        return best != null ? best : counts.isEmpty() ? null : counts.keySet().iterator().next();
+    }
+
+    /** @return reading progress: runs queued for reading and read so far, store opens, cached bytes */
+    Map<String, Object> progress() {
+        Map<String, Object> out = new HashMap<>();
+        out.put("queued", toRead.get());
+        out.put("read", read.get());
+        out.put("store_reads", storeReads.get());
+        out.put("cached_bytes", columnsCache.bytes());
+        return out;
+    }
+
+    /** Forgets the summaries of runs the listing no longer has (a run that comes back is read again). */
+    void forgetUnlisted(RunScanner.Listing listing) {
+        Set<String> listed = new HashSet<>();
+        for (ListedRun r : listing.runs()) {
+            listed.add(r.expId);
+        }
+        known().keySet().retainAll(listed);
+    }
+
+    /**
+     * Writes the summary file if stores were read since it was last written; a failure only costs
+     * the next start time.
+     *
+     * @param listing the runs to save (their fresh, error-free summaries), or null before the first scan (nothing saved)
+     */
+    synchronized void save(RunScanner.Listing listing) {
+        if (summaryFile == null || storeReads.get() == readsAtSave || listing == null) {
+            return;
+        }
+        int reads = storeReads.get();
+        Map<String, SummaryFile.Entry> entries = new LinkedHashMap<>();
+        for (ListedRun r : listing.runs()) {
+            Known k = knownOf(r);
+            entries.put(r.expId, new SummaryFile.Entry(r.stamp(), k.contents(), k.tables()));
+        }
+        try {
+            summaryFile.save(entries);
+            readsAtSave = reads;
+        } catch (IOException | RuntimeException e) {
+            // no summary file this time: the next start reads the stores
+        }
+    }
+
+    /** Stops the reader threads (a summarize waiting on them fails: the server is closing). */
+    @Override
+    public void close() {
+        readers.shutdownNow();
+    }
+}
