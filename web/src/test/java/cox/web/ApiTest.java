@@ -8,8 +8,14 @@ import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -154,6 +160,30 @@ class ApiTest {
                 assertThat(status).as(method + " " + path).isIn(404, 405);
             }
         }
+    }
+
+    @Test
+    void everyModuleOfThePage_isServedAsJavaScript() throws Exception {
+        // with nosniff, a browser runs a module only if its type is JavaScript: follow every import from app.js
+        Pattern imports = Pattern.compile("^import .* from '([^']+)';$", Pattern.MULTILINE);
+        Deque<String> todo = new ArrayDeque<>(List.of("/js/app.js"));
+        Set<String> seen = new TreeSet<>();
+        while (!todo.isEmpty()) {
+            String path = todo.pop();
+            if (!seen.add(path)) {
+                continue;
+            }
+            Http.Response r = Http.get(base, path);
+            assertThat(r.status()).as(path).isEqualTo(200);
+            assertThat(r.headers().firstValue("Content-Type")).as(path).hasValueSatisfying(
+                    t -> assertThat(t).matches("(text|application)/javascript(;.*)?"));
+            Matcher m = imports.matcher(r.body());
+            while (m.find()) {
+                todo.push(URI.create("http://x" + path).resolve(m.group(1)).getPath());
+            }
+        }
+        assertThat(seen).contains("/js/view.js", "/js/runs.js", "/js/table.js", "/js/chartstab.js", "/js/difftab.js",
+                "/js/router.js", "/webjars/uplot/1.6.30/dist/uPlot.esm.js");
     }
 
     @Test
