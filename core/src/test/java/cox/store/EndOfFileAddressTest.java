@@ -90,6 +90,7 @@ class EndOfFileAddressTest {
         });
         long bound = 4 * folderBefore + (1 << 20);
         assertSmall(exp, bound);
+        assertThat(H5Superblock.endOfFile(exp.resolve("store.h5.set-aside"))).as("set aside as it was").isEqualTo(claimed);
         assertThat(H5Superblock.endOfFile(h5)).isEqualTo(Files.size(h5));
         String after = dump(dir, "exp", Mode.READ);
         assertThat(after).isEqualTo(before.replace("nrows=10", "nrows=11") + " 10|d4014000000000000|sn10|\n");
