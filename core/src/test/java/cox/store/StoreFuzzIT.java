@@ -2,6 +2,8 @@ package cox.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import cox.store.hdf5.StoreFuzzer;
+import cox.testing.H5Superblock;
 import cox.testing.JournalRecords;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -48,13 +50,24 @@ import org.junit.jupiter.api.io.TempDir;
  * library, depend on the HDF5 engine: they are counted apart, listed with their seeds, and do not
  * fail the test (docs/trust.md).
  *
+ * <p>Issue 17 added campaigns on store.h5 beside the random one: its superblock's end-of-file
+ * address set to ten claims (beyond the file by a byte, a page, 3.5 GB; 2^36, 2^40, 2^44, 2^63 - 1;
+ * any value; inside the file), in the complete, store.h5-only and large variants; bytes flipped or
+ * zeroed in chunk index nodes and row data beyond its first 16 KiB, in the store.h5-only variant and
+ * a large one (a complete store of 2,000 results rows in chunks of 4, so that both lie past 16 KiB);
+ * and store.h5 cut at every 1 % of its length, in those three variants. In every trial, no file of
+ * the store may end larger than 4 times the store (undamaged, after APPEND) plus 1 MiB, measured as
+ * its apparent size. Outcomes are reported per campaign, variant and mode.
+ *
  * <p>System properties: {@code cox.fuzz.seed} (default 9), {@code cox.fuzz.trials} per variant
- * (default 700), {@code cox.fuzz.workers} (default 2), {@code cox.fuzz.only} ("VARIANT:trial", to
- * run one trial again).
+ * (default 700), {@code cox.fuzz.deep} trials beyond 16 KiB per variant (default 40),
+ * {@code cox.fuzz.workers} (default 2), {@code cox.fuzz.only} ("VARIANT:trial" for the random
+ * campaign, "CAMPAIGN:VARIANT:trial" for another, to run one trial again).
  */
 class StoreFuzzIT {
     static final long SEED = Long.getLong("cox.fuzz.seed", 9);
     static final int TRIALS = Integer.getInteger("cox.fuzz.trials", 700);
+    static final int DEEP_TRIALS = Integer.getInteger("cox.fuzz.deep", 40);
     static final int WORKERS = Integer.getInteger("cox.fuzz.workers", 2);
     static final String ONLY = System.getProperty("cox.fuzz.only", "");
     static final long TRIAL_TIMEOUT_SECONDS = 60;
@@ -62,7 +75,35 @@ class StoreFuzzIT {
     @TempDir
     Path dir;
 
-    enum Variant { JOURNAL_ONLY, COMPLETE, H5_ONLY }
+    enum Variant { JOURNAL_ONLY, COMPLETE, H5_ONLY, LARGE }
+
+    /** How a trial damages the store, and in which variants. */
+    enum Campaign {
+        RANDOM(Variant.JOURNAL_ONLY, Variant.COMPLETE, Variant.H5_ONLY),
+        END_OF_FILE_ADDRESS(Variant.COMPLETE, Variant.H5_ONLY, Variant.LARGE),
+        BEYOND_16_KIB(Variant.H5_ONLY, Variant.LARGE),
+        TRUNCATION_EVERY_1_PERCENT(Variant.COMPLETE, Variant.H5_ONLY, Variant.LARGE);
+
+        final List<Variant> variants;
+
+        Campaign(Variant... variants) {
+            this.variants = List.of(variants);
+        }
+
+        int trials() {
+            return switch (this) {
+                case RANDOM -> TRIALS;
+                case END_OF_FILE_ADDRESS -> END_OF_FILE_CLAIMS;
+                case BEYOND_16_KIB -> DEEP_TRIALS;
+                case TRUNCATION_EVERY_1_PERCENT -> 99;
+            };
+        }
+    }
+
+    /** How many end-of-file addresses each variant is given. */
+    static final int END_OF_FILE_CLAIMS = 10;
+    /** Where the campaign "beyond 16 KiB" damages from. */
+    static final int DEEP = 16 << 10;
 
     enum Mode3 { READ, APPEND }
 
@@ -112,8 +153,8 @@ class StoreFuzzIT {
         }
     }
 
-    record Trial(Variant variant, int index, String mutation, String file, Map<Mode3, Outcome> outcomes,
-            Map<Mode3, String> details) {
+    record Trial(Campaign campaign, Variant variant, int index, String mutation, String file,
+            Map<Mode3, Outcome> outcomes, Map<Mode3, String> details) {
     }
 
     @Test
@@ -123,10 +164,13 @@ class StoreFuzzIT {
             refs.put(v, reference(v));
         }
         List<int[]> work = new ArrayList<>();
-        for (Variant v : Variant.values()) {
-            for (int i = 0; i < TRIALS; i++) {
-                if (ONLY.isEmpty() || ONLY.equals(v + ":" + i)) {
-                    work.add(new int[] {v.ordinal(), i});
+        for (Campaign c : Campaign.values()) {
+            for (Variant v : c.variants) {
+                for (int i = 0; i < c.trials(); i++) {
+                    String id = (c == Campaign.RANDOM ? "" : c + ":") + v + ":" + i;
+                    if (ONLY.isEmpty() || ONLY.equals(id)) {
+                        work.add(new int[] {v.ordinal(), i, c.ordinal()});
+                    }
                 }
             }
         }
@@ -142,7 +186,8 @@ class StoreFuzzIT {
                 try (Worker worker = new Worker(dir.resolve("worker-" + id + ".log"))) {
                     int[] next;
                     while ((next = queue.poll()) != null) {
-                        trials.add(runTrial(worker, refs.get(Variant.values()[next[0]]), next[1]));
+                        trials.add(runTrial(worker, refs.get(Variant.values()[next[0]]), next[1],
+                                Campaign.values()[next[2]]));
                         int n = done.incrementAndGet();
                         if (n % 300 == 0) {
                             System.out.printf("fuzz: %d of %d trials, %.0f s%n", n, work.size(),
@@ -178,17 +223,24 @@ class StoreFuzzIT {
                 Files.copy(in, exp.resolve("store.h5"));
             }
         } else {
+            // the large variant's store.h5 in chunks of 4 rows: index nodes and rows past 16 KiB
+            String chunkRows = "cox4j.testing.chunkRows";
+            if (v == Variant.LARGE) {
+                System.setProperty(chunkRows, "4");
+            }
             try (Store s = new Store(storage, expId)) {
                 Table results = s.addTable("results", Schema.of("epoch", ColumnType.INT, "loss", ColumnType.FLOAT,
                         "note", ColumnType.STR, "best", ColumnType.BOOL, "obj", ColumnType.OBJECT));
                 Table meta = s.addTable("meta", Schema.of("key", ColumnType.STR, "value", ColumnType.STR));
-                for (int i = 0; i < 10; i++) {
+                for (int i = 0; i < (v == Variant.LARGE ? 2000 : 10); i++) {
                     results.appendRow(Map.of("epoch", i, "loss", 1.0 / (i + 1), "note", "epoch " + i + " ✓", "best",
                             i % 4 == 0, "obj", List.of(i, "x")));
                 }
                 for (int i = 0; i < 3; i++) {
                     meta.appendRow(Map.of("key", "k" + i, "value", "v".repeat(i + 1)));
                 }
+            } finally {
+                System.clearProperty(chunkRows);
             }
             deleteTree(exp.resolve("tensorboard"));
             Files.deleteIfExists(exp.resolve(".cox.lock"));
@@ -219,19 +271,28 @@ class StoreFuzzIT {
 
     // ------------------------------------------------------------------ one trial
 
-    private Trial runTrial(Worker worker, Reference ref, int index) throws IOException {
-        Random random = new Random(SEED * 1_000_003L + ref.variant().ordinal() * 100_003L + index);
-        Path storage = dir.resolve("trial-" + ref.variant() + "-" + index);
+    private Trial runTrial(Worker worker, Reference ref, int index, Campaign campaign) throws IOException {
+        Random random = new Random(SEED * 1_000_003L + ref.variant().ordinal() * 100_003L + index
+                + campaign.ordinal() * 7_919L * 1_000_003L);
+        Path storage = dir.resolve("trial-" + campaign + "-" + ref.variant() + "-" + index);
         copyTree(ref.storage(), storage);
         Path exp = storage.resolve(ref.expId());
         try {
-            List<String> candidates = switch (ref.variant()) {
-                case JOURNAL_ONLY -> List.of(".cox.journal");
-                case H5_ONLY -> List.of("store.h5");
-                case COMPLETE -> List.of("store.h5", "store.h5", ".cox.journal", ".cox.journal", ".cox.checkpoint");
-            };
-            String file = candidates.get(random.nextInt(candidates.size()));
-            String mutation = mutate(exp.resolve(file), random);
+            String file;
+            String mutation;
+            if (campaign == Campaign.RANDOM) {
+                List<String> candidates = switch (ref.variant()) {
+                    case JOURNAL_ONLY -> List.of(".cox.journal");
+                    case H5_ONLY -> List.of("store.h5");
+                    case COMPLETE, LARGE -> List.of("store.h5", "store.h5", ".cox.journal", ".cox.journal",
+                            ".cox.checkpoint");
+                };
+                file = candidates.get(random.nextInt(candidates.size()));
+                mutation = mutate(exp.resolve(file), random);
+            } else {
+                file = "store.h5";
+                mutation = mutateStoreH5(campaign, exp.resolve(file), index, random);
+            }
             long damagedBytes = size(exp);
             Map<Mode3, Outcome> outcomes = new EnumMap<>(Mode3.class);
             Map<Mode3, String> details = new EnumMap<>(Mode3.class);
@@ -245,7 +306,7 @@ class StoreFuzzIT {
                 outcomes.put(Mode3.APPEND, o);
                 details.putIfAbsent(Mode3.READ, d);
                 details.put(Mode3.APPEND, d);
-                return new Trial(ref.variant(), index, mutation, file, outcomes, details);
+                return new Trial(campaign, ref.variant(), index, mutation, file, outcomes, details);
             }
             Outcome read = classify(ref, file, mutation, exp, lines.get("READ"), details, Mode3.READ);
             if (lines.get("READ_WROTE").equals("true")) {
@@ -269,9 +330,16 @@ class StoreFuzzIT {
                 appendDetails.put(Mode3.APPEND, "folder grew by " + grownBy + " bytes, journal " + journalBytes
                         + " bytes (undamaged after APPEND: " + ref.journalBytes() + ")");
             }
+            // each file by its apparent size: a sparse file costs copies and uploads in full
+            long fileBound = 4 * Math.max(damagedBytes, ref.folderBytes()) + (1 << 20);
+            String large = largestFile(exp);
+            if (large != null && Long.parseLong(large.substring(large.lastIndexOf(' ') + 1)) > fileBound) {
+                worst = Outcome.FOLDER_GREW;
+                appendDetails.put(Mode3.APPEND, "a file grew beyond " + fileBound + " bytes: " + large);
+            }
             outcomes.put(Mode3.APPEND, worst);
             details.put(Mode3.APPEND, appendDetails.getOrDefault(Mode3.APPEND, appendDetails.get(Mode3.READ)));
-            return new Trial(ref.variant(), index, mutation, file, outcomes, details);
+            return new Trial(campaign, ref.variant(), index, mutation, file, outcomes, details);
         } finally {
             deleteTree(storage);
         }
@@ -417,6 +485,103 @@ class StoreFuzzIT {
         return random.nextInt(b.length);
     }
 
+    /**
+     * Damages store.h5 for a campaign other than the random one: sets its end-of-file address (the
+     * field found by parsing the superblock) to claim number {@code index}; flips bytes in or zeroes
+     * part of a chunk index node or of row data past its first 16 KiB; or cuts it at {@code index + 1}
+     * percent of its length.
+     */
+    static String mutateStoreH5(Campaign campaign, Path h5, int index, Random trialRandom) throws IOException {
+        // the trials' seeds are consecutive, and so are the first values of java.util.Random for them
+        Random random = new Random(new java.util.SplittableRandom(trialRandom.nextLong()).nextLong());
+        long size = Files.size(h5);
+        switch (campaign) {
+            case END_OF_FILE_ADDRESS: {
+                long value = switch (index % END_OF_FILE_CLAIMS) {
+                    case 0 -> size + 1;
+                    case 1 -> size + 4096;
+                    case 2 -> size + 3_500_000_000L;
+                    case 3 -> 1L << 36;
+                    case 4 -> 1L << 40;
+                    case 5 -> 1L << 44;
+                    case 6 -> Long.MAX_VALUE;
+                    case 7 -> random.nextLong();
+                    case 8 -> size - 1;
+                    default -> 100 + random.nextInt(400);
+                };
+                H5Superblock.setEndOfFile(h5, value);
+                return "end-of-file address " + Long.toUnsignedString(value) + " (file " + size + " bytes)";
+            }
+            case BEYOND_16_KIB: {
+                List<long[]> places = new ArrayList<>();
+                boolean inNode = random.nextBoolean();
+                if (inNode) {
+                    places.addAll(StoreFuzzer.nodeRanges(h5).stream().filter(r -> r[0] >= DEEP).toList());
+                }
+                if (places.isEmpty()) {
+                    inNode = false;
+                    for (long[] d : StoreFuzzer.dataRanges(h5)) {
+                        if (d[1] > DEEP) {
+                            places.add(new long[] {Math.max(d[0], DEEP), d[1]});
+                        }
+                    }
+                }
+                if (places.isEmpty()) {
+                    throw new AssertionError(h5 + " has neither chunk index nodes nor row data past 16 KiB");
+                }
+                long[] place = places.get(random.nextInt(places.size()));
+                int at = (int) (place[0] + random.nextLong(Math.max(1, Math.min(place[1], size) - place[0])));
+                byte[] b = Files.readAllBytes(h5);
+                String what;
+                if (random.nextBoolean()) {
+                    int n = 1 + random.nextInt(4);
+                    StringBuilder sb = new StringBuilder("flip");
+                    for (int i = 0; i < n; i++) {
+                        int p = Math.min(b.length - 1, at + random.nextInt(8));
+                        int mask = 1 + random.nextInt(255);
+                        b[p] ^= (byte) mask;
+                        sb.append(String.format(" %d^0x%02x", p, mask));
+                    }
+                    what = sb.toString();
+                } else {
+                    int len = Math.min(b.length - at, 1 + random.nextInt(64));
+                    java.util.Arrays.fill(b, at, at + len, (byte) 0);
+                    what = "zero " + len + " bytes at " + at;
+                }
+                Files.write(h5, b);
+                return what + (inNode ? " (chunk index node)" : " (row data)");
+            }
+            case TRUNCATION_EVERY_1_PERCENT: {
+                long len = size * (index + 1) / 100;
+                try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(h5,
+                        java.nio.file.StandardOpenOption.WRITE)) {
+                    ch.truncate(len);
+                }
+                return "cut to " + len + " of " + size + " bytes (" + (index + 1) + " %)";
+            }
+            default:
+                throw new IllegalArgumentException(campaign.toString());
+        }
+    }
+
+    /** The largest file under {@code dir} by apparent size, as "NAME SIZE", or null. */
+    private static String largestFile(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return null;
+        }
+        String largest = null;
+        long max = -1;
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) walk::iterator) {
+                if (Files.isRegularFile(p) && Files.size(p) > max) {
+                    max = Files.size(p);
+                    largest = dir.relativize(p) + " " + max;
+                }
+            }
+        }
+        return largest;
+    }
+
     // ------------------------------------------------------------------ the child JVM
 
     /** One {@link FuzzWorker} JVM; started again after a hang or a crash. */
@@ -530,17 +695,18 @@ class StoreFuzzIT {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format("Store fuzz: seed %d, %d trials (%d per variant), %.0f s%n", SEED, trials.size(), TRIALS,
                 seconds));
-        sb.append(String.format("%-13s %-7s %-38s %6s%n", "variant", "mode", "outcome", "count"));
+        sb.append(String.format("%-27s %-13s %-7s %-38s %6s%n", "campaign", "variant", "mode", "outcome", "count"));
         Map<String, Integer> counts = new TreeMap<>();
         for (Trial t : trials) {
             for (Map.Entry<Mode3, Outcome> e : t.outcomes().entrySet()) {
-                counts.merge(String.format("%-13s %-7s %-38s", t.variant(), e.getKey(), e.getValue()), 1, Integer::sum);
+                counts.merge(String.format("%-27s %-13s %-7s %-38s", t.campaign(), t.variant(), e.getKey(), e.getValue()),
+                        1, Integer::sum);
             }
         }
         counts.forEach((k, n) -> sb.append(k).append(String.format(" %6d%n", n)));
         Map<String, Integer> byFile = new TreeMap<>();
         for (Trial t : trials) {
-            byFile.merge(t.variant() + " " + t.file(), 1, Integer::sum);
+            byFile.merge(t.campaign() + " " + t.variant() + " " + t.file(), 1, Integer::sum);
         }
         sb.append("mutated files: ").append(byFile).append('\n');
         List<Trial> engine = trials.stream().filter(t -> t.outcomes().values().stream()
@@ -549,7 +715,8 @@ class StoreFuzzIT {
         sb.append(String.format("engine-dependent trials (seed %d; rerun one with -Dcox.fuzz.only=VARIANT:trial): %d%n",
                 SEED, engine.size()));
         for (Trial t : engine) {
-            sb.append(String.format("  %s:%d %s in %s -> %s%n      %s%n", t.variant(), t.index(), t.mutation(), t.file(),
+            sb.append(String.format("  %s%s:%d %s in %s -> %s%n      %s%n",
+                    t.campaign() == Campaign.RANDOM ? "" : t.campaign() + ":", t.variant(), t.index(), t.mutation(), t.file(),
                     t.outcomes(), t.details().values().stream().filter(d -> d != null).findFirst().orElse("")));
         }
         return sb.toString();
@@ -558,7 +725,8 @@ class StoreFuzzIT {
     private static String describe(List<Trial> failed) {
         StringBuilder sb = new StringBuilder();
         for (Trial t : failed.subList(0, Math.min(20, failed.size()))) {
-            sb.append(String.format("%s:%d %s in %s -> %s%n", t.variant(), t.index(), t.mutation(), t.file(),
+            sb.append(String.format("%s%s:%d %s in %s -> %s%n", t.campaign() == Campaign.RANDOM ? "" : t.campaign() + ":",
+                    t.variant(), t.index(), t.mutation(), t.file(),
                     t.outcomes()));
             t.details().forEach((m, d) -> sb.append("    ").append(m).append(": ")
                     .append(d == null ? "" : d.length() > 1500 ? d.substring(0, 1500) + "..." : d).append('\n'));

@@ -6,7 +6,9 @@ import io.jhdf.HdfFile;
 import io.jhdf.api.Dataset;
 import io.jhdf.api.Group;
 import io.jhdf.api.Node;
+import io.jhdf.api.dataset.ChunkedDataset;
 import io.jhdf.dataset.DatasetBase;
+import io.jhdf.filter.PipelineFilterWithData;
 import io.jhdf.object.datatype.ArrayDataType;
 import io.jhdf.object.datatype.BitField;
 import io.jhdf.object.datatype.CompoundDataType;
@@ -22,6 +24,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.zip.DataFormatException;
+import java.util.zip.Inflater;
 
 /**
  * Reads, with jHDF, the frame tables that cox4j's own parser does not cover: tables whose rows are
@@ -29,8 +34,18 @@ import java.util.Map;
  * HDF5's newer formats. jHDF hands over the rows' bytes; cox4j decodes them with the table's
  * layout, as it does its own. Everything jHDF throws becomes a {@link StoreFormatException} naming
  * the file.
+ *
+ * <p>jHDF allocates what a file claims (a chunk's inflated bytes, an LZ4 block's size), so nothing
+ * reaches it unchecked: a table's chunk shape must be one PyTables could have chosen
+ * ({@link TableDataset#chunkShapeProblem}), its filters must be ones whose output cox4j can bound
+ * (deflate, shuffle, fletcher32), and every chunk a read touches is inflated once, counting, and
+ * refused if it holds more than its chunk's bytes, before jHDF inflates it.
  */
 final class JhdfTables {
+    /** HDF5's filter ids for deflate, shuffle and fletcher32: the filters whose output cox4j bounds. */
+    static final int DEFLATE = 1;
+    private static final Set<Integer> BOUNDED_FILTERS = Set.of(DEFLATE, 2, 3);
+
     private JhdfTables() {
     }
 
@@ -67,6 +82,7 @@ final class JhdfTables {
                 if (dims.length != 1) {
                     throw f.error(what + " is not one-dimensional");
                 }
+                checkChunks(ds, file, what, rowType.size(), dims[0]);
                 out.put(name, new Table(frame, dims[0]));
             }
             return out;
@@ -84,6 +100,12 @@ final class JhdfTables {
             if (!(n instanceof DatasetBase ds)) {
                 throw new StoreFormatException(file + ": table '" + name + "' has no dataset jHDF can read");
             }
+            String what = "table '" + name + "'";
+            long extent = ds.getDimensionsAsLong()[0];
+            long chunkRows = checkChunks(ds, file, what, frame.layout.rowSize, extent);
+            if (count > 0 && chunkRows > 0) {
+                checkInflatedSizes((ChunkedDataset) ds, file, what, frame.layout.rowSize, chunkRows, start, count);
+            }
             byte[] bytes = new byte[Math.multiplyExact(count, frame.layout.rowSize)];
             if (count > 0) {
                 ByteBuffer b = ds.getSliceDataBuffer(new long[] {start}, new int[] {count});
@@ -98,6 +120,86 @@ final class JhdfTables {
             throw e;
         } catch (RuntimeException e) {
             throw new StoreFormatException(file + ": table '" + name + "': jHDF cannot read its rows: " + e, e);
+        }
+    }
+
+    /**
+     * Checks a chunked dataset's chunk shape and filters before jHDF reads it.
+     *
+     * @return its rows per chunk, or 0 if it is not chunked
+     * @throws StoreFormatException naming the file, the table, what it claims and what is allowed
+     */
+    private static long checkChunks(Dataset ds, Path file, String what, int rowSize, long extent) {
+        if (!(ds instanceof ChunkedDataset cd)) {
+            return 0;
+        }
+        int[] chunkDims = cd.getChunkDimensions();
+        if (chunkDims.length < 1) {
+            throw new StoreFormatException(file + ": " + what + " has a chunk shape of no dimensions");
+        }
+        long chunkRows = Integer.toUnsignedLong(chunkDims[0]);
+        String problem = TableDataset.chunkShapeProblem(chunkRows, rowSize, extent);
+        if (problem != null) {
+            throw new StoreFormatException(file + ": " + what + " has " + problem);
+        }
+        for (PipelineFilterWithData filter : cd.getFilters()) {
+            if (!BOUNDED_FILTERS.contains(filter.getId())) {
+                throw new StoreFormatException(file + ": " + what + " is stored with the filter " + filter.getName()
+                        + " (id " + filter.getId() + "), which cox4j does not read: it reads tables compressed with"
+                        + " deflate (zlib), with or without shuffle and fletcher32");
+            }
+        }
+        return chunkRows;
+    }
+
+    /**
+     * Inflates, counting and keeping nothing, each deflated chunk that rows {@code [start, start +
+     * count)} touch: a chunk that inflates to more than its rows' bytes is refused before jHDF would
+     * inflate it whole into memory.
+     */
+    private static void checkInflatedSizes(ChunkedDataset ds, Path file, String what, int rowSize, long chunkRows,
+            long start, int count) {
+        boolean deflated = false;
+        for (PipelineFilterWithData filter : ds.getFilters()) {
+            deflated |= filter.getId() == DEFLATE;
+        }
+        if (!deflated) {
+            return;
+        }
+        long chunkBytes = chunkRows * rowSize;
+        byte[] in = new byte[1 << 16];
+        byte[] sink = new byte[1 << 16];
+        for (long c = start / chunkRows; c <= (start + count - 1) / chunkRows; c++) {
+            long row = c * chunkRows;
+            ByteBuffer raw = ds.getRawChunkBuffer(new int[] {Math.toIntExact(row)});
+            Inflater inflater = new Inflater();
+            try {
+                long out = 0;
+                while (!inflater.finished() && out <= chunkBytes) {
+                    if (inflater.needsInput()) {
+                        if (!raw.hasRemaining()) {
+                            break; // cut short: jHDF says so
+                        }
+                        int n = Math.min(in.length, raw.remaining());
+                        raw.get(in, 0, n);
+                        inflater.setInput(in, 0, n);
+                    }
+                    int got = inflater.inflate(sink);
+                    if (got == 0 && (inflater.needsDictionary() || (!inflater.needsInput() && !inflater.finished()))) {
+                        break;
+                    }
+                    out += got;
+                }
+                if (out > chunkBytes) {
+                    throw new StoreFormatException(file + ": " + what + ": its compressed chunk at row " + row
+                            + " inflates to more than the " + chunkBytes + " bytes of its " + chunkRows + " rows of "
+                            + rowSize + " bytes");
+                }
+            } catch (DataFormatException e) {
+                // not a deflate stream: jHDF reports it
+            } finally {
+                inflater.end();
+            }
         }
     }
 

@@ -225,7 +225,10 @@ final class ObjectCopier {
                         moved.add(new ChunkIndex.Chunk(c.size(), c.filterMask(), c.offsets(), at));
                     }
                 }
-                if (target != null) {
+                if (target != null && moved.isEmpty()) {
+                    // a root node listing no chunk (HDF5 may leave one; so may damage): no chunk to index
+                    out.putLong(3, Superblock.UNDEFINED);
+                } else if (target != null) {
                     List<ChunkIndex.PathNode> path = ChunkIndex.write(target, targetBlock.chunkK(), ndims, moved,
                             index.finalOffsets);
                     out.putLong(3, path.get(0).address());

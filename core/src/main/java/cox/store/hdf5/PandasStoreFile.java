@@ -167,6 +167,13 @@ public final class PandasStoreFile implements AutoCloseable {
         structure = FileStructure.read(bytes);
         Superblock sb = structure.superblock;
         long eoa = sb.endOfFile();
+        if (eoa > bytes.length()) {
+            // a writer raises the address only over length the file has had (docs/live-reads.md), and
+            // allocates from it: one beyond the file is damage, never space to extend the file into
+            throw bytes.error("its superblock's end-of-file address " + eoa + " lies beyond the end of the file ("
+                    + bytes.length() + " bytes): the file is cut short or the address is damaged (the HDF5 library"
+                    + " refuses such a file too)");
+        }
         if (checkAll) {
             // walk everything: it must be rewritable, and what it occupies shows the unused space
             ObjectCopier walk = new ObjectCopier(bytes, sb, null, null);

@@ -12,6 +12,18 @@ import java.util.List;
  * index is an error rather than rows of zeros.
  */
 final class TableDataset {
+    /**
+     * The largest chunk PyTables chooses for a table: {@code calc_chunksize} caps the expected size
+     * at 10 TB, which gives 8 KiB &times; 2<sup>7</sup> &times; 8 bytes. pandas passes no chunk shape
+     * of its own, so a pandas table's chunks hold at most this, or one row if a row is larger.
+     */
+    static final long PYTABLES_MAX_CHUNK_BYTES = 8L << 20;
+    /**
+     * The largest chunk cox4j reads from a table it did not lay out itself, whatever its extent:
+     * eight times PyTables' largest. A compressed chunk is inflated whole in memory.
+     */
+    static final long MAX_CHUNK_BYTES = 64L << 20;
+
     final long header;
     final ObjectHeader objectHeader;
     final Datatype.Compound rowType;
@@ -89,6 +101,7 @@ final class TableDataset {
         long root = Superblock.UNDEFINED;
         long[] chunkDims = null;
         String unsupported = null;
+        boolean filtered = false;
         List<Attribute> attributes = new ArrayList<>();
         for (ObjectHeader.Message m : h.messages) {
             switch (m.type()) {
@@ -117,6 +130,7 @@ final class TableDataset {
                     if (version != 3 || layoutClass != 2) {
                         unsupported = version != 3 ? "layout message version " + version
                                 : layoutClass == 1 ? "contiguous storage" : "layout class " + layoutClass;
+                        chunkDims = null;
                         break;
                     }
                     if (b.limit() < 3 + 8 + 8) {
@@ -133,6 +147,7 @@ final class TableDataset {
                 }
                 case ObjectHeader.FILTER_PIPELINE:
                     unsupported = "filter pipeline " + filterNames(m, f, what);
+                    filtered = true;
                     break;
                 case ObjectHeader.ATTRIBUTE:
                     attributes.add(Attribute.read(m, f, what));
@@ -172,6 +187,9 @@ final class TableDataset {
             }
         }
         if (unsupported != null) {
+            if (filtered && chunkDims != null) {
+                checkFiltered(f, sb, what, rowType.size(), extent, chunkDims, root, wholeIndex, regions);
+            }
             return new TableDataset(address, h, rowType, attributes, extent, 0, rowType.size(), extentField,
                     nrowsField, -1, null, null, unsupported, 0);
         }
@@ -244,6 +262,79 @@ final class TableDataset {
         }
         return new TableDataset(address, h, rowType, attributes, extent, chunkRows, rowType.size(), extentField,
                 nrowsField, indexRootField, index, addresses, null, end);
+    }
+
+    /**
+     * Why a table's chunks of {@code chunkRows} rows of {@code rowSize} bytes, under an extent of
+     * {@code extent} rows, are not to be read, or null if they may be: a chunk may hold no more
+     * rows than the extent or than PyTables' largest chunk ({@link #PYTABLES_MAX_CHUNK_BYTES}; at
+     * least one row), whichever is more, and no more than {@link #MAX_CHUNK_BYTES} in any case. A
+     * chunk is read (and, compressed, inflated) whole, so its claimed size is what memory it takes.
+     */
+    static String chunkShapeProblem(long chunkRows, long rowSize, long extent) {
+        if (chunkRows <= 0 || rowSize <= 0) {
+            return "chunks of " + chunkRows + " rows of " + rowSize + " bytes";
+        }
+        long pytables = Math.max(1, PYTABLES_MAX_CHUNK_BYTES / rowSize);
+        long allowed = Math.max(extent, pytables);
+        if (chunkRows > allowed) {
+            return "chunks of " + chunkRows + " rows of " + rowSize + " bytes claimed, more than its extent of "
+                    + extent + " rows and more than the " + pytables + " rows PyTables puts in a chunk of such rows";
+        }
+        if (Math.multiplyHigh(chunkRows, rowSize) != 0 || chunkRows * rowSize > MAX_CHUNK_BYTES) {
+            return "chunks of " + chunkRows + " rows of " + rowSize + " bytes claimed, more than the " + MAX_CHUNK_BYTES
+                    + " bytes cox4j reads as one chunk";
+        }
+        return null;
+    }
+
+    /**
+     * Checks what a table whose chunks are filtered (compressed) claims, before jHDF reads it: its
+     * chunk shape ({@link #chunkShapeProblem}), and its chunk index (every node and chunk inside the
+     * file, chunks on chunk boundaries, one for every chunk the extent covers).
+     */
+    private static void checkFiltered(FileBytes f, Superblock sb, String what, int rowSize, long extent, long[] chunkDims,
+            long root, boolean wholeIndex, Regions regions) {
+        long chunkRows = chunkDims[0];
+        if (chunkDims[1] != rowSize) {
+            throw f.error(what + ": chunks of " + chunkRows + " rows of " + chunkDims[1] + " bytes do not fit rows of "
+                    + rowSize + " bytes");
+        }
+        String problem = chunkShapeProblem(chunkRows, rowSize, extent);
+        if (problem != null) {
+            throw f.error(what + " has " + problem);
+        }
+        long needed = extent / chunkRows + (extent % chunkRows == 0 ? 0 : 1);
+        if (root == Superblock.UNDEFINED) {
+            if (needed > 0) {
+                throw f.error(what + " has " + extent + " rows but no chunk index");
+            }
+            return;
+        }
+        ChunkIndex index = ChunkIndex.read(f, sb.chunkK(), root, 2, what,
+                wholeIndex ? null : new long[] {Math.multiplyHigh(needed, chunkRows) != 0 ? -1L : needed * chunkRows, 0},
+                regions);
+        long listed = 0;
+        for (ChunkIndex.Chunk c : index.chunks) {
+            long row = c.offsets()[0];
+            if (row % chunkRows != 0 || c.offsets()[1] != 0) {
+                throw f.error(what + ": chunk index lists a chunk at row " + Long.toUnsignedString(row) + ", byte "
+                        + c.offsets()[1] + ", not on a chunk boundary of " + chunkRows + " rows");
+            }
+            if (listed < needed) {
+                if (row / chunkRows != listed) {
+                    throw f.error(what + ": chunk index has no chunk for rows " + listed * chunkRows + " to "
+                            + ((listed + 1) * chunkRows - 1));
+                }
+                if (regions != null) {
+                    regions.add(c.address(), c.size(), "chunk of " + what + " at row " + row);
+                }
+            }
+            listed++;
+        }
+        if (listed < needed) {
+            throw f.error(what + " has " + extent + " rows but its chunk index ends at row " + listed * chunkRows);
+        }
     }
 
     /**

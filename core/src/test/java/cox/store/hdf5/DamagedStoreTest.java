@@ -115,4 +115,47 @@ class DamagedStoreTest {
         assertThatThrownBy(() -> PandasStoreFile.open(file, true)).isInstanceOf(StoreFormatException.class);
         assertThat(java.nio.file.Files.readAllBytes(file)).isEqualTo(before);
     }
+
+    /**
+     * Issue 17, found by the campaign "beyond 16 KiB" of PandasStoreFileFuzzIT: a chunk index root
+     * of another dataset (pandas' PyTables index of a table) whose entry count reads 0. The rewrite of
+     * the first append threw IllegalArgumentException; it now writes that dataset without an index
+     * (it has no chunk a reader could reach), and the table's rows and the appended one read back.
+     */
+    @Test
+    void indexRootListingNoChunk_inAnotherDataset_isRewrittenWithoutIt() throws Exception {
+        Path file = ForeignFilesTest.fixture(dir, "exp-0.h5");
+        java.util.Set<Long> tableRoots = new java.util.HashSet<>();
+        try (FileBytes f = FileBytes.openForReading(file)) {
+            for (FileStructure.Table t : FileStructure.read(f).tables.values()) {
+                tableRoots.add(t.dataset.index.root);
+            }
+        }
+        long root = -1;
+        byte[] bytes = java.nio.file.Files.readAllBytes(file);
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (long[] node : StoreFuzzer.nodeRanges(file)) {
+            int at = (int) node[0];
+            // a root (no siblings) with entries, of a dataset that is not a frame table's rows
+            if (!tableRoots.contains(node[0]) && b.getLong(at + 8) == -1 && b.getLong(at + 16) == -1
+                    && b.getShort(at + 6) > 0) {
+                root = node[0];
+                break;
+            }
+        }
+        assertThat(root).as("a PyTables index dataset's chunk index root").isPositive();
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+            raf.seek(root + 6);
+            raf.writeShort(0);
+        }
+        try (PandasStoreFile f = PandasStoreFile.open(file, true)) {
+            f.table("results").append(List.<Object[]>of(new Object[] {20L, 0.5, 0.75, "java"}));
+        }
+        try (PandasStoreFile f = PandasStoreFile.open(file, false)) {
+            PandasTable t = f.table("results");
+            assertThat(t.nrows()).isEqualTo(21);
+            assertThat(((long[]) t.read(0, 21)[0])[20]).isEqualTo(20L);
+            assertThat(((String[]) t.read(0, 21)[3])[20]).isEqualTo("java");
+        }
+    }
 }

@@ -42,53 +42,139 @@ public final class StoreFuzzer {
     private StoreFuzzer() {
     }
 
-    /** A store to damage, its reading, and which of its byte ranges hold row data. */
-    private record Base(String name, byte[] bytes, String reading, long[][] data) {
+    /**
+     * A store to damage, its reading, which of its byte ranges hold row data (compressed or not),
+     * and where its chunk index nodes are.
+     */
+    private record Base(String name, byte[] bytes, String reading, long[][] data, List<long[]> nodes) {
+    }
+
+    /** One damaged file: its bytes, what was done, and the byte range it changed. */
+    private record Mutation(byte[] bytes, String kind, long from, long to) {
+    }
+
+    /** A way of damaging a base: its name and, for trial {@code i}, the mutation (or null to skip). */
+    private interface Campaign {
+        Mutation mutate(Base base, int trial, Random random);
     }
 
     public static void main(String[] args) throws Exception {
         long seed = Long.parseLong(args[0]);
         int trials = Integer.parseInt(args[1]);
         Path scratch = Path.of(args[2]);
+        // trials of the campaigns that issue 17 added: per base for the end-of-file address, in all
+        // for damage beyond the first 16 KiB; truncation is at every 1 % of each base
+        int deepTrials = args.length > 3 ? Integer.parseInt(args[3]) : 600;
         List<Base> bases = bases(scratch);
-        Map<String, Integer> counts = new TreeMap<>();
+        List<Base> more = new ArrayList<>(bases);
+        more.addAll(largeBases(scratch));
+        Map<String, Map<String, Integer>> counts = new LinkedHashMap<>();
         List<String> failures = new ArrayList<>();
         Random random = new Random(seed);
-        ExecutorService pool = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "fuzz trial");
-            t.setDaemon(true);
-            return t;
-        });
+        Runner runner = new Runner(scratch, counts, failures);
         for (int i = 0; i < trials; i++) {
             Base base = bases.get(i % bases.size());
             long trialSeed = random.nextLong();
-            Path file = scratch.resolve("trial-" + (i % 4)).resolve("store.h5");
-            Files.createDirectories(file.getParent());
-            Future<String[]> f = pool.submit(() -> trial(base, trialSeed, file));
+            runner.run("random", base, trialSeed, () -> randomMutation(base, new Random(trialSeed)));
+        }
+        for (Base base : more) {
+            for (int v = 0; v < END_OF_FILE_CLAIMS; v++) {
+                int value = v;
+                long trialSeed = random.nextLong();
+                runner.run("end-of-file address", base, trialSeed,
+                        () -> endOfFileMutation(base, value, new Random(trialSeed)));
+            }
+        }
+        List<Base> deep = more.stream().filter(b -> b.bytes.length > DEEP + 4096).toList();
+        for (int i = 0; i < deepTrials && !deep.isEmpty(); i++) {
+            Base base = deep.get(i % deep.size());
+            long trialSeed = random.nextLong();
+            runner.run("beyond 16 KiB", base, trialSeed, () -> deepMutation(base, new Random(trialSeed)));
+        }
+        for (Base base : more) {
+            for (int pct = 1; pct < 100; pct++) {
+                int at = (int) ((long) base.bytes.length * pct / 100);
+                runner.run("truncation at every 1 %", base, pct, () -> new Mutation(Arrays.copyOf(base.bytes, at),
+                        "truncate at " + at + " (" + at * 100L / base.bytes.length + " %)", at, base.bytes.length));
+            }
+        }
+        runner.close();
+        for (String failure : failures) {
+            System.out.println(failure.replace('\n', ' '));
+        }
+        System.out.println("counts " + counts.get("random"));
+        for (Map.Entry<String, Map<String, Integer>> e : counts.entrySet()) {
+            System.out.println("campaign\t" + e.getKey() + "\t" + e.getValue());
+        }
+    }
+
+    /** Runs trials one at a time, each within 20 s, and counts their outcomes per campaign. */
+    private static final class Runner {
+        private final Path scratch;
+        private final Map<String, Map<String, Integer>> counts;
+        private final List<String> failures;
+        private ExecutorService pool = newPool();
+        private int n;
+
+        Runner(Path scratch, Map<String, Map<String, Integer>> counts, List<String> failures) {
+            this.scratch = scratch;
+            this.counts = counts;
+            this.failures = failures;
+        }
+
+        private static ExecutorService newPool() {
+            return Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "fuzz trial");
+                t.setDaemon(true);
+                return t;
+            });
+        }
+
+        void run(String campaign, Base base, long seed, java.util.function.Supplier<Mutation> mutation)
+                throws IOException, InterruptedException {
+            Path folder = scratch.resolve("trial-" + (n++ % 4));
+            Path file = folder.resolve("store.h5");
+            Files.createDirectories(folder);
+            Future<String[]> f = pool.submit(() -> trial(base, mutation.get(), file));
             String[] outcome;
             try {
                 outcome = f.get(20, TimeUnit.SECONDS);
             } catch (TimeoutException e) {
                 f.cancel(true);
                 pool.shutdownNow();
-                pool = Executors.newSingleThreadExecutor();
+                pool = newPool();
                 outcome = new String[] {"hang", ""};
+            } catch (java.util.concurrent.ExecutionException e) {
+                outcome = new String[] {"unchecked", "the trial failed: " + e.getCause()};
             }
-            counts.merge(outcome[0], 1, Integer::sum);
+            // growth is measured as the apparent size of every file the trial left
+            long bound = 4L * base.bytes.length + (1 << 20);
+            try (java.util.stream.Stream<Path> files = Files.list(folder)) {
+                for (Path p : (Iterable<Path>) files::iterator) {
+                    long size = Files.size(p);
+                    if (size > bound) {
+                        outcome = new String[] {"grew", p.getFileName() + " is " + size + " bytes after the trial, more"
+                                + " than " + bound};
+                    }
+                    if (!p.equals(file)) {
+                        Files.delete(p);
+                    }
+                }
+            }
+            counts.computeIfAbsent(campaign, k -> new TreeMap<>()).merge(outcome[0], 1, Integer::sum);
             if (!outcome[1].isEmpty()) {
-                failures.add("FAILURE " + base.name + " seed " + trialSeed + ": " + outcome[0] + ": " + outcome[1]);
+                failures.add("FAILURE " + campaign + " " + base.name + " seed " + seed + ": " + outcome[0] + ": "
+                        + outcome[1]);
             }
         }
-        pool.shutdownNow();
-        for (String failure : failures) {
-            System.out.println(failure.replace('\n', ' '));
+
+        void close() {
+            pool.shutdownNow();
         }
-        System.out.println("counts " + counts);
     }
 
-    /** Outcome name, and a description if it is a failure ("" otherwise). */
-    private static String[] trial(Base base, long seed, Path file) throws IOException {
-        Random r = new Random(seed);
+    /** Flips 1–4 bits, zeroes up to 64 bytes, or truncates, in metadata or in row data. */
+    private static Mutation randomMutation(Base base, Random r) {
         byte[] b = base.bytes.clone();
         String kind;
         long from;
@@ -101,27 +187,92 @@ public final class StoreFuzzer {
             kind = "truncate at " + at;
             from = at;
             to = base.bytes.length;
-        } else {
-            int at = inData ? pick(r, base.data, b.length) : pickMetadata(r, base.data, b.length);
-            if (op == 0) {
-                int flips = 1 + r.nextInt(4);
-                int last = at;
-                for (int k = 0; k < flips; k++) {
-                    int p = Math.min(b.length - 1, at + r.nextInt(8));
-                    b[p] ^= (byte) (1 << r.nextInt(8));
-                    last = Math.max(last, p);
-                }
-                kind = "flip " + flips + " bits at " + at;
-                from = at;
-                to = last + 1;
-            } else {
-                int n = Math.min(b.length - at, 1 + r.nextInt(64));
-                Arrays.fill(b, at, at + n, (byte) 0);
-                kind = "zero " + n + " bytes at " + at;
-                from = at;
-                to = at + n;
+            return new Mutation(b, kind, from, to);
+        }
+        int at = inData ? pick(r, base.data, b.length) : pickMetadata(r, base.data, b.length);
+        return flipOrZero(b, at, op, r);
+    }
+
+    private static Mutation flipOrZero(byte[] b, int at, int op, Random r) {
+        if (op == 0) {
+            int flips = 1 + r.nextInt(4);
+            int last = at;
+            for (int k = 0; k < flips; k++) {
+                int p = Math.min(b.length - 1, at + r.nextInt(8));
+                b[p] ^= (byte) (1 << r.nextInt(8));
+                last = Math.max(last, p);
+            }
+            return new Mutation(b, "flip " + flips + " bits at " + at, at, last + 1);
+        }
+        int n = Math.min(b.length - at, 1 + r.nextInt(64));
+        Arrays.fill(b, at, at + n, (byte) 0);
+        return new Mutation(b, "zero " + n + " bytes at " + at, at, at + n);
+    }
+
+    /** How many end-of-file addresses each base is given. */
+    static final int END_OF_FILE_CLAIMS = 10;
+
+    /**
+     * The superblock's end-of-file address set to claim {@code v}: a byte or a page beyond the
+     * file, 3.5 GB beyond it, 2^36, 2^40, 2^44, 2^63 - 1, any 64-bit value, a byte short of the file
+     * (a killed writer's slack), or inside the first objects.
+     */
+    private static Mutation endOfFileMutation(Base base, int v, Random r) {
+        byte[] b = base.bytes.clone();
+        long size = b.length;
+        long value = switch (v) {
+            case 0 -> size + 1;
+            case 1 -> size + 4096;
+            case 2 -> size + 3_500_000_000L;
+            case 3 -> 1L << 36;
+            case 4 -> 1L << 40;
+            case 5 -> 1L << 44;
+            case 6 -> Long.MAX_VALUE;
+            case 7 -> r.nextLong();
+            case 8 -> size - 1;
+            default -> 100 + r.nextInt(400);
+        };
+        int field = (b[8] == 0 ? 24 : 28) + 2 * b[13];
+        java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(field, value);
+        return new Mutation(b, "end-of-file address " + Long.toUnsignedString(value) + " (file " + size + " bytes)", field,
+                field + 8);
+    }
+
+    /** Where the campaign "beyond 16 KiB" damages: chunk index nodes and row data from here on. */
+    static final int DEEP = 16 << 10;
+
+    /** Flips bits in or zeroes part of a chunk B-tree node or a chunk of row data past the first 16 KiB. */
+    private static Mutation deepMutation(Base base, Random r) {
+        byte[] b = base.bytes.clone();
+        List<long[]> places = new ArrayList<>();
+        for (long[] node : base.nodes) {
+            if (node[0] >= DEEP) {
+                places.add(node);
             }
         }
+        boolean inNode = !places.isEmpty() && r.nextBoolean();
+        if (!inNode) {
+            for (long[] d : base.data) {
+                if (d[1] > DEEP) {
+                    places.add(new long[] {Math.max(d[0], DEEP), d[1]});
+                }
+            }
+        }
+        if (places.isEmpty()) {
+            return flipOrZero(b, DEEP + r.nextInt(b.length - DEEP), r.nextInt(2), r);
+        }
+        long[] place = places.get(r.nextInt(places.size()));
+        int at = (int) (place[0] + r.nextLong(Math.max(1, Math.min(place[1], b.length) - place[0])));
+        Mutation m = flipOrZero(b, at, r.nextInt(2), r);
+        return new Mutation(m.bytes, m.kind + (inNode ? " (chunk index node)" : " (row data)"), m.from, m.to);
+    }
+
+    /** Outcome name, and a description if it is a failure ("" otherwise). */
+    private static String[] trial(Base base, Mutation mutation, Path file) throws IOException {
+        byte[] b = mutation.bytes;
+        String kind = mutation.kind;
+        long from = mutation.from;
+        long to = mutation.to;
         // damage that reaches row data may change cell values: nothing in the format can tell
         boolean touchesData = overlaps(base.data, from, to);
         Files.write(file, b);
@@ -365,19 +516,70 @@ public final class StoreFuzzer {
         return out;
     }
 
+    /**
+     * Bases large enough that chunk index nodes and row data lie beyond the first 16 KiB: a table
+     * of 4,000 rows in chunks of 4 (1,000 chunks, 16 leaves and a root), and a table of 25,000
+     * rows of 88 bytes compressed as pandas compresses it (the HDF Group's library, so read with jHDF).
+     */
+    private static List<Base> largeBases(Path scratch) throws IOException {
+        List<Base> out = new ArrayList<>();
+        Path dir = Files.createDirectories(scratch.resolve("bases"));
+        Path large = dir.resolve("large.h5");
+        try (PandasStoreFile f = PandasStoreFile.create(large)) {
+            f.chunkRowsOverride = 4;
+            f.createTable("results", PandasStoreFileTest.SCHEMA, 4, 10).append(FormatTest.rows(0, 4000));
+        }
+        out.add(base("large", large));
+        Path compressed = dir.resolve("compressed.h5");
+        List<FrameColumn> columns = new ArrayList<>();
+        for (int c = 0; c < 10; c++) {
+            columns.add(new FrameColumn("c" + c, ColumnKind.FLOAT, "float"));
+        }
+        try (PandasStoreFile f = PandasStoreFile.create(compressed)) {
+            List<Object[]> rows = new ArrayList<>();
+            for (int r = 0; r < 25_000; r++) {
+                Object[] row = new Object[10];
+                for (int c = 0; c < 10; c++) {
+                    row[c] = r * (c + 0.5);
+                }
+                rows.add(row);
+            }
+            f.createTable("results", columns, 1, 25_000).append(rows);
+        }
+        cox.testing.H5Damage.compressTable(compressed, "results", 744, 9);
+        out.add(base("compressed", compressed));
+        return out;
+    }
+
     private static Base base(String name, Path file) throws IOException {
+        return new Base(name, Files.readAllBytes(file), read(file), dataRanges(file), nodeRanges(file));
+    }
+
+    /**
+     * The byte ranges of {@code file} that hold row data: the chunks of its frame tables (for a
+     * compressed table, every chunk its index lists), adjacent ones merged, in address order. For
+     * fuzz tests, which must tell damage to row data (which no structure guards) from damage to metadata.
+     */
+    public static long[][] dataRanges(Path file) {
         List<long[]> data = new ArrayList<>();
         try (FileBytes f = FileBytes.openForReading(file)) {
             FileStructure s = FileStructure.read(f);
+            int chunkK = s.superblock.chunkK();
             for (FileStructure.Table t : s.tables.values()) {
                 TableDataset ds = t.dataset;
+                if (ds.unsupported != null) {
+                    java.nio.ByteBuffer layout = ds.objectHeader.first(ObjectHeader.LAYOUT).buffer();
+                    for (ChunkIndex.Chunk c : ChunkIndex.read(f, chunkK, layout.getLong(3), 2, t.name).chunks) {
+                        data.add(new long[] {c.address(), c.address() + c.size()});
+                    }
+                    continue;
+                }
                 for (int c = 0; c < ds.chunksFor(ds.extent); c++) {
                     long rows = Math.min(ds.chunkRows, ds.extent - c * ds.chunkRows);
                     data.add(new long[] {ds.chunkAddress[c], ds.chunkAddress[c] + rows * ds.rowSize});
                 }
             }
         }
-        // adjacent chunks make one range
         data.sort((a, b) -> Long.compare(a[0], b[0]));
         List<long[]> merged = new ArrayList<>();
         for (long[] d : data) {
@@ -387,6 +589,30 @@ public final class StoreFuzzer {
                 merged.add(d.clone());
             }
         }
-        return new Base(name, Files.readAllBytes(file), read(file), merged.toArray(new long[0][]));
+        return merged.toArray(new long[0][]);
+    }
+
+    /**
+     * The byte ranges of {@code file}'s chunk index nodes: every "TREE" signature followed by node
+     * type 1, with the size such a node has for a one-dimensional dataset (the nodes of datasets of
+     * more dimensions are larger: the range covers their header and first entries).
+     */
+    public static List<long[]> nodeRanges(Path file) {
+        byte[] bytes;
+        int chunkK;
+        try (FileBytes f = FileBytes.openForReading(file)) {
+            chunkK = Superblock.read(f).chunkK();
+            bytes = Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        List<long[]> nodes = new ArrayList<>();
+        int nodeSize = ChunkIndex.nodeSize(chunkK, 2);
+        for (int p = 0; p + nodeSize <= bytes.length; p++) {
+            if (bytes[p] == 'T' && bytes[p + 1] == 'R' && bytes[p + 2] == 'E' && bytes[p + 3] == 'E' && bytes[p + 4] == 1) {
+                nodes.add(new long[] {p, p + nodeSize});
+            }
+        }
+        return nodes;
     }
 }
