@@ -64,6 +64,31 @@ class NotARegularFileTest {
     }
 
     @Test
+    void aFifoStoreH5_isNotOpened_theJournalAnswers() throws Exception {
+        fifo(exp.resolve("store.h5"));
+        assertTimeoutPreemptively(HANG_GUARD, () -> {
+            try (Store r = new Store(dir, "exp", false, Mode.READ)) {
+                assertThat(r.table("t").nrows()).isEqualTo(1);
+            }
+            try (Store w = new Store(dir, "exp")) { // rebuilt from the journal beside the FIFO set aside
+                assertThat(w.table("t").nrows()).isEqualTo(1);
+            }
+        });
+        assertThat(Files.isRegularFile(exp.resolve("store.h5"))).isTrue();
+    }
+
+    @Test
+    void aFifoStoreH5_withoutAJournal_isANamedError() throws Exception {
+        Files.delete(exp.resolve(".cox.journal"));
+        Files.delete(exp.resolve(".cox.checkpoint"));
+        fifo(exp.resolve("store.h5"));
+        assertTimeoutPreemptively(HANG_GUARD, () -> {
+            assertThatThrownBy(() -> new Store(dir, "exp", false, Mode.READ).close()).isInstanceOf(CoxException.class)
+                    .hasMessageContaining(exp.toString());
+        });
+    }
+
+    @Test
     void aFifoObjectFile_isANamedError() throws Exception {
         fifo(exp.resolve(".table_objects").resolve(uid));
         assertTimeoutPreemptively(HANG_GUARD, () -> {

@@ -113,6 +113,11 @@ public final class PandasStoreFile implements AutoCloseable {
     }
 
     static PandasStoreFile open(Path file, boolean writable, Clock clock) {
+        if (Files.exists(file) && !Files.isRegularFile(file)) {
+            // opening a FIFO to read blocks until someone writes to it
+            throw new StoreFormatException("cannot read HDF5 file " + file + " as a pandas store: it is not a regular file"
+                    + " (a FIFO, device or folder), so it is not opened");
+        }
         PandasStoreFile f = new PandasStoreFile(file, writable, clock);
         try {
             if (writable) {
