@@ -31,6 +31,8 @@ import org.slf4j.LoggerFactory;
  * journal only when store.h5 reads as sound and their number is plausible ({@link #importCap});
  * otherwise store.h5 is set aside ({@code store.h5.set-aside}, nothing is deleted) and rebuilt from
  * the journal. A damaged journal is never cut: the store is refused.
+ *
+ * <p>Recovery starts no writer: {@link Store} starts one over what {@link #open} returns.
  */
 final class StoreRecovery {
     /** Rows read from store.h5 at a time when they are copied into the journal. */
@@ -45,13 +47,20 @@ final class StoreRecovery {
     }
 
     /**
-     * Opens the store's files for writing, recovering them if needed, and starts the writer. The
-     * caller holds the store lock.
+     * A store's files recovered for writing: the journal open for appending, and store.h5 as a view
+     * of it that agrees with it and with the checkpoint. Whoever receives it closes both.
+     */
+    record Recovered(JournalWriter journal, StoreView view) {
+    }
+
+    /**
+     * Opens the store's files for writing, recovering them if needed. The caller holds the store
+     * lock, and starts the writer over what this returns.
      *
      * @param fresh discard existing tables first (mode "w")
      * @throws StoreRecoveryException if the journal is damaged or store.h5 cannot be rebuilt
      */
-    static StoreWriter open(StoreFiles files, Durability durability, boolean fresh) {
+    static Recovered open(StoreFiles files, Durability durability, boolean fresh) {
         if (fresh) {
             files.deleteData();
         }
@@ -119,7 +128,7 @@ final class StoreRecovery {
             journal.close();
             throw e;
         }
-        return StoreWriter.start(files, journal, view);
+        return new Recovered(journal, view);
     }
 
     private static long size(Path p) {
@@ -184,7 +193,7 @@ final class StoreRecovery {
      * journal is written beside its place and moved there once it holds every row of store.h5, so
      * that a journal in place is never a half-made one.
      */
-    private static StoreWriter adopt(StoreFiles files, boolean fsync, boolean h5Exists) {
+    private static Recovered adopt(StoreFiles files, boolean fsync, boolean h5Exists) {
         Path made = files.journalBeingMade();
         JournalWriter journal = new JournalWriter(RowJournal.create(made, fsync), List.of(), new long[0]);
         StoreView view = null;
@@ -236,7 +245,7 @@ final class StoreRecovery {
             files.deleteQuietly(made);
             throw e;
         }
-        return StoreWriter.start(files, journal, view);
+        return new Recovered(journal, view);
     }
 
     /** Rows of a table that store.h5 holds past what the journal has: another program appended them. */
