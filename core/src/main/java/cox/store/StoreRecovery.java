@@ -3,6 +3,10 @@ package cox.store;
 import cox.exceptions.CoxIOException;
 import cox.exceptions.StoreFormatException;
 import cox.exceptions.StoreRecoveryException;
+import cox.store.TrustChecks.Held;
+import cox.store.TrustChecks.Implausible;
+import cox.store.TrustChecks.Mismatch;
+import cox.store.TrustChecks.TableInH5;
 import cox.store.journal.CellEncoding;
 import cox.store.journal.Checkpoint;
 import cox.store.journal.JournalRow;
@@ -28,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * written by Python cox or pandas) is adopted: its rows are copied into a new journal.
  *
  * <p>Rows another program appended to {@code store.h5} since the checkpoint are copied into the
- * journal only when store.h5 reads as sound and their number is plausible ({@link #importCap});
+ * journal only when store.h5 reads as sound and their number is plausible ({@link TrustChecks});
  * otherwise store.h5 is set aside ({@code store.h5.set-aside}, nothing is deleted) and rebuilt from
  * the journal. A damaged journal is never cut: the store is refused.
  *
@@ -37,10 +41,6 @@ import org.slf4j.LoggerFactory;
 final class StoreRecovery {
     /** Rows read from store.h5 at a time when they are copied into the journal. */
     private static final int IMPORT_BATCH = StoreView.APPLY_BATCH;
-    /** Rows another program may append to a table beyond the checkpoint's: at least this many ... */
-    static final long IMPORT_ROWS_MIN = 10_000;
-    /** ... or this many times the rows the checkpoint records, whichever is more. */
-    static final long IMPORT_ROWS_FACTOR = 10;
     private static final Logger LOG = LoggerFactory.getLogger(StoreRecovery.class);
 
     private StoreRecovery() {
@@ -93,10 +93,9 @@ final class StoreRecovery {
         try {
             journalSize = size(files.journal());
             if (cp != null && cp.journalOffset() > journalSize) {
-                throw new StoreRecoveryException("journal " + files.journal() + " is " + journalSize + " bytes long, but"
-                        + " the checkpoint " + files.checkpoint() + " records that store.h5 holds its records up to offset "
-                        + cp.journalOffset() + ": the journal has lost records (if that is known and accepted, delete the checkpoint"
-                        + " to open the store with the journal's records alone)");
+                throw new StoreRecoveryException(TrustChecks.journalLost(files, journalSize, cp.journalOffset())
+                        + " (if that is known and accepted, delete the checkpoint to open the store with the journal's"
+                        + " records alone)");
             }
             validEnd = RowJournal.scan(files.journal(), trusted ? cp.journalOffset() : RowJournal.HEADER_SIZE, scan);
         } catch (StoreRecoveryException | StoreFormatException e) {
@@ -211,14 +210,13 @@ final class StoreRecovery {
             }
             view = new StoreView(files, h5, RowJournal.HEADER_SIZE, new long[0], new long[0]);
             try {
-                String implausible = implausibleCounts(h5, files.h5());
-                if (implausible != null) {
-                    throw new StoreFormatException(implausible);
+                if (TrustChecks.rowCounts(h5, files.h5()) instanceof Implausible implausible) {
+                    throw new StoreFormatException(implausible.why());
                 }
                 for (String name : h5.tableNames()) {
                     TableDefinition def = journal.define(name, h5.schema(name));
                     long count = h5.rows(name);
-                    checkReadable(h5, def, 0, count);
+                    TrustChecks.checkReadable(h5, def, 0, count);
                     importRows(h5, def, 0, count, RowDigest.EMPTY, journal, view);
                 }
             } catch (CoxIOException e) {
@@ -250,43 +248,6 @@ final class StoreRecovery {
 
     /** Rows of a table that store.h5 holds past what the journal has: another program appended them. */
     private record ExternalRows(String table, TableDefinition definition, long from, long count) {
-    }
-
-    /**
-     * The rows store.h5's tables claim at the least row size, compared with its size: null if they
-     * fit, else why not. Every row takes at least its 8-byte index and a byte per column.
-     */
-    static String implausibleCounts(StoreH5 h5, Path file) {
-        long size;
-        try {
-            size = Files.size(file);
-        } catch (IOException e) {
-            throw new CoxIOException("cannot read " + file + ": " + e, e);
-        }
-        long claimed = 0;
-        StringBuilder tables = new StringBuilder();
-        for (String name : h5.tableNames()) {
-            long n = h5.rows(name);
-            long bytes = saturatingMultiply(n, 8L + h5.schema(name).size());
-            claimed = claimed + bytes < 0 ? Long.MAX_VALUE : claimed + bytes;
-            tables.append(tables.length() == 0 ? "" : ", ").append('\'').append(name).append("' ").append(n);
-        }
-        if (claimed <= size) {
-            return null;
-        }
-        return "the tables of " + file + " claim rows (" + tables + ") that need at least " + claimed + " bytes, more"
-                + " than the file's " + size + ": their counts are damaged";
-    }
-
-    private static long saturatingMultiply(long a, long b) {
-        long hi = Math.multiplyHigh(a, b);
-        long lo = a * b;
-        return hi != 0 || lo < 0 ? Long.MAX_VALUE : lo;
-    }
-
-    /** How many rows another program may have appended to a table the checkpoint records with {@code rows}. */
-    static long importCap(long rows) {
-        return Math.max(IMPORT_ROWS_MIN, saturatingMultiply(IMPORT_ROWS_FACTOR, rows));
     }
 
     /**
@@ -361,25 +322,12 @@ final class StoreRecovery {
         List<TableDefinition> checkpointed = JournalTables.fromJournal(cp.tables(), files.checkpoint());
         for (TableDefinition d : checkpointed) {
             long expected = cp.rows()[d.id()];
-            if (!h5.hasTable(d.name())) {
-                if (expected != 0) {
-                    return new Rebuild("table '" + d.name() + "' is missing from store.h5, where the checkpoint records "
-                            + expected + " rows", false);
-                }
-                continue;
+            TableInH5 found = TrustChecks.compare(h5, d, expected);
+            if (found instanceof Mismatch mismatch) {
+                return new Rebuild(mismatch.why(true), false);
             }
-            Schema found = h5.schema(d.name());
-            if (!found.sameLayout(d.schema())) {
-                return new Rebuild("table '" + d.name() + "' in store.h5 has the columns " + found + " where the journal"
-                        + " has " + d.schema(), false);
-            }
-            long rows = h5.rows(d.name());
-            if (rows < expected) {
-                return new Rebuild("table '" + d.name() + "' in store.h5 has " + rows + " rows, fewer than the "
-                        + expected + " the checkpoint records", false);
-            }
-            if (rows > expected) {
-                external.add(new ExternalRows(d.name(), d, expected, rows - expected));
+            if (found instanceof Held held && held.rows() > expected) {
+                external.add(new ExternalRows(d.name(), d, expected, held.rows() - expected));
             }
         }
         for (String name : h5.tableNames()) {
@@ -407,9 +355,8 @@ final class StoreRecovery {
         if (external.isEmpty()) {
             return null;
         }
-        String implausible = implausibleCounts(h5, files.h5());
-        if (implausible != null) {
-            return new Rebuild(implausible, true);
+        if (TrustChecks.rowCounts(h5, files.h5()) instanceof Implausible implausible) {
+            return new Rebuild(implausible.why(), true);
         }
         for (ExternalRows x : external) {
             String rows = x.count() + " rows of table '" + x.table() + "' in store.h5";
@@ -419,7 +366,7 @@ final class StoreRecovery {
                             + " also has " + scan.tail(x.definition().id()) + " rows of it past the checkpoint: which came"
                             + " first cannot be told", true);
                 }
-                long cap = importCap(x.from());
+                long cap = TrustChecks.importCap(x.from());
                 if (x.count() > cap) {
                     return new Rebuild(rows + " are past the " + x.from() + " the checkpoint records, more than the "
                             + cap + " cox4j takes for rows another program appended (docs/trust.md)", true);
@@ -427,21 +374,9 @@ final class StoreRecovery {
             }
             TableDefinition def = x.definition() != null ? x.definition()
                     : new TableDefinition(-1, x.table(), h5.schema(x.table()));
-            checkReadable(h5, def, x.from(), x.count());
+            TrustChecks.checkReadable(h5, def, x.from(), x.count());
         }
         return null;
-    }
-
-    /** Reads rows {@code [from, from + count)} of a table once, so that nothing is imported from a table that fails halfway. */
-    private static void checkReadable(StoreH5 h5, TableDefinition def, long from, long count) {
-        for (long first = from; first < from + count; first += IMPORT_BATCH) {
-            int n = (int) Math.min(IMPORT_BATCH, from + count - first);
-            Columns columns = h5.read(def.name(), def.schema(), first, n);
-            if (columns.rows() != n) {
-                throw new StoreFormatException("table '" + def.name() + "' in " + h5.path() + ": read " + columns.rows()
-                        + " rows where " + n + " were asked for");
-            }
-        }
     }
 
     /**
