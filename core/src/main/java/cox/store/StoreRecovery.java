@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,6 +55,39 @@ final class StoreRecovery {
     }
 
     /**
+     * What becomes of store.h5 when a writer opens the store: it is opened as it is (the journal's
+     * tail applied), or it is rebuilt from the journal.
+     */
+    private sealed interface StoreH5Decision permits Opened, Rebuild {
+    }
+
+    /** store.h5 opened as it is, brought up to the journal's end. */
+    private record Opened(StoreView view) implements StoreH5Decision {
+    }
+
+    /**
+     * Why store.h5 is rebuilt from the journal, and whether it is set aside first because it
+     * may hold rows the journal does not.
+     */
+    private record Rebuild(String why, boolean setAside) implements StoreH5Decision, CheckpointComparison {
+    }
+
+    /**
+     * store.h5's tables compared with the checkpoint's: they match (with the rows another program
+     * appended since), or store.h5 is rebuilt.
+     */
+    private sealed interface CheckpointComparison permits Matches, Rebuild {
+    }
+
+    /** store.h5 matches the checkpoint; {@code external} are the rows it holds past the journal's. */
+    private record Matches(List<ExternalRows> external) implements CheckpointComparison {
+    }
+
+    /** Rows of a table that store.h5 holds past what the journal has: another program appended them. */
+    private record ExternalRows(String table, TableDefinition definition, long from, long count) {
+    }
+
+    /**
      * Opens the store's files for writing, recovering them if needed. The caller holds the store
      * lock, and starts the writer over what this returns.
      *
@@ -78,13 +112,8 @@ final class StoreRecovery {
             return adopt(files, fsync, h5Exists);
         }
         // the journal is the truth: read what a checkpoint we trust does not already say
-        String distrust = cp == null ? "there is no valid checkpoint"
-                : !cp.hasDigests() ? "the checkpoint was written by an earlier cox4j (without row digests)"
-                : !cp.consistent() ? "the writer stopped while it was changing store.h5, or found store.h5 not as written"
-                : cp.anyNotHeld() ? "store.h5 did not hold every table"
-                : !h5Exists ? "store.h5 is missing"
-                : null;
-        boolean trusted = distrust == null;
+        Optional<Rebuild> distrust = distrust(cp, h5Exists);
+        boolean trusted = distrust.isEmpty();
         JournalScan scan = new JournalScan(files.journal(),
                 trusted ? JournalTables.fromJournal(cp.tables(), files.checkpoint()) : List.of(),
                 trusted ? cp.rows() : new long[0]);
@@ -110,24 +139,24 @@ final class StoreRecovery {
                 scan.definitions, scan.rows);
         StoreView view;
         try {
-            Rebuild rebuild = trusted ? null : new Rebuild(distrust, false);
-            view = null;
-            if (trusted) {
-                Object opened = openTrustedView(files, journal, cp, scan);
-                if (opened instanceof StoreView v) {
-                    view = v;
-                } else {
-                    rebuild = (Rebuild) opened;
-                }
-            }
-            if (view == null) {
-                view = rebuildView(files, journal, rebuild);
-            }
+            StoreH5Decision decision = trusted ? openTrustedView(files, journal, cp, scan) : distrust.get();
+            view = decision instanceof Opened opened ? opened.view() : rebuildView(files, journal, (Rebuild) decision);
         } catch (RuntimeException e) {
             journal.close();
             throw e;
         }
         return new Recovered(journal, view);
+    }
+
+    /** Why the checkpoint does not let store.h5 be opened as it is, if it does not. */
+    private static Optional<Rebuild> distrust(Checkpoint cp, boolean h5Exists) {
+        String why = cp == null ? "there is no valid checkpoint"
+                : !cp.hasDigests() ? "the checkpoint was written by an earlier cox4j (without row digests)"
+                : !cp.consistent() ? "the writer stopped while it was changing store.h5, or found store.h5 not as written"
+                : cp.anyNotHeld() ? "store.h5 did not hold every table"
+                : !h5Exists ? "store.h5 is missing"
+                : null;
+        return why == null ? Optional.empty() : Optional.of(new Rebuild(why, false));
     }
 
     private static long size(Path p) {
@@ -136,13 +165,6 @@ final class StoreRecovery {
         } catch (IOException e) {
             throw new CoxIOException("cannot read journal " + p + ": " + e, e);
         }
-    }
-
-    /**
-     * Why store.h5 is rebuilt from the journal, and whether it is set aside first because it
-     * may hold rows the journal does not.
-     */
-    private record Rebuild(String why, boolean setAside) {
     }
 
     /** The tables the journal defines past a point, every table's rows there, and those past the point. */
@@ -246,16 +268,13 @@ final class StoreRecovery {
         return new Recovered(journal, view);
     }
 
-    /** Rows of a table that store.h5 holds past what the journal has: another program appended them. */
-    private record ExternalRows(String table, TableDefinition definition, long from, long count) {
-    }
-
     /**
      * store.h5 opened against a consistent checkpoint with digests, the journal's tail applied and
      * the rows another program (pandas, Python cox) added copied into the journal; or, if store.h5
      * does not match the checkpoint or its extra rows are not to be imported, the {@link Rebuild}.
      */
-    private static Object openTrustedView(StoreFiles files, JournalWriter journal, Checkpoint cp, JournalScan scan) {
+    private static StoreH5Decision openTrustedView(StoreFiles files, JournalWriter journal, Checkpoint cp,
+            JournalScan scan) {
         StoreH5 h5;
         try {
             h5 = StoreH5.open(files.h5(), true);
@@ -268,20 +287,20 @@ final class StoreRecovery {
                 Arrays.copyOf(cp.digests(), n));
         boolean keep = false;
         try {
-            List<ExternalRows> external = new ArrayList<>();
-            Rebuild mismatch;
+            CheckpointComparison comparison;
             try {
-                mismatch = compare(files, journal, cp, h5, external);
-                if (mismatch == null) {
-                    mismatch = checkImport(files, cp, h5, scan, external);
+                comparison = compare(files, journal, cp, h5);
+                if (comparison instanceof Matches matches) {
+                    comparison = checkImport(files, h5, scan, matches);
                 }
             } catch (RuntimeException e) {
                 // whatever store.h5 throws while it is looked at means it is not sound
-                mismatch = new Rebuild("store.h5 cannot be read: " + e.getMessage(), true);
+                comparison = new Rebuild("store.h5 cannot be read: " + e.getMessage(), true);
             }
-            if (mismatch != null) {
-                return mismatch;
+            if (comparison instanceof Rebuild rebuild) {
+                return rebuild;
             }
+            List<ExternalRows> external = ((Matches) comparison).external();
             try {
                 // the journal's rows past the checkpoint go in first; the external rows are of other tables
                 view.applyTo(journal.end(), journal);
@@ -303,7 +322,7 @@ final class StoreRecovery {
                         + " (its rows past the checkpoint " + files.checkpoint() + "): " + e.getMessage(), e);
             }
             keep = true;
-            return view;
+            return new Opened(view);
         } finally {
             if (!keep) {
                 // a view given up on writes nothing (and cannot hide the failure with one of its own): the
@@ -314,11 +333,11 @@ final class StoreRecovery {
     }
 
     /**
-     * Compares store.h5's tables with the checkpoint's: null if they match, the rows another
-     * program appended added to {@code external}; else the rebuild.
+     * Compares store.h5's tables with the checkpoint's: they match, with the rows another program
+     * appended; or the rebuild.
      */
-    private static Rebuild compare(StoreFiles files, JournalWriter journal, Checkpoint cp, StoreH5 h5,
-            List<ExternalRows> external) {
+    private static CheckpointComparison compare(StoreFiles files, JournalWriter journal, Checkpoint cp, StoreH5 h5) {
+        List<ExternalRows> external = new ArrayList<>();
         List<TableDefinition> checkpointed = JournalTables.fromJournal(cp.tables(), files.checkpoint());
         for (TableDefinition d : checkpointed) {
             long expected = cp.rows()[d.id()];
@@ -342,23 +361,23 @@ final class StoreRecovery {
             }
             external.add(new ExternalRows(name, null, 0, h5.rows(name)));
         }
-        return null;
+        return new Matches(external);
     }
 
     /**
      * Whether the rows another program appended may be imported: store.h5 reads as sound, their
      * number is plausible, and the journal has no rows of those tables past the checkpoint (or
-     * the order of the rows could not be told). Null if so, else the rebuild, store.h5 set aside.
+     * the order of the rows could not be told). {@code matches} if so, else the rebuild, store.h5
+     * set aside.
      */
-    private static Rebuild checkImport(StoreFiles files, Checkpoint cp, StoreH5 h5, JournalScan scan,
-            List<ExternalRows> external) {
-        if (external.isEmpty()) {
-            return null;
+    private static CheckpointComparison checkImport(StoreFiles files, StoreH5 h5, JournalScan scan, Matches matches) {
+        if (matches.external().isEmpty()) {
+            return matches;
         }
         if (TrustChecks.rowCounts(h5, files.h5()) instanceof Implausible implausible) {
             return new Rebuild(implausible.why(), true);
         }
-        for (ExternalRows x : external) {
+        for (ExternalRows x : matches.external()) {
             String rows = x.count() + " rows of table '" + x.table() + "' in store.h5";
             if (x.definition() != null) {
                 if (scan.tail(x.definition().id()) > 0) {
@@ -376,7 +395,7 @@ final class StoreRecovery {
                     : new TableDefinition(-1, x.table(), h5.schema(x.table()));
             TrustChecks.checkReadable(h5, def, x.from(), x.count());
         }
-        return null;
+        return matches;
     }
 
     /**
