@@ -141,7 +141,8 @@ public final class Store implements AutoCloseable {
         StoreWriter w = null;
         try {
             files.createFolders();
-            w = StoreWriter.open(files, durability, mode == Mode.WRITE, lock);
+            StoreRecovery.Recovered recovered = StoreRecovery.open(files, durability, mode == Mode.WRITE);
+            w = StoreWriter.start(files, recovered.journal(), recovered.view(), lock);
             for (TableDefinition d : w.definitions()) {
                 tables.put(d.name(), new Table(this, d));
             }

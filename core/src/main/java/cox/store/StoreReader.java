@@ -4,6 +4,10 @@ import cox.exceptions.CoxException;
 import cox.exceptions.CoxIOException;
 import cox.exceptions.StoreFormatException;
 import cox.exceptions.StoreRecoveryException;
+import cox.store.TrustChecks.FewerRows;
+import cox.store.TrustChecks.Implausible;
+import cox.store.TrustChecks.Mismatch;
+import cox.store.TrustChecks.RowCounts;
 import cox.store.journal.CellEncoding;
 import cox.store.journal.Checkpoint;
 import cox.store.journal.JournalRow;
@@ -29,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * rows, the same {@link RowDigest}); rows {@code store.h5} has beyond the journal's are another
  * program's and are read if their number is plausible. Whenever {@code store.h5} disagrees, the
  * journal answers and a warning names the file. A store without a journal (Python cox's) is read
- * from {@code store.h5} alone.
+ * from {@code store.h5} alone. The checks are those a writer opening the store makes ({@link TrustChecks}).
  */
 final class StoreReader {
     private static final int H5_ATTEMPTS = 5;
@@ -101,9 +105,8 @@ final class StoreReader {
     /** A table of a store.h5 no journal speaks for: its rows if their number fits the file. */
     private TableRows h5Only(StoreH5 h5, String name, Schema schema, boolean countOnly) {
         try {
-            String implausible = StoreRecovery.implausibleCounts(h5, files.h5());
-            if (implausible != null) {
-                throw new StoreFormatException(implausible);
+            if (TrustChecks.rowCounts(h5, files.h5()) instanceof Implausible implausible) {
+                throw new StoreFormatException(implausible.why());
             }
             long n = h5.rows(name);
             if (countOnly) {
@@ -196,9 +199,7 @@ final class StoreReader {
                 long size = Files.size(files.journal());
                 if (from > size) {
                     // store.h5 may still answer every row the checkpoint records: see rowsOf
-                    lost = "journal " + files.journal() + " is " + size + " bytes long, but the checkpoint "
-                            + files.checkpoint() + " records that store.h5 holds its records up to offset " + from
-                            + ": the journal has lost records";
+                    lost = TrustChecks.journalLost(files, size, from);
                 }
                 RowJournal.scan(files.journal(), Math.min(from, size), new RowJournal.Visitor() {
                     @Override
@@ -280,26 +281,13 @@ final class StoreReader {
             try {
                 for (TableDefinition d : definitions) {
                     int i = cp.indexOf(d.name());
-                    boolean held = i < 0 || !cp.notHeld()[i];
+                    if (i >= 0 && cp.notHeld()[i]) {
+                        continue;
+                    }
                     long expected = i < 0 ? 0 : cp.rows()[i];
-                    if (!held) {
-                        continue;
-                    }
-                    if (!h5.hasTable(d.name())) {
-                        if (expected > 0) {
-                            return "table '" + d.name() + "' is missing, where the checkpoint records " + expected + " rows";
-                        }
-                        continue;
-                    }
-                    Schema found = h5.schema(d.name());
-                    if (!found.sameLayout(d.schema())) {
-                        return "table '" + d.name() + "' has the columns " + found + " where the journal has " + d.schema();
-                    }
-                    long rows = h5.rows(d.name());
-                    if (rows < expected) {
-                        behind = true;
-                        return "table '" + d.name() + "' has " + rows + " rows, fewer than the " + expected
-                                + " the checkpoint records";
+                    if (TrustChecks.compare(h5, d, expected) instanceof Mismatch mismatch) {
+                        behind = mismatch instanceof FewerRows;
+                        return mismatch.why(false);
                     }
                 }
                 for (String name : h5.tableNames()) {
@@ -332,14 +320,14 @@ final class StoreReader {
             try {
                 long h5Rows = h5.rows(d.name());
                 if (h5Rows > journalRows) {
-                    long cap = StoreRecovery.importCap(inH5);
-                    String implausible = StoreRecovery.implausibleCounts(h5, files.h5());
+                    long cap = TrustChecks.importCap(inH5);
+                    RowCounts counts = TrustChecks.rowCounts(h5, files.h5());
                     if (tailRows > 0) {
                         why = "the journal also has rows of it past the checkpoint: which came first cannot be told";
                     } else if (h5Rows - journalRows > cap) {
                         why = "more than the " + cap + " cox4j takes for rows another program appended";
-                    } else if (implausible != null) {
-                        why = implausible;
+                    } else if (counts instanceof Implausible implausible) {
+                        why = implausible.why();
                     } else {
                         external = h5Rows - journalRows;
                     }

@@ -14,6 +14,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -22,8 +23,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The writing side of a store once it is open ({@link StoreRecovery} opens it): appends go to the
- * journal, and a background flusher keeps {@code store.h5} a view of it.
+ * The writing side of a store once it is open: {@link Store} starts it over the journal and view
+ * that recovery made agree, and appends go to the journal while a background flusher keeps
+ * {@code store.h5} a view of it.
  *
  * <p>Flow: {@link #append} writes a sealed row record to the journal (that is all
  * {@code flushRow()} waits for); the flusher applies journaled rows to {@code store.h5}
@@ -51,43 +53,32 @@ final class StoreWriter implements AutoCloseable {
     private volatile boolean closed;
     /** Why store.h5 cannot be updated any more, or null; rows still go to the journal. */
     private volatile Throwable viewFailure;
-    /** The store's lock, checked at every flush; null until {@link #guardedBy} (during recovery). */
-    private volatile WriterLock lock;
+    /** The store's lock, checked at every flush and before every table definition. */
+    private final WriterLock lock;
     /** Set once the lock file was found deleted or replaced: no row, table or file write is accepted after it. */
     private volatile StoreLockedException lockLost;
     // guarded by applyLock
     private final StoreView view;
 
-    private StoreWriter(StoreFiles files, JournalWriter journal, StoreView view) {
+    private StoreWriter(StoreFiles files, JournalWriter journal, StoreView view, WriterLock lock) {
         this.files = files;
         this.journal = journal;
         this.view = view;
+        this.lock = lock;
         this.flusher = new Thread(this::runFlusher, "cox4j-flusher " + files.dir().getFileName());
         this.flusher.setDaemon(true);
     }
 
     /**
-     * Opens the store's files for writing, recovering them if needed ({@link StoreRecovery}). The
-     * caller holds the store lock.
+     * The writer over a journal and a view that agree (as recovery leaves them), its flusher
+     * started; it writes only while {@code lock}'s file is the one it locked, from the first flush on.
      *
-     * @param fresh discard existing tables first (mode "w")
+     * @param lock the store's lock, which the caller holds
      */
-    static StoreWriter open(StoreFiles files, Durability durability, boolean fresh, WriterLock lock) {
-        StoreWriter w = StoreRecovery.open(files, durability, fresh);
-        w.guardedBy(lock);
-        return w;
-    }
-
-    /** The writer over a recovered journal and view, its flusher started. */
-    static StoreWriter start(StoreFiles files, JournalWriter journal, StoreView view) {
-        StoreWriter w = new StoreWriter(files, journal, view);
+    static StoreWriter start(StoreFiles files, JournalWriter journal, StoreView view, WriterLock lock) {
+        StoreWriter w = new StoreWriter(files, journal, view, Objects.requireNonNull(lock, "lock"));
         w.flusher.start();
         return w;
-    }
-
-    /** From now on, writes only while {@code lock}'s file is the one it locked. */
-    void guardedBy(WriterLock lock) {
-        this.lock = lock;
     }
 
     /**
@@ -99,13 +90,12 @@ final class StoreWriter implements AutoCloseable {
     void checkLock() {
         StoreLockedException lost = lockLost;
         if (lost == null) {
-            WriterLock l = lock;
-            if (l == null || l.isIntact()) {
+            if (lock.isIntact()) {
                 return;
             }
             synchronized (this) {
                 if (lockLost == null) {
-                    lockLost = l.lost();
+                    lockLost = lock.lost();
                     LOG.error(lockLost.getMessage());
                 }
                 lost = lockLost;
