@@ -9,7 +9,6 @@ import java.util.Properties;
 import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 /**
  * The {@code cox} command: compare the runs of a cox folder ({@code ls}, {@code show}, {@code df},
@@ -33,14 +32,8 @@ public final class CoxCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    /** Set by {@code --debug} on any command: print the stack trace of an error. */
-    static volatile boolean debug;
-
-    @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,
-            description = "On an error, print its stack trace too.")
-    void setDebug(boolean on) {
-        debug = on;
-    }
+    @CommandLine.Mixin
+    DebugOption debugOption = new DebugOption();
 
     @Override
     public void run() {
@@ -60,7 +53,8 @@ public final class CoxCommand implements Runnable {
                 return usageError(pe);
             }
             PrintWriter err = commandLine.getErr();
-            err.println(commandLine.getCommandSpec().qualifiedName() + ": " + oneLine(e));
+            boolean debug = DebugOption.isOn(commandLine.getCommandSpec());
+            err.println(commandLine.getCommandSpec().qualifiedName() + ": " + oneLine(e, debug));
             if (debug) {
                 e.printStackTrace(err);
             }
@@ -81,15 +75,18 @@ public final class CoxCommand implements Runnable {
         String name = cl.getCommandSpec().qualifiedName();
         err.println(name + ": " + e.getMessage().replace('\n', ' '));
         err.println("Try '" + name + " --help' for more information.");
-        if (debug) {
+        if (DebugOption.isOn(cl.getCommandSpec())) {
             e.printStackTrace(err);
         }
         err.flush();
         return 2;
     }
 
-    /** The message of an error on one line; for an unexpected one, its type too. */
-    static String oneLine(Throwable e) {
+    /**
+     * The message of an error on one line; for an unexpected one, its type too, and unless
+     * {@code debug} (the stack trace is printed), a hint at {@code --debug}.
+     */
+    static String oneLine(Throwable e, boolean debug) {
         String message = e.getMessage();
         boolean expected = e instanceof CoxException || e instanceof IllegalArgumentException || e instanceof IOException
                 || e instanceof UncheckedIOException || e instanceof IllegalStateException;

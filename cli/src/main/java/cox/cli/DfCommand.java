@@ -45,8 +45,8 @@ final class DfCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "DIR", description = "A folder of cox stores (one sub-folder per run).")
-    Path dir;
+    @CommandLine.Mixin
+    RunsDirOptions runsDir = new RunsDirOptions();
 
     @Parameters(index = "1", paramLabel = "TABLE", description = "The table to gather, e.g. results.")
     String table;
@@ -81,10 +81,8 @@ final class DfCommand implements Callable<Integer> {
     @Option(names = "--only-changed", description = "Drop columns whose value is the same in every row.")
     boolean onlyChanged;
 
-    @Option(names = "--metadata-table", paramLabel = "NAME", defaultValue = "metadata",
-            description = "The table holding each run's parameters, joined to every row (default: ${DEFAULT-VALUE}, "
-                    + "when the runs have it).")
-    String metadataTable;
+    @CommandLine.Mixin
+    MetadataTableOption metadataTable = new MetadataTableOption();
 
     @Option(names = "--no-metadata", description = "Do not join the metadata table.")
     boolean noMetadata;
@@ -113,9 +111,9 @@ final class DfCommand implements Callable<Integer> {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--where: " + e.getMessage());
             }
         }
-        try (ReaderSession session = new ReaderSession(spec, dir, skipErrors)) {
+        try (ReaderSession session = new ReaderSession(spec, runsDir.dir, skipErrors)) {
             CollectionReader reader = session.reader;
-            String meta = noMetadata || table.equals(metadataTable) ? null : metadataTable;
+            String meta = noMetadata || table.equals(metadataTable.name) ? null : metadataTable.name;
             DfOptions options = DfOptions.defaults().metadataTable(meta)
                     .keepSerialized(keepSerialized.toArray(new String[0]))
                     .where(filter == RunFilter.all() ? null : filter);

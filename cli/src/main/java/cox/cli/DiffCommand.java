@@ -7,7 +7,6 @@ import cox.store.Store;
 import cox.store.Table;
 import java.io.IOException;
 import java.io.Writer;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -20,7 +19,6 @@ import org.dflib.DataFrame;
 import org.dflib.Series;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
@@ -36,8 +34,8 @@ final class DiffCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "DIR", description = "A folder of cox stores.")
-    Path dir;
+    @CommandLine.Mixin
+    RunsDirOptions runsDir = new RunsDirOptions();
 
     @Parameters(index = "1", paramLabel = "EXP1", description = "A run's exp_id (its folder name in DIR).")
     String exp1;
@@ -45,29 +43,28 @@ final class DiffCommand implements Callable<Integer> {
     @Parameters(index = "2", paramLabel = "EXP2", description = "Another run's exp_id.")
     String exp2;
 
-    @Option(names = "--metadata-table", paramLabel = "NAME", defaultValue = "metadata",
-            description = "The table holding each run's parameters (default: ${DEFAULT-VALUE}).")
-    String metadataTable;
+    @CommandLine.Mixin
+    MetadataTableOption metadataTable = new MetadataTableOption();
 
     @Override
     public Integer call() throws IOException {
         if (exp1.equals(exp2)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "EXP1 and EXP2 are the same run: " + exp1);
         }
-        try (ReaderSession session = new ReaderSession(spec, dir, false);
+        try (ReaderSession session = new ReaderSession(spec, runsDir.dir, false);
              Store a = open(session.reader, exp1);
              Store b = open(session.reader, exp2)) {
             Writer out = spec.commandLine().getOut();
-            Map<String, Object> pa = lastRow(a, metadataTable);
-            Map<String, Object> pb = lastRow(b, metadataTable);
+            Map<String, Object> pa = lastRow(a, metadataTable.name);
+            Map<String, Object> pb = lastRow(b, metadataTable.name);
             if (pa.isEmpty() && pb.isEmpty()) {
-                out.write("neither run has a table '" + metadataTable + "'\n");
+                out.write("neither run has a table '" + metadataTable.name + "'\n");
             } else {
-                out.write(metadataTable + ": differing parameters first\n");
+                out.write(metadataTable.name + ": differing parameters first\n");
                 side(out, pa, pb);
             }
             for (String t : a.keys()) {
-                if (t.equals(metadataTable) || !b.keys().contains(t)) {
+                if (t.equals(metadataTable.name) || !b.keys().contains(t)) {
                     continue;
                 }
                 long na = a.table(t).nrows();
@@ -99,7 +96,7 @@ final class DiffCommand implements Callable<Integer> {
     }
 
     /** The last row of table {@code t}, OBJECT and PICKLE cells decoded; empty if there is no such table or row. */
-    private static Map<String, Object> lastRow(Store s, String t) {
+    private Map<String, Object> lastRow(Store s, String t) {
         Map<String, Object> row = new LinkedHashMap<>();
         if (!s.keys().contains(t)) {
             return row;
@@ -120,7 +117,7 @@ final class DiffCommand implements Callable<Integer> {
                 }
                 cox.readers.ValueExpansion.check(v); // shown with CellText: unreadable rather than printed without end
             } catch (CoxException | IllegalArgumentException e) {
-                v = "unreadable: " + CoxCommand.oneLine(e);
+                v = "unreadable: " + CoxCommand.oneLine(e, DebugOption.isOn(spec));
             }
             row.put(c, v);
         });

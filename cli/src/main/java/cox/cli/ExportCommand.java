@@ -20,7 +20,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /**
  * {@code cox export DIR -o OUT}: every table of the runs (or those named) as one Parquet, CSV or
@@ -66,8 +65,8 @@ final class ExportCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "DIR", description = "A folder of cox stores (one sub-folder per run).")
-    Path dir;
+    @CommandLine.Mixin
+    RunsDirOptions runsDir = new RunsDirOptions();
 
     @Option(names = {"-o", "--output"}, paramLabel = "OUT", required = true,
             description = "The folder to write into (made if missing; files of the same names are replaced).")
@@ -103,7 +102,7 @@ final class ExportCommand implements Callable<Integer> {
         }
         String name = spec.qualifiedName();
         PrintWriter stdout = spec.commandLine().getOut();
-        try (RunLoader loader = load.open(dir, spec);
+        try (RunLoader loader = load.open(runsDir.dir, spec);
                 RunDatabase db = RunDatabase.inMemory()) {
             Set<String> all = loader.reader().tables();
             loader.report();
@@ -114,7 +113,7 @@ final class ExportCommand implements Callable<Integer> {
                             + (all.isEmpty() ? " (it holds no runs)" : "; the tables are " + all));
                 }
             }
-            String meta = all.contains(load.metadataTable) ? load.metadataTable : null;
+            String meta = all.contains(load.metadataTable.name) ? load.metadataTable.name : null;
             List<String> ids;
             try {
                 ids = loader.selectRuns(filter);

@@ -1,7 +1,6 @@
 package cox.cli;
 
 import cox.readers.RunInfo;
-import java.nio.file.Path;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -14,7 +13,6 @@ import org.dflib.Series;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /**
  * {@code cox ls DIR}: one line per experiment: its id, its tables with their row counts, when it
@@ -31,15 +29,15 @@ final class LsCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "DIR", description = "A folder of cox stores (one sub-folder per run).")
-    Path dir;
+    @CommandLine.Mixin
+    RunsDirOptions runsDir = new RunsDirOptions();
 
     @Option(names = "--json", description = "Print a JSON array: exp_id, tables (name to rows), last_write (UTC), running, error.")
     boolean json;
 
     @Override
     public Integer call() {
-        try (ReaderSession session = new ReaderSession(spec, dir, true)) {
+        try (ReaderSession session = new ReaderSession(spec, runsDir.dir, true)) {
             List<RunInfo> runs = session.reader.runs();
             if (json) {
                 List<Map<String, Object>> out = new ArrayList<>();

@@ -11,9 +11,8 @@ import picocli.CommandLine.Option;
  * shared as a picocli mixin, and the {@link RunLoader} they describe.
  */
 final class RunLoaderOptions {
-    @Option(names = "--metadata-table", paramLabel = "NAME", defaultValue = "metadata",
-            description = "The table of each run's parameters, for the runs table (default: ${DEFAULT-VALUE}).")
-    String metadataTable;
+    @CommandLine.Mixin
+    MetadataTableOption metadataTable = new MetadataTableOption();
 
     @Option(names = "--keep-serialized", split = ",", paramLabel = "COL",
             description = "Leave these OBJECT/PICKLE columns as stored text instead of decoding them.")
@@ -28,7 +27,7 @@ final class RunLoaderOptions {
 
     /** A loader of the runs in {@code dir} with these options, reporting to the command's standard error. */
     RunLoader open(Path dir, CommandLine.Model.CommandSpec spec) {
-        RunLoader loader = new RunLoader(dir, skipErrors, metadataTable, keepSerialized, spec.commandLine().getErr(),
+        RunLoader loader = new RunLoader(dir, skipErrors, metadataTable.name, keepSerialized, spec.commandLine().getErr(),
                 spec.qualifiedName());
         loader.batchRuns(batchRuns);
         return loader;

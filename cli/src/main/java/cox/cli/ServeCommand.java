@@ -6,9 +6,9 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /**
  * {@code cox serve DIR [--port 8080] [--host 127.0.0.1] [--open]}: the runs of DIR in the
@@ -22,8 +22,8 @@ import picocli.CommandLine.Parameters;
                 + "updated live. Read-only; listens on 127.0.0.1 unless --host says otherwise.", "",
                 "Example:", "  cox serve runs --port 8080 --open"})
 final class ServeCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "DIR", description = "The folder whose sub-folders are experiments.")
-    Path dir;
+    @CommandLine.Mixin
+    RunsDirOptions runsDir = new RunsDirOptions();
 
     @Option(names = "--port", defaultValue = "8080", description = "Port to listen on (default: ${DEFAULT-VALUE}; 0 picks a free one).")
     int port;
@@ -32,9 +32,8 @@ final class ServeCommand implements Callable<Integer> {
             description = "Address to listen on (default: ${DEFAULT-VALUE}; 0.0.0.0 opens it to the network).")
     String host;
 
-    @Option(names = "--metadata-table", defaultValue = "metadata",
-            description = "The table whose row holds each run's parameters (default: ${DEFAULT-VALUE}).")
-    String metadataTable;
+    @CommandLine.Mixin
+    MetadataTableOption metadataTable = new MetadataTableOption();
 
     @Option(names = "--open", description = "Open the page in the default browser.")
     boolean open;
@@ -58,7 +57,7 @@ final class ServeCommand implements Callable<Integer> {
         System.setProperty("org.slf4j.simpleLogger.log.io.javalin.Javalin", "off");
         CoxServer server;
         try {
-            server = CoxServer.builder(dir).host(host).port(port).metadataTable(metadataTable)
+            server = CoxServer.builder(runsDir.dir).host(host).port(port).metadataTable(metadataTable.name)
                     .summaryDir(noCache ? null : cacheDir != null ? cacheDir : defaultCacheDir()).start();
         } catch (IllegalArgumentException e) {
             err.println("cox serve: " + e.getMessage());

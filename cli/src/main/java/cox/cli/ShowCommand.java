@@ -106,7 +106,7 @@ final class ShowCommand implements Callable<Integer> {
     }
 
     /** The frame with object columns replaced by a description of each cell. */
-    private static DataFrame described(Table t, DataFrame df, Path objects) {
+    private DataFrame described(Table t, DataFrame df, Path objects) {
         Schema schema = t.schema();
         String[] names = df.getColumnsIndex().toArray();
         Series<?>[] columns = new Series<?>[names.length];
@@ -125,7 +125,7 @@ final class ShowCommand implements Callable<Integer> {
         return DataFrame.byColumn(names).of(columns);
     }
 
-    private static String describeCell(Table t, ColumnType type, String cell, Path objects) {
+    private String describeCell(Table t, ColumnType type, String cell, Path objects) {
         try {
             switch (type) {
                 case OBJECT:
@@ -136,7 +136,7 @@ final class ShowCommand implements Callable<Integer> {
                     return "state dict, " + size(objects, cell);
             }
         } catch (RuntimeException e) {
-            return "unreadable: " + CoxCommand.oneLine(e);
+            return "unreadable: " + CoxCommand.oneLine(e, DebugOption.isOn(spec));
         }
     }
 

@@ -49,8 +49,8 @@ final class SqlCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "DIR", description = "A folder of cox stores (one sub-folder per run).")
-    Path dir;
+    @CommandLine.Mixin
+    RunsDirOptions runsDir = new RunsDirOptions();
 
     @Parameters(index = "1", paramLabel = "QUERY", description = "The SQL query, e.g. \"SELECT count(*) FROM results\".")
     String query;
@@ -72,7 +72,7 @@ final class SqlCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws SQLException {
-        try (RunLoader loader = load.open(dir, spec);
+        try (RunLoader loader = load.open(runsDir.dir, spec);
                 RunDatabase db = RunDatabase.inMemory()) {
             Set<String> tables = loader.reader().tables();
             loader.report();
@@ -89,7 +89,7 @@ final class SqlCommand implements Callable<Integer> {
                 runs = runsTable;
             }
             List<String> ids = loader.selectRuns(null);
-            String meta = tables.contains(load.metadataTable) ? load.metadataTable : null;
+            String meta = tables.contains(load.metadataTable.name) ? load.metadataTable.name : null;
             for (String t : tables) {
                 if (named.contains(t) || runs) {
                     loader.load(db, t, ids, runs && !t.equals(meta));

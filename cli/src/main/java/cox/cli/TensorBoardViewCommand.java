@@ -63,9 +63,8 @@ final class TensorBoardViewCommand implements Callable<Integer> {
             description = "Show only runs whose parameter NAME matches REGEX at its start (repeatable).")
     List<String> filterParam = new ArrayList<>();
 
-    @Option(names = "--metadata-table", paramLabel = "NAME", defaultValue = "metadata",
-            description = "The table holding each run's parameters (default: ${DEFAULT-VALUE}).")
-    String metadataTable;
+    @CommandLine.Mixin
+    MetadataTableOption metadataTable = new MetadataTableOption();
 
     @Option(names = "--port", defaultValue = "6006", description = "TensorBoard's port (default: ${DEFAULT-VALUE}).")
     int port;
@@ -95,21 +94,21 @@ final class TensorBoardViewCommand implements Callable<Integer> {
         String logdirSpec;
         try (ReaderSession session = new ReaderSession(spec, Path.of(logdir), false)) {
             CollectionReader reader = session.reader;
-            if (!reader.tables().contains(metadataTable)) {
-                throw new IllegalArgumentException("no run in " + reader.directory() + " has a table '" + metadataTable
+            if (!reader.tables().contains(metadataTable.name)) {
+                throw new IllegalArgumentException("no run in " + reader.directory() + " has a table '" + metadataTable.name
                         + "' (choose one with --metadata-table)");
             }
-            DataFrame metadata = reader.df(metadataTable);
+            DataFrame metadata = reader.df(metadataTable.name);
             List<String> params = Arrays.asList(metadata.getColumnsIndex().toArray());
             for (String f : format.fields()) {
                 if (!params.contains(f)) {
                     throw new CommandLine.ParameterException(spec.commandLine(), "--format-str names {" + f + "}, which is not "
-                            + "a column of table '" + metadataTable + "'; the columns are " + String.join(", ", params));
+                            + "a column of table '" + metadataTable.name + "'; the columns are " + String.join(", ", params));
                 }
             }
             for (String f : filters.keySet()) {
                 if (!params.contains(f)) {
-                    session.warn("--filter-param " + f + " is not a column of table '" + metadataTable
+                    session.warn("--filter-param " + f + " is not a column of table '" + metadataTable.name
                             + "' and filters nothing (as in cox)");
                 }
             }

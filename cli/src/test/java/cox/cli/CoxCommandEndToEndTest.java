@@ -12,11 +12,14 @@ import cox.store.ColumnType;
 import cox.store.Schema;
 import cox.store.Store;
 import cox.store.Table;
+import cox.testing.LiveRun;
+import cox.testing.PythonCoxRuns;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -49,9 +52,12 @@ class CoxCommandEndToEndTest {
         writeRun(runs, "c", 0.01, "sgd", List.of(128L), new double[] {0.8, Double.NaN});
         Path broken = Files.createDirectories(runs.resolve("broken"));
         Files.writeString(broken.resolve("store.h5"), "not an HDF5 file, but a store.h5 all the same");
-        live = new ProcessBuilder(CliProcess.java(), "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-                LiveWriter.class.getName(), runs.toString(), "live", "20000")
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        Map<String, Object> liveParameters = new LinkedHashMap<>();
+        liveParameters.put("lr", 0.5);
+        liveParameters.put("optimizer", "live");
+        liveParameters.put("layers", List.of(8L));
+        liveParameters.put("seed", 99L);
+        live = LiveRun.start(runs, "live", Duration.ofMillis(20), liveParameters);
         liveOut = new BufferedReader(new InputStreamReader(live.getInputStream()));
         assertThat(liveOut.readLine()).isEqualTo("ready");
         assertThat(liveOut.readLine()).isEqualTo("0"); // a first row is flushed
@@ -281,7 +287,7 @@ class CoxCommandEndToEndTest {
 
     @Test
     void pythonCoxStores_readAsPythonWroteThem() throws IOException {
-        Path fixtures = Path.of("src/test/resources/cox-python").toAbsolutePath();
+        Path fixtures = PythonCoxRuns.copyAll(work.resolve("python-runs"));
         CliProcess.Result r = cox(work, "df", fixtures.toString(), "results", "--last", "--format", "json");
         assertThat(r.exit()).as(r.toString()).isZero();
         JsonNode rows = new ObjectMapper().readTree(r.out());

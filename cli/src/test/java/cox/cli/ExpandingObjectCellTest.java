@@ -7,7 +7,9 @@ import cox.store.ColumnType;
 import cox.store.Mode;
 import cox.store.Schema;
 import cox.store.Store;
-import java.io.ByteArrayOutputStream;
+import cox.testing.Interop;
+import cox.testing.NestedPickles;
+import cox.testing.SweepRuns;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -46,40 +48,9 @@ class ExpandingObjectCellTest {
     @BeforeAll
     static void collection() throws IOException {
         runs = Files.createDirectories(work.resolve("runs"));
-        SweepFixture.run(runs, "run-00", 0);
-        SweepFixture.run(runs, "run-01", 1);
-        journalLessStoreWithObjectCell(runs, "run-bad", nestedSharedLists(25, 10));
-    }
-
-    /** {@code a = [1]; for _ in range(levels): a = [a] * width; pickle.dumps(a, protocol=2)}, opcode by opcode. */
-    static byte[] nestedSharedLists(int levels, int width) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.write(0x80); // PROTO 2
-        out.write(2);
-        list(out, levels, width, new int[1]);
-        out.write('.'); // STOP
-        return out.toByteArray();
-    }
-
-    private static int list(ByteArrayOutputStream out, int level, int width, int[] nextMemo) {
-        int memo = nextMemo[0]++;
-        out.write(']'); // EMPTY_LIST, then BINPUT memo
-        out.write('q');
-        out.write(memo);
-        if (level == 0) {
-            out.write('K'); // BININT1 1, APPEND
-            out.write(1);
-            out.write('a');
-            return memo;
-        }
-        out.write('('); // MARK, the first element in full, BINGETs of it, APPENDS
-        int child = list(out, level - 1, width, nextMemo);
-        for (int i = 1; i < width; i++) {
-            out.write('h');
-            out.write(child);
-        }
-        out.write('e');
-        return memo;
+        SweepRuns.COMMAND_LINE.writeRun(runs, "run-00", 0);
+        SweepRuns.COMMAND_LINE.writeRun(runs, "run-01", 1);
+        journalLessStoreWithObjectCell(runs, "run-bad", NestedPickles.nestedSharedLists(25, 10));
     }
 
     /**
@@ -175,12 +146,13 @@ class ExpandingObjectCellTest {
     @Interop
     void pythonWrittenStore_isRefusedTheSameWay() throws IOException, InterruptedException {
         Path pyRuns = Files.createDirectories(work.resolve("py-runs"));
-        SweepFixture.run(pyRuns, "run-00", 0);
+        SweepRuns.COMMAND_LINE.writeRun(pyRuns, "run-00", 0);
         Path script = Path.of("src/test/resources/python/expanding_object_cell.py").toAbsolutePath();
         List<String> cmd = new ArrayList<>(List.of("/usr/bin/python3", script.toString(), pyRuns.resolve("py-bad").toString()));
         CliProcess.Result py = CliProcess.run(work, Map.of(), cmd);
         assertThat(py.exit()).as(py.toString()).isZero();
-        assertThat(Base64.getMimeDecoder().decode(py.out().strip())).as("Python's pickle").isEqualTo(nestedSharedLists(25, 10));
+        assertThat(Base64.getMimeDecoder().decode(py.out().strip())).as("Python's pickle")
+                .isEqualTo(NestedPickles.nestedSharedLists(25, 10));
         CliProcess.Result r = cox(work, "sql", "py-runs", "SELECT lr FROM metadata");
         assertThat(r.exit()).as(r.toString()).isEqualTo(1);
         assertThat(r.err()).contains("experiment py-bad in " + pyRuns).contains("column 'config', row 0").contains(LIMIT);

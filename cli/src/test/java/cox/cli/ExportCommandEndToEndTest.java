@@ -9,6 +9,9 @@ import cox.readers.CollectionReader;
 import cox.readers.DfOptions;
 import cox.readers.RunSummaries;
 import cox.readers.Statistic;
+import cox.testing.Interop;
+import cox.testing.PythonCoxRuns;
+import cox.testing.SweepRuns;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,7 +49,7 @@ class ExportCommandEndToEndTest {
 
     @BeforeAll
     static void collection() throws IOException {
-        runs = SweepFixture.write(work.resolve("runs"));
+        runs = PythonCoxRuns.copyAll(SweepRuns.COMMAND_LINE.write(work.resolve("runs"), "run-%02d", 6));
     }
 
     static DataFrame expected(String table, String... keep) {

@@ -11,6 +11,8 @@ import cox.readers.CollectionReader;
 import cox.readers.DfOptions;
 import cox.readers.RunSummaries;
 import cox.readers.Statistic;
+import cox.testing.PythonCoxRuns;
+import cox.testing.SweepRuns;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,7 +37,7 @@ class SqlCommandEndToEndTest {
 
     @BeforeAll
     static void collection() throws IOException {
-        runs = SweepFixture.write(work.resolve("runs"));
+        runs = PythonCoxRuns.copyAll(SweepRuns.COMMAND_LINE.write(work.resolve("runs"), "run-%02d", 6));
         try (CollectionReader reader = new CollectionReader(runs)) {
             joined = reader.df("results", DfOptions.defaults().metadataTable("metadata"));
         }
@@ -187,7 +189,7 @@ class SqlCommandEndToEndTest {
 
     @Test
     void unreadableRun_failsNamingIt_orIsSkipped() throws IOException {
-        Path broken = SweepFixture.write(work.resolve("with-broken"));
+        Path broken = PythonCoxRuns.copyAll(SweepRuns.COMMAND_LINE.write(work.resolve("with-broken"), "run-%02d", 6));
         Files.writeString(Files.createDirectories(broken.resolve("run-99")).resolve("store.h5"), "not HDF5");
         CliProcess.Result r = cox(work, "sql", "with-broken", "SELECT count(*) AS n FROM results", "--format", "csv");
         assertThat(r.exit()).isEqualTo(1);

@@ -3,6 +3,7 @@ package cox.cli;
 import static cox.cli.CliProcess.cox;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import cox.testing.SweepRuns;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +30,7 @@ class SqlReadOnlyTest {
     @BeforeAll
     static void collection() throws IOException {
         runs = Files.createDirectories(work.resolve("runs"));
-        SweepFixture.run(runs, "run-00", 0);
+        SweepRuns.COMMAND_LINE.writeRun(runs, "run-00", 0);
         storeH5 = runs.resolve("run-00").resolve("store.h5");
         storeBytes = Files.readAllBytes(storeH5);
     }

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import cox.store.ColumnType;
 import cox.store.Schema;
 import cox.store.Store;
+import cox.testing.Interop;
+import cox.testing.PythonCoxRuns;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,11 +46,9 @@ class TensorBoardViewEndToEndTest {
         // the same with Python cox's three runs beside them: columns differ, so pandas fills NaN
         Path mixed = Files.createDirectories(work.resolve("mixed"));
         for (String id : List.of("t1", "t2", "t3")) {
-            copy(tb.resolve(id), mixed.resolve(id));
+            PythonCoxRuns.copyFolder(tb.resolve(id), mixed.resolve(id));
         }
-        for (String id : List.of("exp-0", "exp-1", "exp-2")) {
-            copy(Path.of("src/test/resources/cox-python", id), mixed.resolve(id));
-        }
+        PythonCoxRuns.copyAll(mixed);
         bin = Files.createDirectories(work.resolve("bin"));
         Path fake = bin.resolve("tensorboard");
         Files.writeString(fake, "#!/bin/sh\n# a fake tensorboard: records its arguments, one per line\n"
@@ -68,19 +67,6 @@ class TensorBoardViewEndToEndTest {
             s.addTable("results", Schema.of("loss", ColumnType.FLOAT));
             s.logTableAndTb("results", Map.of("loss", lr));
             s.table("results").flushRow();
-        }
-    }
-
-    static void copy(Path from, Path to) throws IOException {
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path p : files.toList()) {
-                Path target = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(p, target);
-                }
-            }
         }
     }
 
@@ -162,7 +148,7 @@ class TensorBoardViewEndToEndTest {
     @Test
     void tensorboardView_runWithoutMetadataIsSkippedWithCoxsWarning_andBadFormatsAreUsageErrors() throws IOException {
         Path dir = Files.createDirectories(work.resolve("partial"));
-        copy(work.resolve("tb/t1"), dir.resolve("t1"));
+        PythonCoxRuns.copyFolder(work.resolve("tb/t1"), dir.resolve("t1"));
         try (Store s = new Store(dir, "nometa")) {
             s.addTable("results", Schema.of("loss", ColumnType.FLOAT)).appendRow(Map.of("loss", 1.0));
         }

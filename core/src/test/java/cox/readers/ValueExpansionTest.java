@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import cox.exceptions.ValueTooLargeException;
 import cox.pickle.SafeUnpickler;
-import java.io.ByteArrayOutputStream;
+import cox.testing.NestedPickles;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -19,44 +19,9 @@ import org.junit.jupiter.api.Test;
  * {@link CellText} refuses it with the limit named, in this JVM, without running out of memory.
  */
 class ValueExpansionTest {
-    /**
-     * The pickle Python writes for {@code a = [1]; for _ in range(levels): a = [a] * width} with
-     * {@code pickle.dumps(a, protocol=2)}, opcode by opcode: each list is memoized (BINPUT) when
-     * made, holds its first element in full and the others as BINGETs of the same memo entry.
-     */
-    static byte[] nestedSharedLists(int levels, int width) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.write(0x80); // PROTO 2
-        out.write(2);
-        list(out, levels, width, new int[1]);
-        out.write('.'); // STOP
-        return out.toByteArray();
-    }
-
-    private static int list(ByteArrayOutputStream out, int level, int width, int[] nextMemo) {
-        int memo = nextMemo[0]++;
-        out.write(']'); // EMPTY_LIST
-        out.write('q'); // BINPUT memo
-        out.write(memo);
-        if (level == 0) {
-            out.write('K'); // BININT1 1
-            out.write(1);
-            out.write('a'); // APPEND
-            return memo;
-        }
-        out.write('('); // MARK
-        int child = list(out, level - 1, width, nextMemo);
-        for (int i = 1; i < width; i++) {
-            out.write('h'); // BINGET child
-            out.write(child);
-        }
-        out.write('e'); // APPENDS
-        return memo;
-    }
-
     @Test
     void nestedSharedLists_loadCompactly_butAreRefusedByCheckAndCellText_namingTheLimit() {
-        byte[] pickle = nestedSharedLists(25, 10);
+        byte[] pickle = NestedPickles.nestedSharedLists(25, 10);
         assertThat(pickle).hasSize(584); // as Python writes it
         Object value = SafeUnpickler.loads(pickle);
         assertThat(value).isInstanceOf(List.class);

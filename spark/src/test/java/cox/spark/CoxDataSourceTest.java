@@ -9,20 +9,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import cox.exceptions.CoxException;
 import cox.readers.CollectionReader;
 import cox.readers.DfOptions;
-import cox.store.ColumnType;
-import cox.store.Schema;
 import cox.store.Store;
-import cox.store.Table;
+import cox.testing.PythonCoxRuns;
+import cox.testing.SweepRuns;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
-import java.util.stream.Stream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -41,8 +37,8 @@ import scala.jdk.javaapi.CollectionConverters;
 /**
  * {@code spark.read().format("cox")} in Spark's local mode ({@code local[2]}, a real
  * SparkSession shared by the class), against cox4j's own {@link CollectionReader} on the same
- * folder: runs written by cox4j and by the real Python cox (the fixtures in
- * {@code src/test/resources/cox-python}).
+ * folder: runs written by cox4j ({@link SweepRuns#SPARK}) and by the real Python cox
+ * ({@link PythonCoxRuns}).
  */
 class CoxDataSourceTest {
     /** OBJECT and PICKLE columns of the test runs: the reader decodes them unless kept; Spark gives the stored text. */
@@ -57,16 +53,12 @@ class CoxDataSourceTest {
     @BeforeAll
     static void start() throws IOException {
         runs = Files.createDirectories(tmp.resolve("runs"));
-        for (int e = 0; e < 3; e++) {
-            copyFixture("exp-" + e, runs);
-        }
-        for (int i = 0; i < 8; i++) {
-            writeRun(runs, String.format("java-%02d", i), i);
-        }
+        PythonCoxRuns.copyAll(runs);
+        SweepRuns.SPARK.write(runs, "java-%02d", 8);
         broken = Files.createDirectories(tmp.resolve("broken"));
-        writeRun(broken, "a", 0);
+        SweepRuns.SPARK.writeRun(broken, "a", 0);
         Files.writeString(Files.createDirectories(broken.resolve("b")).resolve("store.h5"), "this is not an HDF5 file");
-        writeRun(broken, "c", 1);
+        SweepRuns.SPARK.writeRun(broken, "c", 1);
         spark = SparkSession.builder()
                 .master("local[2]")
                 .appName("cox4j-spark-test")
@@ -80,56 +72,6 @@ class CoxDataSourceTest {
     static void stop() {
         if (spark != null) {
             spark.stop();
-        }
-    }
-
-    /**
-     * A cox4j run: metadata (lr, optimizer, layers, an OBJECT config) and 3 + i rows of results;
-     * run 3 has an extra column, run 4 logs acc as INT (cox merges it to FLOAT), run 6 has no results.
-     */
-    static void writeRun(Path dir, String id, int i) {
-        try (Store s = new Store(dir, id)) {
-            s.addTable("metadata", Schema.of("lr", ColumnType.FLOAT, "optimizer", ColumnType.STR, "layers", ColumnType.INT,
-                    "config", ColumnType.OBJECT))
-                    .appendRow(Map.of("lr", 0.1 / (i + 1), "optimizer", i % 2 == 0 ? "sgd" : "adam", "layers", (long) (i % 3 + 1),
-                            "config", Map.of("depth", (long) i, "name", "net-" + i)));
-            if (i == 6) {
-                return;
-            }
-            Schema.Builder b = Schema.builder().add("epoch", ColumnType.INT).add("loss", ColumnType.FLOAT)
-                    .add("acc", i == 4 ? ColumnType.INT : ColumnType.FLOAT).add("phase", ColumnType.STR)
-                    .add("best", ColumnType.BOOL).add("sample", ColumnType.OBJECT);
-            if (i == 3) {
-                b.add("grad_norm", ColumnType.FLOAT);
-            }
-            Table t = s.addTable("results", b.build());
-            for (int r = 0; r < 3 + i; r++) {
-                Map<String, Object> row = new LinkedHashMap<>();
-                row.put("epoch", (long) r);
-                row.put("loss", r == 1 && i == 2 ? Double.NaN : 1.0 / (r + 1) + i);
-                row.put("acc", i == 4 ? (Object) (long) r : (Object) (r / 10.0));
-                row.put("phase", r % 2 == 0 ? "train" : "validation ✓");
-                row.put("best", r == 2);
-                row.put("sample", List.of((long) r, "x" + i));
-                if (i == 3) {
-                    row.put("grad_norm", 0.5 * r);
-                }
-                t.appendRow(row);
-            }
-        }
-    }
-
-    static void copyFixture(String name, Path into) throws IOException {
-        Path from = Path.of("src/test/resources/cox-python").resolve(name);
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path p : files.sorted(Comparator.naturalOrder()).toList()) {
-                Path to = into.resolve(name).resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(to);
-                } else {
-                    Files.copy(p, to);
-                }
-            }
         }
     }
 

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import cox.readers.CollectionReader;
 import cox.readers.DfOptions;
 import cox.readers.RunSummaries;
+import cox.testing.PythonCoxRuns;
+import cox.testing.SweepRuns;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,12 +41,8 @@ class ExportReadBySparkIT {
     @BeforeAll
     static void export() throws Exception {
         runs = Files.createDirectories(tmp.resolve("runs"));
-        for (int e = 0; e < 3; e++) {
-            CoxDataSourceTest.copyFixture("exp-" + e, runs);
-        }
-        for (int i = 0; i < 6; i++) {
-            CoxDataSourceTest.writeRun(runs, String.format("java-%02d", i), i);
-        }
+        PythonCoxRuns.copyAll(runs);
+        SweepRuns.SPARK.write(runs, "java-%02d", 6);
         for (String format : List.of("parquet", "csv", "jsonl")) {
             cox("export", runs.toString(), "--format", format, "-o", tmp.resolve(format).toString(), "--keep-serialized",
                     String.join(",", KEEP));

@@ -2,6 +2,8 @@ package cox.spark;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import cox.testing.PythonCoxRuns;
+import cox.testing.SweepRuns;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -58,10 +60,8 @@ class ShadedJarIT {
     @Test
     void sparkSubmit_withTheShadedJar_readsARunsFolder() throws Exception {
         Path runs = Files.createDirectories(tmp.resolve("runs"));
-        for (int i = 0; i < 4; i++) {
-            CoxDataSourceTest.writeRun(runs, "run-" + i, i);
-        }
-        CoxDataSourceTest.copyFixture("exp-0", runs);
+        SweepRuns.SPARK.write(runs, "run-%d", 4);
+        PythonCoxRuns.copy("exp-0", runs);
         Path app = tmp.resolve("app.jar");
         try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(app))) {
             String name = "cox/spark/SubmittedApp.class";

@@ -50,7 +50,7 @@ class BrowserTest {
     static void start() throws Exception {
         dir = java.nio.file.Files.createDirectories(temp.resolve("runs"));
         TestRuns.write(dir, 60);
-        writer = LiveRunWriter.start(dir, "live", 150, 0);
+        writer = TestRuns.startLive(dir, "live", 150);
         BufferedReader out = new BufferedReader(new InputStreamReader(writer.getInputStream(), StandardCharsets.UTF_8));
         assertThat(out.readLine()).isEqualTo("ready");
         Thread drain = new Thread(() -> {

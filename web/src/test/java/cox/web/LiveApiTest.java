@@ -110,7 +110,7 @@ class LiveApiTest {
     @Test
     void aRunWrittenByAnotherProcess_isRunningAndGrows() throws Exception {
         TestRuns.run(dir, "done", 0.1, "sgd", 0, "plain", 3);
-        Process writer = LiveRunWriter.start(dir, "live", 50, 0);
+        Process writer = TestRuns.startLive(dir, "live", 50);
         try (CoxServer server = CoxServer.builder(dir).port(0).minScanMillis(0).start()) {
             BufferedReader out = new BufferedReader(new InputStreamReader(writer.getInputStream(), StandardCharsets.UTF_8));
             assertThat(out.readLine()).isEqualTo("ready");

@@ -4,7 +4,9 @@ import cox.store.ColumnType;
 import cox.store.Schema;
 import cox.store.Store;
 import cox.store.Table;
+import cox.testing.LiveRun;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -68,6 +70,21 @@ final class TestRuns {
     }
 
     static double loss(double lr, int epoch) {
-        return 0.2 + 2 * Math.exp(-lr * 10 * epoch);
+        return LiveRun.loss(lr, epoch);
+    }
+
+    /**
+     * Starts run {@code expId} of {@code dir} in another process ({@link LiveRun}): parameters as
+     * the other runs' (lr 0.003, optimizer {@code live}, seed 7, note {@code written live}, dataset
+     * cifar10), one results row every {@code pauseMillis} until killed.
+     */
+    static Process startLive(Path dir, String expId, long pauseMillis) {
+        Map<String, Object> meta = new LinkedHashMap<>();
+        meta.put("lr", 0.003);
+        meta.put("optimizer", "live");
+        meta.put("seed", 7L);
+        meta.put("note", "written live");
+        meta.put("dataset", "cifar10");
+        return LiveRun.start(dir, expId, Duration.ofMillis(pauseMillis), meta);
     }
 }
