@@ -4,6 +4,7 @@ import cox.exceptions.CoxIOException;
 import cox.exceptions.CoxException;
 import cox.exceptions.CoxIOException;
 import cox.exceptions.StoreException;
+import cox.readers.filter.RunFilter;
 import cox.store.ColumnType;
 import cox.store.Mode;
 import cox.store.Schema;

@@ -1,5 +1,6 @@
 package cox.readers;
 
+import cox.readers.filter.RunFilter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
