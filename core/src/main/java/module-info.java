@@ -1,8 +1,10 @@
 /**
  * cox4j: the JVM edition of Python's cox experiment store. Exports the API only: the store
- * ({@code cox.store}), the reader ({@code cox.readers}), TensorBoard ({@code cox.tensorboard}),
- * tensors ({@code cox.torch}) and the exceptions they throw ({@code cox.exceptions}); the HDF5
- * layer, the journal, the pickle codec and the generated protobuf classes stay inside.
+ * ({@code cox.store}), the reader ({@code cox.readers}, with its filter language
+ * {@code cox.readers.filter}, Python-style text {@code cox.readers.text} and run summaries
+ * {@code cox.readers.summary}), TensorBoard ({@code cox.tensorboard}), tensors ({@code cox.torch})
+ * and the exceptions they throw ({@code cox.exceptions}); the HDF5 layer, the journal, the pickle
+ * codec and the generated protobuf classes stay inside.
  * {@code ModulePathIT} runs a consumer module against the packaged jar to prove it.
  */
 module cox4j.core {
@@ -15,6 +17,9 @@ module cox4j.core {
     exports cox.exceptions;
     exports cox.store;
     exports cox.readers;
+    exports cox.readers.filter;
+    exports cox.readers.summary;
+    exports cox.readers.text;
     exports cox.tensorboard;
     exports cox.torch;
 }

@@ -3,6 +3,10 @@ package consumer;
 import cox.exceptions.CoxException;
 import cox.exceptions.StoreLockedException;
 import cox.readers.CollectionReader;
+import cox.readers.DfOptions;
+import cox.readers.filter.RunFilter;
+import cox.readers.summary.RunSummaries;
+import cox.readers.text.CellText;
 import cox.store.ColumnType;
 import cox.store.Mode;
 import cox.store.Schema;
@@ -65,6 +69,10 @@ public final class Main {
         }
         DataFrame all = new CollectionReader(runs).df("results");
         check(all.height() == 3 && all.getColumnsIndex().contains(CollectionReader.EXP_ID), "collection " + all);
+        DataFrame later = new CollectionReader(runs).df("results", DfOptions.defaults().where(RunFilter.parse("epoch >= 1")));
+        check(later.height() == 2, "filtered " + later);
+        check(RunSummaries.lastRows(all).height() == 1, "one row per run");
+        check(CellText.of(List.of(1e-5, "a")).equals("[1e-05, 'a']"), "Python text");
         System.out.println("reader: " + all.height() + " rows");
         Path events;
         try (Stream<Path> files = Files.list(runs.resolve("exp").resolve("tensorboard"))) {

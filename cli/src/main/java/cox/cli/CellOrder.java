@@ -1,6 +1,6 @@
 package cox.cli;
 
-import cox.readers.CellText;
+import cox.readers.text.CellText;
 
 /**
  * The order of {@code --sort}: numbers by value, then text by its {@link CellText}; missing cells

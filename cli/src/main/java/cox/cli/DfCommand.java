@@ -2,12 +2,12 @@ package cox.cli;
 
 import cox.readers.CollectionReader;
 import cox.readers.DfOptions;
-import cox.readers.FilterBudgetException;
-import cox.readers.FilterSyntaxException;
-import cox.readers.Goal;
-import cox.readers.RunFilter;
-import cox.readers.RunSummaries;
-import cox.readers.Statistic;
+import cox.readers.filter.FilterBudgetException;
+import cox.readers.filter.FilterSyntaxException;
+import cox.readers.filter.RunFilter;
+import cox.readers.summary.Goal;
+import cox.readers.summary.RunSummaries;
+import cox.readers.summary.Statistic;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,8 +1,8 @@
 package cox.cli;
 
 import cox.exceptions.CoxException;
-import cox.readers.CellText;
 import cox.readers.CollectionReader;
+import cox.readers.text.CellText;
 import cox.store.Store;
 import cox.store.Table;
 import java.io.IOException;
@@ -115,7 +115,7 @@ final class DiffCommand implements Callable<Integer> {
                 } else if (type == cox.store.ColumnType.PICKLE && v instanceof String uid) {
                     v = table.getPickle(uid);
                 }
-                cox.readers.ValueExpansion.check(v); // shown with CellText: unreadable rather than printed without end
+                cox.readers.text.ValueExpansion.check(v); // shown with CellText: unreadable rather than printed without end
             } catch (CoxException | IllegalArgumentException e) {
                 v = "unreadable: " + CoxCommand.oneLine(e, DebugOption.isOn(spec));
             }

@@ -1,8 +1,8 @@
 package cox.cli;
 
-import cox.readers.FilterBudgetException;
-import cox.readers.FilterSyntaxException;
-import cox.readers.RunFilter;
+import cox.readers.filter.FilterBudgetException;
+import cox.readers.filter.FilterSyntaxException;
+import cox.readers.filter.RunFilter;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;

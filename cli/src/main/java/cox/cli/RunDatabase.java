@@ -3,7 +3,7 @@ package cox.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import cox.exceptions.CoxException;
-import cox.readers.CellText;
+import cox.readers.text.CellText;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;

@@ -1,7 +1,7 @@
 package cox.cli;
 
 import cox.exceptions.CoxException;
-import cox.readers.CellText;
+import cox.readers.text.CellText;
 import cox.store.ColumnType;
 import cox.store.Mode;
 import cox.store.Schema;

@@ -1,8 +1,8 @@
 package cox.cli;
 
-import cox.readers.CellText;
 import cox.readers.CollectionReader;
-import cox.readers.RunNameFormat;
+import cox.readers.text.CellText;
+import cox.readers.text.RunNameFormat;
 import java.io.File;
 import java.io.IOException;
 import java.io.PrintWriter;

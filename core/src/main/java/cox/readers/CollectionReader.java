@@ -1,10 +1,9 @@
 package cox.readers;
 
-import cox.exceptions.CoxIOException;
 import cox.exceptions.CoxException;
 import cox.exceptions.CoxIOException;
 import cox.exceptions.StoreException;
-import cox.store.ColumnType;
+import cox.readers.filter.RunFilter;
 import cox.store.Mode;
 import cox.store.Schema;
 import cox.store.Store;
@@ -24,15 +23,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.dflib.DataFrame;
 import org.dflib.Series;
@@ -81,12 +73,9 @@ public final class CollectionReader implements AutoCloseable {
     private final Path directory;
     private final Predicate<String> expFilter;
     private final boolean skipErrors;
-    private final ProgressListener progress;
-    private final int parallelism;
     private final List<ReadError> errors = new ArrayList<>();
     private final Set<String> errorKeys = new HashSet<>();
-    private final Object poolLock = new Object();
-    private ExecutorService pool;
+    private final ReaderThreads threads;
     private volatile boolean closed;
 
     /**
@@ -104,8 +93,7 @@ public final class CollectionReader implements AutoCloseable {
         this.directory = b.directory;
         this.expFilter = b.expFilter;
         this.skipErrors = b.skipErrors;
-        this.progress = b.progress;
-        this.parallelism = b.parallelism;
+        this.threads = new ReaderThreads(directory, b.parallelism, b.progress);
     }
 
     /**
@@ -201,58 +189,8 @@ public final class CollectionReader implements AutoCloseable {
             }
         }
         Map<String, TableSchema> out = new LinkedHashMap<>();
-        byTable.forEach((table, schemas) -> out.put(table, report(table, schemas)));
+        byTable.forEach((table, schemas) -> out.put(table, TableSchema.merge(table, schemas)));
         return Collections.unmodifiableMap(out);
-    }
-
-    private static TableSchema report(String table, Map<String, Schema> schemas) {
-        List<Schema> distinct = new ArrayList<>();
-        List<Integer> counts = new ArrayList<>();
-        for (Schema s : schemas.values()) {
-            int i = indexOfLayout(distinct, s);
-            if (i < 0) {
-                distinct.add(s);
-                counts.add(1);
-            } else {
-                counts.set(i, counts.get(i) + 1);
-            }
-        }
-        int best = 0;
-        for (int i = 1; i < counts.size(); i++) {
-            if (counts.get(i) > counts.get(best)) {
-                best = i;
-            }
-        }
-        Schema common = distinct.get(best);
-        Map<String, ColumnType> merged = new LinkedHashMap<>();
-        Map<String, Schema> differing = new LinkedHashMap<>();
-        schemas.forEach((expId, s) -> {
-            if (!s.sameLayout(common)) {
-                differing.put(expId, s);
-            }
-            s.forEach((c, t) -> {
-                ColumnType before = merged.get(c);
-                if (before == null) {
-                    merged.put(c, common.containsKey(c) ? common.get(c) : t);
-                } else if (before != t && isNumber(before) && isNumber(t)) {
-                    merged.put(c, ColumnType.FLOAT);
-                }
-            });
-        });
-        return new TableSchema(table, Schema.copyOf(merged), schemas.size(), common, differing);
-    }
-
-    private static boolean isNumber(ColumnType t) {
-        return t == ColumnType.INT || t == ColumnType.FLOAT;
-    }
-
-    private static int indexOfLayout(List<Schema> list, Schema s) {
-        for (int i = 0; i < list.size(); i++) {
-            if (list.get(i).sameLayout(s)) {
-                return i;
-            }
-        }
-        return -1;
     }
 
     /**
@@ -264,7 +202,7 @@ public final class CollectionReader implements AutoCloseable {
      */
     public List<RunInfo> runs() {
         List<String> ids = expIds();
-        return runInParallel("listing runs", ids, id -> {
+        return readEach("listing runs", ids, null, false, id -> {
             Path folder = directory.resolve(id);
             Instant lastWrite;
             boolean running;
@@ -283,7 +221,7 @@ public final class CollectionReader implements AutoCloseable {
                 return new RunInfo(id, Map.of(), lastWrite, running, e.getMessage());
             }
             return new RunInfo(id, rows, lastWrite, running, null);
-        }, null, false);
+        });
     }
 
     /**
@@ -325,9 +263,8 @@ public final class CollectionReader implements AutoCloseable {
         if (options.expFilter() != null) {
             ids = ids.stream().filter(options.expFilter()).toList();
         }
-        List<ExperimentRows> read = runInParallel("reading " + table, ids,
-                id -> ExperimentRows.read(directory, id, table, options.metadataTable(), options.keepSerialized()),
-                table, skip);
+        List<ExperimentRows> read = readEach("reading " + table, ids, table, skip,
+                id -> ExperimentRows.read(directory, id, table, options.metadataTable(), options.keepSerialized()));
         List<ExperimentRows> runs = new ArrayList<>();
         for (ExperimentRows r : read) {
             if (r != null) {
@@ -343,12 +280,12 @@ public final class CollectionReader implements AutoCloseable {
         Concatenation concat = new Concatenation(runs, options.appendExpId(), options.metadataTable());
         RunFilter where = options.where();
         if (where != null) {
-            runInParallel(null, runs, r -> {
+            threads.run(runs, r -> {
                 concat.select(r, where);
                 return r;
-            }, null, false);
+            });
         }
-        List<Series<?>> columns = runInParallel(null, concat.columnTasks(), Callable::call, null, false);
+        List<Series<?>> columns = threads.run(concat.columnTasks(), Supplier::get);
         return concat.frame(columns);
     }
 
@@ -400,12 +337,7 @@ public final class CollectionReader implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        synchronized (poolLock) {
-            if (pool != null) {
-                pool.shutdownNow();
-                pool = null;
-            }
-        }
+        threads.close();
     }
 
     @Override
@@ -421,7 +353,7 @@ public final class CollectionReader implements AutoCloseable {
 
     /** Each experiment's tables and schemas (null for one skipped). */
     private List<Map<String, Schema>> openAll(String step, boolean skip, List<String> ids) {
-        return runInParallel(step, ids, id -> {
+        return readEach(step, ids, null, skip, id -> {
             try (Store s = new Store(directory, id, false, Mode.READ)) {
                 Map<String, Schema> m = new LinkedHashMap<>();
                 for (String t : s.keys()) {
@@ -430,148 +362,58 @@ public final class CollectionReader implements AutoCloseable {
                 }
                 return m;
             }
-        }, null, skip);
+        });
     }
 
+    /** What is done to one experiment; anything it throws is that experiment's failure. */
     @FunctionalInterface
-    private interface Work<T, R> {
-        R apply(T item) throws Exception;
+    private interface ExperimentWork<R> {
+        R apply(String expId) throws Exception;
+    }
+
+    /** An experiment's result, or why it was skipped. */
+    private record Outcome<R>(R value, CoxException skipped) {
     }
 
     /**
-     * Runs {@code work} on each item on the reader's threads; results in item order. When
-     * {@code experiments} are the items ({@code step} not null names them), a {@link CoxException}
-     * (or an I/O failure) names the experiment and is thrown, or recorded and its result left null
-     * when {@code skip}; the first failure stops the work not yet started.
+     * Runs {@code work} on each experiment on the reader's threads, reporting {@code step}; results
+     * in id order. Whatever an experiment's work throws becomes a {@link CoxException} naming the
+     * experiment (and {@code table}); with {@code skip} it is recorded in {@link #errors()} and the
+     * experiment's result is null, otherwise the call fails with it as {@link ReaderThreads} does
+     * (the first failure stops the experiments not yet started).
      */
-    @SuppressWarnings("unchecked")
-    private <T, R> List<R> runInParallel(String step, List<T> items, Work<T, R> work, String table, boolean skip) {
+    private <R> List<R> readEach(String step, List<String> ids, String table, boolean skip, ExperimentWork<R> work) {
         checkOpen();
-        int n = items.size();
-        Object[] results = new Object[n];
-        RuntimeException[] failures = new RuntimeException[n];
-        AtomicInteger done = new AtomicInteger();
-        AtomicBoolean stop = new AtomicBoolean();
-        boolean experiments = step != null;
-        if (experiments) {
-            report(step, 0, n);
-        }
-        List<Callable<Void>> tasks = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            int index = i;
-            tasks.add(() -> {
-                if (stop.get()) {
-                    return null;
-                }
-                T item = items.get(index);
-                try {
-                    results[index] = work.apply(item);
-                } catch (CoxException e) {
-                    failures[index] = experiments ? e.withContext(where(item, table)) : e;
-                } catch (UncheckedIOException e) {
-                    failures[index] = new CoxIOException(where(item, table) + ": " + e.getMessage(), e);
-                } catch (RuntimeException e) {
-                    failures[index] = experiments
-                            ? new StoreException(where(item, table) + ": " + e, e) : e;
-                } catch (Exception e) {
-                    failures[index] = new StoreException(where(item, table) + ": " + e, e);
-                }
-                if (failures[index] != null && !(skip && failures[index] instanceof CoxException)) {
-                    stop.set(true);
-                }
-                if (experiments) {
-                    reportOneMore(step, done, n);
-                }
-                return null;
-            });
-        }
-        invokeAll(tasks);
-        for (int i = 0; i < n; i++) {
-            RuntimeException f = failures[i];
-            if (f == null) {
-                continue;
+        List<Outcome<R>> outcomes = threads.runReporting(step, ids, id -> {
+            CoxException failure;
+            try {
+                return new Outcome<>(work.apply(id), null);
+            } catch (CoxException e) {
+                failure = e.withContext(where(id, table));
+            } catch (UncheckedIOException e) {
+                failure = new CoxIOException(where(id, table) + ": " + e.getMessage(), e);
+            } catch (Exception e) {
+                failure = new StoreException(where(id, table) + ": " + e, e);
             }
-            if (skip && f instanceof CoxException ce) {
-                record(new ReadError(items.get(i).toString(), table, ce));
-            } else {
-                throw f;
+            if (!skip) {
+                throw failure;
             }
-        }
-        List<R> out = new ArrayList<>(n);
-        for (Object r : results) {
-            out.add((R) r);
+            return new Outcome<>(null, failure);
+        });
+        List<R> out = new ArrayList<>(ids.size());
+        for (int i = 0; i < ids.size(); i++) {
+            Outcome<R> o = outcomes.get(i);
+            if (o.skipped() != null) {
+                record(new ReadError(ids.get(i), table, o.skipped()));
+            }
+            out.add(o.value());
         }
         return out;
     }
 
-    private String where(Object expId, String table) {
+    private String where(String expId, String table) {
         return table == null ? "experiment " + expId + " of " + directory
                 : "cannot read table '" + table + "' of experiment " + expId + " in " + directory;
-    }
-
-    private void invokeAll(List<Callable<Void>> tasks) {
-        if (parallelism == 1 || tasks.size() <= 1) {
-            for (Callable<Void> t : tasks) {
-                try {
-                    t.call();
-                } catch (Exception e) {
-                    throw new IllegalStateException(e); // tasks catch everything themselves
-                }
-            }
-            return;
-        }
-        ExecutorService p = pool();
-        List<Future<Void>> futures = new ArrayList<>();
-        for (Callable<Void> t : tasks) {
-            futures.add(p.submit(t));
-        }
-        for (Future<Void> f : futures) {
-            try {
-                f.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                futures.forEach(x -> x.cancel(true));
-                throw new IllegalStateException("interrupted while reading " + directory, e);
-            } catch (ExecutionException e) {
-                Throwable c = e.getCause();
-                if (c instanceof RuntimeException re) {
-                    throw re;
-                }
-                if (c instanceof Error err) {
-                    throw err;
-                }
-                throw new IllegalStateException(c);
-            }
-        }
-    }
-
-    private ExecutorService pool() {
-        synchronized (poolLock) {
-            checkOpen();
-            if (pool == null) {
-                AtomicInteger count = new AtomicInteger();
-                ThreadFactory daemons = r -> {
-                    Thread t = new Thread(r, "cox-reader-" + count.incrementAndGet());
-                    t.setDaemon(true); // a reader that is never closed does not keep the JVM alive
-                    return t;
-                };
-                pool = Executors.newFixedThreadPool(parallelism, daemons);
-            }
-            return pool;
-        }
-    }
-
-    private void report(String step, int done, int total) {
-        synchronized (progress) {
-            progress.progress(step, done, total);
-        }
-    }
-
-    /** Counts one more experiment done and reports it: counted and reported under one lock, so reports never go backwards. */
-    private void reportOneMore(String step, AtomicInteger done, int total) {
-        synchronized (progress) {
-            progress.progress(step, done.incrementAndGet(), total);
-        }
     }
 
     private void record(ReadError e) {

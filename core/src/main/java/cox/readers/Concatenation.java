@@ -1,5 +1,6 @@
 package cox.readers;
 
+import cox.readers.filter.RunFilter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -7,8 +8,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.Callable;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.dflib.BooleanSeries;
 import org.dflib.DataFrame;
 import org.dflib.DoubleSeries;
@@ -120,8 +121,8 @@ final class Concatenation {
     }
 
     /** One task per output column; each fills its own array. */
-    List<Callable<Series<?>>> columnTasks() {
-        List<Callable<Series<?>>> tasks = new ArrayList<>();
+    List<Supplier<Series<?>>> columnTasks() {
+        List<Supplier<Series<?>>> tasks = new ArrayList<>();
         for (OutColumn c : out) {
             tasks.add(() -> build(c));
         }

@@ -1,5 +1,6 @@
 package cox.readers;
 
+import cox.readers.filter.RunFilter;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashSet;
@@ -118,7 +119,7 @@ public final class DfOptions {
 
     /**
      * Joins each row with its run's parameters: the last row of table {@code table} of the same
-     * experiment, its columns appended after the table's (see {@link RunMetadata#join}; a run
+     * experiment, its columns appended after the table's (see {@link cox.readers.summary.RunMetadata#join}; a run
      * without that table gets nulls). Both tables are read in one opening of each store. Not in
      * Python cox, where every user merges by hand.
      *

@@ -4,6 +4,7 @@ import cox.exceptions.CoxException;
 import cox.exceptions.CoxIOException;
 import cox.exceptions.StoreFormatException;
 import cox.exceptions.ValueTooLargeException;
+import cox.readers.text.ValueExpansion;
 import cox.store.ColumnType;
 import cox.store.Mode;
 import cox.store.Schema;

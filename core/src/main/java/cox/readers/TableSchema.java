@@ -3,6 +3,7 @@ package cox.readers;
 import cox.store.ColumnType;
 import cox.store.Schema;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -69,5 +70,62 @@ public record TableSchema(String table, Schema schema, int experiments, Schema c
             out.add(expId + ": " + String.join("; ", parts));
         });
         return out;
+    }
+
+    /**
+     * Merges the schemas the experiments give one table, as described above: the merged schema,
+     * the schema most have, and the experiments that differ from it.
+     *
+     * @param table the table name
+     * @param schemas experiment id to its schema of the table, in id order; not empty
+     */
+    static TableSchema merge(String table, Map<String, Schema> schemas) {
+        List<Schema> distinct = new ArrayList<>();
+        List<Integer> counts = new ArrayList<>();
+        for (Schema s : schemas.values()) {
+            int i = indexOfLayout(distinct, s);
+            if (i < 0) {
+                distinct.add(s);
+                counts.add(1);
+            } else {
+                counts.set(i, counts.get(i) + 1);
+            }
+        }
+        int best = 0;
+        for (int i = 1; i < counts.size(); i++) {
+            if (counts.get(i) > counts.get(best)) {
+                best = i;
+            }
+        }
+        Schema common = distinct.get(best);
+        Map<String, ColumnType> merged = new LinkedHashMap<>();
+        Map<String, Schema> differing = new LinkedHashMap<>();
+        schemas.forEach((expId, s) -> {
+            if (!s.sameLayout(common)) {
+                differing.put(expId, s);
+            }
+            s.forEach((c, t) -> {
+                ColumnType before = merged.get(c);
+                if (before == null) {
+                    merged.put(c, common.containsKey(c) ? common.get(c) : t);
+                } else if (before != t && isNumber(before) && isNumber(t)) {
+                    merged.put(c, ColumnType.FLOAT);
+                }
+            });
+        });
+        return new TableSchema(table, Schema.copyOf(merged), schemas.size(), common, differing);
+    }
+
+    private static boolean isNumber(ColumnType t) {
+        return t == ColumnType.INT || t == ColumnType.FLOAT;
+    }
+
+    private static int indexOfLayout(List<Schema> list, Schema s) {
+        for (int i = 0; i < list.size(); i++) {
+            if (list.get(i).sameLayout(s)) {
+                return i;
+            }
+        }
+        return -1;
     }
 }

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import cox.exceptions.CoxException;
+import cox.readers.filter.RunFilter;
+import cox.readers.summary.RunMetadata;
 import cox.store.ColumnType;
 import cox.store.Mode;
 import cox.store.Schema;

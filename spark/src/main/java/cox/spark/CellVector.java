@@ -1,6 +1,6 @@
 package cox.spark;
 
-import cox.readers.CellText;
+import cox.readers.text.CellText;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.Decimal;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import cox.readers.CollectionReader;
 import cox.readers.DfOptions;
-import cox.readers.RunSummaries;
+import cox.readers.summary.RunSummaries;
 import cox.testing.PythonCoxRuns;
 import cox.testing.SweepRuns;
 import java.io.IOException;

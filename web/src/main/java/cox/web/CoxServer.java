@@ -1,6 +1,6 @@
 package cox.web;
 
-import cox.readers.FilterBudgetException;
+import cox.readers.filter.FilterBudgetException;
 import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
 import io.javalin.http.Context;

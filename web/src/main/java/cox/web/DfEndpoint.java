@@ -1,8 +1,8 @@
 package cox.web;
 
 import cox.exceptions.CoxException;
-import cox.readers.CellText;
-import cox.readers.RunFilter;
+import cox.readers.filter.RunFilter;
+import cox.readers.text.CellText;
 import cox.store.ColumnType;
 import cox.store.Mode;
 import cox.store.Schema;

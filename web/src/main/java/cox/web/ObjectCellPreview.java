@@ -1,6 +1,6 @@
 package cox.web;
 
-import cox.readers.CellText;
+import cox.readers.text.CellText;
 import cox.store.ColumnType;
 import cox.store.Table;
 import java.nio.file.Files;

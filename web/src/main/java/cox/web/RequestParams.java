@@ -1,7 +1,7 @@
 package cox.web;
 
-import cox.readers.FilterSyntaxException;
-import cox.readers.RunFilter;
+import cox.readers.filter.FilterSyntaxException;
+import cox.readers.filter.RunFilter;
 import io.javalin.http.Context;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,6 +1,6 @@
 package cox.web;
 
-import cox.readers.RunFilter;
+import cox.readers.filter.RunFilter;
 import cox.store.ColumnType;
 import io.javalin.http.Context;
 import java.io.IOException;

@@ -229,9 +229,9 @@ class ApiTest {
         assertThat(rows.get(0).get("lr").asDouble()).isEqualTo(0.001);
         Http.Response csv = Http.get(base, "/api/df?table=results&format=csv&where=" + q("exp_id == hostile and epoch < 2"));
         assertThat(csv.body()).isEqualTo("epoch,loss,acc,exp_id,lr,optimizer,seed,note,dataset\n"
-                + "0," + cox.readers.CellText.of(TestRuns.loss(0.05, 0)) + "," + cox.readers.CellText.of(1 - TestRuns.loss(0.05, 0) / 3)
+                + "0," + cox.readers.text.CellText.of(TestRuns.loss(0.05, 0)) + "," + cox.readers.text.CellText.of(1 - TestRuns.loss(0.05, 0) / 3)
                 + ",hostile,0.05,sgd,0," + TestRuns.HOSTILE + ",cifar10\n"
-                + "1," + cox.readers.CellText.of(TestRuns.loss(0.05, 1)) + "," + cox.readers.CellText.of(1 - TestRuns.loss(0.05, 1) / 3)
+                + "1," + cox.readers.text.CellText.of(TestRuns.loss(0.05, 1)) + "," + cox.readers.text.CellText.of(1 - TestRuns.loss(0.05, 1) / 3)
                 + ",hostile,0.05,sgd,0," + TestRuns.HOSTILE + ",cifar10\n");
     }
 

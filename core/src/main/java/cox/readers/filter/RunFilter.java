@@ -1,5 +1,6 @@
-package cox.readers;
+package cox.readers.filter;
 
+import cox.readers.text.CellText;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -11,7 +12,7 @@ import org.dflib.Series;
 
 /**
  * A condition on a row of cells, written as a small expression: what {@code cox df --where}, the
- * web page's filter box and {@link DfOptions#where} take. Python cox has none (its users filter
+ * web page's filter box and {@link cox.readers.DfOptions#where} take. Python cox has none (its users filter
  * the pandas frame by hand); this grammar is a superset of MLflow's {@code search_runs} filter,
  * which has only {@code AND}.
  *

@@ -1,4 +1,4 @@
-package cox.readers;
+package cox.readers.filter;
 
 import java.util.Locale;
 import java.util.regex.Pattern;

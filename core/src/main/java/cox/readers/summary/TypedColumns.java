@@ -1,4 +1,4 @@
-package cox.readers;
+package cox.readers.summary;
 
 import java.util.List;
 import org.dflib.DataFrame;

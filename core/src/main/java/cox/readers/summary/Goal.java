@@ -1,4 +1,4 @@
-package cox.readers;
+package cox.readers.summary;
 
 /**
  * Which value of a metric is best: the least (a loss) or the greatest (an accuracy). Used by

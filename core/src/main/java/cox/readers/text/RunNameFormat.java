@@ -1,4 +1,4 @@
-package cox.readers;
+package cox.readers.text;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;

@@ -1,4 +1,4 @@
-package cox.readers;
+package cox.readers.text;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package cox.readers;
+package cox.readers.text;
 
 import cox.exceptions.ValueTooLargeException;
 import java.util.ArrayList;
@@ -23,7 +23,7 @@ import java.util.Map;
  *
  * <p>{@link #check} measures without expanding: each distinct container is visited once and its
  * expanded size remembered, so the cost is that of the value as loaded (its pickle's size).
- * {@link CollectionReader} checks every cell it decodes, so that a run holding such a cell is a
+ * {@link cox.readers.CollectionReader} checks every cell it decodes, so that a run holding such a cell is a
  * read error naming the store, table, column and row (skipped with {@code skipErrors}); the
  * renderers check again on their own.
  *

@@ -1,4 +1,4 @@
-package cox.readers;
+package cox.readers.filter;
 
 /**
  * A filter's regex ({@code column ~ regex}) that needed more work on one cell than a filter may

@@ -1,5 +1,6 @@
-package cox.readers;
+package cox.readers.filter;
 
+import cox.readers.text.CellText;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Function;

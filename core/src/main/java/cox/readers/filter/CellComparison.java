@@ -1,4 +1,6 @@
-package cox.readers;
+package cox.readers.filter;
+
+import cox.readers.text.CellText;
 
 /**
  * How a {@link RunFilter} compares two cells (the typing rules its Javadoc states): numbers

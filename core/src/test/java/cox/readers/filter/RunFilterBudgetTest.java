@@ -1,12 +1,14 @@
-package cox.readers;
+package cox.readers.filter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import cox.readers.CollectionReader;
+import cox.readers.DfOptions;
+import cox.store.ColumnType;
 import cox.store.Schema;
 import cox.store.Store;
-import cox.store.ColumnType;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;

@@ -1,5 +1,6 @@
-package cox.readers;
+package cox.readers.summary;
 
+import cox.readers.CollectionReader;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;

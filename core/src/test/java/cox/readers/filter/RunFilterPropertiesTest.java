@@ -1,4 +1,4 @@
-package cox.readers;
+package cox.readers.filter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package cox.readers;
+package cox.readers.text;
 
 import cox.torch.Tensor;
 import java.math.BigDecimal;
@@ -10,7 +10,7 @@ import java.util.Map;
 
 /**
  * The text of a cell as cox users know it from Python: what the {@code cox} command prints, what
- * a {@link RunFilter} regex ({@code ~}) is matched against, and what {@code tensorboard-view}
+ * a {@link cox.readers.filter.RunFilter} regex ({@code ~}) is matched against, and what {@code tensorboard-view}
  * puts into run names. Numbers are written as Python's {@code str()} writes them
  * ({@code 0.1}, {@code 1e-05}, {@code 100.0}, {@code nan}, {@code inf}, {@code 3}); strings as
  * they are; booleans {@code True}/{@code False}; decoded objects in Python's notation

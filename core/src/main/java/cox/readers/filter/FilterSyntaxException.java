@@ -1,4 +1,4 @@
-package cox.readers;
+package cox.readers.filter;
 
 /**
  * A filter expression that {@link RunFilter#parse} cannot read: the caller's (or the user's)

@@ -1,9 +1,9 @@
-package cox.readers;
+package cox.readers.filter;
 
-import cox.readers.FilterNode.Column;
-import cox.readers.FilterNode.Literal;
-import cox.readers.FilterNode.Op;
-import cox.readers.FilterNode.Operand;
+import cox.readers.filter.FilterNode.Column;
+import cox.readers.filter.FilterNode.Literal;
+import cox.readers.filter.FilterNode.Op;
+import cox.readers.filter.FilterNode.Operand;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
