@@ -1,6 +1,5 @@
 package cox.readers;
 
-import cox.exceptions.CoxIOException;
 import cox.exceptions.CoxException;
 import cox.exceptions.CoxIOException;
 import cox.exceptions.StoreException;
