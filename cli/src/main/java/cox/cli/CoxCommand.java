@@ -11,8 +11,20 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code cox} command: compare the runs of a cox folder ({@code ls}, {@code show}, {@code df},
- * {@code diff}, {@code tensorboard-view}), or log a demo sweep ({@code demo}).
+ * The {@code cox} command, one subcommand per job:
+ * <ul>
+ *   <li>{@code ls} ({@link LsCommand}): the runs of a folder, one line each;</li>
+ *   <li>{@code show} ({@link ShowCommand}): one run's tables, schema and rows;</li>
+ *   <li>{@code df} ({@link DfCommand}): a table of every run as one frame, filtered, summarized;</li>
+ *   <li>{@code diff} ({@link DiffCommand}): two runs side by side;</li>
+ *   <li>{@code sql} ({@link SqlCommand}): an SQL query (DuckDB, read-only) over the runs;</li>
+ *   <li>{@code export} ({@link ExportCommand}): the runs' tables as Parquet, CSV or JSON lines;</li>
+ *   <li>{@code tensorboard-view} ({@link TensorBoardViewCommand}): TensorBoard on the runs, named by
+ *       their parameters (Python cox's {@code cox.tensorboard_view});</li>
+ *   <li>{@code serve} ({@link ServeCommand}): the runs in the browser, live;</li>
+ *   <li>{@code demo} ({@link DemoCommand}): log a small sweep and compare it;</li>
+ *   <li>{@code generate-completion}: a bash/zsh completion script (picocli's).</li>
+ * </ul>
  *
  * <p>Exit status: 0 on success, 1 when the command failed (the error is one line on standard
  * error naming what and where; {@code --debug} adds the stack trace), 2 for a usage error (an

@@ -238,17 +238,17 @@ final class PickleInput {
             }
             char e = body.charAt(++i);
             switch (e) {
-                case 'n': out.append('\n'); break;
-                case 'r': out.append('\r'); break;
-                case 't': out.append('\t'); break;
-                case 'a': out.append('\u0007'); break;
-                case 'b': out.append('\b'); break;
-                case 'f': out.append('\f'); break;
-                case 'v': out.append('\u000b'); break;
-                case '\\': out.append('\\'); break;
-                case '\'': out.append('\''); break;
-                case '"': out.append('"'); break;
-                case 'x':
+                case 'n' -> out.append('\n');
+                case 'r' -> out.append('\r');
+                case 't' -> out.append('\t');
+                case 'a' -> out.append('\u0007');
+                case 'b' -> out.append('\b');
+                case 'f' -> out.append('\f');
+                case 'v' -> out.append('\u000b');
+                case '\\' -> out.append('\\');
+                case '\'' -> out.append('\'');
+                case '"' -> out.append('"');
+                case 'x' -> {
                     if (i + 2 >= body.length()) {
                         throw corrupt("has a bad \\x escape");
                     }
@@ -258,8 +258,8 @@ final class PickleInput {
                         throw corrupt("has a bad \\x escape");
                     }
                     i += 2;
-                    break;
-                default:
+                }
+                default -> {
                     if (e >= '0' && e <= '7') {
                         int v = e - '0';
                         int k = 1;
@@ -272,6 +272,7 @@ final class PickleInput {
                     } else {
                         out.append('\\').append(e);
                     }
+                }
             }
         }
         return out.toString();

@@ -127,7 +127,7 @@ class GoldenJournalTest {
 
     @Test
     void checkpointOfFormat2_holdsTheDigestsOfStoreH5sRows_andNoTableNotHeld() {
-        exp = GoldenStore.folder("0.1.0-SNAPSHOT-checkpoint2").resolve(GoldenStore.EXP_ID);
+        exp = GoldenStore.folder("2026-11-25-9db0067").resolve(GoldenStore.EXP_ID);
         Checkpoint cp = Checkpoint.read(exp.resolve(".cox.checkpoint"));
         assertThat(cp.hasDigests()).isTrue();
         assertThat(cp.notHeld()).containsOnly(false);
@@ -138,7 +138,7 @@ class GoldenJournalTest {
                 assertThat(rows.digest(RowDigest.EMPTY)).as("digest of %s", d.name()).isEqualTo(cp.digests()[i]);
             }
         }
-        assertThat(Checkpoint.read(GoldenStore.folder("0.1.0-SNAPSHOT").resolve(GoldenStore.EXP_ID)
+        assertThat(Checkpoint.read(GoldenStore.folder("2026-11-25-bc544a2").resolve(GoldenStore.EXP_ID)
                 .resolve(".cox.checkpoint")).hasDigests()).isFalse();
     }
 

@@ -154,11 +154,11 @@ final class GoldenStore {
     }
 
     /**
-     * The golden storage folders, oldest first: {@code 0.1.0-SNAPSHOT} (checkpoint format 1), and
-     * {@code 0.1.0-SNAPSHOT-checkpoint2} (checkpoint format 2, with row digests), the same store
+     * The golden storage folders, oldest first: {@code 2026-11-25-bc544a2} (checkpoint format 1), and
+     * {@code 2026-11-25-9db0067} (checkpoint format 2, with row digests), the same store
      * written by the same {@link GoldenStoreWriter} after the checkpoint changed.
      */
-    static final List<String> VERSIONS = List.of("0.1.0-SNAPSHOT", "0.1.0-SNAPSHOT-checkpoint2");
+    static final List<String> VERSIONS = List.of("2026-11-25-bc544a2", "2026-11-25-9db0067");
 
     /** The folder holding the golden experiment written by {@code version}, as the build copied it. */
     static Path folder(String version) {

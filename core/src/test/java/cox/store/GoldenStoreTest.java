@@ -40,7 +40,7 @@ class GoldenStoreTest {
 
     @Test
     void readMode_ofACheckpointWithDigests_answersFromStoreH5_withoutAWarning() throws IOException {
-        GoldenStore.copyTo(dir, "0.1.0-SNAPSHOT-checkpoint2");
+        GoldenStore.copyTo(dir, "2026-11-25-9db0067");
         try (LogCapture log = new LogCapture(); Store store = new Store(dir, GoldenStore.EXP_ID, false, Mode.READ)) {
             assertEveryValue(store);
             assertThat(log.text()).doesNotContain("answering from the journal").doesNotContain("WARN");
