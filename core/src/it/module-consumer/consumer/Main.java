@@ -40,7 +40,7 @@ public final class Main {
         }
         StateDict state = new StateDict();
         state.put("w", Tensor.ofFloats(new float[] {1, 2, 3, 4}, 2, 2));
-        try (Store store = new Store(runs, "exp")) {
+        try (Store store = Store.open(runs, "exp")) {
             Table t = store.addTable("results", Schema.of("epoch", ColumnType.INT, "loss", ColumnType.FLOAT,
                     "note", ColumnType.STR, "ok", ColumnType.BOOL, "obj", ColumnType.OBJECT,
                     "pick", ColumnType.PICKLE, "state", ColumnType.PYTORCH_STATE));
@@ -51,13 +51,13 @@ public final class Main {
                 t.flushRow();
             }
             store.tensorboard().addImage("img", new BufferedImage(2, 2, BufferedImage.TYPE_INT_RGB), 0);
-            try (Store second = new Store(runs, "exp")) {
+            try (Store second = Store.open(runs, "exp")) {
                 throw new AssertionError("a second writer opened " + second.path());
             } catch (StoreLockedException expected) {
                 System.out.println("lock: " + expected.getClass().getSimpleName());
             }
         }
-        try (Store store = new Store(runs, "exp", false, Mode.READ)) {
+        try (Store store = Store.open(runs, "exp", Mode.READ)) {
             Table t = store.table("results");
             DataFrame df = t.df();
             check(df.height() == 3, "rows " + df.height());
@@ -67,9 +67,9 @@ public final class Main {
             check(t.getStateDict((String) df.getColumn("state").get(0)).equals(state), "state dict");
             System.out.println("store: " + df.height() + " rows");
         }
-        DataFrame all = new CollectionReader(runs).df("results");
+        DataFrame all = CollectionReader.open(runs).df("results");
         check(all.height() == 3 && all.getColumnsIndex().contains(CollectionReader.EXP_ID), "collection " + all);
-        DataFrame later = new CollectionReader(runs).df("results", DfOptions.defaults().where(RunFilter.parse("epoch >= 1")));
+        DataFrame later = CollectionReader.open(runs).df("results", DfOptions.defaults().where(RunFilter.parse("epoch >= 1")));
         check(later.height() == 2, "filtered " + later);
         check(RunSummaries.lastRows(all).height() == 1, "one row per run");
         check(CellText.of(List.of(1e-5, "a")).equals("[1e-05, 'a']"), "Python text");

@@ -94,7 +94,7 @@ public class CollectionReaderBench {
         }
         List<DataFrame> frames = new ArrayList<>();
         for (String expId : reader.expIds()) {
-            try (Store store = new Store(dir, expId, false, Mode.READ)) {
+            try (Store store = Store.open(dir, expId, Mode.READ)) {
                 if (store.keys().contains("results")) {
                     DataFrame df = store.table("results").df();
                     frames.add(df.cols(CollectionReader.EXP_ID).merge(Series.ofVal(expId, df.height())));

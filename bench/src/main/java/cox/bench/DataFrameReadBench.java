@@ -39,11 +39,11 @@ public class DataFrameReadBench {
     @Setup(Level.Trial)
     public void setUp() {
         dir = BenchStores.tempDir();
-        try (Store s = new Store(dir, "big")) {
+        try (Store s = Store.open(dir, "big")) {
             Table t = s.addTable("results", BenchStores.ROW);
             BenchStores.logRows(t, ROWS);
         }
-        store = new Store(dir, "big", false, Mode.valueOf(mode));
+        store = Store.open(dir, "big", Mode.valueOf(mode));
         table = store.table("results");
     }
 

@@ -40,7 +40,7 @@ public class FlushRowBench {
     @Setup(Level.Trial)
     public void open() {
         dir = BenchStores.tempDir();
-        store = new Store(dir, "bench");
+        store = Store.open(dir, "bench");
         table = store.addTable("results", BenchStores.ROW);
         row.put("loss", 0.25);
         row.put("acc", 0.75);

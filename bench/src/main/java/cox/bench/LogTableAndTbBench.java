@@ -38,7 +38,7 @@ public class LogTableAndTbBench {
     @Setup(Level.Trial)
     public void open() {
         dir = BenchStores.tempDir();
-        store = new Store(dir, "bench");
+        store = Store.open(dir, "bench");
         table = store.addTable("results", Schema.of("epoch", ColumnType.INT, "loss", ColumnType.FLOAT,
                 "acc", ColumnType.FLOAT, "lr", ColumnType.FLOAT, "grad", ColumnType.FLOAT));
         row.put("loss", 0.25);

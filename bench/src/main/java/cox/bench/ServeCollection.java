@@ -96,7 +96,7 @@ final class ServeCollection {
         String optimizer = OPTIMIZERS[(i / LRS.length) % OPTIMIZERS.length];
         long batch = 32L << ((i / 15) % 4);
         String arch = ARCHS[(i / 60) % ARCHS.length];
-        try (Store store = new Store(dir, expId)) {
+        try (Store store = Store.open(dir, expId)) {
             Map<String, Object> meta = new LinkedHashMap<>();
             meta.put("lr", lr);
             meta.put("batch_size", batch);

@@ -46,7 +46,7 @@ public class StoreH5ReadBench {
     public void setUp() {
         dir = BenchStores.tempDir();
         if (file.equals("million")) {
-            try (Store s = new Store(dir, "big")) {
+            try (Store s = Store.open(dir, "big")) {
                 BenchStores.logRows(s.addTable("results", BenchStores.ROW), 1_000_000);
             }
             path = dir.resolve("big/store.h5");

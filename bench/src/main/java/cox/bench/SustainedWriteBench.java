@@ -41,7 +41,7 @@ public class SustainedWriteBench {
     @Benchmark
     @OperationsPerInvocation(ROWS)
     public long logRowsThenClose() {
-        try (Store store = new Store(dir, "run-" + run++)) {
+        try (Store store = Store.open(dir, "run-" + run++)) {
             Table t = store.addTable("results", BenchStores.ROW);
             BenchStores.logRows(t, ROWS);
             return t.nrows();

@@ -60,7 +60,7 @@ final class SweepCollection {
     }
 
     private static void write(Path dir, String expId, int i, int rows) {
-        try (Store store = new Store(dir, expId)) {
+        try (Store store = Store.open(dir, expId)) {
             Map<String, Object> meta = new LinkedHashMap<>();
             meta.put("lr", 0.001 * (1 + i % 10));
             meta.put("batch_size", 32L << (i % 4));

@@ -42,7 +42,7 @@ public class WriterHeapBench {
 
     @Benchmark
     public long log10MillionRows() {
-        try (Store store = new Store(dir, "ten-million")) {
+        try (Store store = Store.open(dir, "ten-million")) {
             Table t = store.addTable("results", BenchStores.ROW);
             BenchStores.logRows(t, ROWS);
             return t.nrows();

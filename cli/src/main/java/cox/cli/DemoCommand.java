@@ -54,7 +54,7 @@ final class DemoCommand implements Callable<Integer> {
                 }
             }
         }
-        try (CollectionReader reader = new CollectionReader(dir)) {
+        try (CollectionReader reader = CollectionReader.open(dir)) {
             DataFrame metadata = reader.df("metadata");
             DataFrame result = reader.df("result");
             DataFrame runs = result.innerJoin(metadata).on("exp_id").select()
@@ -86,7 +86,7 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private void run(double step, double tol, double start) {
-        try (Store store = new Store(dir)) {
+        try (Store store = Store.open(dir)) {
             Map<String, Object> meta = new LinkedHashMap<>();
             meta.put("step_size", step);
             meta.put("tolerance", tol);

@@ -54,7 +54,7 @@ final class ShowCommand implements Callable<Integer> {
                     + " (a run's folder holds store.h5 or .cox.journal)");
         }
         Writer out = spec.commandLine().getOut();
-        try (Store store = new Store(folder.getParent(), folder.getFileName().toString(), false, Mode.READ)) {
+        try (Store store = Store.open(folder.getParent(), folder.getFileName().toString(), Mode.READ)) {
             List<String> names = new ArrayList<>(store.keys());
             if (table != null) {
                 if (!names.contains(table)) {

@@ -64,7 +64,7 @@ class CoxCommandEndToEndTest {
     }
 
     static void writeRun(Path dir, String id, double lr, String optimizer, List<Long> layers, double[] losses) {
-        try (Store s = new Store(dir, id)) {
+        try (Store s = Store.open(dir, id)) {
             Map<String, Object> meta = new LinkedHashMap<>();
             meta.put("lr", lr);
             meta.put("optimizer", optimizer);
@@ -210,7 +210,7 @@ class CoxCommandEndToEndTest {
     @Test
     void df_whereWithBacktrackingRegex_exitsTwoNamingTheRegexAndTheBudget() {
         Path runs = work.resolve("uuid-runs");
-        try (Store s = new Store(runs)) { // a uuid4 exp_id: 36 characters to backtrack over
+        try (Store s = Store.open(runs)) { // a uuid4 exp_id: 36 characters to backtrack over
             s.addTable("results", Schema.of("loss", ColumnType.FLOAT)).appendRow(Map.of("loss", 0.5));
         }
         CliProcess.Result r = cox(work, "df", "uuid-runs", "results", "--where", "exp_id ~ '(.*.){12}!'");

@@ -25,7 +25,7 @@ class DemoCommandTest {
         String out = bytes.toString(StandardCharsets.UTF_8);
         assertThat(status).isZero();
         assertThat(out).contains("result, all runs (18 rows):", "best run's metadata:");
-        try (CollectionReader reader = new CollectionReader(dir)) {
+        try (CollectionReader reader = CollectionReader.open(dir)) {
             assertThat(reader.expIds()).hasSize(18);
             DataFrame result = reader.df("result");
             for (Object x : result.getColumn("final_x")) {

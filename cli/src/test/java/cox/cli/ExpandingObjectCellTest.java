@@ -59,12 +59,12 @@ class ExpandingObjectCellTest {
      */
     static void journalLessStoreWithObjectCell(Path dir, String expId, byte[] pickle) throws IOException {
         String placeholderValue = "x".repeat(pickle.length + 100);
-        try (Store s = new Store(dir, expId)) {
+        try (Store s = Store.open(dir, expId)) {
             s.addTable("metadata", Schema.of("lr", ColumnType.FLOAT, "optimizer", ColumnType.STR, "config", ColumnType.OBJECT))
                     .appendRow(Map.of("lr", 0.5, "optimizer", "sgd", "config", placeholderValue));
         }
         String placeholder;
-        try (Store s = new Store(dir, expId, false, Mode.READ)) {
+        try (Store s = Store.open(dir, expId, Mode.READ)) {
             placeholder = (String) s.table("metadata").df().getColumn("config").get(0);
         }
         Path folder = dir.resolve(expId);

@@ -53,7 +53,7 @@ class ExportCommandEndToEndTest {
     }
 
     static DataFrame expected(String table, String... keep) {
-        try (CollectionReader reader = new CollectionReader(runs)) {
+        try (CollectionReader reader = CollectionReader.open(runs)) {
             return reader.df(table, DfOptions.defaults().keepSerialized(keep));
         }
     }

@@ -37,7 +37,7 @@ class ServeCommandTest {
     @ParameterizedTest
     @CsvSource({"INT, 130", "TERM, 143"})
     void serve_printsTheAddress_answers_andStopsCleanlyOnASignal(String signal, int exitCode) throws Exception {
-        try (Store store = new Store(dir, "run-1")) {
+        try (Store store = Store.open(dir, "run-1")) {
             store.addTable("metadata", Schema.of("lr", ColumnType.FLOAT)).appendRow(Map.of("lr", 0.1));
         }
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();

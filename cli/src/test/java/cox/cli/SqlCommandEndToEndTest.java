@@ -38,7 +38,7 @@ class SqlCommandEndToEndTest {
     @BeforeAll
     static void collection() throws IOException {
         runs = PythonCoxRuns.copyAll(SweepRuns.COMMAND_LINE.write(work.resolve("runs"), "run-%02d", 6));
-        try (CollectionReader reader = new CollectionReader(runs)) {
+        try (CollectionReader reader = CollectionReader.open(runs)) {
             joined = reader.df("results", DfOptions.defaults().metadataTable("metadata"));
         }
     }
@@ -79,7 +79,7 @@ class SqlCommandEndToEndTest {
         assertThat(r.exit()).as(r.toString()).isZero();
         JsonNode rows = new ObjectMapper().readTree(r.out());
         DataFrame results;
-        try (CollectionReader reader = new CollectionReader(runs)) {
+        try (CollectionReader reader = CollectionReader.open(runs)) {
             results = reader.df("results");
         }
         assertThat(rows).hasSize(results.height());
@@ -142,7 +142,7 @@ class SqlCommandEndToEndTest {
         assertThat(rows.get(2).get("layers").toString()).isEqualTo("[64,32]");
         CliProcess.Result kept = cox(work, "sql", "runs", "SELECT config FROM metadata WHERE exp_id = 'run-02'",
                 "--keep-serialized", "config", "--format", "csv");
-        try (CollectionReader reader = new CollectionReader(runs);
+        try (CollectionReader reader = CollectionReader.open(runs);
                 var store = reader.store("run-02")) {
             String stored = (String) store.table("metadata").df().getColumn("config").get(0);
             assertThat(csv(kept.out()).get(0).get("config")).isEqualTo(stored);

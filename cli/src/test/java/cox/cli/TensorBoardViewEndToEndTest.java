@@ -57,7 +57,7 @@ class TensorBoardViewEndToEndTest {
     }
 
     static void run(Path dir, String id, double lr, List<Long> layers, long seed) {
-        try (Store s = new Store(dir, id)) {
+        try (Store s = Store.open(dir, id)) {
             Map<String, Object> meta = new LinkedHashMap<>();
             meta.put("lr", lr);
             meta.put("optimizer", "sgd");
@@ -149,7 +149,7 @@ class TensorBoardViewEndToEndTest {
     void tensorboardView_runWithoutMetadataIsSkippedWithCoxsWarning_andBadFormatsAreUsageErrors() throws IOException {
         Path dir = Files.createDirectories(work.resolve("partial"));
         PythonCoxRuns.copyFolder(work.resolve("tb/t1"), dir.resolve("t1"));
-        try (Store s = new Store(dir, "nometa")) {
+        try (Store s = Store.open(dir, "nometa")) {
             s.addTable("results", Schema.of("loss", ColumnType.FLOAT)).appendRow(Map.of("loss", 1.0));
         }
         CliProcess.Result r = cox(work, "tensorboard-view", "--logdir", "partial", "--format-str", "{lr}", "--dry-run");

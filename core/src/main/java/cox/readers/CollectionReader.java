@@ -48,7 +48,7 @@ import org.dflib.Series;
  * <table>
  * <caption>Python cox's parameters</caption>
  * <tr><th>Python</th><th>cox4j</th></tr>
- * <tr><td>{@code CollectionReader(directory)}</td><td>{@code new CollectionReader(dir)}, {@link #builder}</td></tr>
+ * <tr><td>{@code CollectionReader(directory)}</td><td>{@code CollectionReader.open(dir)}, {@link #builder}</td></tr>
  * <tr><td>{@code exp_filter}</td><td>{@link Builder#expFilter}, {@link DfOptions#expFilter}</td></tr>
  * <tr><td>{@code skip_errs}, {@code skip_errors}</td><td>{@link Builder#skipErrors}, {@link DfOptions#skipErrors}; skipped experiments in {@link #errors()}</td></tr>
  * <tr><td>{@code log_warnings}</td><td>{@link #schemas()} reports differing schemas; nothing is printed</td></tr>
@@ -83,10 +83,11 @@ public final class CollectionReader implements AutoCloseable {
      * Python: {@code CollectionReader(directory)}.
      *
      * @param directory the storage folder whose sub-folders are experiments
+     * @return the reader; close it
      * @throws IllegalArgumentException if {@code directory} is not a folder
      */
-    public CollectionReader(Path directory) {
-        this(builder(directory));
+    public static CollectionReader open(Path directory) {
+        return builder(directory).build();
     }
 
     private CollectionReader(Builder b) {
@@ -146,7 +147,7 @@ public final class CollectionReader implements AutoCloseable {
         Objects.requireNonNull(expId, "expId");
         checkOpen();
         try {
-            return new Store(directory, expId, false, Mode.READ);
+            return Store.open(directory, expId, Mode.READ);
         } catch (CoxException e) {
             throw e.withContext("experiment " + expId + " of " + directory);
         }
@@ -213,7 +214,7 @@ public final class CollectionReader implements AutoCloseable {
                 return new RunInfo(id, Map.of(), Instant.EPOCH, false, e.getMessage());
             }
             Map<String, Long> rows = new LinkedHashMap<>();
-            try (Store s = new Store(directory, id, false, Mode.READ)) {
+            try (Store s = Store.open(directory, id, Mode.READ)) {
                 for (String t : s.keys()) {
                     rows.put(t, s.table(t).nrows());
                 }
@@ -354,7 +355,7 @@ public final class CollectionReader implements AutoCloseable {
     /** Each experiment's tables and schemas (null for one skipped). */
     private List<Map<String, Schema>> openAll(String step, boolean skip, List<String> ids) {
         return readEach(step, ids, null, skip, id -> {
-            try (Store s = new Store(directory, id, false, Mode.READ)) {
+            try (Store s = Store.open(directory, id, Mode.READ)) {
                 Map<String, Schema> m = new LinkedHashMap<>();
                 for (String t : s.keys()) {
                     Table table = s.table(t);

@@ -68,7 +68,7 @@ final class ExperimentRows {
      * @throws CoxException naming the experiment when it cannot be read
      */
     static ExperimentRows read(Path directory, String expId, String table, String metadataTable, Set<String> keepSerialized) {
-        try (Store store = new Store(directory, expId, false, Mode.READ)) {
+        try (Store store = Store.open(directory, expId, Mode.READ)) {
             Set<String> keys = store.keys();
             if (!keys.contains(table)) {
                 return null;

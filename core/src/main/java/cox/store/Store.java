@@ -23,7 +23,7 @@ import java.util.UUID;
  * {@code cox.store.Store}.
  *
  * <pre>{@code
- * try (Store store = new Store(Path.of("runs"))) {
+ * try (Store store = Store.open(Path.of("runs"))) {
  *     Table results = store.addTable("results", Schema.of("epoch", ColumnType.INT, "loss", ColumnType.FLOAT));
  *     results.appendRow(Map.of("epoch", 0, "loss", 0.5));
  * }
@@ -60,9 +60,11 @@ public final class Store implements AutoCloseable {
      * Python: {@code Store(storage_folder)}.
      *
      * @param storageFolder the folder that holds experiments
+     * @return the open store; close it
+     * @throws StoreException if it cannot be created
      */
-    public Store(Path storageFolder) {
-        this(storageFolder, null, false, Mode.APPEND);
+    public static Store open(Path storageFolder) {
+        return builder(storageFolder).build();
     }
 
     /**
@@ -71,38 +73,123 @@ public final class Store implements AutoCloseable {
      *
      * @param storageFolder the folder that holds experiments
      * @param expId the experiment's folder name, or null for a random UUID4
+     * @return the open store; close it
+     * @throws IllegalArgumentException for an experiment id that is not a plain folder name
+     * @throws StoreException if it is locked by another writer, or cannot be opened or recovered
      */
-    public Store(Path storageFolder, String expId) {
-        this(storageFolder, expId, false, Mode.APPEND);
+    public static Store open(Path storageFolder, String expId) {
+        return builder(storageFolder).expId(expId).build();
     }
 
     /**
-     * Opens experiment {@code expId} of {@code storageFolder}. Python:
-     * {@code Store(storage_folder, exp_id, new, mode)}.
+     * Opens experiment {@code expId} of {@code storageFolder} in {@code mode}. Python:
+     * {@code Store(storage_folder, exp_id, mode=mode)}.
      *
      * @param storageFolder the folder that holds experiments
      * @param expId the experiment's folder name, or null for a random UUID4
-     * @param isNew demand that the experiment does not exist yet
      * @param mode {@link Mode#APPEND} ("a"), {@link Mode#READ} ("r", never writes) or
      *     {@link Mode#WRITE} ("w", starts the tables afresh)
+     * @return the open store; close it
+     * @throws IllegalArgumentException for an experiment id that is not a plain folder name
+     * @throws StoreException if it is missing in READ mode, is locked by another writer, or cannot
+     *     be opened or recovered
      */
-    public Store(Path storageFolder, String expId, boolean isNew, Mode mode) {
-        this(storageFolder, expId, isNew, mode, Durability.PROCESS);
+    public static Store open(Path storageFolder, String expId, Mode mode) {
+        return builder(storageFolder).expId(expId).mode(mode).build();
     }
 
     /**
-     * As {@link #Store(Path, String, boolean, Mode)}, choosing what {@link Table#flushRow()} waits for.
+     * A builder for the choices beyond {@link #open(Path, String, Mode)}: a run that must be new
+     * (Python's {@code new=True}) and what {@link Table#flushRow()} waits for.
+     *
+     * <pre>{@code
+     * try (Store store = Store.builder(runs).expId("lr-0.1").mustBeNew().durability(Durability.FSYNC).build()) {
+     *     ...
+     * }
+     * }</pre>
      *
      * @param storageFolder the folder that holds experiments
-     * @param expId the experiment's folder name, or null for a random UUID4
-     * @param isNew demand that the experiment does not exist yet
-     * @param mode how to open it
-     * @param durability {@link Durability#PROCESS} (default) or {@link Durability#FSYNC}
-     * @throws IllegalArgumentException for an experiment id that is not a plain folder name
-     * @throws StoreException if the experiment exists and {@code isNew}, is missing in READ mode,
-     *     is locked by another writer, or cannot be opened or recovered
+     * @return a new builder: a random experiment id, mode "a", {@link Durability#PROCESS}
      */
-    public Store(Path storageFolder, String expId, boolean isNew, Mode mode, Durability durability) {
+    public static Builder builder(Path storageFolder) {
+        return new Builder(storageFolder);
+    }
+
+    /**
+     * How to open a store; {@link #build()} opens it. Python cox's {@code Store(storage_folder,
+     * exp_id, new, mode)} arguments, plus cox4j's durability. Not thread-safe.
+     */
+    public static final class Builder {
+        private final Path storageFolder;
+        private String expId;
+        private boolean mustBeNew;
+        private Mode mode = Mode.APPEND;
+        private Durability durability = Durability.PROCESS;
+
+        private Builder(Path storageFolder) {
+            this.storageFolder = Objects.requireNonNull(storageFolder, "storageFolder");
+        }
+
+        /**
+         * @param expId the experiment's folder name, or null (the default) for a random UUID4
+         * @return this builder
+         */
+        public Builder expId(String expId) {
+            this.expId = expId;
+            return this;
+        }
+
+        /**
+         * Demands that the experiment does not exist yet (Python's {@code new=True}).
+         *
+         * @return this builder
+         */
+        public Builder mustBeNew() {
+            return mustBeNew(true);
+        }
+
+        /**
+         * @param mustBeNew whether the experiment must not exist yet (Python's {@code new})
+         * @return this builder
+         */
+        public Builder mustBeNew(boolean mustBeNew) {
+            this.mustBeNew = mustBeNew;
+            return this;
+        }
+
+        /**
+         * @param mode {@link Mode#APPEND} ("a", the default), {@link Mode#READ} ("r") or
+         *     {@link Mode#WRITE} ("w")
+         * @return this builder
+         */
+        public Builder mode(Mode mode) {
+            this.mode = Objects.requireNonNull(mode, "mode");
+            return this;
+        }
+
+        /**
+         * @param durability {@link Durability#PROCESS} (the default) or {@link Durability#FSYNC}
+         * @return this builder
+         */
+        public Builder durability(Durability durability) {
+            this.durability = Objects.requireNonNull(durability, "durability");
+            return this;
+        }
+
+        /**
+         * Opens the store.
+         *
+         * @return the open store; close it
+         * @throws IllegalArgumentException for an experiment id that is not a plain folder name
+         * @throws StoreException if the experiment exists and must be new, is missing in READ
+         *     mode, is locked by another writer, or cannot be opened or recovered
+         */
+        public Store build() {
+            return new Store(storageFolder, expId, mustBeNew, mode, durability);
+        }
+    }
+
+    private Store(Path storageFolder, String expId, boolean isNew, Mode mode, Durability durability) {
         Objects.requireNonNull(storageFolder, "storageFolder");
         Objects.requireNonNull(mode, "mode");
         Objects.requireNonNull(durability, "durability");

@@ -41,7 +41,7 @@ class CollectionReaderTest {
     private static final Schema RESULTS = Schema.of("epoch", ColumnType.INT, "loss", ColumnType.FLOAT);
 
     private void run(String id, double lr, String optimizer, int epochs) {
-        try (Store s = new Store(dir, id)) {
+        try (Store s = Store.open(dir, id)) {
             Map<String, Object> meta = new LinkedHashMap<>();
             meta.put("lr", lr);
             meta.put("optimizer", optimizer);
@@ -56,18 +56,18 @@ class CollectionReaderTest {
     @Test
     void df_concatenatesEveryExperiment_withExpId() throws Exception {
         for (String id : new String[] {"b", "a"}) {
-            try (Store s = new Store(dir, id)) {
+            try (Store s = Store.open(dir, id)) {
                 s.addTable("results", RESULTS);
                 for (int e = 0; e < 2; e++) {
                     s.table("results").appendRow(Map.of("epoch", e, "loss", id.equals("a") ? 1.0 : 2.0));
                 }
             }
         }
-        try (Store s = new Store(dir, "c")) {
+        try (Store s = Store.open(dir, "c")) {
             s.addTable("metadata", Schema.of("lr", ColumnType.FLOAT)).appendRow(Map.of("lr", 0.1));
         }
         Files.createDirectories(dir.resolve("not-an-experiment"));
-        try (CollectionReader r = new CollectionReader(dir)) {
+        try (CollectionReader r = CollectionReader.open(dir)) {
             assertThat(r.expIds()).containsExactly("a", "b", "c");
             DataFrame df = r.df("results");
             assertThat(df.getColumnsIndex().toArray()).containsExactly("epoch", "loss", "exp_id");
@@ -86,15 +86,15 @@ class CollectionReaderTest {
 
     @Test
     void df_differingSchemas_intWithFloatIsFloat_missingCellsNull_orErrorWithoutUnion() {
-        try (Store s = new Store(dir, "a")) {
+        try (Store s = Store.open(dir, "a")) {
             s.addTable("t", Schema.of("x", ColumnType.INT, "y", ColumnType.BOOL, "s", ColumnType.STR))
                     .appendRow(Map.of("x", 1, "y", true, "s", "one"));
         }
-        try (Store s = new Store(dir, "b")) {
+        try (Store s = Store.open(dir, "b")) {
             s.addTable("t", Schema.of("x", ColumnType.FLOAT, "y", ColumnType.BOOL, "z", ColumnType.INT))
                     .appendRow(Map.of("x", 2.5, "y", false, "z", 7));
         }
-        try (CollectionReader r = new CollectionReader(dir)) {
+        try (CollectionReader r = CollectionReader.open(dir)) {
             DataFrame df = r.df("t");
             assertThat(df.getColumnsIndex().toArray()).containsExactly("x", "y", "s", "z", "exp_id");
             assertThat(df.getColumn("x")).isInstanceOf(DoubleSeries.class);
@@ -126,13 +126,13 @@ class CollectionReaderTest {
         Map<String, Object> obj = new LinkedHashMap<>();
         obj.put("layers", List.of(64L, 128L));
         String uid;
-        try (Store s = new Store(dir, "a")) {
+        try (Store s = Store.open(dir, "a")) {
             Table t = s.addTable("t", Schema.of("o", ColumnType.OBJECT, "p", ColumnType.PICKLE, "w", ColumnType.PYTORCH_STATE));
             t.appendRow(Map.of("o", obj, "p", List.of("x", 1L), "w",
                     Map.of("weight", cox.torch.Tensor.ofFloats(new float[] {1f, 2f}, 2))));
             uid = (String) t.df().getColumn("w").get(0);
         }
-        try (CollectionReader r = new CollectionReader(dir)) {
+        try (CollectionReader r = CollectionReader.open(dir)) {
             DataFrame df = r.df("t");
             assertThat(df.getColumn("o").get(0)).isEqualTo(obj);
             assertThat(df.getColumn("p").get(0)).isEqualTo(List.of("x", 1L));
@@ -151,13 +151,13 @@ class CollectionReaderTest {
     void df_metadataTable_joinsEachRowWithItsRunsLastMetadataRow() {
         run("a", 0.1, "sgd", 2);
         run("b", 0.01, "adam", 1);
-        try (Store s = new Store(dir, "c")) { // no metadata
+        try (Store s = Store.open(dir, "c")) { // no metadata
             s.addTable("results", RESULTS).appendRow(Map.of("epoch", 0, "loss", 5.0));
         }
-        try (Store s = new Store(dir, "b")) { // a second metadata row: the last counts
+        try (Store s = Store.open(dir, "b")) { // a second metadata row: the last counts
             s.table("metadata").appendRow(Map.of("lr", 0.02, "optimizer", "adamw"));
         }
-        try (CollectionReader r = new CollectionReader(dir)) {
+        try (CollectionReader r = CollectionReader.open(dir)) {
             DataFrame df = r.df("results", DfOptions.defaults().metadataTable("metadata"));
             assertThat(df.getColumnsIndex().toArray()).containsExactly("epoch", "loss", "exp_id", "lr", "optimizer");
             assertThat(df.getColumn("exp_id").toList()).containsExactly("a", "a", "b", "c");
@@ -174,11 +174,11 @@ class CollectionReaderTest {
 
     @Test
     void df_metadataColumnNamedLikeATableColumn_isPrefixed() {
-        try (Store s = new Store(dir, "a")) {
+        try (Store s = Store.open(dir, "a")) {
             s.addTable("metadata", Schema.of("lr", ColumnType.FLOAT)).appendRow(Map.of("lr", 0.1));
             s.addTable("results", Schema.of("lr", ColumnType.FLOAT)).appendRow(Map.of("lr", 0.05));
         }
-        try (CollectionReader r = new CollectionReader(dir)) {
+        try (CollectionReader r = CollectionReader.open(dir)) {
             DataFrame df = r.df("results", DfOptions.defaults().metadataTable("metadata"));
             assertThat(df.getColumnsIndex().toArray()).containsExactly("lr", "exp_id", "metadata.lr");
             assertThat(df.getColumn("metadata.lr").toList()).containsExactly(0.1);
@@ -190,7 +190,7 @@ class CollectionReaderTest {
         run("a", 0.1, "sgd", 3);
         run("b", 0.01, "adam", 3);
         run("c", 0.001, "adam", 3);
-        try (CollectionReader r = new CollectionReader(dir)) {
+        try (CollectionReader r = CollectionReader.open(dir)) {
             DfOptions o = DfOptions.defaults().metadataTable("metadata");
             DataFrame adam = r.df("results", o.where(RunFilter.parse("optimizer == adam and epoch >= 1")));
             assertThat(adam.getColumn("exp_id").toList()).containsExactly("b", "b", "c", "c");
@@ -221,7 +221,7 @@ class CollectionReaderTest {
         run("c", 0.2, "sgd", 2);
         Path bad = Files.createDirectories(dir.resolve("b"));
         Files.writeString(bad.resolve("store.h5"), "this is not an HDF5 file");
-        try (CollectionReader r = new CollectionReader(dir)) {
+        try (CollectionReader r = CollectionReader.open(dir)) {
             assertThatThrownBy(() -> r.df("results"))
                     .isInstanceOf(CoxException.class)
                     .hasMessageStartingWith("cannot read table 'results' of experiment b in " + dir.toAbsolutePath() + ": ")
@@ -276,7 +276,7 @@ class CollectionReaderTest {
             run("r" + i, 0.1, "sgd", 5);
         }
         ExecutorService threads = Executors.newFixedThreadPool(4);
-        try (CollectionReader r = new CollectionReader(dir)) {
+        try (CollectionReader r = CollectionReader.open(dir)) {
             List<Future<DataFrame>> futures = new ArrayList<>();
             for (int i = 0; i < 16; i++) {
                 futures.add(threads.submit(() -> r.df("results", DfOptions.defaults().metadataTable("metadata"))));
@@ -293,14 +293,14 @@ class CollectionReaderTest {
 
     @Test
     void readsStoresBeingWritten_inThisJvm() {
-        try (Store s = new Store(dir, "live")) {
+        try (Store s = Store.open(dir, "live")) {
             s.addTable("t", Schema.of("i", ColumnType.INT)).appendRow(Map.of("i", 1));
-            try (CollectionReader r = new CollectionReader(dir)) {
+            try (CollectionReader r = CollectionReader.open(dir)) {
                 assertThat(r.df("t").getColumn("i").toList()).containsExactly(1L);
                 assertThat(r.runs().get(0).running()).isTrue();
             }
         }
-        try (CollectionReader r = new CollectionReader(dir)) {
+        try (CollectionReader r = CollectionReader.open(dir)) {
             assertThat(r.runs().get(0).running()).isFalse();
         }
     }
@@ -312,7 +312,7 @@ class CollectionReaderTest {
         Process p = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"), "cox.store.ChildWriter",
                 dir.toString(), "live", "0", "0", "3000").redirectError(ProcessBuilder.Redirect.INHERIT).start();
         try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream()));
-             CollectionReader r = new CollectionReader(dir)) {
+             CollectionReader r = CollectionReader.open(dir)) {
             assertThat(out.readLine()).startsWith("ready");
             long flushed = -1;
             long seen = 0;
@@ -337,10 +337,10 @@ class CollectionReaderTest {
 
     @Test
     void badFolder_andClosed_areClearErrors() {
-        assertThatThrownBy(() -> new CollectionReader(dir.resolve("missing")))
+        assertThatThrownBy(() -> CollectionReader.open(dir.resolve("missing")))
                 .hasMessage("not a folder of experiments: " + dir.resolve("missing").toAbsolutePath());
         assertThatThrownBy(() -> CollectionReader.builder(dir).parallelism(0)).hasMessage("parallelism < 1: 0");
-        CollectionReader r = new CollectionReader(dir);
+        CollectionReader r = CollectionReader.open(dir);
         r.close();
         r.close();
         assertThatThrownBy(() -> r.df("t")).hasMessage("collection reader of " + dir.toAbsolutePath() + " is closed");
@@ -350,7 +350,7 @@ class CollectionReaderTest {
     void coxPythonFixtures_readAsOneFrame() {
         Path fixtures = Path.of("../../shared/fixtures/cox-python");
         assumeTrue(Files.isDirectory(fixtures), "no ../shared/fixtures/cox-python beside the project");
-        try (CollectionReader r = new CollectionReader(fixtures)) {
+        try (CollectionReader r = CollectionReader.open(fixtures)) {
             DataFrame results = r.df("results");
             assertThat(results.height()).isEqualTo(60);
             assertThat(r.df("metadata").getColumn("optimizer").toList()).containsExactly("sgd", "adam", "adamw");

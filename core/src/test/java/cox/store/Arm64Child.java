@@ -46,14 +46,14 @@ public final class Arm64Child {
         Path folder = Path.of(args[0]);
         System.out.println("arch " + System.getProperty("os.arch"));
         if (args[1].equals("write")) {
-            try (Store s = new Store(folder, "exp")) {
+            try (Store s = Store.open(folder, "exp")) {
                 Table t = s.addTable("results", SCHEMA);
                 for (int i = 0; i < 50; i++) {
                     t.appendRow(row(i));
                 }
             }
         } else {
-            try (Store s = new Store(folder, "exp")) {
+            try (Store s = Store.open(folder, "exp")) {
                 Table t = s.table("results");
                 for (int i = 50; i < 100; i++) {
                     t.appendRow(row(i));

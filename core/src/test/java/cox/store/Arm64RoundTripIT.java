@@ -53,7 +53,7 @@ class Arm64RoundTripIT {
         assertThat(arm64Rows).contains("57|").contains("a much longer phase name, ünïcødé ✓");
 
         String amd64Rows;
-        try (Store s = new Store(dir, "exp", false, Mode.READ)) {
+        try (Store s = Store.open(dir, "exp", Mode.READ)) {
             amd64Rows = Arm64Child.dump(s.table("results"));
         }
         assertThat(amd64Rows).isEqualTo(arm64Rows);

@@ -24,7 +24,7 @@ public final class ChildWriter {
         long pauseMicros = Long.parseLong(args[4]);
         boolean objects = args.length > 5 && args[5].equals("objects");
         long deadline = seconds > 0 ? System.nanoTime() + (long) (seconds * 1e9) : Long.MAX_VALUE;
-        try (Store store = new Store(folder, expId)) {
+        try (Store store = Store.open(folder, expId)) {
             Schema schema = objects
                     ? Schema.of("seq", ColumnType.INT, "pick", Store.PICKLE, "obj", Store.OBJECT)
                     : Schema.of("seq", ColumnType.INT, "value", ColumnType.FLOAT, "text", ColumnType.STR);

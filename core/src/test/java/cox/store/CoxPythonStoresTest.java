@@ -30,7 +30,7 @@ class CoxPythonStoresTest {
     void everyFixture_readsExactly() {
         assumeTrue(Files.isDirectory(FIXTURES), "no ../shared/fixtures/cox-python beside the project");
         for (int e = 0; e < 3; e++) {
-            try (Store s = new Store(FIXTURES, "exp-" + e, false, Mode.READ)) {
+            try (Store s = Store.open(FIXTURES, "exp-" + e, Mode.READ)) {
                 assertThat(s.keys()).containsExactlyInAnyOrder("metadata", "objects", "results", "special");
                 Table meta = s.table("metadata");
                 assertThat(meta.schema()).isEqualTo(Schema.of("lr", ColumnType.FLOAT, "epochs", ColumnType.INT,
@@ -74,11 +74,11 @@ class CoxPythonStoresTest {
     void appendingToACoxStore_keepsItsRows() throws IOException {
         assumeTrue(Files.isDirectory(FIXTURES), "no ../shared/fixtures/cox-python beside the project");
         copy(FIXTURES.resolve("exp-0"), dir.resolve("exp-0"));
-        try (Store s = new Store(dir, "exp-0")) {
+        try (Store s = Store.open(dir, "exp-0")) {
             s.table("results").appendRow(Map.of("epoch", 20, "loss", 0.1, "acc", 1.0, "phase", "java"));
             assertThat(s.table("results").nrows()).isEqualTo(21);
         }
-        try (Store s = new Store(dir, "exp-0", false, Mode.READ)) {
+        try (Store s = Store.open(dir, "exp-0", Mode.READ)) {
             DataFrame r = s.table("results").df();
             assertThat(r.height()).isEqualTo(21);
             assertThat(r.getColumn("phase").get(20)).isEqualTo("java");
@@ -91,7 +91,7 @@ class CoxPythonStoresTest {
     void pandas_readsACoxStoreWeAppendedTo() throws IOException {
         assumeTrue(Files.isDirectory(FIXTURES), "no ../shared/fixtures/cox-python beside the project");
         copy(FIXTURES.resolve("exp-1"), dir.resolve("exp-1"));
-        try (Store s = new Store(dir, "exp-1")) {
+        try (Store s = Store.open(dir, "exp-1")) {
             s.table("special").appendRow(Map.of("x", 2.5, "label", "a label longer than fifty bytes, so the block widens"));
         }
         String out = Python.run("import sys, pandas as pd\ndf = pd.read_hdf(sys.argv[1], 'special')\n"
@@ -110,7 +110,7 @@ class CoxPythonStoresTest {
     void h5dump_ourTableHasCoxsAttributes() throws Exception {
         assumeTrue(Files.isDirectory(FIXTURES), "no ../shared/fixtures/cox-python beside the project");
         Path ours;
-        try (Store s = new Store(dir, "exp")) {
+        try (Store s = Store.open(dir, "exp")) {
             ours = s.path().resolve("store.h5");
             s.addTable("results", Schema.of("epoch", ColumnType.INT, "loss", ColumnType.FLOAT, "acc", ColumnType.FLOAT,
                     "phase", ColumnType.STR)).appendRow(Map.of("epoch", 0, "loss", 1.0, "acc", 0.0, "phase", "train"));

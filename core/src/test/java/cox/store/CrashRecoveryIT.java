@@ -54,7 +54,7 @@ class CrashRecoveryIT {
             synchronized (acks) {
                 acknowledged.addAll(acks);
             }
-            try (Store store = new Store(dir, "exp")) {
+            try (Store store = Store.open(dir, "exp")) {
                 DataFrame df = store.table("rows").df();
                 Set<Long> present = new HashSet<>();
                 long max = -1;
@@ -100,7 +100,7 @@ class CrashRecoveryIT {
             child.destroyForcibly();
             child.waitFor();
             readerThread.join();
-            try (Store store = new Store(dir, "objs")) {
+            try (Store store = Store.open(dir, "objs")) {
                 Table t = store.table("rows");
                 DataFrame df = t.df();
                 for (int r = 0; r < df.height(); r++) {

@@ -61,7 +61,7 @@ class DamagedObjectCellTest {
 
     @Test
     void objectCellThatIsNotBase64_isAStoreFormatException_namingStoreTableColumnRowAndText() {
-        try (Store s = new Store(dir, "exp", false, Mode.READ)) {
+        try (Store s = Store.open(dir, "exp", Mode.READ)) {
             assertThat(folder.resolve(".cox.journal")).doesNotExist();
             assertThatThrownBy(() -> objects(s).getObject(NOT_BASE64)).isInstanceOf(StoreFormatException.class)
                     .hasMessageStartingWith("store " + folder + ", table 'objects', column 'config', row 1: OBJECT cell"
@@ -71,7 +71,7 @@ class DamagedObjectCellTest {
 
     @Test
     void objectCellThatIsNotAPickle_isAnUnpicklingException_withTheSameContext() {
-        try (Store s = new Store(dir, "exp", false, Mode.READ)) {
+        try (Store s = Store.open(dir, "exp", Mode.READ)) {
             assertThatThrownBy(() -> objects(s).getObject(NOT_A_PICKLE)).isInstanceOf(UnpicklingException.class)
                     .hasMessageStartingWith("store " + folder + ", table 'objects', column 'config', row 2: OBJECT cell '"
                             + NOT_A_PICKLE + "': ");
@@ -80,7 +80,7 @@ class DamagedObjectCellTest {
 
     @Test
     void pickleCellThatIsNotAUuid_isAStoreFormatException_andNoOtherPathIsOpened() {
-        try (Store s = new Store(dir, "exp", false, Mode.READ)) {
+        try (Store s = Store.open(dir, "exp", Mode.READ)) {
             assertThatThrownBy(() -> objects(s).getPickle(NOT_A_UUID)).isInstanceOf(StoreFormatException.class)
                     .hasMessageStartingWith("store " + folder + ", table 'objects', column 'weights', row 0: PICKLE cell"
                             + " '../../store.h5': object uid must be a UUID");
@@ -93,7 +93,7 @@ class DamagedObjectCellTest {
         try (StoreH5 h5 = StoreH5.open(folder.resolve("store.h5"), true)) {
             h5.append("objects", h5.schema("objects"), List.<Object[]>of(new Object[] {3L, GOOD, uid}));
         }
-        try (Store s = new Store(dir, "exp", false, Mode.READ)) {
+        try (Store s = Store.open(dir, "exp", Mode.READ)) {
             assertThatThrownBy(() -> objects(s).getPickle(uid)).isInstanceOf(CoxException.class)
                     .hasMessageStartingWith("store " + folder + ", table 'objects', column 'weights', row 3: PICKLE cell '"
                             + uid + "': no object file");
@@ -102,7 +102,7 @@ class DamagedObjectCellTest {
 
     @Test
     void textNoCellHolds_isTheCallersMistake_namingTheTable() {
-        try (Store s = new Store(dir, "exp", false, Mode.READ)) {
+        try (Store s = Store.open(dir, "exp", Mode.READ)) {
             assertThatThrownBy(() -> objects(s).getObject("gAJLBy4=x")).isExactlyInstanceOf(IllegalArgumentException.class)
                     .hasMessageStartingWith("OBJECT cell text 'gAJLBy4=x' given for table 'objects' of store " + folder
                             + ", which no OBJECT cell of it holds: ");
@@ -111,7 +111,7 @@ class DamagedObjectCellTest {
 
     @Test
     void theReader_namesTheExperimentAndCell() {
-        try (CollectionReader reader = new CollectionReader(dir)) {
+        try (CollectionReader reader = CollectionReader.open(dir)) {
             assertThatThrownBy(() -> reader.df("objects")).isInstanceOf(StoreFormatException.class)
                     .hasMessageContaining("experiment exp in " + dir)
                     .hasMessageContaining("table 'objects', column 'config', row 1");

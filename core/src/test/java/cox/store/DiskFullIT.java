@@ -52,7 +52,7 @@ class DiskFullIT {
         assumeTrue(run("mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", mnt.toString()) == 0,
                 "mounting a 3 MB tmpfs needs root");
         try {
-            Store s = new Store(mnt, "exp");
+            Store s = Store.open(mnt, "exp");
             Path exp = s.path();
             Table t = s.addTable("rows", Schema.of("seq", ColumnType.INT, "text", ColumnType.STR));
             CoxException refused = null;
@@ -83,7 +83,7 @@ class DiskFullIT {
 
             // opening it again while the disk is still full: bringing store.h5 up to the journal (or
             // rebuilding it) fails, naming the files, and leaves nothing behind
-            Throwable reopened = catchThrowable(() -> new Store(mnt, "exp").close());
+            Throwable reopened = catchThrowable(() -> Store.open(mnt, "exp").close());
             assertThat(reopened).isInstanceOf(StoreRecoveryException.class)
                     .hasMessageContaining(exp.resolve("store.h5").toString())
                     .hasMessageContaining("from the journal " + exp.resolve(".cox.journal"))
@@ -92,7 +92,7 @@ class DiskFullIT {
 
             // with room again, every acknowledged row is there, once
             assertThat(run("mount", "-o", "remount,size=64m", mnt.toString())).isZero();
-            try (Store again = new Store(mnt, "exp")) {
+            try (Store again = Store.open(mnt, "exp")) {
                 List<Object> seq = new ArrayList<>(again.table("rows").df().getColumn("seq").toList());
                 assertThat(seq).hasSize((int) acknowledged);
                 for (int i = 0; i < seq.size(); i++) {
@@ -100,7 +100,7 @@ class DiskFullIT {
                 }
                 again.table("rows").appendRow(Map.of("seq", acknowledged, "text", "after"));
             }
-            try (Store read = new Store(mnt, "exp", false, Mode.READ)) {
+            try (Store read = Store.open(mnt, "exp", Mode.READ)) {
                 assertThat(read.table("rows").nrows()).isEqualTo(acknowledged + 1);
             }
             assertThat(leftovers(exp)).isEmpty();

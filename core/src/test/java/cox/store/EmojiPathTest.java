@@ -15,13 +15,13 @@ class EmojiPathTest {
     @Test
     void emojiInFolderAndExpId_storeWorks() {
         Path folder = dir.resolve("x🙂");
-        try (Store s = new Store(folder, "run-🙂")) {
+        try (Store s = Store.open(folder, "run-🙂")) {
             s.addTable("results", Schema.of("i", ColumnType.INT, "s", ColumnType.STR)).appendRow(Map.of("i", 1, "s", "🙂"));
         }
-        try (Store s = new Store(folder, "run-🙂")) {
+        try (Store s = Store.open(folder, "run-🙂")) {
             s.table("results").appendRow(Map.of("i", 2, "s", "b"));
         }
-        try (Store s = new Store(folder, "run-🙂", false, Mode.READ)) {
+        try (Store s = Store.open(folder, "run-🙂", Mode.READ)) {
             assertThat(s.table("results").df().getColumn("s").toList()).containsExactly("🙂", "b");
         }
         assertThat(folder.resolve("run-🙂").resolve("store.h5")).isRegularFile();

@@ -54,7 +54,7 @@ class EndOfFileAddressTest {
     }
 
     private static String dump(Path storage, String expId, Mode mode) {
-        try (Store s = new Store(storage, expId, false, mode)) {
+        try (Store s = Store.open(storage, expId, mode)) {
             return FuzzWorker.dump(s);
         }
     }
@@ -63,7 +63,7 @@ class EndOfFileAddressTest {
     @ValueSource(strings = {"+3500000000", "68719476736", "1099511627776", "17592186044416", "9223372036854775807"})
     void flippedEndOfFileAddress_besideAJournal_isRebuiltFromTheJournal_andNoFileGrows(String spec) throws IOException {
         Path exp;
-        try (Store s = new Store(dir, "exp")) {
+        try (Store s = Store.open(dir, "exp")) {
             Table results = s.addTable("results", Schema.of("epoch", ColumnType.INT, "loss", ColumnType.FLOAT, "note",
                     ColumnType.STR));
             for (int i = 0; i < 10; i++) {
@@ -81,7 +81,7 @@ class EndOfFileAddressTest {
         Assertions.assertTimeoutPreemptively(Duration.ofSeconds(120), () -> {
             try (LogCapture log = new LogCapture()) {
                 assertThat(dump(dir, "exp", Mode.READ)).isEqualTo(before);
-                try (Store s = new Store(dir, "exp")) {
+                try (Store s = Store.open(dir, "exp")) {
                     s.table("results").appendRow(Map.of("epoch", 10, "loss", 5.0, "note", "n10"));
                 }
                 assertThat(log.text()).contains("rebuilding " + h5 + " from the journal")
@@ -95,7 +95,7 @@ class EndOfFileAddressTest {
         String after = dump(dir, "exp", Mode.READ);
         assertThat(after).isEqualTo(before.replace("nrows=10", "nrows=11") + " 10|d4014000000000000|sn10|\n");
         // a second writer finds nothing to mend
-        try (Store s = new Store(dir, "exp")) {
+        try (Store s = Store.open(dir, "exp")) {
             assertThat(s.table("results").nrows()).isEqualTo(11);
         }
         assertSmall(exp, bound);
@@ -117,7 +117,7 @@ class EndOfFileAddressTest {
         byte[] damaged = Files.readAllBytes(h5);
 
         Assertions.assertTimeoutPreemptively(Duration.ofSeconds(120), () -> {
-            assertThatThrownBy(() -> new Store(dir, "exp").close())
+            assertThatThrownBy(() -> Store.open(dir, "exp").close())
                     .isInstanceOf(StoreRecoveryException.class)
                     .hasMessageContaining(h5.toString())
                     .hasMessageContaining("end-of-file address " + Long.toUnsignedString(claimed))

@@ -50,7 +50,7 @@ public final class FuzzWorker {
     static String open(Path folder, String expId, Mode mode) {
         String dump = null;
         try {
-            Store s = new Store(folder, expId, false, mode);
+            Store s = Store.open(folder, expId, mode);
             try {
                 dump = dump(s);
             } finally {

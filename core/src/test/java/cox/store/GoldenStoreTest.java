@@ -33,7 +33,7 @@ class GoldenStoreTest {
     @MethodSource("versions")
     void readMode_everyTableAndValue(String version) throws IOException {
         GoldenStore.copyTo(dir, version);
-        try (Store store = new Store(dir, GoldenStore.EXP_ID, false, Mode.READ)) {
+        try (Store store = Store.open(dir, GoldenStore.EXP_ID, Mode.READ)) {
             assertEveryValue(store);
         }
     }
@@ -41,7 +41,7 @@ class GoldenStoreTest {
     @Test
     void readMode_ofACheckpointWithDigests_answersFromStoreH5_withoutAWarning() throws IOException {
         GoldenStore.copyTo(dir, "2026-11-25-9db0067");
-        try (LogCapture log = new LogCapture(); Store store = new Store(dir, GoldenStore.EXP_ID, false, Mode.READ)) {
+        try (LogCapture log = new LogCapture(); Store store = Store.open(dir, GoldenStore.EXP_ID, Mode.READ)) {
             assertEveryValue(store);
             assertThat(log.text()).doesNotContain("answering from the journal").doesNotContain("WARN");
         }
@@ -51,10 +51,10 @@ class GoldenStoreTest {
     @MethodSource("versions")
     void appendMode_appliesTheJournalTail_thenReadsTheSame(String version) throws IOException {
         GoldenStore.copyTo(dir, version);
-        try (Store store = new Store(dir, GoldenStore.EXP_ID)) {
+        try (Store store = Store.open(dir, GoldenStore.EXP_ID)) {
             assertEveryValue(store);
         }
-        try (Store store = new Store(dir, GoldenStore.EXP_ID, false, Mode.READ)) {
+        try (Store store = Store.open(dir, GoldenStore.EXP_ID, Mode.READ)) {
             assertEveryValue(store);
         }
     }
@@ -64,7 +64,7 @@ class GoldenStoreTest {
     @Interop
     void appendMode_thenPandas_readsEveryRow(String version) throws IOException {
         GoldenStore.copyTo(dir, version);
-        new Store(dir, GoldenStore.EXP_ID).close();
+        Store.open(dir, GoldenStore.EXP_ID).close();
         String out = Python.run(String.join("\n",
                 "import sys, math, pandas as pd",
                 "f = sys.argv[1]",

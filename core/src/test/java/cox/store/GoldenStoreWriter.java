@@ -38,7 +38,7 @@ public final class GoldenStoreWriter {
         Path keptH5 = folder.resolve("kept-store.h5");
         Path keptCheckpoint = folder.resolve("kept-checkpoint");
         Map<String, Schema> schemas = GoldenStore.schemas();
-        try (Store store = new Store(folder, GoldenStore.EXP_ID, true, Mode.APPEND)) {
+        try (Store store = Store.builder(folder).expId(GoldenStore.EXP_ID).mustBeNew().mode(Mode.APPEND).build()) {
             for (String name : GoldenStore.checkpointTables()) {
                 store.addTable(name, schemas.get(name));
             }

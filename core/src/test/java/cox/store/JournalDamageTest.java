@@ -29,7 +29,7 @@ class JournalDamageTest {
     /** The store of the finding: 10 {@code results} rows and 3 {@code meta} rows, journal only. */
     private Path journalOnlyStore() throws IOException {
         Path exp;
-        try (Store s = new Store(dir, "exp")) {
+        try (Store s = Store.open(dir, "exp")) {
             Table results = s.addTable("results", Schema.of("epoch", ColumnType.INT, "loss", ColumnType.FLOAT));
             Table meta = s.addTable("meta", Schema.of("key", ColumnType.STR, "value", ColumnType.STR));
             for (int i = 0; i < 10; i++) {
@@ -59,10 +59,10 @@ class JournalDamageTest {
                 + claimed + " bytes, more than the " + (damaged.length - tenth.payload()) + " bytes left in the file, but"
                 + " a whole record follows at offset " + tenth.end() + ", so it is not a torn last record";
 
-        assertThatThrownBy(() -> new Store(dir, "exp", false, Mode.READ).close())
+        assertThatThrownBy(() -> Store.open(dir, "exp", Mode.READ).close())
                 .isInstanceOf(StoreRecoveryException.class)
                 .hasMessage("cannot read store " + exp + ": " + why);
-        assertThatThrownBy(() -> new Store(dir, "exp").close())
+        assertThatThrownBy(() -> Store.open(dir, "exp").close())
                 .isInstanceOf(StoreRecoveryException.class)
                 .hasMessage("cannot open store " + exp + " for writing (its journal is left as it is: no record is cut"
                         + " off a damaged journal): " + why);
@@ -82,19 +82,19 @@ class JournalDamageTest {
             JournalRecords.setLength(journal, r, r.length() ^ 0xFF000000L);
             byte[] damaged = Files.readAllBytes(journal);
             if (k < records.size() - 1) {
-                assertThatThrownBy(() -> new Store(dir, "exp", false, Mode.READ).close()).as("record %d", k)
+                assertThatThrownBy(() -> Store.open(dir, "exp", Mode.READ).close()).as("record %d", k)
                         .isInstanceOf(StoreRecoveryException.class)
                         .hasMessageContaining("is damaged at offset " + r.offset() + ": the record there claims");
-                assertThatThrownBy(() -> new Store(dir, "exp").close()).as("record %d", k)
+                assertThatThrownBy(() -> Store.open(dir, "exp").close()).as("record %d", k)
                         .isInstanceOf(StoreRecoveryException.class)
                         .hasMessageContaining("is damaged at offset " + r.offset() + ": the record there claims");
                 assertThat(Files.readAllBytes(journal)).as("journal after APPEND, record %d", k).isEqualTo(damaged);
             } else {
-                try (Store s = new Store(dir, "exp", false, Mode.READ)) {
+                try (Store s = Store.open(dir, "exp", Mode.READ)) {
                     assertThat(s.table("results").df().height()).isEqualTo(10);
                     assertThat(s.table("meta").df().height()).isEqualTo(2); // the torn last row is not a row
                 }
-                try (Store s = new Store(dir, "exp")) {
+                try (Store s = Store.open(dir, "exp")) {
                     assertThat(s.table("meta").nrows()).isEqualTo(2);
                 }
                 assertThat(Files.size(journal)).as("APPEND cuts the torn record, and only it").isEqualTo(r.offset());
@@ -128,7 +128,7 @@ class JournalDamageTest {
 
         public static void main(String[] args) {
             for (Mode mode : List.of(Mode.READ, Mode.APPEND)) {
-                try (Store s = new Store(Path.of(args[0]), args[1], false, mode)) {
+                try (Store s = Store.open(Path.of(args[0]), args[1], mode)) {
                     System.out.println(mode + ": opened, tables " + s.keys());
                 } catch (Throwable t) {
                     System.out.println(mode + ": " + t);

@@ -51,7 +51,7 @@ class LimitsTest {
     @Test
     void thousandsOfFloatColumns_fitUpTo3000_areRefusedFrom5000_andTheStoreGoesOn() {
         Path exp;
-        try (Store s = new Store(dir, "exp")) {
+        try (Store s = Store.open(dir, "exp")) {
             exp = s.path();
             Table other = s.addTable("other", Schema.of("i", ColumnType.INT));
             for (int n : new int[] {1_000, 3_000}) {
@@ -72,7 +72,7 @@ class LimitsTest {
             }
             s.sync();
         }
-        try (Store s = new Store(dir, "exp")) {
+        try (Store s = Store.open(dir, "exp")) {
             assertThat(s.table("other").nrows()).isEqualTo(2);
             assertThat(s.table("wide3000").df().getColumn("c2999").get(0)).isEqualTo(3000.0);
             s.table("other").appendRow(Map.of("i", 3));
@@ -83,7 +83,7 @@ class LimitsTest {
 
     @Test
     void theMessageSaysHowManyColumnsFit_andThatManyDo_andOneMoreDoesNot() {
-        try (Store s = new Store(dir, "exp")) {
+        try (Store s = Store.open(dir, "exp")) {
             String message = "";
             try {
                 s.addTable("wide", floats(5_000));
@@ -111,7 +111,7 @@ class LimitsTest {
             length++;
         }
         String longest = "n".repeat(length);
-        try (Store s = new Store(dir, "exp")) {
+        try (Store s = Store.open(dir, "exp")) {
             s.addTable("t", Schema.of(longest, ColumnType.FLOAT)).appendRow(Map.of(longest, 1.0));
             s.sync();
             assertThat(h5Rows(s.path(), "t")).as("store.h5 holds the longest name that is let through").isEqualTo(1);
@@ -125,7 +125,7 @@ class LimitsTest {
 
     @Test
     void seventyThousandCharacterNames_areRefused() {
-        try (Store s = new Store(dir, "exp")) {
+        try (Store s = Store.open(dir, "exp")) {
             assertThatThrownBy(() -> s.addTable("t", Schema.of("x".repeat(70_000), ColumnType.FLOAT)))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageEndingWith("not even its first column fits (the longest column name has 70,000"
@@ -136,7 +136,7 @@ class LimitsTest {
                     .hasMessageEndingWith("the table name alone (70,000 characters) is too long");
             s.addTable("t", Schema.of("a", ColumnType.FLOAT)).appendRow(Map.of("a", 1.0));
         }
-        try (Store s = new Store(dir, "exp")) {
+        try (Store s = Store.open(dir, "exp")) {
             assertThat(s.keys()).containsExactly("t");
             assertThat(s.table("t").nrows()).isEqualTo(1);
         }
@@ -148,7 +148,7 @@ class LimitsTest {
         Path exp;
         FrameTableLimits.enforced = false;
         try (LogCapture log = new LogCapture()) {
-            Store s = new Store(dir, "exp");
+            Store s = Store.open(dir, "exp");
             exp = s.path();
             Table other = s.addTable("other", Schema.of("i", ColumnType.INT));
             Table t = s.addTable("wide", wide);
@@ -176,17 +176,17 @@ class LimitsTest {
             FrameTableLimits.enforced = true;
         }
         assertThat(h5Rows(exp, "other")).isEqualTo(4);
-        try (Store s = new Store(dir, "exp", false, Mode.READ)) {
+        try (Store s = Store.open(dir, "exp", Mode.READ)) {
             assertThat(s.table("wide").nrows()).isEqualTo(4);
             assertThat(s.table("wide").df().getColumn("c0").toList()).containsExactly(1.0, 2.0, 3.0, 4.0);
             assertThat(s.table("other").df().height()).isEqualTo(4);
         }
         // the next writer opens it (store.h5 rebuilt, still without the table) and writes on
-        Store s = new Store(dir, "exp");
+        Store s = Store.open(dir, "exp");
         s.table("other").appendRow(Map.of("i", 4));
         assertThat(s.table("wide").df().height()).isEqualTo(4);
         assertThatThrownBy(s::close).isInstanceOf(StoreException.class);
-        try (Store r = new Store(dir, "exp", false, Mode.READ)) {
+        try (Store r = Store.open(dir, "exp", Mode.READ)) {
             assertThat(r.table("other").df().height()).isEqualTo(5);
         }
     }
@@ -194,13 +194,13 @@ class LimitsTest {
     @Test
     void aTableWhoseNameStoreH5HasForSomethingElse_doesNotStopTheStore() {
         Path exp;
-        try (Store s = new Store(dir, "exp")) {
+        try (Store s = Store.open(dir, "exp")) {
             s.addTable("other", Schema.of("i", ColumnType.INT)).appendRow(Map.of("i", 0));
             exp = s.path();
         }
         // another program keeps a group named "x" in store.h5 that is no frame table
         H5Damage.addGroup(exp.resolve("store.h5"), "x");
-        Store s = new Store(dir, "exp");
+        Store s = Store.open(dir, "exp");
         Table x = s.addTable("x", Schema.of("v", ColumnType.STR));
         x.appendRow(Map.of("v", "a"));
         s.table("other").appendRow(Map.of("i", 1));
@@ -209,7 +209,7 @@ class LimitsTest {
         assertThat(s.table("other").df().height()).isEqualTo(2);
         assertThatThrownBy(s::close).isInstanceOf(StoreException.class)
                 .hasMessageContaining("it cannot take table 'x'");
-        try (Store again = new Store(dir, "exp")) {
+        try (Store again = Store.open(dir, "exp")) {
             assertThat(again.table("x").df().getColumn("v").toList()).containsExactly("a", "b");
             assertThat(again.table("other").nrows()).isEqualTo(2);
         }

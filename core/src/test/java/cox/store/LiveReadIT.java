@@ -58,7 +58,7 @@ class LiveReadIT {
         int reads = 0;
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(4);
         while (System.nanoTime() < end) {
-            try (Store s = new Store(dir, "exp", false, Mode.READ)) {
+            try (Store s = Store.open(dir, "exp", Mode.READ)) {
                 Table t = s.table("rows");
                 var df = t.df();
                 long n = df.height();

@@ -23,7 +23,7 @@ class LoneSurrogateTest {
 
     @Test
     void inAStrCell_isRefused_namingStoreTableColumnAndPosition() {
-        try (Store s = new Store(dir, "exp")) {
+        try (Store s = Store.open(dir, "exp")) {
             Table t = s.addTable("t", Schema.of("s", ColumnType.STR));
             assertThatThrownBy(() -> t.appendRow(Map.of("s", "a\uD800b")))
                     .isInstanceOf(IllegalArgumentException.class)
@@ -39,7 +39,7 @@ class LoneSurrogateTest {
 
     @Test
     void inAnObjectOrPickleValue_isRefused_namingTheColumnAndPosition() throws Exception {
-        try (Store s = new Store(dir, "exp")) {
+        try (Store s = Store.open(dir, "exp")) {
             Table t = s.addTable("t", Schema.of("o", ColumnType.OBJECT, "p", ColumnType.PICKLE, "w",
                     ColumnType.PYTORCH_STATE));
             assertThatThrownBy(() -> t.updateRow(Map.of("o", List.of("x", Map.of("k\uD800", 1)))))
@@ -60,7 +60,7 @@ class LoneSurrogateTest {
 
     @Test
     void inATableOrColumnName_isRefused() {
-        try (Store s = new Store(dir, "exp")) {
+        try (Store s = Store.open(dir, "exp")) {
             assertThatThrownBy(() -> s.addTable("t\uD800", Schema.of("a", ColumnType.INT)))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessage("table name must not hold a lone surrogate, which UTF-8 cannot store: U+D800 at index 1");

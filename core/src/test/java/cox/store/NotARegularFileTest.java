@@ -31,7 +31,7 @@ class NotARegularFileTest {
 
     @BeforeEach
     void store() {
-        try (Store s = new Store(dir, "exp")) {
+        try (Store s = Store.open(dir, "exp")) {
             Table t = s.addTable("t", Schema.of("x", ColumnType.INT, "pick", Store.PICKLE));
             t.appendRow(Map.of("x", 1, "pick", Map.of("epochs", 90L)));
             uid = (String) t.df().getColumn("pick").get(0);
@@ -43,7 +43,7 @@ class NotARegularFileTest {
     void aFifoCheckpoint_isIgnoredAsDamaged() throws Exception {
         fifo(exp.resolve(".cox.checkpoint"));
         assertTimeoutPreemptively(HANG_GUARD, () -> {
-            try (Store r = new Store(dir, "exp", false, Mode.READ)) {
+            try (Store r = Store.open(dir, "exp", Mode.READ)) {
                 assertThat(r.table("t").nrows()).isEqualTo(1);
             }
         });
@@ -53,12 +53,12 @@ class NotARegularFileTest {
     void aFifoJournal_isANamedError() throws Exception {
         fifo(exp.resolve(".cox.journal"));
         assertTimeoutPreemptively(HANG_GUARD, () -> {
-            try (Store r = new Store(dir, "exp", false, Mode.READ)) {
+            try (Store r = Store.open(dir, "exp", Mode.READ)) {
                 r.table("t").nrows(); // store.h5 may answer; the journal is never opened
             } catch (CoxException e) {
                 assertThat(e.getMessage()).contains(exp.toString());
             }
-            assertThatThrownBy(() -> new Store(dir, "exp").close()).isInstanceOf(CoxException.class)
+            assertThatThrownBy(() -> Store.open(dir, "exp").close()).isInstanceOf(CoxException.class)
                     .hasMessageContaining(exp.toString());
         });
     }
@@ -67,10 +67,10 @@ class NotARegularFileTest {
     void aFifoStoreH5_isNotOpened_theJournalAnswers() throws Exception {
         fifo(exp.resolve("store.h5"));
         assertTimeoutPreemptively(HANG_GUARD, () -> {
-            try (Store r = new Store(dir, "exp", false, Mode.READ)) {
+            try (Store r = Store.open(dir, "exp", Mode.READ)) {
                 assertThat(r.table("t").nrows()).isEqualTo(1);
             }
-            try (Store w = new Store(dir, "exp")) { // rebuilt from the journal beside the FIFO set aside
+            try (Store w = Store.open(dir, "exp")) { // rebuilt from the journal beside the FIFO set aside
                 assertThat(w.table("t").nrows()).isEqualTo(1);
             }
         });
@@ -83,7 +83,7 @@ class NotARegularFileTest {
         Files.delete(exp.resolve(".cox.checkpoint"));
         fifo(exp.resolve("store.h5"));
         assertTimeoutPreemptively(HANG_GUARD, () -> {
-            assertThatThrownBy(() -> new Store(dir, "exp", false, Mode.READ).close()).isInstanceOf(CoxException.class)
+            assertThatThrownBy(() -> Store.open(dir, "exp", Mode.READ).close()).isInstanceOf(CoxException.class)
                     .hasMessageContaining(exp.toString());
         });
     }
@@ -92,7 +92,7 @@ class NotARegularFileTest {
     void aFifoObjectFile_isANamedError() throws Exception {
         fifo(exp.resolve(".table_objects").resolve(uid));
         assertTimeoutPreemptively(HANG_GUARD, () -> {
-            try (Store r = new Store(dir, "exp", false, Mode.READ)) {
+            try (Store r = Store.open(dir, "exp", Mode.READ)) {
                 assertThatThrownBy(() -> r.table("t").getPickle(uid)).isInstanceOf(CoxException.class)
                         .hasMessageContaining(exp.resolve(".table_objects").resolve(uid) + " is not a regular file");
             }

@@ -63,7 +63,7 @@ class ObjectAndEventFileFuzzIT {
 
     @Test
     void damagedObjectAndEventFiles_readTheSame_orANamedError() throws Exception {
-        Store store = new Store(dir, "exp");
+        Store store = Store.open(dir, "exp");
         Table objects = store.addTable("objects", Schema.of("pick", Store.PICKLE, "state", Store.PYTORCH_STATE));
         for (int i = 0; i < 3; i++) {
             Map<String, Object> config = new LinkedHashMap<>();
@@ -93,7 +93,7 @@ class ObjectAndEventFileFuzzIT {
             t.setDaemon(true);
             return t;
         });
-        try (Store r = new Store(dir, "exp", false, Mode.READ)) {
+        try (Store r = Store.open(dir, "exp", Mode.READ)) {
             Table t = r.table("objects");
             for (String campaign : List.of("cox4j object", "python object", "tensorboard")) {
                 Map<Outcome, Integer> c = counts.computeIfAbsent(campaign, k -> new EnumMap<>(Outcome.class));

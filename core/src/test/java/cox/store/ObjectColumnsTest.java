@@ -42,7 +42,7 @@ class ObjectColumnsTest {
 
     @Test
     void objectPickleAndState_roundTripThroughTheStore() {
-        try (Store s = new Store(dir, "exp")) {
+        try (Store s = Store.open(dir, "exp")) {
             Table t = s.addTable("objects", SCHEMA);
             t.appendRow(Map.of("obj", objectValue(), "pick", List.of("a", 1L, 2.5), "state", new Model()));
             DataFrame df = t.df();
@@ -62,7 +62,7 @@ class ObjectColumnsTest {
 
     @Test
     void bigObjectCells_widenTheStringBlock() {
-        try (Store s = new Store(dir, "exp")) {
+        try (Store s = Store.open(dir, "exp")) {
             Table t = s.addTable("o", Schema.of("obj", Store.OBJECT));
             t.appendRow(Map.of("obj", 1L));
             s.sync();
@@ -74,7 +74,7 @@ class ObjectColumnsTest {
 
     @Test
     void uids_thatAreNotUuids_areRefused() {
-        try (Store s = new Store(dir, "exp")) {
+        try (Store s = Store.open(dir, "exp")) {
             Table t = s.addTable("o", SCHEMA);
             assertThatThrownBy(() -> t.getPickle("../../etc/passwd"))
                     .isInstanceOf(IllegalArgumentException.class)
@@ -88,7 +88,7 @@ class ObjectColumnsTest {
 
     @Test
     void badStateValue_namesColumn() {
-        try (Store s = new Store(dir, "exp")) {
+        try (Store s = Store.open(dir, "exp")) {
             Table t = s.addTable("o", Schema.of("state", Store.PYTORCH_STATE));
             assertThatThrownBy(() -> t.updateRow(Map.of("state", "not a model")))
                     .hasMessage("table 'o' of store " + s.path() + ": column 'state' expects PYTORCH_STATE (a Map<String, Tensor>"
@@ -98,7 +98,7 @@ class ObjectColumnsTest {
 
     @Test
     void scalarTensors_goIntoScalarColumns_andExampleSchemasUseTheAlternative() {
-        try (Store s = new Store(dir, "exp")) {
+        try (Store s = Store.open(dir, "exp")) {
             Table t = s.addTableLikeExample("m", Map.of("loss", 0.5, "hist", List.of(1, 2)), Store.PICKLE);
             assertThat(t.schema().type("hist")).isEqualTo(ColumnType.PICKLE);
             t.appendRow(Map.of("loss", Tensor.ofDoubles(new double[] {0.25}), "hist", List.of(1L)));
@@ -115,7 +115,7 @@ class ObjectColumnsTest {
     @Interop
     void python_decodesEveryObjectCell_likeCox() {
         Path store;
-        try (Store s = new Store(dir, "exp")) {
+        try (Store s = Store.open(dir, "exp")) {
             store = s.path();
             s.addTable("objects", SCHEMA).appendRow(Map.of("obj", objectValue(), "pick", List.of("a", 1L, 2.5),
                     "state", new Model()));

@@ -27,7 +27,7 @@ class ObjectFileDigestTest {
 
     @Test
     void uid_isTheFilesContentDigest_andEqualValuesShareAFile() throws Exception {
-        try (Store s = new Store(dir, "exp")) {
+        try (Store s = Store.open(dir, "exp")) {
             Table t = s.addTable("objects", ObjectColumnsTest.SCHEMA);
             Map<String, Object> row = Map.of("obj", 1L, "pick", Map.of("epochs", 90L), "state", new ObjectColumnsTest.Model());
             t.appendRow(row);
@@ -53,7 +53,7 @@ class ObjectFileDigestTest {
     void everyChangedByte_ofAPickleFile_isANamedError() throws Exception {
         String uid;
         Path file;
-        try (Store s = new Store(dir, "exp")) {
+        try (Store s = Store.open(dir, "exp")) {
             Table t = s.addTable("config", Schema.of("pick", Store.PICKLE));
             t.appendRow(Map.of("pick", Map.of("epochs", 90L)));
             uid = (String) t.df().getColumn("pick").get(0);
@@ -61,7 +61,7 @@ class ObjectFileDigestTest {
         }
         byte[] good = Files.readAllBytes(file);
         Random random = new Random(17);
-        try (Store r = new Store(dir, "exp", false, Mode.READ)) {
+        try (Store r = Store.open(dir, "exp", Mode.READ)) {
             Table t = r.table("config");
             for (int i = 0; i < good.length; i++) {
                 byte[] bad = good.clone();
@@ -84,7 +84,7 @@ class ObjectFileDigestTest {
     void aChangedStateDictFile_isANamedError() throws Exception {
         String uid;
         Path file;
-        try (Store s = new Store(dir, "exp")) {
+        try (Store s = Store.open(dir, "exp")) {
             Table t = s.addTable("weights", Schema.of("state", Store.PYTORCH_STATE));
             t.appendRow(Map.of("state", new ObjectColumnsTest.Model()));
             uid = (String) t.df().getColumn("state").get(0);
@@ -92,7 +92,7 @@ class ObjectFileDigestTest {
         }
         byte[] good = Files.readAllBytes(file);
         Random random = new Random(6);
-        try (Store r = new Store(dir, "exp", false, Mode.READ)) {
+        try (Store r = Store.open(dir, "exp", Mode.READ)) {
             Table t = r.table("weights");
             for (int trial = 0; trial < 200; trial++) {
                 byte[] bad = good.clone();
@@ -106,7 +106,7 @@ class ObjectFileDigestTest {
 
     @Test
     void aPythonStyleUuid4File_isReadUnchecked() throws Exception {
-        try (Store s = new Store(dir, "exp")) {
+        try (Store s = Store.open(dir, "exp")) {
             Table t = s.addTable("config", Schema.of("pick", Store.PICKLE));
             t.appendRow(Map.of("pick", Map.of("epochs", 90L)));
             String uid = (String) t.df().getColumn("pick").get(0);
@@ -121,7 +121,7 @@ class ObjectFileDigestTest {
     @Interop
     void python_readsTheFilesCoxNamesByContent() {
         Path store;
-        try (Store s = new Store(dir, "exp")) {
+        try (Store s = Store.open(dir, "exp")) {
             store = s.path();
             s.addTable("objects", ObjectColumnsTest.SCHEMA).appendRow(Map.of("obj", 1L, "pick", Map.of("epochs", 90L),
                     "state", new ObjectColumnsTest.Model()));

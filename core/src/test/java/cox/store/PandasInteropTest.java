@@ -41,7 +41,7 @@ class PandasInteropTest {
         try (InputStream in = getClass().getResourceAsStream("/stores/pandas-written.h5")) {
             Files.copy(in, exp.resolve("store.h5"));
         }
-        try (Store s = new Store(dir, "exp", false, Mode.READ)) {
+        try (Store s = Store.open(dir, "exp", Mode.READ)) {
             assertThat(s.keys()).containsExactlyInAnyOrder("metrics", "other");
             Table m = s.table("metrics");
             assertThat(m.schema()).isEqualTo(Schema.of("step", INT, "loss", FLOAT, "name", STR, "ok", BOOL));
@@ -61,7 +61,7 @@ class PandasInteropTest {
             assertThat(other.getColumn("tag").toList()).containsExactly("x", "yy");
         }
         // appending adopts the store: its rows join the journal, new rows follow
-        try (Store s = new Store(dir, "exp")) {
+        try (Store s = Store.open(dir, "exp")) {
             s.table("metrics").appendRow(Map.of("step", 3, "loss", 0.5, "name", "java", "ok", true));
             assertThat(s.table("metrics").df().getColumn("name").toList()).containsExactly("a", "", "ünïcødé ✓",
                     "long-".repeat(10), "java");
@@ -72,7 +72,7 @@ class PandasInteropTest {
     @Interop
     void pandas_readsOurStore_andCoxSeesTheSchema() {
         Path exp;
-        try (Store s = new Store(dir, "exp")) {
+        try (Store s = Store.open(dir, "exp")) {
             exp = s.path();
             Table t = s.addTable("results", SCHEMA);
             t.appendRow(row(0, Double.NaN, "validation-long-name", true));
@@ -102,7 +102,7 @@ class PandasInteropTest {
     @Interop
     void pandas_appendsToOurTable_thenWeReadAndAppend() {
         Path exp;
-        try (Store s = new Store(dir, "exp")) {
+        try (Store s = Store.open(dir, "exp")) {
             exp = s.path();
             Table t = s.addTable("results", Schema.of("epoch", INT, "loss", FLOAT, "phase", STR, "best", BOOL));
             t.appendRow(Map.of("epoch", 0, "loss", 1.0, "phase", "train-phase-name", "best", true));
@@ -115,7 +115,7 @@ class PandasInteropTest {
                 "    df = pd.DataFrame({'epoch': [1, 2], 'loss': [0.5, float('nan')], 'phase': ['py', 'é'], 'best': [False, True]},",
                 "                      index=[n, n + 1])",
                 "    st.append('results', df)"), exp.toString());
-        try (Store s = new Store(dir, "exp")) {
+        try (Store s = Store.open(dir, "exp")) {
             Table t = s.table("results");
             assertThat(t.nrows()).isEqualTo(3);
             t.appendRow(Map.of("epoch", 3, "loss", 0.25, "phase", "java again, and longer than before", "best", false));

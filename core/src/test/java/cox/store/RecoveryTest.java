@@ -20,7 +20,7 @@ class RecoveryTest {
     Path dir;
 
     private Path writeRows(int n) {
-        try (Store s = new Store(dir, "exp")) {
+        try (Store s = Store.open(dir, "exp")) {
             Table t = s.addTable("t", Schema.of("i", ColumnType.INT, "s", ColumnType.STR));
             for (int i = 0; i < n; i++) {
                 t.appendRow(Map.of("i", i, "s", "row " + i));
@@ -30,7 +30,7 @@ class RecoveryTest {
     }
 
     private long rowsAfterReopen() {
-        try (Store s = new Store(dir, "exp")) {
+        try (Store s = Store.open(dir, "exp")) {
             return s.table("t").df().height();
         }
     }
@@ -54,7 +54,7 @@ class RecoveryTest {
     void readMode_overGarbageStoreH5_answersFromTheJournal_andWritesNothing() throws Exception {
         Path exp = writeRows(10);
         Files.write(exp.resolve("store.h5"), new byte[] {1, 2, 3, 4});
-        try (Store s = new Store(dir, "exp", false, Mode.READ)) {
+        try (Store s = Store.open(dir, "exp", Mode.READ)) {
             assertThat(s.table("t").df().getColumn("s").get(9)).isEqualTo("row 9");
         }
         assertThat(Files.size(exp.resolve("store.h5"))).isEqualTo(4);
@@ -79,7 +79,7 @@ class RecoveryTest {
         Files.delete(exp.resolve("store.h5"));
         Files.delete(exp.resolve(".cox.checkpoint"));
         assertThat(rowsAfterReopen()).isEqualTo(19);
-        try (Store s = new Store(dir, "exp")) {
+        try (Store s = Store.open(dir, "exp")) {
             s.table("t").appendRow(Map.of("i", 19, "s", "again"));
         }
         assertThat(rowsAfterReopen()).isEqualTo(20);
@@ -93,7 +93,7 @@ class RecoveryTest {
         try (FileChannel ch = FileChannel.open(journal, StandardOpenOption.WRITE)) {
             ch.truncate(last.offset() + 5);
         }
-        assertThatThrownBy(() -> new Store(dir, "exp"))
+        assertThatThrownBy(() -> Store.open(dir, "exp"))
                 .isInstanceOf(StoreRecoveryException.class)
                 .hasMessage("cannot open store " + exp + " for writing (its journal is left as it is: no record is cut off"
                         + " a damaged journal): journal " + journal + " is " + (last.offset() + 5) + " bytes long, but the"
@@ -102,7 +102,7 @@ class RecoveryTest {
                         + " the checkpoint to open the store with the journal's records alone)");
         assertThat(Files.size(journal)).isEqualTo(last.offset() + 5);
         // store.h5 still holds every row: READ answers them
-        try (Store s = new Store(dir, "exp", false, Mode.READ)) {
+        try (Store s = Store.open(dir, "exp", Mode.READ)) {
             assertThat(s.table("t").df().height()).isEqualTo(20);
         }
     }
@@ -115,7 +115,7 @@ class RecoveryTest {
         JournalRecords.flip(journal, fifth.payload() + 5, 0x40);
         byte[] damaged = Files.readAllBytes(journal);
         Files.delete(exp.resolve(".cox.checkpoint"));
-        assertThatThrownBy(() -> new Store(dir, "exp"))
+        assertThatThrownBy(() -> Store.open(dir, "exp"))
                 .isInstanceOf(StoreRecoveryException.class)
                 .hasMessageMatching("cannot open store .*exp for writing \\(its journal is left as it is: no record is cut"
                         + " off a damaged journal\\): journal .*\\.cox\\.journal is damaged at offset " + fifth.offset()
@@ -129,19 +129,19 @@ class RecoveryTest {
         Path exp = dir.resolve("py");
         Files.createDirectories(exp);
         Files.write(exp.resolve("store.h5"), "not an HDF5 file".getBytes());
-        assertThatThrownBy(() -> new Store(dir, "py"))
+        assertThatThrownBy(() -> Store.open(dir, "py"))
                 .isInstanceOf(StoreRecoveryException.class)
                 .hasMessageStartingWith("cannot open " + exp.toAbsolutePath().resolve("store.h5") + " and there is no journal "
                         + exp.toAbsolutePath().resolve(".cox.journal") + " to rebuild it from: cannot read HDF5 file");
         assertThat(exp.resolve(".cox.journal")).doesNotExist();
-        assertThatThrownBy(() -> new Store(dir, "py", false, Mode.READ))
+        assertThatThrownBy(() -> Store.open(dir, "py", Mode.READ))
                 .isInstanceOf(StoreFormatException.class)
                 .hasMessageContaining("cannot read HDF5 file " + exp.toAbsolutePath().resolve("store.h5"));
     }
 
     @Test
     void flushedRows_reachStoreH5_within200ms_withoutClose() throws Exception {
-        try (Store s = new Store(dir, "exp")) {
+        try (Store s = Store.open(dir, "exp")) {
             Table t = s.addTable("t", Schema.of("i", ColumnType.INT));
             t.appendRow(Map.of("i", 1));
             long deadline = System.nanoTime() + 5_000_000_000L;

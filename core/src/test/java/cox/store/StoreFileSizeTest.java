@@ -41,7 +41,7 @@ class StoreFileSizeTest {
         long pandasSize = Files.size(pandas);
         Path ours;
         long openSize;
-        try (Store s = new Store(dir, "exp")) {
+        try (Store s = Store.open(dir, "exp")) {
             ours = s.path().resolve("store.h5");
             Table t = s.addTable("results", Schema.of("epoch", INT, "loss", FLOAT, "acc", FLOAT, "phase", STR));
             for (int i = 0; i < n; i++) {

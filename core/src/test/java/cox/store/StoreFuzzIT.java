@@ -228,7 +228,7 @@ class StoreFuzzIT {
             if (v == Variant.LARGE) {
                 System.setProperty(chunkRows, "4");
             }
-            try (Store s = new Store(storage, expId)) {
+            try (Store s = Store.open(storage, expId)) {
                 Table results = s.addTable("results", Schema.of("epoch", ColumnType.INT, "loss", ColumnType.FLOAT,
                         "note", ColumnType.STR, "best", ColumnType.BOOL, "obj", ColumnType.OBJECT));
                 Table meta = s.addTable("meta", Schema.of("key", ColumnType.STR, "value", ColumnType.STR));
@@ -250,7 +250,7 @@ class StoreFuzzIT {
             }
         }
         String rows;
-        try (Store s = new Store(storage, expId, false, Mode.READ)) {
+        try (Store s = Store.open(storage, expId, Mode.READ)) {
             rows = FuzzWorker.dump(s);
         }
         // what the store is without its last journal record: the last meta row
@@ -259,7 +259,7 @@ class StoreFuzzIT {
         // how large an APPEND open makes the undamaged store (a new store.h5, an adopted journal)
         Path probe = dir.resolve("probe-" + v);
         copyTree(storage, probe);
-        new Store(probe, expId).close();
+        Store.open(probe, expId).close();
         long folder = size(probe.resolve(expId));
         Path journal = probe.resolve(expId).resolve(".cox.journal");
         long journalBytes = Files.exists(journal) ? Files.size(journal) : 0;

@@ -37,7 +37,7 @@ class StoreH5TrustTest {
 
     /** 10 results rows and 3 meta rows, closed: store.h5, checkpoint and journal complete. */
     private Path completeStore() {
-        try (Store s = new Store(dir, "exp")) {
+        try (Store s = Store.open(dir, "exp")) {
             Table results = s.addTable("results", RESULTS);
             Table meta = s.addTable("meta", Schema.of("key", ColumnType.STR));
             for (int i = 0; i < 10; i++) {
@@ -68,13 +68,13 @@ class StoreH5TrustTest {
     }
 
     private void assertReadIntact() {
-        try (Store s = new Store(dir, "exp", false, Mode.READ)) {
+        try (Store s = Store.open(dir, "exp", Mode.READ)) {
             assertIntact(s);
         }
     }
 
     private void assertAppendIntact() {
-        try (Store s = new Store(dir, "exp")) {
+        try (Store s = Store.open(dir, "exp")) {
             assertIntact(s);
         }
     }
@@ -134,13 +134,13 @@ class StoreH5TrustTest {
             }
             f.table("results").append(rows);
         }
-        try (Store s = new Store(dir, "exp", false, Mode.READ)) {
+        try (Store s = Store.open(dir, "exp", Mode.READ)) {
             assertThat(s.table("results").df().getColumn("epoch").toList())
                     .containsExactly(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L, 11L, 12L, 13L, 14L);
             assertThat(s.table("results").nrows()).isEqualTo(15);
         }
         long journal = Files.size(exp.resolve(".cox.journal"));
-        try (Store s = new Store(dir, "exp")) {
+        try (Store s = Store.open(dir, "exp")) {
             assertThat(s.table("results").nrows()).isEqualTo(15);
             s.table("results").appendRow(Map.of("epoch", 15, "loss", 7.5, "note", "n15", "obj", List.of(15)));
         }
@@ -148,7 +148,7 @@ class StoreH5TrustTest {
         assertThat(exp.resolve("store.h5.set-aside")).doesNotExist();
         // the journal now has them: store.h5 gone, they are still there
         Files.delete(h5);
-        try (Store s = new Store(dir, "exp", false, Mode.READ)) {
+        try (Store s = Store.open(dir, "exp", Mode.READ)) {
             assertThat(s.table("results").df().getColumn("epoch").toList()).hasSize(16).endsWith(13L, 14L, 15L);
         }
     }
@@ -167,11 +167,11 @@ class StoreH5TrustTest {
             f.table("results").append(List.of(new Object[] {100L, 0.0, "p", "x"}, new Object[] {101L, 0.0, "q", "x"}));
         }
         try (LogCapture log = new LogCapture()) {
-            try (Store s = new Store(dir, "exp", false, Mode.READ)) {
+            try (Store s = Store.open(dir, "exp", Mode.READ)) {
                 assertThat(s.table("results").df().getColumn("epoch").toList()).hasSize(11).endsWith(9L, 10L);
             }
             assertThat(log.text()).contains("which are not read: the journal also has rows of it past the checkpoint");
-            try (Store s = new Store(dir, "exp")) {
+            try (Store s = Store.open(dir, "exp")) {
                 assertThat(s.table("results").df().getColumn("epoch").toList()).hasSize(11).endsWith(9L, 10L);
             }
             assertThat(log.text()).contains("2 rows of table 'results' in store.h5 are past the 10 the checkpoint records,"
@@ -216,7 +216,7 @@ class StoreH5TrustTest {
                     + " where the journal has {epoch: int, loss: float, note: str, obj: __object__})");
         }
         assertAppendIntact();
-        try (Store s = new Store(dir, "exp", false, Mode.READ)) {
+        try (Store s = Store.open(dir, "exp", Mode.READ)) {
             assertThat(s.table("results").schema().get("obj")).isEqualTo(ColumnType.OBJECT);
         }
     }

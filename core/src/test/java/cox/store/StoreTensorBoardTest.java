@@ -28,7 +28,7 @@ class StoreTensorBoardTest {
     @Test
     void logTableAndTb_logsTableSlashColumn_withStepNrows_andStagesRow() throws Exception {
         Path exp;
-        try (Store s = new Store(dir, "exp")) {
+        try (Store s = Store.open(dir, "exp")) {
             exp = s.path();
             s.addTable("results", Schema.of("epoch", ColumnType.INT, "loss", ColumnType.FLOAT));
             for (int e = 0; e < 3; e++) {
@@ -47,7 +47,7 @@ class StoreTensorBoardTest {
     @Test
     void logTableAndTb_histogramAndText() throws Exception {
         Path exp;
-        try (Store s = new Store(dir, "exp")) {
+        try (Store s = Store.open(dir, "exp")) {
             exp = s.path();
             s.addTable("t", Schema.of("note", ColumnType.STR));
             s.logTableAndTb("t", Map.of("note", "hello"), "text");
@@ -67,8 +67,8 @@ class StoreTensorBoardTest {
 
     @Test
     void readMode_hasNoTensorboard() {
-        new Store(dir, "exp").close();
-        try (Store s = new Store(dir, "exp", false, Mode.READ)) {
+        Store.open(dir, "exp").close();
+        try (Store s = Store.open(dir, "exp", Mode.READ)) {
             assertThatThrownBy(s::tensorboard).isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("open read-only (mode r): it has no TensorBoard writer");
         }

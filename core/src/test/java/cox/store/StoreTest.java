@@ -40,7 +40,7 @@ class StoreTest {
 
     @Test
     void newStore_hasUuidFolderAndCoxLayout() {
-        try (Store s = new Store(dir)) {
+        try (Store s = Store.open(dir)) {
             assertThat(UUID.fromString(s.expId()).version()).isEqualTo(4);
             assertThat(s.path()).isEqualTo(dir.resolve(s.expId()).toAbsolutePath());
             assertThat(s.saveDir()).isDirectory();
@@ -53,7 +53,7 @@ class StoreTest {
 
     @Test
     void appendRow_thenDf_returnsRowsInSchemaOrder() {
-        try (Store s = new Store(dir, "exp")) {
+        try (Store s = Store.open(dir, "exp")) {
             Table t = s.addTable("results", RESULTS);
             t.appendRow(row(0, Double.NaN, "train", true));
             t.appendRow(row(1, -0.0, "", false));
@@ -72,24 +72,24 @@ class StoreTest {
 
     @Test
     void reopen_append_keepsRowsAndSchema() {
-        try (Store s = new Store(dir, "exp")) {
+        try (Store s = Store.open(dir, "exp")) {
             s.addTable("results", RESULTS).appendRow(row(0, 1.0, "a", true));
         }
-        try (Store s = new Store(dir, "exp")) {
+        try (Store s = Store.open(dir, "exp")) {
             assertThat(s.keys()).containsExactly("results");
             Table t = s.table("results");
             assertThat(t.schema()).isEqualTo(RESULTS);
             t.appendRow(row(1, 2.0, "b", false));
             assertThat(t.nrows()).isEqualTo(2);
         }
-        try (Store s = new Store(dir, "exp", false, Mode.READ)) {
+        try (Store s = Store.open(dir, "exp", Mode.READ)) {
             assertThat(s.table("results").df().getColumn("phase").toList()).containsExactly("a", "b");
         }
     }
 
     @Test
     void updateRow_thenFlush_buildsRowPiecewise() {
-        try (Store s = new Store(dir, "exp")) {
+        try (Store s = Store.open(dir, "exp")) {
             Table t = s.addTable("results", RESULTS);
             t.updateRow(Map.of("loss", 0.5));
             t.updateRow(Map.of("epoch", 3, "phase", "val"));
@@ -102,7 +102,7 @@ class StoreTest {
 
     @Test
     void flushRow_missingColumn_namesItAndKeepsStagedRow() {
-        try (Store s = new Store(dir, "exp")) {
+        try (Store s = Store.open(dir, "exp")) {
             Table t = s.addTable("results", RESULTS);
             t.updateRow(Map.of("epoch", 1, "loss", 0.5));
             assertThatThrownBy(t::flushRow)
@@ -118,7 +118,7 @@ class StoreTest {
 
     @Test
     void updateRow_wrongType_namesTableColumnValueAndType_andStagesNothing() {
-        try (Store s = new Store(dir, "exp")) {
+        try (Store s = Store.open(dir, "exp")) {
             Table t = s.addTable("results", RESULTS);
             Map<String, Object> bad = new LinkedHashMap<>();
             bad.put("epoch", 7);
@@ -143,7 +143,7 @@ class StoreTest {
 
     @Test
     void lossless_conversions_areAccepted() {
-        try (Store s = new Store(dir, "exp")) {
+        try (Store s = Store.open(dir, "exp")) {
             Table t = s.addTable("t", Schema.of("f", FLOAT, "i", INT, "s", STR));
             t.appendRow(Map.of("f", 3, "i", 4.0, "s", new StringBuilder("sb")));
             t.appendRow(Map.of("f", 2.5f, "i", (short) 5, "s", 'c'));
@@ -156,12 +156,12 @@ class StoreTest {
 
     @Test
     void readMode_refusesWrites_andWritesNothing() throws Exception {
-        try (Store s = new Store(dir, "exp")) {
+        try (Store s = Store.open(dir, "exp")) {
             s.addTable("results", RESULTS).appendRow(row(0, 1.0, "a", true));
         }
         Path exp = dir.resolve("exp");
         Map<Path, Long> before = modificationTimes(exp);
-        try (Store s = new Store(dir, "exp", false, Mode.READ)) {
+        try (Store s = Store.open(dir, "exp", Mode.READ)) {
             assertThatThrownBy(() -> s.addTable("x", RESULTS))
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessage("cannot add table 'x': store " + exp.toAbsolutePath() + " is open read-only (mode r)");
@@ -184,7 +184,7 @@ class StoreTest {
 
     @Test
     void closedStore_refusesWrites_andCloseIsIdempotent() {
-        Store s = new Store(dir, "exp");
+        Store s = Store.open(dir, "exp");
         Table t = s.addTable("results", RESULTS);
         s.close();
         s.close();
@@ -196,7 +196,7 @@ class StoreTest {
 
     @Test
     void addTable_duplicateOrBadNames_areRefused() {
-        try (Store s = new Store(dir, "exp")) {
+        try (Store s = Store.open(dir, "exp")) {
             s.addTable("results", RESULTS);
             assertThatThrownBy(() -> s.addTable("results", RESULTS))
                     .hasMessage("store " + s.path() + " has a table 'results' already");
@@ -216,7 +216,7 @@ class StoreTest {
     @Test
     void badExperimentIds_areRefusedBeforeTouchingDisk() throws Exception {
         for (String bad : List.of("..", "../escape", "a/b", "", "x\0y")) {
-            assertThatThrownBy(() -> new Store(dir, bad)).isInstanceOf(IllegalArgumentException.class)
+            assertThatThrownBy(() -> Store.open(dir, bad)).isInstanceOf(IllegalArgumentException.class)
                     .hasMessageStartingWith("experiment id must");
         }
         try (var files = Files.list(dir)) {
@@ -227,11 +227,11 @@ class StoreTest {
 
     @Test
     void isNew_onExistingExperiment_andReadOfMissing_fail() {
-        new Store(dir, "exp").close();
-        assertThatThrownBy(() -> new Store(dir, "exp", true, Mode.APPEND))
+        Store.open(dir, "exp").close();
+        assertThatThrownBy(() -> Store.builder(dir).expId("exp").mustBeNew().mode(Mode.APPEND).build())
                 .isInstanceOf(StoreException.class)
                 .hasMessage("experiment " + dir.resolve("exp").toAbsolutePath() + " exists already, and isNew asks for a new one");
-        assertThatThrownBy(() -> new Store(dir, "missing", false, Mode.READ))
+        assertThatThrownBy(() -> Store.open(dir, "missing", Mode.READ))
                 .isInstanceOf(StoreException.class)
                 .hasMessageContaining("no store at " + dir.resolve("missing").toAbsolutePath());
         assertThat(dir.resolve("missing")).doesNotExist();
@@ -239,38 +239,38 @@ class StoreTest {
 
     @Test
     void writeMode_startsTablesAfresh() {
-        try (Store s = new Store(dir, "exp")) {
+        try (Store s = Store.open(dir, "exp")) {
             s.addTable("results", RESULTS).appendRow(row(0, 1.0, "a", true));
         }
-        try (Store s = new Store(dir, "exp", false, Mode.WRITE)) {
+        try (Store s = Store.open(dir, "exp", Mode.WRITE)) {
             assertThat(s.keys()).isEmpty();
             s.addTable("results", Schema.of("x", INT)).appendRow(Map.of("x", 1));
         }
-        try (Store s = new Store(dir, "exp", false, Mode.of("r"))) {
+        try (Store s = Store.open(dir, "exp", Mode.of("r"))) {
             assertThat(s.table("results").schema()).isEqualTo(Schema.of("x", INT));
         }
     }
 
     @Test
     void secondWriter_getsLockError_readerDoesNot() {
-        try (Store s = new Store(dir, "exp")) {
+        try (Store s = Store.open(dir, "exp")) {
             s.addTable("results", RESULTS).appendRow(row(0, 1.0, "a", true));
-            assertThatThrownBy(() -> new Store(dir, "exp"))
+            assertThatThrownBy(() -> Store.open(dir, "exp"))
                     .isInstanceOf(StoreLockedException.class)
                     .hasMessage("store " + s.path() + " is open for writing already in this JVM (opened by thread '"
                             + Thread.currentThread().getName() + "' and not closed yet): close that Store before opening it"
                             + " again, or open it with Mode.READ to read it meanwhile");
-            try (Store r = new Store(dir, "exp", false, Mode.READ)) {
+            try (Store r = Store.open(dir, "exp", Mode.READ)) {
                 assertThat(r.table("results").nrows()).isEqualTo(1);
             }
         }
-        new Store(dir, "exp").close();
+        Store.open(dir, "exp").close();
     }
 
     @Test
     void longStrings_widenTheColumn() {
         String huge = "é".repeat(50_000);
-        try (Store s = new Store(dir, "exp")) {
+        try (Store s = Store.open(dir, "exp")) {
             Table t = s.addTable("t", Schema.of("s", STR, "n", INT));
             t.appendRow(Map.of("s", "short", "n", 1));
             s.sync();
@@ -278,20 +278,20 @@ class StoreTest {
             t.appendRow(Map.of("s", "", "n", 3));
             assertThat(t.df().getColumn("s").toList()).containsExactly("short", huge, "");
         }
-        try (Store s = new Store(dir, "exp", false, Mode.READ)) {
+        try (Store s = Store.open(dir, "exp", Mode.READ)) {
             assertThat(s.table("t").df().getColumn("s").toList()).containsExactly("short", huge, "");
         }
     }
 
     @Test
     void readMode_seesRowsNotYetInStoreH5() {
-        try (Store s = new Store(dir, "exp")) {
+        try (Store s = Store.open(dir, "exp")) {
             Table t = s.addTable("results", RESULTS);
             for (int i = 0; i < 10; i++) {
                 t.appendRow(row(i, i, "p" + i, i % 2 == 0));
             }
             // at most 200 ms behind: read at once, before the flusher ran, and the journal supplies the rows
-            try (Store r = new Store(dir, "exp", false, Mode.READ)) {
+            try (Store r = Store.open(dir, "exp", Mode.READ)) {
                 assertThat(r.table("results").nrows()).isEqualTo(10);
                 assertThat(r.table("results").df().getColumn("phase").toList()).hasSize(10).contains("p9");
             }
@@ -301,7 +301,7 @@ class StoreTest {
     @Test
     void eightThreads_logToOneStore_everyRowIsThere() throws Exception {
         int perThread = 2_000;
-        try (Store s = new Store(dir, "exp")) {
+        try (Store s = Store.open(dir, "exp")) {
             Table shared = s.addTable("shared", Schema.of("thread", INT, "i", INT));
             ExecutorService pool = Executors.newFixedThreadPool(8);
             List<Future<?>> futures = new ArrayList<>();
@@ -321,7 +321,7 @@ class StoreTest {
             pool.shutdown();
             assertThat(shared.nrows()).isEqualTo(8L * perThread);
         }
-        try (Store s = new Store(dir, "exp", false, Mode.READ)) {
+        try (Store s = Store.open(dir, "exp", Mode.READ)) {
             DataFrame df = s.table("shared").df();
             assertThat(df.height()).isEqualTo(8 * perThread);
             long[] seen = new long[8];
@@ -337,7 +337,7 @@ class StoreTest {
 
     @Test
     void addTableLikeExample_infersTypes() {
-        try (Store s = new Store(dir, "exp")) {
+        try (Store s = Store.open(dir, "exp")) {
             Table t = s.addTableLikeExample("m", Map.of("lr", 0.1, "epochs", 20, "opt", "sgd", "nesterov", true));
             assertThat(t.schema()).isEqualTo(Schema.of("lr", FLOAT, "epochs", INT, "opt", STR, "nesterov", BOOL));
             assertThat(s.getTable("m")).isSameAs(t);
@@ -346,7 +346,7 @@ class StoreTest {
 
     @Test
     void fsyncDurability_andSync_makeStoreH5Exact() throws Exception {
-        try (Store s = new Store(dir, "exp", false, Mode.APPEND, Durability.FSYNC)) {
+        try (Store s = Store.builder(dir).expId("exp").mode(Mode.APPEND).durability(Durability.FSYNC).build()) {
             Table t = s.addTable("t", Schema.of("i", INT));
             for (int i = 0; i < 5; i++) {
                 t.appendRow(Map.of("i", i));
@@ -360,7 +360,7 @@ class StoreTest {
 
     @Test
     void toString_showsFirstRowsThenHiddenCount() {
-        try (Store s = new Store(dir, "exp")) {
+        try (Store s = Store.open(dir, "exp")) {
             Table t = s.addTable("t", Schema.of("i", INT));
             for (int i = 0; i < 8; i++) {
                 t.appendRow(Map.of("i", i));

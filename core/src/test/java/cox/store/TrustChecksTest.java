@@ -28,7 +28,7 @@ class TrustChecksTest {
 
     /** A closed store whose store.h5 holds 4 rows of {@code results}. */
     private Path storeH5() {
-        try (Store s = new Store(dir, "exp")) {
+        try (Store s = Store.open(dir, "exp")) {
             Table results = s.addTable("results", RESULTS);
             for (int i = 0; i < 4; i++) {
                 results.appendRow(Map.of("epoch", i, "loss", i * 0.5));

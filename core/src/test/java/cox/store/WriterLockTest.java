@@ -30,18 +30,18 @@ class WriterLockTest {
 
     @Test
     void secondOpenInTheSameJvm_isRefused_andTheFirstWriterKeepsItsLock() throws Exception {
-        try (Store a = new Store(dir, "run")) {
+        try (Store a = Store.open(dir, "run")) {
             Table t = a.addTable("rows", ROWS);
             append(t, 0, 100);
             for (int retry = 0; retry < 3; retry++) { // a retry, a notebook cell run again
-                assertThatThrownBy(() -> new Store(dir, "run"))
+                assertThatThrownBy(() -> Store.open(dir, "run"))
                         .isInstanceOf(StoreLockedException.class)
                         .hasMessageContaining("store " + a.path() + " is open for writing already in this JVM")
                         .hasMessageContaining("close that Store before opening it again");
             }
             // the same folder by another name is the same store
             Files.createSymbolicLink(dir.resolve("alias"), dir);
-            assertThatThrownBy(() -> new Store(dir.resolve("alias"), "run")).isInstanceOf(StoreLockedException.class);
+            assertThatThrownBy(() -> Store.open(dir.resolve("alias"), "run")).isInstanceOf(StoreLockedException.class);
             // asking from outside does not open (and so release) the lock file either
             assertThat(WriterProbe.lockedPerTry(new StoreFiles(a.path()))).isTrue();
             assertThat(Store.isOpenForWriting(a.path())).isTrue();
@@ -53,11 +53,11 @@ class WriterLockTest {
 
             append(t, 100, 5_000);
         }
-        try (Store r = new Store(dir, "run", false, Mode.READ)) {
+        try (Store r = Store.open(dir, "run", Mode.READ)) {
             assertThat(seqs(r)).isEqualTo(range(0, 5_000));
         }
         // once closed, the run opens again, in this JVM and in another
-        new Store(dir, "run").close();
+        Store.open(dir, "run").close();
         ChildResult child = runChild("run", 5_000, 0.2);
         assertThat(child.exitCode).as(child.stderr).isZero();
     }
@@ -73,7 +73,7 @@ class WriterLockTest {
     }
 
     private void lockFileGone(boolean replace) throws Exception {
-        Store a = new Store(dir, "run");
+        Store a = Store.open(dir, "run");
         Table t = a.addTable("rows", ROWS);
         append(t, 0, 1_000);
         Path lockFile = a.path().resolve(".cox.lock");
@@ -111,10 +111,10 @@ class WriterLockTest {
 
         List<Long> expected = range(0, acknowledged);
         expected.addAll(range(1_000_000, 1_000_000 + childRows));
-        try (Store r = new Store(dir, "run", false, Mode.READ)) {
+        try (Store r = Store.open(dir, "run", Mode.READ)) {
             assertThat(seqs(r)).isEqualTo(expected);
         }
-        try (Store w = new Store(dir, "run")) { // and the run stays writable
+        try (Store w = Store.open(dir, "run")) { // and the run stays writable
             append(w.table("rows"), 2_000_000, 2_000_001);
         }
     }

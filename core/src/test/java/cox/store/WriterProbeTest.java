@@ -22,11 +22,11 @@ class WriterProbeTest {
 
     @Test
     void isOpenForWriting_whileThisJvmWrites_thenNot() {
-        try (Store s = new Store(dir, "a")) {
+        try (Store s = Store.open(dir, "a")) {
             s.addTable("t", Schema.of("i", ColumnType.INT)).appendRow(Map.of("i", 1));
             assertThat(Store.isOpenForWriting(dir.resolve("a"))).isTrue();
             assertThat(WriterProbe.lockedPerTry(new StoreFiles(dir.resolve("a")))).isTrue();
-            try (Store reader = new Store(dir, "a", false, Mode.READ)) {
+            try (Store reader = Store.open(dir, "a", Mode.READ)) {
                 assertThat(reader.table("t").nrows()).isEqualTo(1);
             }
         }
@@ -72,7 +72,7 @@ class WriterProbeTest {
 
     @Test
     void lastWriteTime_isTheLatestOfTheStoreFiles() throws Exception {
-        try (Store s = new Store(dir, "a")) {
+        try (Store s = Store.open(dir, "a")) {
             s.addTable("t", Schema.of("i", ColumnType.INT)).appendRow(Map.of("i", 1));
         }
         Path exp = dir.resolve("a");

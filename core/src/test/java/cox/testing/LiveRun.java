@@ -72,7 +72,7 @@ public final class LiveRun {
             decode(args[i], meta);
         }
         double lr = ((Number) meta.get("lr")).doubleValue();
-        try (Store store = new Store(folder, args[1])) {
+        try (Store store = Store.open(folder, args[1])) {
             store.addTableLikeExample("metadata", meta).appendRow(meta);
             Table results = store.addTable("results",
                     Schema.of("epoch", ColumnType.INT, "loss", ColumnType.FLOAT, "acc", ColumnType.FLOAT));

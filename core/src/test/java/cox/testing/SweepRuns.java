@@ -66,7 +66,7 @@ public record SweepRuns(List<String> optimizers, boolean layersParameter, double
 
     /** Writes run {@code i} of this sweep as experiment {@code id} of {@code folder}. */
     public void writeRun(Path folder, String id, int i) {
-        try (Store s = new Store(folder, id)) {
+        try (Store s = Store.open(folder, id)) {
             String optimizer = optimizers.get(i % optimizers.size());
             if (layersParameter) {
                 s.addTable("metadata", Schema.of("lr", ColumnType.FLOAT, "optimizer", ColumnType.STR, "layers", ColumnType.INT,

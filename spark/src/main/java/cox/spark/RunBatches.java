@@ -96,7 +96,7 @@ final class RunBatches {
 
     private ColumnarBatch read(String expId) {
         String where = "cannot read table '" + options.table() + "' of experiment " + expId + " in " + options.directory();
-        try (Store store = new Store(options.directoryPath(), expId, false, Mode.READ)) {
+        try (Store store = Store.open(options.directoryPath(), expId, Mode.READ)) {
             storesRead++;
             Set<String> keys = store.keys();
             if (!keys.contains(options.table())) {

@@ -151,7 +151,7 @@ final class RunScan implements Scan, Batch {
 
     /** The columns of run {@code id}'s table, or null if it has none (or, skipping errors, cannot be read). */
     private Set<String> tableColumns(String id) {
-        try (Store s = new Store(options.directoryPath(), id, false, Mode.READ)) {
+        try (Store s = Store.open(options.directoryPath(), id, Mode.READ)) {
             if (!s.keys().contains(options.table())) {
                 return null;
             }

@@ -89,7 +89,7 @@ final class SchemaInference {
     private static Map<String, TableSchema> schemas(ReadOptions o) {
         if (o.singleExpId() != null) {
             Map<String, TableSchema> out = new java.util.LinkedHashMap<>();
-            try (Store s = new Store(o.directoryPath(), o.singleExpId(), false, Mode.READ)) {
+            try (Store s = Store.open(o.directoryPath(), o.singleExpId(), Mode.READ)) {
                 for (String t : s.keys()) {
                     Schema schema = s.table(t).schema();
                     out.put(t, new TableSchema(t, schema, 1, schema, Map.of()));

@@ -84,7 +84,7 @@ class CoxDataSourceTest {
     }
 
     static DataFrame expected(Path dir, String table, String metadata, Predicate<String> expFilter) {
-        try (CollectionReader reader = new CollectionReader(dir)) {
+        try (CollectionReader reader = CollectionReader.open(dir)) {
             DfOptions o = DfOptions.defaults().keepSerialized(OBJECT_COLUMNS).metadataTable(metadata);
             return reader.df(table, expFilter == null ? o : o.expFilter(expFilter));
         }
@@ -189,7 +189,7 @@ class CoxDataSourceTest {
         StructType objects = read(runs, "objects").schema();
         assertThat(objects.fieldNames()).containsExactly("obj", "pick", "state", "exp_id");
         Row first = read(runs, "objects").filter(col("exp_id").equalTo("exp-0")).first();
-        try (Store s = new Store(runs, "exp-0", false, cox.store.Mode.READ)) {
+        try (Store s = Store.open(runs, "exp-0", cox.store.Mode.READ)) {
             DataFrame stored = s.table("objects").df();
             assertThat(first.getString(0)).isEqualTo(stored.getColumn("obj").get(0));
             assertThat(first.getString(2)).isEqualTo(stored.getColumn("state").get(0));

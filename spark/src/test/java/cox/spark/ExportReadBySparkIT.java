@@ -74,7 +74,7 @@ class ExportReadBySparkIT {
     }
 
     static DataFrame expected(String table) {
-        try (CollectionReader reader = new CollectionReader(runs)) {
+        try (CollectionReader reader = CollectionReader.open(runs)) {
             return reader.df(table, DfOptions.defaults().keepSerialized(KEEP));
         }
     }

@@ -90,7 +90,7 @@ final class DfEndpoint {
                 continue;
             }
             DataFrame df;
-            try (Store store = new Store(scanner.directory(), r.expId, false, Mode.READ)) {
+            try (Store store = Store.open(scanner.directory(), r.expId, Mode.READ)) {
                 df = store.table(table).df();
             } catch (CoxException e) {
                 continue;

@@ -46,7 +46,7 @@ final class RunEndpoints {
         Map<String, Long> rows = new LinkedHashMap<>();
         String error = info.error();
         if (error == null) {
-            try (Store store = new Store(scanner.directory(), r.expId, false, Mode.READ)) {
+            try (Store store = Store.open(scanner.directory(), r.expId, Mode.READ)) {
                 for (String t : info.tables().keySet()) {
                     rows.put(t, store.keys().contains(t) ? store.table(t).nrows() : 0L);
                 }
@@ -116,7 +116,7 @@ final class RunEndpoints {
             throw ApiError.badRequest("offset must be >= 0 and limit between 1 and " + MAX_PAGE + ": offset " + offset
                     + ", limit " + limit);
         }
-        try (Store store = new Store(scanner.directory(), r.expId, false, Mode.READ)) {
+        try (Store store = Store.open(scanner.directory(), r.expId, Mode.READ)) {
             Table t = store.table(table);
             DataFrame df = t.df();
             Schema schema = t.schema();

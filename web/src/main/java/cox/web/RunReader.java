@@ -43,7 +43,7 @@ final class RunReader {
      *     other errors are thrown
      */
     static Read read(Path dir, String expId, RunStamp stamp, String metadataTable, String table) {
-        try (Store store = new Store(dir, expId, false, Mode.READ)) {
+        try (Store store = Store.open(dir, expId, Mode.READ)) {
             Map<String, Schema> tables = new LinkedHashMap<>();
             for (String name : store.keys()) {
                 tables.put(name, store.table(name).schema());

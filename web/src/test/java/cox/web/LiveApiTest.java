@@ -53,7 +53,7 @@ class LiveApiTest {
             assertThat(storeReads(base)).as("a reload of unchanged stores reads none").isEqualTo(reads);
             assertThat(json(base, "/api/runs?table=results&since=" + version).get("runs")).isEmpty();
 
-            try (Store store = new Store(dir, "run-0.1-sgd")) {
+            try (Store store = Store.open(dir, "run-0.1-sgd")) {
                 store.table("results").appendRow(Map.of("epoch", 20, "loss", 0.123, "acc", 0.9));
             }
             JsonNode changed = json(base, "/api/runs?table=results&since=" + version);
@@ -87,7 +87,7 @@ class LiveApiTest {
             JsonNode again = json(server.uri(), "/api/runs?table=results");
             assertThat(storeReads(server.uri())).as("a restart reads no unchanged store").isZero();
             assertThat(again.get("runs").toString()).isEqualTo(before.get("runs").toString());
-            try (Store store = new Store(dir, "run-0.01-adam")) {
+            try (Store store = Store.open(dir, "run-0.01-adam")) {
                 store.table("results").appendRow(Map.of("epoch", 20, "loss", 0.5, "acc", 0.5));
             }
         }
@@ -157,7 +157,7 @@ class LiveApiTest {
     @Test
     void longCurves_areDownsampledIntoMinMaxBuckets_neverSilently() throws Exception {
         int n = 30_000;
-        try (Store store = new Store(dir, "long")) {
+        try (Store store = Store.open(dir, "long")) {
             Table t = store.addTable("results", Schema.of("step", ColumnType.INT, "loss", ColumnType.FLOAT));
             for (int i = 0; i < n; i++) {
                 double loss = i == 12_345 ? 50 : i == 20_000 ? -50 : Math.sin(i / 100.0);

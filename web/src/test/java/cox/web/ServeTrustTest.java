@@ -33,7 +33,7 @@ class ServeTrustTest {
     @BeforeAll
     static void start() throws Exception {
         TestRuns.run(dir, "plain", 0.1, "adam", 0, "plain", 5);
-        try (Store s = new Store(dir)) { // a uuid4 exp_id, 36 characters, as in the finding
+        try (Store s = Store.open(dir)) { // a uuid4 exp_id, 36 characters, as in the finding
             uuidRun = s.expId();
             s.addTable("metadata", Schema.of("lr", ColumnType.FLOAT)).appendRow(Map.of("lr", 0.2));
         }

@@ -37,7 +37,7 @@ final class TestRuns {
         }
         run(dir, "hostile", 0.05, "sgd", 0, HOSTILE, rows);
         run(dir, HOSTILE_ID, 0.02, "adam", 1, "plain", rows);
-        try (Store store = new Store(dir, "objects")) {
+        try (Store store = Store.open(dir, "objects")) {
             Map<String, Object> meta = new LinkedHashMap<>();
             meta.put("lr", 0.5);
             meta.put("optimizer", "sgd");
@@ -50,7 +50,7 @@ final class TestRuns {
     }
 
     static void run(Path dir, String expId, double lr, String optimizer, long seed, String note, int rows) {
-        try (Store store = new Store(dir, expId)) {
+        try (Store store = Store.open(dir, expId)) {
             Map<String, Object> meta = new LinkedHashMap<>();
             meta.put("lr", lr);
             meta.put("optimizer", optimizer);

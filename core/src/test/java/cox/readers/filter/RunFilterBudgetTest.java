@@ -70,11 +70,11 @@ class RunFilterBudgetTest {
     @Test
     void df_whereWithBacktrackingRegex_endsWithTheBudgetError(@TempDir Path dir) {
         for (int i = 0; i < 3; i++) {
-            try (Store s = new Store(dir)) {
+            try (Store s = Store.open(dir)) {
                 s.addTable("metadata", Schema.of("lr", ColumnType.FLOAT)).appendRow(Map.of("lr", 0.1 * i));
             }
         }
-        try (CollectionReader r = new CollectionReader(dir)) {
+        try (CollectionReader r = CollectionReader.open(dir)) {
             DfOptions options = DfOptions.defaults().where(RunFilter.parse("exp_id ~ '(.*.){12}!'"));
             assertTimeoutPreemptively(HANG_GUARD, () -> assertThatThrownBy(() -> r.df("metadata", options))
                     .isInstanceOf(FilterBudgetException.class)

@@ -262,7 +262,7 @@ class HostileChunksTest {
                 Path h5 = Files.copy(file, storage.resolve("exp").resolve("store.h5"));
                 for (Mode mode : new Mode[] {Mode.READ, Mode.APPEND}) {
                     report("store-" + mode, h5, () -> {
-                        try (Store s = new Store(storage, "exp", false, mode)) {
+                        try (Store s = Store.open(storage, "exp", mode)) {
                             for (String name : s.keys()) {
                                 s.table(name).df();
                             }
