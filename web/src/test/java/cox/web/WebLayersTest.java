@@ -62,6 +62,11 @@ class WebLayersTest {
     }
 
     @Test
+    void web_usesOnlyCoresApi() {
+        cox.testing.CoreApiBoundary.check("cox.web");
+    }
+
+    @Test
     void everyClass_hasOneJob() {
         Set<String> unplaced = new TreeSet<>();
         for (JavaClass c : classes) {
