@@ -1,7 +1,6 @@
 package cox.store;
 
 import cox.exceptions.StoreFormatException;
-import cox.store.hdf5.FrameColumn;
 import cox.store.hdf5.PandasStoreFile;
 import cox.store.hdf5.PandasTable;
 import java.nio.charset.StandardCharsets;
@@ -11,11 +10,19 @@ import java.util.List;
 /**
  * An experiment's {@code store.h5} as the store layer uses it: tables by name, each with a
  * {@link Schema}, read as {@link Columns} and appended to as rows of cells. The one class of
- * {@code cox.store} that calls the HDF5 layer ({@code cox.store.hdf5}); {@link FrameColumns}
- * translates the columns. Not thread-safe: the writer serialises access, and each reader opens
+ * {@code cox.store} that opens {@code store.h5} through the HDF5 layer ({@code cox.store.hdf5});
+ * {@link FrameColumns} translates the columns and {@link FrameTableLimits} asks the layer for the
+ * format's limits. Not thread-safe: the writer serialises access, and each reader opens
  * its own.
  */
 final class StoreH5 implements AutoCloseable {
+    /**
+     * How {@code store.h5} is written: {@link PandasStoreFile.Options#DEFAULT}. Only a test changes
+     * it ({@code StoreFuzzIT} writes its large store in chunks of four rows), until a {@link Store}
+     * can be given the options itself.
+     */
+    static volatile PandasStoreFile.Options fileOptions = PandasStoreFile.Options.DEFAULT;
+
     private final PandasStoreFile file;
 
     private StoreH5(PandasStoreFile file) {
@@ -29,25 +36,13 @@ final class StoreH5 implements AutoCloseable {
      * @throws StoreFormatException if it is not a pandas store cox4j can read (the message names it)
      */
     static StoreH5 open(Path path, boolean writable) {
-        return new StoreH5(PandasStoreFile.open(path, writable));
+        return new StoreH5(PandasStoreFile.open(path, writable, fileOptions));
     }
 
     /** Creates an empty {@code store.h5} at {@code path}, replacing any file there. */
     static StoreH5 create(Path path) {
-        return new StoreH5(PandasStoreFile.create(path));
+        return new StoreH5(PandasStoreFile.create(path, fileOptions));
     }
-
-    /**
-     * The largest HDF5 object header message a table of these columns needs in store.h5 (an
-     * attribute, or the row type), and its size: what {@code PandasStoreFile.createTable} checks
-     * against {@link #MAX_MESSAGE_BYTES}.
-     */
-    static PandasStoreFile.HeaderMessage largestMessage(String name, List<FrameColumn> columns) {
-        return PandasStoreFile.largestMessage(name, columns, 1);
-    }
-
-    /** The most bytes an HDF5 object header message holds. */
-    static final int MAX_MESSAGE_BYTES = PandasStoreFile.MAX_MESSAGE_BYTES;
 
     Path path() {
         return file.path();

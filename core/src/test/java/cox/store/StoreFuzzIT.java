@@ -2,6 +2,7 @@ package cox.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import cox.store.hdf5.PandasStoreFile;
 import cox.store.hdf5.StoreFuzzer;
 import cox.testing.H5Superblock;
 import cox.testing.JournalRecords;
@@ -224,9 +225,8 @@ class StoreFuzzIT {
             }
         } else {
             // the large variant's store.h5 in chunks of 4 rows: index nodes and rows past 16 KiB
-            String chunkRows = "cox4j.testing.chunkRows";
             if (v == Variant.LARGE) {
-                System.setProperty(chunkRows, "4");
+                StoreH5.fileOptions = PandasStoreFile.Options.DEFAULT.withChunkRows(4);
             }
             try (Store s = new Store(storage, expId)) {
                 Table results = s.addTable("results", Schema.of("epoch", ColumnType.INT, "loss", ColumnType.FLOAT,
@@ -240,7 +240,7 @@ class StoreFuzzIT {
                     meta.appendRow(Map.of("key", "k" + i, "value", "v".repeat(i + 1)));
                 }
             } finally {
-                System.clearProperty(chunkRows);
+                StoreH5.fileOptions = PandasStoreFile.Options.DEFAULT;
             }
             deleteTree(exp.resolve("tensorboard"));
             Files.deleteIfExists(exp.resolve(".cox.lock"));
