@@ -1,5 +1,6 @@
 package cox.store;
 
+import cox.store.hdf5.FormatLimits;
 import cox.store.hdf5.FrameColumn;
 import java.util.List;
 
@@ -9,12 +10,12 @@ import java.util.List;
  * a frame table in one HDF5 object header message, whose size is a 16-bit field. pandas' and
  * cox's attributes list the column names (COX_DATA, {@code non_index_axes}, each block's
  * {@code values_block_K_kind}) and the table name (COX_DATA), so the names' total length is what
- * runs out. The sizes are the HDF5 engine's own ({@link StoreH5#largestMessage}); this class says
+ * runs out. The sizes are the HDF5 engine's own ({@link FormatLimits#largestMessage}); this class says
  * what they mean for the caller: which limit, and how many of the columns would fit.
  */
 final class FrameTableLimits {
     /** The largest HDF5 object header message, in bytes. */
-    static final int MAX_MESSAGE = StoreH5.MAX_MESSAGE_BYTES;
+    static final int MAX_MESSAGE = FormatLimits.MAX_MESSAGE_BYTES;
     /** The most columns a table can have: the journal counts them with a u16. */
     static final int MAX_COLUMNS = 0xFFFF;
     /** The most tables a store can have: the journal numbers them with a u16. */
@@ -81,9 +82,13 @@ final class FrameTableLimits {
     record Message(String attribute, long bytes) {
     }
 
-    /** The largest object header message a frame table of these columns needs in store.h5. */
+    /**
+     * The largest object header message a frame table of these columns needs in store.h5 (an
+     * attribute, or the row type): what {@code PandasStoreFile.createTable} checks against
+     * {@link #MAX_MESSAGE}.
+     */
     static Message largestMessage(String table, List<FrameColumn> columns) {
-        var m = StoreH5.largestMessage(table, columns);
+        var m = FormatLimits.largestMessage(table, columns, 1);
         return new Message(m.name(), m.bytes());
     }
 }

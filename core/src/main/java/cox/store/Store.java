@@ -125,6 +125,7 @@ public final class Store implements AutoCloseable {
         private boolean mustBeNew;
         private Mode mode = Mode.APPEND;
         private Durability durability = Durability.PROCESS;
+        private int h5ChunkRows;
 
         private Builder(Path storageFolder) {
             this.storageFolder = Objects.requireNonNull(storageFolder, "storageFolder");
@@ -177,6 +178,19 @@ public final class Store implements AutoCloseable {
         }
 
         /**
+         * Has every table of {@code store.h5} written in chunks of {@code rows} rows, not the
+         * engine's own choice: for tests that want many chunks (index nodes and rows far into the
+         * file) in a small store.
+         */
+        Builder h5ChunkRows(int rows) {
+            if (rows < 1) {
+                throw new IllegalArgumentException("h5ChunkRows must be at least 1: " + rows);
+            }
+            this.h5ChunkRows = rows;
+            return this;
+        }
+
+        /**
          * Opens the store.
          *
          * @return the open store; close it
@@ -185,18 +199,18 @@ public final class Store implements AutoCloseable {
          *     mode, is locked by another writer, or cannot be opened or recovered
          */
         public Store build() {
-            return new Store(storageFolder, expId, mustBeNew, mode, durability);
+            return new Store(storageFolder, expId, mustBeNew, mode, durability, h5ChunkRows);
         }
     }
 
-    private Store(Path storageFolder, String expId, boolean isNew, Mode mode, Durability durability) {
+    private Store(Path storageFolder, String expId, boolean isNew, Mode mode, Durability durability, int h5ChunkRows) {
         Objects.requireNonNull(storageFolder, "storageFolder");
         Objects.requireNonNull(mode, "mode");
         Objects.requireNonNull(durability, "durability");
         this.expId = expId == null ? UUID.randomUUID().toString() : expId;
         checkFileName("experiment id", this.expId);
         this.mode = mode;
-        this.files = new StoreFiles(storageFolder.resolve(this.expId).toAbsolutePath().normalize());
+        this.files = new StoreFiles(storageFolder.resolve(this.expId).toAbsolutePath().normalize(), h5ChunkRows);
         if (isNew && Files.exists(files.dir())) {
             throw new StoreException("experiment " + files.dir() + " exists already, and isNew asks for a new one");
         }

@@ -11,8 +11,17 @@ import java.nio.file.StandardCopyOption;
  * The files of one experiment folder (docs/format.md): {@code store.h5}, the journal
  * {@code .cox.journal}, the checkpoint {@code .cox.checkpoint}, the writer's lock
  * {@code .cox.lock}, and the folders {@code save/}, {@code .table_objects/}, {@code tensorboard/}.
+ *
+ * @param dir the experiment folder
+ * @param h5ChunkRows the rows per chunk of a table {@code store.h5} is given, or 0 for the engine's
+ *     own choice (the default; only tests choose, to have many chunks in a small store)
  */
-record StoreFiles(Path dir) {
+record StoreFiles(Path dir, int h5ChunkRows) {
+    /** The files of the store in {@code dir}, {@code store.h5} chunked as the engine chooses. */
+    StoreFiles(Path dir) {
+        this(dir, 0);
+    }
+
     Path h5() {
         return dir.resolve("store.h5");
     }

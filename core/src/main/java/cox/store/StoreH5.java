@@ -1,7 +1,6 @@
 package cox.store;
 
 import cox.exceptions.StoreFormatException;
-import cox.store.hdf5.FrameColumn;
 import cox.store.hdf5.PandasStoreFile;
 import cox.store.hdf5.PandasTable;
 import java.nio.charset.StandardCharsets;
@@ -11,8 +10,9 @@ import java.util.List;
 /**
  * An experiment's {@code store.h5} as the store layer uses it: tables by name, each with a
  * {@link Schema}, read as {@link Columns} and appended to as rows of cells. The one class of
- * {@code cox.store} that calls the HDF5 layer ({@code cox.store.hdf5}); {@link FrameColumns}
- * translates the columns. Not thread-safe: the writer serialises access, and each reader opens
+ * {@code cox.store} that opens {@code store.h5} through the HDF5 layer ({@code cox.store.hdf5});
+ * {@link FrameColumns} translates the columns and {@link FrameTableLimits} asks the layer for the
+ * format's limits. Not thread-safe: the writer serialises access, and each reader opens
  * its own.
  */
 final class StoreH5 implements AutoCloseable {
@@ -23,31 +23,35 @@ final class StoreH5 implements AutoCloseable {
     }
 
     /**
-     * Opens an existing {@code store.h5}.
+     * Opens an existing {@code store.h5} ({@code path}: the store's, or one being rebuilt or set aside).
      *
+     * @param files the store's files, which say how its store.h5 is chunked
      * @param writable open for appending (a writer) or read-only (a reader)
      * @throws StoreFormatException if it is not a pandas store cox4j can read (the message names it)
      */
+    static StoreH5 open(StoreFiles files, Path path, boolean writable) {
+        return new StoreH5(PandasStoreFile.open(path, writable, options(files)));
+    }
+
+    /** Creates an empty {@code store.h5} at {@code path} for the store in {@code files}, replacing any file there. */
+    static StoreH5 create(StoreFiles files, Path path) {
+        return new StoreH5(PandasStoreFile.create(path, options(files)));
+    }
+
+    /** Opens {@code path} as {@link #open(StoreFiles, Path, boolean)} does, chunked as the engine chooses. */
     static StoreH5 open(Path path, boolean writable) {
-        return new StoreH5(PandasStoreFile.open(path, writable));
+        return new StoreH5(PandasStoreFile.open(path, writable, PandasStoreFile.Options.DEFAULT));
     }
 
-    /** Creates an empty {@code store.h5} at {@code path}, replacing any file there. */
+    /** Creates {@code path} as {@link #create(StoreFiles, Path)} does, chunked as the engine chooses. */
     static StoreH5 create(Path path) {
-        return new StoreH5(PandasStoreFile.create(path));
+        return new StoreH5(PandasStoreFile.create(path, PandasStoreFile.Options.DEFAULT));
     }
 
-    /**
-     * The largest HDF5 object header message a table of these columns needs in store.h5 (an
-     * attribute, or the row type), and its size: what {@code PandasStoreFile.createTable} checks
-     * against {@link #MAX_MESSAGE_BYTES}.
-     */
-    static PandasStoreFile.HeaderMessage largestMessage(String name, List<FrameColumn> columns) {
-        return PandasStoreFile.largestMessage(name, columns, 1);
+    private static PandasStoreFile.Options options(StoreFiles files) {
+        return files.h5ChunkRows() == 0 ? PandasStoreFile.Options.DEFAULT
+                : PandasStoreFile.Options.DEFAULT.withChunkRows(files.h5ChunkRows());
     }
-
-    /** The most bytes an HDF5 object header message holds. */
-    static final int MAX_MESSAGE_BYTES = PandasStoreFile.MAX_MESSAGE_BYTES;
 
     Path path() {
         return file.path();

@@ -143,7 +143,7 @@ final class StoreReader {
                 return null;
             }
             try {
-                return StoreH5.open(files.h5(), false);
+                return StoreH5.open(files, files.h5(), false);
             } catch (RuntimeException e) {
                 last = e;
                 pause();

@@ -222,13 +222,13 @@ final class StoreRecovery {
             StoreH5 h5;
             if (h5Exists) {
                 try {
-                    h5 = StoreH5.open(files.h5(), true);
+                    h5 = StoreH5.open(files, files.h5(), true);
                 } catch (RuntimeException e) {
                     throw new StoreRecoveryException("cannot open " + files.h5() + " and there is no journal "
                             + files.journal() + " to rebuild it from: " + e.getMessage(), e);
                 }
             } else {
-                h5 = StoreH5.create(files.h5());
+                h5 = StoreH5.create(files, files.h5());
             }
             view = new StoreView(files, h5, RowJournal.HEADER_SIZE, new long[0], new long[0]);
             try {
@@ -277,7 +277,7 @@ final class StoreRecovery {
             JournalScan scan) {
         StoreH5 h5;
         try {
-            h5 = StoreH5.open(files.h5(), true);
+            h5 = StoreH5.open(files, files.h5(), true);
         } catch (RuntimeException e) {
             // pandas may still read what cox4j cannot: set aside, never overwritten
             return new Rebuild("store.h5 cannot be read: " + e.getMessage(), true);
@@ -433,7 +433,7 @@ final class StoreRecovery {
         LOG.warn("rebuilding {} from the journal {}: {}", files.h5(), files.journal(), why);
         StoreView view = null;
         try {
-            view = new StoreView(files, StoreH5.create(tmp), RowJournal.HEADER_SIZE,
+            view = new StoreView(files, StoreH5.create(files, tmp), RowJournal.HEADER_SIZE,
                     new long[journal.definitions().size()], new long[journal.definitions().size()]);
             view.applyRange(journal.end(), journal);
             view.publish(tmp);
@@ -469,7 +469,7 @@ final class StoreRecovery {
         if (!Files.exists(files.h5())) {
             return false;
         }
-        try (StoreH5 h5 = StoreH5.open(files.h5(), false)) {
+        try (StoreH5 h5 = StoreH5.open(files, files.h5(), false)) {
             for (String name : h5.tableNames()) {
                 TableDefinition d = journal.definitionOf(name);
                 if (d == null ? h5.rows(name) > 0 : h5.rows(name) > journal.rows(d.id())) {

@@ -238,7 +238,7 @@ final class StoreView implements AutoCloseable {
         } catch (IOException e) {
             throw new CoxIOException("cannot move " + written + " to " + files.h5() + ": " + e, e);
         }
-        h5 = StoreH5.open(files.h5(), true);
+        h5 = StoreH5.open(files, files.h5(), true);
     }
 
     /** Forces store.h5 to the device; its readers see every applied row at once if it is small, else after the live-read delay. */

@@ -224,11 +224,11 @@ class StoreFuzzIT {
             }
         } else {
             // the large variant's store.h5 in chunks of 4 rows: index nodes and rows past 16 KiB
-            String chunkRows = "cox4j.testing.chunkRows";
+            Store.Builder builder = Store.builder(storage).expId(expId);
             if (v == Variant.LARGE) {
-                System.setProperty(chunkRows, "4");
+                builder.h5ChunkRows(4);
             }
-            try (Store s = Store.open(storage, expId)) {
+            try (Store s = builder.build()) {
                 Table results = s.addTable("results", Schema.of("epoch", ColumnType.INT, "loss", ColumnType.FLOAT,
                         "note", ColumnType.STR, "best", ColumnType.BOOL, "obj", ColumnType.OBJECT));
                 Table meta = s.addTable("meta", Schema.of("key", ColumnType.STR, "value", ColumnType.STR));
@@ -239,8 +239,6 @@ class StoreFuzzIT {
                 for (int i = 0; i < 3; i++) {
                     meta.appendRow(Map.of("key", "k" + i, "value", "v".repeat(i + 1)));
                 }
-            } finally {
-                System.clearProperty(chunkRows);
             }
             deleteTree(exp.resolve("tensorboard"));
             Files.deleteIfExists(exp.resolve(".cox.lock"));

@@ -30,12 +30,13 @@ final class FileSpace {
     private final FileChannel channel;
     private final long endOfFileField;
     private final long delay;
+    private final Ticker ticker;
     private long end;
     private long published;
     private long length;
-    /** {length, nanoTime}: the file reached that length then (increasing). */
+    /** {length, time}: the file reached that length then (increasing; times of the ticker). */
     private final ArrayDeque<long[]> lengths = new ArrayDeque<>();
-    /** {eoa, nanoTime}: that EOA was published then (increasing). */
+    /** {eoa, time}: that EOA was published then (increasing). */
     private final ArrayDeque<long[]> publications = new ArrayDeque<>();
 
     /**
@@ -43,15 +44,17 @@ final class FileSpace {
      * @param published the end-of-file address the superblock holds now
      * @param lengthSince when the file reached its current length ({@link #LONG_AGO} if no reader can have seen it shorter)
      * @param delay the publication delay, in nanoseconds
+     * @param ticker the time source of {@code lengthSince} and of the times given to {@link #publishEnd}
      */
     FileSpace(Path path, FileChannel channel, long endOfFileField, long end, long published, long lengthSince,
-            long delay) {
+            long delay, Ticker ticker) {
         this.path = path;
         this.channel = channel;
         this.endOfFileField = endOfFileField;
         this.end = end;
         this.published = published;
         this.delay = delay;
+        this.ticker = ticker;
         try {
             this.length = channel.size();
         } catch (IOException e) {
@@ -108,7 +111,7 @@ final class FileSpace {
     private void grew(long to) {
         if (to > length) {
             length = to;
-            lengths.add(new long[] {to, System.nanoTime()});
+            lengths.add(new long[] {to, ticker.read()});
         }
     }
 

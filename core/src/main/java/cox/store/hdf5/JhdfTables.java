@@ -37,7 +37,7 @@ import java.util.zip.Inflater;
  *
  * <p>jHDF allocates what a file claims (a chunk's inflated bytes, an LZ4 block's size), so nothing
  * reaches it unchecked: a table's chunk shape must be one PyTables could have chosen
- * ({@link TableDataset#chunkShapeProblem}), its filters must be ones whose output cox4j can bound
+ * ({@link FormatLimits#chunkShapeProblem}), its filters must be ones whose output cox4j can bound
  * (deflate, shuffle, fletcher32), and every chunk a read touches is inflated once, counting, and
  * refused if it holds more than its chunk's bytes, before jHDF inflates it.
  */
@@ -138,7 +138,7 @@ final class JhdfTables {
             throw new StoreFormatException(file + ": " + what + " has a chunk shape of no dimensions");
         }
         long chunkRows = Integer.toUnsignedLong(chunkDims[0]);
-        String problem = TableDataset.chunkShapeProblem(chunkRows, rowSize, extent);
+        String problem = FormatLimits.chunkShapeProblem(chunkRows, rowSize, extent);
         if (problem != null) {
             throw new StoreFormatException(file + ": " + what + " has " + problem);
         }

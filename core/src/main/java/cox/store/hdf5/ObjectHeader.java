@@ -40,8 +40,6 @@ final class ObjectHeader {
     static final int FLAG_CONSTANT = 0x1;
     static final int PREFIX_SIZE = 16;
     static final int MESSAGE_HEADER_SIZE = 8;
-    /** The largest message a version-1 header can hold: its size field has 16 bits. */
-    static final int MAX_MESSAGE_SIZE = 0xFFF8;
     private static final int MAX_BLOCKS = 4096;
 
     /**
@@ -254,9 +252,9 @@ final class ObjectHeader {
         b.put((byte) 1).put((byte) 0).putShort((short) messages.size()).putInt(1)
                 .putInt(b.capacity() - PREFIX_SIZE).putInt(0);
         for (NewMessage m : messages) {
-            if (m.paddedSize() > MAX_MESSAGE_SIZE) {
+            if (m.paddedSize() > FormatLimits.MAX_MESSAGE_BYTES) {
                 throw new IllegalArgumentException("a header message of " + m.data.length + " bytes is larger than"
-                        + " an HDF5 version-1 object header holds (" + MAX_MESSAGE_SIZE + ")");
+                        + " an HDF5 version-1 object header holds (" + FormatLimits.MAX_MESSAGE_BYTES + ")");
             }
             b.putShort((short) m.type).putShort((short) m.paddedSize()).put((byte) m.flags).put(new byte[3]);
             b.put(m.data);

@@ -13,10 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
+import java.util.Objects;
 
 /**
  * A {@code store.h5} as pandas' {@code HDFStore} lays it out: one group per table holding a
@@ -30,32 +27,84 @@ import java.util.concurrent.TimeUnit;
  * that opens the file at any moment sees a consistent prefix of every table's rows
  * (docs/live-reads.md); a closed file has no unused space.
  *
+ * <p>The jobs beside opening and appending are other classes': live publication (the live-read
+ * delays) is {@link LivePublisher}'s, what a rewrite writes is {@link StoreFileRewrite}'s, and the
+ * format's limits are {@link FormatLimits}'.
+ *
  * <p>Thread-safe: a read-only file is read without locks (its tables may be read from many threads
  * at once); a writable file serialises its changes on itself. Not part of the cox4j API.
  */
 public final class PandasStoreFile implements AutoCloseable {
-    /**
-     * How long after the end-of-file address covering new space is published the space may be
-     * linked in: a reader (the HDF5 library) cannot read beyond the end-of-file address it found
-     * when it opened the file, so it must be done with its lookups before then.
-     */
-    static final long PUBLISH_DELAY_NANOS = TimeUnit.MILLISECONDS.toNanos(1000);
-    /** A closing file smaller than this is rewritten rather than waited on until its last rows may be published. */
-    static final long REWRITE_RATHER_THAN_WAIT = 64L << 20;
-    /** As {@link #REWRITE_RATHER_THAN_WAIT}, for {@link #sync()} (which a writer may call often). */
-    static final long SYNC_REWRITE_RATHER_THAN_WAIT = 4L << 20;
-    /**
-     * For tests only: a system property that fixes the rows per chunk of new tables (so that a test
-     * reaches thousands of chunks, and B-tree node splits, with little data). Unset in normal use.
-     */
-    static final String CHUNK_ROWS_PROPERTY = "cox4j.testing.chunkRows";
     /** Prefix of the temporary file a rewrite writes beside the store. */
     static final String REWRITE_PREFIX = ".cox4j-rewrite-";
-    private static volatile ScheduledExecutorService publisher;
+
+    /**
+     * How a file is written: what {@link #open(Path, boolean, Options)} and
+     * {@link #create(Path, Options)} take. Normal use is {@link #DEFAULT}; tests choose small chunks
+     * (to reach thousands of chunks, and chunk index node splits, with little data), a close that
+     * waits for the live-read delays rather than rewriting, or their own time source and scheduler.
+     *
+     * @param chunkRows rows per chunk of new (and widened) tables, or 0 to choose as PyTables does
+     * @param rewriteRatherThanWait whether a small file whose last rows wait for the live-read delay
+     *     is rewritten at close (under 64 MiB) or sync (under 4 MiB) rather than waited on
+     *     (docs/live-reads.md, W6)
+     * @param clock the time written into the file (a new table's modification time)
+     * @param ticker the time the live-read delays are measured in
+     * @param scheduler what publishes rows that become due when no more rows come
+     */
+    public record Options(long chunkRows, boolean rewriteRatherThanWait, Clock clock, Ticker ticker,
+            Scheduler scheduler) {
+        /**
+         * PyTables' chunk sizes, small files rewritten rather than waited on, the system's clocks,
+         * and a shared daemon thread for the background publication.
+         */
+        public static final Options DEFAULT = new Options(0, true, Clock.systemUTC(), Ticker.SYSTEM,
+                Scheduler.SHARED_DAEMON);
+
+        /**
+         * @throws IllegalArgumentException if {@code chunkRows} is negative
+         * @throws NullPointerException if the clock, ticker or scheduler is null
+         */
+        public Options {
+            if (chunkRows < 0) {
+                throw new IllegalArgumentException("chunkRows < 0: " + chunkRows);
+            }
+            Objects.requireNonNull(clock, "clock");
+            Objects.requireNonNull(ticker, "ticker");
+            Objects.requireNonNull(scheduler, "scheduler");
+        }
+
+        /**
+         * @param rows rows per chunk of new (and widened) tables, or 0 to choose as PyTables does
+         * @return these options with that chunk size
+         */
+        public Options withChunkRows(long rows) {
+            return new Options(rows, rewriteRatherThanWait, clock, ticker, scheduler);
+        }
+
+        /**
+         * @param rewrite whether a small file is rewritten rather than waited on at close and sync
+         * @return these options with that choice
+         */
+        public Options withRewriteRatherThanWait(boolean rewrite) {
+            return new Options(chunkRows, rewrite, clock, ticker, scheduler);
+        }
+
+        /** @return these options measuring the live-read delays with {@code t} */
+        Options withTicker(Ticker t) {
+            return new Options(chunkRows, rewriteRatherThanWait, clock, t, scheduler);
+        }
+
+        /** @return these options publishing in the background with {@code s} */
+        Options withScheduler(Scheduler s) {
+            return new Options(chunkRows, rewriteRatherThanWait, clock, ticker, s);
+        }
+    }
 
     private final Path path;
     private final boolean writable;
-    private final Clock clock;
+    private final Options options;
+    private final LivePublisher publisher;
     private final Map<String, PandasTable> tables = new LinkedHashMap<>();
     private FileBytes bytes;
     private FileStructure structure;
@@ -67,17 +116,13 @@ public final class PandasStoreFile implements AutoCloseable {
     private boolean modified;
     /** Bytes of the file no object uses (left by a killed writer or by another program). */
     private long unused;
-    private ScheduledFuture<?> publishTask;
     private boolean closed;
-    /** Below this size a closing (or syncing) file is rewritten rather than waited on (tests lower it). */
-    long rewriteRatherThanWait = REWRITE_RATHER_THAN_WAIT;
-    /** Rows per chunk of new (and widened) tables, or 0 to choose as PyTables does. */
-    long chunkRowsOverride = Long.getLong(CHUNK_ROWS_PROPERTY, 0L);
 
-    private PandasStoreFile(Path path, boolean writable, Clock clock) {
+    private PandasStoreFile(Path path, boolean writable, Options options) {
         this.path = path;
         this.writable = writable;
-        this.clock = clock;
+        this.options = options;
+        this.publisher = new LivePublisher(this, options);
     }
 
     /**
@@ -88,14 +133,26 @@ public final class PandasStoreFile implements AutoCloseable {
      * @return the open, writable file
      */
     public static PandasStoreFile create(Path file) {
+        return create(file, Options.DEFAULT);
+    }
+
+    /**
+     * As {@link #create(Path)}, written with {@code options}.
+     *
+     * @param file the store.h5 path
+     * @param options how the file is written
+     * @return the open, writable file
+     */
+    public static PandasStoreFile create(Path file, Options options) {
+        Objects.requireNonNull(options, "options");
         Path tmp = file.resolveSibling(REWRITE_PREFIX + file.getFileName());
         List<ObjectHeader.NewMessage> root = new ArrayList<>();
         for (Attribute a : PandasAttributes.root()) {
             root.add(a.message());
         }
-        StoreFileBuilder.write(tmp, null, null, root, List.of());
+        StoreFileBuilder.write(tmp, null, null, root, List.of(), options.ticker());
         StoreFileBuilder.replace(tmp, file);
-        return open(file, true);
+        return open(file, true, options);
     }
 
     /**
@@ -109,16 +166,26 @@ public final class PandasStoreFile implements AutoCloseable {
      *     any byte of the file is changed
      */
     public static PandasStoreFile open(Path file, boolean writable) {
-        return open(file, writable, Clock.systemUTC());
+        return open(file, writable, Options.DEFAULT);
     }
 
-    static PandasStoreFile open(Path file, boolean writable, Clock clock) {
+    /**
+     * As {@link #open(Path, boolean)}; a writable file is written with {@code options}.
+     *
+     * @param file the store.h5 path
+     * @param writable open read-write (to append) or read-only
+     * @param options how the file is written
+     * @return the open file
+     * @throws StoreFormatException as {@link #open(Path, boolean)}
+     */
+    public static PandasStoreFile open(Path file, boolean writable, Options options) {
+        Objects.requireNonNull(options, "options");
         if (Files.exists(file) && !Files.isRegularFile(file)) {
             // opening a FIFO to read blocks until someone writes to it
             throw new StoreFormatException("cannot read HDF5 file " + file + " as a pandas store: it is not a regular file"
                     + " (a FIFO, device or folder), so it is not opened");
         }
-        PandasStoreFile f = new PandasStoreFile(file, writable, clock);
+        PandasStoreFile f = new PandasStoreFile(file, writable, options);
         try {
             if (writable) {
                 f.openForWriting();
@@ -160,7 +227,7 @@ public final class PandasStoreFile implements AutoCloseable {
             throw new CoxIOException("cannot open " + path + " for writing: " + e.getMessage(), e);
         }
         bytes = FileBytes.over(path, channel);
-        load(true, System.nanoTime());
+        load(true, publisher.now());
     }
 
     /**
@@ -186,12 +253,16 @@ public final class PandasStoreFile implements AutoCloseable {
             walk.copy(sb.rootHeader(), "/", 0);
             unused = Math.max(bytes.length(), eoa) - walk.occupied();
         }
-        long now = System.nanoTime();
+        long now = publisher.now();
         Map<String, PandasTable> old = new LinkedHashMap<>(tables);
         tables.clear();
+        List<TableAppender> appenders = new ArrayList<>();
         for (FileStructure.Table t : structure.tables.values()) {
             TableAppender a = TableAppender.laidOutForAppending(t.dataset)
-                    ? new TableAppender(t.dataset, sb.chunkK(), now, PUBLISH_DELAY_NANOS) : null;
+                    ? new TableAppender(t.dataset, sb.chunkK(), now, LivePublisher.PUBLISH_DELAY_NANOS) : null;
+            if (a != null) {
+                appenders.add(a);
+            }
             PandasTable existing = old.get(t.name);
             if (existing != null) {
                 existing.reloaded(t, a);
@@ -205,7 +276,9 @@ public final class PandasStoreFile implements AutoCloseable {
             // a killed writer may have indexed chunks or nodes beyond the end it published
             end = Math.max(end, t.dataset.end);
         }
-        space = new FileSpace(path, channel, sb.endOfFileField(), end, eoa, lengthSince, PUBLISH_DELAY_NANOS);
+        space = new FileSpace(path, channel, sb.endOfFileField(), end, eoa, lengthSince,
+                LivePublisher.PUBLISH_DELAY_NANOS, options.ticker());
+        publisher.track(space, appenders, sb.chunkK());
     }
 
     /** @return the path of this file */
@@ -249,7 +322,7 @@ public final class PandasStoreFile implements AutoCloseable {
         if (tables.containsKey(name) || structure.others.containsKey(name)) {
             throw new IllegalStateException("table '" + name + "' exists already in " + path);
         }
-        checkFits(name, columns, stringWidth);
+        FormatLimits.checkFits(name, columns, stringWidth);
         BlockLayout layout = BlockLayout.forColumns(columns, stringWidth);
         PandasTable t = new PandasTable(this, name, columns, layout, expectedRows);
         tables.put(name, t);
@@ -262,58 +335,11 @@ public final class PandasStoreFile implements AutoCloseable {
         return createTable(name, columns, stringWidth, 0);
     }
 
-    /** The most bytes an object header message of this format holds (its size field has 16 bits). */
-    public static final int MAX_MESSAGE_BYTES = ObjectHeader.MAX_MESSAGE_SIZE;
-
-    /**
-     * An object header message a table needs: an attribute by name, or {@code "row type"}.
-     *
-     * @param name what the message holds
-     * @param bytes its size
-     */
-    public record HeaderMessage(String name, int bytes) {
-    }
-
-    /**
-     * The largest object header message a table of these columns needs, as this class writes it:
-     * the largest of its group's and dataset's attributes and its row type.
-     *
-     * @param columns its columns, in order (may be empty: the table name's share alone)
-     */
-    public static HeaderMessage largestMessage(String name, List<FrameColumn> columns, int stringWidth) {
-        BlockLayout layout = BlockLayout.forColumns(columns, stringWidth);
-        HeaderMessage largest = new HeaderMessage("row type", PandasAttributes.rowType(layout).encode().length);
-        List<Attribute> all = new ArrayList<>(PandasAttributes.group(name, columns, layout));
-        all.addAll(PandasAttributes.dataset(columns, layout, 0));
-        for (Attribute a : all) {
-            int size = a.encode().length;
-            if (size > largest.bytes()) {
-                largest = new HeaderMessage(a.name(), size);
-            }
-        }
-        return largest;
-    }
-
-    /**
-     * Checks that a table of these columns fits the format: every attribute of its group and
-     * dataset, and its row type, must fit a version-1 object header message (64 KiB).
-     *
-     * @throws IllegalArgumentException naming the limit if not
-     */
-    public static void checkFits(String name, List<FrameColumn> columns, int stringWidth) {
-        HeaderMessage largest = largestMessage(name, columns, stringWidth);
-        if (largest.bytes() > MAX_MESSAGE_BYTES) {
-            throw new IllegalArgumentException("table '" + name + "' with " + columns.size() + " columns does not fit"
-                    + " store.h5: its " + largest.name() + " would take " + largest.bytes() + " bytes, more than the "
-                    + MAX_MESSAGE_BYTES + " an HDF5 object header message holds");
-        }
-    }
-
     /**
      * Makes what was appended visible as far as live readers allow (docs/live-reads.md): applies
      * pending rewrites, publishes the end-of-file address, then grows extents that may grow now.
-     * Rows in new chunks become visible to other readers about {@link #PUBLISH_DELAY_NANOS} later,
-     * without further calls. Not an fsync.
+     * Rows in new chunks become visible to other readers about
+     * {@link LivePublisher#PUBLISH_DELAY_NANOS} later, without further calls. Not an fsync.
      */
     public synchronized void flush() {
         checkOpen();
@@ -321,7 +347,7 @@ public final class PandasStoreFile implements AutoCloseable {
             return;
         }
         commit();
-        publishDue();
+        publisher.publishDue();
     }
 
     /**
@@ -344,97 +370,6 @@ public final class PandasStoreFile implements AutoCloseable {
         }
     }
 
-    /** Publishes the end-of-file address, then whatever the delays allow; schedules the rest. Holds the lock. */
-    private void publishDue() {
-        long now = System.nanoTime();
-        space.extend(slack());
-        space.publishEnd(now);
-        long next = space.endPublished() ? -1 : space.coveredAt(space.end());
-        for (PandasTable t : tables.values()) {
-            TableAppender a = t.appender();
-            if (a == null) {
-                continue;
-            }
-            a.endCycle();
-            a.publish(space, now);
-            long due = a.nextDue(space);
-            if (due >= 0 && (next < 0 || due < next)) {
-                next = due;
-            }
-        }
-        schedule(next);
-    }
-
-    /** Length kept beyond the allocated space: a chunk and two index nodes per table. */
-    private long slack() {
-        long slack = 0;
-        for (PandasTable t : tables.values()) {
-            TableAppender a = t.appender();
-            if (a != null) {
-                slack += a.chunkBytes + 2L * ChunkIndex.nodeSize(structure.superblock.chunkK(), 2);
-            }
-        }
-        return slack;
-    }
-
-    /** The earliest time something waits to be published, or -1. Holds the lock. */
-    private long nextDue() {
-        long next = space.endPublished() ? -1 : space.coveredAt(space.end());
-        for (PandasTable t : tables.values()) {
-            TableAppender a = t.appender();
-            long due = a == null ? -1 : a.nextDue(space);
-            if (due >= 0 && (next < 0 || due < next)) {
-                next = due;
-            }
-        }
-        return next;
-    }
-
-    private void schedule(long due) {
-        if (publishTask != null) {
-            publishTask.cancel(false);
-            publishTask = null;
-        }
-        if (due < 0) {
-            return;
-        }
-        long delay = Math.max(1, due - System.nanoTime());
-        publishTask = publisher().schedule(this::publishLater, delay + TimeUnit.MILLISECONDS.toNanos(1),
-                TimeUnit.NANOSECONDS);
-    }
-
-    private void publishLater() {
-        synchronized (this) {
-            if (closed) {
-                return;
-            }
-            try {
-                publishDue();
-            } catch (RuntimeException e) {
-                // the next flush or close reports it; nothing the writer acknowledged depends on this
-                publishTask = null;
-            }
-        }
-    }
-
-    private static ScheduledExecutorService publisher() {
-        ScheduledExecutorService p = publisher;
-        if (p == null) {
-            synchronized (PandasStoreFile.class) {
-                p = publisher;
-                if (p == null) {
-                    p = Executors.newSingleThreadScheduledExecutor(r -> {
-                        Thread t = new Thread(r, "cox4j-store.h5-publisher");
-                        t.setDaemon(true);
-                        return t;
-                    });
-                    publisher = p;
-                }
-            }
-        }
-        return p;
-    }
-
     /**
      * Makes every appended row visible: if nothing waits, nothing to do; a file with unused space,
      * or a small one, is rewritten; else waits until the delay allows and publishes. Holds the lock.
@@ -443,10 +378,8 @@ public final class PandasStoreFile implements AutoCloseable {
      */
     private void finish(boolean closing) {
         commit();
-        publishDue();
-        long next = nextDue();
-        long threshold = closing ? rewriteRatherThanWait : Math.min(rewriteRatherThanWait, SYNC_REWRITE_RATHER_THAN_WAIT);
-        if ((closing && unused > 0 && modified) || (next >= 0 && space.end() < threshold)) {
+        publisher.publishDue();
+        if ((closing && unused > 0 && modified) || publisher.rewriteRatherThanWait(closing)) {
             rewrite();
             return;
         }
@@ -454,20 +387,8 @@ public final class PandasStoreFile implements AutoCloseable {
             // a writer that syncs is not held up: the scheduled publications follow (docs/live-reads.md)
             return;
         }
-        while (next >= 0) {
-            long sleep = Math.max(1, Math.min(next, System.nanoTime() + PUBLISH_DELAY_NANOS) - System.nanoTime());
-            try {
-                TimeUnit.NANOSECONDS.sleep(sleep);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new CoxIOException("interrupted while publishing the last rows of " + path, null);
-            }
-            publishDue();
-            next = nextDue();
-        }
-        if (closing) {
-            space.trim();
-        }
+        publisher.awaitAll();
+        space.trim();
     }
 
     // ------------------------------------------------------------------ rewrite
@@ -485,26 +406,9 @@ public final class PandasStoreFile implements AutoCloseable {
     /** Writes the whole file afresh beside it and renames it over it, then reloads. Holds the lock. */
     private void rewrite() {
         Path tmp = path.resolveSibling(REWRITE_PREFIX + path.getFileName());
-        List<StoreFileBuilder.Link> links = new ArrayList<>();
-        for (SymbolTable.Entry e : structure.rootLinks) {
-            PandasTable t = tables.get(e.name());
-            if (t == null || !t.touched()) {
-                links.add(new StoreFileBuilder.CopiedObject(e.name(), e.header()));
-            } else {
-                links.add(image(t));
-            }
-        }
-        for (PandasTable t : tables.values()) {
-            if (t.disk() == null && t.nrows() > 0) {
-                links.add(image(t));
-            }
-        }
-        List<ObjectHeader.NewMessage> root = new ArrayList<>();
-        for (ObjectHeader.Message m : structure.rootHeader.all(ObjectHeader.ATTRIBUTE)) {
-            root.add(raw(m));
-        }
         try {
-            StoreFileBuilder.write(tmp, bytes, structure.superblock, root, links);
+            new StoreFileRewrite(bytes, structure, options.clock(), options.chunkRows())
+                    .write(tmp, tables, options.ticker());
             closeChannel();
             StoreFileBuilder.replace(tmp, path);
         } catch (RuntimeException e) {
@@ -548,129 +452,6 @@ public final class PandasStoreFile implements AutoCloseable {
                 // the original failure is reported
             }
         }
-    }
-
-    private static ObjectHeader.NewMessage raw(ObjectHeader.Message m) {
-        byte[] b = new byte[m.size()];
-        m.buffer().get(b);
-        return new ObjectHeader.NewMessage(m.type(), m.flags(), b);
-    }
-
-    /** What a rewrite writes for table {@code t}: its rows on disk (widened if need be), then its pending rows. */
-    private StoreFileBuilder.TableImage image(PandasTable t) {
-        BlockLayout layout = t.layout();
-        FileStructure.Table disk = t.disk();
-        long diskRows = t.diskRows();
-        long total = diskRows + t.pending().size();
-        List<ObjectHeader.NewMessage> groupMessages = new ArrayList<>();
-        List<ObjectHeader.NewMessage> datasetMessages = new ArrayList<>();
-        List<StoreFileBuilder.CopiedObject> children = new ArrayList<>();
-        int nrowsIndex = -1;
-        long chunkRows;
-        boolean widened = layout != t.diskLayout();
-        if (disk == null) {
-            for (Attribute a : PandasAttributes.group(t.name(), t.columns(), layout)) {
-                groupMessages.add(a.message());
-            }
-            datasetMessages.add(new ObjectHeader.NewMessage(ObjectHeader.FILL_VALUE, ObjectHeader.FLAG_CONSTANT,
-                    StoreFileBuilder.FILL_VALUE));
-            datasetMessages.add(new ObjectHeader.NewMessage(ObjectHeader.MODIFICATION_TIME, 0,
-                    StoreFileBuilder.modificationTime(clock)));
-            for (Attribute a : PandasAttributes.dataset(t.columns(), layout, total)) {
-                if (a.name().equals("NROWS")) {
-                    nrowsIndex = datasetMessages.size();
-                }
-                datasetMessages.add(a.message());
-            }
-            chunkRows = chunkRowsOverride > 0 ? chunkRowsOverride
-                    : chunkRows(layout.rowSize, Math.max(t.expectedRows(), t.pending().size()));
-        } else {
-            for (ObjectHeader.Message m : disk.groupHeader.all(ObjectHeader.ATTRIBUTE)) {
-                groupMessages.add(raw(m));
-            }
-            for (SymbolTable.Entry e : disk.groupLinks) {
-                if (!e.name().equals("table") && !e.name().equals("_i_table")) {
-                    children.add(new StoreFileBuilder.CopiedObject(e.name(), e.header()));
-                }
-            }
-            List<Attribute> widenedAttributes = widened
-                    ? PandasAttributes.widened(disk.dataset.attributes, layout, total) : null;
-            int attribute = 0;
-            for (ObjectHeader.Message m : disk.dataset.objectHeader.messages) {
-                switch (m.type()) {
-                    case ObjectHeader.FILL_VALUE:
-                    case ObjectHeader.FILL_VALUE_OLD:
-                    case ObjectHeader.MODIFICATION_TIME:
-                    case ObjectHeader.MODIFICATION_TIME_OLD:
-                    case ObjectHeader.COMMENT:
-                        datasetMessages.add(raw(m));
-                        break;
-                    case ObjectHeader.ATTRIBUTE: {
-                        Attribute a = disk.dataset.attributes.get(attribute);
-                        if (a.name().equals("NROWS")) {
-                            nrowsIndex = datasetMessages.size();
-                        }
-                        datasetMessages.add(widened ? widenedAttributes.get(attribute).message() : raw(m));
-                        attribute++;
-                        break;
-                    }
-                    default:
-                        break;
-                }
-            }
-            chunkRows = !widened ? disk.dataset.chunkRows
-                    : chunkRowsOverride > 0 ? chunkRowsOverride : chunkRows(layout.rowSize, total);
-        }
-        Datatype.Compound rowType = disk != null && !widened ? disk.dataset.rowType : PandasAttributes.rowType(layout);
-        long srcChunkRows = disk == null ? 0 : disk.dataset.chunkRows;
-        long finalChunkRows = chunkRows;
-        StoreFileBuilder.Rows rows = new StoreFileBuilder.Rows() {
-            @Override
-            public long count() {
-                return total;
-            }
-
-            @Override
-            public void fill(long first, int n, byte[] out) {
-                int done = 0;
-                if (first < diskRows) {
-                    int m = (int) Math.min(n, diskRows - first);
-                    t.fillFromDisk(first, m, out, layout);
-                    done = m;
-                }
-                if (done < n) {
-                    int from = (int) (first + done - diskRows);
-                    byte[] b = t.encodePending(from, n - done, first + done);
-                    System.arraycopy(b, 0, out, done * layout.rowSize, b.length);
-                }
-            }
-
-            @Override
-            public long wholeChunk(long first) {
-                if (widened || disk == null || srcChunkRows != finalChunkRows || first + finalChunkRows > diskRows) {
-                    return -1;
-                }
-                int c = (int) (first / srcChunkRows);
-                TableAppender a = t.appender();
-                return a != null ? a.chunkAddress(c) : disk.dataset.chunkAddress[c];
-            }
-        };
-        return new StoreFileBuilder.TableImage(t.name(), groupMessages, rowType, chunkRows, datasetMessages,
-                nrowsIndex, rows, children);
-    }
-
-    /**
-     * Rows per chunk as PyTables chooses them for a table of {@code rowSize}-byte rows expected to
-     * hold {@code expectedRows} (pandas passes at least 10,000): 64 KiB for up to 10 MB of rows,
-     * doubling per decade of megabytes.
-     */
-    static long chunkRows(int rowSize, long expectedRows) {
-        long rows = Math.max(expectedRows, 10_000);
-        long mb = Math.multiplyHigh(rows, rowSize) != 0 ? Long.MAX_VALUE : rows * rowSize / (1024 * 1024);
-        mb = Math.max(1, Math.min(mb, 10_000_000));
-        int zone = (int) Math.floor(Math.log10(mb) + 1e-12);
-        long chunkBytes = 8L * 8192 * (1L << zone);
-        return Math.max(1, chunkBytes / rowSize);
     }
 
     // ------------------------------------------------------------------ for tables
@@ -721,9 +502,7 @@ public final class PandasStoreFile implements AutoCloseable {
             }
         } finally {
             closed = true;
-            if (publishTask != null) {
-                publishTask.cancel(false);
-            }
+            publisher.stop();
             closeChannel();
             if (bytes != null) {
                 bytes.close();
@@ -739,9 +518,6 @@ public final class PandasStoreFile implements AutoCloseable {
     public synchronized void abandon() {
         if (closed) {
             return;
-        }
-        if (publishTask != null) {
-            publishTask.cancel(false);
         }
         closeQuietly();
     }
@@ -761,6 +537,7 @@ public final class PandasStoreFile implements AutoCloseable {
     private void closeQuietly() {
         try {
             closed = true;
+            publisher.stop();
             closeChannel();
             if (bytes != null) {
                 bytes.close();

@@ -17,7 +17,8 @@ import java.util.List;
  * every other object copied as it was. Everything is laid out leaves first, each object once, with
  * no free space, so {@code h5stat} finds nothing unaccounted. Used to create a store, and to apply
  * a change that is not an append (a new table, a wider string block, dropping pandas' stale index)
- * by writing the new file beside the old one and renaming it over it.
+ * by writing the new file beside the old one and renaming it over it ({@link StoreFileRewrite} says
+ * what an open file's rewrite holds).
  */
 final class StoreFileBuilder {
     /** The K values every file cox4j writes uses: HDF5's defaults. */
@@ -83,13 +84,14 @@ final class StoreFileBuilder {
      * @param source the old file objects are copied from (null if none)
      * @param rootMessages the root group's attribute messages
      * @param links the root's links
+     * @param ticker the time source of the new file's space
      */
     static void write(Path target, FileBytes source, Superblock sourceBlock, List<ObjectHeader.NewMessage> rootMessages,
-            List<Link> links) {
+            List<Link> links, Ticker ticker) {
         try (FileChannel ch = FileChannel.open(target, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.READ)) {
             FileSpace space = new FileSpace(target, ch, Superblock.END_OF_FILE_FIELD, Superblock.SIZE_V0, 0,
-                    FileSpace.LONG_AGO, 0);
+                    FileSpace.LONG_AGO, 0, ticker);
             ObjectCopier copier = source == null ? null : new ObjectCopier(source, sourceBlock, space, K);
             List<SymbolTable.NewEntry> entries = new ArrayList<>();
             for (Link l : links) {

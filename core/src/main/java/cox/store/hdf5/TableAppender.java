@@ -14,14 +14,15 @@ import java.util.Arrays;
  *       has room (the new entry first, the entry count last), else in a new leaf (and new parents,
  *       and at most a new root) written at the end of the file and linked in the same way;</li>
  *   <li>the owner then publishes the file's new end-of-file address ({@link FileSpace#publishEnd});</li>
- *   <li>only {@link PandasStoreFile#PUBLISH_DELAY_NANOS} after an end-of-file address covering a
+ *   <li>only {@link LivePublisher#PUBLISH_DELAY_NANOS} after an end-of-file address covering a
  *       new chunk (or a new root) was published is the root switched, and the extent and
  *       {@code NROWS} grown over it: a reader that opened the file earlier, and so may not read
  *       beyond the old end, is past its lookups by then; after a new root, the extent waits the
  *       delay once more, for a reader that read the old root.</li>
  * </ol>
  *
- * <p>Not thread-safe: the owning {@link PandasStoreFile} serialises calls.
+ * <p>Not thread-safe: the owning {@link PandasStoreFile} serialises calls; {@link LivePublisher}
+ * drives steps 3 and 4.
  */
 final class TableAppender {
     final long chunkRows;
@@ -49,7 +50,7 @@ final class TableAppender {
     private boolean chunksThisCycle;
     /**
      * {chunks, required end, not before}: once an end-of-file address covering the required end has
-     * been published for the delay, and not before the given nanoTime, the first {@code chunks}
+     * been published for the delay, and not before the given time, the first {@code chunks}
      * chunks may be covered by the extent.
      */
     private final ArrayDeque<long[]> milestones = new ArrayDeque<>();
@@ -59,7 +60,8 @@ final class TableAppender {
     /**
      * State of a dataset as read: its chunks (all indexed ones) and extent.
      *
-     * @param now the current nanoTime: indexed chunks beyond the extent become usable a delay later
+     * @param now the current time (of the file's ticker): indexed chunks beyond the extent become
+     *     usable a delay later
      */
     TableAppender(TableDataset ds, int k, long now, long delay) {
         this.delay = delay;
@@ -311,7 +313,7 @@ final class TableAppender {
         return visible < rows || rootPending;
     }
 
-    /** The earliest nanoTime at which {@link #publish} can do more, or -1 if nothing waits. */
+    /** The earliest time at which {@link #publish} can do more, or -1 if nothing waits. */
     long nextDue(FileSpace space) {
         if (visible >= rows && !rootPending) {
             return -1;

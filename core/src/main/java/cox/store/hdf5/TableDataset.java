@@ -12,18 +12,6 @@ import java.util.List;
  * index is an error rather than rows of zeros.
  */
 final class TableDataset {
-    /**
-     * The largest chunk PyTables chooses for a table: {@code calc_chunksize} caps the expected size
-     * at 10 TB, which gives 8 KiB &times; 2<sup>7</sup> &times; 8 bytes. pandas passes no chunk shape
-     * of its own, so a pandas table's chunks hold at most this, or one row if a row is larger.
-     */
-    static final long PYTABLES_MAX_CHUNK_BYTES = 8L << 20;
-    /**
-     * The largest chunk cox4j reads from a table it did not lay out itself, whatever its extent:
-     * eight times PyTables' largest. A compressed chunk is inflated whole in memory.
-     */
-    static final long MAX_CHUNK_BYTES = 64L << 20;
-
     final long header;
     final ObjectHeader objectHeader;
     final Datatype.Compound rowType;
@@ -265,33 +253,9 @@ final class TableDataset {
     }
 
     /**
-     * Why a table's chunks of {@code chunkRows} rows of {@code rowSize} bytes, under an extent of
-     * {@code extent} rows, are not to be read, or null if they may be: a chunk may hold no more
-     * rows than the extent or than PyTables' largest chunk ({@link #PYTABLES_MAX_CHUNK_BYTES}; at
-     * least one row), whichever is more, and no more than {@link #MAX_CHUNK_BYTES} in any case. A
-     * chunk is read (and, compressed, inflated) whole, so its claimed size is what memory it takes.
-     */
-    static String chunkShapeProblem(long chunkRows, long rowSize, long extent) {
-        if (chunkRows <= 0 || rowSize <= 0) {
-            return "chunks of " + chunkRows + " rows of " + rowSize + " bytes";
-        }
-        long pytables = Math.max(1, PYTABLES_MAX_CHUNK_BYTES / rowSize);
-        long allowed = Math.max(extent, pytables);
-        if (chunkRows > allowed) {
-            return "chunks of " + chunkRows + " rows of " + rowSize + " bytes claimed, more than its extent of "
-                    + extent + " rows and more than the " + pytables + " rows PyTables puts in a chunk of such rows";
-        }
-        if (Math.multiplyHigh(chunkRows, rowSize) != 0 || chunkRows * rowSize > MAX_CHUNK_BYTES) {
-            return "chunks of " + chunkRows + " rows of " + rowSize + " bytes claimed, more than the " + MAX_CHUNK_BYTES
-                    + " bytes cox4j reads as one chunk";
-        }
-        return null;
-    }
-
-    /**
      * Checks what a table whose chunks are filtered (compressed) claims, before jHDF reads it: its
-     * chunk shape ({@link #chunkShapeProblem}), and its chunk index (every node and chunk inside the
-     * file, chunks on chunk boundaries, one for every chunk the extent covers).
+     * chunk shape ({@link FormatLimits#chunkShapeProblem}), and its chunk index (every node and
+     * chunk inside the file, chunks on chunk boundaries, one for every chunk the extent covers).
      */
     private static void checkFiltered(FileBytes f, Superblock sb, String what, int rowSize, long extent, long[] chunkDims,
             long root, boolean wholeIndex, Regions regions) {
@@ -300,7 +264,7 @@ final class TableDataset {
             throw f.error(what + ": chunks of " + chunkRows + " rows of " + chunkDims[1] + " bytes do not fit rows of "
                     + rowSize + " bytes");
         }
-        String problem = chunkShapeProblem(chunkRows, rowSize, extent);
+        String problem = FormatLimits.chunkShapeProblem(chunkRows, rowSize, extent);
         if (problem != null) {
             throw f.error(what + " has " + problem);
         }

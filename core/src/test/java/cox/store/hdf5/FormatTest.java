@@ -130,8 +130,7 @@ class FormatTest {
         Path file = dir.resolve("store.h5");
         List<FrameColumn> cols = List.of(new FrameColumn("i", ColumnKind.INT, "int"));
         int n = 64 * 64 + 70; // one row per chunk: a third level of the chunk index
-        try (PandasStoreFile f = PandasStoreFile.create(file)) {
-            f.chunkRowsOverride = 1;
+        try (PandasStoreFile f = PandasStoreFile.create(file, PandasStoreFile.Options.DEFAULT.withChunkRows(1))) {
             f.createTable("t", cols, 1, 1).append(List.<Object[]>of(new Object[] {0L}));
             f.flush();
             for (int i = 1; i < n; i += 500) {
@@ -163,8 +162,7 @@ class FormatTest {
         Path file = dir.resolve("store.h5");
         List<FrameColumn> cols = List.of(new FrameColumn("i", ColumnKind.INT, "int"));
         int n = 64 * 64 + 70;
-        try (PandasStoreFile f = PandasStoreFile.create(file)) {
-            f.chunkRowsOverride = 1;
+        try (PandasStoreFile f = PandasStoreFile.create(file, PandasStoreFile.Options.DEFAULT.withChunkRows(1))) {
             f.createTable("t", cols, 1, 1).append(List.<Object[]>of(new Object[] {0L}));
             f.flush();
             List<Object[]> batch = new ArrayList<>();
@@ -174,7 +172,7 @@ class FormatTest {
             f.table("t").append(batch);
             f.flush();
             // the publisher thread makes the new chunks visible after the live-read delays
-            long deadline = System.nanoTime() + 8 * PandasStoreFile.PUBLISH_DELAY_NANOS;
+            long deadline = System.nanoTime() + 8 * LivePublisher.PUBLISH_DELAY_NANOS;
             while (visibleRows(file) < n && System.nanoTime() < deadline) {
                 Thread.sleep(50);
             }

@@ -61,9 +61,10 @@ class JhdfCrossCheckTest {
     @Test
     void chunkIndexGrownInPlaceToThreeLevels() throws Exception {
         Path file = dir.resolve("store.h5");
-        try (PandasStoreFile f = PandasStoreFile.create(file)) {
-            f.chunkRowsOverride = 1;
-            f.rewriteRatherThanWait = 0; // close waits for the live-read delays: the index stays as grown in place
+        // close waits for the live-read delays: the index stays as grown in place
+        PandasStoreFile.Options options = PandasStoreFile.Options.DEFAULT.withChunkRows(1)
+                .withRewriteRatherThanWait(false);
+        try (PandasStoreFile f = PandasStoreFile.create(file, options)) {
             f.createTable("t", List.of(new FrameColumn("i", ColumnKind.INT, "int")), 1, 1)
                     .append(List.<Object[]>of(new Object[] {0L}));
             f.flush();

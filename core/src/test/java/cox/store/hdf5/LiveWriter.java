@@ -8,7 +8,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * A writer process for {@link LiveAppendIT}: appends rows {@code seq, text} to table "rows" of a
  * store.h5 in small batches, flushing after each as cox4j's flusher does, in chunks of a few rows
- * (the test's chunk-size hook) so that it writes thousands of chunks in seconds. Midway it writes
+ * (the chunk size its options set) so that it writes thousands of chunks in seconds. Midway it writes
  * a long text (the string block widens) and creates a second table, "second", which it then
  * appends to as well.
  *
@@ -26,8 +26,8 @@ public final class LiveWriter {
         List<FrameColumn> columns = List.of(new FrameColumn("seq", ColumnKind.INT, "int"),
                 new FrameColumn("text", ColumnKind.TEXT, "str"));
         long chunks;
-        try (PandasStoreFile f = PandasStoreFile.create(file)) {
-            f.chunkRowsOverride = chunkRows;
+        PandasStoreFile.Options options = PandasStoreFile.Options.DEFAULT.withChunkRows(chunkRows);
+        try (PandasStoreFile f = PandasStoreFile.create(file, options)) {
             PandasTable rows = f.createTable("rows", columns, 8, total);
             PandasTable second = null;
             long seq = 0;

@@ -475,8 +475,7 @@ public final class StoreFuzzer {
         Path dir = Files.createDirectories(scratch.resolve("bases"));
         // several tables, one widened, chunks of a few rows so the index has levels
         Path ours = dir.resolve("ours.h5");
-        try (PandasStoreFile f = PandasStoreFile.create(ours)) {
-            f.chunkRowsOverride = 3;
+        try (PandasStoreFile f = PandasStoreFile.create(ours, PandasStoreFile.Options.DEFAULT.withChunkRows(3))) {
             f.createTable("results", PandasStoreFileTest.SCHEMA, 4, 10).append(FormatTest.rows(0, 40));
             f.createTable("meta", PandasStoreFileTest.text("s"), 1, 1).append(List.<Object[]>of(new Object[] {"a"}));
             f.flush();
@@ -487,8 +486,7 @@ public final class StoreFuzzer {
         out.add(base("ours", ours));
         // appended in place across many chunks (a two-level index) and left as a killed writer leaves it
         Path live = dir.resolve("live.h5");
-        try (PandasStoreFile f = PandasStoreFile.create(live)) {
-            f.chunkRowsOverride = 1;
+        try (PandasStoreFile f = PandasStoreFile.create(live, PandasStoreFile.Options.DEFAULT.withChunkRows(1))) {
             f.createTable("t", List.of(new FrameColumn("i", ColumnKind.INT, "int")), 1, 1)
                     .append(List.<Object[]>of(new Object[] {0L}));
             f.flush();
@@ -525,8 +523,7 @@ public final class StoreFuzzer {
         List<Base> out = new ArrayList<>();
         Path dir = Files.createDirectories(scratch.resolve("bases"));
         Path large = dir.resolve("large.h5");
-        try (PandasStoreFile f = PandasStoreFile.create(large)) {
-            f.chunkRowsOverride = 4;
+        try (PandasStoreFile f = PandasStoreFile.create(large, PandasStoreFile.Options.DEFAULT.withChunkRows(4))) {
             f.createTable("results", PandasStoreFileTest.SCHEMA, 4, 10).append(FormatTest.rows(0, 4000));
         }
         out.add(base("large", large));
