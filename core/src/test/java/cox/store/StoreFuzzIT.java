@@ -101,7 +101,7 @@ class StoreFuzzIT {
     }
 
     /** How many end-of-file addresses each variant is given. */
-    static final int END_OF_FILE_CLAIMS = 10;
+    static final int END_OF_FILE_CLAIMS = H5Superblock.END_OF_FILE_CLAIMS;
     /** Where the campaign "beyond 16 KiB" damages from. */
     static final int DEEP = 16 << 10;
 
@@ -495,18 +495,7 @@ class StoreFuzzIT {
         long size = Files.size(h5);
         switch (campaign) {
             case END_OF_FILE_ADDRESS: {
-                long value = switch (index % END_OF_FILE_CLAIMS) {
-                    case 0 -> size + 1;
-                    case 1 -> size + 4096;
-                    case 2 -> size + 3_500_000_000L;
-                    case 3 -> 1L << 36;
-                    case 4 -> 1L << 40;
-                    case 5 -> 1L << 44;
-                    case 6 -> Long.MAX_VALUE;
-                    case 7 -> random.nextLong();
-                    case 8 -> size - 1;
-                    default -> 100 + random.nextInt(400);
-                };
+                long value = H5Superblock.endOfFileClaim(index % END_OF_FILE_CLAIMS, size, random);
                 H5Superblock.setEndOfFile(h5, value);
                 return "end-of-file address " + Long.toUnsignedString(value) + " (file " + size + " bytes)";
             }

@@ -23,6 +23,34 @@ public final class H5Superblock {
     public record Field(long address, int size) {
     }
 
+    /** How many end-of-file addresses {@link #endOfFileClaim} knows: the fuzz tests try each. */
+    public static final int END_OF_FILE_CLAIMS = 10;
+
+    /**
+     * The {@code k}-th end-of-file address a damaged superblock may claim for a file of
+     * {@code size} bytes: just past the end, gigabytes and terabytes past it, the largest long,
+     * a random one, just short of the end, inside the superblock.
+     *
+     * @param k 0 to {@link #END_OF_FILE_CLAIMS} - 1
+     * @param size the file's size
+     * @param random for the random claims
+     * @return the address
+     */
+    public static long endOfFileClaim(int k, long size, java.util.Random random) {
+        return switch (k) {
+            case 0 -> size + 1;
+            case 1 -> size + 4096;
+            case 2 -> size + 3_500_000_000L;
+            case 3 -> 1L << 36;
+            case 4 -> 1L << 40;
+            case 5 -> 1L << 44;
+            case 6 -> Long.MAX_VALUE;
+            case 7 -> random.nextLong();
+            case 8 -> size - 1;
+            default -> 100 + random.nextInt(400);
+        };
+    }
+
     /** Finds the end-of-file address field of {@code file}'s superblock (at address 0). */
     public static Field endOfFileField(Path file) {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {

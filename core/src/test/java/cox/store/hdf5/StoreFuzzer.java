@@ -1,6 +1,7 @@
 package cox.store.hdf5;
 
 import cox.exceptions.CoxException;
+import cox.testing.H5Superblock;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -210,7 +211,7 @@ public final class StoreFuzzer {
     }
 
     /** How many end-of-file addresses each base is given. */
-    static final int END_OF_FILE_CLAIMS = 10;
+    static final int END_OF_FILE_CLAIMS = H5Superblock.END_OF_FILE_CLAIMS;
 
     /**
      * The superblock's end-of-file address set to claim {@code v}: a byte or a page beyond the
@@ -220,18 +221,7 @@ public final class StoreFuzzer {
     private static Mutation endOfFileMutation(Base base, int v, Random r) {
         byte[] b = base.bytes.clone();
         long size = b.length;
-        long value = switch (v) {
-            case 0 -> size + 1;
-            case 1 -> size + 4096;
-            case 2 -> size + 3_500_000_000L;
-            case 3 -> 1L << 36;
-            case 4 -> 1L << 40;
-            case 5 -> 1L << 44;
-            case 6 -> Long.MAX_VALUE;
-            case 7 -> r.nextLong();
-            case 8 -> size - 1;
-            default -> 100 + r.nextInt(400);
-        };
+        long value = H5Superblock.endOfFileClaim(v, size, r);
         int field = (b[8] == 0 ? 24 : 28) + 2 * b[13];
         java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(field, value);
         return new Mutation(b, "end-of-file address " + Long.toUnsignedString(value) + " (file " + size + " bytes)", field,
