@@ -1,6 +1,7 @@
 package cox.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import cox.store.ColumnType;
 import cox.store.Schema;
@@ -37,6 +38,9 @@ class ServeCommandTest {
     @ParameterizedTest
     @CsvSource({"INT, 130", "TERM, 143"})
     void serve_printsTheAddress_answers_andStopsCleanlyOnASignal(String signal, int exitCode) throws Exception {
+        // a shell that starts a build in the background (`nohup mvn ... &`) has it ignore SIGINT, and
+        // every child inherits that: the JVM then never hears Ctrl-C, rightly
+        assumeFalse(signal.equals("INT") && ignoresSigint(), "SIGINT is ignored by this JVM, so by the child too");
         try (Store store = Store.open(dir, "run-1")) {
             store.addTable("metadata", Schema.of("lr", ColumnType.FLOAT)).appendRow(Map.of("lr", 0.1));
         }
@@ -59,10 +63,9 @@ class ServeCommandTest {
 
             Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).inheritIO().start();
             assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
-            // a hang guard, generous: beside two other builds on two cores, stopping (Jetty's stop, the
-            // summaries saved) once took over 30 s; past 120 s the child's threads say where it waits
-            boolean stopped = p.waitFor(120, TimeUnit.SECONDS);
-            assertThat(stopped).as("stops within 120 s; its threads:%n%s", stopped ? "" : threads(p)).isTrue();
+            // a hang guard; if it is passed, the child's threads say where it waits
+            boolean stopped = p.waitFor(60, TimeUnit.SECONDS);
+            assertThat(stopped).as("stops within 60 s; its threads:%n%s", stopped ? "" : threads(p)).isTrue();
             // the shutdown hook ran: the server closed and said so; the JVM reports the signal (128 + its number)
             assertThat(out.readLine()).isEqualTo("cox serve: stopped");
             assertThat(p.exitValue()).isEqualTo(exitCode);
@@ -80,6 +83,20 @@ class ServeCommandTest {
         } finally {
             p.destroyForcibly();
         }
+    }
+
+    /** Whether this process ignores SIGINT (Linux: bit 1 of SigIgn in /proc/self/status), as its children then do. */
+    private static boolean ignoresSigint() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("SigIgn:")) {
+                    return (Long.parseUnsignedLong(line.substring(7).trim(), 16) & (1L << 1)) != 0;
+                }
+            }
+        } catch (java.io.IOException | NumberFormatException e) {
+            // not Linux: assume the default disposition
+        }
+        return false;
     }
 
     /** The thread dump of a running child JVM (through jcmd), or why there is none. */
