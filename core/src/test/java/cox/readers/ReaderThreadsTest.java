@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -38,10 +40,22 @@ class ReaderThreadsTest {
     @ValueSource(ints = {1, 4})
     void run_theEarliestItemsFailureIsThrownAsItIs(int parallelism) {
         IllegalArgumentException third = new IllegalArgumentException("item 3");
+        // the later items fail only once item 3 has (whichever thread is faster), so that a later
+        // failure cannot stop item 3 before it starts: the test does not depend on the threads' timing
+        CountDownLatch thirdFailed = new CountDownLatch(1);
         try (ReaderThreads threads = new ReaderThreads(DIR, parallelism, ProgressListener.NONE)) {
             assertThatThrownBy(() -> threads.run(List.of(1, 2, 3, 4, 5), i -> {
-                if (i >= 3) {
-                    throw i == 3 ? third : new IllegalStateException("item " + i);
+                if (i == 3) {
+                    thirdFailed.countDown();
+                    throw third;
+                }
+                if (i > 3) {
+                    try {
+                        thirdFailed.await(60, TimeUnit.SECONDS); // a hang guard
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    throw new IllegalStateException("item " + i);
                 }
                 return i;
             })).isSameAs(third);
