@@ -13,11 +13,14 @@ module cox4j.core {
     requires org.slf4j;
     requires com.google.protobuf;
     requires transitive dflib;
+    requires org.apache.commons.statistics.inference;
+    requires org.apache.commons.statistics.distribution;
 
     exports cox.exceptions;
     exports cox.store;
     exports cox.readers;
     exports cox.readers.filter;
+    exports cox.readers.query;
     exports cox.readers.summary;
     exports cox.readers.text;
     exports cox.tensorboard;

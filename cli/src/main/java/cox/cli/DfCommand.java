@@ -1,20 +1,17 @@
 package cox.cli;
 
 import cox.readers.CollectionReader;
-import cox.readers.DfOptions;
-import cox.readers.filter.FilterBudgetException;
-import cox.readers.filter.FilterSyntaxException;
-import cox.readers.filter.RunFilter;
+import cox.readers.query.CellOrder;
+import cox.readers.query.QueryException;
+import cox.readers.query.QueryResult;
+import cox.readers.query.RunQuery;
 import cox.readers.summary.Goal;
 import cox.readers.summary.RunSummaries;
-import cox.readers.summary.Statistic;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import org.dflib.DataFrame;
 import org.dflib.Series;
@@ -26,20 +23,30 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code cox df DIR TABLE}: the table of every run as one frame, joined with each run's metadata
- * row, filtered, reduced to one row per run, and printed as a table, CSV, JSON or Markdown.
+ * row, filtered, optionally reduced to one row per run or per group, and printed as a table, CSV,
+ * JSON or Markdown. The meaning of names, filters, runs and groups is {@link RunQuery}'s (see
+ * {@code docs/querying.md}); this class turns options into a query and prints its answer.
  */
 @Command(name = "df", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Print TABLE of every run in DIR as one table: each row with its run's exp_id and parameters "
-                + "(the metadata table's row), filtered with --where, optionally one row per run (--last, --best, --summary).",
+                + "(the metadata table's row), filtered with --where, optionally one row per run (--last, --best, --summary) "
+                + "or per group of runs with statistics over them (--group-by).",
+            "",
+            "Names: a row column (epoch, val_acc), a parameter (lr), a run field (exp_id, status, rows, short) or a run "
+                + "summary COLUMN.STAT with STAT one of first, last, min, max, mean, best, count (val_acc.max).",
             "",
             "--where takes conditions such as: lr < 0.1, optimizer == adam, optimizer in (adam, sgd), "
-                + "0.01 <= lr <= 0.1, lr in [0.01, 0.1], exp_id ~ ^a1, loss != nan, momentum is missing; "
-                + "combine them with and, or, not and parentheses; backquote odd column names: `min(loss)` < 1."},
+                + "0.01 <= lr <= 0.1, lr in [0.01, 0.1], exp_id ~ ^a1, loss != nan, momentum is missing, "
+                + "epoch < epochs (a bare word that names a column is that column), val_acc.max > 0.9, status == interrupted; "
+                + "combine them with and, or, not and parentheses; backquote odd column names: `min(loss)` < 1. "
+                + "With --last, --best or --summary each run is reduced first and --where keeps runs; without them it keeps rows."},
         footer = {"", "Examples:",
             "  cox df runs results",
             "  cox df runs results --where 'optimizer == adam and lr < 0.1' --last",
             "  cox df runs results --best loss:min --only-changed --sort loss",
-            "  cox df runs results --summary --columns exp_id,lr,last(loss),min(loss)",
+            "  cox df runs results --summary --columns exp_id,lr,loss.last,loss.min",
+            "  cox df runs results --best val_acc:max --group-by lr,optimizer",
+            "  cox df runs results --best val_acc:max --group-by lr,optimizer --baseline 'lr == 0.1 and optimizer == sgd'",
             "  cox df runs results --format csv -o results.csv"})
 final class DfCommand implements Callable<Integer> {
     @CommandLine.Spec
@@ -52,11 +59,12 @@ final class DfCommand implements Callable<Integer> {
     String table;
 
     @Option(names = "--where", paramLabel = "EXPR",
-            description = "Keep rows for which EXPR holds; repeat to require several (AND). Parameters and exp_id can be used.")
+            description = "Keep rows (or, with --last/--best/--summary/--group-by, runs) for which EXPR holds; "
+                    + "repeat to require several (AND).")
     List<String> where = new ArrayList<>();
 
     @Option(names = "--columns", split = ",", paramLabel = "COL",
-            description = "Print only these columns, in this order (comma-separated).")
+            description = "Print only these columns, in this order (comma-separated); run fields and summaries may be named.")
     List<String> columns;
 
     @Option(names = "--sort", paramLabel = "COL[:desc]", description = "Sort rows by COL, ascending or :desc.")
@@ -70,13 +78,24 @@ final class DfCommand implements Callable<Integer> {
         boolean last;
 
         @Option(names = "--best", paramLabel = "COL[:min|max]",
-                description = "One row per run: the row with the least (:min, default) or greatest (:max) COL.")
+                description = "One row per run: the row with the least (:min) or greatest (:max) COL; "
+                        + "without :min or :max, as COL's name suggests (acc, f1, reward... greatest; loss, error... least).")
         String best;
 
         @Option(names = "--summary",
-                description = "One row per run: first, last, min, max and mean of each numeric column (as guild compare).")
+                description = "One row per run: COL.first, .last, .min, .max, .mean, .best and .count of each numeric column.")
         boolean summary;
     }
+
+    @Option(names = "--group-by", split = ",", paramLabel = "NAME",
+            description = "One row per group of runs with equal NAMEs (each run's last row unless --best or --summary): "
+                    + "n, and per numeric column C: C.mean, C.std, C.sem, C.ci95_low, C.ci95_high, C.min, C.max.")
+    List<String> groupBy;
+
+    @Option(names = "--baseline", paramLabel = "EXPR",
+            description = "With --group-by: the runs EXPR picks are the baseline; adds C.diff (group mean minus baseline mean) "
+                    + "and C.p_welch (two-sided Welch t-test) per group.")
+    String baseline;
 
     @Option(names = "--only-changed", description = "Drop columns whose value is the same in every row.")
     boolean onlyChanged;
@@ -103,47 +122,28 @@ final class DfCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        RunFilter filter = RunFilter.all();
-        for (String w : where) {
-            try {
-                filter = filter.and(RunFilter.parse(w));
-            } catch (FilterSyntaxException e) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--where: " + e.getMessage());
-            }
+        RunQuery query;
+        try {
+            query = query();
+        } catch (QueryException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--" + e.part() + ": " + e.getMessage());
         }
         try (ReaderSession session = new ReaderSession(spec, runsDir.dir, skipErrors)) {
-            CollectionReader reader = session.reader;
-            String meta = noMetadata || table.equals(metadataTable.name) ? null : metadataTable.name;
-            DfOptions options = DfOptions.defaults().metadataTable(meta)
-                    .keepSerialized(keepSerialized.toArray(new String[0]))
-                    .where(filter == RunFilter.all() ? null : filter);
-            DataFrame rows;
+            QueryResult answer;
             try {
-                rows = reader.df(table, options);
-            } catch (FilterBudgetException e) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--where: " + e.getMessage());
-            }
-            if (rows.height() == 0) { // no run has the table, or the filter left nothing: say which
-                Set<String> tables = reader.tables();
+                answer = query.run(session.reader);
+            } catch (QueryException e) {
                 session.reportSkipped();
-                if (!tables.contains(table)) {
-                    throw new IllegalArgumentException("no run in " + reader.directory() + " has a table '" + table + "'"
-                            + (tables.isEmpty() ? " (it holds no runs)" : "; the tables are " + tables));
-                }
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        (e.part().equals("table") ? "" : "--" + e.part() + ": ") + e.getMessage());
             }
             session.reportSkipped();
-            List<String> known = Arrays.asList(rows.getColumnsIndex().toArray());
-            for (String c : filter.columns()) {
-                if (!known.contains(c)) {
-                    session.warn("--where names column '" + c + "', which no run has (the columns are "
-                            + String.join(", ", known) + "); it is missing in every row");
-                }
-            }
-            List<String> params = parameters(rows);
-            DataFrame result = reduce(rows, params);
-            result = runsFirst(result, params);
+            answer.warnings().forEach(session::warn);
+            DataFrame result = answer.frame();
             if (onlyChanged) {
-                result = RunSummaries.onlyChanged(result, CollectionReader.EXP_ID);
+                result = answer.level() == QueryResult.Level.GROUPS
+                        ? RunSummaries.onlyChanged(result, groupBy.toArray(new String[0]))
+                        : RunSummaries.onlyChanged(result, CollectionReader.EXP_ID);
             }
             if (sort != null) {
                 result = sorted(result, sort);
@@ -157,64 +157,43 @@ final class DfCommand implements Callable<Integer> {
         }
     }
 
-    /** The joined parameters: the columns after exp_id (see CollectionReader.df). */
-    private static List<String> parameters(DataFrame df) {
-        List<String> names = Arrays.asList(df.getColumnsIndex().toArray());
-        int i = names.indexOf(CollectionReader.EXP_ID);
-        return i < 0 ? List.of() : names.subList(i + 1, names.size());
-    }
-
-    private DataFrame reduce(DataFrame rows, List<String> params) {
-        if (reduction == null) {
-            return rows;
+    private RunQuery query() {
+        RunQuery q = RunQuery.of(table).metadataTable(noMetadata ? null : metadataTable.name).keepSerialized(keepSerialized);
+        for (String w : where) {
+            q = q.where(w);
         }
-        if (reduction.last) {
-            return RunSummaries.lastRows(rows);
-        }
-        if (reduction.best != null) {
-            String[] parts = splitSuffix(rows, reduction.best);
+        if (reduction != null && reduction.last) {
+            q = q.last();
+        } else if (reduction != null && reduction.best != null) {
+            String[] parts = splitGoal(reduction.best);
             Goal goal;
             try {
-                goal = parts[1] == null ? Goal.MIN : Goal.of(parts[1]);
+                goal = parts[1] == null ? null : Goal.of(parts[1]);
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--best " + reduction.best + ": " + e.getMessage());
             }
-            requireColumn(rows, parts[0], "--best");
-            try {
-                return RunSummaries.bestRows(rows, parts[0], goal);
-            } catch (IllegalArgumentException e) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--best: " + e.getMessage());
-            }
+            q = q.best(parts[0], goal);
+        } else if (reduction != null && reduction.summary) {
+            q = q.summary();
         }
-        List<String> metrics = new ArrayList<>(RunSummaries.metricColumns(rows));
-        metrics.removeAll(params);
-        DataFrame summary = RunSummaries.summary(rows, metrics, List.of(Statistic.values()));
-        if (params.isEmpty()) {
-            return summary;
+        if (groupBy != null && !groupBy.isEmpty()) {
+            q = q.groupBy(groupBy);
         }
-        // each run's parameters, in the summary's run order (both follow the order of first rows)
-        DataFrame firsts = RunSummaries.firstRows(rows);
-        return summary.hConcat(firsts.cols(params.toArray(new String[0])).select());
-    }
-
-    /** exp_id first, then the parameters, then the rest, as MLflow and guild list runs. */
-    private static DataFrame runsFirst(DataFrame df, List<String> params) {
-        Set<String> order = new LinkedHashSet<>();
-        List<String> names = Arrays.asList(df.getColumnsIndex().toArray());
-        if (names.contains(CollectionReader.EXP_ID)) {
-            order.add(CollectionReader.EXP_ID);
+        if (baseline != null) {
+            q = q.baseline(baseline);
         }
-        for (String p : params) {
-            if (names.contains(p)) {
-                order.add(p);
-            }
+        List<String> shown = new ArrayList<>();
+        if (columns != null) {
+            shown.addAll(columns);
         }
-        order.addAll(names);
-        return df.cols(order.toArray(new String[0])).select();
+        if (sort != null) {
+            shown.add(splitSort(sort)[0]);
+        }
+        return q.show(shown);
     }
 
     private DataFrame sorted(DataFrame df, String spec) {
-        String[] parts = splitSuffix(df, spec);
+        String[] parts = splitSort(spec);
         boolean descending;
         if (parts[1] == null || parts[1].equalsIgnoreCase("asc")) {
             descending = false;
@@ -251,12 +230,30 @@ final class DfCommand implements Callable<Integer> {
         }
     }
 
-    /** {@code "loss:min"} to {@code ["loss", "min"]}; a column named with a ':' is taken whole. */
-    private static String[] splitSuffix(DataFrame df, String value) {
+    /** {@code "loss:min"} to {@code ["loss", "min"]}; without a :min or :max suffix the value is taken whole. */
+    private static String[] splitGoal(String value) {
+        return splitSuffix(value, "min", "max");
+    }
+
+    /** {@code "loss:desc"} to {@code ["loss", "desc"]}; without an :asc or :desc suffix the value is taken whole. */
+    private static String[] splitSort(String value) {
         int i = value.lastIndexOf(':');
-        if (i < 0 || df.getColumnsIndex().contains(value)) {
-            return new String[] {value, null};
+        return i < 0 ? new String[] {value, null} : new String[] {value.substring(0, i), value.substring(i + 1)};
+    }
+
+    private static String[] splitSuffix(String value, String... suffixes) {
+        int i = value.lastIndexOf(':');
+        if (i >= 0) {
+            String suffix = value.substring(i + 1);
+            for (String s : suffixes) {
+                if (s.equalsIgnoreCase(suffix.strip())) {
+                    return new String[] {value.substring(0, i), suffix};
+                }
+            }
+            if (suffix.isBlank() || suffix.chars().allMatch(Character::isLetter)) {
+                return new String[] {value.substring(0, i), suffix}; // a misspelt goal: Goal.of names it
+            }
         }
-        return new String[] {value.substring(0, i), value.substring(i + 1)};
+        return new String[] {value, null};
     }
 }

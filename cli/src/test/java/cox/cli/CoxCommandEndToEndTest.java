@@ -171,9 +171,9 @@ class CoxCommandEndToEndTest {
         assertThat(lastRows).extracting(m -> m.get("exp_id")).containsExactly("a", "b", "c");
 
         CliProcess.Result summary = cox(work, "df", "runs", "results", "--skip-errors", "--where", "0.01 <= lr <= 0.1",
-                "--summary", "--columns", "exp_id,lr,last(loss),min(loss),mean(acc)", "--format", "csv");
+                "--summary", "--columns", "exp_id,lr,loss.last,loss.min,acc.mean", "--format", "csv");
         assertThat(summary.exit()).as(summary.toString()).isZero();
-        assertThat(summary.out()).isEqualTo("exp_id,lr,last(loss),min(loss),mean(acc)\n"
+        assertThat(summary.out()).isEqualTo("exp_id,lr,loss.last,loss.min,acc.mean\n"
                 + "a,0.1,0.25,0.25,0.20000000000000004\n"
                 + "b,0.01,0.3,0.2,0.25\n"
                 + "c,0.01,nan,0.8,0.15000000000000002\n");
@@ -237,10 +237,10 @@ class CoxCommandEndToEndTest {
                 + " exp_id, lr, optimizer, layers, seed, epoch, loss, acc", "Try 'cox df --help' for more information.");
         assertThat(lines(col.err()).get(0)).startsWith("cox df: skipped experiment broken: ");
         CliProcess.Result noTable = cox(work, "df", "runs", "nope", "--skip-errors");
-        assertThat(noTable.exit()).isEqualTo(1);
+        assertThat(noTable.exit()).as("an unknown table is a usage error").isEqualTo(2);
         assertThat(noTable.err()).isEqualTo("cox df: skipped experiment broken: " + lines(noTable.err()).get(0).substring(
                 "cox df: skipped experiment broken: ".length()) + "\ncox df: no run in " + runs + " has a table 'nope'; the"
-                + " tables are [metadata, results]\n");
+                + " tables are metadata, results\nTry 'cox df --help' for more information.\n");
         CliProcess.Result missingDir = cox(work, "ls", "no-such-folder");
         assertThat(missingDir.exit()).isEqualTo(1);
         assertThat(missingDir.err()).isEqualTo("cox ls: not a folder of experiments: " + work.resolve("no-such-folder") + "\n");

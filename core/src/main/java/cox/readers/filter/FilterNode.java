@@ -33,6 +33,18 @@ sealed interface FilterNode {
         }
     }
 
+    /**
+     * A bare word on the right of an operator ({@code optimizer == adam}, {@code epoch < epochs}):
+     * a column if one has that name once the filter is {@link RunFilter#bind bound}, else the text.
+     * Unbound, it is the text.
+     */
+    record Word(String text) implements Operand {
+        @Override
+        public Object value(Function<String, Object> row) {
+            return text;
+        }
+    }
+
     enum Op {
         EQ("=="), NE("!="), LT("<"), LE("<="), GT(">"), GE(">=");
 

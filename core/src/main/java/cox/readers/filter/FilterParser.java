@@ -209,7 +209,7 @@ final class FilterParser {
                     throw error(t.start, "expected a value after " + describe(opToken) + ", but found the keyword '" + t.text
                             + "' (quote it: '" + t.text + "')");
                 }
-                return new Literal(literalValue(t));
+                return isLiteralWord(t.text) ? new Literal(literalValue(t)) : new FilterNode.Word(t.text);
             default:
                 throw error(t.start, "expected a value after " + describe(opToken) + ", but found " + describe(t));
         }

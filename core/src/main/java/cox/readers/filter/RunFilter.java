@@ -205,6 +205,27 @@ public final class RunFilter {
         return df.rows(java.util.Arrays.copyOf(keep, k)).select();
     }
 
+    /**
+     * This filter bound to the names a frame will have: a bare word on the right of an operator
+     * that is one of {@code names} becomes that column ({@code epoch < epochs} compares two
+     * columns), any other bare word is text ({@code optimizer == adam}); then a comparison of a
+     * column in {@code numeric} with text that is not a number ({@code lr == adam}, which would
+     * never hold) is refused.
+     *
+     * @param names every name a row will have a value for
+     * @param numeric the names among them whose values are numbers
+     * @return the bound filter ({@link #columns()} then includes the words that became columns)
+     * @throws FilterTypeException for a number column compared with text that is not a number
+     */
+    public RunFilter bind(Set<String> names, Set<String> numeric) {
+        Objects.requireNonNull(names, "names");
+        Objects.requireNonNull(numeric, "numeric");
+        if (root == null) {
+            return this;
+        }
+        return new RunFilter(expression, FilterBinding.bind(expression, root, names, numeric));
+    }
+
     /** @return the columns the filter reads, in the order they appear */
     public Set<String> columns() {
         return columns;

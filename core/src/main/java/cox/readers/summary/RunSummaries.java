@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
 import org.dflib.DataFrame;
 import org.dflib.DoubleSeries;
 import org.dflib.LongSeries;
@@ -128,11 +129,12 @@ public final class RunSummaries {
 
     /**
      * Statistics of metrics, one row per run: the {@value CollectionReader#EXP_ID} column, then for
-     * each metric the statistics in the order given, named {@code stat(metric)}
-     * ({@link Statistic#label}), e.g. {@code first(loss) last(loss) min(loss) max(loss) mean(loss)}
-     * as {@code guild compare} prints them. FIRST, LAST, MIN and MAX of an INT column stay INT
-     * unless a run has no number in it (MIN and MAX are then NaN, and the column FLOAT, as pandas
-     * does); MEAN is FLOAT (NaN for a run with no number).
+     * each metric the statistics in the order given, named {@code metric.stat}
+     * ({@link Statistic#label}), e.g. {@code loss.first loss.last loss.min loss.max loss.mean}.
+     * {@link Statistic#BEST} follows each metric's {@link Goal#guess guessed goal}. FIRST, LAST,
+     * MIN, MAX and BEST of an INT column stay INT unless a run has no number in it (they are then
+     * NaN, and the column FLOAT, as pandas does); MEAN is FLOAT (NaN for a run with no number);
+     * COUNT is INT.
      *
      * @param rows rows of one or more runs
      * @param metrics numeric columns of {@code rows}; see {@link #metricColumns}
@@ -141,8 +143,25 @@ public final class RunSummaries {
      * @throws IllegalArgumentException if a metric is not a numeric column of {@code rows}
      */
     public static DataFrame summary(DataFrame rows, List<String> metrics, List<Statistic> statistics) {
+        return summary(rows, metrics, statistics, Goal::guess);
+    }
+
+    /**
+     * {@link #summary(DataFrame, List, List)} with each metric's goal given, for
+     * {@link Statistic#BEST}.
+     *
+     * @param rows rows of one or more runs
+     * @param metrics numeric columns of {@code rows}
+     * @param statistics the statistics to compute
+     * @param goals each metric's goal
+     * @return one row per run
+     * @throws IllegalArgumentException if a metric is not a numeric column of {@code rows}
+     */
+    public static DataFrame summary(DataFrame rows, List<String> metrics, List<Statistic> statistics,
+            Function<String, Goal> goals) {
         Objects.requireNonNull(metrics, "metrics");
         Objects.requireNonNull(statistics, "statistics");
+        Objects.requireNonNull(goals, "goals");
         Groups g = Groups.of(rows);
         List<String> names = new ArrayList<>();
         List<Series<?>> columns = new ArrayList<>();
@@ -150,16 +169,33 @@ public final class RunSummaries {
         columns.add(Series.of(g.expIds.toArray(new String[0])));
         for (String metric : metrics) {
             Series<?> s = numericColumn(rows, metric);
+            Goal goal = goals.apply(metric);
             for (Statistic stat : statistics) {
                 Object[] cells = new Object[g.size()];
                 for (int r = 0; r < cells.length; r++) {
-                    cells[r] = statistic(s, g.rows.get(r), stat);
+                    cells[r] = statistic(s, g.rows.get(r), stat, goal);
                 }
                 names.add(stat.label(metric));
                 columns.add(TypedColumns.of(cells));
             }
         }
         return TypedColumns.frame(names, columns);
+    }
+
+    /**
+     * One statistic of one run's cells.
+     *
+     * @param column a numeric column
+     * @param rows the run's rows in it, in order (at least one)
+     * @param stat the statistic
+     * @param goal the column's goal, for {@link Statistic#BEST}
+     * @return the value: a Long or a Double as {@link #summary} describes
+     */
+    public static Object statistic(Series<?> column, int[] rows, Statistic stat, Goal goal) {
+        Objects.requireNonNull(column, "column");
+        Objects.requireNonNull(stat, "stat");
+        Statistic s = stat == Statistic.BEST ? (goal == Goal.MAX ? Statistic.MAX : Statistic.MIN) : stat;
+        return statistic(column, rows, s);
     }
 
     /**
@@ -250,6 +286,15 @@ public final class RunSummaries {
 
     private static Object statistic(Series<?> s, int[] rs, Statistic stat) {
         switch (stat) {
+            case COUNT: {
+                long count = 0;
+                for (int i : rs) {
+                    if (!Double.isNaN(number(s, i))) {
+                        count++;
+                    }
+                }
+                return count;
+            }
             case FIRST:
                 return s.get(rs[0]);
             case LAST:

@@ -4,10 +4,11 @@ import java.util.Locale;
 
 /**
  * A per-run summary of a metric column, as {@code guild compare} and MLflow's runs table show
- * them: what {@link RunSummaries#summary} computes and {@code cox df --summary} prints. NaN and
- * missing cells are skipped by {@link #MIN}, {@link #MAX} and {@link #MEAN} (as pandas'
- * {@code skipna}); {@link #FIRST} and {@link #LAST} are the first and last logged values, NaN
- * included (a run that diverged shows it).
+ * them: what {@link RunSummaries#summary} computes, {@code cox df --summary} prints and a filter
+ * names as {@code COLUMN.STAT} ({@code val_acc.max}; see {@code docs/querying.md}). NaN and
+ * missing cells are skipped by {@link #MIN}, {@link #MAX}, {@link #MEAN}, {@link #BEST} and
+ * {@link #COUNT} (as pandas' {@code skipna}); {@link #FIRST} and {@link #LAST} are the first and
+ * last logged values, NaN included (a run that diverged shows it).
  */
 public enum Statistic {
     /** The value in the run's first row. */
@@ -19,20 +20,30 @@ public enum Statistic {
     /** The greatest value. */
     MAX,
     /** The arithmetic mean. */
-    MEAN;
+    MEAN,
+    /** {@link #MAX} if greater is better for the column ({@link Goal}), else {@link #MIN}. */
+    BEST,
+    /** How many numbers the run has in the column (NaN and missing cells not counted). */
+    COUNT;
 
     /**
-     * The name of the summary column of {@code column}: {@code last(loss)}, {@code min(acc)}.
+     * The name of the summary column of {@code column}: {@code loss.last}, {@code acc.min}.
      *
      * @param column a metric column
-     * @return the statistic's name in lower case, then the column in parentheses
+     * @return the column, a dot, then the statistic's name in lower case
      */
     public String label(String column) {
-        return name().toLowerCase(Locale.ROOT) + "(" + column + ")";
+        return column + "." + label();
+    }
+
+    /** @return the statistic's name in lower case: {@code last}, {@code min}, ... */
+    public String label() {
+        return name().toLowerCase(Locale.ROOT);
     }
 
     /**
-     * @param name {@code first}, {@code last}, {@code min}, {@code max} or {@code mean}, in any case
+     * @param name {@code first}, {@code last}, {@code min}, {@code max}, {@code mean}, {@code best}
+     *     or {@code count}, in any case
      * @return the statistic
      * @throws IllegalArgumentException for another name
      */
@@ -42,6 +53,6 @@ public enum Statistic {
                 return s;
             }
         }
-        throw new IllegalArgumentException("unknown statistic '" + name + "': expected first, last, min, max or mean");
+        throw new IllegalArgumentException("unknown statistic '" + name + "': expected first, last, min, max, mean, best or count");
     }
 }

@@ -9,13 +9,17 @@ import org.dflib.Series;
  * Builds data-frame columns from boxed cells with the primitive type they allow, so that small
  * result frames (one row per run) have the same column types as the reader's frames: INT cells as
  * a long series, FLOAT as a double series, BOOL as a boolean series, and an object series only
- * where cells are missing (null) or of mixed kinds.
+ * where cells are missing (null) or of mixed kinds. Stateless.
  */
-final class TypedColumns {
+public final class TypedColumns {
     private TypedColumns() {
     }
 
-    static Series<?> of(Object[] cells) {
+    /**
+     * @param cells boxed cells (Long, Double, Boolean, anything else, or null)
+     * @return a long, double or boolean series when every cell allows it, else an object series
+     */
+    public static Series<?> of(Object[] cells) {
         boolean allLong = true;
         boolean allNumber = true;
         boolean allBool = true;
@@ -55,12 +59,21 @@ final class TypedColumns {
         return Series.of(cells);
     }
 
-    static DataFrame frame(List<String> names, List<Series<?>> columns) {
+    /**
+     * @param names the column names
+     * @param columns the columns, one per name, of one height
+     * @return a frame of them
+     */
+    public static DataFrame frame(List<String> names, List<Series<?>> columns) {
         return DataFrame.byColumn(Index.of(names.toArray(new String[0]))).of(columns.toArray(new Series<?>[0]));
     }
 
-    /** Whether every non-null cell of {@code s} is a number (Long, Double, ...) and at least one is. */
-    static boolean isNumeric(Series<?> s) {
+    /**
+     * @param s a column
+     * @return whether it is a primitive number series, or every non-null cell is a number (Long,
+     *     Double, ...) and at least one is
+     */
+    public static boolean isNumeric(Series<?> s) {
         if (s instanceof org.dflib.LongSeries || s instanceof org.dflib.DoubleSeries || s instanceof org.dflib.IntSeries
                 || s instanceof org.dflib.FloatSeries) {
             return true;

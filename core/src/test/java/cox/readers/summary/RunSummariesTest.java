@@ -56,28 +56,31 @@ class RunSummariesTest {
     @Test
     void summary_statisticsPerMetric_namedStatOfColumn() {
         DataFrame s = RunSummaries.summary(rows(), List.of("loss", "epoch"), List.of(Statistic.values()));
-        assertThat(s.getColumnsIndex().toArray()).containsExactly("exp_id", "first(loss)", "last(loss)", "min(loss)",
-                "max(loss)", "mean(loss)", "first(epoch)", "last(epoch)", "min(epoch)", "max(epoch)", "mean(epoch)");
+        assertThat(s.getColumnsIndex().toArray()).containsExactly("exp_id", "loss.first", "loss.last", "loss.min",
+                "loss.max", "loss.mean", "loss.best", "loss.count", "epoch.first", "epoch.last", "epoch.min", "epoch.max",
+                "epoch.mean", "epoch.best", "epoch.count");
         assertThat(s.getColumn("exp_id").toList()).containsExactly("b", "a", "c");
-        assertThat(s.getColumn("first(loss)").toList()).containsExactly(0.9, 0.8, Double.NaN);
-        assertThat(s.getColumn("last(loss)").toList()).containsExactly(0.6, 0.4, Double.NaN);
-        assertThat(s.getColumn("min(loss)").toList()).containsExactly(0.5, 0.4, Double.NaN);
-        assertThat(s.getColumn("max(loss)").toList()).containsExactly(0.9, 0.8, Double.NaN);
-        assertThat(s.getColumn("mean(loss)").toList()).element(0).satisfies(
+        assertThat(s.getColumn("loss.first").toList()).containsExactly(0.9, 0.8, Double.NaN);
+        assertThat(s.getColumn("loss.last").toList()).containsExactly(0.6, 0.4, Double.NaN);
+        assertThat(s.getColumn("loss.min").toList()).containsExactly(0.5, 0.4, Double.NaN);
+        assertThat(s.getColumn("loss.max").toList()).containsExactly(0.9, 0.8, Double.NaN);
+        assertThat(s.getColumn("loss.mean").toList()).element(0).satisfies(
                 v -> assertThat((Double) v).isCloseTo(2.0 / 3, org.assertj.core.data.Offset.offset(1e-12)));
-        assertThat(s.getColumn("max(epoch)").toList()).containsExactly(2L, 1L, 1L);
-        assertThat(s.getColumn("max(epoch)")).isInstanceOf(LongSeries.class);
-        assertThat(s.getColumn("mean(epoch)")).isInstanceOf(DoubleSeries.class);
-        assertThat(s.getColumn("mean(epoch)").toList()).containsExactly(1.0, 0.5, 0.5);
+        assertThat(s.getColumn("epoch.max").toList()).containsExactly(2L, 1L, 1L);
+        assertThat(s.getColumn("epoch.max")).isInstanceOf(LongSeries.class);
+        assertThat(s.getColumn("epoch.mean")).isInstanceOf(DoubleSeries.class);
+        assertThat(s.getColumn("epoch.mean").toList()).containsExactly(1.0, 0.5, 0.5);
+        assertThat(s.getColumn("loss.best").toList()).as("a loss is minimised").containsExactly(0.5, 0.4, Double.NaN);
+        assertThat(s.getColumn("loss.count").toList()).as("NaN is not counted").containsExactly(3L, 2L, 0L);
     }
 
     @Test
     void summary_nullCells_fromUnionedSchemas_areSkipped() {
         DataFrame df = DataFrame.byColumn("x", "exp_id").of(Series.of(1L, null, 3L, null), Series.of("a", "a", "a", "b"));
         DataFrame s = RunSummaries.summary(df, List.of("x"), List.of(Statistic.MIN, Statistic.MEAN, Statistic.LAST));
-        assertThat(s.getColumn("min(x)").toList()).containsExactly(1.0, Double.NaN); // INT becomes FLOAT beside a NaN, as in pandas
-        assertThat(s.getColumn("mean(x)").toList()).containsExactly(2.0, Double.NaN);
-        assertThat(s.getColumn("last(x)").toList()).containsExactly(3L, null);
+        assertThat(s.getColumn("x.min").toList()).containsExactly(1.0, Double.NaN); // INT becomes FLOAT beside a NaN, as in pandas
+        assertThat(s.getColumn("x.mean").toList()).containsExactly(2.0, Double.NaN);
+        assertThat(s.getColumn("x.last").toList()).containsExactly(3L, null);
     }
 
     @Test
@@ -104,7 +107,7 @@ class RunSummariesTest {
         assertThatThrownBy(() -> RunSummaries.bestRows(rows(), "phase", Goal.MIN)).hasMessage("column 'phase' is not numeric");
         assertThatThrownBy(() -> Goal.of("best")).hasMessage("unknown goal 'best': expected min or max");
         assertThatThrownBy(() -> Statistic.of("median"))
-                .hasMessage("unknown statistic 'median': expected first, last, min, max or mean");
+                .hasMessage("unknown statistic 'median': expected first, last, min, max, mean, best or count");
     }
 
     @Test

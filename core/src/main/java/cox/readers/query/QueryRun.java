@@ -1,0 +1,464 @@
+package cox.readers.query;
+
+import cox.readers.CollectionReader;
+import cox.readers.DfOptions;
+import cox.readers.RunInfo;
+import cox.readers.filter.FilterBudgetException;
+import cox.readers.filter.RunFilter;
+import cox.readers.query.QueryResult.Level;
+import cox.readers.summary.Goal;
+import cox.readers.summary.RunSummaries;
+import cox.readers.summary.Statistic;
+import cox.readers.summary.TypedColumns;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.function.IntFunction;
+import org.dflib.DataFrame;
+import org.dflib.Series;
+
+/**
+ * One execution of a {@link RunQuery}: reads the table, works out each run's fields and
+ * summaries when a name asks for them, filters, reduces and groups. Not thread-safe; used once.
+ */
+final class QueryRun {
+    private final RunQuery q;
+    private final CollectionReader reader;
+    private final List<String> warnings = new ArrayList<>();
+    private final Set<String> warned = new LinkedHashSet<>();
+    private final Map<String, Object[]> runColumns = new HashMap<>();
+
+    private DataFrame rows;
+    private List<String> rowColumns;
+    private List<String> params;
+    private Set<String> numericRowColumns;
+    /** Each run's id and rows in {@link #rows}, runs in order of their first row. */
+    private String[] expIds;
+    private int[][] runRows;
+    private int[] runOfRow;
+
+    QueryRun(RunQuery q, CollectionReader reader) {
+        this.q = q;
+        this.reader = reader;
+    }
+
+    QueryResult run() {
+        read();
+        if (q.reduction == RunQuery.Reduction.NONE && q.groupBy.isEmpty()) {
+            if (q.baseline != null) {
+                throw new QueryException("baseline", "a baseline compares groups: give --group-by as well");
+            }
+            Frame f = filter(new Frame(rows, runOfRow), false);
+            return new QueryResult(withShown(ordered(f.df), f), Level.ROWS, warnings);
+        }
+        Frame perRun = filter(perRun(), q.reduction == RunQuery.Reduction.SUMMARY);
+        if (q.groupBy.isEmpty()) {
+            if (q.baseline != null) {
+                throw new QueryException("baseline", "a baseline compares groups: give --group-by as well");
+            }
+            return new QueryResult(withShown(ordered(perRun.df), perRun), Level.RUNS, warnings);
+        }
+        return new QueryResult(groups(perRun), Level.GROUPS, warnings);
+    }
+
+    /** A frame and, for each of its rows, the index of its run. */
+    private record Frame(DataFrame df, int[] runOf) {
+    }
+
+    // ------------------------------------------------------------------ reading
+
+    private void read() {
+        String meta = q.metadataTable == null || q.metadataTable.equals(q.table) ? null : q.metadataTable;
+        DfOptions options = DfOptions.defaults().metadataTable(meta).keepSerialized(q.keepSerialized.toArray(new String[0]));
+        rows = reader.df(q.table, options);
+        if (rows.height() == 0) {
+            Set<String> tables = reader.tables();
+            if (!tables.contains(q.table)) {
+                throw new QueryException("table", "no run in " + reader.directory() + " has a table '" + q.table + "'"
+                        + (tables.isEmpty() ? " (it holds no runs)" : "; the tables are " + String.join(", ", tables)));
+            }
+        }
+        List<String> names = Arrays.asList(rows.getColumnsIndex().toArray());
+        int at = names.indexOf(CollectionReader.EXP_ID);
+        rowColumns = at < 0 ? names : names.subList(0, at);
+        params = at < 0 ? List.of() : names.subList(at + 1, names.size());
+        numericRowColumns = new LinkedHashSet<>();
+        for (String c : rowColumns) {
+            if (TypedColumns.isNumeric(rows.getColumn(c))) {
+                numericRowColumns.add(c);
+            }
+        }
+        Map<Object, List<Integer>> byRun = new LinkedHashMap<>();
+        Series<?> ids = at < 0 ? null : rows.getColumn(CollectionReader.EXP_ID);
+        for (int i = 0; i < rows.height(); i++) {
+            byRun.computeIfAbsent(ids == null ? "" : ids.get(i), k -> new ArrayList<>()).add(i);
+        }
+        expIds = new String[byRun.size()];
+        runRows = new int[byRun.size()][];
+        runOfRow = new int[rows.height()];
+        int r = 0;
+        for (Map.Entry<Object, List<Integer>> e : byRun.entrySet()) {
+            expIds[r] = String.valueOf(e.getKey());
+            runRows[r] = e.getValue().stream().mapToInt(Integer::intValue).toArray();
+            for (int i : runRows[r]) {
+                runOfRow[i] = r;
+            }
+            r++;
+        }
+    }
+
+    // ------------------------------------------------------------------ one row per run
+
+    private Frame perRun() {
+        DataFrame df;
+        switch (q.reduction) {
+            case BEST -> {
+                if (!rowColumns.contains(q.bestColumn)) {
+                    throw new QueryException("best", "no column '" + q.bestColumn + "' in table '" + q.table
+                            + "'; its columns are " + String.join(", ", rowColumns));
+                }
+                if (!numericRowColumns.contains(q.bestColumn) && rows.height() > 0) {
+                    throw new QueryException("best", "column '" + q.bestColumn + "' of table '" + q.table
+                            + "' holds no numbers, so no row of it is best");
+                }
+                df = RunSummaries.bestRows(rows, q.bestColumn, goal(q.bestColumn));
+            }
+            case SUMMARY -> {
+                List<String> metrics = new ArrayList<>(numericRowColumns);
+                DataFrame summary = RunSummaries.summary(rows, metrics, List.of(Statistic.values()), this::goal);
+                df = params.isEmpty() ? summary
+                        : summary.hConcat(RunSummaries.firstRows(rows).cols(params.toArray(new String[0])).select());
+            }
+            default -> df = RunSummaries.lastRows(rows);
+        }
+        int[] runOf = new int[df.height()];
+        Arrays.setAll(runOf, i -> i);
+        return new Frame(df, runOf);
+    }
+
+    private Goal goal(String column) {
+        if (column.equals(q.bestColumn) && q.bestGoal != null) {
+            return q.bestGoal;
+        }
+        return Goal.guess(column);
+    }
+
+    // ------------------------------------------------------------------ names
+
+    /**
+     * How to read {@code name} for each row of {@code frame}: its column, else (per-run summaries)
+     * a row column's last value, else a run field or summary; null if nothing has that name.
+     */
+    private IntFunction<Object> getter(Frame frame, String name, boolean summaries) {
+        if (frame.df.getColumnsIndex().contains(name)) {
+            Series<?> s = frame.df.getColumn(name);
+            return s::get;
+        }
+        String n = summaries && rowColumns.contains(name) ? Statistic.LAST.label(name) : name;
+        Object[] perRun = runColumn(n);
+        if (perRun == null) {
+            return null;
+        }
+        int[] runOf = frame.runOf;
+        return i -> perRun[runOf[i]];
+    }
+
+    /** Every name a filter can use, and those whose values are numbers. */
+    private record Names(Set<String> all, Set<String> numeric) {
+    }
+
+    private Names names(Frame frame, boolean summaries) {
+        Set<String> all = new LinkedHashSet<>();
+        Set<String> numeric = new LinkedHashSet<>();
+        for (String c : frame.df.getColumnsIndex().toArray()) {
+            all.add(c);
+            if (TypedColumns.isNumeric(frame.df.getColumn(c))) {
+                numeric.add(c);
+            }
+        }
+        all.addAll(RunQuery.RUN_FIELDS);
+        numeric.add(RunQuery.ROWS);
+        for (String c : rowColumns) {
+            if (summaries) {
+                all.add(c);
+            }
+            if (numericRowColumns.contains(c)) {
+                if (summaries) {
+                    numeric.add(c);
+                }
+                for (Statistic s : Statistic.values()) {
+                    all.add(s.label(c));
+                    numeric.add(s.label(c));
+                }
+            }
+        }
+        numeric.retainAll(all);
+        return new Names(all, numeric);
+    }
+
+    /** A run field or a run summary {@code C.STAT}, one value per run; null for another name. */
+    private Object[] runColumn(String name) {
+        Object[] cached = runColumns.get(name);
+        if (cached != null || runColumns.containsKey(name)) {
+            return cached;
+        }
+        Object[] values = computeRunColumn(name);
+        runColumns.put(name, values);
+        return values;
+    }
+
+    private Object[] computeRunColumn(String name) {
+        int n = expIds.length;
+        switch (name) {
+            case CollectionReader.EXP_ID:
+                return expIds.clone();
+            case RunQuery.ROWS: {
+                Object[] v = new Object[n];
+                for (int r = 0; r < n; r++) {
+                    v[r] = (long) runRows[r].length;
+                }
+                return v;
+            }
+            case RunQuery.STATUS:
+                return statuses();
+            case RunQuery.SHORT:
+                return shortRuns();
+            default:
+                break;
+        }
+        int dot = name.lastIndexOf('.');
+        if (dot <= 0) {
+            return null;
+        }
+        String column = name.substring(0, dot);
+        Statistic stat = statistic(name.substring(dot + 1));
+        if (stat == null || !numericRowColumns.contains(column)) {
+            return null;
+        }
+        Series<?> s = rows.getColumn(column);
+        Goal goal = goal(column);
+        Object[] v = new Object[n];
+        for (int r = 0; r < n; r++) {
+            v[r] = RunSummaries.statistic(s, runRows[r], stat, goal);
+        }
+        return v;
+    }
+
+    private static Statistic statistic(String name) {
+        for (Statistic s : Statistic.values()) {
+            if (s.label().equals(name)) {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    private Object[] statuses() {
+        Map<String, String> byId = new HashMap<>();
+        for (RunInfo info : reader.runs()) {
+            byId.put(info.expId(), info.running() ? "running" : "idle");
+        }
+        Object[] v = new Object[expIds.length];
+        for (int r = 0; r < v.length; r++) {
+            v[r] = byId.get(expIds[r]);
+        }
+        return v;
+    }
+
+    /** Whether each run has fewer rows than another run with the same parameters apart from seed. */
+    private Object[] shortRuns() {
+        List<String> keyColumns = new ArrayList<>();
+        for (String p : params) {
+            if (!p.equals(RunQuery.SEED)) {
+                keyColumns.add(p);
+            }
+        }
+        DataFrame firsts = RunSummaries.firstRows(rows);
+        List<List<Object>> keys = new ArrayList<>();
+        Map<List<Object>, Integer> most = new HashMap<>();
+        for (int r = 0; r < expIds.length; r++) {
+            List<Object> key = new ArrayList<>();
+            for (String p : keyColumns) {
+                key.add(firsts.getColumn(p).get(r));
+            }
+            keys.add(key);
+            most.merge(key, runRows[r].length, Math::max);
+        }
+        Object[] v = new Object[expIds.length];
+        for (int r = 0; r < v.length; r++) {
+            v[r] = runRows[r].length < most.get(keys.get(r));
+        }
+        return v;
+    }
+
+    // ------------------------------------------------------------------ filters
+
+    private Frame filter(Frame frame, boolean summaries) {
+        if (q.where.isEmpty()) {
+            return frame;
+        }
+        RunFilter f = RunFilter.all();
+        for (String w : q.where) {
+            f = f.and(parse("where", w));
+        }
+        boolean[] keep = test("where", f, frame, summaries);
+        int k = 0;
+        int[] pick = new int[keep.length];
+        for (int i = 0; i < keep.length; i++) {
+            if (keep[i]) {
+                pick[k++] = i;
+            }
+        }
+        if (k == keep.length) {
+            return frame;
+        }
+        pick = Arrays.copyOf(pick, k);
+        int[] runOf = new int[k];
+        for (int i = 0; i < k; i++) {
+            runOf[i] = frame.runOf[pick[i]];
+        }
+        return new Frame(frame.df.rows(pick).select(), runOf);
+    }
+
+    /** Parses a filter, its syntax errors as a {@link QueryException} of {@code part}. */
+    static RunFilter parse(String part, String expression) {
+        Objects.requireNonNull(expression, part);
+        try {
+            return RunFilter.parse(expression);
+        } catch (IllegalArgumentException e) {
+            throw new QueryException(part, e.getMessage(), e);
+        }
+    }
+
+    /** Which rows of {@code frame} pass {@code f}, bound to the names they have. */
+    private boolean[] test(String part, RunFilter f, Frame frame, boolean summaries) {
+        Names names = names(frame, summaries);
+        RunFilter bound;
+        try {
+            bound = f.bind(names.all(), names.numeric());
+        } catch (IllegalArgumentException e) {
+            throw new QueryException(part, e.getMessage(), e);
+        }
+        Map<String, IntFunction<Object>> getters = new HashMap<>();
+        for (String c : bound.columns()) {
+            IntFunction<Object> g = getter(frame, c, summaries);
+            if (g == null) {
+                warnUnknown(part, c, frame);
+            } else {
+                getters.put(c, g);
+            }
+        }
+        int[] row = new int[1];
+        Function<String, Object> cells = name -> {
+            IntFunction<Object> g = getters.get(name);
+            return g == null ? null : g.apply(row[0]);
+        };
+        boolean[] keep = new boolean[frame.df.height()];
+        try {
+            for (int i = 0; i < keep.length; i++) {
+                row[0] = i;
+                keep[i] = bound.test(cells);
+            }
+        } catch (FilterBudgetException e) {
+            throw new QueryException(part, e.getMessage(), e);
+        }
+        return keep;
+    }
+
+    private void warnUnknown(String part, String name, Frame frame) {
+        if (warned.add(name)) {
+            warnings.add("--" + part + " names '" + name + "', which no run has (the columns are "
+                    + String.join(", ", frame.df.getColumnsIndex().toArray()) + "; the run fields "
+                    + String.join(", ", RunQuery.RUN_FIELDS) + "; and summaries such as "
+                    + (numericRowColumns.isEmpty() ? "loss.last" : Statistic.LAST.label(numericRowColumns.iterator().next()))
+                    + "): it is missing in every row");
+        }
+    }
+
+    // ------------------------------------------------------------------ output
+
+    /** exp_id first, then the parameters, then the rest, as MLflow and guild list runs. */
+    private DataFrame ordered(DataFrame df) {
+        Set<String> order = new LinkedHashSet<>();
+        List<String> names = Arrays.asList(df.getColumnsIndex().toArray());
+        if (names.contains(CollectionReader.EXP_ID)) {
+            order.add(CollectionReader.EXP_ID);
+        }
+        for (String p : params) {
+            if (names.contains(p)) {
+                order.add(p);
+            }
+        }
+        order.addAll(names);
+        return df.cols(order.toArray(new String[0])).select();
+    }
+
+    /** {@code df} with a column for each shown name that is a run field or summary it lacks. */
+    private DataFrame withShown(DataFrame df, Frame frame) {
+        return withColumns(df, frame, q.shown, false);
+    }
+
+    private DataFrame withColumns(DataFrame df, Frame frame, List<String> names, boolean required) {
+        DataFrame out = df;
+        for (String name : names) {
+            if (out.getColumnsIndex().contains(name)) {
+                continue;
+            }
+            IntFunction<Object> g = getter(new Frame(out, frame.runOf), name, q.reduction == RunQuery.Reduction.SUMMARY);
+            if (g == null) {
+                if (required) {
+                    throw new QueryException("group-by", "no column, parameter, run field or summary '" + name
+                            + "'; the columns are " + String.join(", ", out.getColumnsIndex().toArray()) + " and the run fields "
+                            + String.join(", ", RunQuery.RUN_FIELDS));
+                }
+                continue;
+            }
+            Object[] cells = new Object[out.height()];
+            for (int i = 0; i < cells.length; i++) {
+                cells[i] = g.apply(i);
+            }
+            List<String> colNames = new ArrayList<>(Arrays.asList(out.getColumnsIndex().toArray()));
+            List<Series<?>> cols = new ArrayList<>();
+            for (String c : colNames) {
+                cols.add(out.getColumn(c));
+            }
+            colNames.add(name);
+            cols.add(TypedColumns.of(cells));
+            out = TypedColumns.frame(colNames, cols);
+        }
+        return out;
+    }
+
+    // ------------------------------------------------------------------ groups
+
+    private DataFrame groups(Frame perRun) {
+        DataFrame df = withColumns(perRun.df, perRun, q.groupBy, true);
+        boolean[] baseline = null;
+        if (q.baseline != null) {
+            baseline = test("baseline", parse("baseline", q.baseline), new Frame(df, perRun.runOf),
+                    q.reduction == RunQuery.Reduction.SUMMARY);
+            boolean any = false;
+            for (boolean b : baseline) {
+                any |= b;
+            }
+            if (!any) {
+                throw new QueryException("baseline", "'" + q.baseline + "' matches none of the " + df.height()
+                        + " runs" + (q.where.isEmpty() ? "" : " that pass --where"));
+            }
+        }
+        List<String> stats = new ArrayList<>();
+        for (String c : df.getColumnsIndex().toArray()) {
+            if (!q.groupBy.contains(c) && !c.equals(CollectionReader.EXP_ID) && TypedColumns.isNumeric(df.getColumn(c))) {
+                stats.add(c);
+            }
+        }
+        return GroupTable.of(df, q.groupBy, stats, baseline);
+    }
+}
