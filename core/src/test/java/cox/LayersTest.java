@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Test;
  * through a cycle), and every package belongs to a layer.
  *
  * <pre>
- * cox.readers.summary ──▶ cox.readers
+ * cox.readers.query ──▶ cox.readers.summary ──▶ cox.readers
  * cox.readers
  *   ├─▶ cox.readers.filter ──▶ cox.readers.text ──▶ cox.torch
  *   └─▶ cox.store
@@ -60,6 +60,7 @@ class LayersTest {
         USES.put("cox.readers.filter", Set.of("cox.readers.text"));
         USES.put("cox.readers", Set.of("cox.store", "cox.readers.filter", "cox.readers.text"));
         USES.put("cox.readers.summary", Set.of("cox.readers"));
+        USES.put("cox.readers.query", Set.of("cox.readers.summary"));
     }
 
     /**
@@ -72,9 +73,12 @@ class LayersTest {
     static {
         READERS_API.put("cox.readers", Set.of("CollectionReader", "CollectionReader$Builder", "DfOptions", "ProgressListener",
                 "ReadError", "RunInfo", "TableSchema"));
-        READERS_API.put("cox.readers.filter", Set.of("RunFilter", "FilterSyntaxException", "FilterBudgetException"));
+        READERS_API.put("cox.readers.filter", Set.of("RunFilter", "FilterSyntaxException", "FilterBudgetException",
+                "FilterTypeException"));
         READERS_API.put("cox.readers.text", Set.of("CellText", "RunNameFormat", "ValueExpansion"));
-        READERS_API.put("cox.readers.summary", Set.of("RunSummaries", "RunMetadata", "Statistic", "Goal"));
+        READERS_API.put("cox.readers.summary", Set.of("RunSummaries", "RunMetadata", "Statistic", "Goal", "TypedColumns"));
+        READERS_API.put("cox.readers.query", Set.of("RunQuery", "QueryResult", "QueryResult$Level", "QueryException",
+                "CellOrder"));
     }
 
     private static JavaClasses classes;

@@ -82,6 +82,38 @@ class RunFilterTest {
     }
 
     @Test
+    void bind_aBareWordNamingAColumn_isThatColumn_otherBareWordsStayText() {
+        Map<String, Object> row = Map.of("epoch", 3L, "epochs", 10L, "optimizer", "adam");
+        RunFilter unbound = RunFilter.parse("epoch < epochs");
+        assertThat(unbound.test(row)).as("unbound, a bare word is text, and a number is not less than text").isFalse();
+        RunFilter bound = unbound.bind(java.util.Set.of("epoch", "epochs", "optimizer"), java.util.Set.of("epoch", "epochs"));
+        assertThat(bound.test(row)).isTrue();
+        assertThat(bound.columns()).containsExactly("epoch", "epochs");
+        assertThat(RunFilter.parse("optimizer == adam").bind(row.keySet(), java.util.Set.of("epoch", "epochs")).test(row)).isTrue();
+        assertThat(RunFilter.parse("optimizer == 'epochs'").bind(row.keySet(), java.util.Set.of()).test(row))
+                .as("a quoted word is always text").isFalse();
+    }
+
+    @Test
+    void bind_aNumberColumnComparedWithTextThatIsNoNumber_isRefused() {
+        java.util.Set<String> names = java.util.Set.of("lr", "optimizer");
+        java.util.Set<String> numeric = java.util.Set.of("lr");
+        for (String bad : List.of("lr == adam", "'adam' != lr", "lr in (0.1, adam)", "lr not in (adam)", "lr < 'x'",
+                "not (lr >= fast)")) {
+            assertThatThrownBy(() -> RunFilter.parse(bad).bind(names, numeric)).as(bad)
+                    .isInstanceOf(FilterTypeException.class).hasMessageContaining("the number column 'lr'")
+                    .hasMessageEndingWith("in: " + bad);
+        }
+        for (String good : List.of("lr == 0.1", "lr == '0.1'", "lr in (0.1, 1e-3, nan)", "lr ~ adam", "optimizer == adam",
+                "lr == optimizer", "lr is missing", "lr != inf")) {
+            assertThat(RunFilter.parse(good).bind(names, numeric).expression()).isEqualTo(good);
+        }
+        assertThatThrownBy(() -> RunFilter.parse("lr == adam").bind(names, numeric))
+                .hasMessage("'lr == adam' compares the number column 'lr' with the text 'adam', which is not a number and names"
+                        + " no column: write a number, or a column's name (in `backquotes` if it has odd characters), in: lr == adam");
+    }
+
+    @Test
     void test_backquotedNameWithBackquote_andKeywordColumns() {
         Map<String, Object> row = new HashMap<>();
         row.put("a`b", 1L);
