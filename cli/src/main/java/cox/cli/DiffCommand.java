@@ -117,7 +117,7 @@ final class DiffCommand implements Callable<Integer> {
                 }
                 cox.readers.text.ValueExpansion.check(v); // shown with CellText: unreadable rather than printed without end
             } catch (CoxException | IllegalArgumentException e) {
-                v = "unreadable: " + CoxCommand.oneLine(e, DebugOption.isOn(spec));
+                v = "unreadable: " + ErrorText.oneLine(e, DebugOption.isOn(spec));
             }
             row.put(c, v);
         });

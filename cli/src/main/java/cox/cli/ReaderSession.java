@@ -28,7 +28,7 @@ final class ReaderSession implements AutoCloseable {
     void reportSkipped() {
         for (ReadError e : reader.errors()) {
             if (reported.add(e.expId())) {
-                err.println(command + ": skipped experiment " + e.expId() + ": " + e.reason().replace('\n', ' '));
+                err.println(command + ": skipped experiment " + e.expId() + ": " + ErrorText.clean(e.reason()).replace('\n', ' '));
             }
         }
         err.flush();

@@ -77,7 +77,7 @@ final class ShowCommand implements Callable<Integer> {
                 }
             }
         } catch (CoxException e) {
-            throw e.withContext("run " + folder);
+            throw e.withContext("run " + folder.getFileName()); // the folder's path is in the message already
         }
         out.flush();
         return 0;
@@ -136,7 +136,7 @@ final class ShowCommand implements Callable<Integer> {
                     return "state dict, " + size(objects, cell);
             }
         } catch (RuntimeException e) {
-            return "unreadable: " + CoxCommand.oneLine(e, DebugOption.isOn(spec));
+            return "unreadable: " + ErrorText.oneLine(e, DebugOption.isOn(spec));
         }
     }
 
