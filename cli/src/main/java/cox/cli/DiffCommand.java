@@ -35,8 +35,8 @@ import picocli.CommandLine.Parameters;
             "Each column is headed by the shortest start of the run's exp_id, of at least 8 characters, that names it "
                 + "alone in DIR (every command takes it in place of the whole id); a 'runs:' block first gives each "
                 + "label's full exp_id when it is shorter."},
-        footer = {"", "Examples:", "  cox diff runs 5e8e89ce-15ab-453f-b7d4-b24b63ec425c 8667a56b-2850-40ef-a42c-a0487b75317d",
-            "  cox diff runs 5e8e 8667 a0f3       three runs, each named by the start of its exp_id"})
+        footer = {"", "Examples:", "  cox diff runs 5e8e89ce-15ab-453f-b7d4-b24b63ec425c 8667a56b",
+            "  cox diff runs 5e8e 8667 a0f3       three runs, by the start of each exp_id"})
 final class DiffCommand implements Callable<Integer> {
     /** The fewest characters of an exp_id a column label has (unless the id is shorter). */
     static final int LABEL_LENGTH = 8;

@@ -28,7 +28,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "show", mixinStandardHelpOptions = true,
         description = "Show one run's tables: schema and rows. Object cells are shown by type and size.",
         footer = {"", "Examples:", "  cox show runs/5e8e89ce-15ab-453f-b7d4-b24b63ec425c",
-            "  cox show runs/5e8e results --rows 5            the run whose exp_id starts with 5e8e"})
+            "  cox show runs/5e8e results --rows 5      the run whose exp_id starts with 5e8e"})
 final class ShowCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
