@@ -4,7 +4,10 @@ import cox.exceptions.CoxException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import picocli.AutoComplete;
 import picocli.CommandLine;
@@ -16,7 +19,7 @@ import picocli.CommandLine.Command;
  *   <li>{@code ls} ({@link LsCommand}): the runs of a folder, one line each;</li>
  *   <li>{@code show} ({@link ShowCommand}): one run's tables, schema and rows;</li>
  *   <li>{@code df} ({@link DfCommand}): a table of every run as one frame, filtered, summarized;</li>
- *   <li>{@code diff} ({@link DiffCommand}): two runs side by side;</li>
+ *   <li>{@code diff} ({@link DiffCommand}): two or more runs side by side;</li>
  *   <li>{@code sql} ({@link SqlCommand}): an SQL query (DuckDB, read-only) over the runs;</li>
  *   <li>{@code export} ({@link ExportCommand}): the runs' tables as Parquet, CSV or JSON lines;</li>
  *   <li>{@code tensorboard-view} ({@link TensorBoardViewCommand}): TensorBoard on the runs, named by
@@ -26,9 +29,12 @@ import picocli.CommandLine.Command;
  *   <li>{@code generate-completion}: a bash/zsh completion script (picocli's).</li>
  * </ul>
  *
- * <p>Exit status: 0 on success, 1 when the command failed (the error is one line on standard
- * error naming what and where; {@code --debug} adds the stack trace), 2 for a usage error (an
- * unknown option, a bad {@code --where} expression, a column that does not exist).
+ * <p>Exit status, the same for every command ({@link #EXIT_CODES}, shown in each one's
+ * {@code --help}): 0 on success, 1 when the command failed (a run or file cannot be read or
+ * written; the error is one line on standard error naming what and where, {@code --debug} adds
+ * the stack trace), 2 for a usage error (an unknown command or option, a bad {@code --where}
+ * expression or SQL query, a table, column or run that does not exist, an output file whose
+ * folder does not exist).
  */
 @Command(name = "cox", mixinStandardHelpOptions = true, versionProvider = CoxCommand.Version.class,
         description = "cox4j: the JVM edition of the cox experiment store. Compare the runs in a folder of cox stores.",
@@ -47,6 +53,18 @@ public final class CoxCommand implements Runnable {
     @CommandLine.Mixin
     DebugOption debugOption = new DebugOption();
 
+    /** The exit statuses, as every command's {@code --help} lists them. */
+    static final Map<String, String> EXIT_CODES = exitCodes();
+
+    private static Map<String, String> exitCodes() {
+        Map<String, String> codes = new LinkedHashMap<>();
+        codes.put("0", "Success.");
+        codes.put("1", "Failure: a run or file cannot be read or written (--skip-errors skips unreadable runs).");
+        codes.put("2", "Usage error: an unknown command or option, a bad --where or query, a table, column or run that "
+                + "does not exist, -o into a folder that does not exist.");
+        return Collections.unmodifiableMap(codes);
+    }
+
     @Override
     public void run() {
         spec.commandLine().usage(spec.commandLine().getOut());
@@ -64,9 +82,13 @@ public final class CoxCommand implements Runnable {
             if (e instanceof CommandLine.ParameterException pe) {
                 return usageError(pe);
             }
+            if (e instanceof UsageException u) {
+                return usageError(new CommandLine.ParameterException(commandLine, u.getMessage(), u));
+            }
             PrintWriter err = commandLine.getErr();
             boolean debug = DebugOption.isOn(commandLine.getCommandSpec());
-            err.println(commandLine.getCommandSpec().qualifiedName() + ": " + oneLine(e, debug));
+            err.println(commandLine.getCommandSpec().qualifiedName() + ": " + ErrorText.oneLine(e, debug)
+                    + skipErrorsHint(e, commandLine));
             if (debug) {
                 e.printStackTrace(err);
             }
@@ -78,14 +100,32 @@ public final class CoxCommand implements Runnable {
                 .description("Print a bash/zsh completion script for cox: source <(cox generate-completion)")
                 .footer("", "Examples:", "  source <(cox generate-completion)                          this shell only",
                         "  cox generate-completion > /etc/bash_completion.d/cox      every new shell (as root)");
+        withExitCodes(cl);
         return cl;
+    }
+
+    /** Puts {@link #EXIT_CODES} in the help of {@code cl} and of each of its subcommands. */
+    private static void withExitCodes(CommandLine cl) {
+        cl.getCommandSpec().usageMessage().exitCodeListHeading("%nExit status:%n").exitCodeList(EXIT_CODES);
+        cl.getSubcommands().values().forEach(CoxCommand::withExitCodes);
+    }
+
+    /**
+     * What a command that can skip unreadable runs adds to a run's read error when it was not
+     * told to: {@code ; --skip-errors reads the other runs}.
+     */
+    private static String skipErrorsHint(Exception e, CommandLine commandLine) {
+        CommandLine.Model.OptionSpec skip = commandLine.getCommandSpec().findOption("--skip-errors");
+        boolean skipping = skip != null && Boolean.TRUE.equals(skip.getValue());
+        return e instanceof CoxException && skip != null && !skipping ? " (--skip-errors skips the runs that cannot be read)" : "";
     }
 
     private static int usageError(CommandLine.ParameterException e) {
         CommandLine cl = e.getCommandLine();
         PrintWriter err = cl.getErr();
         String name = cl.getCommandSpec().qualifiedName();
-        err.println(name + ": " + e.getMessage().replace('\n', ' '));
+        String message = e instanceof CommandLine.UnmatchedArgumentException u ? unmatched(u) : e.getMessage();
+        err.println(name + ": " + message.replace('\n', ' '));
         err.println("Try '" + name + " --help' for more information.");
         if (DebugOption.isOn(cl.getCommandSpec())) {
             e.printStackTrace(err);
@@ -95,20 +135,23 @@ public final class CoxCommand implements Runnable {
     }
 
     /**
-     * The message of an error on one line; for an unexpected one, its type too, and unless
-     * {@code debug} (the stack trace is printed), a hint at {@code --debug}.
+     * An unknown command or option in one line, with the nearest known one(s) if picocli finds
+     * any: {@code unknown command 'dff'; did you mean diff?}.
      */
-    static String oneLine(Throwable e, boolean debug) {
-        String message = e.getMessage();
-        boolean expected = e instanceof CoxException || e instanceof IllegalArgumentException || e instanceof IOException
-                || e instanceof UncheckedIOException || e instanceof IllegalStateException;
-        if (message == null || message.isBlank()) {
-            message = e.getClass().getSimpleName();
-        } else if (!expected) {
-            message = e.getClass().getSimpleName() + ": " + message;
+    private static String unmatched(CommandLine.UnmatchedArgumentException e) {
+        List<String> args = e.getUnmatched();
+        String first = args.isEmpty() ? "" : args.get(0);
+        List<String> suggestions = e.getSuggestions();
+        String did = suggestions.isEmpty() ? "" : "; did you mean " + String.join(" or ", suggestions) + "?";
+        CommandLine.Model.CommandSpec spec = e.getCommandLine().getCommandSpec();
+        if (e.isUnknownOption()) {
+            return "unknown option '" + first + "'" + did;
         }
-        String line = message.replace("\r", "").replace('\n', ' ');
-        return expected || debug ? line : line + " (run with --debug for the stack trace)";
+        if (!spec.subcommands().isEmpty() && spec.positionalParameters().isEmpty()) {
+            return "unknown command '" + first + "'" + (did.isEmpty() ? "; the commands are "
+                    + String.join(", ", spec.subcommands().keySet()) : did);
+        }
+        return e.getMessage() + did;
     }
 
     /**

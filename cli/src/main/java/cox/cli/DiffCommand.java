@@ -1,7 +1,6 @@
 package cox.cli;
 
 import cox.exceptions.CoxException;
-import cox.readers.CollectionReader;
 import cox.readers.text.CellText;
 import cox.store.Store;
 import cox.store.Table;
@@ -22,77 +21,141 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code cox diff DIR EXP1 EXP2}: two runs side by side: their parameters (the metadata table's
- * last row), differing ones first and marked {@code *}, then the last row of each table both
- * runs have.
+ * {@code cox diff DIR EXP EXP [EXP...]}: two or more runs side by side, one column each: their
+ * parameters (the metadata table's last row), differing ones first and marked {@code *}, then
+ * the last row of each table every run has. A column is headed by the run's label: the shortest
+ * start of its exp_id, of at least 8 characters, that names it alone in DIR (so any command takes
+ * it back); when a label is shorter than its id, a {@code runs:} block first gives each label's
+ * full id.
  */
 @Command(name = "diff", mixinStandardHelpOptions = true,
-        description = "Compare two runs: parameters side by side, differing ones first (marked *), "
-                + "then the last row of each table both have.",
-        footer = {"", "Examples:", "  cox diff runs 5e8e89ce-15ab-453f-b7d4-b24b63ec425c 8667a56b-2850-40ef-a42c-a0487b75317d"})
+        description = {"Compare two or more runs, one column each: parameters side by side, differing ones first "
+                + "(marked *), then the last row of each table every run has.",
+            "",
+            "Each column is headed by the shortest start of the run's exp_id, of at least 8 characters, that names it "
+                + "alone in DIR (every command takes it in place of the whole id); a 'runs:' block first gives each "
+                + "label's full exp_id when it is shorter."},
+        footer = {"", "Examples:", "  cox diff runs 5e8e89ce-15ab-453f-b7d4-b24b63ec425c 8667a56b",
+            "  cox diff runs 5e8e 8667 a0f3       three runs, by the start of each exp_id"})
 final class DiffCommand implements Callable<Integer> {
+    /** The fewest characters of an exp_id a column label has (unless the id is shorter). */
+    static final int LABEL_LENGTH = 8;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @CommandLine.Mixin
     RunsDirOptions runsDir = new RunsDirOptions();
 
-    @Parameters(index = "1", paramLabel = "EXP1", description = "A run's exp_id (its folder name in DIR).")
-    String exp1;
-
-    @Parameters(index = "2", paramLabel = "EXP2", description = "Another run's exp_id.")
-    String exp2;
+    @Parameters(index = "1..*", arity = "2..*", paramLabel = "EXP",
+            description = "Two or more runs, each its exp_id (its folder name in DIR) or a start of it that names one run.")
+    List<String> exps;
 
     @CommandLine.Mixin
     MetadataTableOption metadataTable = new MetadataTableOption();
 
     @Override
     public Integer call() throws IOException {
-        if (exp1.equals(exp2)) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "EXP1 and EXP2 are the same run: " + exp1);
-        }
-        try (ReaderSession session = new ReaderSession(spec, runsDir.dir, false);
-             Store a = open(session.reader, exp1);
-             Store b = open(session.reader, exp2)) {
-            Writer out = spec.commandLine().getOut();
-            Map<String, Object> pa = lastRow(a, metadataTable.name);
-            Map<String, Object> pb = lastRow(b, metadataTable.name);
-            if (pa.isEmpty() && pb.isEmpty()) {
-                out.write("neither run has a table '" + metadataTable.name + "'\n");
-            } else {
-                out.write(metadataTable.name + ": differing parameters first\n");
-                side(out, pa, pb);
-            }
-            for (String t : a.keys()) {
-                if (t.equals(metadataTable.name) || !b.keys().contains(t)) {
-                    continue;
+        try (ReaderSession session = new ReaderSession(spec, runsDir.folderOfRuns(spec), false)) {
+            List<String> ids = new ArrayList<>();
+            for (String typed : exps) {
+                String id = session.expId(typed);
+                int before = ids.indexOf(id);
+                if (before >= 0) {
+                    throw new CommandLine.ParameterException(spec.commandLine(), "'" + exps.get(before) + "' and '" + typed
+                            + "' name the same run: " + id);
                 }
-                long na = a.table(t).nrows();
-                long nb = b.table(t).nrows();
-                out.write("\n" + t + ": last row (" + exp1 + ": row " + (na - 1) + " of " + na + ", " + exp2 + ": row "
-                        + (nb - 1) + " of " + nb + ")\n");
-                side(out, lastRow(a, t), lastRow(b, t));
+                ids.add(id);
             }
-            Set<String> only = new LinkedHashSet<>(a.keys());
-            only.removeAll(b.keys());
-            Set<String> onlyB = new LinkedHashSet<>(b.keys());
-            onlyB.removeAll(a.keys());
-            if (!only.isEmpty()) {
-                out.write("\nonly in " + exp1 + ": " + String.join(", ", only) + "\n");
+            List<String> labels = labels(ids, session.reader.expIds());
+            List<Store> stores = new ArrayList<>();
+            try {
+                for (String id : ids) {
+                    stores.add(session.reader.store(id));
+                }
+                write(spec.commandLine().getOut(), ids, labels, stores);
+            } finally {
+                for (Store s : stores) {
+                    s.close();
+                }
             }
-            if (!onlyB.isEmpty()) {
-                out.write("\nonly in " + exp2 + ": " + String.join(", ", onlyB) + "\n");
-            }
-            out.flush();
             return 0;
         }
     }
 
-    private Store open(CollectionReader reader, String expId) {
-        if (!Store.isExperiment(reader.directory().resolve(expId))) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "no run '" + expId + "' in " + reader.directory());
+    private void write(Writer out, List<String> ids, List<String> labels, List<Store> stores) throws IOException {
+        if (!labels.equals(ids)) {
+            out.write("runs:\n");
+            int width = labels.stream().mapToInt(String::length).max().orElse(0);
+            for (int i = 0; i < ids.size(); i++) {
+                out.write("  " + labels.get(i) + " ".repeat(width - labels.get(i).length()) + "  " + ids.get(i) + "\n");
+            }
+            out.write("\n");
         }
-        return reader.store(expId);
+        String meta = metadataTable.name;
+        List<Map<String, Object>> params = new ArrayList<>();
+        for (Store s : stores) {
+            params.add(lastRow(s, meta));
+        }
+        if (params.stream().allMatch(Map::isEmpty)) {
+            out.write((stores.size() == 2 ? "neither run" : "no run") + " has a table '" + meta + "'\n");
+        } else {
+            out.write(meta + ": differing parameters first\n");
+            side(out, labels, params);
+        }
+        Set<String> every = new LinkedHashSet<>();
+        for (Store s : stores) {
+            every.addAll(s.keys());
+        }
+        Map<String, List<String>> partial = new LinkedHashMap<>(); // the runs having a table, to the tables only they have
+        for (String t : every) {
+            List<String> having = new ArrayList<>();
+            for (int i = 0; i < stores.size(); i++) {
+                if (stores.get(i).keys().contains(t)) {
+                    having.add(labels.get(i));
+                }
+            }
+            if (having.size() < stores.size()) {
+                partial.computeIfAbsent(String.join(", ", having), k -> new ArrayList<>()).add(t);
+                continue;
+            }
+            if (t.equals(meta)) {
+                continue;
+            }
+            List<String> counts = new ArrayList<>();
+            List<Map<String, Object>> rows = new ArrayList<>();
+            for (int i = 0; i < stores.size(); i++) {
+                long n = stores.get(i).table(t).nrows();
+                counts.add(labels.get(i) + ": row " + (n - 1) + " of " + n);
+                rows.add(lastRow(stores.get(i), t));
+            }
+            out.write("\n" + t + ": last row (" + String.join(", ", counts) + ")\n");
+            side(out, labels, rows);
+        }
+        for (Map.Entry<String, List<String>> e : partial.entrySet()) {
+            out.write("\nonly in " + e.getKey() + ": " + String.join(", ", e.getValue()) + "\n");
+        }
+        out.flush();
+    }
+
+    /**
+     * Each id's label: the shortest start of it, of at least {@value #LABEL_LENGTH} characters
+     * (or the whole id), that no other run of the folder starts with.
+     */
+    static List<String> labels(List<String> ids, List<String> all) {
+        List<String> out = new ArrayList<>();
+        for (String id : ids) {
+            String label = id;
+            for (int n = Math.min(LABEL_LENGTH, id.length()); n < id.length(); n++) {
+                String start = id.substring(0, n);
+                if (all.stream().noneMatch(other -> !other.equals(id) && other.startsWith(start))) {
+                    label = start;
+                    break;
+                }
+            }
+            out.add(label);
+        }
+        return out;
     }
 
     /** The last row of table {@code t}, OBJECT and PICKLE cells decoded; empty if there is no such table or row. */
@@ -117,38 +180,49 @@ final class DiffCommand implements Callable<Integer> {
                 }
                 cox.readers.text.ValueExpansion.check(v); // shown with CellText: unreadable rather than printed without end
             } catch (CoxException | IllegalArgumentException e) {
-                v = "unreadable: " + CoxCommand.oneLine(e, DebugOption.isOn(spec));
+                v = "unreadable: " + ErrorText.oneLine(e, DebugOption.isOn(spec));
             }
             row.put(c, v);
         });
         return row;
     }
 
-    /** One row per column: a marker ({@code *} when the values differ), the name, then each run's value. */
-    private void side(Writer out, Map<String, Object> a, Map<String, Object> b) throws IOException {
-        Set<String> names = new LinkedHashSet<>(a.keySet());
-        names.addAll(b.keySet());
+    /** One row per column: a marker ({@code *} when the runs' values differ), the name, then each run's value. */
+    private static void side(Writer out, List<String> labels, List<Map<String, Object>> runs) throws IOException {
+        Set<String> names = new LinkedHashSet<>();
+        for (Map<String, Object> r : runs) {
+            names.addAll(r.keySet());
+        }
         List<String> differ = new ArrayList<>();
         List<String> same = new ArrayList<>();
         for (String n : names) {
-            boolean equal = a.containsKey(n) && b.containsKey(n) && Objects.deepEquals(a.get(n), b.get(n));
+            boolean equal = true;
+            for (Map<String, Object> r : runs) {
+                equal &= r.containsKey(n) && Objects.deepEquals(runs.get(0).get(n), r.get(n));
+            }
             (equal ? same : differ).add(n);
         }
         List<String> order = new ArrayList<>(differ);
         order.addAll(same);
         String[] mark = new String[order.size()];
         String[] name = new String[order.size()];
-        String[] va = new String[order.size()];
-        String[] vb = new String[order.size()];
+        String[][] values = new String[runs.size()][order.size()];
         for (int i = 0; i < order.size(); i++) {
             String n = order.get(i);
             mark[i] = i < differ.size() ? "*" : "";
             name[i] = n;
-            va[i] = a.containsKey(n) ? CellText.of(a.get(n)) : "(none)";
-            vb[i] = b.containsKey(n) ? CellText.of(b.get(n)) : "(none)";
+            for (int r = 0; r < runs.size(); r++) {
+                values[r][i] = runs.get(r).containsKey(n) ? CellText.of(runs.get(r).get(n)) : "(none)";
+            }
         }
-        DataFrame df = DataFrame.byColumn(" ", "column", exp1, exp2)
-                .of(Series.of(mark), Series.of(name), Series.of(va), Series.of(vb));
+        // a run labelled "column" must not take the names' heading: a frame's column names are distinct
+        List<String> header = new ArrayList<>(List.of(" ", labels.contains("column") ? "column " : "column"));
+        List<Series<?>> columns = new ArrayList<>(List.of(Series.of(mark), Series.of(name)));
+        for (int r = 0; r < runs.size(); r++) {
+            header.add(labels.get(r));
+            columns.add(Series.of(values[r]));
+        }
+        DataFrame df = DataFrame.byColumn(header.toArray(new String[0])).of(columns.toArray(new Series<?>[0]));
         FrameWriter.table(df, out, v -> v == null ? "" : v.toString());
     }
 }

@@ -69,7 +69,8 @@ final class ExportCommand implements Callable<Integer> {
     RunsDirOptions runsDir = new RunsDirOptions();
 
     @Option(names = {"-o", "--output"}, paramLabel = "OUT", required = true,
-            description = "The folder to write into (made if missing; files of the same names are replaced).")
+            description = "The folder to write into: made if missing, but its parent folder must exist; files of the "
+                    + "same names are replaced.")
     Path out;
 
     @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "parquet",
@@ -100,17 +101,17 @@ final class ExportCommand implements Callable<Integer> {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--where: " + e.getMessage());
             }
         }
+        checkFolder(out);
         String name = spec.qualifiedName();
         PrintWriter stdout = spec.commandLine().getOut();
-        try (RunLoader loader = load.open(runsDir.dir, spec);
+        try (RunLoader loader = load.open(runsDir.folderOfRuns(spec), spec);
                 RunDatabase db = RunDatabase.inMemory()) {
             Set<String> all = loader.reader().tables();
             loader.report();
             Set<String> chosen = new LinkedHashSet<>(tables.isEmpty() ? all : tables);
             for (String t : chosen) {
                 if (!all.contains(t)) {
-                    throw new IllegalArgumentException("no run in " + loader.reader().directory() + " has a table '" + t + "'"
-                            + (all.isEmpty() ? " (it holds no runs)" : "; the tables are " + all));
+                    throw UsageException.noTable(loader.reader().directory(), t, all);
                 }
             }
             String meta = all.contains(load.metadataTable.name) ? load.metadataTable.name : null;
@@ -170,7 +171,7 @@ final class ExportCommand implements Callable<Integer> {
         try {
             Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot move " + partial + " to " + target + ": " + e, e);
+            throw new UncheckedIOException("cannot move " + partial + " to " + target + ": " + ErrorText.reason(e), e);
         }
         return target;
     }
@@ -209,11 +210,25 @@ final class ExportCommand implements Callable<Integer> {
         db.forget(table);
     }
 
+    /** The output folder's parent must exist (a typo there must not make a tree of folders), and OUT be a folder if it exists. */
+    private static void checkFolder(Path folder) {
+        Path parent = folder.toAbsolutePath().normalize().getParent();
+        if (parent != null && !Files.isDirectory(parent)) {
+            throw new UsageException("-o " + folder + ": the folder " + parent + (Files.exists(parent) ? " is not a folder"
+                    : " does not exist") + " (cox export makes OUT, not its parents)");
+        }
+        if (Files.exists(folder) && !Files.isDirectory(folder)) {
+            throw new UsageException("-o " + folder + ": not a folder");
+        }
+    }
+
     private static void createFolder(Path folder) {
         try {
-            Files.createDirectories(folder);
+            if (!Files.isDirectory(folder)) {
+                Files.createDirectory(folder);
+            }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot make the output folder " + folder + ": " + e, e);
+            throw new UncheckedIOException("cannot make the output folder " + folder + ": " + ErrorText.reason(e), e);
         }
     }
 }

@@ -170,9 +170,14 @@ final class FrameWriter {
         return s.replace("\\", "\\\\").replace("|", "\\|").replace("\r", "").replace("\n", "<br>");
     }
 
+    /**
+     * CSV with a header line, also when there are no rows: the header is written as the first
+     * record (quoted as a cell is), not left to Jackson, which writes it again on close when no
+     * row came after it.
+     */
     private static void csv(DataFrame df, Writer out, Function<Object, String> cellText) throws IOException {
         String[] names = names(df);
-        CsvSchema.Builder schema = CsvSchema.builder().setUseHeader(true);
+        CsvSchema.Builder schema = CsvSchema.builder().setUseHeader(false);
         for (String name : names) {
             schema.addColumn(name);
         }
@@ -180,15 +185,13 @@ final class FrameWriter {
         CsvMapper mapper = CsvMapper.builder().enable(com.fasterxml.jackson.dataformat.csv.CsvGenerator.Feature.STRICT_CHECK_FOR_QUOTING)
                 .build();
         try (var seq = mapper.writer(schema.build()).without(JsonGenerator.Feature.AUTO_CLOSE_TARGET).writeValues(out)) {
+            seq.write(Arrays.asList(names));
             String[] line = new String[names.length];
             for (int r = 0; r < df.height(); r++) {
                 for (int c = 0; c < names.length; c++) {
                     line[c] = cellText.apply(df.getColumn(c).get(r));
                 }
                 seq.write(Arrays.asList(line));
-            }
-            if (df.height() == 0) {
-                out.write(String.join(",", names) + "\n"); // Jackson writes the header with the first row
             }
         }
     }
@@ -207,6 +210,10 @@ final class FrameWriter {
     }
 
     static void writeJson(Object value, Writer out) throws IOException {
+        if (value instanceof List<?> list && list.isEmpty()) {
+            out.write("[]\n"); // Jackson's indenting printer would write "[ ]"
+            return;
+        }
         ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
                 .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
         mapper.writeValue(out, value);

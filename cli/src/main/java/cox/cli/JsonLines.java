@@ -57,7 +57,7 @@ final class JsonLines {
                 g.writeRaw('\n');
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file + ": " + e, e);
+            throw new UncheckedIOException("cannot write " + file + ": " + ErrorText.reason(e), e);
         }
     }
 

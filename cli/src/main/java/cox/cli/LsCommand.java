@@ -37,7 +37,7 @@ final class LsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (ReaderSession session = new ReaderSession(spec, runsDir.dir, true)) {
+        try (ReaderSession session = new ReaderSession(spec, runsDir.folderOfRuns(spec), true)) {
             List<RunInfo> runs = session.reader.runs();
             if (json) {
                 List<Map<String, Object>> out = new ArrayList<>();

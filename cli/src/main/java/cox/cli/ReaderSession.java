@@ -4,6 +4,7 @@ import cox.readers.CollectionReader;
 import cox.readers.ReadError;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
@@ -16,19 +17,36 @@ final class ReaderSession implements AutoCloseable {
     private final PrintWriter err;
     private final String command;
     private final java.util.Set<String> reported = new java.util.HashSet<>();
+    private final CommandSpec spec;
 
     ReaderSession(CommandSpec spec, Path dir, boolean skipErrors) {
+        this.spec = spec;
         this.err = spec.commandLine().getErr();
         this.command = spec.qualifiedName();
         this.progress = new ProgressDisplay(System.err);
         this.reader = CollectionReader.builder(dir).skipErrors(skipErrors).progress(progress).build();
     }
 
+    /**
+     * The run an exp_id typed on the command line names: the id itself or the one run whose id
+     * starts with it ({@link CollectionReader#resolveExpId}).
+     *
+     * @throws CommandLine.ParameterException (exit 2) if no run or several match: the message
+     *     names the folder, or lists the candidates
+     */
+    String expId(String typed) {
+        try {
+            return reader.resolveExpId(typed);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
     /** Prints each experiment skipped so far, once: {@code cox df: skipped experiment b: REASON}. */
     void reportSkipped() {
         for (ReadError e : reader.errors()) {
             if (reported.add(e.expId())) {
-                err.println(command + ": skipped experiment " + e.expId() + ": " + e.reason().replace('\n', ' '));
+                err.println(command + ": skipped experiment " + e.expId() + ": " + ErrorText.clean(e.reason()).replace('\n', ' '));
             }
         }
         err.flush();

@@ -1,6 +1,9 @@
 package cox.cli;
 
+import cox.store.Store;
 import java.nio.file.Path;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 
 /**
@@ -11,4 +14,20 @@ import picocli.CommandLine.Parameters;
 final class RunsDirOptions {
     @Parameters(index = "0", paramLabel = "DIR", description = "A folder of cox stores (one sub-folder per run).")
     Path dir;
+
+    /**
+     * Checks that DIR is not one run's folder (a store itself), a usage error naming the folder
+     * to give instead: its parent.
+     *
+     * @return DIR
+     * @throws CommandLine.ParameterException if DIR holds a store itself
+     */
+    Path folderOfRuns(CommandSpec spec) {
+        Path absolute = dir.toAbsolutePath().normalize();
+        if (absolute.getParent() != null && Store.isExperiment(absolute)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), dir + " is one run's folder (it holds store.h5 or "
+                    + ".cox.journal), not a folder of runs: give its parent folder, " + absolute.getParent());
+        }
+        return dir;
+    }
 }

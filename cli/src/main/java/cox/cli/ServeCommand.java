@@ -22,6 +22,9 @@ import picocli.CommandLine.Option;
                 + "updated live. Read-only; listens on 127.0.0.1 unless --host says otherwise.", "",
                 "Example:", "  cox serve runs --port 8080 --open"})
 final class ServeCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     @CommandLine.Mixin
     RunsDirOptions runsDir = new RunsDirOptions();
 
@@ -55,6 +58,7 @@ final class ServeCommand implements Callable<Integer> {
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         // a failed start is reported below in one line, not as Javalin's stack trace
         System.setProperty("org.slf4j.simpleLogger.log.io.javalin.Javalin", "off");
+        runsDir.folderOfRuns(spec);
         CoxServer server;
         try {
             server = CoxServer.builder(runsDir.dir).host(host).port(port).metadataTable(metadataTable.name)

@@ -28,12 +28,13 @@ import picocli.CommandLine.Parameters;
 @Command(name = "show", mixinStandardHelpOptions = true,
         description = "Show one run's tables: schema and rows. Object cells are shown by type and size.",
         footer = {"", "Examples:", "  cox show runs/5e8e89ce-15ab-453f-b7d4-b24b63ec425c",
-            "  cox show runs/5e8e89ce-15ab-453f-b7d4-b24b63ec425c results --rows 5"})
+            "  cox show runs/5e8e results --rows 5      the run whose exp_id starts with 5e8e"})
 final class ShowCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "DIR/EXP", description = "A run's folder (a cox store).")
+    @Parameters(index = "0", paramLabel = "DIR/EXP",
+            description = "A run's folder (a cox store); its name may be cut to a start of the exp_id that names one run in DIR.")
     Path run;
 
     @Parameters(index = "1", arity = "0..1", paramLabel = "TABLE", description = "Only this table.")
@@ -48,11 +49,7 @@ final class ShowCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Path folder = run.toAbsolutePath().normalize();
-        if (folder.getFileName() == null || !Store.isExperiment(folder)) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "not a cox store: " + run
-                    + " (a run's folder holds store.h5 or .cox.journal)");
-        }
+        Path folder = folder(run.toAbsolutePath().normalize());
         Writer out = spec.commandLine().getOut();
         try (Store store = Store.open(folder.getParent(), folder.getFileName().toString(), Mode.READ)) {
             List<String> names = new ArrayList<>(store.keys());
@@ -77,10 +74,28 @@ final class ShowCommand implements Callable<Integer> {
                 }
             }
         } catch (CoxException e) {
-            throw e.withContext("run " + folder);
+            throw e.withContext("run " + folder.getFileName()); // the folder's path is in the message already
         }
         out.flush();
         return 0;
+    }
+
+    /**
+     * The run's folder: {@code path} if it is a store, else the one run of its parent folder
+     * whose exp_id starts with its name ({@code runs/5e8e} for {@code runs/5e8e89ce-...}).
+     */
+    private Path folder(Path path) {
+        if (path.getFileName() != null && Store.isExperiment(path)) {
+            return path;
+        }
+        Path parent = path.getParent();
+        if (path.getFileName() == null || Files.isDirectory(path) || parent == null || !Files.isDirectory(parent)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "not a cox store: " + run
+                    + " (a run's folder holds store.h5 or .cox.journal" + (Files.isDirectory(path) ? "; give one of the runs in it)" : ")"));
+        }
+        try (ReaderSession session = new ReaderSession(spec, parent, false)) {
+            return parent.resolve(session.expId(path.getFileName().toString()));
+        }
     }
 
     static String schemaText(Schema schema) {
@@ -136,7 +151,7 @@ final class ShowCommand implements Callable<Integer> {
                     return "state dict, " + size(objects, cell);
             }
         } catch (RuntimeException e) {
-            return "unreadable: " + CoxCommand.oneLine(e, DebugOption.isOn(spec));
+            return "unreadable: " + ErrorText.oneLine(e, DebugOption.isOn(spec));
         }
     }
 

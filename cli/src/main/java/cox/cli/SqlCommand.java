@@ -36,7 +36,10 @@ import picocli.CommandLine.Parameters;
             "",
             "Read-only: the query reads no file and writes none (COPY ... TO, ATTACH, read_csv, read_text, INSTALL and "
                 + "LOAD are refused, and SET cannot lift it); tables it makes live in memory and are gone when it ends. "
-                + "--allow-writes lifts this."},
+                + "--allow-writes lifts this.",
+            "",
+            "An error in the query (syntax, an unknown table or column, a statement refused as read-only) is a usage error "
+                + "(exit 2); DuckDB failing to run it (out of memory, a file it cannot write) exits 1."},
         footer = {"", "Examples:",
             "  cox sql runs \"SELECT optimizer, avg(loss) FROM results JOIN metadata USING (exp_id) GROUP BY optimizer\"",
             "  cox sql runs \"SELECT exp_id, lr, \\\"min(results.loss)\\\" FROM runs ORDER BY 3 LIMIT 5\"",
@@ -72,7 +75,8 @@ final class SqlCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws SQLException {
-        try (RunLoader loader = load.open(runsDir.dir, spec);
+        OutputTarget.check(output);
+        try (RunLoader loader = load.open(runsDir.folderOfRuns(spec), spec);
                 RunDatabase db = RunDatabase.inMemory()) {
             Set<String> tables = loader.reader().tables();
             loader.report();
@@ -114,7 +118,11 @@ final class SqlCommand implements Callable<Integer> {
                 }
             } catch (SQLException e) {
                 String refused = !allowWrites && refusedAsReadOnly(e) ? " " + READ_ONLY : "";
-                throw new IllegalArgumentException(message(e) + refused + " (query: " + oneLine(query) + ")", e);
+                String text = message(e) + refused + " (query: " + oneLine(query) + ")";
+                if (failedRunning(e)) {
+                    throw new IllegalStateException(text, e);
+                }
+                throw new UsageException(text); // the query is wrong: unknown table or column, syntax, refused, ...
             }
             DataFrame out = result;
             OutputTarget.write(output, spec.commandLine().getOut(), w -> FrameWriter.write(out, format, w));
@@ -137,9 +145,23 @@ final class SqlCommand implements Callable<Integer> {
         return m.contains("Permission Error") || m.contains("the configuration has been locked");
     }
 
+    /** DuckDB's kinds of error that are no fault of the query's text (exit 1, not 2). */
+    private static final List<String> FAILURES = List.of("IO Error", "Out of Memory Error", "INTERNAL Error", "FATAL Error",
+            "Interrupt Error", "Connection Error");
+
+    /**
+     * Whether DuckDB failed running a query rather than refusing it: out of memory, a file it
+     * could not read or write, an internal error. Every other error (Parser, Catalog, Binder,
+     * Conversion, Permission...) is the query's: a usage error.
+     */
+    static boolean failedRunning(SQLException e) {
+        String m = String.valueOf(e.getMessage());
+        return FAILURES.stream().anyMatch(m::contains);
+    }
+
     /** The first line of DuckDB's message ({@code Parser Error: syntax error at or near "x"}). */
     static String message(SQLException e) {
-        String m = e.getMessage() == null ? e.toString() : e.getMessage();
+        String m = e.getMessage() == null ? "SQL error" : e.getMessage();
         String first = m.strip().lines().findFirst().orElse(m).strip();
         return first.toLowerCase(Locale.ROOT).contains("error") ? first : "SQL error: " + first;
     }

@@ -95,8 +95,8 @@ final class TensorBoardViewCommand implements Callable<Integer> {
         try (ReaderSession session = new ReaderSession(spec, Path.of(logdir), false)) {
             CollectionReader reader = session.reader;
             if (!reader.tables().contains(metadataTable.name)) {
-                throw new IllegalArgumentException("no run in " + reader.directory() + " has a table '" + metadataTable.name
-                        + "' (choose one with --metadata-table)");
+                throw new UsageException(UsageException.noTable(reader.directory(), metadataTable.name, reader.tables())
+                        .getMessage() + " (choose one with --metadata-table)");
             }
             DataFrame metadata = reader.df(metadataTable.name);
             List<String> params = Arrays.asList(metadata.getColumnsIndex().toArray());

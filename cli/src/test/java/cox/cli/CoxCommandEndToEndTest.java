@@ -198,6 +198,7 @@ class CoxCommandEndToEndTest {
                 "--columns", "exp_id,optimizer,loss");
         assertThat(table.out()).isEqualTo("exp_id  optimizer  loss\n------  ---------  ----\na       sgd         1.0\n");
 
+        Files.createDirectories(work.resolve("out")); // -o makes no folder
         CliProcess.Result file = cox(work, "df", "runs", "results", "--skip-errors", "--last", "-o", "out/last.csv",
                 "--format", "csv");
         assertThat(file.exit()).as(file.toString()).isZero();

@@ -181,9 +181,9 @@ class ExportCommandEndToEndTest {
         assertThat(syntax.exit()).isEqualTo(2);
         assertThat(syntax.err()).startsWith("cox export: --where: ");
         CliProcess.Result table = cox(work, "export", "runs", "-o", "bad", "--table", "resutls");
-        assertThat(table.exit()).isEqualTo(1);
+        assertThat(table.exit()).isEqualTo(2);
         assertThat(table.err()).isEqualTo("cox export: no run in " + runs.toAbsolutePath() + " has a table 'resutls'; "
-                + "the tables are [metadata, objects, results, special]\n");
+                + "the tables are metadata, objects, results, special\nTry 'cox export --help' for more information.\n");
     }
 
     /** The cells pandas read, checked against the reader's: see read_export.py for the encoding. */

@@ -178,13 +178,15 @@ class SqlCommandEndToEndTest {
     @Test
     void badSql_isOneLineNamingTheQuery() {
         CliProcess.Result r = cox(work, "sql", "runs", "SELECT * FORM results");
-        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.exit()).isEqualTo(2); // the query is wrong: a usage error
         assertThat(r.out()).isEmpty();
-        assertThat(r.err()).isEqualTo("cox sql: Parser Error: syntax error at or near \"results\" (query: SELECT * FORM results)\n");
+        assertThat(r.err()).isEqualTo("cox sql: Parser Error: syntax error at or near \"results\" (query: SELECT * FORM results)\n"
+                + "Try 'cox sql --help' for more information.\n");
         CliProcess.Result missing = cox(work, "sql", "runs", "SELECT nope FROM results");
-        assertThat(missing.exit()).isEqualTo(1);
+        assertThat(missing.exit()).isEqualTo(2);
         assertThat(missing.err()).startsWith("cox sql: Binder Error: Referenced column \"nope\" not found in FROM clause!")
-                .endsWith("(query: SELECT nope FROM results)\n").doesNotContain("\tat ");
+                .endsWith("(query: SELECT nope FROM results)\nTry 'cox sql --help' for more information.\n")
+                .doesNotContain("\tat ");
     }
 
     @Test

@@ -36,10 +36,10 @@ class SqlReadOnlyTest {
     }
 
     private static void assertRefused(CliProcess.Result r, String query) {
-        assertThat(r.exit()).as(r.toString()).isEqualTo(1);
+        assertThat(r.exit()).as(r.toString()).isEqualTo(2); // a statement refused is the query's fault: a usage error
         assertThat(r.out()).isEmpty();
         assertThat(r.err()).as(r.toString()).startsWith("cox sql: ").contains(HINT)
-                .endsWith("(query: " + query + ")\n").hasLineCount(1);
+                .endsWith("(query: " + query + ")\nTry 'cox sql --help' for more information.\n").hasLineCount(2);
     }
 
     @Test

@@ -136,6 +136,38 @@ public final class CollectionReader implements AutoCloseable {
     }
 
     /**
+     * The experiment an id or the start of one names, as a user types it: {@code expId} itself
+     * if an experiment has that id, else the one experiment whose id starts with it (as git takes
+     * a commit's prefix).
+     *
+     * @param prefix an experiment id or its first characters
+     * @return the full experiment id
+     * @throws IllegalArgumentException if no experiment's id is or starts with {@code prefix}
+     *     (the message names the folder), or several start with it (the message lists them, at
+     *     most ten, and how many more)
+     * @throws CoxIOException if the folder cannot be listed
+     */
+    public String resolveExpId(String prefix) {
+        Objects.requireNonNull(prefix, "prefix");
+        List<String> ids = expIds();
+        if (ids.contains(prefix)) {
+            return prefix;
+        }
+        List<String> matches = prefix.isEmpty() ? List.of() : ids.stream().filter(id -> id.startsWith(prefix)).toList();
+        if (matches.size() == 1) {
+            return matches.get(0);
+        }
+        if (matches.isEmpty()) {
+            throw new IllegalArgumentException("no run '" + prefix + "' in " + directory
+                    + " (no run's exp_id is or starts with it)");
+        }
+        int shown = Math.min(10, matches.size());
+        throw new IllegalArgumentException("'" + prefix + "' is the start of " + matches.size() + " runs' exp_ids in "
+                + directory + ": " + String.join(", ", matches.subList(0, shown))
+                + (shown < matches.size() ? " and " + (matches.size() - shown) + " more" : "") + "; give more of it");
+    }
+
+    /**
      * Opens experiment {@code expId} read-only; the caller closes it. Python: {@code reader.stores[exp_id]}.
      *
      * @param expId an experiment id

@@ -356,4 +356,30 @@ class CollectionReaderTest {
             assertThat(r.df("metadata").getColumn("optimizer").toList()).containsExactly("sgd", "adam", "adamw");
         }
     }
+
+    @Test
+    void resolveExpId_exactIdOrAUniquePrefix_elseNamesTheCandidatesOrTheFolder() {
+        for (String id : new String[] {"5e8e89ce-1", "5e8f0000-2", "ab", "abc"}) {
+            run(id, 0.1, "sgd", 1);
+        }
+        try (CollectionReader r = CollectionReader.open(dir)) {
+            assertThat(r.resolveExpId("5e8e89ce-1")).isEqualTo("5e8e89ce-1");
+            assertThat(r.resolveExpId("5e8e")).isEqualTo("5e8e89ce-1");
+            assertThat(r.resolveExpId("ab")).isEqualTo("ab"); // an exact id wins over the longer one it starts
+            assertThat(r.resolveExpId("abc")).isEqualTo("abc");
+            assertThatThrownBy(() -> r.resolveExpId("5e8")).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("'5e8' is the start of 2 runs' exp_ids in " + r.directory() + ": 5e8e89ce-1, 5e8f0000-2; "
+                            + "give more of it");
+            assertThatThrownBy(() -> r.resolveExpId("zz")).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("no run 'zz' in " + r.directory() + " (no run's exp_id is or starts with it)");
+            assertThatThrownBy(() -> r.resolveExpId("")).hasMessageStartingWith("no run '' in ");
+        }
+        for (int i = 0; i < 12; i++) {
+            run(String.format("r%02d", i), 0.1, "sgd", 0);
+        }
+        try (CollectionReader r = CollectionReader.open(dir)) {
+            assertThatThrownBy(() -> r.resolveExpId("r")).hasMessageEndingWith(": r00, r01, r02, r03, r04, r05, r06, r07, "
+                    + "r08, r09 and 2 more; give more of it");
+        }
+    }
 }
