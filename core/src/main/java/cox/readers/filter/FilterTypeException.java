@@ -9,7 +9,9 @@ package cox.readers.filter;
 public final class FilterTypeException extends IllegalArgumentException {
     private static final long serialVersionUID = 1L;
 
+    /** The number column compared. */
     private final String column;
+    /** The text it was compared with. */
     private final String text;
 
     FilterTypeException(String expression, String condition, String column, String text) {

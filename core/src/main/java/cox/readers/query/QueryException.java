@@ -11,6 +11,7 @@ package cox.readers.query;
 public final class QueryException extends IllegalArgumentException {
     private static final long serialVersionUID = 1L;
 
+    /** The part of the query at fault. */
     private final String part;
 
     QueryException(String part, String message) {
