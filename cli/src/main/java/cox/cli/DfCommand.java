@@ -128,7 +128,8 @@ final class DfCommand implements Callable<Integer> {
         } catch (QueryException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--" + e.part() + ": " + e.getMessage());
         }
-        try (ReaderSession session = new ReaderSession(spec, runsDir.dir, skipErrors)) {
+        OutputTarget.check(output);
+        try (ReaderSession session = new ReaderSession(spec, runsDir.folderOfRuns(spec), skipErrors)) {
             QueryResult answer;
             try {
                 answer = query.run(session.reader);
