@@ -71,7 +71,7 @@ class LayersTest {
 
     static {
         READERS_API.put("cox.readers", Set.of("CollectionReader", "CollectionReader$Builder", "DfOptions", "ProgressListener",
-                "ReadError", "RunInfo", "TableSchema"));
+                "ReadError", "RunInfo", "RunStatus", "ShortRuns", "TableSchema"));
         READERS_API.put("cox.readers.filter", Set.of("RunFilter", "FilterSyntaxException", "FilterBudgetException"));
         READERS_API.put("cox.readers.text", Set.of("CellText", "RunNameFormat", "ValueExpansion"));
         READERS_API.put("cox.readers.summary", Set.of("RunSummaries", "RunMetadata", "Statistic", "Goal"));
