@@ -14,7 +14,8 @@ import java.util.TreeMap;
  * Which runs are {@code short} in a table: a run is short when it has fewer rows in the table
  * than another run of its group, its group being the runs whose parameters are the same apart
  * from {@value #SEED} (and {@value CollectionReader#EXP_ID}). A run that stopped early among the
- * seeds of one configuration is short; a run without the table is not short in it. Shared by
+ * seeds of one configuration is short; a run without the table, or without parameters (no
+ * metadata row), is not short in it. Shared by
  * {@code cox ls}, the page and the {@code runs} table. Not in Python cox.
  *
  * <p>Parameters are compared by value: a missing parameter and a null one are the same, and
@@ -31,7 +32,7 @@ public final class ShortRuns {
      * The short runs of a table.
      *
      * @param parameters each run's parameters (the metadata table's last row), by exp_id; a run
-     *     not in the map has none
+     *     not in the map (without a metadata row) has no group, and is never short
      * @param rows each run's row count in the table, by exp_id; a run without the table is not in the map
      * @return the exp_ids of the short runs, in the order of {@code rows}
      */
@@ -41,13 +42,17 @@ public final class ShortRuns {
         Map<Map<String, Object>, Long> most = new HashMap<>();
         Map<String, Map<String, Object>> keys = new HashMap<>();
         for (Map.Entry<String, Long> e : rows.entrySet()) {
+            if (!parameters.containsKey(e.getKey())) {
+                continue;
+            }
             Map<String, Object> key = groupKey(parameters.get(e.getKey()));
             keys.put(e.getKey(), key);
             most.merge(key, e.getValue(), Math::max);
         }
         Set<String> out = new LinkedHashSet<>();
         for (Map.Entry<String, Long> e : rows.entrySet()) {
-            if (e.getValue() < most.get(keys.get(e.getKey()))) {
+            Map<String, Object> key = keys.get(e.getKey());
+            if (key != null && e.getValue() < most.get(key)) {
                 out.add(e.getKey());
             }
         }

@@ -53,6 +53,7 @@ class ShortRunsTest {
         rows.put("m", 1L); // its own group: it has a parameter the others lack
         assertThat(ShortRuns.of(p, rows)).containsExactly("x");
         assertThat(ShortRuns.of(p, Map.of("x", 5L))).isEmpty();
-        assertThat(ShortRuns.of(Map.of(), Map.of("p", 1L, "q", 2L))).containsExactly("p");
+        assertThat(ShortRuns.of(Map.of(), Map.of("p", 1L, "q", 2L))).as("runs without parameters have no group").isEmpty();
+        assertThat(ShortRuns.of(Map.of("p", Map.of(), "q", Map.of()), Map.of("p", 1L, "q", 2L))).containsExactly("p");
     }
 }
