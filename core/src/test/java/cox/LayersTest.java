@@ -72,7 +72,7 @@ class LayersTest {
 
     static {
         READERS_API.put("cox.readers", Set.of("CollectionReader", "CollectionReader$Builder", "DfOptions", "ProgressListener",
-                "ReadError", "RunInfo", "TableSchema"));
+                "ReadError", "RunInfo", "RunStatus", "ShortRuns", "TableSchema"));
         READERS_API.put("cox.readers.filter", Set.of("RunFilter", "FilterSyntaxException", "FilterBudgetException",
                 "FilterTypeException"));
         READERS_API.put("cox.readers.text", Set.of("CellText", "RunNameFormat", "ValueExpansion"));

@@ -31,8 +31,9 @@ import picocli.CommandLine.Option;
 @Command(name = "export", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Write the tables of the runs in DIR as files pandas, DuckDB and Spark read: OUT/TABLE.parquet "
                 + "(or .csv, .jsonl) with all runs' rows and an exp_id column, and OUT/runs.parquet with one row per run: "
-                + "exp_id, running, last_write, its parameters (last metadata row) and, per table, rows(TABLE) and "
-                + "first/last/min/max/mean of each numeric column, named like last(results.loss).",
+                + "exp_id, status (as cox ls says it), running, last_write, its parameters (last metadata row) and, per "
+                + "table, TABLE.rows, TABLE.short and the first/last/min/max/mean and count of each numeric column, named "
+                + "like results.loss.last.",
             "",
             "OBJECT/PICKLE cells are written as JSON (--keep-serialized keeps the stored text); PYTORCH_STATE cells are "
                 + "the UID of the file in the run's .table_objects/. In CSV NaN and infinities are NaN, Inf, -Inf; in JSON lines null.",

@@ -5,6 +5,8 @@ import cox.readers.CollectionReader;
 import cox.readers.DfOptions;
 import cox.readers.ProgressListener;
 import cox.readers.ReadError;
+import cox.readers.RunStatus;
+import cox.readers.ShortRuns;
 import cox.readers.filter.RunFilter;
 import cox.readers.summary.RunMetadata;
 import cox.readers.summary.RunSummaries;
@@ -13,11 +15,14 @@ import cox.store.Store;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.dflib.DataFrame;
@@ -26,11 +31,13 @@ import org.dflib.Series;
 /**
  * Reads the tables of a folder's runs into a {@link RunDatabase}, a batch of runs at a time (so
  * memory holds one batch besides the database), and builds the {@code runs} table: one row per
- * run with its id, whether a writer holds it ({@code running}), when it was last written, its
- * parameters (the metadata table's last row) and, for every other table, its row count
- * {@code rows(TABLE)} and the first, last, min, max and mean of each numeric column,
- * {@code last(TABLE.COLUMN)} (as {@link RunSummaries#summary} computes them) — the shape of
- * MLflow's runs table beside the full history of each table.
+ * run with its id, its {@code status} ({@link RunStatus#label()}), whether a writer holds it
+ * ({@code running}), when it was last written, its parameters (the metadata table's last row) and,
+ * for every other table, its row count {@code TABLE.rows}, whether it is {@code TABLE.short}
+ * ({@link ShortRuns}), and the first, last, min, max and mean of each numeric column (as
+ * {@link RunSummaries#summary} computes them) and its count of numbers (not NaN), named
+ * {@code TABLE.COLUMN.STAT} ({@code results.loss.last}, {@code results.loss.count}) — the shape
+ * of MLflow's runs table beside the full history of each table.
  *
  * <p>Cells are those of {@link CollectionReader#df}: OBJECT and PICKLE values decoded (unless
  * kept serialized), PYTORCH_STATE the UID. Shared by {@code cox sql} and {@code cox export}. Not
@@ -39,6 +46,9 @@ import org.dflib.Series;
 final class RunLoader implements AutoCloseable {
     /** Runs read per call of the reader, by default. */
     static final int BATCH = 256;
+    /** The statistics of each numeric column in the runs table, before its {@code count}. */
+    private static final List<Statistic> STATISTICS =
+            List.of(Statistic.FIRST, Statistic.LAST, Statistic.MIN, Statistic.MAX, Statistic.MEAN);
 
     private final CollectionReader reader;
     private final String metadataTable;
@@ -49,6 +59,7 @@ final class RunLoader implements AutoCloseable {
     private final Set<String> reported = new HashSet<>();
     private final Map<String, Map<String, Object>> runRows = new LinkedHashMap<>();
     private final Set<String> runColumns = new LinkedHashSet<>();
+    private final Set<String> summarizedTables = new LinkedHashSet<>();
     private int batchRuns = BATCH;
     private String step = "";
     private int offset;
@@ -162,21 +173,24 @@ final class RunLoader implements AutoCloseable {
         if (frame.height() == 0) {
             return;
         }
+        summarizedTables.add(table);
         List<String> metrics = RunSummaries.metricColumns(frame);
-        List<Statistic> stats = List.of(Statistic.values());
-        DataFrame summary = RunSummaries.summary(frame, metrics, stats);
+        DataFrame summary = RunSummaries.summary(frame, metrics, STATISTICS);
         Series<?> ids = summary.getColumn(CollectionReader.EXP_ID);
         Map<String, Integer> counts = rowCounts(frame);
         Map<String, Set<String>> present = presentMetrics(frame, metrics);
-        String rowsColumn = "rows(" + table + ")";
+        Map<String, Map<String, Long>> numbers = numberCounts(frame, metrics);
+        String rowsColumn = rowsColumn(table);
         runColumns.add(rowsColumn);
+        runColumns.add(shortColumn(table));
         List<String> names = new ArrayList<>();
         for (String m : metrics) {
-            for (Statistic s : stats) {
-                names.add(s.label(table + "." + m));
+            for (Statistic s : STATISTICS) {
+                names.add(table + "." + m + "." + s.name().toLowerCase(Locale.ROOT));
             }
+            runColumns.addAll(names.subList(names.size() - STATISTICS.size(), names.size()));
+            runColumns.add(table + "." + m + ".count");
         }
-        runColumns.addAll(names);
         for (int r = 0; r < summary.height(); r++) {
             String id = (String) ids.get(r);
             Map<String, Object> row = runRows.computeIfAbsent(id, k -> new LinkedHashMap<>());
@@ -184,10 +198,42 @@ final class RunLoader implements AutoCloseable {
             Set<String> has = present.getOrDefault(id, Set.of());
             for (int c = 0; c < names.size(); c++) {
                 // a run without the column has no statistics of it (null), unlike a run whose cells are NaN
-                boolean known = has.contains(metrics.get(c / stats.size()));
+                String metric = metrics.get(c / STATISTICS.size());
+                boolean known = has.contains(metric);
                 row.put(names.get(c), known ? summary.getColumn(c + 1).get(r) : null);
+                if (c % STATISTICS.size() == STATISTICS.size() - 1) {
+                    row.put(table + "." + metric + ".count", known ? numbers.get(metric).getOrDefault(id, 0L) : null);
+                }
             }
         }
+    }
+
+    /** The runs table's column of a table's row count: {@code results.rows}. */
+    static String rowsColumn(String table) {
+        return table + ".rows";
+    }
+
+    /** The runs table's column saying whether a run is short in a table ({@link ShortRuns}): {@code results.short}. */
+    static String shortColumn(String table) {
+        return table + ".short";
+    }
+
+    /** For each metric, each run's number of cells that are numbers (not null, not NaN). */
+    private static Map<String, Map<String, Long>> numberCounts(DataFrame frame, List<String> metrics) {
+        Map<String, Map<String, Long>> out = new LinkedHashMap<>();
+        Series<?> ids = frame.getColumn(CollectionReader.EXP_ID);
+        for (String m : metrics) {
+            Series<?> s = frame.getColumn(m);
+            Map<String, Long> perRun = new HashMap<>();
+            for (int r = 0; r < ids.size(); r++) {
+                Object v = s.get(r);
+                if (v instanceof Number n && !Double.isNaN(n.doubleValue())) {
+                    perRun.merge((String) ids.get(r), 1L, Long::sum);
+                }
+            }
+            out.put(m, perRun);
+        }
+        return out;
     }
 
     /** For each run, the metrics it has a cell of (not null) in some row. */
@@ -227,6 +273,7 @@ final class RunLoader implements AutoCloseable {
         }
         List<String> columns = new ArrayList<>();
         columns.add(CollectionReader.EXP_ID);
+        columns.add("status");
         columns.add("running");
         columns.add("last_write");
         for (String p : meta.columns()) {
@@ -245,8 +292,10 @@ final class RunLoader implements AutoCloseable {
                 ids.add(id);
             }
         }
+        Map<String, Set<String>> shortIn = shortRuns(meta, ids);
         Object[][] cells = new Object[columns.size()][ids.size()];
         Path dir = reader.directory();
+        Instant now = Instant.now();
         for (int r = 0; r < ids.size(); r++) {
             String id = ids.get(r);
             Map<String, Object> row = new LinkedHashMap<>(meta.parameters(id));
@@ -256,8 +305,15 @@ final class RunLoader implements AutoCloseable {
             }
             row.put(CollectionReader.EXP_ID, id);
             Path folder = dir.resolve(id);
+            for (String table : summarizedTables) {
+                if (row.containsKey(rowsColumn(table))) {
+                    row.put(shortColumn(table), shortIn.getOrDefault(table, Set.of()).contains(id));
+                }
+            }
             try {
-                row.put("running", Store.isOpenForWriting(folder));
+                RunStatus status = RunStatus.of(folder, now);
+                row.put("status", status.label());
+                row.put("running", status == RunStatus.RUNNING);
                 row.put("last_write", Store.lastWriteTime(folder));
             } catch (CoxException e) {
                 // a run deleted meanwhile: its time and state are unknown
@@ -272,6 +328,28 @@ final class RunLoader implements AutoCloseable {
         }
         DataFrame runs = DataFrame.byColumn(columns.toArray(new String[0])).of(series.toArray(new Series<?>[0]));
         db.append(name, runs);
+    }
+
+    /** For each summarized table, the runs of {@code ids} short in it ({@link ShortRuns}). */
+    private Map<String, Set<String>> shortRuns(RunMetadata meta, List<String> ids) {
+        Map<String, Map<String, Object>> parameters = new HashMap<>();
+        Series<?> withMetadata = meta.frame().getColumn(CollectionReader.EXP_ID);
+        for (int i = 0; i < withMetadata.size(); i++) {
+            String id = (String) withMetadata.get(i);
+            parameters.put(id, meta.parameters(id));
+        }
+        Map<String, Set<String>> out = new HashMap<>();
+        for (String table : summarizedTables) {
+            Map<String, Long> counts = new LinkedHashMap<>();
+            for (String id : ids) {
+                Map<String, Object> summaries = runRows.get(id);
+                if (summaries != null && summaries.get(rowsColumn(table)) instanceof Long n) {
+                    counts.put(id, n);
+                }
+            }
+            out.put(table, ShortRuns.of(parameters, counts));
+        }
+        return out;
     }
 
     /** Names each run skipped so far on standard error, once: {@code cox export: skipped experiment b: REASON}. */

@@ -1,6 +1,7 @@
 package cox.cli;
 
 import cox.exceptions.CoxException;
+import cox.readers.RunStatus;
 import cox.readers.text.CellText;
 import cox.store.ColumnType;
 import cox.store.Mode;
@@ -11,6 +12,7 @@ import java.io.IOException;
 import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -22,8 +24,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code cox show DIR/EXP [TABLE]}: one run's tables, each with its schema and rows; object cells
- * (OBJECT, PICKLE, PYTORCH_STATE) shown by type and size rather than dumped.
+ * {@code cox show DIR/EXP [TABLE]}: one run's status, then its tables, each with its schema and
+ * rows; object cells (OBJECT, PICKLE, PYTORCH_STATE) shown by type and size rather than dumped. A
+ * run that cannot be read fails with the reason ({@code cox ls} only says {@code unreadable}).
  */
 @Command(name = "show", mixinStandardHelpOptions = true,
         description = "Show one run's tables: schema and rows. Object cells are shown by type and size.",
@@ -60,8 +63,7 @@ final class ShowCommand implements Callable<Integer> {
                 }
                 names = List.of(table);
             }
-            out.write("run " + store.expId() + " (" + folder + ")" + (Store.isOpenForWriting(folder) ? ", running" : "")
-                    + "\n");
+            out.write("run " + store.expId() + " (" + folder + "), " + RunStatus.of(folder, Instant.now()).label() + "\n");
             for (String name : names) {
                 Table t = store.table(name);
                 DataFrame df = t.df();

@@ -28,9 +28,11 @@ import picocli.CommandLine.Parameters;
         description = {"Run an SQL query (DuckDB's dialect) over the runs in DIR and print the result.",
             "",
             "Every table of the runs is a table of that name with all runs' rows and an exp_id column "
-                + "(the metadata table too: join it on exp_id). The table runs has one row per run: exp_id, running, "
-                + "last_write, the parameters (last metadata row) and, per table, rows(TABLE) and first/last/min/max/mean "
-                + "of each numeric column, named like last(results.loss). OBJECT/PICKLE cells are JSON "
+                + "(the metadata table too: join it on exp_id). The table runs has one row per run: exp_id, status "
+                + "(running, interrupted, closed, active or idle; see cox ls --help), running, last_write, the parameters "
+                + "(last metadata row) and, per table, TABLE.rows, TABLE.short and the first/last/min/max/mean and count "
+                + "(of numbers, NaN left out) of each numeric column, named like results.loss.last (quote such names: "
+                + "\"results.loss.last\"). OBJECT/PICKLE cells are JSON "
                 + "(use --keep-serialized for the stored text). Only the tables the query names are read; a query "
                 + "naming none (SHOW TABLES) reads them all.",
             "",
@@ -42,7 +44,7 @@ import picocli.CommandLine.Parameters;
                 + "(exit 2); DuckDB failing to run it (out of memory, a file it cannot write) exits 1."},
         footer = {"", "Examples:",
             "  cox sql runs \"SELECT optimizer, avg(loss) FROM results JOIN metadata USING (exp_id) GROUP BY optimizer\"",
-            "  cox sql runs \"SELECT exp_id, lr, \\\"min(results.loss)\\\" FROM runs ORDER BY 3 LIMIT 5\"",
+            "  cox sql runs \"SELECT exp_id, status, lr, \\\"results.loss.min\\\" FROM runs ORDER BY 4 LIMIT 5\"",
             "  cox sql runs \"SELECT * FROM results WHERE loss = 'NaN'::DOUBLE\" --format csv -o diverged.csv",
             "  cox sql runs \"COPY results TO 'results.csv'\" --allow-writes"})
 final class SqlCommand implements Callable<Integer> {

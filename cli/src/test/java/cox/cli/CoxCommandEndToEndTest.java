@@ -90,17 +90,21 @@ class CoxCommandEndToEndTest {
     }
 
     @Test
-    void ls_listsEveryRun_finishedRunningUnreadable() {
+    void ls_listsEveryRun_closedRunningUnreadable_inOneWord() {
         CliProcess.Result r = cox(work, "ls", "runs");
         assertThat(r.exit()).as(r.toString()).isZero();
         List<String> out = lines(r.out());
         assertThat(out.get(0)).startsWith("exp_id").contains("tables (rows)", "last write", "status");
         assertThat(out).hasSize(2 + 5);
-        assertThat(out.get(2)).startsWith("a ").contains("metadata 1, results 3").endsWith("finished");
+        assertThat(out.get(2)).startsWith("a ").contains("metadata 1, results 3").endsWith(" closed");
         assertThat(out.get(3)).startsWith("b ").contains("metadata 1, results 4");
-        assertThat(out.get(4)).startsWith("broken ").contains("unreadable: ").contains(runs.resolve("broken").resolve("store.h5").toString());
-        assertThat(out.get(6)).startsWith("live ").endsWith("running");
+        // the reason is cox show's: the status column stays one word
+        assertThat(out.get(4)).startsWith("broken ").endsWith(" unreadable").doesNotContain("store.h5");
+        assertThat(out.get(6)).startsWith("live ").endsWith(" running");
         assertThat(r.err()).isEmpty();
+        CliProcess.Result show = cox(work, "show", "runs/broken");
+        assertThat(show.exit()).as(show.toString()).isEqualTo(1);
+        assertThat(show.err()).contains(runs.resolve("broken").resolve("store.h5").toString());
     }
 
     @Test
@@ -114,6 +118,10 @@ class CoxCommandEndToEndTest {
         assertThat(byId.get("a").get("tables").get("results").asLong()).isEqualTo(3);
         assertThat(byId.get("a").get("running").asBoolean()).isFalse();
         assertThat(byId.get("live").get("running").asBoolean()).isTrue();
+        assertThat(byId.get("a").get("status").asText()).isEqualTo("closed");
+        assertThat(byId.get("live").get("status").asText()).isEqualTo("running");
+        assertThat(byId.get("broken").get("status").asText()).isEqualTo("unreadable");
+        assertThat(byId.get("a").get("short")).isEmpty();
         assertThat(byId.get("live").get("tables").get("results").asLong()).isGreaterThanOrEqualTo(1);
         assertThat(byId.get("broken").get("error").asText()).contains("broken");
         assertThat(byId.get("a").get("last_write").asText()).matches("\\d{4}-\\d\\d-\\d\\dT.*Z");
@@ -269,7 +277,7 @@ class CoxCommandEndToEndTest {
     void show_andDiff() {
         CliProcess.Result show = cox(work, "show", "runs/a");
         assertThat(show.exit()).as(show.toString()).isZero();
-        assertThat(show.out()).contains("run a (" + runs.resolve("a") + ")\n", "table metadata: 1 row\n",
+        assertThat(show.out()).contains("run a (" + runs.resolve("a") + "), closed\n", "table metadata: 1 row\n",
                 "schema: lr float, optimizer str, layers __object__, seed int\n", "list, 2 items",
                 "table results: 3 rows\n", "schema: epoch int, loss float, acc float\n");
         assertThat(cox(work, "show", "runs/live", "results").out()).startsWith("run live (").contains(", running\n");

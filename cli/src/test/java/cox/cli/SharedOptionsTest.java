@@ -62,7 +62,7 @@ class SharedOptionsTest {
     @Test
     void metadataTableOption_isOneDeclaration_inEveryCommandThatReadsParameters() {
         Map<String, String> meta = descriptions("--metadata-table");
-        assertThat(meta.keySet()).containsExactlyInAnyOrder("df", "diff", "export", "serve", "sql", "tensorboard-view");
+        assertThat(meta.keySet()).containsExactlyInAnyOrder("df", "diff", "export", "ls", "serve", "sql", "tensorboard-view");
         Set<String> texts = new TreeSet<>(meta.values());
         assertThat(texts).containsExactly("The table holding each run's parameters (default: metadata).");
     }

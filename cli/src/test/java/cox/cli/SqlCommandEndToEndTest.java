@@ -108,26 +108,39 @@ class SqlCommandEndToEndTest {
 
     @Test
     void runsTable_oneRowPerRun_withParametersAndSummaries() throws IOException {
-        CliProcess.Result r = cox(work, "sql", "runs", "SELECT exp_id, lr, optimizer, \"rows(results)\", \"min(results.loss)\", "
-                + "\"last(results.epoch)\", \"mean(results.acc)\" FROM runs ORDER BY exp_id", "--format", "json");
+        CliProcess.Result r = cox(work, "sql", "runs", "SELECT exp_id, status, lr, optimizer, \"results.rows\", \"results.loss.min\", "
+                + "\"results.epoch.last\", \"results.acc.mean\", \"results.loss.count\", \"results.short\" FROM runs ORDER BY exp_id",
+                "--format", "json");
         assertThat(r.exit()).as(r.toString()).isZero();
         JsonNode rows = new ObjectMapper().readTree(r.out());
-        DataFrame summary = RunSummaries.summary(joined, List.of("loss", "epoch", "acc"), List.of(Statistic.values()));
+        DataFrame summary = RunSummaries.summary(joined, List.of("loss", "epoch", "acc"),
+                List.of(Statistic.FIRST, Statistic.LAST, Statistic.MIN, Statistic.MAX, Statistic.MEAN));
         assertThat(rows).hasSize(summary.height()).hasSize(9);
         for (int i = 0; i < summary.height(); i++) {
             JsonNode row = rows.get(i);
             assertThat(row.get("exp_id").asText()).isEqualTo(summary.getColumn("exp_id").get(i));
             double min = ((Number) summary.getColumn("min(loss)").get(i)).doubleValue();
-            assertThat(row.get("min(results.loss)").asDouble()).isEqualTo(min);
-            assertThat(row.get("last(results.epoch)").asLong()).isEqualTo(summary.getColumn("last(epoch)").get(i));
-            assertThat(row.get("mean(results.acc)").asDouble())
+            assertThat(row.get("results.loss.min").asDouble()).isEqualTo(min);
+            assertThat(row.get("results.epoch.last").asLong()).isEqualTo(summary.getColumn("last(epoch)").get(i));
+            // cox4j's runs were closed cleanly; Python cox's carry no marks: active or idle by their files' age
+            assertThat(row.get("status").asText()).isIn(row.get("exp_id").asText().startsWith("exp-")
+                    ? List.of("active", "idle") : List.of("closed"));
+            long numbers = 0;
+            for (int k = 0; k < joined.height(); k++) {
+                if (joined.getColumn("exp_id").get(k).equals(row.get("exp_id").asText())
+                        && joined.getColumn("loss").get(k) instanceof Number n && !Double.isNaN(n.doubleValue())) {
+                    numbers++;
+                }
+            }
+            assertThat(row.get("results.loss.count").asLong()).as("numbers of loss in %s", row.get("exp_id")).isEqualTo(numbers);
+            assertThat(row.get("results.acc.mean").asDouble())
                     .isEqualTo(((Number) summary.getColumn("mean(acc)").get(i)).doubleValue());
         }
         assertThat(rows.get(0).get("exp_id").asText()).isEqualTo("exp-0");
         assertThat(rows.get(0).get("lr").asDouble()).isEqualTo(0.1);
-        assertThat(rows.get(0).get("rows(results)").asLong()).isEqualTo(20);
+        assertThat(rows.get(0).get("results.rows").asLong()).isEqualTo(20);
         assertThat(rows.get(3).get("optimizer").asText()).isEqualTo("sgd");
-        assertThat(rows.get(3).get("rows(results)").asLong()).isEqualTo(3);
+        assertThat(rows.get(3).get("results.rows").asLong()).isEqualTo(3);
     }
 
     @Test

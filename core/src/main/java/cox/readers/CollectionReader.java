@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -76,6 +77,7 @@ public final class CollectionReader implements AutoCloseable {
     private final List<ReadError> errors = new ArrayList<>();
     private final Set<String> errorKeys = new HashSet<>();
     private final ReaderThreads threads;
+    private final Clock clock;
     private volatile boolean closed;
 
     /**
@@ -94,6 +96,7 @@ public final class CollectionReader implements AutoCloseable {
         this.directory = b.directory;
         this.expFilter = b.expFilter;
         this.skipErrors = b.skipErrors;
+        this.clock = b.clock;
         this.threads = new ReaderThreads(directory, b.parallelism, b.progress);
     }
 
@@ -228,22 +231,24 @@ public final class CollectionReader implements AutoCloseable {
 
     /**
      * What {@code cox ls} shows of each experiment: tables with row counts, last write time, and
-     * whether a writer holds it now. An experiment that cannot be read is listed with its error
-     * (this method does not fail for one experiment, whatever {@code skipErrors} says).
+     * its {@link RunStatus} (the builder's {@link Builder#clock clock} tells {@code active} from
+     * {@code idle}). An experiment that cannot be read is listed with its error (this method does
+     * not fail for one experiment, whatever {@code skipErrors} says).
      *
      * @return one entry per experiment, in id order
      */
     public List<RunInfo> runs() {
         List<String> ids = expIds();
+        Instant now = clock.instant();
         return readEach("listing runs", ids, null, false, id -> {
             Path folder = directory.resolve(id);
             Instant lastWrite;
-            boolean running;
+            RunStatus status;
             try {
                 lastWrite = Store.lastWriteTime(folder);
-                running = Store.isOpenForWriting(folder);
+                status = RunStatus.of(folder, now);
             } catch (CoxException e) {
-                return new RunInfo(id, Map.of(), Instant.EPOCH, false, e.getMessage());
+                return new RunInfo(id, Map.of(), Instant.EPOCH, null, e.getMessage());
             }
             Map<String, Long> rows = new LinkedHashMap<>();
             try (Store s = Store.open(directory, id, Mode.READ)) {
@@ -251,9 +256,9 @@ public final class CollectionReader implements AutoCloseable {
                     rows.put(t, s.table(t).nrows());
                 }
             } catch (CoxException | UncheckedIOException e) {
-                return new RunInfo(id, Map.of(), lastWrite, running, e.getMessage());
+                return new RunInfo(id, Map.of(), lastWrite, status, e.getMessage());
             }
-            return new RunInfo(id, rows, lastWrite, running, null);
+            return new RunInfo(id, rows, lastWrite, status, null);
         });
     }
 
@@ -472,6 +477,7 @@ public final class CollectionReader implements AutoCloseable {
         private boolean skipErrors;
         private ProgressListener progress = ProgressListener.NONE;
         private int parallelism = Runtime.getRuntime().availableProcessors();
+        private Clock clock = Clock.systemUTC();
 
         private Builder(Path directory) {
             Objects.requireNonNull(directory, "directory");
@@ -529,6 +535,18 @@ public final class CollectionReader implements AutoCloseable {
                 throw new IllegalArgumentException("parallelism < 1: " + threads);
             }
             this.parallelism = threads;
+            return this;
+        }
+
+        /**
+         * The clock {@link CollectionReader#runs()} reads to tell an {@link RunStatus#ACTIVE active}
+         * store from an {@link RunStatus#IDLE idle} one (default: the system clock; tests fix it).
+         *
+         * @param clock the clock
+         * @return this builder
+         */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
             return this;
         }
 

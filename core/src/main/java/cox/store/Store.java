@@ -481,6 +481,35 @@ public final class Store implements AutoCloseable {
     }
 
     /**
+     * Whether the store in {@code folder} is a cox4j store (it has a journal {@code .cox.journal}),
+     * as opposed to one only Python cox or pandas wrote. Not in Python cox.
+     *
+     * @param folder an experiment folder, {@code STORAGE_FOLDER/EXP_ID}
+     * @return true if it has a cox4j journal
+     */
+    public static boolean hasJournal(Path folder) {
+        return Files.isRegularFile(new StoreFiles(folder).journal());
+    }
+
+    /**
+     * Whether the last cox4j writer of the store in {@code folder} closed it cleanly
+     * ({@link #close()} completed after its final flush), and nothing was written to it since:
+     * its checkpoint is marked closed and no journal record follows it. False for a store a writer
+     * was killed on (or crashed, or lost power), one that a writer has open (it clears the mark
+     * when it opens the store), and one without a journal. A store last closed by a cox4j that
+     * did not mark a clean close (checkpoint format 1 or 2) counts as closed when its consistent
+     * checkpoint covers the whole journal. Does not look at the lock: check
+     * {@link #isOpenForWriting} first. Not in Python cox.
+     *
+     * @param folder an experiment folder, {@code STORAGE_FOLDER/EXP_ID}
+     * @return true if it was closed cleanly
+     * @throws cox.exceptions.CoxIOException if its files exist but cannot be read
+     */
+    public static boolean isClosedCleanly(Path folder) {
+        return WriterProbe.closedCleanly(new StoreFiles(folder));
+    }
+
+    /**
      * When the store in {@code folder} last changed: the latest modification time of
      * {@code store.h5}, the journal and the checkpoint, read without opening the store. Not in
      * Python cox.

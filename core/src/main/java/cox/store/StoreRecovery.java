@@ -101,6 +101,11 @@ final class StoreRecovery {
         files.deleteLeftovers();
         boolean fsync = durability == Durability.FSYNC;
         Checkpoint cp = Checkpoint.read(files.checkpoint());
+        if (cp != null && cp.closed()) {
+            // a writer has the store again: until it closes it, a reader must not take it for closed
+            cp = cp.withClosed(false);
+            cp.write(files.checkpoint());
+        }
         boolean h5Exists = Files.exists(files.h5());
         if (!RowJournal.exists(files.journal())) {
             if (cp != null) {

@@ -207,6 +207,14 @@ final class StoreView implements AutoCloseable {
      * wrote to it, every checkpoint says "inconsistent", so that the next writer rebuilds it.
      */
     void writeCheckpoint(boolean consistent, List<TableDefinition> definitions) {
+        writeCheckpoint(consistent, definitions, false);
+    }
+
+    /**
+     * Writes the checkpoint as above, marked closed if {@code closed}: the last one of a writer
+     * that closes the store cleanly, after everything journaled was applied and store.h5 closed.
+     */
+    void writeCheckpoint(boolean consistent, List<TableDefinition> definitions, boolean closed) {
         int n = definitions.size();
         long[] counts = Arrays.copyOf(rows, n);
         long[] sums = Arrays.copyOf(digests, n);
@@ -217,7 +225,7 @@ final class StoreView implements AutoCloseable {
             }
         }
         new Checkpoint(consistent && distrusted == null, appliedOffset, JournalTables.toJournal(definitions), counts, sums,
-                not).write(files.checkpoint());
+                not, closed).write(files.checkpoint());
     }
 
     /**

@@ -349,6 +349,7 @@ final class StoreWriter implements AutoCloseable {
         if (incomplete != null) {
             failure = incompleteError("");
         }
+        long end = journal.end();
         applyLock.lock();
         try {
             view.close();
@@ -364,6 +365,28 @@ final class StoreWriter implements AutoCloseable {
         }
         if (failure != null) {
             throw failure;
+        }
+        markClosed(end);
+    }
+
+    /**
+     * Writes the checkpoint marked closed, once everything journaled up to {@code end} is in the
+     * closed store.h5 and the journal is closed: readers then tell a cleanly closed store from an
+     * interrupted one. Failing to write it loses nothing (the store only reads as interrupted), so
+     * it is logged, not thrown.
+     */
+    private void markClosed(long end) {
+        applyLock.lock();
+        try {
+            if (view.appliedOffset() != end) {
+                return;
+            }
+            view.writeCheckpoint(true, journal.definitions(), true);
+        } catch (RuntimeException e) {
+            LOG.warn("store {} was closed, but the checkpoint saying so could not be written ({}); it reads as"
+                    + " interrupted", files.dir(), e.getMessage());
+        } finally {
+            applyLock.unlock();
         }
     }
 

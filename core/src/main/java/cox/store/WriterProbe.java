@@ -1,6 +1,7 @@
 package cox.store;
 
 import cox.exceptions.CoxIOException;
+import cox.store.journal.Checkpoint;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -15,8 +16,8 @@ import java.util.List;
 
 /**
  * Looks at an experiment folder from outside, without opening the store: whether a writer holds
- * its lock now, and when its files last changed. For {@code cox ls} and the web page's
- * running/finished column.
+ * its lock now, whether its last writer closed it cleanly, and when its files last changed. For
+ * the status of {@code cox ls} and of the web page.
  */
 final class WriterProbe {
     private static final Path PROC_LOCKS = Path.of("/proc/locks");
@@ -88,6 +89,28 @@ final class WriterProbe {
             }
         }
         return false;
+    }
+
+    /**
+     * Whether the store's last writer closed it cleanly: its checkpoint says so (format 3) and no
+     * journal record follows the checkpoint's offset. A checkpoint of format 1 or 2 (an earlier
+     * cox4j, which did not mark a clean close) counts when it is consistent and no record follows
+     * it. False without a journal (not a cox4j store) or without a valid checkpoint.
+     */
+    static boolean closedCleanly(StoreFiles files) {
+        Path journal = files.journal();
+        int format = Checkpoint.format(files.checkpoint());
+        Checkpoint cp = format == 0 ? null : Checkpoint.read(files.checkpoint());
+        if (cp == null || !(format >= 3 ? cp.closed() : cp.consistent())) {
+            return false;
+        }
+        try {
+            return Files.size(journal) == cp.journalOffset();
+        } catch (NoSuchFileException e) {
+            return false;
+        } catch (IOException e) {
+            throw new CoxIOException("cannot read the size of " + journal + ": " + e, e);
+        }
     }
 
     /** The latest modification time of store.h5, the journal and the checkpoint. */

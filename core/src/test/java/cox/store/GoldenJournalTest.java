@@ -142,6 +142,17 @@ class GoldenJournalTest {
                 .resolve(".cox.checkpoint")).hasDigests()).isFalse();
     }
 
+    @Test
+    void checkpointOfFormat3_isNotClosed_forAWriterKilledAfterSync_andTheRunReadsAsInterrupted() {
+        exp = GoldenStore.folder("2026-12-07-fdf83e4").resolve(GoldenStore.EXP_ID);
+        assertThat(Checkpoint.format(exp.resolve(".cox.checkpoint"))).isEqualTo(3);
+        assertThat(Checkpoint.read(exp.resolve(".cox.checkpoint")).closed()).isFalse();
+        for (String version : GoldenStore.VERSIONS) {
+            // every golden store is a writer killed after sync(): rows follow the checkpoint
+            assertThat(Store.isClosedCleanly(GoldenStore.folder(version).resolve(GoldenStore.EXP_ID))).as(version).isFalse();
+        }
+    }
+
     private void assertCell(ColumnType type, Object cell, Object want, String what) {
         Path objects = exp.resolve(".table_objects");
         switch (type) {

@@ -154,11 +154,12 @@ final class GoldenStore {
     }
 
     /**
-     * The golden storage folders, oldest first: {@code 2026-11-25-bc544a2} (checkpoint format 1), and
-     * {@code 2026-11-25-9db0067} (checkpoint format 2, with row digests), the same store
-     * written by the same {@link GoldenStoreWriter} after the checkpoint changed.
+     * The golden storage folders, oldest first: {@code 2026-11-25-bc544a2} (checkpoint format 1),
+     * {@code 2026-11-25-9db0067} (checkpoint format 2, with row digests) and
+     * {@code 2026-12-07-fdf83e4} (checkpoint format 3, with the closed flag, here 0), the same
+     * store written by the same {@link GoldenStoreWriter} after the checkpoint changed.
      */
-    static final List<String> VERSIONS = List.of("2026-11-25-bc544a2", "2026-11-25-9db0067");
+    static final List<String> VERSIONS = List.of("2026-11-25-bc544a2", "2026-11-25-9db0067", "2026-12-07-fdf83e4");
 
     /** The folder holding the golden experiment written by {@code version}, as the build copied it. */
     static Path folder(String version) {

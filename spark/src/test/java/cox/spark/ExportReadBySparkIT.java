@@ -88,13 +88,13 @@ class ExportReadBySparkIT {
     }
 
     @Test
-    void parquetRuns_columnsWithParentheses_readBySpark() {
+    void parquetRuns_columnsWithDots_readBySpark() {
         Dataset<Row> runsFile = spark.read().parquet(tmp.resolve("parquet/runs.parquet").toString());
         assertThat(runsFile.count()).isEqualTo(9);
         assertThat(runsFile.schema().apply("last_write").dataType()).isEqualTo(DataTypes.TimestampType);
         DataFrame results = expected("results");
         DataFrame last = RunSummaries.lastRows(results);
-        List<Row> rows = runsFile.orderBy("exp_id").select(col("exp_id"), col("`last(results.loss)`"), col("`rows(results)`"))
+        List<Row> rows = runsFile.orderBy("exp_id").select(col("exp_id"), col("`results.loss.last`"), col("`results.rows`"))
                 .collectAsList();
         for (int i = 0; i < rows.size(); i++) {
             assertThat(rows.get(i).getString(0)).isEqualTo(last.getColumn("exp_id").get(i));

@@ -1,6 +1,8 @@
 package cox.web;
 
+import cox.readers.RunStatus;
 import java.nio.file.Path;
+import java.time.Instant;
 
 /**
  * A run the {@link RunScanner} found in the folder: its exp_id and folder, and what the last scan
@@ -13,13 +15,23 @@ final class ListedRun {
      *
      * @param stamp its files' sizes and times
      * @param running whether a writer has it open
+     * @param closed whether its last cox4j writer closed it cleanly ({@link cox.store.Store#isClosedCleanly}),
+     *     looked at when its stamp or {@code running} changed
      * @param version the listing version at which its stamp or status last changed
      * @param changedNanos when that was ({@code System.nanoTime}), or {@link #NEVER_CHANGED}
      * @param lockKey its lock file's key in /proc/locks, once known (null until then)
      */
-    record State(RunStamp stamp, boolean running, long version, long changedNanos, String lockKey) {
+    record State(RunStamp stamp, boolean running, boolean closed, long version, long changedNanos, String lockKey) {
         /** The state of a run no scan has seen yet. */
-        static final State UNSEEN = new State(RunStamp.NONE, false, 0, NEVER_CHANGED, null);
+        static final State UNSEEN = new State(RunStamp.NONE, false, false, 0, NEVER_CHANGED, null);
+
+        /**
+         * @param now the time now, which tells an active store without a cox4j journal from an idle one
+         * @return the run's status
+         */
+        RunStatus status(Instant now) {
+            return RunStatus.of(running, stamp.journalSize() >= 0, closed, Instant.ofEpochMilli(stamp.lastWriteMillis()), now);
+        }
     }
 
     /** {@link State#changedNanos} of a run not changed since the server started: never hot, and no overflow in {@code now - it}. */

@@ -65,7 +65,7 @@ final class RunEndpoints {
             g.writeStartObject();
             g.writeStringField("exp_id", r.expId);
             ListedRun.State state = r.state();
-            g.writeStringField("status", state.running() ? "running" : "finished");
+            g.writeStringField("status", state.status(scanner.clock().instant()).label());
             g.writeNumberField("last_write", state.stamp().lastWriteMillis());
             g.writeStringField("metadata_table", summaries.metadataTable());
             g.writeFieldName("params");

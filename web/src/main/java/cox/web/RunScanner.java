@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -80,6 +81,7 @@ final class RunScanner implements AutoCloseable {
     private volatile long lastScanMillis;
     private volatile long lastRequestNanos;
     private volatile boolean closed;
+    private volatile Clock clock = Clock.systemUTC();
 
     /**
      * @param directory the storage folder
@@ -281,11 +283,14 @@ final class RunScanner implements AutoCloseable {
         }
         boolean running = running(locks, run.dir, lockKey, stamp);
         if (!stamp.equals(was.stamp()) || running != was.running()) {
-            run.update(new ListedRun.State(stamp, running, next, changedNanos, lockKey));
+            // a clean close marks the checkpoint before the lock is released: seen once running turns false
+            boolean closed = !running && stamp.journalSize() >= 0 && closedCleanly(run.dir);
+            run.update(new ListedRun.State(stamp, running, closed, next, changedNanos, lockKey));
             return true;
         }
         if (!Objects.equals(lockKey, was.lockKey())) {
-            run.update(new ListedRun.State(was.stamp(), was.running(), was.version(), was.changedNanos(), lockKey));
+            run.update(new ListedRun.State(was.stamp(), was.running(), was.closed(), was.version(), was.changedNanos(),
+                    lockKey));
         }
         return false;
     }
@@ -299,6 +304,24 @@ final class RunScanner implements AutoCloseable {
         }
         // the one look at /proc/locks finds candidates; the store decides
         return locks.isHeld(lockKey) && isOpenForWriting(runDir);
+    }
+
+    private static boolean closedCleanly(Path runDir) {
+        try {
+            return Store.isClosedCleanly(runDir);
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** @return the clock that tells an active store (without a cox4j journal) from an idle one */
+    Clock clock() {
+        return clock;
+    }
+
+    /** Sets the clock that tells active from idle (tests fix it). */
+    void clock(Clock clock) {
+        this.clock = Objects.requireNonNull(clock, "clock");
     }
 
     private static boolean isOpenForWriting(Path runDir) {

@@ -1,5 +1,6 @@
 package cox.web;
 
+import cox.readers.RunStatus;
 import cox.readers.filter.RunFilter;
 import cox.store.ColumnType;
 import io.javalin.http.Context;
@@ -138,7 +139,10 @@ final class RunsEndpoints {
         }
     }
 
-    /** {@code GET /api/status}: how many runs, the version, reading progress. */
+    /**
+     * {@code GET /api/status}: how many runs, how many of each status ({@code statuses}: running,
+     * interrupted, closed, active, idle), the version, reading progress.
+     */
     void status(Context ctx) throws IOException {
         RunScanner.Listing snap = scanner.refresh();
         ctx.contentType("application/json; charset=utf-8");
@@ -147,6 +151,19 @@ final class RunsEndpoints {
             out.g.writeStringField("dir", scanner.directory().toString());
             out.g.writeNumberField("runs", snap.runs().size());
             out.g.writeNumberField("running", snap.runs().stream().filter(r -> r.state().running()).count());
+            Map<String, Integer> byStatus = new LinkedHashMap<>();
+            for (RunStatus s : RunStatus.values()) {
+                byStatus.put(s.label(), 0);
+            }
+            Instant now = scanner.clock().instant();
+            for (ListedRun r : snap.runs()) {
+                byStatus.merge(r.state().status(now).label(), 1, Integer::sum);
+            }
+            out.g.writeObjectFieldStart("statuses");
+            for (Map.Entry<String, Integer> e : byStatus.entrySet()) {
+                out.g.writeNumberField(e.getKey(), e.getValue());
+            }
+            out.g.writeEndObject();
             out.g.writeNumberField("version", snap.version());
             out.g.writeFieldName("progress");
             Map<String, Object> progress = summaries.progress();
@@ -160,6 +177,7 @@ final class RunsEndpoints {
     private final class Row implements Function<String, Object> {
         final ListedRun run;
         final ListedRun.State state;
+        final String status;
         final RunContents info;
         final TableSummary summary;
         final String kind;
@@ -168,6 +186,7 @@ final class RunsEndpoints {
         Row(ListedRun run, RunContents info, TableSummary summary, String kind, Map<String, Double> at) {
             this.run = run;
             this.state = run.state(); // one scan's view of the run, for the filter and the JSON alike
+            this.status = state.status(scanner.clock().instant()).label();
             this.info = info;
             this.summary = summary;
             this.kind = kind;
@@ -180,7 +199,7 @@ final class RunsEndpoints {
                 case "exp_id":
                     return run.expId;
                 case "status":
-                    return state.running() ? "running" : "finished";
+                    return status;
                 case "rows":
                     return summary == null || summary.rows() < 0 ? null : summary.rows();
                 case "last_write":
@@ -262,7 +281,7 @@ final class RunsEndpoints {
         ListedRun.State state = row.state;
         g.writeStartObject();
         g.writeStringField("exp_id", row.run.expId);
-        g.writeStringField("status", state.running() ? "running" : "finished");
+        g.writeStringField("status", row.status);
         g.writeNumberField("last_write", state.stamp().lastWriteMillis());
         g.writeNumberField("changed", state.version());
         if (row.summary == null || row.summary.rows() < 0) {

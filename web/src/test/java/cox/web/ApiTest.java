@@ -67,7 +67,7 @@ class ApiTest {
                 "run-0.01-adam", "run-0.01-sgd", "run-0.1-adam", "run-0.1-sgd", TestRuns.HOSTILE_ID);
         JsonNode run = all.get("runs").get(6);
         assertThat(run.get("exp_id").asText()).isEqualTo("run-0.1-adam");
-        assertThat(run.get("status").asText()).isEqualTo("finished");
+        assertThat(run.get("status").asText()).isEqualTo("closed");
         assertThat(run.get("rows").asLong()).isEqualTo(40);
         assertThat(run.get("params").get("lr").asDouble()).isEqualTo(0.1);
         assertThat(run.get("params").get("optimizer").asText()).isEqualTo("adam");
@@ -100,7 +100,7 @@ class ApiTest {
                 .isEqualTo("[\"run-0.1-adam\",\"run-0.1-sgd\"]");
         assertThat(json("/api/filter?summary=first&where=" + q("loss > 2.1")).get("ids")).hasSize(8);
         assertThat(json("/api/filter?where=" + q("seed is missing")).get("ids").toString()).isEqualTo("[\"objects\"]");
-        assertThat(json("/api/filter?where=" + q("status == finished and rows == 40")).get("ids")).hasSize(8);
+        assertThat(json("/api/filter?where=" + q("status == closed and rows == 40")).get("ids")).hasSize(8);
     }
 
     @Test

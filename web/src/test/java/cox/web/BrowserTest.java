@@ -140,10 +140,10 @@ class BrowserTest {
         assertThat(cell("run-0.1-sgd", "p:lr")).isEqualTo("0.1");
         assertThat(cell("run-0.1-sgd", "rows")).isEqualTo("60");
         assertThat(cell("live", "status")).isEqualTo("running");
-        assertThat(cell("run-0.1-sgd", "status")).isEqualTo("finished");
+        assertThat(cell("run-0.1-sgd", "status")).isEqualTo("closed");
         // "only columns that differ": dataset is cifar10 everywhere
         assertThat(cell("run-0.1-sgd", "p:dataset")).isNull();
-        assertThat(text("#live-text")).startsWith("live ·").contains("1 running");
+        assertThat(text("#live-text")).startsWith("live · 1 running · ").contains(" closed · checked ");
     }
 
     @Test
@@ -285,7 +285,7 @@ class BrowserTest {
         String[] lines = csv.split("\n");
         assertThat(lines[0]).startsWith("exp_id,status,rows,last_write,lr,optimizer").contains("loss.last", "acc.last");
         assertThat(lines).hasSize(before.size() + 1);
-        assertThat(lines[2]).startsWith("run-0.1-adam,finished,60,");
+        assertThat(lines[2]).startsWith("run-0.1-adam,closed,60,");
         assertThat(csv).contains("\"" + TestRuns.HOSTILE_ID.replace("\"", "\"\"") + "\"");
     }
 

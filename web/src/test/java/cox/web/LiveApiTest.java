@@ -119,7 +119,9 @@ class LiveApiTest {
             JsonNode live = first.get("runs").get(1);
             assertThat(live.get("exp_id").asText()).isEqualTo("live");
             assertThat(live.get("status").asText()).isEqualTo("running");
-            assertThat(first.get("runs").get(0).get("status").asText()).isEqualTo("finished");
+            assertThat(first.get("runs").get(0).get("status").asText()).isEqualTo("closed");
+            JsonNode statuses = json(base, "/api/status").get("statuses");
+            assertThat(statuses.toString()).isEqualTo("{\"running\":1,\"interrupted\":0,\"closed\":1,\"active\":0,\"idle\":0}");
             long rows = live.get("rows").asLong();
             long version = first.get("version").asLong();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
@@ -143,12 +145,13 @@ class LiveApiTest {
             deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             while (System.nanoTime() < deadline) {
                 after = json(base, "/api/runs?table=results").get("runs").get(1);
-                if (after.get("status").asText().equals("finished")) {
+                if (after.get("status").asText().equals("interrupted")) {
                     break;
                 }
                 Thread.sleep(100);
             }
-            assertThat(after.get("status").asText()).isEqualTo("finished");
+            // stopped without Store.close(): no clean close
+            assertThat(after.get("status").asText()).isEqualTo("interrupted");
         } finally {
             writer.destroyForcibly();
         }

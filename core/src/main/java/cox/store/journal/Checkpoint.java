@@ -20,11 +20,13 @@ import java.util.zip.CRC32C;
  * offset up to which every row is in {@code store.h5}, the tables and their row counts there, a
  * digest of each table's rows there (so that a reader can tell whether {@code store.h5} still
  * holds them), the tables {@code store.h5} could not take, and whether {@code store.h5} was
- * consistent when this was written (false while the flusher is changing it). Replaced atomically
- * (temporary file and rename).
+ * consistent when this was written (false while the flusher is changing it), and whether the
+ * writer closed the store cleanly right after writing it. Replaced atomically (temporary file and
+ * rename).
  *
- * <p>Format 2 ({@code COXCKPT2}) is written; format 1 ({@code COXCKPT1}, without digests and
- * without the tables store.h5 does not hold) is read, with {@link #digests()} null.
+ * <p>Format 3 ({@code COXCKPT3}) is written. Format 2 ({@code COXCKPT2}, without the closed flag)
+ * is read with {@link #closed()} false; format 1 ({@code COXCKPT1}, also without digests and
+ * without the tables store.h5 does not hold) with {@link #digests()} null.
  *
  * @param consistent whether store.h5 held exactly {@code rows} when this was written
  * @param journalOffset rows of journal records before this offset are in store.h5, except those
@@ -35,11 +37,15 @@ import java.util.zip.CRC32C;
  *     in a format-1 checkpoint
  * @param notHeld per table (by id), whether store.h5 does not hold the table (it failed there);
  *     its rows are then only in the journal
+ * @param closed whether this is the last checkpoint of a writer that closed the store cleanly
+ *     ({@code Store.close()} after its final flush); false in format 1 and 2, and in every
+ *     checkpoint written while a writer has the store open
  */
 public record Checkpoint(boolean consistent, long journalOffset, List<JournalTable> tables, long[] rows,
-        long[] digests, boolean[] notHeld) {
+        long[] digests, boolean[] notHeld, boolean closed) {
     private static final byte[] MAGIC_1 = "COXCKPT1".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] MAGIC = "COXCKPT2".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] MAGIC_2 = "COXCKPT2".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] MAGIC = "COXCKPT3".getBytes(StandardCharsets.US_ASCII);
 
     /**
      * Copies its arguments.
@@ -59,7 +65,25 @@ public record Checkpoint(boolean consistent, long journalOffset, List<JournalTab
         notHeld = notHeld.clone();
     }
 
-    /** @return whether it has digests (format 2), so that store.h5's rows can be checked against it */
+    /**
+     * A checkpoint of a writer that has the store open (not closed).
+     *
+     * @throws IllegalArgumentException if there is not one count, digest and flag per table
+     */
+    public Checkpoint(boolean consistent, long journalOffset, List<JournalTable> tables, long[] rows, long[] digests,
+            boolean[] notHeld) {
+        this(consistent, journalOffset, tables, rows, digests, notHeld, false);
+    }
+
+    /**
+     * @param isClosed the closed flag
+     * @return this checkpoint with the closed flag {@code isClosed}
+     */
+    public Checkpoint withClosed(boolean isClosed) {
+        return new Checkpoint(consistent, journalOffset, tables, rows, digests, notHeld, isClosed);
+    }
+
+    /** @return whether it has digests (format 2 or 3), so that store.h5's rows can be checked against it */
     public boolean hasDigests() {
         return digests != null;
     }
@@ -107,7 +131,8 @@ public record Checkpoint(boolean consistent, long journalOffset, List<JournalTab
             return null;
         }
         byte[] magic = Arrays.copyOf(bytes, 8);
-        boolean v2 = Arrays.equals(magic, MAGIC);
+        boolean v3 = Arrays.equals(magic, MAGIC);
+        boolean v2 = v3 || Arrays.equals(magic, MAGIC_2);
         if (!v2 && !Arrays.equals(magic, MAGIC_1)) {
             return null;
         }
@@ -121,6 +146,7 @@ public record Checkpoint(boolean consistent, long journalOffset, List<JournalTab
         try {
             b.position(12);
             boolean consistent = b.get() != 0;
+            boolean closed = v3 && (b.get() & 1) != 0;
             long offset = b.getLong();
             int n = Short.toUnsignedInt(b.getShort());
             List<JournalTable> tables = new ArrayList<>();
@@ -141,10 +167,36 @@ public record Checkpoint(boolean consistent, long journalOffset, List<JournalTab
             if (b.hasRemaining() || offset < RowJournal.HEADER_SIZE) {
                 return null;
             }
-            return new Checkpoint(consistent, offset, tables, rows, digests, notHeld);
+            return new Checkpoint(consistent, offset, tables, rows, digests, notHeld, closed);
         } catch (RuntimeException e) {
             return null;
         }
+    }
+
+    /**
+     * The format of the checkpoint at {@code path}, from its first 8 bytes alone (nothing else is
+     * checked): 1, 2 or 3, or 0 if the file is missing, not a regular file, or of no known format.
+     * Format 3 is the first to say whether the writer closed the store cleanly.
+     *
+     * @param path the checkpoint file
+     * @return its format, or 0
+     * @throws CoxIOException if the file exists but cannot be read
+     */
+    public static int format(Path path) {
+        if (!Files.isRegularFile(path)) {
+            return 0;
+        }
+        byte[] magic = new byte[8];
+        try (java.io.InputStream in = Files.newInputStream(path)) {
+            if (in.readNBytes(magic, 0, 8) < 8) {
+                return 0;
+            }
+        } catch (NoSuchFileException e) {
+            return 0;
+        } catch (IOException e) {
+            throw new CoxIOException("cannot read checkpoint " + path + ": " + e, e);
+        }
+        return Arrays.equals(magic, MAGIC) ? 3 : Arrays.equals(magic, MAGIC_2) ? 2 : Arrays.equals(magic, MAGIC_1) ? 1 : 0;
     }
 
     /**
@@ -156,16 +208,16 @@ public record Checkpoint(boolean consistent, long journalOffset, List<JournalTab
     public void write(Path path) {
         List<byte[]> defs = new ArrayList<>();
         if (digests == null) {
-            throw new IllegalStateException("a checkpoint is written with digests (format 2)");
+            throw new IllegalStateException("a checkpoint is written with digests (format 3)");
         }
-        int size = 12 + 1 + 8 + 2;
+        int size = 12 + 1 + 1 + 8 + 2;
         for (JournalTable t : tables) {
             byte[] d = RecordCodec.encodeTable(t);
             defs.add(d);
             size += d.length + 8 + 8 + 1;
         }
         ByteBuffer b = ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
-        b.put(MAGIC).putInt(0).put((byte) (consistent ? 1 : 0)).putLong(journalOffset).putShort((short) tables.size());
+        b.put(MAGIC).putInt(0).put((byte) (consistent ? 1 : 0)).put((byte) (closed ? 1 : 0)).putLong(journalOffset).putShort((short) tables.size());
         for (int i = 0; i < defs.size(); i++) {
             b.put(defs.get(i)).putLong(rows[i]).putLong(digests[i]).put((byte) (notHeld[i] ? 1 : 0));
         }
@@ -195,20 +247,20 @@ public record Checkpoint(boolean consistent, long journalOffset, List<JournalTab
     public boolean equals(Object o) {
         return o instanceof Checkpoint c && c.consistent == consistent && c.journalOffset == journalOffset
                 && c.tables.equals(tables) && Arrays.equals(c.rows, rows) && Arrays.equals(c.digests, digests)
-                && Arrays.equals(c.notHeld, notHeld);
+                && Arrays.equals(c.notHeld, notHeld) && c.closed == closed;
     }
 
     @Override
     public int hashCode() {
         return Boolean.hashCode(consistent) * 31 + Long.hashCode(journalOffset) + tables.hashCode() + Arrays.hashCode(rows)
-                + Arrays.hashCode(digests) + Arrays.hashCode(notHeld);
+                + Arrays.hashCode(digests) + Arrays.hashCode(notHeld) + Boolean.hashCode(closed) * 7;
     }
 
     @Override
     public String toString() {
         return "Checkpoint[consistent=" + consistent + ", journalOffset=" + journalOffset + ", tables="
                 + tables.stream().map(JournalTable::name).toList() + ", rows=" + Arrays.toString(rows) + ", notHeld="
-                + Arrays.toString(notHeld) + (digests == null ? ", format 1" : "") + "]";
+                + Arrays.toString(notHeld) + (closed ? ", closed" : "") + (digests == null ? ", format 1" : "") + "]";
     }
 
 }

@@ -329,6 +329,20 @@ class RowJournalTest {
     }
 
     @Test
+    void checkpoint_closedFlag_roundTrips_asFormat3() throws Exception {
+        Path file = dir.resolve("cp");
+        Checkpoint cp = new Checkpoint(true, 1234, List.of(TABLE), new long[] {7}, new long[] {-5}, new boolean[] {false});
+        assertThat(cp.closed()).isFalse();
+        cp.withClosed(true).write(file);
+        assertThat(Checkpoint.format(file)).isEqualTo(3);
+        assertThat(Checkpoint.read(file)).isEqualTo(cp.withClosed(true)).isNotEqualTo(cp);
+        assertThat(Checkpoint.read(file).closed()).isTrue();
+        cp.write(file);
+        assertThat(Checkpoint.read(file).closed()).isFalse();
+        assertThat(Checkpoint.format(dir.resolve("none"))).isZero();
+    }
+
+    @Test
     void checkpointOfFormat1_readsWithoutDigests() throws Exception {
         // COXCKPT1, crc, consistent, offset, n, then n × (table record, u64 rows): as cox4j wrote it before digests
         byte[] def = RecordCodec.encodeTable(TABLE);
@@ -345,5 +359,7 @@ class RowJournalTest {
         assertThat(cp.tables()).containsExactly(TABLE);
         assertThat(cp.rows()).containsExactly(42);
         assertThat(cp.journalOffset()).isEqualTo(99);
+        assertThat(cp.closed()).isFalse();
+        assertThat(Checkpoint.format(file)).isEqualTo(1);
     }
 }

@@ -129,13 +129,17 @@ export class RunSource {
     this.updateLiveText();
   }
 
-  /** The live badge: connected or not, runs running, time of the last check. */
+  /** The live badge: connected or not, how many runs of each status (running always), time of the last check. */
   updateLiveText() {
-    const running = [...this.data.runs.values()].filter((r) => r.status === 'running').length;
+    const counts = new Map([['running', 0]]);
+    for (const r of this.data.runs.values()) counts.set(r.status, (counts.get(r.status) || 0) + 1);
+    const statuses = ['running', 'interrupted', 'closed', 'active', 'idle']
+      .filter((s) => s === 'running' || counts.get(s))
+      .map((s) => `${counts.get(s)} ${s}`).join(' · ');
     const t = new Date();
     const p = (n) => String(n).padStart(2, '0');
     $('#live-text').textContent = this.data.live
-      ? `live · ${running} running · checked ${p(t.getHours())}:${p(t.getMinutes())}:${p(t.getSeconds())}`
+      ? `live · ${statuses} · checked ${p(t.getHours())}:${p(t.getMinutes())}:${p(t.getSeconds())}`
       : 'disconnected — retrying';
   }
 

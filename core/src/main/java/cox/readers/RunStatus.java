@@ -1,0 +1,90 @@
+package cox.readers;
+
+import cox.store.Store;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * Where a run stands, as {@code cox ls}, the page and the {@code runs} table show it. A cox4j
+ * store (one with a journal {@code .cox.journal}) says whether a writer holds it
+ * ({@link #RUNNING}), was closed cleanly ({@link #CLOSED}) or neither ({@link #INTERRUPTED}: a
+ * crash or {@code kill -9}); a store Python cox or pandas wrote carries no such marks, so it is
+ * {@link #ACTIVE} if its files changed within {@link #ACTIVE_WINDOW}, else {@link #IDLE}. Not in
+ * Python cox.
+ */
+public enum RunStatus {
+    /** A cox4j writer on this machine holds the store's lock now. */
+    RUNNING,
+    /** A cox4j store no writer holds, whose last writer did not close it cleanly (or rows came after its close). */
+    INTERRUPTED,
+    /** A cox4j store whose last writer closed it cleanly ({@link Store#close()}), nothing written since. */
+    CLOSED,
+    /** A store without a cox4j journal whose files changed within {@link #ACTIVE_WINDOW}. */
+    ACTIVE,
+    /** A store without a cox4j journal whose files did not change within {@link #ACTIVE_WINDOW}. */
+    IDLE;
+
+    /** How recently a store without a cox4j journal must have been written to be {@link #ACTIVE}. */
+    public static final Duration ACTIVE_WINDOW = Duration.ofMinutes(2);
+
+    /** @return the word shown for it: {@code running}, {@code interrupted}, {@code closed}, {@code active} or {@code idle} */
+    public String label() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * The status of a run from what was seen of its folder.
+     *
+     * @param running whether a cox4j writer holds its lock
+     * @param journal whether it has a cox4j journal
+     * @param closedCleanly whether {@link Store#isClosedCleanly} says so
+     * @param lastWrite when its files last changed
+     * @param now the time now
+     * @return its status
+     */
+    public static RunStatus of(boolean running, boolean journal, boolean closedCleanly, Instant lastWrite, Instant now) {
+        Objects.requireNonNull(lastWrite, "lastWrite");
+        Objects.requireNonNull(now, "now");
+        if (running) {
+            return RUNNING;
+        }
+        if (journal) {
+            return closedCleanly ? CLOSED : INTERRUPTED;
+        }
+        return lastWrite.isAfter(now.minus(ACTIVE_WINDOW)) ? ACTIVE : IDLE;
+    }
+
+    /**
+     * The status of the run in {@code folder} now, as seen by looking at its files (without
+     * opening the store).
+     *
+     * @param folder an experiment folder
+     * @param now the time now
+     * @return its status
+     * @throws cox.exceptions.CoxIOException if its files cannot be looked at
+     */
+    public static RunStatus of(Path folder, Instant now) {
+        Instant lastWrite = Store.lastWriteTime(folder);
+        boolean running = Store.isOpenForWriting(folder);
+        boolean journal = Store.hasJournal(folder);
+        return of(running, journal, !running && journal && Store.isClosedCleanly(folder), lastWrite, now);
+    }
+
+    /**
+     * @param label {@code running}, {@code interrupted}, {@code closed}, {@code active} or {@code idle}, in any case
+     * @return the status
+     * @throws IllegalArgumentException for another word
+     */
+    public static RunStatus ofLabel(String label) {
+        for (RunStatus s : values()) {
+            if (s.label().equalsIgnoreCase(label.strip())) {
+                return s;
+            }
+        }
+        throw new IllegalArgumentException("unknown run status '" + label
+                + "': expected running, interrupted, closed, active or idle");
+    }
+}
