@@ -21,9 +21,11 @@ import org.dflib.Series;
 
 /**
  * Writes a data frame in one of the command's output formats: an aligned text table, CSV, JSON
- * (an array of objects, one per row) or a Markdown table. Cells are written as
- * {@link CellText} writes them (Python's {@code str()}), except in JSON, where numbers, booleans,
- * lists and maps keep their JSON types and NaN/infinity become null (as pandas' {@code to_json}).
+ * (an array of objects, one per row) or a Markdown table. In the text formats a number, a string
+ * or a boolean is written as {@link CellText} writes it (Python's {@code str()}: {@code nan},
+ * {@code True}), and a decoded OBJECT or PICKLE value (a map, a list) as compact JSON, as
+ * {@code cox export}, {@code cox sql} and the page show it; in JSON, numbers, booleans, lists and
+ * maps keep their JSON types and NaN/infinity become null (as pandas' {@code to_json}).
  */
 final class FrameWriter {
     /** The formats of {@code --format}. */
@@ -42,8 +44,27 @@ final class FrameWriter {
     private FrameWriter() {
     }
 
+    private static final ObjectMapper COMPACT = new ObjectMapper();
+
     static void write(DataFrame df, Format format, Writer out) throws IOException {
-        write(df, format, out, CellText::of);
+        write(df, format, out, FrameWriter::cellText);
+    }
+
+    /**
+     * A cell as the text formats write it: a map, a list or an array as compact JSON, anything
+     * else as {@link CellText}.
+     *
+     * @throws cox.exceptions.ValueTooLargeException if a decoded value expands beyond {@link ValueExpansion}'s limits
+     */
+    static String cellText(Object v) {
+        if (v instanceof Map<?, ?> || v instanceof Iterable<?> || v instanceof Object[]) {
+            try {
+                return COMPACT.writeValueAsString(jsonValue(v));
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                return CellText.of(v);
+            }
+        }
+        return CellText.of(v);
     }
 
     /**

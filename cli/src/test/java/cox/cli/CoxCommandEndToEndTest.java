@@ -153,7 +153,7 @@ class CoxCommandEndToEndTest {
                 .containsExactly("1.0", "0.5", "0.25");
         assertThat(rows).filteredOn(m -> m.get("exp_id").equals("c")).extracting(m -> m.get("loss")).containsExactly("0.8", "nan");
         assertThat(rows).filteredOn(m -> m.get("exp_id").equals("a")).extracting(m -> m.get("layers"))
-                .containsOnly("[64, 32]");
+                .as("an OBJECT cell as JSON, as export, sql and the page write it").containsOnly("[64,32]");
         List<Map<String, String>> liveRows = rows.stream().filter(m -> m.get("exp_id").equals("live")).toList();
         assertThat(liveRows.size()).isGreaterThan((int) flushed);
         for (int i = 0; i < liveRows.size(); i++) {

@@ -150,8 +150,8 @@ class QueryFindingsEndToEndTest {
         Run json = cox("df", runs.toString(), "results", "--summary", "--where", "exp_id == " + PEAKED, "--format", "json");
         JsonNode row = new ObjectMapper().readTree(json.out()).get(0);
         assertThat(row.get("val_acc.last").asDouble()).isEqualTo(0.938);
-        assertThat(row.get("config").toString()).as("an OBJECT cell as JSON")
-                .isEqualTo(new ObjectMapper().readTree("{\"lr\":0.01,\"optimizer\":\"adam\",\"layers\":[64,32]}").toString());
+        assertThat(row.get("config")).as("an OBJECT cell as JSON")
+                .isEqualTo(new ObjectMapper().readTree("{\"lr\":0.01,\"optimizer\":\"adam\",\"layers\":[64,32]}"));
 
         Run dfMissing = cox("df", runs.toString(), "resluts");
         Run showMissing = cox("show", runs.resolve(PEAKED).toString(), "resluts");

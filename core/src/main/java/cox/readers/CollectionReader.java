@@ -117,6 +117,11 @@ public final class CollectionReader implements AutoCloseable {
         return directory;
     }
 
+    /** @return the clock that tells an {@link RunStatus#ACTIVE active} store from an {@link RunStatus#IDLE idle} one */
+    public Clock clock() {
+        return clock;
+    }
+
     /**
      * The ids (folder names) of the experiments that pass the reader's filter, sorted. Python:
      * the keys of {@code reader.stores}.

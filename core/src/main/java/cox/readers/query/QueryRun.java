@@ -1,8 +1,10 @@
 package cox.readers.query;
 
+import cox.exceptions.CoxException;
 import cox.readers.CollectionReader;
 import cox.readers.DfOptions;
-import cox.readers.RunInfo;
+import cox.readers.RunStatus;
+import cox.readers.ShortRuns;
 import cox.readers.filter.FilterBudgetException;
 import cox.readers.filter.RunFilter;
 import cox.readers.query.QueryResult.Level;
@@ -10,6 +12,7 @@ import cox.readers.summary.Goal;
 import cox.readers.summary.RunSummaries;
 import cox.readers.summary.Statistic;
 import cox.readers.summary.TypedColumns;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -260,40 +263,39 @@ final class QueryRun {
         return null;
     }
 
+    /** Each run's {@link RunStatus} label, from its files ({@code unreadable} if they cannot be looked at). */
     private Object[] statuses() {
-        Map<String, String> byId = new HashMap<>();
-        for (RunInfo info : reader.runs()) {
-            byId.put(info.expId(), info.running() ? "running" : "idle");
-        }
+        Instant now = reader.clock().instant();
         Object[] v = new Object[expIds.length];
         for (int r = 0; r < v.length; r++) {
-            v[r] = byId.get(expIds[r]);
+            try {
+                v[r] = RunStatus.of(reader.directory().resolve(expIds[r]), now).label();
+            } catch (CoxException e) {
+                v[r] = "unreadable";
+            }
         }
         return v;
     }
 
-    /** Whether each run has fewer rows than another run with the same parameters apart from seed. */
+    /** Whether each run is {@link ShortRuns short}: fewer rows than another of its seed group. */
     private Object[] shortRuns() {
-        List<String> keyColumns = new ArrayList<>();
-        for (String p : params) {
-            if (!p.equals(RunQuery.SEED)) {
-                keyColumns.add(p);
-            }
-        }
-        DataFrame firsts = RunSummaries.firstRows(rows);
-        List<List<Object>> keys = new ArrayList<>();
-        Map<List<Object>, Integer> most = new HashMap<>();
+        Map<String, Map<String, Object>> parameters = new HashMap<>();
+        Map<String, Long> counts = new LinkedHashMap<>();
+        DataFrame firsts = params.isEmpty() ? null : RunSummaries.firstRows(rows);
         for (int r = 0; r < expIds.length; r++) {
-            List<Object> key = new ArrayList<>();
-            for (String p : keyColumns) {
-                key.add(firsts.getColumn(p).get(r));
+            counts.put(expIds[r], (long) runRows[r].length);
+            if (firsts != null) {
+                Map<String, Object> p = new HashMap<>();
+                for (String name : params) {
+                    p.put(name, firsts.getColumn(name).get(r));
+                }
+                parameters.put(expIds[r], p);
             }
-            keys.add(key);
-            most.merge(key, runRows[r].length, Math::max);
         }
+        Set<String> shortOnes = ShortRuns.of(parameters, counts);
         Object[] v = new Object[expIds.length];
         for (int r = 0; r < v.length; r++) {
-            v[r] = runRows[r].length < most.get(keys.get(r));
+            v[r] = shortOnes.contains(expIds[r]);
         }
         return v;
     }

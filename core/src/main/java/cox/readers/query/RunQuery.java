@@ -42,8 +42,6 @@ public final class RunQuery {
     public static final String ROWS = "rows";
     /** The run field that is true for a run with fewer rows than another of its seed group. */
     public static final String SHORT = "short";
-    /** The parameter that tells the runs of a seed group apart (see {@value #SHORT}). */
-    public static final String SEED = "seed";
     /** The run fields, in the order they are listed. */
     public static final List<String> RUN_FIELDS = List.of(CollectionReader.EXP_ID, STATUS, ROWS, SHORT);
 

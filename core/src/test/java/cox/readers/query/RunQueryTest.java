@@ -173,7 +173,7 @@ class RunQueryTest {
         assertThat(column(f, "rows").get(i)).isEqualTo(5L);
         assertThat(column(f, "short").get(i)).as("5 rows where its seed group has 10").isEqualTo(true);
         assertThat(column(f, "short").stream().filter(Boolean.TRUE::equals)).hasSize(1);
-        assertThat(column(f, "status")).containsOnly("idle");
+        assertThat(column(f, "status")).as("every run was closed cleanly").containsOnly("closed");
     }
 
     @Test
