@@ -14,7 +14,9 @@ final class CellComparison {
 
     /**
      * Equality: incomparable values are not equal, except that a NaN equals a NaN (so
-     * {@code loss == nan} finds NaN losses and {@code loss != nan} drops them).
+     * {@code loss == nan} finds NaN losses and {@code loss != nan} drops them). Only a comparison
+     * with the literal {@code nan} gets here with two NaNs: two cells that are both NaN are not
+     * equal ({@link FilterNode.Compare}).
      */
     static boolean equal(Object a, Object b) {
         if (a == null || b == null) {
@@ -157,7 +159,7 @@ final class CellComparison {
         return floor == d ? 0 : -1;
     }
 
-    private static boolean isNaN(Object v) {
+    static boolean isNaN(Object v) {
         return (v instanceof Double d && d.isNaN()) || (v instanceof Float f && f.isNaN());
     }
 }

@@ -117,7 +117,13 @@ sealed interface FilterNode {
     record Compare(Operand left, Op op, Operand right) implements FilterNode {
         @Override
         public boolean test(Function<String, Object> row) {
-            return op.holds(left.value(row), right.value(row));
+            Object l = left.value(row);
+            Object r = right.value(row);
+            if (!(left instanceof Literal) && !(right instanceof Literal)
+                    && (CellComparison.isNaN(l) || CellComparison.isNaN(r))) {
+                return op == Op.NE; // two cells: a NaN is incomparable; only the literal nan equals a NaN
+            }
+            return op.holds(l, r);
         }
 
         @Override

@@ -62,9 +62,10 @@ import org.dflib.Series;
  *   <li>A missing cell (the row has no such column, or its value is null) and a NaN are
  *     incomparable with anything: {@code < <= > >= == ~ in} are false. {@code !=}, {@code !~} and
  *     {@code not in} are always the negation of {@code ==}, {@code ~} and {@code in}, so they
- *     are true there. The one exception: {@code == nan} is true for a NaN (and {@code != nan}
- *     false), so {@code loss != nan} drops the runs that diverged. A NaN is not
- *     {@code missing}.</li>
+ *     are true there. The one exception: {@code == nan} (the literal) is true for a NaN (and
+ *     {@code != nan} false), so {@code loss != nan} drops the runs that diverged; two cells that
+ *     are both NaN are not equal ({@code val_acc == val_acc.mean} is false there, as in pandas).
+ *     A NaN is not {@code missing}.</li>
  * </ul>
  * Parsing fails only with a {@link FilterSyntaxException} (an {@link IllegalArgumentException}
  * whose one-line message names the problem and marks the character with {@code ^}).

@@ -61,14 +61,15 @@ final class QueryRun {
             Frame f = filter(new Frame(rows, runOfRow), false);
             return new QueryResult(withShown(ordered(f.df), f), Level.ROWS, warnings);
         }
-        Frame perRun = filter(perRun(), q.reduction == RunQuery.Reduction.SUMMARY);
+        Frame all = perRun();
+        Frame perRun = filter(all, q.reduction == RunQuery.Reduction.SUMMARY);
         if (q.groupBy.isEmpty()) {
             if (q.baseline != null) {
                 throw new QueryException("baseline", "a baseline compares groups: give --group-by as well");
             }
             return new QueryResult(withShown(ordered(perRun.df), perRun), Level.RUNS, warnings);
         }
-        return new QueryResult(groups(perRun), Level.GROUPS, warnings);
+        return new QueryResult(groups(perRun, numericColumns(all.df)), Level.GROUPS, warnings);
     }
 
     /** A frame and, for each of its rows, the index of its run. */
@@ -440,8 +441,23 @@ final class QueryRun {
 
     // ------------------------------------------------------------------ groups
 
-    private DataFrame groups(Frame perRun) {
-        DataFrame df = withColumns(perRun.df, perRun, q.groupBy, true);
+    private static Set<String> numericColumns(DataFrame df) {
+        Set<String> out = new LinkedHashSet<>();
+        for (String c : df.getColumnsIndex().toArray()) {
+            if (TypedColumns.isNumeric(df.getColumn(c))) {
+                out.add(c);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The groups of the per-run rows that passed {@code --where}; {@code numeric} are the numeric
+     * columns of all per-run rows, so that the columns do not depend on which runs pass.
+     */
+    private DataFrame groups(Frame perRun, Set<String> numeric) {
+        // statistics in the per-run rows' order: the parameters, then the table's columns
+        DataFrame df = withColumns(ordered(perRun.df), perRun, q.groupBy, true);
         boolean[] baseline = null;
         if (q.baseline != null) {
             baseline = test("baseline", parse("baseline", q.baseline), new Frame(df, perRun.runOf),
@@ -457,7 +473,7 @@ final class QueryRun {
         }
         List<String> stats = new ArrayList<>();
         for (String c : df.getColumnsIndex().toArray()) {
-            if (!q.groupBy.contains(c) && !c.equals(CollectionReader.EXP_ID) && TypedColumns.isNumeric(df.getColumn(c))) {
+            if (!q.groupBy.contains(c) && !c.equals(CollectionReader.EXP_ID) && numeric.contains(c)) {
                 stats.add(c);
             }
         }
