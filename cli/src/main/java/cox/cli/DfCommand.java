@@ -11,7 +11,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import org.dflib.DataFrame;
 import org.dflib.Series;
@@ -218,8 +220,12 @@ final class DfCommand implements Callable<Integer> {
     }
 
     private DataFrame select(DataFrame df, List<String> cols) {
+        Set<String> seen = new HashSet<>();
         for (String c : cols) {
             requireColumn(df, c, "--columns");
+            if (!seen.add(c)) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--columns names '" + c + "' twice");
+            }
         }
         return df.cols(cols.toArray(new String[0])).select();
     }
