@@ -37,7 +37,7 @@ import picocli.CommandLine.Option;
             "",
             "OBJECT/PICKLE cells are written as JSON (--keep-serialized keeps the stored text); PYTORCH_STATE cells are "
                 + "the UID of the file in the run's .table_objects/. In CSV NaN and infinities are NaN, Inf, -Inf; in JSON lines null.",
-            "--where selects runs by exp_id and parameters, with cox df's grammar."},
+            "--where selects runs by exp_id, parameters and status, with cox df's grammar."},
         footer = {"", "Examples:",
             "  cox export runs -o runs-export",
             "  cox export runs --format csv -o csv --table results --where 'optimizer == adam'",

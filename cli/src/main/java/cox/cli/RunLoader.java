@@ -8,9 +8,11 @@ import cox.readers.ReadError;
 import cox.readers.RunStatus;
 import cox.readers.ShortRuns;
 import cox.readers.filter.RunFilter;
+import cox.readers.query.RunQuery;
 import cox.readers.summary.RunMetadata;
 import cox.readers.summary.RunSummaries;
 import cox.readers.summary.Statistic;
+import cox.readers.summary.TypedColumns;
 import cox.store.Store;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -22,7 +24,6 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.dflib.DataFrame;
@@ -34,9 +35,9 @@ import org.dflib.Series;
  * run with its id, its {@code status} ({@link RunStatus#label()}), whether a writer holds it
  * ({@code running}), when it was last written, its parameters (the metadata table's last row) and,
  * for every other table, its row count {@code TABLE.rows}, whether it is {@code TABLE.short}
- * ({@link ShortRuns}), and the first, last, min, max and mean of each numeric column (as
- * {@link RunSummaries#summary} computes them) and its count of numbers (not NaN), named
- * {@code TABLE.COLUMN.STAT} ({@code results.loss.last}, {@code results.loss.count}) — the shape
+ * ({@link ShortRuns}), and the summaries of each numeric column that {@code cox df --summary}
+ * prints (first, last, min, max, mean, best and count, as {@link RunSummaries#summary} computes
+ * them), named {@code TABLE.COLUMN.STAT} ({@code results.loss.last}, {@code results.loss.count}) — the shape
  * of MLflow's runs table beside the full history of each table.
  *
  * <p>Cells are those of {@link CollectionReader#df}: OBJECT and PICKLE values decoded (unless
@@ -46,9 +47,8 @@ import org.dflib.Series;
 final class RunLoader implements AutoCloseable {
     /** Runs read per call of the reader, by default. */
     static final int BATCH = 256;
-    /** The statistics of each numeric column in the runs table, before its {@code count}. */
-    private static final List<Statistic> STATISTICS =
-            List.of(Statistic.FIRST, Statistic.LAST, Statistic.MIN, Statistic.MAX, Statistic.MEAN);
+    /** The statistics of each numeric column in the runs table: those of {@code cox df --summary}. */
+    private static final List<Statistic> STATISTICS = List.of(Statistic.values());
 
     private final CollectionReader reader;
     private final String metadataTable;
@@ -96,10 +96,12 @@ final class RunLoader implements AutoCloseable {
     }
 
     /**
-     * The runs whose id and parameters pass {@code where} (all runs when null), in id order.
+     * The runs whose id, parameters and status pass {@code where} (all runs when null), in id
+     * order. The filter is bound as {@code cox df} binds it (docs/querying.md): a bare word naming
+     * a parameter is that parameter, and a number parameter compared with text is refused.
      *
      * @throws IllegalArgumentException if {@code where} names a column that is neither
-     *     {@code exp_id} nor a parameter
+     *     {@code exp_id}, {@code status} nor a parameter, or compares a number with text
      */
     List<String> selectRuns(RunFilter where) {
         List<String> ids = reader.expIds();
@@ -109,23 +111,43 @@ final class RunLoader implements AutoCloseable {
         RunMetadata meta = metadata();
         Set<String> known = new LinkedHashSet<>();
         known.add(CollectionReader.EXP_ID);
+        known.add(RunQuery.STATUS);
         known.addAll(meta.columns());
-        for (String c : where.columns()) {
+        Set<String> numeric = new LinkedHashSet<>();
+        for (String c : meta.columns()) {
+            if (TypedColumns.isNumeric(meta.frame().getColumn(c))) {
+                numeric.add(c);
+            }
+        }
+        RunFilter bound = where.bind(known, numeric);
+        for (String c : bound.columns()) {
             if (!known.contains(c)) {
-                throw new IllegalArgumentException("--where names '" + c + "', which is neither exp_id nor a parameter ("
+                throw new IllegalArgumentException("--where names '" + c + "', which is neither exp_id, status nor a parameter ("
                         + (meta.columns().isEmpty() ? "the runs have no " + metadataTable + " table" : "the parameters are "
                         + String.join(", ", meta.columns())) + "): --where selects whole runs here; filter rows with cox sql");
             }
         }
+        Instant now = reader.clock().instant();
         List<String> out = new ArrayList<>();
         for (String id : ids) {
             Map<String, Object> row = new LinkedHashMap<>(meta.parameters(id));
             row.put(CollectionReader.EXP_ID, id);
-            if (where.test(row)) {
+            if (bound.columns().contains(RunQuery.STATUS) && !meta.columns().contains(RunQuery.STATUS)) {
+                row.put(RunQuery.STATUS, statusOf(id, now));
+            }
+            if (bound.test(row)) {
                 out.add(id);
             }
         }
         return out;
+    }
+
+    private String statusOf(String id, Instant now) {
+        try {
+            return RunStatus.of(reader.directory().resolve(id), now).label();
+        } catch (CoxException e) {
+            return "unreadable";
+        }
     }
 
     /** Each run's parameters (read once): the last row of the metadata table. */
@@ -179,17 +201,15 @@ final class RunLoader implements AutoCloseable {
         Series<?> ids = summary.getColumn(CollectionReader.EXP_ID);
         Map<String, Integer> counts = rowCounts(frame);
         Map<String, Set<String>> present = presentMetrics(frame, metrics);
-        Map<String, Map<String, Long>> numbers = numberCounts(frame, metrics);
         String rowsColumn = rowsColumn(table);
         runColumns.add(rowsColumn);
         runColumns.add(shortColumn(table));
         List<String> names = new ArrayList<>();
         for (String m : metrics) {
             for (Statistic s : STATISTICS) {
-                names.add(table + "." + m + "." + s.name().toLowerCase(Locale.ROOT));
+                names.add(s.label(table + "." + m));
             }
             runColumns.addAll(names.subList(names.size() - STATISTICS.size(), names.size()));
-            runColumns.add(table + "." + m + ".count");
         }
         for (int r = 0; r < summary.height(); r++) {
             String id = (String) ids.get(r);
@@ -201,9 +221,6 @@ final class RunLoader implements AutoCloseable {
                 String metric = metrics.get(c / STATISTICS.size());
                 boolean known = has.contains(metric);
                 row.put(names.get(c), known ? summary.getColumn(c + 1).get(r) : null);
-                if (c % STATISTICS.size() == STATISTICS.size() - 1) {
-                    row.put(table + "." + metric + ".count", known ? numbers.get(metric).getOrDefault(id, 0L) : null);
-                }
             }
         }
     }
@@ -216,24 +233,6 @@ final class RunLoader implements AutoCloseable {
     /** The runs table's column saying whether a run is short in a table ({@link ShortRuns}): {@code results.short}. */
     static String shortColumn(String table) {
         return table + ".short";
-    }
-
-    /** For each metric, each run's number of cells that are numbers (not null, not NaN). */
-    private static Map<String, Map<String, Long>> numberCounts(DataFrame frame, List<String> metrics) {
-        Map<String, Map<String, Long>> out = new LinkedHashMap<>();
-        Series<?> ids = frame.getColumn(CollectionReader.EXP_ID);
-        for (String m : metrics) {
-            Series<?> s = frame.getColumn(m);
-            Map<String, Long> perRun = new HashMap<>();
-            for (int r = 0; r < ids.size(); r++) {
-                Object v = s.get(r);
-                if (v instanceof Number n && !Double.isNaN(n.doubleValue())) {
-                    perRun.merge((String) ids.get(r), 1L, Long::sum);
-                }
-            }
-            out.put(m, perRun);
-        }
-        return out;
     }
 
     /** For each run, the metrics it has a cell of (not null) in some row. */

@@ -165,8 +165,9 @@ class QueryFindingsEndToEndTest {
         assertThat(groups.exit()).as(groups.err()).isZero();
         List<Map<String, String>> rows = csv(groups.out());
         assertThat(rows).hasSize(14);
-        assertThat(rows.get(0).keySet()).startsWith("lr", "optimizer", "n", "epoch.mean", "epoch.std", "epoch.sem",
-                "epoch.ci95_low", "epoch.ci95_high", "epoch.min", "epoch.max", "loss.mean");
+        assertThat(rows.get(0).keySet()).as("the per-run rows' order: parameters, then the table's columns")
+                .startsWith("lr", "optimizer", "n", "seed.mean", "seed.std", "seed.sem", "seed.ci95_low", "seed.ci95_high",
+                        "seed.min", "seed.max", "epochs.mean");
         assertThat(rows.get(0).keySet()).contains("val_acc.mean", "val_acc.std", "val_acc.sem", "val_acc.ci95_low",
                 "val_acc.ci95_high", "val_acc.min", "val_acc.max").doesNotContain("val_acc.diff", "lr.mean");
         assertThat(rows).extracting(r -> r.get("lr") + "/" + r.get("optimizer")).startsWith("0.0003/adam", "0.0003/sgd",

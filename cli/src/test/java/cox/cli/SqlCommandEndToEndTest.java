@@ -119,9 +119,9 @@ class SqlCommandEndToEndTest {
         for (int i = 0; i < summary.height(); i++) {
             JsonNode row = rows.get(i);
             assertThat(row.get("exp_id").asText()).isEqualTo(summary.getColumn("exp_id").get(i));
-            double min = ((Number) summary.getColumn("min(loss)").get(i)).doubleValue();
+            double min = ((Number) summary.getColumn("loss.min").get(i)).doubleValue();
             assertThat(row.get("results.loss.min").asDouble()).isEqualTo(min);
-            assertThat(row.get("results.epoch.last").asLong()).isEqualTo(summary.getColumn("last(epoch)").get(i));
+            assertThat(row.get("results.epoch.last").asLong()).isEqualTo(summary.getColumn("epoch.last").get(i));
             // cox4j's runs were closed cleanly; Python cox's carry no marks: active or idle by their files' age
             assertThat(row.get("status").asText()).isIn(row.get("exp_id").asText().startsWith("exp-")
                     ? List.of("active", "idle") : List.of("closed"));
@@ -134,7 +134,7 @@ class SqlCommandEndToEndTest {
             }
             assertThat(row.get("results.loss.count").asLong()).as("numbers of loss in %s", row.get("exp_id")).isEqualTo(numbers);
             assertThat(row.get("results.acc.mean").asDouble())
-                    .isEqualTo(((Number) summary.getColumn("mean(acc)").get(i)).doubleValue());
+                    .isEqualTo(((Number) summary.getColumn("acc.mean").get(i)).doubleValue());
         }
         assertThat(rows.get(0).get("exp_id").asText()).isEqualTo("exp-0");
         assertThat(rows.get(0).get("lr").asDouble()).isEqualTo(0.1);
