@@ -1,6 +1,7 @@
 package cox.web;
 
 import cox.readers.filter.RunFilter;
+import cox.readers.summary.Goal;
 import cox.store.ColumnType;
 import io.javalin.http.Context;
 import java.io.IOException;
@@ -82,7 +83,7 @@ final class RunsEndpoints {
                 g.writeStartObject();
                 g.writeStringField("name", m);
                 g.writeStringField("type", columns.metrics.get(m).name());
-                g.writeStringField("goal", MetricSummary.goalOf(m));
+                g.writeStringField("goal", goalName(m));
                 g.writeEndObject();
             }
             g.writeEndArray();
@@ -219,7 +220,7 @@ final class RunsEndpoints {
             case "mean":
                 return m.mean();
             case "best":
-                return m.best(MetricSummary.goalOf(metric));
+                return m.best(Goal.guess(metric));
             case "count":
                 return m.count();
             case "at":
@@ -244,6 +245,11 @@ final class RunsEndpoints {
             }
         }
         return new Row(r, info, s, kind, at);
+    }
+
+    /** A metric's goal as the page reads it: {@code min} or {@code max}, {@link Goal#guess guessed} from its name. */
+    static String goalName(String metric) {
+        return Goal.guess(metric).name().toLowerCase(java.util.Locale.ROOT);
     }
 
     /** The y of the last row whose x is at most {@code step}; null if there is none. */
@@ -282,7 +288,7 @@ final class RunsEndpoints {
                 out.num("min", m.min());
                 out.num("max", m.max());
                 out.num("mean", m.mean());
-                out.num("best", m.best(MetricSummary.goalOf(e.getKey())));
+                out.num("best", m.best(Goal.guess(e.getKey())));
                 g.writeNumberField("count", m.count());
                 if (row.at != null) {
                     out.value("at", row.at.get(e.getKey()));
