@@ -1,6 +1,7 @@
 package cox.web;
 
 import cox.readers.filter.RunFilter;
+import cox.readers.query.RunQuery;
 import cox.readers.summary.Goal;
 import cox.store.ColumnType;
 import io.javalin.http.Context;
@@ -48,11 +49,12 @@ final class RunsEndpoints {
         ColumnUnion columns = ColumnUnion.of(summaries.knownContents(snap.runs()), table);
         String summary = RequestParams.summary(ctx);
         RequestParams.Step step = RequestParams.step(ctx, table, columns);
-        RunFilter filter = RequestParams.filter(ctx);
+        RunsFilter filter = RunsFilter.bind(RequestParams.filter(ctx), columns, step != null);
+        Map<String, Boolean> shortRuns = shortRuns(snap.runs(), table);
         List<Row> passing = new ArrayList<>(); // filtered before anything is written, so a filter's error is a 400
         for (ListedRun r : chosen) {
-            Row row = row(r, table, summary, step);
-            if (filter.test(row)) {
+            Row row = row(r, table, summary, step, shortRuns);
+            if (filter.filter().test(row)) {
                 passing.add(row);
             }
         }
@@ -94,6 +96,7 @@ final class RunsEndpoints {
                 out.num("step", step.value());
                 g.writeEndObject();
             }
+            writeWarnings(g, filter);
             g.writeArrayFieldStart("runs");
             for (Row row : passing) {
                 writeRun(out, row);
@@ -114,14 +117,16 @@ final class RunsEndpoints {
     void filter(Context ctx) throws IOException {
         RunScanner.Listing snap = scanner.refresh();
         String table = params.table(ctx, snap);
-        RunFilter filter = RequestParams.filter(ctx);
+        RunFilter parsed = RequestParams.filter(ctx);
         summaries.summarize(snap.runs(), table);
         ColumnUnion columns = ColumnUnion.of(summaries.knownContents(snap.runs()), table);
         String summary = RequestParams.summary(ctx);
         RequestParams.Step step = RequestParams.step(ctx, table, columns);
+        RunsFilter filter = RunsFilter.bind(parsed, columns, step != null);
+        Map<String, Boolean> shortRuns = shortRuns(snap.runs(), table);
         List<String> ids = new ArrayList<>(); // filtered before anything is written, so a filter's error is a 400
         for (ListedRun r : snap.runs()) {
-            if (filter.test(row(r, table, summary, step))) {
+            if (filter.filter().test(row(r, table, summary, step, shortRuns))) {
                 ids.add(r.expId);
             }
         }
@@ -129,7 +134,8 @@ final class RunsEndpoints {
         try (JsonOut out = new JsonOut(ctx.outputStream())) {
             out.g.writeStartObject();
             out.g.writeNumberField("version", snap.version());
-            out.g.writeStringField("where", filter.expression());
+            out.g.writeStringField("where", parsed.expression());
+            writeWarnings(out.g, filter);
             out.g.writeArrayFieldStart("ids");
             for (String id : ids) {
                 out.g.writeString(id);
@@ -165,8 +171,10 @@ final class RunsEndpoints {
         final TableSummary summary;
         final String kind;
         final Map<String, Double> at;
+        final Boolean isShort;
 
-        Row(ListedRun run, RunContents info, TableSummary summary, String kind, Map<String, Double> at) {
+        Row(ListedRun run, RunContents info, TableSummary summary, String kind, Map<String, Double> at, Boolean isShort) {
+            this.isShort = isShort;
             this.run = run;
             this.state = run.state(); // one scan's view of the run, for the filter and the JSON alike
             this.info = info;
@@ -184,7 +192,9 @@ final class RunsEndpoints {
                     return state.running() ? "running" : "finished";
                 case "rows":
                     return summary == null || summary.rows() < 0 ? null : summary.rows();
-                case "last_write":
+                case RunQuery.SHORT:
+                    return isShort;
+                case RunsFilter.LAST_WRITE:
                     return Instant.ofEpochMilli(state.stamp().lastWriteMillis()).toString();
                 default:
                     break;
@@ -230,7 +240,43 @@ final class RunsEndpoints {
         }
     }
 
-    private Row row(ListedRun r, String table, String kind, RequestParams.Step step) {
+    private static void writeWarnings(com.fasterxml.jackson.core.JsonGenerator g, RunsFilter filter) throws IOException {
+        g.writeArrayFieldStart("warnings");
+        for (String w : filter.warnings()) {
+            g.writeString(w);
+        }
+        g.writeEndArray();
+    }
+
+    /**
+     * Which runs are {@value RunQuery#SHORT}: fewer rows in {@code table} than another run with the
+     * same parameters apart from {@value RunQuery#SEED} (a crash, or a run stopped early), as
+     * {@code cox df} reads the run field. Runs not yet summarized are left out (missing).
+     */
+    private Map<String, Boolean> shortRuns(List<ListedRun> runs, String table) {
+        Map<String, Boolean> out = new java.util.HashMap<>();
+        if (table == null) {
+            return out;
+        }
+        Map<Map<String, Object>, Long> most = new java.util.HashMap<>();
+        Map<String, Map<String, Object>> keys = new java.util.HashMap<>();
+        Map<String, Long> rows = new java.util.HashMap<>();
+        for (ListedRun r : runs) {
+            TableSummary s = summaries.summary(r, table);
+            if (s == null || s.rows() < 0) {
+                continue;
+            }
+            Map<String, Object> key = new java.util.TreeMap<>(summaries.contents(r).params());
+            key.remove(RunQuery.SEED);
+            keys.put(r.expId, key);
+            rows.put(r.expId, s.rows());
+            most.merge(key, s.rows(), Math::max);
+        }
+        rows.forEach((id, n) -> out.put(id, n < most.get(keys.get(id))));
+        return out;
+    }
+
+    private Row row(ListedRun r, String table, String kind, RequestParams.Step step, Map<String, Boolean> shortRuns) {
         RunContents info = summaries.contents(r);
         TableSummary s = table == null ? null : summaries.summary(r, table);
         Map<String, Double> at = null;
@@ -244,7 +290,7 @@ final class RunsEndpoints {
                 }
             }
         }
-        return new Row(r, info, s, kind, at);
+        return new Row(r, info, s, kind, at, shortRuns.get(r.expId));
     }
 
     /** A metric's goal as the page reads it: {@code min} or {@code max}, {@link Goal#guess guessed} from its name. */
@@ -271,6 +317,7 @@ final class RunsEndpoints {
         g.writeStringField("status", state.running() ? "running" : "finished");
         g.writeNumberField("last_write", state.stamp().lastWriteMillis());
         g.writeNumberField("changed", state.version());
+        out.value(RunQuery.SHORT, row.isShort);
         if (row.summary == null || row.summary.rows() < 0) {
             g.writeNullField("rows");
         } else {
