@@ -85,6 +85,24 @@ final class RunReader {
         }
     }
 
+    /**
+     * @param dir the storage folder
+     * @param expId the run
+     * @return how many rows each of the run's tables has (a table's row count is in its header:
+     *     no rows are read); empty if the run cannot be opened
+     */
+    static Map<String, Long> rowCounts(Path dir, String expId) {
+        Map<String, Long> out = new LinkedHashMap<>();
+        try (Store store = Store.open(dir, expId, Mode.READ)) {
+            for (String name : store.keys()) {
+                out.put(name, store.table(name).nrows());
+            }
+        } catch (CoxException | IllegalArgumentException | IllegalStateException | java.io.UncheckedIOException e) {
+            out.clear(); // listed with its error elsewhere; it counts no rows here
+        }
+        return out;
+    }
+
     private static Read failed(RunStamp stamp, String message) {
         return new Read(new RunContents(stamp, Map.of(), Map.of(), Map.of(), message), null);
     }

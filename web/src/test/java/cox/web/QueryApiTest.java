@@ -27,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code /api/*} answers with the names and rules of {@code docs/querying.md}, as {@code cox df}
  * does, over a small sweep: lr 0.1/0.01 x adam/sgd x seeds 0, 1, 2, 10 epochs each, but
  * {@code s-0.01-sgd-2} stopped after 4; {@code s-0.1-adam-0} has an extra parameter
- * {@code momentum}; every run an OBJECT parameter {@code config}.
+ * {@code momentum}; every run an OBJECT parameter {@code config} and a one-row table
+ * {@code aaa_notes} written before {@code results}.
  */
 class QueryApiTest {
     static final ObjectMapper JSON = new ObjectMapper();
@@ -63,6 +64,7 @@ class QueryApiTest {
                         types.put("config", ColumnType.OBJECT);
                         meta.put("config", Map.of("layers", List.of(64L, 64L), "name", "mlp \"" + opt + "\""));
                         store.addTable("metadata", Schema.copyOf(types)).appendRow(meta);
+                        store.addTable("aaa_notes", Schema.of("note", ColumnType.STR)).appendRow(Map.of("note", "seen first"));
                         Table results = store.addTable("results", Schema.of("epoch", ColumnType.INT, "loss", ColumnType.FLOAT,
                                 "val_acc", ColumnType.FLOAT));
                         int epochs = id.equals(SHORT) ? 4 : EPOCHS;
@@ -104,6 +106,11 @@ class QueryApiTest {
         List<String> out = new ArrayList<>();
         array.forEach(n -> out.add(n.asText()));
         return out;
+    }
+
+    @Test
+    void thePageOpensOnTheTableWithTheMostRowsPerRun() throws Exception {
+        assertThat(json("/api/runs").get("table").asText()).isEqualTo("results");
     }
 
     @Test
