@@ -256,7 +256,8 @@ final class SummaryCache implements AutoCloseable {
      * metadata table (a run's {@code results}, logged every epoch, over a {@code config} table of
      * one row), counted over up to the first {@link #DEFAULT_TABLE_SAMPLE} runs (those already
      * known, if any are), a run without the table counting 0 rows; ties go to the one seen first.
-     * The row counts are read once for the sample's stamps and kept.
+     * Row counts come from the summaries known, else from the tables' headers (a store open that
+     * reads no rows and is not counted as a store read), once for the sample's stamps.
      *
      * @return a table name, or null if no run has a table
      */
@@ -282,7 +283,7 @@ final class SummaryCache implements AutoCloseable {
             RunContents info = contents(run);
             Map<String, Long> counts = null;
             for (String t : info.tables().keySet()) {
-                TableSummary known = summary(run, t);
+                TableSummary known = knownOf(run).tables().get(t); // no read: a stale summary is as good a count here
                 long n;
                 if (known != null && known.rows() >= 0) {
                     n = known.rows();
