@@ -13,6 +13,9 @@ export function groupsQuery(view, data) {
     summary: view.summary === 'at' ? 'last' : view.summary, where: view.where};
 }
 
+/** How often a live collection's groups are asked for again, at most. */
+const LIVE_REFRESH_MS = 5000;
+
 export class GroupsTable {
   /**
    * @param view the view (group, baseline, summary, filter: read here)
@@ -27,13 +30,16 @@ export class GroupsTable {
     this.timer = 0;
   }
 
-  /** Fetches the groups again soon (a live update: at most one request a second). */
+  /**
+   * Fetches the groups again soon, after a live update: at most one request every
+   * LIVE_REFRESH_MS, since the server reads every run's table to answer.
+   */
   schedule() {
     if (this.timer || !this.view.group.length) return;
     this.timer = setTimeout(() => {
       this.timer = 0;
       this.load();
-    }, 1000);
+    }, LIVE_REFRESH_MS);
   }
 
   /** Fetches the groups the view asks for and draws them; nothing when the view groups nothing. */
