@@ -16,7 +16,9 @@ import java.util.function.Function;
 /**
  * {@code GET /api/runs}, {@code /api/filter} and {@code /api/status}: the runs table's data, one
  * object per run with its parameters and the summaries of a table, filtered with the grammar of
- * {@code cox df --where}. Thread-safe (state lives in the {@link RunScanner} and the {@link SummaryCache}).
+ * {@code cox df --where} bound to the names of {@code docs/querying.md} ({@link RunsFilter}): a
+ * number compared with text is a 400, a name no run has a warning in the answer's
+ * {@code warnings}. Thread-safe (state lives in the {@link RunScanner} and the {@link SummaryCache}).
  */
 final class RunsEndpoints {
     private final RunScanner scanner;
@@ -29,7 +31,11 @@ final class RunsEndpoints {
         this.params = new RequestParams(scanner, summaries);
     }
 
-    /** {@code GET /api/runs?table=&where=&summary=&x=&at=&since=}: one object per run. */
+    /**
+     * {@code GET /api/runs?table=&where=&summary=&x=&at=&since=}: one object per run (with its
+     * {@code short} flag: fewer rows than a run of its seed group), and the filter's
+     * {@code warnings}.
+     */
     void runs(Context ctx) throws IOException {
         RunScanner.Listing snap = scanner.refresh();
         String table = params.table(ctx, snap);
@@ -113,7 +119,10 @@ final class RunsEndpoints {
         }
     }
 
-    /** {@code GET /api/filter?table=&where=&summary=&x=&at=}: the ids of the runs that pass, or a 400 naming the error. */
+    /**
+     * {@code GET /api/filter?table=&where=&summary=&x=&at=}: the ids of the runs that pass and the
+     * filter's {@code warnings}, or a 400 naming the error.
+     */
     void filter(Context ctx) throws IOException {
         RunScanner.Listing snap = scanner.refresh();
         String table = params.table(ctx, snap);
