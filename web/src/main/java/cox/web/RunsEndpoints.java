@@ -53,13 +53,13 @@ final class RunsEndpoints {
             summaries.summarize(chosen, null);
         }
         ColumnUnion columns = ColumnUnion.of(summaries.knownContents(snap.runs()), table);
-        String summary = RequestParams.summary(ctx);
+        RequestParams.summary(ctx); // checked (a 400 if unknown); the page shows it, a filter reads C.last for a bare C
         RequestParams.Step step = RequestParams.step(ctx, table, columns);
         RunsFilter filter = RunsFilter.bind(RequestParams.filter(ctx), columns, step != null);
         Map<String, Boolean> shortRuns = shortRuns(snap.runs(), table);
         List<Row> passing = new ArrayList<>(); // filtered before anything is written, so a filter's error is a 400
         for (ListedRun r : chosen) {
-            Row row = row(r, table, summary, step, shortRuns);
+            Row row = row(r, table, step, shortRuns);
             if (filter.filter().test(row)) {
                 passing.add(row);
             }
@@ -129,13 +129,13 @@ final class RunsEndpoints {
         RunFilter parsed = RequestParams.filter(ctx);
         summaries.summarize(snap.runs(), table);
         ColumnUnion columns = ColumnUnion.of(summaries.knownContents(snap.runs()), table);
-        String summary = RequestParams.summary(ctx);
+        RequestParams.summary(ctx); // checked (a 400 if unknown); the page shows it, a filter reads C.last for a bare C
         RequestParams.Step step = RequestParams.step(ctx, table, columns);
         RunsFilter filter = RunsFilter.bind(parsed, columns, step != null);
         Map<String, Boolean> shortRuns = shortRuns(snap.runs(), table);
         List<String> ids = new ArrayList<>(); // filtered before anything is written, so a filter's error is a 400
         for (ListedRun r : snap.runs()) {
-            if (filter.filter().test(row(r, table, summary, step, shortRuns))) {
+            if (filter.filter().test(row(r, table, step, shortRuns))) {
                 ids.add(r.expId);
             }
         }
@@ -178,17 +178,15 @@ final class RunsEndpoints {
         final ListedRun.State state;
         final RunContents info;
         final TableSummary summary;
-        final String kind;
         final Map<String, Double> at;
         final Boolean isShort;
 
-        Row(ListedRun run, RunContents info, TableSummary summary, String kind, Map<String, Double> at, Boolean isShort) {
+        Row(ListedRun run, RunContents info, TableSummary summary, Map<String, Double> at, Boolean isShort) {
             this.isShort = isShort;
             this.run = run;
             this.state = run.state(); // one scan's view of the run, for the filter and the JSON alike
             this.info = info;
             this.summary = summary;
-            this.kind = kind;
             this.at = at;
         }
 
@@ -216,7 +214,7 @@ final class RunsEndpoints {
             }
             int dot = name.lastIndexOf('.');
             String metric = name;
-            String which = kind;
+            String which = "last"; // a bare column is its last value, as cox df --summary reads it
             if (!summary.metrics().containsKey(name) && dot > 0) {
                 metric = name.substring(0, dot);
                 which = name.substring(dot + 1);
@@ -285,7 +283,7 @@ final class RunsEndpoints {
         return out;
     }
 
-    private Row row(ListedRun r, String table, String kind, RequestParams.Step step, Map<String, Boolean> shortRuns) {
+    private Row row(ListedRun r, String table, RequestParams.Step step, Map<String, Boolean> shortRuns) {
         RunContents info = summaries.contents(r);
         TableSummary s = table == null ? null : summaries.summary(r, table);
         Map<String, Double> at = null;
@@ -299,7 +297,7 @@ final class RunsEndpoints {
                 }
             }
         }
-        return new Row(r, info, s, kind, at, shortRuns.get(r.expId));
+        return new Row(r, info, s, at, shortRuns.get(r.expId));
     }
 
     /** A metric's goal as the page reads it: {@code min} or {@code max}, {@link Goal#guess guessed} from its name. */

@@ -16,8 +16,9 @@ import java.util.Set;
  * ({@code exp_id}, {@code status}, {@code rows}, {@code short}, and the page's
  * {@code last_write}), the parameters, and for each numeric column {@code C} of the table the run
  * summaries {@code C.first C.last C.min C.max C.mean C.best C.count} (and {@code C.at} when a step
- * is asked for). A bare column name {@code C} is the summary the page shows (its "Metric
- * summary" choice; {@code C.last} by default, as {@code cox df --summary} reads it).
+ * is asked for). A bare column name {@code C} is {@code C.last}, as {@code cox df --summary}
+ * reads it, whatever summary the page shows (so that {@code /api/groups} and {@code cox df}
+ * keep the same runs).
  *
  * <p>A bare word that names one of these is that name ({@code loss.last < loss.first}); a number
  * name compared with text that is not a number is refused; a name that no run has is kept

@@ -98,7 +98,10 @@ class ApiTest {
                 .containsExactly("hostile", "objects", "run-0.1-adam", "run-0.1-sgd", TestRuns.HOSTILE_ID);
         assertThat(json("/api/filter?where=" + q("loss.last < 0.22 and exp_id ~ ^run")).get("ids").toString())
                 .isEqualTo("[\"run-0.1-adam\",\"run-0.1-sgd\"]");
-        assertThat(json("/api/filter?summary=first&where=" + q("loss > 2.1")).get("ids")).hasSize(8);
+        assertThat(json("/api/filter?summary=first&where=" + q("loss.first > 2.1")).get("ids")).hasSize(8);
+        // a bare metric is its last value whatever summary the page shows, as cox df --summary reads it
+        assertThat(json("/api/filter?summary=first&where=" + q("loss > 2.1")).get("ids")).isEmpty();
+        assertThat(json("/api/filter?summary=first&where=" + q("loss == loss.last")).get("ids")).hasSize(8);
         assertThat(json("/api/filter?where=" + q("seed is missing")).get("ids").toString()).isEqualTo("[\"objects\"]");
         assertThat(json("/api/filter?where=" + q("status == finished and rows == 40")).get("ids")).hasSize(8);
     }
