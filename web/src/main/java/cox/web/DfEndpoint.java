@@ -1,6 +1,7 @@
 package cox.web;
 
 import cox.readers.CollectionReader;
+import cox.readers.ReadError;
 import cox.readers.query.QueryException;
 import cox.readers.query.QueryResult;
 import cox.readers.query.RunQuery;
@@ -205,9 +206,18 @@ final class DfEndpoint {
         }
     }
 
+    /** Runs the query; a run that cannot be read is left out and named in a warning, as cox df --skip-errors does. */
     private QueryResult run(RunQuery q) {
         try (CollectionReader reader = CollectionReader.builder(scanner.directory()).skipErrors(true).build()) {
-            return q.run(reader);
+            QueryResult answer = q.run(reader);
+            if (reader.errors().isEmpty()) {
+                return answer;
+            }
+            List<String> warnings = new ArrayList<>(answer.warnings());
+            for (ReadError e : reader.errors()) {
+                warnings.add("run " + e.expId() + " is left out: " + e.reason());
+            }
+            return new QueryResult(answer.frame(), answer.level(), warnings);
         } catch (QueryException e) {
             throw refused(e);
         }

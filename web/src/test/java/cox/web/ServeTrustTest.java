@@ -123,6 +123,15 @@ class ServeTrustTest {
     }
 
     @Test
+    void df_aRunThatCannotBeRead_isLeftOutWithAWarning() throws Exception {
+        Http.Response r = get("/api/df?table=results&last=1");
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        assertThat(ids(ApiTest.JSON.readTree(r.body()))).containsExactly("plain");
+        assertThat(r.headers().allValues("X-Cox-Warning")).anySatisfy(w -> assertThat(w).startsWith("run damaged is left out: ")
+                .contains("store.h5"));
+    }
+
+    @Test
     void runs_aRunThatCannotBeRead_isListedWithItsError() throws Exception {
         Http.Response r = get("/api/runs");
         assertThat(r.status()).as(r.body()).isEqualTo(200);

@@ -200,6 +200,7 @@ export class Charts {
         if (Math.abs(c.u.width - width) > 4) c.u.setSize({width, height: c.height});
         c.u.setData(built.data, !c.zoomed);
         c.labels = built.labels;
+        c.colors = built.colors;
         mark(c.card, built);
         this.timings.plotMs += performance.now() - t1;
         continue;
@@ -267,7 +268,8 @@ export class Charts {
       });
     }
     const key = model.key + '|' + series.map((s) => s.label + s.stroke).join(',');
-    return {data, series, bands, labels, key, n: curves.length, drawn: labels.filter((l) => l !== null).length};
+    const colors = series.map((x) => x.stroke || null);
+    return {data, series, bands, labels, colors, key, n: curves.length, drawn: labels.filter((l) => l !== null).length};
   }
 
   create(metric, built, model, width) {
@@ -278,7 +280,8 @@ export class Charts {
     const card = h('div', {class: 'chart-card', 'data-metric': metric.name},
       h('div', {class: 'c-head'}, title, info), tip, note ? h('div', {class: 'c-note'}, note) : null);
     this.el.appendChild(card);
-    const c = {card, key: built.key, log: model.log, zoomed: false, labels: built.labels, height: 230, focus: -1};
+    const c = {card, key: built.key, log: model.log, zoomed: false, labels: built.labels, colors: built.colors, height: 230,
+      focus: -1};
     const opts = {
       width,
       height: c.height,
@@ -355,7 +358,7 @@ function showTip(u, c, tip) {
   const lines = [h('div', {class: 'tip-x'}, `@ ${short(u.data[0][idx])}`)];
   for (const s of shown) {
     lines.push(h('div', {class: 'tip-row' + (s.i === near ? ' near' : '')},
-      h('span', {class: 'sw', style: {background: u.series[s.i].stroke instanceof Function ? '#888' : u.series[s.i].stroke}}),
+      h('span', {class: 'sw', style: {background: c.colors[s.i] || '#888'}}),
       `${c.labels[s.i]}: ${short(s.v)}`));
   }
   if (here.length > shown.length) lines.push(h('div', {class: 'tip-more'}, `and ${here.length - shown.length} more`));
