@@ -7,10 +7,13 @@ import {h, fill, $} from './dom.js';
 import {short, pyFloat, num, count} from './text.js';
 import {saveView} from './view.js';
 
-/** The query of /api/groups for a view: table, group_by, baseline, summary (at a step: last), where. */
+/**
+ * The query of /api/groups for a view: table, group_by, baseline, summary (at a step: last), and
+ * the filter unless it is refused (then, as the runs table, the groups are of every run).
+ */
 export function groupsQuery(view, data) {
   return {table: data.table, group_by: view.group.join(','), baseline: view.baseline,
-    summary: view.summary === 'at' ? 'last' : view.summary, where: view.where};
+    summary: view.summary === 'at' ? 'last' : view.summary, where: data.filterError ? '' : view.where};
 }
 
 /** How often a live collection's groups are asked for again, at most. */
