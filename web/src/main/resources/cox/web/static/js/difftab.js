@@ -68,6 +68,7 @@ export async function renderDiff(view, data, openRun) {
     if (tables === null) {
       body.push(h('tr', {class: 'sec'}, h('th', {colspan: n}, 'Last rows: reading…')));
     } else {
+      if (tables.length === 0) body.push(h('tr', {class: 'sec'}, h('th', {colspan: n}, 'Last rows: no table but the parameters\' is in every one of these runs')));
       for (const t of tables) {
         body.push(h('tr', {class: 'sec', 'data-table': t.name}, h('th', {colspan: n}, `Last row of '${t.name}'`)));
         for (const r of t.rows) body.push(row(r, r.values.every((v) => v === r.values[0]) ? 'same' : 'differs'));
