@@ -105,6 +105,7 @@ public final class CoxServer implements AutoCloseable {
             config.routes.get("/api/filter", runs::filter);
             config.routes.get("/api/series", series::series);
             config.routes.get("/api/df", df::df);
+            config.routes.get("/api/groups", df::groups);
             config.routes.get("/api/runs/{exp_id}", run::run);
             config.routes.get("/api/runs/{exp_id}/tables/{table}", run::rows);
             config.routes.get("/api/runs/{exp_id}/scalars", run::scalars);

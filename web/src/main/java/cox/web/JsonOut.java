@@ -53,6 +53,21 @@ final class JsonOut implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Writes a cell that may be a decoded object: maps as objects, lists, sets and tuples as
+     * arrays (as {@link ObjectJson}), anything else as {@link #value(Object)}.
+     */
+    JsonOut tree(Object v) throws IOException {
+        if (v instanceof Map<?, ?> || v instanceof Iterable<?> || v instanceof Object[]) {
+            g.writeRawValue(ObjectJson.of(v));
+        } else if (v instanceof byte[] || v instanceof cox.torch.Tensor) {
+            g.writeRawValue(ObjectJson.of(v));
+        } else {
+            value(v);
+        }
+        return this;
+    }
+
     /** Writes a field holding a cell value. */
     JsonOut value(String field, Object v) throws IOException {
         g.writeFieldName(field);

@@ -1,5 +1,7 @@
 package cox.web;
 
+import cox.readers.summary.Goal;
+
 /**
  * One metric's summary over a run's rows: the first and last values (as logged, NaN included),
  * the minimum, maximum and mean of the values that are not NaN, and how many those are. Python
@@ -31,32 +33,11 @@ record MetricSummary(double first, double last, double min, double max, double m
     }
 
     /**
-     * @param goal "min" or "max"
-     * @return the best value for that goal
+     * @param goal whether the least or the greatest value is best ({@link Goal#guess} reads it
+     *     from the column's name)
+     * @return the best value for that goal: {@link #max} or {@link #min}
      */
-    double best(String goal) {
-        return "max".equals(goal) ? max : min;
-    }
-
-    /**
-     * Whether a higher value of a metric is better, guessed from its name as people name metrics
-     * ({@code acc}, {@code val_accuracy}, {@code f1}, {@code reward} are maximised; {@code loss},
-     * {@code error}, {@code perplexity} and anything else minimised).
-     *
-     * @param metric a column name
-     * @return "max" or "min"
-     */
-    static String goalOf(String metric) {
-        String m = metric.toLowerCase(java.util.Locale.ROOT);
-        if (m.contains("loss") || m.contains("err") || m.contains("perplex")) {
-            return "min";
-        }
-        for (String up : new String[] {"acc", "prec", "recall", "f1", "auc", "score", "reward", "return", "iou", "bleu",
-                "map", "top1", "top5", "correct"}) {
-            if (m.contains(up)) {
-                return "max";
-            }
-        }
-        return "min";
+    double best(Goal goal) {
+        return goal == Goal.MAX ? max : min;
     }
 }

@@ -7,15 +7,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * How the run page shows an object cell: its Python type and size, never its bytes. OBJECT cells
- * are decoded (safely: plain data only); PICKLE cells too, from their file; PYTORCH_STATE cells
- * only by the size of their file, since a state dict can be large.
+ * How the run page shows an object cell: an OBJECT cell as JSON (decoded safely: plain data only)
+ * beside its Python type and size; a PICKLE cell by its type and size, decoded from its file; a
+ * PYTORCH_STATE cell only by the size of its file, since a state dict can be large.
  *
  * @param type the cell's column type
  * @param summary the value as Python names its type and size, or why it cannot be read
  * @param bytes its size in bytes (-1 if unknown)
+ * @param json an OBJECT cell's value as JSON ({@link ObjectJson}); null for other types and for
+ *     a cell that cannot be read
  */
-record ObjectCellPreview(String type, String summary, long bytes) {
+record ObjectCellPreview(String type, String summary, long bytes, String json) {
     /**
      * @param table the run's table the cell is in
      * @param runDir the run's folder (object files live under it)
@@ -25,25 +27,26 @@ record ObjectCellPreview(String type, String summary, long bytes) {
      */
     static ObjectCellPreview of(Table table, Path runDir, ColumnType type, String cell) {
         if (cell == null || cell.isEmpty()) {
-            return new ObjectCellPreview(type.name(), "", 0);
+            return new ObjectCellPreview(type.name(), "", 0, null);
         }
         try {
             switch (type) {
                 case OBJECT: {
                     long bytes = cell.length() / 4L * 3;
-                    return new ObjectCellPreview(type.name(), CellText.describe(table.getObject(cell)), bytes);
+                    Object value = table.getObject(cell);
+                    return new ObjectCellPreview(type.name(), CellText.describe(value), bytes, ObjectJson.of(value));
                 }
                 case PICKLE: {
                     long bytes = size(runDir, cell);
-                    return new ObjectCellPreview(type.name(), CellText.describe(table.getPickle(cell)), bytes);
+                    return new ObjectCellPreview(type.name(), CellText.describe(table.getPickle(cell)), bytes, null);
                 }
                 default: {
                     long bytes = size(runDir, cell);
-                    return new ObjectCellPreview(type.name(), "state dict, file " + cell, bytes);
+                    return new ObjectCellPreview(type.name(), "state dict, file " + cell, bytes, null);
                 }
             }
         } catch (RuntimeException e) {
-            return new ObjectCellPreview(type.name(), "unreadable: " + e.getMessage(), -1);
+            return new ObjectCellPreview(type.name(), "unreadable: " + e.getMessage(), -1, null);
         }
     }
 

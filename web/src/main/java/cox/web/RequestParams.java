@@ -15,7 +15,7 @@ import java.util.Set;
  * parsed with a 400 naming the parameter. Thread-safe.
  */
 final class RequestParams {
-    static final String[] SUMMARIES = {"last", "best", "min", "max", "mean", "first", "at"};
+    static final String[] SUMMARIES = {"last", "best", "min", "max", "mean", "first", "count", "at"};
 
     private final RunScanner scanner;
     private final SummaryCache summaries;

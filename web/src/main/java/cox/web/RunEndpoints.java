@@ -150,6 +150,9 @@ final class RunEndpoints {
                             g.writeStringField("type", d.type());
                             g.writeStringField("summary", d.summary());
                             g.writeNumberField("bytes", d.bytes());
+                            if (d.json() != null) {
+                                g.writeStringField("json", d.json());
+                            }
                             g.writeEndObject();
                         } else {
                             out.value(v);

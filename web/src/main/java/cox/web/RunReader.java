@@ -56,7 +56,7 @@ final class RunReader {
                 if (df.height() > 0) {
                     for (Map.Entry<String, ColumnType> c : meta.schema().entrySet()) {
                         types.put(c.getKey(), c.getValue());
-                        params.put(c.getKey(), param(c.getValue(), df.getColumn(c.getKey()).get(0)));
+                        params.put(c.getKey(), param(meta, c.getValue(), df.getColumn(c.getKey()).get(0)));
                     }
                 }
             }
@@ -83,6 +83,24 @@ final class RunReader {
                     + (e instanceof OutOfMemoryError ? "memory" : "stack") + " than cox serve has (a damaged store file "
                     + "may claim more than it holds): " + e.getMessage());
         }
+    }
+
+    /**
+     * @param dir the storage folder
+     * @param expId the run
+     * @return how many rows each of the run's tables has (a table's row count is in its header:
+     *     no rows are read); empty if the run cannot be opened
+     */
+    static Map<String, Long> rowCounts(Path dir, String expId) {
+        Map<String, Long> out = new LinkedHashMap<>();
+        try (Store store = Store.open(dir, expId, Mode.READ)) {
+            for (String name : store.keys()) {
+                out.put(name, store.table(name).nrows());
+            }
+        } catch (CoxException | IllegalArgumentException | IllegalStateException | java.io.UncheckedIOException e) {
+            out.clear(); // listed with its error elsewhere; it counts no rows here
+        }
+        return out;
     }
 
     private static Read failed(RunStamp stamp, String message) {
@@ -120,12 +138,28 @@ final class RunReader {
         return out;
     }
 
-    /** A parameter as the page shows and filters it; object cells as their type and size. */
-    private static Object param(ColumnType type, Object value) {
+    /** Longer JSON than this is not kept for the page: its start, then how long it is. */
+    static final int MAX_OBJECT_JSON = 4096;
+
+    /**
+     * A parameter as the page shows and filters it: an OBJECT cell as JSON ({@link ObjectJson};
+     * cut after {@value #MAX_OBJECT_JSON} characters, saying so), a PICKLE or PYTORCH_STATE cell
+     * (a file) as its type; other cells as they are.
+     */
+    private static Object param(Table meta, ColumnType type, Object value) {
         if (value == null || !type.isObject()) {
             return value;
         }
-        String text = value.toString();
-        return type.name() + " (" + text.length() + " characters)";
+        if (type != ColumnType.OBJECT) {
+            return type.name() + " (a file)";
+        }
+        String json;
+        try {
+            json = ObjectJson.of(meta.getObject(value.toString()));
+        } catch (RuntimeException e) {
+            return "OBJECT (unreadable: " + e.getMessage() + ")";
+        }
+        return json.length() <= MAX_OBJECT_JSON ? json
+                : json.substring(0, MAX_OBJECT_JSON) + "… (" + json.length() + " characters)";
     }
 }

@@ -2,6 +2,8 @@ package cox.web;
 
 import cox.readers.RunStatus;
 import cox.readers.filter.RunFilter;
+import cox.readers.query.RunQuery;
+import cox.readers.summary.Goal;
 import cox.store.ColumnType;
 import io.javalin.http.Context;
 import java.io.IOException;
@@ -15,7 +17,9 @@ import java.util.function.Function;
 /**
  * {@code GET /api/runs}, {@code /api/filter} and {@code /api/status}: the runs table's data, one
  * object per run with its parameters and the summaries of a table, filtered with the grammar of
- * {@code cox df --where}. Thread-safe (state lives in the {@link RunScanner} and the {@link SummaryCache}).
+ * {@code cox df --where} bound to the names of {@code docs/querying.md} ({@link RunsFilter}): a
+ * number compared with text is a 400, a name no run has a warning in the answer's
+ * {@code warnings}. Thread-safe (state lives in the {@link RunScanner} and the {@link SummaryCache}).
  */
 final class RunsEndpoints {
     private final RunScanner scanner;
@@ -28,7 +32,11 @@ final class RunsEndpoints {
         this.params = new RequestParams(scanner, summaries);
     }
 
-    /** {@code GET /api/runs?table=&where=&summary=&x=&at=&since=}: one object per run. */
+    /**
+     * {@code GET /api/runs?table=&where=&summary=&x=&at=&since=}: one object per run (with its
+     * {@code short} flag: fewer rows than a run of its seed group), and the filter's
+     * {@code warnings}.
+     */
     void runs(Context ctx) throws IOException {
         RunScanner.Listing snap = scanner.refresh();
         String table = params.table(ctx, snap);
@@ -46,13 +54,14 @@ final class RunsEndpoints {
             summaries.summarize(chosen, null);
         }
         ColumnUnion columns = ColumnUnion.of(summaries.knownContents(snap.runs()), table);
-        String summary = RequestParams.summary(ctx);
+        RequestParams.summary(ctx); // checked (a 400 if unknown); the page shows it, a filter reads C.last for a bare C
         RequestParams.Step step = RequestParams.step(ctx, table, columns);
-        RunFilter filter = RequestParams.filter(ctx);
+        RunsFilter filter = RunsFilter.bind(RequestParams.filter(ctx), columns, step != null);
+        Map<String, Boolean> shortRuns = shortRuns(snap.runs(), table);
         List<Row> passing = new ArrayList<>(); // filtered before anything is written, so a filter's error is a 400
         for (ListedRun r : chosen) {
-            Row row = row(r, table, summary, step);
-            if (filter.test(row)) {
+            Row row = row(r, table, step, shortRuns);
+            if (filter.filter().test(row)) {
                 passing.add(row);
             }
         }
@@ -83,7 +92,7 @@ final class RunsEndpoints {
                 g.writeStartObject();
                 g.writeStringField("name", m);
                 g.writeStringField("type", columns.metrics.get(m).name());
-                g.writeStringField("goal", MetricSummary.goalOf(m));
+                g.writeStringField("goal", goalName(m));
                 g.writeEndObject();
             }
             g.writeEndArray();
@@ -94,6 +103,7 @@ final class RunsEndpoints {
                 out.num("step", step.value());
                 g.writeEndObject();
             }
+            writeWarnings(g, filter);
             g.writeArrayFieldStart("runs");
             for (Row row : passing) {
                 writeRun(out, row);
@@ -110,18 +120,23 @@ final class RunsEndpoints {
         }
     }
 
-    /** {@code GET /api/filter?table=&where=&summary=&x=&at=}: the ids of the runs that pass, or a 400 naming the error. */
+    /**
+     * {@code GET /api/filter?table=&where=&summary=&x=&at=}: the ids of the runs that pass and the
+     * filter's {@code warnings}, or a 400 naming the error.
+     */
     void filter(Context ctx) throws IOException {
         RunScanner.Listing snap = scanner.refresh();
         String table = params.table(ctx, snap);
-        RunFilter filter = RequestParams.filter(ctx);
+        RunFilter parsed = RequestParams.filter(ctx);
         summaries.summarize(snap.runs(), table);
         ColumnUnion columns = ColumnUnion.of(summaries.knownContents(snap.runs()), table);
-        String summary = RequestParams.summary(ctx);
+        RequestParams.summary(ctx); // checked (a 400 if unknown); the page shows it, a filter reads C.last for a bare C
         RequestParams.Step step = RequestParams.step(ctx, table, columns);
+        RunsFilter filter = RunsFilter.bind(parsed, columns, step != null);
+        Map<String, Boolean> shortRuns = shortRuns(snap.runs(), table);
         List<String> ids = new ArrayList<>(); // filtered before anything is written, so a filter's error is a 400
         for (ListedRun r : snap.runs()) {
-            if (filter.test(row(r, table, summary, step))) {
+            if (filter.filter().test(row(r, table, step, shortRuns))) {
                 ids.add(r.expId);
             }
         }
@@ -129,7 +144,8 @@ final class RunsEndpoints {
         try (JsonOut out = new JsonOut(ctx.outputStream())) {
             out.g.writeStartObject();
             out.g.writeNumberField("version", snap.version());
-            out.g.writeStringField("where", filter.expression());
+            out.g.writeStringField("where", parsed.expression());
+            writeWarnings(out.g, filter);
             out.g.writeArrayFieldStart("ids");
             for (String id : ids) {
                 out.g.writeString(id);
@@ -180,16 +196,16 @@ final class RunsEndpoints {
         final String status;
         final RunContents info;
         final TableSummary summary;
-        final String kind;
         final Map<String, Double> at;
+        final Boolean isShort;
 
-        Row(ListedRun run, RunContents info, TableSummary summary, String kind, Map<String, Double> at) {
+        Row(ListedRun run, RunContents info, TableSummary summary, Map<String, Double> at, Boolean isShort) {
+            this.isShort = isShort;
             this.run = run;
             this.state = run.state(); // one scan's view of the run, for the filter and the JSON alike
             this.status = state.status(scanner.clock().instant()).label();
             this.info = info;
             this.summary = summary;
-            this.kind = kind;
             this.at = at;
         }
 
@@ -202,7 +218,9 @@ final class RunsEndpoints {
                     return status;
                 case "rows":
                     return summary == null || summary.rows() < 0 ? null : summary.rows();
-                case "last_write":
+                case RunQuery.SHORT:
+                    return isShort;
+                case RunsFilter.LAST_WRITE:
                     return Instant.ofEpochMilli(state.stamp().lastWriteMillis()).toString();
                 default:
                     break;
@@ -215,7 +233,7 @@ final class RunsEndpoints {
             }
             int dot = name.lastIndexOf('.');
             String metric = name;
-            String which = kind;
+            String which = "last"; // a bare column is its last value, as cox df --summary reads it
             if (!summary.metrics().containsKey(name) && dot > 0) {
                 metric = name.substring(0, dot);
                 which = name.substring(dot + 1);
@@ -238,7 +256,7 @@ final class RunsEndpoints {
             case "mean":
                 return m.mean();
             case "best":
-                return m.best(MetricSummary.goalOf(metric));
+                return m.best(Goal.guess(metric));
             case "count":
                 return m.count();
             case "at":
@@ -248,7 +266,43 @@ final class RunsEndpoints {
         }
     }
 
-    private Row row(ListedRun r, String table, String kind, RequestParams.Step step) {
+    private static void writeWarnings(com.fasterxml.jackson.core.JsonGenerator g, RunsFilter filter) throws IOException {
+        g.writeArrayFieldStart("warnings");
+        for (String w : filter.warnings()) {
+            g.writeString(w);
+        }
+        g.writeEndArray();
+    }
+
+    /**
+     * Which runs are {@value RunQuery#SHORT}: fewer rows in {@code table} than another run with the
+     * same parameters apart from {@value RunQuery#SEED} (a crash, or a run stopped early), as
+     * {@code cox df} reads the run field. Runs not yet summarized are left out (missing).
+     */
+    private Map<String, Boolean> shortRuns(List<ListedRun> runs, String table) {
+        Map<String, Boolean> out = new java.util.HashMap<>();
+        if (table == null) {
+            return out;
+        }
+        Map<Map<String, Object>, Long> most = new java.util.HashMap<>();
+        Map<String, Map<String, Object>> keys = new java.util.HashMap<>();
+        Map<String, Long> rows = new java.util.HashMap<>();
+        for (ListedRun r : runs) {
+            TableSummary s = summaries.summary(r, table);
+            if (s == null || s.rows() < 0) {
+                continue;
+            }
+            Map<String, Object> key = new java.util.TreeMap<>(summaries.contents(r).params());
+            key.remove(RunQuery.SEED);
+            keys.put(r.expId, key);
+            rows.put(r.expId, s.rows());
+            most.merge(key, s.rows(), Math::max);
+        }
+        rows.forEach((id, n) -> out.put(id, n < most.get(keys.get(id))));
+        return out;
+    }
+
+    private Row row(ListedRun r, String table, RequestParams.Step step, Map<String, Boolean> shortRuns) {
         RunContents info = summaries.contents(r);
         TableSummary s = table == null ? null : summaries.summary(r, table);
         Map<String, Double> at = null;
@@ -262,7 +316,12 @@ final class RunsEndpoints {
                 }
             }
         }
-        return new Row(r, info, s, kind, at);
+        return new Row(r, info, s, at, shortRuns.get(r.expId));
+    }
+
+    /** A metric's goal as the page reads it: {@code min} or {@code max}, {@link Goal#guess guessed} from its name. */
+    static String goalName(String metric) {
+        return Goal.guess(metric).name().toLowerCase(java.util.Locale.ROOT);
     }
 
     /** The y of the last row whose x is at most {@code step}; null if there is none. */
@@ -284,6 +343,7 @@ final class RunsEndpoints {
         g.writeStringField("status", row.status);
         g.writeNumberField("last_write", state.stamp().lastWriteMillis());
         g.writeNumberField("changed", state.version());
+        out.value(RunQuery.SHORT, row.isShort);
         if (row.summary == null || row.summary.rows() < 0) {
             g.writeNullField("rows");
         } else {
@@ -301,7 +361,7 @@ final class RunsEndpoints {
                 out.num("min", m.min());
                 out.num("max", m.max());
                 out.num("mean", m.mean());
-                out.num("best", m.best(MetricSummary.goalOf(e.getKey())));
+                out.num("best", m.best(Goal.guess(e.getKey())));
                 g.writeNumberField("count", m.count());
                 if (row.at != null) {
                     out.value("at", row.at.get(e.getKey()));

@@ -47,6 +47,8 @@ final class SummaryCache implements AutoCloseable {
     }
 
     private final Path directory;
+    /** The last {@link #defaultTable} answer; a request that finds it stale replaces it. */
+    private volatile DefaultTable defaultTable;
     private final String metadataTable;
     private final ExecutorService readers;
     private final SeriesCache columnsCache;
@@ -250,9 +252,12 @@ final class SummaryCache implements AutoCloseable {
     }
 
     /**
-     * The table to show when none is chosen: the table most runs have, other than the metadata
-     * table, looking at up to the first {@link #DEFAULT_TABLE_SAMPLE} runs (those already known,
-     * if any are); ties go to the one seen first.
+     * The table to show when none is chosen: the table with the most rows per run, other than the
+     * metadata table (a run's {@code results}, logged every epoch, over a {@code config} table of
+     * one row), counted over up to the first {@link #DEFAULT_TABLE_SAMPLE} runs (those already
+     * known, if any are), a run without the table counting 0 rows; ties go to the one seen first.
+     * Row counts come from the summaries known, else from the tables' headers (a store open that
+     * reads no rows and is not counted as a store read), once for the sample's stamps.
      *
      * @return a table name, or null if no run has a table
      */
@@ -264,19 +269,46 @@ final class SummaryCache implements AutoCloseable {
             summarize(sample, null);
             knownRuns = sample;
         }
-        Map<String, Integer> counts = new LinkedHashMap<>();
+        List<Object> key = new ArrayList<>();
         for (ListedRun run : knownRuns) {
-            for (String t : contents(run).tables().keySet()) {
-                counts.merge(t, 1, Integer::sum);
+            key.add(run.expId);
+            key.add(run.stamp());
+        }
+        DefaultTable cached = defaultTable;
+        if (cached != null && cached.key().equals(key)) {
+            return cached.table();
+        }
+        Map<String, Long> rows = new LinkedHashMap<>();
+        for (ListedRun run : knownRuns) {
+            RunContents info = contents(run);
+            Map<String, Long> counts = null;
+            for (String t : info.tables().keySet()) {
+                TableSummary known = knownOf(run).tables().get(t); // no read: a stale summary is as good a count here
+                long n;
+                if (known != null && known.rows() >= 0) {
+                    n = known.rows();
+                } else {
+                    if (counts == null) {
+                        counts = RunReader.rowCounts(directory, run.expId);
+                    }
+                    n = counts.getOrDefault(t, 0L);
+                }
+                rows.merge(t, n, Long::sum);
             }
         }
         String best = null;
-        for (Map.Entry<String, Integer> e : counts.entrySet()) {
-            if (!e.getKey().equals(metadataTable) && (best == null || e.getValue() > counts.get(best))) {
+        for (Map.Entry<String, Long> e : rows.entrySet()) {
+            if (!e.getKey().equals(metadataTable) && (best == null || e.getValue() > rows.get(best))) {
                 best = e.getKey();
             }
         }
-        return best != null ? best : counts.isEmpty() ? null : counts.keySet().iterator().next();
+        String table = best != null ? best : rows.isEmpty() ? null : rows.keySet().iterator().next();
+        defaultTable = new DefaultTable(List.copyOf(key), table);
+        return table;
+    }
+
+    /** The default table worked out for the sample of runs (ids and stamps) in {@code key}. */
+    private record DefaultTable(List<Object> key, String table) {
     }
 
     /** @return reading progress: runs queued for reading and read so far, store opens, cached bytes */

@@ -38,7 +38,7 @@ import java.util.zip.GZIPOutputStream;
  */
 final class SummaryFile {
     private static final int MAGIC = 0x434f5853; // "COXS"
-    private static final int VERSION = 1;
+    private static final int VERSION = 2; // 2: an OBJECT parameter is kept as JSON, no longer as "OBJECT (n characters)"
 
     private final Path file;
     private final Path directory;

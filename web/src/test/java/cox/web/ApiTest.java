@@ -98,7 +98,10 @@ class ApiTest {
                 .containsExactly("hostile", "objects", "run-0.1-adam", "run-0.1-sgd", TestRuns.HOSTILE_ID);
         assertThat(json("/api/filter?where=" + q("loss.last < 0.22 and exp_id ~ ^run")).get("ids").toString())
                 .isEqualTo("[\"run-0.1-adam\",\"run-0.1-sgd\"]");
-        assertThat(json("/api/filter?summary=first&where=" + q("loss > 2.1")).get("ids")).hasSize(8);
+        assertThat(json("/api/filter?summary=first&where=" + q("loss.first > 2.1")).get("ids")).hasSize(8);
+        // a bare metric is its last value whatever summary the page shows, as cox df --summary reads it
+        assertThat(json("/api/filter?summary=first&where=" + q("loss > 2.1")).get("ids")).isEmpty();
+        assertThat(json("/api/filter?summary=first&where=" + q("loss == loss.last")).get("ids")).hasSize(8);
         assertThat(json("/api/filter?where=" + q("seed is missing")).get("ids").toString()).isEqualTo("[\"objects\"]");
         assertThat(json("/api/filter?where=" + q("status == closed and rows == 40")).get("ids")).hasSize(8);
     }
@@ -228,11 +231,12 @@ class ApiTest {
                 TestRuns.HOSTILE_ID + "@38", TestRuns.HOSTILE_ID + "@39");
         assertThat(rows.get(0).get("lr").asDouble()).isEqualTo(0.001);
         Http.Response csv = Http.get(base, "/api/df?table=results&format=csv&where=" + q("exp_id == hostile and epoch < 2"));
-        assertThat(csv.body()).isEqualTo("epoch,loss,acc,exp_id,lr,optimizer,seed,note,dataset\n"
-                + "0," + cox.readers.text.CellText.of(TestRuns.loss(0.05, 0)) + "," + cox.readers.text.CellText.of(1 - TestRuns.loss(0.05, 0) / 3)
-                + ",hostile,0.05,sgd,0," + TestRuns.HOSTILE + ",cifar10\n"
-                + "1," + cox.readers.text.CellText.of(TestRuns.loss(0.05, 1)) + "," + cox.readers.text.CellText.of(1 - TestRuns.loss(0.05, 1) / 3)
-                + ",hostile,0.05,sgd,0," + TestRuns.HOSTILE + ",cifar10\n");
+        // cox df's columns: exp_id, the parameters, the table's
+        assertThat(csv.body()).isEqualTo("exp_id,lr,optimizer,seed,note,dataset,epoch,loss,acc\n"
+                + "hostile,0.05,sgd,0," + TestRuns.HOSTILE + ",cifar10,0," + cox.readers.text.CellText.of(TestRuns.loss(0.05, 0))
+                + "," + cox.readers.text.CellText.of(1 - TestRuns.loss(0.05, 0) / 3) + "\n"
+                + "hostile,0.05,sgd,0," + TestRuns.HOSTILE + ",cifar10,1," + cox.readers.text.CellText.of(TestRuns.loss(0.05, 1))
+                + "," + cox.readers.text.CellText.of(1 - TestRuns.loss(0.05, 1) / 3) + "\n");
     }
 
     @Test

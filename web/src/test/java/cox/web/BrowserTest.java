@@ -25,7 +25,6 @@ import org.openqa.selenium.Dimension;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.NoAlertPresentException;
 import org.openqa.selenium.OutputType;
-import org.openqa.selenium.support.ui.Select;
 
 /**
  * The page in a real browser (headless Chromium) against a server on a real collection: nine
@@ -186,10 +185,17 @@ class BrowserTest {
                 + "for (let i = 3; i < d.length; i += 4) if (d[i] > 0) return true; return false;")).isTrue();
 
         // grouped by optimizer: one mean curve per group
-        new Select(browser.driver.findElement(By.id("group"))).selectByValue("optimizer");
+        groupBy("optimizer");
         browser.waiting(10).until(d -> "2".equals(browser.js(
                 "return document.querySelector('.chart-card[data-metric=loss]').dataset.series")));
         assertThat(text("#chart-legend")).contains("optimizer=adam (n=1)", "optimizer=sgd (n=2)");
+    }
+
+    /** Ticks a parameter in the Group by menu. */
+    void groupBy(String param) {
+        browser.driver.findElement(By.id("group-button")).click();
+        browser.driver.findElement(By.cssSelector("#group-menu input[value=\"" + param + "\"]")).click();
+        browser.driver.findElement(By.cssSelector("body")).click();
     }
 
     @Test
@@ -298,11 +304,125 @@ class BrowserTest {
         assertThat(diff.indexOf("lr")).isLessThan(diff.indexOf("the same"));
         open("?run=objects");
         browser.waiting(10).until(d -> browser.js("return document.querySelector('[data-table=checkpoints] .rows-table')") != null);
-        assertThat(text("[data-table=checkpoints]")).contains("OBJECT: dict, 2 items", "PICKLE: list, 3 items", "bytes");
+        // an OBJECT cell as JSON, a PICKLE cell (a file) by its type and size
+        assertThat(text("[data-table=checkpoints]")).contains("\"a\": 1", "\"b\": 2", "PICKLE: list, 3 items", "bytes");
+        assertThat(browser.js("return document.querySelector('[data-table=checkpoints] td.obj.json').title")).asString()
+                .startsWith("{").endsWith("}");
         open("?run=run-0.1-sgd");
         browser.waiting(10).until(d -> browser.js("return document.querySelector('#run-scalars .chart-card')") != null);
         assertThat(text("[data-table=results]")).contains("60 rows", "rows 1–60 of 60");
         assertThat(text("#run-scalars")).contains("results/loss", "60 points");
+    }
+
+    @Test
+    void metricColumns_areLabelledColumnDotStatistic() {
+        open("?summary=best");
+        assertThat(browser.js("return document.querySelector('#grid .g-head .g-cell[data-col=\"m:loss\"]').textContent"))
+                .asString().startsWith("loss.best");
+        assertThat(browser.js("return document.querySelector('#grid .g-head .g-cell[data-col=\"m:loss\"]').title"))
+                .asString().startsWith("loss.best:").doesNotContain("·");
+        browser.driver.findElement(By.id("csv")).click();
+        assertThat(((String) browser.js("return window.coxLastCsv")).split("\n")[0]).contains("loss.best", "acc.best");
+    }
+
+    @Test
+    void filter_anUnknownNameWarns_andANumberComparedWithTextIsRefused() {
+        open("");
+        var where = browser.driver.findElement(By.id("where"));
+        where.sendKeys("nope > 1");
+        browser.waiting(10).until(d -> text("#where-error").startsWith("warning"));
+        assertThat(text("#where-error")).startsWith("warning: ").contains("'nope'", "which no run has");
+        assertThat(rowIds()).isEmpty();
+        where.sendKeys(Keys.chord(Keys.CONTROL, "a"), "lr == adam");
+        browser.waiting(10).until(d -> text("#where-error").contains("adam") && !text("#where-error").startsWith("warning"));
+        assertThat(text("#where-error")).contains("lr", "(the filter is not applied)");
+        assertThat(where.getAttribute("class")).contains("bad");
+        assertThat(rowIds()).hasSize(10);
+    }
+
+    @Test
+    void groupBy_showsTheGroupsTable_sortable_withItsCsv_andABaseline() throws Exception {
+        open("?where=" + java.net.URLEncoder.encode("exp_id ~ ^run", StandardCharsets.UTF_8));
+        groupBy("optimizer");
+        browser.waiting(20).until(d -> browser.js("return document.querySelector('#groups-table')") != null);
+        @SuppressWarnings("unchecked")
+        List<String> head = (List<String>) browser.js(
+                "return [...document.querySelectorAll('#groups-table th')].map(t => t.dataset.col)");
+        assertThat(head).startsWith("optimizer", "n").contains("loss.mean", "loss.std", "loss.sem", "loss.ci95_low",
+                "loss.ci95_high", "loss.min", "loss.max");
+        assertThat(text("#groups-table tbody")).contains("adam", "sgd");
+        assertThat(browser.js("return document.querySelector('#groups-table tbody tr td:nth-child(2)').textContent"))
+                .isEqualTo("3");
+        // sorted by clicking a column: descending by optimizer puts sgd first
+        browser.driver.findElement(By.cssSelector("#groups-table th[data-col=optimizer]")).click();
+        browser.driver.findElement(By.cssSelector("#groups-table th[data-col=optimizer]")).click();
+        assertThat(browser.js("return document.querySelector('#groups-table tbody tr td').textContent")).isEqualTo("sgd");
+        String href = (String) browser.js("return document.querySelector('#groups-csv').href");
+        assertThat(href).contains("/api/groups?", "group_by=optimizer", "format=csv");
+        Http.Response csv = Http.get(base, href.substring(href.indexOf("/api/")));
+        assertThat(csv.body()).startsWith("optimizer,n,").hasLineCount(3);
+        assertThat(browser.driver.getCurrentUrl()).contains("group=optimizer");
+
+        browser.driver.findElement(By.id("baseline")).sendKeys("optimizer == sgd");
+        browser.waiting(20).until(d -> browser.js("return document.querySelector('#groups-table th[data-col=\"loss.p_welch\"]')") != null);
+        assertThat(browser.js("return !!document.querySelector('#groups-table th[data-col=\"loss.diff\"]')")).isEqualTo(true);
+    }
+
+    @Test
+    void groupedCurves_drawTheMeanOnlyWhereTwoRunsHaveAPoint() {
+        open("");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> got = (Map<String, Object>) browser.driver.executeAsyncScript(
+                "const done = arguments[arguments.length - 1];"
+                + "import('/js/charts.js').then(m => done({two: m.groupStats([[1, 2, 3], [3, 4, null]], 'minmax').mean,"
+                + " one: m.groupStats([[1, 2, 3]], 'std').mean}));");
+        assertThat(String.valueOf(got.get("two"))).isEqualTo("[2, 3, null]");
+        assertThat(String.valueOf(got.get("one"))).isEqualTo("[1, 2, 3]");
+    }
+
+    @Test
+    void chartTooltip_listsEverySeriesAtTheCursor() {
+        open("?tab=charts&sel=run-0.1-sgd,run-0.01-sgd,run-0.001-adam");
+        browser.waiting(20).until(d -> "3".equals(browser.js(
+                "const c = document.querySelector('.chart-card[data-metric=loss]'); return c && c.dataset.series")));
+        browser.js("document.querySelector('.chart-card[data-metric=loss]').scrollIntoView();");
+        browser.waiting(10).until(d -> {
+            browser.js("const o = document.querySelector('.chart-card[data-metric=loss] .u-over'); const r = o.getBoundingClientRect();"
+                    + "o.dispatchEvent(new MouseEvent('mousemove', {bubbles: true, clientX: r.left + r.width / 2, clientY: r.top + r.height / 2}));");
+            return "3".equals(browser.js("return document.querySelector('.chart-card[data-metric=loss] .c-tip').dataset.series"));
+        });
+        assertThat(browser.js("return document.querySelector('.chart-card[data-metric=loss] .c-tip').textContent")).asString()
+                .contains("run-0.1-sgd", "run-0.01-sgd", "run-0.001-adam");
+    }
+
+    @Test
+    void stepColumns_areNotChartedAsMetrics_whateverTheXAxis() {
+        open("?tab=charts&x=_row&sel=run-0.1-sgd");
+        browser.waiting(20).until(d -> browser.js("return document.querySelector('.chart-card[data-metric=loss]')") != null);
+        assertThat(browser.js("return document.querySelector('.chart-card[data-metric=acc]')")).isNotNull();
+        assertThat(browser.js("return document.querySelector('.chart-card[data-metric=epoch]')")).isNull();
+    }
+
+    @Test
+    void parallelCoordinates_drawARunThatLacksAParameterThroughAMissingTick() {
+        open("?tab=parallel");
+        browser.waiting(10).until(d -> browser.js("return document.querySelector('#parcoords canvas').dataset.missing") != null);
+        // 'objects' has no seed and no note; its line goes through each axis' "missing" tick
+        assertThat(browser.js("return document.querySelector('#parcoords canvas').dataset.missing")).asString()
+                .contains("seed=1", "note=1");
+    }
+
+    @Test
+    void diff_ofThreeRuns_parametersThatDifferFirst_thenLastRows() {
+        open("?tab=diff&sel=run-0.1-sgd,run-0.01-sgd,run-0.001-adam");
+        browser.waiting(20).until(d -> browser.js("return document.querySelector('#diff-table tr[data-table=results]')") != null);
+        assertThat(browser.js("return document.querySelector('#diff-table').dataset.runs")).isEqualTo("3");
+        String diff = text("#diff-table");
+        assertThat(diff).contains("run-0.1-sgd", "run-0.01-sgd", "run-0.001-adam", "Parameters: 3 differ", "Last row of 'results'",
+                "results.rows", "60");
+        assertThat(diff.indexOf("optimizer")).isLessThan(diff.indexOf("Last row of 'results'"));
+        assertThat(diff.indexOf("Last row of 'results'")).isLessThan(diff.indexOf("the same"));
+        assertThat(diff.indexOf("dataset")).isGreaterThan(diff.indexOf("the same"));
     }
 
     @Test

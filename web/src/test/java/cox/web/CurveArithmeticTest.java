@@ -103,12 +103,12 @@ class CurveArithmeticTest {
     }
 
     @Test
-    void goalOf_guessesFromTheName() {
-        assertThat(MetricSummary.goalOf("val_acc")).isEqualTo("max");
-        assertThat(MetricSummary.goalOf("top1")).isEqualTo("max");
-        assertThat(MetricSummary.goalOf("train_loss")).isEqualTo("min");
-        assertThat(MetricSummary.goalOf("error_rate")).isEqualTo("min");
-        assertThat(MetricSummary.goalOf("epoch")).isEqualTo("min");
+    void goalName_isCoresGuessInLowerCase() {
+        assertThat(RunsEndpoints.goalName("val_acc")).isEqualTo("max");
+        assertThat(RunsEndpoints.goalName("top1")).isEqualTo("max");
+        assertThat(RunsEndpoints.goalName("train_loss")).isEqualTo("min");
+        assertThat(RunsEndpoints.goalName("error_rate")).isEqualTo("min");
+        assertThat(RunsEndpoints.goalName("epoch")).isEqualTo("min");
     }
 
     @Test

@@ -92,9 +92,11 @@ class ServeTrustTest {
         for (String headers : List.of("Sec-Fetch-Site: cross-site\r\n", "Sec-Fetch-Site: same-site\r\n",
                 "Origin: http://evil.example\r\n", "Origin: http://127.0.0.1:1\r\n", "Origin: null\r\n",
                 "Origin: https://" + host + "\r\n", "Sec-Fetch-Site: same-origin\r\nOrigin: http://localhost:" + server.port() + "\r\n")) {
-            Http.Response r = Http.raw(server.uri(), "/api/filter?where=" + ApiTest.q("lr > 0"), host, headers);
-            assertThat(r.status()).as(headers).isEqualTo(403);
-            assertThat(r.body()).as(headers).contains("cox serve answers its API only to its own page: this request came from");
+            for (String path : List.of("/api/filter?where=" + ApiTest.q("lr > 0"), "/api/groups?group_by=lr", "/api/df?last=1")) {
+                Http.Response r = Http.raw(server.uri(), path, host, headers);
+                assertThat(r.status()).as(path + " " + headers).isEqualTo(403);
+                assertThat(r.body()).as(headers).contains("cox serve answers its API only to its own page: this request came from");
+            }
         }
         for (String headers : List.of("", "Sec-Fetch-Site: same-origin\r\n", "Sec-Fetch-Site: none\r\n",
                 "Origin: http://" + host + "\r\n", "Sec-Fetch-Site: same-origin\r\nOrigin: http://" + host + "\r\n")) {
@@ -118,6 +120,15 @@ class ServeTrustTest {
         JsonNode s = ApiTest.JSON.readTree(scalars.body());
         assertThat(s.get("tags").size()).as(s.toString()).isEqualTo(2);
         assertThat(s.get("tensorboard_errors")).hasSize(1);
+    }
+
+    @Test
+    void df_aRunThatCannotBeRead_isLeftOutWithAWarning() throws Exception {
+        Http.Response r = get("/api/df?table=results&last=1");
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        assertThat(ids(ApiTest.JSON.readTree(r.body()))).containsExactly("plain");
+        assertThat(r.headers().allValues("X-Cox-Warning")).anySatisfy(w -> assertThat(w).startsWith("run damaged is left out: ")
+                .contains("store.h5"));
     }
 
     @Test

@@ -33,6 +33,7 @@ export async function getJson(path, params = {}) {
 export const runs = (p) => getJson('/api/runs', p);
 export const filter = (p) => getJson('/api/filter', p);
 export const status = () => getJson('/api/status');
+export const groups = (p) => getJson('/api/groups', p);
 export const run = (id) => getJson('/api/runs/' + encodeURIComponent(id));
 export const rows = (id, table, p) =>
   getJson('/api/runs/' + encodeURIComponent(id) + '/tables/' + encodeURIComponent(table), p);

@@ -11,6 +11,7 @@ import {renderDiff} from './difftab.js';
 import {Tabs, Router} from './router.js';
 import {showControls, wireControls} from './controls.js';
 import {RunPage} from './runpage.js';
+import {GroupsTable} from './groups.js';
 
 const POLL_MS = 1000;
 
@@ -26,7 +27,9 @@ const table = new RunsTable(view, data, {
   rendered: () => tabs.schedule(),
   updateLiveText: () => source.updateLiveText(),
 });
-const source = new RunSource(view, data, {show: (how) => table.render(how)});
+const groups = new GroupsTable(view, data);
+const source = new RunSource(view, data, {show: (how) => table.render(how),
+  answered: (live) => (live ? groups.schedule() : groups.load())});
 const chartsTab = new ChartsTab(view, data);
 const parallelTab = new ParallelTab(view, data);
 const tabs = new Tabs(view, {
@@ -38,7 +41,7 @@ const runPage = new RunPage($('#run-page'), {back: () => router.close()});
 const router = new Router(view, runPage, {isLoaded: () => data.loaded, showRuns: () => table.render({keepScroll: true})});
 
 async function start() {
-  wireControls(view, data, {source, table, tabs, chartsTab, parallelTab, router});
+  wireControls(view, data, {source, table, tabs, chartsTab, parallelTab, router, groups});
   router.route();
   try {
     await source.load();

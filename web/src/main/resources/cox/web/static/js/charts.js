@@ -96,9 +96,15 @@ export function align(curves, log) {
   return {xs, ys};
 }
 
-/** Per x: the mean of the members' values there and the band (min–max, ± std, ± std error). */
+/**
+ * Per x: the mean of the members' values there and the band (min–max, ± std, ± std error), and
+ * how many members have a value there. Where fewer than two of a group of several still have a
+ * point (the others stopped, or crashed) nothing is drawn: the mean of the survivors alone would
+ * look like the group's. A group of one run is that run.
+ */
 export function groupStats(ys, band) {
   const n = ys[0].length;
+  const least = ys.length > 1 ? 2 : 1;
   const mean = new Array(n).fill(null);
   const lo = new Array(n).fill(null);
   const hi = new Array(n).fill(null);
@@ -116,7 +122,7 @@ export function groupStats(ys, band) {
         if (v > max) max = v;
       }
     }
-    if (count === 0) continue;
+    if (count < least) continue;
     const m = sum / count;
     mean[i] = m;
     if (band === 'minmax') {
@@ -194,6 +200,7 @@ export class Charts {
         if (Math.abs(c.u.width - width) > 4) c.u.setSize({width, height: c.height});
         c.u.setData(built.data, !c.zoomed);
         c.labels = built.labels;
+        c.colors = built.colors;
         mark(c.card, built);
         this.timings.plotMs += performance.now() - t1;
         continue;
@@ -246,9 +253,10 @@ export class Charts {
         const base = data.length;
         data.push(st.mean, st.hi, st.lo);
         labels.push(`${g.label} (n=${members.length})`, null, null);
-        series.push({label: g.label, stroke: g.color, width: 2, points: {show: false}, spanGaps: true},
-          {label: g.label + ' hi', stroke: 'transparent', width: 0, points: {show: false}, spanGaps: true},
-          {label: g.label + ' lo', stroke: 'transparent', width: 0, points: {show: false}, spanGaps: true});
+        // no spanGaps: where fewer than two runs have a point the mean is not drawn, and not bridged either
+        series.push({label: g.label, stroke: g.color, width: 2, points: {show: false}, spanGaps: false},
+          {label: g.label + ' hi', stroke: 'transparent', width: 0, points: {show: false}, spanGaps: false},
+          {label: g.label + ' lo', stroke: 'transparent', width: 0, points: {show: false}, spanGaps: false});
         bands.push({series: [base + 1, base + 2], fill: alpha(g.color, 0.18)});
       }
     } else {
@@ -260,7 +268,8 @@ export class Charts {
       });
     }
     const key = model.key + '|' + series.map((s) => s.label + s.stroke).join(',');
-    return {data, series, bands, labels, key, n: curves.length, drawn: labels.filter((l) => l !== null).length};
+    const colors = series.map((x) => x.stroke || null);
+    return {data, series, bands, labels, colors, key, n: curves.length, drawn: labels.filter((l) => l !== null).length};
   }
 
   create(metric, built, model, width) {
@@ -271,7 +280,8 @@ export class Charts {
     const card = h('div', {class: 'chart-card', 'data-metric': metric.name},
       h('div', {class: 'c-head'}, title, info), tip, note ? h('div', {class: 'c-note'}, note) : null);
     this.el.appendChild(card);
-    const c = {card, key: built.key, log: model.log, zoomed: false, labels: built.labels, height: 230, focus: -1};
+    const c = {card, key: built.key, log: model.log, zoomed: false, labels: built.labels, colors: built.colors, height: 230,
+      focus: -1};
     const opts = {
       width,
       height: c.height,
@@ -313,31 +323,46 @@ function mark(card, built) {
   card.dataset.points = String(built.data[0].length);
 }
 
+/** How many series the tooltip lists at most; the rest are counted. */
+const TIP_SERIES = 15;
+
+/**
+ * The tooltip: every series with a value at the cursor's x, highest first (the focused one, or the
+ * one nearest the cursor, marked), then how many more there are.
+ */
 function showTip(u, c, tip) {
   const idx = u.cursor.idx;
   if (idx === null || idx === undefined) {
     tip.classList.remove('on');
     return;
   }
-  let s = c.focus;
-  if (s < 1 || !c.labels[s]) {
-    // the curve nearest the cursor among those with a value here
-    const y = u.posToVal(u.cursor.top, 'y');
-    let best = Infinity;
-    s = -1;
-    for (let i = 1; i < u.data.length; i++) {
-      const v = u.data[i][idx];
-      if (v !== null && v !== undefined && c.labels[i] && Math.abs(v - y) < best) {
-        best = Math.abs(v - y);
-        s = i;
-      }
+  let near = c.focus;
+  const y = u.posToVal(u.cursor.top, 'y');
+  const here = [];
+  let best = Infinity;
+  for (let i = 1; i < u.data.length; i++) {
+    const v = u.data[i][idx];
+    if (v === null || v === undefined || !c.labels[i]) continue;
+    here.push({i, v});
+    if (!(c.focus >= 1 && c.labels[c.focus]) && Math.abs(v - y) < best) {
+      best = Math.abs(v - y);
+      near = i;
     }
   }
-  if (s < 1) {
+  if (here.length === 0) {
     tip.classList.remove('on');
     return;
   }
-  const v = u.data[s][idx];
-  tip.textContent = `${c.labels[s]}: ${short(v)}  @ ${short(u.data[0][idx])}`;
+  here.sort((a, b) => b.v - a.v);
+  const shown = here.length > TIP_SERIES ? here.filter((s, k) => k < TIP_SERIES - 1 || s.i === near).slice(0, TIP_SERIES) : here;
+  const lines = [h('div', {class: 'tip-x'}, `@ ${short(u.data[0][idx])}`)];
+  for (const s of shown) {
+    lines.push(h('div', {class: 'tip-row' + (s.i === near ? ' near' : '')},
+      h('span', {class: 'sw', style: {background: c.colors[s.i] || '#888'}}),
+      `${c.labels[s.i]}: ${short(s.v)}`));
+  }
+  if (here.length > shown.length) lines.push(h('div', {class: 'tip-more'}, `and ${here.length - shown.length} more`));
+  fill(tip, lines);
+  tip.dataset.series = String(here.length);
   tip.classList.add('on');
 }

@@ -10,6 +10,13 @@ import {xAxis} from './view.js';
 const AUTO_RUNS = 20; // with no run selected, charts draw the first runs of the table unless "all shown" is chosen
 const POINTS = 1500;
 const MAX_IDS_CHARS = 6000; // ids go in the URL: chunks of at most this many characters
+/** Columns that count training time rather than measure it: never charted as a metric (they are x axes). */
+const STEP_COLUMNS = new Set(['epoch', 'epochs', 'step', 'steps', 'global_step', 'iteration', 'iterations']);
+
+/** The metrics a chart is drawn for: the table's numeric columns but the x axis and the step counters. */
+export function chartedMetrics(metrics, xName) {
+  return metrics.filter((m) => m.name !== xName && !STEP_COLUMNS.has(m.name.toLowerCase()));
+}
 
 export class ChartsTab {
   /**
@@ -115,19 +122,18 @@ export class ChartsTab {
       curves.push({id, label: formatName(view.legend, run, data.paramTypes), color: color(i, ids.length), data: curve});
     });
     let group = null;
-    if (view.group) {
+    if (view.group.length) {
       const groups = new Map();
       for (const c of curves) {
         const run = data.runs.get(c.id);
-        const k = pyStr(run.params[view.group], data.paramTypes.get(view.group));
+        const k = view.group.map((g) => `${g}=${g in run.params ? pyStr(run.params[g], data.paramTypes.get(g)) : '(missing)'}`).join(' ');
         if (!groups.has(k)) groups.set(k, new Set());
         groups.get(k).add(c.id);
       }
-      const keys = [...groups.keys()].sort((a, b) => (Number(a) - Number(b)) || (a < b ? -1 : a > b ? 1 : 0));
-      group = {band: view.band, groups: keys.map((k, i) => ({label: `${view.group}=${k || '(missing)'}`, color: color(i, keys.length),
-        members: groups.get(k)}))};
+      const keys = [...groups.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+      group = {band: view.band, groups: keys.map((k, i) => ({label: k, color: color(i, keys.length), members: groups.get(k)}))};
     }
-    const metrics = data.metrics.filter((m) => m.name !== xName);
+    const metrics = chartedMetrics(data.metrics, xName);
     const notesText = [];
     if (note) notesText.push(note);
     if (downsampled) {
@@ -136,7 +142,7 @@ export class ChartsTab {
     if (skipped) notesText.push(`${count(skipped)} rows have no finite ${xName} and are not drawn.`);
     $('#chart-notes').textContent = notesText.join(' ');
     charts.draw({metrics, curves, log: view.log, group, xLabel: xName === '_row' ? 'row' : xName, notes,
-      key: [data.table, xName, view.smooth, view.legend, view.group, view.band, ids.length].join('|')});
+      key: [data.table, xName, view.smooth, view.legend, view.group.join(','), view.band, ids.length].join('|')});
     renderLegend(group ? group.groups.map((g) => ({label: `${g.label} (n=${g.members.size})`, color: g.color})) : curves);
     requestAnimationFrame(() => requestAnimationFrame(() => {
       if (token !== this.token) return;

@@ -31,13 +31,31 @@ export function showControls(view, data) {
   const x = $('#x');
   options(x, ['_row', ...data.metrics.map((m) => m.name)], (n) => (n === '_row' ? 'row index' : n));
   x.value = xAxis(view, data);
-  const group = $('#group');
-  options(group, ['', ...data.params.map((p) => p.name)], (n) => n || 'none');
-  group.value = view.group;
-  $('#band-field').hidden = !view.group;
+  $('#group-button').textContent = view.group.length ? `Group by ${view.group.join(', ')} ▾` : 'Group by ▾';
+  $('#group-button').classList.toggle('on', view.group.length > 0);
+  $('#baseline').hidden = !view.group.length;
+  $('#band-field').hidden = !view.group.length;
   const pc = $('#pc-metric');
   options(pc, data.metrics.map((m) => m.name), (n) => n);
   pc.value = view.pc || defaultColourMetric(view, data);
+}
+
+/** The Group by menu: a checkbox for each parameter, in the order of the table's columns. */
+function renderGroupMenu(view, data, changed) {
+  const items = [h('h4', {}, 'Group the runs by')];
+  for (const p of data.params) {
+    items.push(h('label', {}, h('input', {type: 'checkbox', value: p.name, checked: view.group.includes(p.name), onchange: (e) => {
+      view.group = e.target.checked ? [...view.group, p.name] : view.group.filter((g) => g !== p.name);
+      changed();
+    }}), p.name));
+  }
+  if (!data.params.length) items.push(h('p', {class: 'hint-inline'}, 'The runs have no parameters.'));
+  items.push(h('div', {class: 'sep'}), h('button', {type: 'button', class: 'link', onclick: () => {
+    view.group = [];
+    changed();
+    renderGroupMenu(view, data, changed);
+  }}, 'No groups'));
+  fill($('#group-menu'), items);
 }
 
 /**
@@ -46,9 +64,9 @@ export function showControls(view, data) {
  * @param view the view, changed by the controls
  * @param data the page's data
  * @param parts {source: RunSource, table: RunsTable, tabs: Tabs, chartsTab: ChartsTab,
- *   parallelTab: ParallelTab, router: Router}
+ *   parallelTab: ParallelTab, router: Router, groups: GroupsTable}
  */
-export function wireControls(view, data, {source, table, tabs, chartsTab, parallelTab, router}) {
+export function wireControls(view, data, {source, table, tabs, chartsTab, parallelTab, router, groups}) {
   $('#where').value = view.where;
   $('#summary').value = view.summary;
   $('#at').value = view.at;
@@ -59,6 +77,7 @@ export function wireControls(view, data, {source, table, tabs, chartsTab, parall
   $('#log').checked = view.log;
   $('#legend').value = view.legend;
   $('#band').value = view.band;
+  $('#baseline').value = view.baseline;
 
   $('#where').addEventListener('input', debounce(() => {
     view.where = $('#where').value;
@@ -90,6 +109,27 @@ export function wireControls(view, data, {source, table, tabs, chartsTab, parall
     const menu = $('#columns-menu');
     if (!menu.hidden && !menu.contains(e.target)) menu.hidden = true;
   });
+  const groupingChanged = () => {
+    showControls(view, data);
+    saveView(view);
+    groups.load();
+    chartsTab.render();
+  };
+  $('#group-button').addEventListener('click', (e) => {
+    e.stopPropagation();
+    const menu = $('#group-menu');
+    menu.hidden = !menu.hidden;
+    if (!menu.hidden) renderGroupMenu(view, data, groupingChanged);
+  });
+  document.addEventListener('click', (e) => {
+    const menu = $('#group-menu');
+    if (!menu.hidden && !menu.contains(e.target)) menu.hidden = true;
+  });
+  $('#baseline').addEventListener('input', debounce(() => {
+    view.baseline = $('#baseline').value.trim();
+    saveView(view);
+    groups.load();
+  }, FILTER_DELAY_MS));
   $('#csv').addEventListener('click', () => table.exportCsv());
   $('#clear-selection').addEventListener('click', () => {
     view.sel.clear();
@@ -111,10 +151,6 @@ export function wireControls(view, data, {source, table, tabs, chartsTab, parall
   chartOption('#x', () => { view.x = $('#x').value === data.xDefault ? '' : $('#x').value; });
   chartOption('#log', () => { view.log = $('#log').checked; });
   chartOption('#band', () => { view.band = $('#band').value; });
-  chartOption('#group', () => {
-    view.group = $('#group').value;
-    $('#band-field').hidden = !view.group;
-  });
   $('#legend').addEventListener('input', debounce(() => {
     view.legend = $('#legend').value;
     saveView(view);

@@ -15,6 +15,9 @@ function ramp(t) {
   return `rgba(${c[0]}, ${c[1]}, ${c[2]}, 0.55)`;
 }
 
+/** How far below an axis' foot its "missing" tick is, in pixels. */
+const MISSING_GAP = 16;
+
 const KEYWORDS = new Set(['and', 'or', 'not', 'in', 'is', 'missing', 'true', 'false', 'nan', 'inf']);
 
 /** A column name as the filter grammar takes it: bare if it can be, else in backquotes. */
@@ -75,10 +78,16 @@ export class ParCoords {
     const step = (right - left) / (axes.length - 1);
     this.scales = axes.map((a, i) => ({...a, x: left + i * step, ...this.scale(a, model.runs)}));
     const metricAxis = this.scales.find((s) => s.metric);
+    // a run without a value on an axis (a parameter it lacks, a metric it never logged) goes through
+    // the axis' "missing" tick below its foot, so its line is whole
+    const missingY = this.bottom + MISSING_GAP;
+    for (const s of this.scales) s.missing = 0;
     const pos = (s, r) => {
       const t = s.pos(r);
-      return t === null ? null : this.bottom - t * (this.bottom - this.top);
+      return t === null ? missingY : this.bottom - t * (this.bottom - this.top);
     };
+    for (const r of model.runs) for (const s of this.scales) if (s.pos(r) === null) s.missing++;
+    this.canvas.dataset.missing = this.scales.filter((s) => s.missing).map((s) => `${s.name}=${s.missing}`).join(',');
     const inside = (r) => {
       for (const s of this.scales) {
         const rg = this.ranges.get(s.id);
@@ -101,10 +110,6 @@ export class ParCoords {
       let pen = false;
       for (const s of this.scales) {
         const y = pos(s, r);
-        if (y === null) {
-          pen = false;
-          continue;
-        }
         if (pen) ctx.lineTo(s.x, y);
         else ctx.moveTo(s.x, y);
         pen = true;
@@ -138,6 +143,23 @@ export class ParCoords {
         const y2 = this.bottom - rg.lo * (this.bottom - this.top);
         ctx.fillRect(s.x - 9, y1, 18, y2 - y1);
         ctx.strokeRect(s.x - 9, y1, 18, y2 - y1);
+      }
+      if (s.missing) {
+        ctx.save();
+        ctx.setLineDash([2, 3]);
+        ctx.beginPath();
+        ctx.moveTo(s.x, this.bottom);
+        ctx.lineTo(s.x, missingY);
+        ctx.stroke();
+        ctx.restore();
+        ctx.beginPath();
+        ctx.moveTo(s.x - 3, missingY);
+        ctx.lineTo(s.x + 3, missingY);
+        ctx.stroke();
+        ctx.font = 'italic 11px system-ui, sans-serif';
+        ctx.fillStyle = '#667085';
+        ctx.textAlign = 'right';
+        ctx.fillText('missing', s.x - 6, missingY + 4);
       }
       ctx.fillStyle = '#1d2330';
       ctx.textAlign = 'center';
@@ -190,11 +212,15 @@ export class ParCoords {
       }
       return {numeric: true, log, pos, ticks, invert: (t) => (log ? Math.pow(10, a0 + t * (a1 - a0)) : a0 + t * (a1 - a0))};
     }
-    const cats = [...new Set(runs.map(a.text))].sort();
+    const absent = (r) => {
+      const v = a.value(r);
+      return v === null || v === undefined;
+    };
+    const cats = [...new Set(runs.filter((r) => !absent(r)).map(a.text))].sort();
     const index = new Map(cats.map((c, i) => [c, i]));
     const n = cats.length;
     const at = (i) => (n === 1 ? 0.5 : i / (n - 1));
-    const pos = (r) => at(index.get(a.text(r)));
+    const pos = (r) => (absent(r) ? null : at(index.get(a.text(r))));
     const every = Math.max(1, Math.ceil(n / 12));
     const ticks = cats.map((c, i) => [at(i), c.length > 14 ? c.slice(0, 13) + '…' : c]).filter((_, i) => i % every === 0);
     return {numeric: false, pos, ticks, cats, at};

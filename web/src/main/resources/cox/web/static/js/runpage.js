@@ -3,7 +3,7 @@
 import uPlot from '/webjars/uplot/1.6.30/dist/uPlot.esm.js';
 import * as api from './api.js';
 import {h, fill} from './dom.js';
-import {pyStr, short, when, ago, num, pyFloat} from './text.js';
+import {pyStr, short, when, ago, num, pyFloat, clip, OBJECT_CHARS} from './text.js';
 
 const PAGE = 100;
 
@@ -125,6 +125,9 @@ export class RunPage {
       const type = resp.columns[j].type;
       if (v && typeof v === 'object') {
         const size = v.bytes >= 0 ? `, ${v.bytes} bytes` : '';
+        if (typeof v.json === 'string') {
+          return h('td', {class: 'obj json', title: v.json}, clip(v.json, OBJECT_CHARS));
+        }
         return h('td', {class: 'obj', title: `${v.type}: ${v.summary}${size}`}, `${v.type}: ${v.summary}${size}`);
       }
       const text = type === 'FLOAT' ? pyFloat(num(v)) : pyStr(v, type);

@@ -12,7 +12,7 @@ import {count} from './text.js';
 export function emptyData() {
   return {
     version: -1, table: null, tables: [], params: [], metrics: [], xDefault: '_row', paramTypes: new Map(),
-    runs: new Map(), ids: [], filtered: null, filterError: null, rows: [], columns: [],
+    runs: new Map(), ids: [], filtered: null, filterError: null, filterWarnings: [], rows: [], columns: [],
     series: new Map(), seriesKey: '', live: false, loaded: false,
   };
 }
@@ -25,12 +25,14 @@ export class RunSource {
   /**
    * @param view the view (table, summary, step, x and filter are read)
    * @param data the page's data, filled here
-   * @param opts {show({keepScroll, changed}): draws the runs now in data}
+   * @param opts {show({keepScroll, changed}): draws the runs now in data; answered(live): the runs
+   *   or the filter's answer changed (live: by a poll)}
    */
-  constructor(view, data, {show}) {
+  constructor(view, data, {show, answered}) {
     this.view = view;
     this.data = data;
     this.show = show;
+    this.answered = answered || (() => {});
     this.polling = false;
   }
 
@@ -112,7 +114,10 @@ export class RunSource {
       d.ids = [...d.runs.keys()].sort();
       for (const id of changed) d.series.delete(id);
       if (this.view.where) await this.refilter(true);
-      else this.show({keepScroll: true, changed});
+      else {
+        this.show({keepScroll: true, changed});
+        this.answered(true);
+      }
     } catch (e) {
       this.setLive(false, e.message);
     } finally {
@@ -149,6 +154,7 @@ export class RunSource {
     const where = this.view.where;
     const input = $('#where');
     const err = $('#where-error');
+    d.filterWarnings = [];
     if (!where.trim()) {
       d.filtered = null;
       d.filterError = null;
@@ -157,6 +163,7 @@ export class RunSource {
         const resp = await api.filter({...this.params(), where});
         d.filtered = new Set(resp.ids);
         d.filterError = null;
+        d.filterWarnings = resp.warnings || [];
       } catch (e) {
         if (e.status !== 400) throw e;
         d.filterError = e.body;
@@ -164,14 +171,18 @@ export class RunSource {
       }
     }
     input.classList.toggle('bad', !!d.filterError);
+    input.classList.toggle('warned', !d.filterError && d.filterWarnings.length > 0);
+    err.classList.toggle('warning', !d.filterError && d.filterWarnings.length > 0);
     if (d.filterError) {
       const pos = d.filterError.position;
       err.textContent = d.filterError.problem !== undefined && pos !== undefined && pos !== null
         ? `${this.view.where}\n${' '.repeat(pos)}^ ${d.filterError.problem} (the filter is not applied)`
-        : d.filterError.error;
+        : d.filterError.error + ' (the filter is not applied)';
     } else {
-      err.textContent = '';
+      // as cox df warns on standard error: a name no run has is missing in every run
+      err.textContent = d.filterWarnings.map((w) => 'warning: ' + w).join('\n');
     }
     this.show({keepScroll: !!live});
+    this.answered(!!live);
   }
 }

@@ -2,9 +2,17 @@
 // columns (only those that differ, unless chosen), the best value of each metric, the selection,
 // the column chooser and the CSV export.
 import {h, fill, $} from './dom.js';
-import {pyStr, pyFloat, short, when, ago, csvField, count} from './text.js';
+import {pyStr, pyFloat, short, when, ago, csvField, count, clip, OBJECT_CHARS} from './text.js';
 import {Grid} from './grid.js';
 import {saveView, xAxis, metricValue} from './view.js';
+
+/**
+ * The name of a metric's summary, as cox df, the filter and the CSV name it: loss.last, acc.best,
+ * loss.at (the value at the step chosen).
+ */
+export function metricLabel(metric, summary) {
+  return `${metric}.${summary}`;
+}
 
 export class RunsTable {
   /**
@@ -92,16 +100,20 @@ export class RunsTable {
     const widest = (f) => sample.reduce((m, r) => Math.max(m, String(f(r)).length), 0);
     cols[1].width = Math.max(120, Math.min(300, 7.4 * widest((r) => r.exp_id) + 24));
     for (const p of data.params) {
-      const content = widest((r) => pyStr(r.params[p.name], p.type));
+      const content = Math.min(OBJECT_CHARS, widest((r) => pyStr(r.params[p.name], p.type)));
       cols.push({id: 'p:' + p.name, label: p.name, kind: 'param', type: p.type,
         width: Math.round(Math.max(64, Math.min(240, Math.max(8 * p.name.length + 26, 7.2 * content + 22)))), cls: p.type === 'STR' || p.type === 'BOOL' ? '' : 'numeric',
         title: `${p.name} (${p.type}, parameter from table '${data.paramTypes.size ? 'metadata' : ''}')`});
     }
-    const which = view.summary === 'at' ? `at ${view.at || '?'}` : view.summary;
+    const which = view.summary;
+    const meaning = {last: 'the value in the run\'s last row', first: 'the value in the run\'s first row',
+      min: 'the least value', max: 'the greatest value', mean: 'the mean', count: 'how many numbers the run has',
+      best: 'the best value', at: `the value at ${view.at || '?'} (the last row at or before it)`}[which] || which;
     for (const m of data.metrics) {
-      cols.push({id: 'm:' + m.name, label: `${m.name} · ${which}`, kind: 'metric', goal: m.goal,
-        width: Math.max(104, Math.min(210, 7 * (m.name.length + which.length) + 54)), cls: 'numeric metric',
-        title: `${which} of ${m.name} in table '${data.table}' (${m.goal === 'max' ? 'higher' : 'lower'} is better)`});
+      const label = metricLabel(m.name, which);
+      cols.push({id: 'm:' + m.name, label, kind: 'metric', goal: m.goal,
+        width: Math.max(104, Math.min(210, 7 * label.length + 40)), cls: 'numeric metric',
+        title: `${label}: ${meaning} of ${m.name} in table '${data.table}' (${m.goal === 'max' ? 'higher' : 'lower'} is better)`});
     }
     return cols;
   }
@@ -132,7 +144,9 @@ export class RunsTable {
       const v = metricValue(this.view, r, c.id.slice(2));
       return {text: short(v), title: v === null ? '' : pyFloat(v), cls: c.best !== undefined && v === c.best ? 'best' : ''};
     }
-    return {text: this.cellText(r, c)};
+    const text = this.cellText(r, c);
+    if (c.type === 'OBJECT') return {text: clip(text, OBJECT_CHARS), title: text}; // JSON, in full in the tooltip
+    return {text};
   }
 
   sortKey(r, col) {
@@ -284,7 +298,7 @@ export class RunsTable {
     const view = this.view;
     const data = this.data;
     const cols = data.columns.filter((c) => c.id !== '_select');
-    const lines = [cols.map((c) => csvField(c.kind === 'metric' ? c.id.slice(2) + (view.summary === 'at' ? '@' + view.at : '.' + view.summary)
+    const lines = [cols.map((c) => csvField(c.kind === 'metric' ? metricLabel(c.id.slice(2), view.summary)
       : c.kind === 'param' ? c.id.slice(2) : c.id)).join(',')];
     for (const r of data.rows) {
       lines.push(cols.map((c) => {

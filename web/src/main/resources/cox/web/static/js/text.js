@@ -82,3 +82,12 @@ export function formatName(format, run, paramTypes) {
     return '?';
   });
 }
+
+/** How many characters of an OBJECT cell's JSON a table cell shows; the whole JSON is in its tooltip. */
+export const OBJECT_CHARS = 80;
+
+/** Text cut to at most max characters, ending in "…" when cut (visibly: the whole text goes in a title). */
+export function clip(s, max) {
+  s = s === null || s === undefined ? '' : String(s);
+  return s.length <= max ? s : s.slice(0, max - 1) + '…';
+}

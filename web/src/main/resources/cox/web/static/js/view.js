@@ -25,7 +25,8 @@ export function readView(search) {
     smooth: Number(q.get('smooth') || 0),
     log: q.get('log') === '1',
     legend: q.get('legend') || '',
-    group: q.get('group') || '',
+    group: list('group'),
+    baseline: q.get('baseline') || '',
     band: q.get('band') || 'minmax',
     pc: q.get('pc') || '',
     run: q.get('run') || '',
@@ -51,7 +52,8 @@ function viewQuery(view) {
   put('smooth', view.smooth, 0);
   if (view.log) q.set('log', '1');
   put('legend', view.legend);
-  put('group', view.group);
+  if (view.group.length) q.set('group', view.group.join(','));
+  put('baseline', view.baseline);
   put('band', view.band, 'minmax');
   put('pc', view.pc);
   return q;
