@@ -1,6 +1,7 @@
 package cox.web;
 
 import cox.readers.RunStatus;
+import cox.readers.ShortRuns;
 import cox.readers.filter.RunFilter;
 import cox.readers.query.RunQuery;
 import cox.readers.summary.Goal;
@@ -275,30 +276,27 @@ final class RunsEndpoints {
     }
 
     /**
-     * Which runs are {@value RunQuery#SHORT}: fewer rows in {@code table} than another run with the
-     * same parameters apart from {@value RunQuery#SEED} (a crash, or a run stopped early), as
-     * {@code cox df} reads the run field. Runs not yet summarized are left out (missing).
+     * Which runs are {@value RunQuery#SHORT} in {@code table} ({@link ShortRuns}: fewer rows than
+     * another run with the same parameters apart from seed), as {@code cox df} reads the run field.
+     * Runs not yet summarized are left out (missing).
      */
     private Map<String, Boolean> shortRuns(List<ListedRun> runs, String table) {
         Map<String, Boolean> out = new java.util.HashMap<>();
         if (table == null) {
             return out;
         }
-        Map<Map<String, Object>, Long> most = new java.util.HashMap<>();
-        Map<String, Map<String, Object>> keys = new java.util.HashMap<>();
-        Map<String, Long> rows = new java.util.HashMap<>();
+        Map<String, Map<String, Object>> parameters = new java.util.HashMap<>();
+        Map<String, Long> rows = new LinkedHashMap<>();
         for (ListedRun r : runs) {
             TableSummary s = summaries.summary(r, table);
             if (s == null || s.rows() < 0) {
                 continue;
             }
-            Map<String, Object> key = new java.util.TreeMap<>(summaries.contents(r).params());
-            key.remove(RunQuery.SEED);
-            keys.put(r.expId, key);
+            parameters.put(r.expId, summaries.contents(r).params());
             rows.put(r.expId, s.rows());
-            most.merge(key, s.rows(), Math::max);
         }
-        rows.forEach((id, n) -> out.put(id, n < most.get(keys.get(id))));
+        java.util.Set<String> shortOnes = ShortRuns.of(parameters, rows);
+        rows.keySet().forEach(id -> out.put(id, shortOnes.contains(id)));
         return out;
     }
 
