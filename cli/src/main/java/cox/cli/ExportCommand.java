@@ -3,6 +3,7 @@ package cox.cli;
 import cox.readers.filter.FilterBudgetException;
 import cox.readers.filter.FilterSyntaxException;
 import cox.readers.filter.RunFilter;
+import cox.readers.query.QueryException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -119,10 +120,8 @@ final class ExportCommand implements Callable<Integer> {
             List<String> ids;
             try {
                 ids = loader.selectRuns(filter);
-            } catch (FilterBudgetException e) {
+            } catch (FilterBudgetException | QueryException e) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--where: " + e.getMessage());
-            } catch (IllegalArgumentException e) {
-                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
             }
             String runsName = all.contains(SqlCommand.RUNS) ? "cox_runs" : SqlCommand.RUNS;
             createFolder(out);

@@ -8,11 +8,10 @@ import cox.readers.ReadError;
 import cox.readers.RunStatus;
 import cox.readers.ShortRuns;
 import cox.readers.filter.RunFilter;
-import cox.readers.query.RunQuery;
+import cox.readers.query.RunSelection;
 import cox.readers.summary.RunMetadata;
 import cox.readers.summary.RunSummaries;
 import cox.readers.summary.Statistic;
-import cox.readers.summary.TypedColumns;
 import cox.store.Store;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -97,57 +96,14 @@ final class RunLoader implements AutoCloseable {
 
     /**
      * The runs whose id, parameters and status pass {@code where} (all runs when null), in id
-     * order. The filter is bound as {@code cox df} binds it (docs/querying.md): a bare word naming
-     * a parameter is that parameter, and a number parameter compared with text is refused.
+     * order, as {@link RunSelection} chooses them.
      *
-     * @throws IllegalArgumentException if {@code where} names a column that is neither
+     * @throws cox.readers.query.QueryException if {@code where} names a column that is neither
      *     {@code exp_id}, {@code status} nor a parameter, or compares a number with text
      */
     List<String> selectRuns(RunFilter where) {
         List<String> ids = reader.expIds();
-        if (where == null) {
-            return ids;
-        }
-        RunMetadata meta = metadata();
-        Set<String> known = new LinkedHashSet<>();
-        known.add(CollectionReader.EXP_ID);
-        known.add(RunQuery.STATUS);
-        known.addAll(meta.columns());
-        Set<String> numeric = new LinkedHashSet<>();
-        for (String c : meta.columns()) {
-            if (TypedColumns.isNumeric(meta.frame().getColumn(c))) {
-                numeric.add(c);
-            }
-        }
-        RunFilter bound = where.bind(known, numeric);
-        for (String c : bound.columns()) {
-            if (!known.contains(c)) {
-                throw new IllegalArgumentException("--where names '" + c + "', which is neither exp_id, status nor a parameter ("
-                        + (meta.columns().isEmpty() ? "the runs have no " + metadataTable + " table" : "the parameters are "
-                        + String.join(", ", meta.columns())) + "): --where selects whole runs here; filter rows with cox sql");
-            }
-        }
-        Instant now = reader.clock().instant();
-        List<String> out = new ArrayList<>();
-        for (String id : ids) {
-            Map<String, Object> row = new LinkedHashMap<>(meta.parameters(id));
-            row.put(CollectionReader.EXP_ID, id);
-            if (bound.columns().contains(RunQuery.STATUS) && !meta.columns().contains(RunQuery.STATUS)) {
-                row.put(RunQuery.STATUS, statusOf(id, now));
-            }
-            if (bound.test(row)) {
-                out.add(id);
-            }
-        }
-        return out;
-    }
-
-    private String statusOf(String id, Instant now) {
-        try {
-            return RunStatus.of(reader.directory().resolve(id), now).label();
-        } catch (CoxException e) {
-            return "unreadable";
-        }
+        return where == null ? ids : RunSelection.select(reader, metadata(), ids, where);
     }
 
     /** Each run's parameters (read once): the last row of the metadata table. */

@@ -179,8 +179,8 @@ class ExportCommandEndToEndTest {
 
         CliProcess.Result bad = cox(work, "export", "runs", "-o", "bad", "--where", "loss < 1");
         assertThat(bad.exit()).isEqualTo(2);
-        assertThat(bad.err()).startsWith("cox export: --where names 'loss', which is neither exp_id, status nor a parameter "
-                + "(the parameters are lr, epochs, optimizer, nesterov, config): --where selects whole runs here;");
+        assertThat(bad.err()).startsWith("cox export: --where: 'loss' is neither exp_id, status nor a parameter "
+                + "(the parameters are lr, epochs, optimizer, nesterov, config): this filter chooses whole runs;");
         CliProcess.Result syntax = cox(work, "export", "runs", "-o", "bad", "--where", "lr <");
         assertThat(syntax.exit()).isEqualTo(2);
         assertThat(syntax.err()).startsWith("cox export: --where: ");

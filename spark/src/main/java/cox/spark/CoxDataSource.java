@@ -20,6 +20,7 @@ import org.apache.spark.sql.util.CaseInsensitiveStringMap;
  *         .option("expFilter", "^sweep-3")   // a regex an exp_id must contain
  *         .option("unionSchemas", "true")    // runs with other columns: joined on names (default true)
  *         .option("skipErrors", "false")     // an unreadable run fails the query (default false)
+ *         .option("where", "optimizer == adam and status == closed")  // whole runs, as cox export --where
  *         .load("/shared/runs");             // a folder of runs, or one run's folder
  * }</pre>
  *

@@ -1,5 +1,6 @@
 package cox.spark;
 
+import cox.readers.filter.RunFilter;
 import cox.store.Store;
 import java.io.Serializable;
 import java.nio.file.Files;
@@ -24,9 +25,11 @@ import java.util.regex.PatternSyntaxException;
  * @param expFilter a regular expression an experiment id must contain (find semantics), or null
  * @param unionSchemas whether runs whose table has other columns are joined on column names
  * @param skipErrors whether a run that cannot be read is left out (and counted) instead of failing the query
+ * @param where a filter choosing whole runs by exp_id, status and parameters, as {@code cox export
+ *     --where} ({@link cox.readers.query.RunSelection}), or null
  */
 record ReadOptions(String directory, String singleExpId, String table, String metadata, String expFilter,
-        boolean unionSchemas, boolean skipErrors) implements Serializable {
+        boolean unionSchemas, boolean skipErrors, String where) implements Serializable {
     private static final long serialVersionUID = 1L;
 
     static final String PATH = "path";
@@ -35,7 +38,8 @@ record ReadOptions(String directory, String singleExpId, String table, String me
     static final String EXP_FILTER = "expFilter";
     static final String UNION_SCHEMAS = "unionSchemas";
     static final String SKIP_ERRORS = "skipErrors";
-    private static final Set<String> KNOWN = Set.of(PATH, TABLE, METADATA, EXP_FILTER, UNION_SCHEMAS, SKIP_ERRORS);
+    static final String WHERE = "where";
+    private static final Set<String> KNOWN = Set.of(PATH, TABLE, METADATA, EXP_FILTER, UNION_SCHEMAS, SKIP_ERRORS, WHERE);
 
     /**
      * Reads and checks the options Spark passes (keys in any case).
@@ -59,7 +63,7 @@ record ReadOptions(String directory, String singleExpId, String table, String me
         }
         if (!unknown.isEmpty()) {
             throw new IllegalArgumentException("unknown option" + (unknown.size() > 1 ? "s " : " ") + unknown
-                    + " for format(\"cox\"): the options are table, metadata, expFilter, unionSchemas, skipErrors");
+                    + " for format(\"cox\"): the options are table, metadata, expFilter, unionSchemas, skipErrors, where");
         }
         String path = lower.get(PATH);
         if (path == null || path.isBlank()) {
@@ -79,6 +83,14 @@ record ReadOptions(String directory, String singleExpId, String table, String me
                         + e.getMessage().replace('\n', ' '), e);
             }
         }
+        String where = blankToNull(lower.get(WHERE));
+        if (where != null) {
+            try {
+                RunFilter.parse(where);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("option where: " + e.getMessage(), e);
+            }
+        }
         boolean union = bool(lower, UNION_SCHEMAS, true);
         boolean skip = bool(lower, SKIP_ERRORS, false);
         Path p = Path.of(path).toAbsolutePath().normalize();
@@ -88,9 +100,9 @@ record ReadOptions(String directory, String singleExpId, String table, String me
         }
         if (Store.isExperiment(p) && p.getParent() != null) {
             return new ReadOptions(p.getParent().toString(), p.getFileName().toString(), table, metadata, expFilter,
-                    union, skip);
+                    union, skip, where);
         }
-        return new ReadOptions(p.toString(), null, table, metadata, expFilter, union, skip);
+        return new ReadOptions(p.toString(), null, table, metadata, expFilter, union, skip, where);
     }
 
     private static String blankToNull(String s) {

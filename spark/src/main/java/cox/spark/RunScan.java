@@ -2,6 +2,11 @@ package cox.spark;
 
 import cox.exceptions.CoxException;
 import cox.readers.CollectionReader;
+import cox.readers.DfOptions;
+import cox.readers.filter.RunFilter;
+import cox.readers.query.QueryException;
+import cox.readers.query.RunSelection;
+import cox.readers.summary.RunMetadata;
 import cox.store.Mode;
 import cox.store.Store;
 import java.io.IOException;
@@ -9,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -23,6 +29,7 @@ import org.apache.spark.sql.internal.SQLConf;
 import org.apache.spark.sql.sources.Filter;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import org.dflib.DataFrame;
 
 /**
  * A planned read of a cox table: lists the runs on the driver (folder names only; the options'
@@ -165,6 +172,19 @@ final class RunScan implements Scan, Batch {
         }
     }
 
+    /** The runs of {@code ids} that option {@code where} chooses, by exp_id, status and parameters. */
+    private List<String> chosen(CollectionReader reader, List<String> ids) {
+        Set<String> wanted = new HashSet<>(ids);
+        DataFrame parameters = options.metadata() == null ? DataFrame.empty(CollectionReader.EXP_ID)
+                : reader.df(options.metadata(), DfOptions.defaults().expFilter(wanted::contains));
+        RunMetadata meta = RunMetadata.of(options.metadata() == null ? "metadata" : options.metadata(), parameters);
+        try {
+            return RunSelection.select(reader, meta, ids, RunFilter.parse(options.where()));
+        } catch (QueryException e) {
+            throw new IllegalArgumentException("option where: " + e.getMessage(), e);
+        }
+    }
+
     /** The runs to read, in id order: listed once per scan. */
     private List<String> expIds() {
         if (expIds == null) {
@@ -172,12 +192,12 @@ final class RunScan implements Scan, Batch {
             for (Filter f : pushed) {
                 keep = keep.and(id -> ExpIdFilters.test(f, id));
             }
-            if (options.singleExpId() != null) {
-                expIds = keep.test(options.singleExpId()) ? List.of(options.singleExpId()) : List.of();
-            } else {
-                try (CollectionReader reader = CollectionReader.builder(options.directoryPath()).expFilter(keep).build()) {
-                    expIds = reader.expIds();
-                }
+            try (CollectionReader reader = CollectionReader.builder(options.directoryPath()).expFilter(keep)
+                    .skipErrors(options.skipErrors()).build()) {
+                List<String> ids = options.singleExpId() != null
+                        ? (keep.test(options.singleExpId()) ? List.of(options.singleExpId()) : List.of())
+                        : reader.expIds();
+                expIds = options.where() == null ? ids : chosen(reader, ids);
             }
         }
         return expIds;

@@ -237,6 +237,20 @@ class CoxDataSourceTest {
     }
 
     @Test
+    void whereOption_choosesWholeRunsByParametersAsCoxExportDoes() {
+        // SweepRuns.SPARK: run i is adam when i is odd, with layers = i % 3 + 1
+        Dataset<Row> df = read(runs, "results", "metadata", "metadata", "where", "optimizer == adam and layers >= 2");
+        assertSameCellsOfSomeRuns(df, expected(runs, "results", "metadata",
+                id -> List.of("java-01", "java-05", "java-07").contains(id)));
+        assertThat(df.select("exp_id").distinct().collectAsList()).hasSize(3);
+        assertThat(read(runs, "results", "where", "status == closed and exp_id ~ ^java").select("exp_id").distinct()
+                .collectAsList()).as("cox4j's runs were closed cleanly").hasSize(8);
+        assertThatThrownBy(() -> read(runs, "results", "metadata", "metadata", "where", "layers == deep").collectAsList())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("option where: 'layers == deep' compares the number column 'layers' with the text 'deep'");
+    }
+
+    @Test
     void singleExperimentFolder_readsThatRun() {
         Dataset<Row> df = read(runs.resolve("java-02"), "results", "metadata", "metadata");
         assertSameCells(df, expected(runs, "results", "metadata", "java-02"::equals));
@@ -326,7 +340,7 @@ class CoxDataSourceTest {
         assertThatThrownBy(() -> read(runs, "results", "metdata", "metadata"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("unknown option [metdata] for format(\"cox\"): the options are table, metadata, expFilter,"
-                        + " unionSchemas, skipErrors");
+                        + " unionSchemas, skipErrors, where");
         assertThatThrownBy(() -> read(runs, "resutls"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("no experiment in " + runs.toAbsolutePath() + " has a table 'resutls'; the tables are"

@@ -1,9 +1,7 @@
 package cox.readers.query;
 
-import cox.exceptions.CoxException;
 import cox.readers.CollectionReader;
 import cox.readers.DfOptions;
-import cox.readers.RunStatus;
 import cox.readers.ShortRuns;
 import cox.readers.filter.FilterBudgetException;
 import cox.readers.filter.RunFilter;
@@ -264,16 +262,12 @@ final class QueryRun {
         return null;
     }
 
-    /** Each run's {@link RunStatus} label, from its files ({@code unreadable} if they cannot be looked at). */
+    /** Each run's {@link cox.readers.RunStatus} label, from its files ({@code unreadable} if they cannot be looked at). */
     private Object[] statuses() {
         Instant now = reader.clock().instant();
         Object[] v = new Object[expIds.length];
         for (int r = 0; r < v.length; r++) {
-            try {
-                v[r] = RunStatus.of(reader.directory().resolve(expIds[r]), now).label();
-            } catch (CoxException e) {
-                v[r] = "unreadable";
-            }
+            v[r] = RunSelection.statusOf(reader, expIds[r], now);
         }
         return v;
     }
