@@ -10,8 +10,6 @@ import com.fasterxml.jackson.dataformat.csv.CsvParser;
 import cox.testing.Interop;
 import cox.testing.Python;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,7 +20,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import picocli.CommandLine;
 
 /**
  * Issue 19, item 7: {@code cox df} answers as {@code docs/querying.md} says, checked against an
@@ -77,7 +74,7 @@ class DfDifferentialTest {
                 q.get("kind").forEach(k -> KINDS.merge(k.asText(), 1, Integer::sum));
                 total++;
             }
-            String problem = compare(q, run(args));
+            String problem = compare(q, CoxRun.cox(args));
             if (problem != null) {
                 failures.add("seed " + seed + ", query " + n + ": cox " + quoted(args) + "\n  " + problem);
             }
@@ -87,21 +84,10 @@ class DfDifferentialTest {
                 + String.join("\n", failures.subList(0, Math.min(5, failures.size())))).isEmpty();
     }
 
-    record Answer(int exit, String out, String err) {
-    }
 
-    static Answer run(List<String> args) {
-        CommandLine cl = CoxCommand.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int exit = cl.execute(args.toArray(new String[0]));
-        return new Answer(exit, out.toString(), err.toString());
-    }
 
     /** @return null if {@code got} is the reference's answer, else what differs first */
-    static String compare(JsonNode q, Answer got) throws IOException {
+    static String compare(JsonNode q, CoxRun got) throws IOException {
         int exit = q.get("exit").asInt();
         if (got.exit() != exit) {
             return "exit " + got.exit() + ", expected " + exit + "; stderr: " + got.err().strip();

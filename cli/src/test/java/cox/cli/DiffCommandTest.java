@@ -1,12 +1,11 @@
 package cox.cli;
 
+import static cox.cli.CoxRun.cox;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import cox.store.ColumnType;
 import cox.store.Schema;
 import cox.store.Store;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -29,18 +28,7 @@ class DiffCommandTest {
     static final String B = "5e8f0000-2850-40ef-a42c-a0487b75317d";
     static final String C = "a0f31c2e-0000-4000-8000-000000000000";
 
-    record Run(int exit, String out, String err) {
-    }
 
-    static Run cox(String... args) {
-        var cl = CoxCommand.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int exit = cl.execute(args);
-        return new Run(exit, out.toString(), err.toString());
-    }
 
     @BeforeAll
     static void collection() throws Exception {
@@ -55,7 +43,7 @@ class DiffCommandTest {
 
     @Test
     void threeRuns_byPrefixes_differingParametersFirst_thenTheLastRowOfEachCommonTable() {
-        Run r = cox("diff", runs.toString(), "5e8e", "5e8f", "a0");
+        CoxRun r = cox("diff", runs.toString(), "5e8e", "5e8f", "a0");
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).isEqualTo("""
                 runs:
@@ -87,7 +75,7 @@ class DiffCommandTest {
         Path small = work.resolve("small");
         CoxCommandEndToEndTest.writeRun(small, "a", 0.1, "sgd", List.of(1L), new double[] {1.0});
         CoxCommandEndToEndTest.writeRun(small, "b", 0.1, "adam", List.of(1L), new double[] {2.0, 1.0});
-        Run r = cox("diff", small.toString(), "a", "b");
+        CoxRun r = cox("diff", small.toString(), "a", "b");
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).startsWith("metadata: differing parameters first\n   column     a    b\n")
                 .contains("*  optimizer  sgd  adam\n", "\nresults: last row (a: row 0 of 1, b: row 1 of 2)\n");
@@ -102,7 +90,7 @@ class DiffCommandTest {
 
     @Test
     void ambiguousPrefix_isAUsageErrorListingTheCandidates() {
-        Run r = cox("diff", runs.toString(), "5e8", "a0");
+        CoxRun r = cox("diff", runs.toString(), "5e8", "a0");
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).isEqualTo("cox diff: '5e8' is the start of 2 runs' exp_ids in " + runs + ": " + A + ", " + B
                 + "; give more of it\nTry 'cox diff --help' for more information.\n");
@@ -110,14 +98,14 @@ class DiffCommandTest {
 
     @Test
     void unknownRun_isAUsageErrorNamingTheFolderAndTheId() {
-        Run r = cox("diff", runs.toString(), "5e8e", "zz");
+        CoxRun r = cox("diff", runs.toString(), "5e8e", "zz");
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).startsWith("cox diff: no run 'zz' in " + runs + " (no run's exp_id is or starts with it)\n");
     }
 
     @Test
     void oneRunTwice_orOneRunAlone_isAUsageError() {
-        Run twice = cox("diff", runs.toString(), "5e8e", A);
+        CoxRun twice = cox("diff", runs.toString(), "5e8e", A);
         assertThat(twice.exit()).isEqualTo(2);
         assertThat(twice.err()).startsWith("cox diff: '5e8e' and '" + A + "' name the same run: " + A + "\n");
         assertThat(cox("diff", runs.toString(), "5e8e").exit()).isEqualTo(2);
@@ -125,13 +113,13 @@ class DiffCommandTest {
 
     @Test
     void show_takesAPrefixToo() {
-        Run r = cox("show", runs.resolve("a0f").toString(), "extra");
+        CoxRun r = cox("show", runs.resolve("a0f").toString(), "extra");
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).startsWith("run " + C + " (" + runs.resolve(C) + ")\n");
-        Run ambiguous = cox("show", runs.resolve("5e8").toString());
+        CoxRun ambiguous = cox("show", runs.resolve("5e8").toString());
         assertThat(ambiguous.exit()).isEqualTo(2);
         assertThat(ambiguous.err()).startsWith("cox show: '5e8' is the start of 2 runs' exp_ids in " + runs + ": ");
-        Run none = cox("show", runs.resolve("zz").toString());
+        CoxRun none = cox("show", runs.resolve("zz").toString());
         assertThat(none.exit()).isEqualTo(2);
         assertThat(none.err()).startsWith("cox show: no run 'zz' in " + runs + " ");
     }

@@ -1,11 +1,10 @@
 package cox.cli;
 
+import static cox.cli.CoxRun.cox;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import cox.exceptions.CoxIOException;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -29,18 +28,7 @@ class MessagesAndExitCodesTest {
     static Path runs;
     static Path broken;
 
-    record Run(int exit, String out, String err) {
-    }
 
-    static Run cox(String... args) {
-        CommandLine cl = CoxCommand.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int exit = cl.execute(args);
-        return new Run(exit, out.toString(), err.toString());
-    }
 
     @BeforeAll
     static void collection() throws IOException {
@@ -55,12 +43,12 @@ class MessagesAndExitCodesTest {
 
     @Test
     void unknownCommand_suggestsTheNearest_inOneLine() {
-        Run r = cox("dff", "runs");
+        CoxRun r = cox("dff", "runs");
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).isEqualTo("cox: unknown command 'dff'; did you mean df or diff?\n"
                 + "Try 'cox --help' for more information.\n");
         assertThat(cox("xyzzy").err()).startsWith("cox: unknown command 'xyzzy'; the commands are ls, show, df, diff, sql, ");
-        Run option = cox("df", runs.toString(), "results", "--wher", "lr < 1");
+        CoxRun option = cox("df", runs.toString(), "results", "--wher", "lr < 1");
         assertThat(option.exit()).isEqualTo(2);
         assertThat(option.err()).startsWith("cox df: unknown option '--wher'; did you mean --where?\n");
     }
@@ -68,7 +56,7 @@ class MessagesAndExitCodesTest {
     @Test
     void lsAndServe_onOneRunsFolder_sayItAndNameTheParent() {
         for (String command : new String[] {"ls", "serve"}) {
-            Run r = cox(command, runs.resolve("a").toString());
+            CoxRun r = cox(command, runs.resolve("a").toString());
             assertThat(r.exit()).as(command).isEqualTo(2);
             assertThat(r.err()).as(command).startsWith("cox " + command + ": " + runs.resolve("a") + " is one run's folder "
                     + "(it holds store.h5 or .cox.journal), not a folder of runs: give its parent folder, " + runs + "\n");
@@ -84,15 +72,15 @@ class MessagesAndExitCodesTest {
                 "sql", new String[] {"sql", runs.toString(), "SELECT 1", "-o", file.toString()},
                 "export", new String[] {"export", runs.toString(), "-o", missing.resolve("export").toString()});
         commands.forEach((name, args) -> {
-            Run r = cox(args);
+            CoxRun r = cox(args);
             assertThat(r.exit()).as(name).isEqualTo(2);
             assertThat(r.err()).as(name).startsWith("cox " + name + ": -o ").contains("the folder " + missing + " does not exist");
             assertThat(missing).as(name).doesNotExist();
         });
-        Run folder = cox("sql", runs.toString(), "SELECT 1", "-o", work.toString());
+        CoxRun folder = cox("sql", runs.toString(), "SELECT 1", "-o", work.toString());
         assertThat(folder.exit()).isEqualTo(2);
         assertThat(folder.err()).startsWith("cox sql: -o " + work + ": is a folder; name a file in it\n");
-        Run export = cox("export", runs.toString(), "-o", work.resolve("made").toString(), "--table", "results");
+        CoxRun export = cox("export", runs.toString(), "-o", work.resolve("made").toString(), "--table", "results");
         assertThat(export.exit()).as(export.err()).isZero(); // OUT itself is made: its parent exists
     }
 
@@ -103,7 +91,7 @@ class MessagesAndExitCodesTest {
                 new String[] {"sql", "with-broken", "SELECT count(*) FROM results"},
                 new String[] {"export", "with-broken", "-o", work.resolve("ex").toString()})) {
             args[1] = work.resolve(args[1]).toString();
-            Run r = cox(args);
+            CoxRun r = cox(args);
             assertThat(r.exit()).as(args[0]).isEqualTo(1);
             assertThat(r.err()).as(args[0]).startsWith("cox " + args[0] + ": ").contains("experiment broken")
                     .endsWith(" (--skip-errors skips the runs that cannot be read)\n").hasLineCount(1);
@@ -111,22 +99,22 @@ class MessagesAndExitCodesTest {
                     .hasSize(2);
             assertThat(r.err()).as(args[0]).contains(store).doesNotContain("Exception", "java.");
         }
-        Run skipped = cox("df", work.resolve("with-broken").toString(), "results", "--skip-errors");
+        CoxRun skipped = cox("df", work.resolve("with-broken").toString(), "results", "--skip-errors");
         assertThat(skipped.exit()).isZero();
         assertThat(skipped.err()).startsWith("cox df: skipped experiment broken: ").doesNotContain("--skip-errors");
     }
 
     @Test
     void missingTable_isAUsageError_inEveryCommandButDf() {
-        Run export = cox("export", runs.toString(), "-o", work.resolve("e").toString(), "--table", "resutls");
+        CoxRun export = cox("export", runs.toString(), "-o", work.resolve("e").toString(), "--table", "resutls");
         assertThat(export.exit()).isEqualTo(2);
         assertThat(export.err()).isEqualTo("cox export: no run in " + runs + " has a table 'resutls'; the tables are metadata, "
                 + "results\nTry 'cox export --help' for more information.\n");
         assertThat(cox("show", runs.resolve("a").toString(), "resutls").exit()).isEqualTo(2);
-        Run sql = cox("sql", runs.toString(), "SELECT * FROM resutls");
+        CoxRun sql = cox("sql", runs.toString(), "SELECT * FROM resutls");
         assertThat(sql.exit()).isEqualTo(2);
         assertThat(sql.err()).startsWith("cox sql: Catalog Error: Table with name resutls does not exist!");
-        Run tb = cox("tensorboard-view", "--logdir", runs.toString(), "--format-str", "{lr}", "--metadata-table", "params");
+        CoxRun tb = cox("tensorboard-view", "--logdir", runs.toString(), "--format-str", "{lr}", "--metadata-table", "params");
         assertThat(tb.exit()).isEqualTo(2);
         assertThat(tb.err()).startsWith("cox tensorboard-view: no run in " + runs + " has a table 'params'; the tables are "
                 + "metadata, results (choose one with --metadata-table)\n");

@@ -1,5 +1,6 @@
 package cox.cli;
 
+import static cox.cli.CoxRun.cox;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,8 +10,6 @@ import cox.store.Schema;
 import cox.store.Store;
 import cox.store.Table;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,7 +17,6 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * Issue 19's findings, each asked as a new user asked it, on the sweep of the issue: 7 learning
@@ -39,18 +37,7 @@ class QueryFindingsEndToEndTest {
     static final String PEAKED = "lr0.01-adam-1";
     static final String STOPPED = "lr0.001-sgd-2";
 
-    record Run(int exit, String out, String err) {
-    }
 
-    static Run cox(String... args) {
-        CommandLine cl = CoxCommand.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int exit = cl.execute(args);
-        return new Run(exit, out.toString(), err.toString());
-    }
 
     static String id(double lr, String optimizer, int seed) {
         return "lr" + lr + "-" + optimizer + "-" + seed;
@@ -103,65 +90,65 @@ class QueryFindingsEndToEndTest {
 
     @Test
     void finding2_lastThenWhere_keepsRunsByTheirRealLastRow() {
-        Run last = cox("df", runs.toString(), "results", "--last", "--where", "val_acc > 0.97", "--columns", "exp_id,epoch,val_acc",
+        CoxRun last = cox("df", runs.toString(), "results", "--last", "--where", "val_acc > 0.97", "--columns", "exp_id,epoch,val_acc",
                 "--format", "csv");
         assertThat(last.exit()).as(last.err()).isZero();
         assertThat(last.out()).as("no run ends above 0.97; " + PEAKED + " ends at 0.938").isEqualTo("exp_id,epoch,val_acc\n");
 
-        Run peaked = cox("df", runs.toString(), "results", "--last", "--where", "exp_id == " + PEAKED, "--columns",
+        CoxRun peaked = cox("df", runs.toString(), "results", "--last", "--where", "exp_id == " + PEAKED, "--columns",
                 "exp_id,epoch,val_acc", "--format", "csv");
         assertThat(peaked.out()).isEqualTo("exp_id,epoch,val_acc\n" + PEAKED + ",99,0.938\n");
 
-        Run best = cox("df", runs.toString(), "results", "--best", "val_acc", "--where", "val_acc > 0.97", "--columns",
+        CoxRun best = cox("df", runs.toString(), "results", "--best", "val_acc", "--where", "val_acc > 0.97", "--columns",
                 "exp_id,epoch,val_acc", "--format", "csv");
         assertThat(best.out()).as("val_acc is maximised without :max").isEqualTo("exp_id,epoch,val_acc\n" + PEAKED + ",87,0.98\n");
 
-        Run everPeaked = cox("df", runs.toString(), "results", "--last", "--where", "val_acc.max > 0.97", "--columns",
+        CoxRun everPeaked = cox("df", runs.toString(), "results", "--last", "--where", "val_acc.max > 0.97", "--columns",
                 "exp_id,epoch,val_acc,val_acc.max", "--format", "csv");
         assertThat(everPeaked.out()).isEqualTo("exp_id,epoch,val_acc,val_acc.max\n" + PEAKED + ",99,0.938,0.98\n");
     }
 
     @Test
     void finding3_aBareWordNamingAColumnIsThatColumn_aNumberComparedWithTextIsAUsageError() throws IOException {
-        Run below = cox("df", runs.toString(), "results", "--where", "epoch < epochs", "--where", "exp_id == " + STOPPED,
+        CoxRun below = cox("df", runs.toString(), "results", "--where", "epoch < epochs", "--where", "exp_id == " + STOPPED,
                 "--format", "csv", "--columns", "epoch");
         assertThat(csv(below.out())).hasSize(30);
-        Run above = cox("df", runs.toString(), "results", "--where", "epoch >= epochs", "--format", "csv");
+        CoxRun above = cox("df", runs.toString(), "results", "--where", "epoch >= epochs", "--format", "csv");
         assertThat(above.exit()).isZero();
         assertThat(csv(above.out())).isEmpty();
 
-        Run textForNumber = cox("df", runs.toString(), "results", "--where", "lr == adam");
+        CoxRun textForNumber = cox("df", runs.toString(), "results", "--where", "lr == adam");
         assertThat(textForNumber.exit()).isEqualTo(2);
         assertThat(textForNumber.out()).isEmpty();
         assertThat(textForNumber.err()).startsWith("cox df: --where: 'lr == adam' compares the number column 'lr' with the text "
                 + "'adam', which is not a number and names no column");
 
-        Run typo = cox("df", runs.toString(), "results", "--last", "--where", "optimzer == adam", "--format", "csv");
+        CoxRun typo = cox("df", runs.toString(), "results", "--last", "--where", "optimzer == adam", "--format", "csv");
         assertThat(typo.exit()).isZero();
         assertThat(typo.err()).startsWith("cox df: warning: --where names 'optimzer', which no run has");
     }
 
     @Test
     void finding6_oneNameForASummary_inEveryFormat_andOneExitCodeForAMissingTable() throws IOException {
-        Run csv = cox("df", runs.toString(), "results", "--summary", "--where", "exp_id == " + PEAKED, "--format", "csv");
+        CoxRun csv = cox("df", runs.toString(), "results", "--summary", "--where", "exp_id == " + PEAKED, "--format", "csv");
         assertThat(csv(csv.out()).get(0)).containsKeys("val_acc.first", "val_acc.last", "val_acc.min", "val_acc.max",
                 "val_acc.mean", "val_acc.best", "val_acc.count").containsEntry("val_acc.best", "0.98")
                 .containsEntry("val_acc.count", "100");
-        Run json = cox("df", runs.toString(), "results", "--summary", "--where", "exp_id == " + PEAKED, "--format", "json");
+        CoxRun json = cox("df", runs.toString(), "results", "--summary", "--where", "exp_id == " + PEAKED, "--format", "json");
         JsonNode row = new ObjectMapper().readTree(json.out()).get(0);
         assertThat(row.get("val_acc.last").asDouble()).isEqualTo(0.938);
         assertThat(row.get("config")).as("an OBJECT cell as JSON")
                 .isEqualTo(new ObjectMapper().readTree("{\"lr\":0.01,\"optimizer\":\"adam\",\"layers\":[64,32]}"));
 
-        Run dfMissing = cox("df", runs.toString(), "resluts");
-        Run showMissing = cox("show", runs.resolve(PEAKED).toString(), "resluts");
+        CoxRun dfMissing = cox("df", runs.toString(), "resluts");
+        CoxRun showMissing = cox("show", runs.resolve(PEAKED).toString(), "resluts");
         assertThat(dfMissing.exit()).as(dfMissing.err()).isEqualTo(2);
         assertThat(showMissing.exit()).as(showMissing.err()).isEqualTo(2);
     }
 
     @Test
     void finding7_bestPerRun_meanAndSpreadOverSeeds_perLearningRateAndOptimizer() throws IOException {
-        Run groups = cox("df", runs.toString(), "results", "--best", "val_acc:max", "--group-by", "lr,optimizer", "--format", "csv");
+        CoxRun groups = cox("df", runs.toString(), "results", "--best", "val_acc:max", "--group-by", "lr,optimizer", "--format", "csv");
         assertThat(groups.exit()).as(groups.err()).isZero();
         List<Map<String, String>> rows = csv(groups.out());
         assertThat(rows).hasSize(14);
@@ -175,7 +162,7 @@ class QueryFindingsEndToEndTest {
         assertThat(rows).extracting(r -> r.get("n")).containsOnly("3");
 
         // the mean over seeds is the mean of the three runs' best rows, as --best lists them
-        Run perRun = cox("df", runs.toString(), "results", "--best", "val_acc:max", "--where", "lr == 0.01 and optimizer == adam",
+        CoxRun perRun = cox("df", runs.toString(), "results", "--best", "val_acc:max", "--where", "lr == 0.01 and optimizer == adam",
                 "--columns", "val_acc", "--format", "csv");
         double sum = 0;
         for (Map<String, String> r : csv(perRun.out())) {
@@ -185,21 +172,21 @@ class QueryFindingsEndToEndTest {
                 .findFirst().orElseThrow();
         assertThat(Double.parseDouble(group.get("val_acc.mean"))).isCloseTo(sum / 3, org.assertj.core.data.Offset.offset(1e-15));
 
-        Run baseline = cox("df", runs.toString(), "results", "--best", "val_acc:max", "--group-by", "lr,optimizer", "--baseline",
+        CoxRun baseline = cox("df", runs.toString(), "results", "--best", "val_acc:max", "--group-by", "lr,optimizer", "--baseline",
                 "lr == 0.1 and optimizer == sgd", "--columns", "lr,optimizer,n,val_acc.diff,val_acc.p_welch", "--format", "csv");
         assertThat(baseline.exit()).as(baseline.err()).isZero();
         Map<String, String> self = csv(baseline.out()).stream()
                 .filter(r -> r.get("lr").equals("0.1") && r.get("optimizer").equals("sgd")).findFirst().orElseThrow();
         assertThat(self).containsEntry("val_acc.diff", "0.0").containsEntry("val_acc.p_welch", "1.0");
 
-        Run none = cox("df", runs.toString(), "results", "--last", "--group-by", "lr", "--baseline", "lr == 7");
+        CoxRun none = cox("df", runs.toString(), "results", "--last", "--group-by", "lr", "--baseline", "lr == 7");
         assertThat(none.exit()).isEqualTo(2);
         assertThat(none.err()).startsWith("cox df: --baseline: 'lr == 7' matches none of the 42 runs");
     }
 
     @Test
     void finding9_theRunThatStoppedEarly_isShort() {
-        Run shortRuns = cox("df", runs.toString(), "results", "--last", "--where", "short == true", "--columns",
+        CoxRun shortRuns = cox("df", runs.toString(), "results", "--last", "--where", "short == true", "--columns",
                 "exp_id,rows,short,epoch", "--format", "csv");
         assertThat(shortRuns.exit()).as(shortRuns.err()).isZero();
         assertThat(shortRuns.out()).isEqualTo("exp_id,rows,short,epoch\n" + STOPPED + ",30,True,29\n");
