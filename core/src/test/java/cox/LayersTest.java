@@ -77,7 +77,7 @@ class LayersTest {
                 "FilterTypeException"));
         READERS_API.put("cox.readers.text", Set.of("CellText", "RunNameFormat", "ValueExpansion"));
         READERS_API.put("cox.readers.summary", Set.of("RunSummaries", "RunMetadata", "Statistic", "Goal", "TypedColumns"));
-        READERS_API.put("cox.readers.query", Set.of("RunQuery", "QueryResult", "QueryResult$Level", "QueryException",
+        READERS_API.put("cox.readers.query", Set.of("RunQuery", "QueryResult", "QueryResult$Level", "QueryException", "RunSelection",
                 "CellOrder"));
     }
 

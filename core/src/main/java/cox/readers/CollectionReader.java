@@ -16,6 +16,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -144,6 +145,24 @@ public final class CollectionReader implements AutoCloseable {
     }
 
     /**
+     * The ids among {@code ids} that {@code prefix} may name, the rule of {@link #resolveExpId}
+     * for callers that keep their own list of runs (the web page): {@code prefix} alone if it is
+     * one of them, else every id that starts with it (none for an empty prefix).
+     *
+     * @param ids experiment ids
+     * @param prefix an experiment id or its first characters
+     * @return the candidates, in the order of {@code ids}: one means {@code prefix} names that run
+     */
+    public static List<String> expIdsNamedBy(Collection<String> ids, String prefix) {
+        Objects.requireNonNull(ids, "ids");
+        Objects.requireNonNull(prefix, "prefix");
+        if (ids.contains(prefix)) {
+            return List.of(prefix);
+        }
+        return prefix.isEmpty() ? List.of() : ids.stream().filter(id -> id.startsWith(prefix)).toList();
+    }
+
+    /**
      * The experiment an id or the start of one names, as a user types it: {@code expId} itself
      * if an experiment has that id, else the one experiment whose id starts with it (as git takes
      * a commit's prefix).
@@ -157,11 +176,7 @@ public final class CollectionReader implements AutoCloseable {
      */
     public String resolveExpId(String prefix) {
         Objects.requireNonNull(prefix, "prefix");
-        List<String> ids = expIds();
-        if (ids.contains(prefix)) {
-            return prefix;
-        }
-        List<String> matches = prefix.isEmpty() ? List.of() : ids.stream().filter(id -> id.startsWith(prefix)).toList();
+        List<String> matches = expIdsNamedBy(expIds(), prefix);
         if (matches.size() == 1) {
             return matches.get(0);
         }

@@ -1,5 +1,6 @@
 package cox.web;
 
+import cox.readers.CollectionReader;
 import cox.readers.filter.FilterSyntaxException;
 import cox.readers.filter.RunFilter;
 import io.javalin.http.Context;
@@ -30,6 +31,20 @@ final class RequestParams {
         if (r == null) {
             scanner.rescanIfStale();
             r = scanner.run(expId);
+        }
+        if (r == null) { // the start of an exp_id, as the command line takes it
+            List<String> ids = new ArrayList<>();
+            RunScanner.Listing listing = scanner.latest();
+            for (ListedRun listed : listing == null ? List.<ListedRun>of() : listing.runs()) {
+                ids.add(listed.expId);
+            }
+            List<String> named = CollectionReader.expIdsNamedBy(ids, expId);
+            if (named.size() > 1) {
+                throw ApiError.badRequest("'" + expId + "' is the start of " + named.size() + " runs' exp_ids: "
+                        + String.join(", ", named.subList(0, Math.min(10, named.size())))
+                        + (named.size() > 10 ? " and " + (named.size() - 10) + " more" : "") + "; give more of it");
+            }
+            r = named.isEmpty() ? null : scanner.run(named.get(0));
         }
         if (r == null) {
             throw ApiError.notFound("no run '" + expId + "' in " + scanner.directory());

@@ -127,6 +127,15 @@ class ApiTest {
     }
 
     @Test
+    void aRunUrl_takesTheStartOfAnExpId_asTheCommandLineDoes() throws Exception {
+        assertThat(json("/api/runs/obj").get("exp_id").asText()).isEqualTo("objects");
+        Http.Response ambiguous = Http.get(base, "/api/runs/run-");
+        assertThat(ambiguous.status()).isEqualTo(400);
+        assertThat(ambiguous.body()).contains("'run-' is the start of 6 runs' exp_ids: run-");
+        assertThat(Http.get(base, "/api/runs/zzz").status()).isEqualTo(404);
+    }
+
+    @Test
     void urlNames_areCheckedAgainstTheListing() throws Exception {
         for (String target : List.of("/api/runs/..%2F..%2Fetc", "/api/runs/..%2f..%2fetc%2fpasswd", "/api/runs/nope", "/api/runs/hostile/tables/..%2Fstore.h5", "/api/runs/hostile/tables/passwd",
                 "/api/runs/..%2F..%2Fetc/tables/passwd", "/api/series?ids=..%2F..%2Fetc&table=results",
