@@ -5,7 +5,6 @@ import cox.readers.query.CellOrder;
 import cox.readers.query.QueryException;
 import cox.readers.query.QueryResult;
 import cox.readers.query.RunQuery;
-import cox.readers.summary.Goal;
 import cox.readers.summary.RunSummaries;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -132,6 +131,13 @@ final class DfCommand implements Callable<Integer> {
         }
         OutputTarget.check(output);
         try (ReaderSession session = new ReaderSession(spec, runsDir.folderOfRuns(spec), skipErrors)) {
+            if (!noMetadata && spec.commandLine().getParseResult().hasMatchedOption("--metadata-table")) {
+                Set<String> tables = session.reader.tables();
+                if (!tables.contains(metadataTable.name)) {
+                    throw new CommandLine.ParameterException(spec.commandLine(), "--metadata-table: "
+                            + UsageException.noTable(session.reader.directory(), metadataTable.name, tables).getMessage());
+                }
+            }
             QueryResult answer;
             try {
                 answer = query.run(session.reader);
@@ -168,14 +174,7 @@ final class DfCommand implements Callable<Integer> {
         if (reduction != null && reduction.last) {
             q = q.last();
         } else if (reduction != null && reduction.best != null) {
-            String[] parts = splitGoal(reduction.best);
-            Goal goal;
-            try {
-                goal = parts[1] == null ? null : Goal.of(parts[1]);
-            } catch (IllegalArgumentException e) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--best " + reduction.best + ": " + e.getMessage());
-            }
-            q = q.best(parts[0], goal);
+            q = q.best(reduction.best);
         } else if (reduction != null && reduction.summary) {
             q = q.summary();
         }
@@ -237,30 +236,9 @@ final class DfCommand implements Callable<Integer> {
         }
     }
 
-    /** {@code "loss:min"} to {@code ["loss", "min"]}; without a :min or :max suffix the value is taken whole. */
-    private static String[] splitGoal(String value) {
-        return splitSuffix(value, "min", "max");
-    }
-
     /** {@code "loss:desc"} to {@code ["loss", "desc"]}; without an :asc or :desc suffix the value is taken whole. */
     private static String[] splitSort(String value) {
         int i = value.lastIndexOf(':');
         return i < 0 ? new String[] {value, null} : new String[] {value.substring(0, i), value.substring(i + 1)};
-    }
-
-    private static String[] splitSuffix(String value, String... suffixes) {
-        int i = value.lastIndexOf(':');
-        if (i >= 0) {
-            String suffix = value.substring(i + 1);
-            for (String s : suffixes) {
-                if (s.equalsIgnoreCase(suffix.strip())) {
-                    return new String[] {value.substring(0, i), suffix};
-                }
-            }
-            if (suffix.isBlank() || suffix.chars().allMatch(Character::isLetter)) {
-                return new String[] {value.substring(0, i), suffix}; // a misspelt goal: Goal.of names it
-            }
-        }
-        return new String[] {value, null};
     }
 }

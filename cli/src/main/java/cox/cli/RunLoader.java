@@ -250,7 +250,7 @@ final class RunLoader implements AutoCloseable {
         Map<String, Set<String>> shortIn = shortRuns(meta, ids);
         Object[][] cells = new Object[columns.size()][ids.size()];
         Path dir = reader.directory();
-        Instant now = Instant.now();
+        Instant now = reader.clock().instant();
         for (int r = 0; r < ids.size(); r++) {
             String id = ids.get(r);
             Map<String, Object> row = new LinkedHashMap<>(meta.parameters(id));
@@ -265,11 +265,11 @@ final class RunLoader implements AutoCloseable {
                     row.put(shortColumn(table), shortIn.getOrDefault(table, Set.of()).contains(id));
                 }
             }
-            try {
+            try { // a parameter of the same name keeps its column (docs/querying.md: a stored column wins)
                 RunStatus status = RunStatus.of(folder, now);
-                row.put("status", status.label());
-                row.put("running", status == RunStatus.RUNNING);
-                row.put("last_write", Store.lastWriteTime(folder));
+                row.putIfAbsent("status", status.label());
+                row.putIfAbsent("running", status == RunStatus.RUNNING);
+                row.putIfAbsent("last_write", Store.lastWriteTime(folder));
             } catch (CoxException e) {
                 // a run deleted meanwhile: its time and state are unknown
             }

@@ -312,6 +312,9 @@ public final class CollectionReader implements AutoCloseable {
      * @param options how to gather it
      * @return one data frame
      * @throws CoxException naming the experiment whose store cannot be read (unless skipping errors)
+     * @throws cox.readers.filter.FilterTypeException if {@link DfOptions#where} compares a number
+     *     column with text that is neither a number nor a column's name (the filter is bound to the
+     *     frame's columns as {@link RunFilter#bind} says)
      */
     public DataFrame df(String table, DfOptions options) {
         Objects.requireNonNull(table, "table");
@@ -336,7 +339,7 @@ public final class CollectionReader implements AutoCloseable {
             return options.appendExpId() ? DataFrame.empty(EXP_ID) : DataFrame.empty();
         }
         Concatenation concat = new Concatenation(runs, options.appendExpId(), options.metadataTable());
-        RunFilter where = options.where();
+        RunFilter where = options.where() == null ? null : concat.bind(options.where());
         if (where != null) {
             threads.run(runs, r -> {
                 concat.select(r, where);

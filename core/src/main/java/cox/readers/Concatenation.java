@@ -96,6 +96,54 @@ final class Concatenation {
         };
     }
 
+    /**
+     * {@code filter} bound to the output columns ({@link RunFilter#bind}): a bare word naming one
+     * is that column, and a number column compared with text that is not a number is refused.
+     *
+     * @throws cox.readers.filter.FilterTypeException for a number column compared with text
+     */
+    RunFilter bind(RunFilter filter) {
+        Set<String> numeric = new LinkedHashSet<>();
+        for (OutColumn c : out) {
+            if (isNumeric(c)) {
+                numeric.add(c.name);
+            }
+        }
+        return filter.bind(byName.keySet(), numeric);
+    }
+
+    /** Whether every cell of an output column is a number or missing, and one is a number. */
+    private boolean isNumeric(OutColumn c) {
+        boolean any = false;
+        for (ExperimentRows r : runs) {
+            if (c.source == Source.PARAMETER) {
+                Object v = r.parameters == null ? null : r.parameters.get(c.sourceName);
+                if (v != null && !(v instanceof Long || v instanceof Double)) {
+                    return false;
+                }
+                any |= v != null;
+            } else if (c.source == Source.TABLE) {
+                for (int i = 0; i < r.names.length; i++) {
+                    if (r.names[i].equals(c.sourceName)) {
+                        Series<?> cells = r.columns[i];
+                        if (cells instanceof LongSeries || cells instanceof DoubleSeries) {
+                            any = true;
+                            continue;
+                        }
+                        for (int k = 0; k < cells.size(); k++) {
+                            Object v = cells.get(k);
+                            if (v != null && !(v instanceof Long || v instanceof Double)) {
+                                return false;
+                            }
+                            any |= v != null;
+                        }
+                    }
+                }
+            }
+        }
+        return any;
+    }
+
     /** Sets {@code r.selection} to the rows that pass {@code filter}. */
     void select(ExperimentRows r, RunFilter filter) {
         int[] row = {0};

@@ -19,7 +19,9 @@ import java.util.TreeMap;
  * {@code cox ls}, the page and the {@code runs} table. Not in Python cox.
  *
  * <p>Parameters are compared by value: a missing parameter and a null one are the same, and
- * numbers are equal when their values are ({@code 1}, {@code 1L} and {@code 1.0} alike).
+ * numbers are equal when their values are ({@code 1}, {@code 1L} and {@code 1.0} alike). A
+ * parameter holding a decoded object (a map, a list: an OBJECT {@code config} that repeats the
+ * other parameters, often the seed too) is left out of the group.
  */
 public final class ShortRuns {
     /** The parameter whose value does not make a group: runs that differ only in it are seeds of one configuration. */
@@ -59,15 +61,17 @@ public final class ShortRuns {
         return out;
     }
 
-    /** The parameters that make a run's group, without seed and exp_id, nulls dropped, numbers by value. */
+    /** The parameters that make a run's group: without seed, exp_id, nulls and decoded objects; numbers by value. */
     private static Map<String, Object> groupKey(Map<String, ?> params) {
         Map<String, Object> key = new TreeMap<>();
         if (params == null) {
             return key;
         }
         for (Map.Entry<String, ?> p : params.entrySet()) {
-            if (p.getKey().equals(SEED) || p.getKey().equals(CollectionReader.EXP_ID) || p.getValue() == null) {
-                continue;
+            Object v = p.getValue();
+            if (p.getKey().equals(SEED) || p.getKey().equals(CollectionReader.EXP_ID) || v == null
+                    || v instanceof Map<?, ?> || v instanceof Iterable<?> || v.getClass().isArray()) {
+                continue; // a decoded object (a config dict) often holds the seed itself: not part of the group
             }
             key.put(p.getKey(), comparable(p.getValue()));
         }

@@ -200,6 +200,12 @@ class CollectionReaderTest {
             DataFrame none = r.df("results", o.where(RunFilter.parse("lr > 1")));
             assertThat(none.height()).isZero();
             assertThat(none.getColumnsIndex().toArray()).containsExactly("epoch", "loss", "exp_id", "lr", "optimizer");
+            // bound as cox df binds: a bare word naming a column is that column; a number column against text is refused
+            DataFrame belowLoss = r.df("results", o.where(RunFilter.parse("epoch > loss and exp_id == a")));
+            assertThat(belowLoss.getColumn("epoch").toList()).containsExactly(1L, 2L);
+            assertThatThrownBy(() -> r.df("results", o.where(RunFilter.parse("lr == adam"))))
+                    .isInstanceOf(cox.readers.filter.FilterTypeException.class)
+                    .hasMessageStartingWith("'lr == adam' compares the number column 'lr' with the text 'adam'");
         }
     }
 

@@ -17,6 +17,20 @@ class ShortRunsTest {
     }
 
     @Test
+    void of_aDecodedObjectParameterThatRepeatsTheSeed_doesNotSplitTheGroup() {
+        Map<String, Map<String, Object>> p = new LinkedHashMap<>();
+        for (int seed = 0; seed < 2; seed++) {
+            Map<String, Object> m = params(0.1, "adam", seed);
+            m.put("config", Map.of("lr", 0.1, "seed", seed, "layers", java.util.List.of(64L, 32L)));
+            p.put("r" + seed, m);
+        }
+        Map<String, Long> rows = new LinkedHashMap<>();
+        rows.put("r0", 3L);
+        rows.put("r1", 5L);
+        assertThat(ShortRuns.of(p, rows)).containsExactly("r0");
+    }
+
+    @Test
     void of_aRunWithFewerRowsThanAnotherSeedOfItsConfiguration_isShort() {
         Map<String, Map<String, Object>> p = new LinkedHashMap<>();
         p.put("a0", params(0.1, "adam", 0));

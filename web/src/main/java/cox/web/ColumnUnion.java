@@ -17,6 +17,8 @@ final class ColumnUnion {
     final Set<String> tables = new LinkedHashSet<>();
     final Map<String, ColumnType> params = new LinkedHashMap<>();
     final Map<String, ColumnType> metrics = new LinkedHashMap<>();
+    /** The table's columns that are not numeric (text, booleans, objects): no summary of them is kept. */
+    final Set<String> otherColumns = new LinkedHashSet<>();
 
     private ColumnUnion() {
     }
@@ -38,6 +40,8 @@ final class ColumnUnion {
                 for (Map.Entry<String, ColumnType> e : s.entrySet()) {
                     if (TableColumns.isNumeric(e.getValue())) {
                         c.metrics.merge(e.getKey(), e.getValue(), ColumnUnion::unionType);
+                    } else {
+                        c.otherColumns.add(e.getKey());
                     }
                 }
             }

@@ -5,7 +5,6 @@ import cox.readers.ReadError;
 import cox.readers.query.QueryException;
 import cox.readers.query.QueryResult;
 import cox.readers.query.RunQuery;
-import cox.readers.summary.Goal;
 import cox.readers.summary.Statistic;
 import cox.readers.text.CellText;
 import io.javalin.http.Context;
@@ -18,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.dflib.DataFrame;
 
 /**
@@ -176,14 +176,7 @@ final class DfEndpoint {
     }
 
     private static RunQuery best(RunQuery q, String spec) {
-        int colon = spec.lastIndexOf(':');
-        String column = spec;
-        Goal goal = null;
-        if (colon > 0 && (spec.endsWith(":min") || spec.endsWith(":max"))) {
-            column = spec.substring(0, colon);
-            goal = Goal.of(spec.substring(colon + 1));
-        }
-        return q.best(column, goal);
+        return q.best(spec); // COL[:min|max], parsed as cox df --best parses it
     }
 
     private static RunQuery grouped(Context ctx, RunQuery q) {
@@ -258,7 +251,9 @@ final class DfEndpoint {
             for (int r = 0; r < frame.height(); r++) {
                 values.clear();
                 for (int c = 0; c < names.length; c++) {
-                    values.add(CellText.of(frame.getColumn(c).get(r)));
+                    Object v = frame.getColumn(c).get(r);
+                    boolean decoded = v instanceof Map<?, ?> || v instanceof Iterable<?> || v instanceof Object[];
+                    values.add(decoded ? ObjectJson.of(v) : CellText.of(v)); // an OBJECT cell as JSON, as cox df writes it
                 }
                 text.write(csvLine(values));
             }

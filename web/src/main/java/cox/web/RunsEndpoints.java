@@ -212,6 +212,9 @@ final class RunsEndpoints {
 
         @Override
         public Object apply(String name) {
+            if (info.params().containsKey(name)) { // a stored column hides a run field of its name
+                return info.params().get(name);
+            }
             switch (name) {
                 case "exp_id":
                     return run.expId;
@@ -221,13 +224,10 @@ final class RunsEndpoints {
                     return summary == null || summary.rows() < 0 ? null : summary.rows();
                 case RunQuery.SHORT:
                     return isShort;
-                case RunsFilter.LAST_WRITE:
+                case RunQuery.LAST_WRITE:
                     return Instant.ofEpochMilli(state.stamp().lastWriteMillis()).toString();
                 default:
                     break;
-            }
-            if (info.params().containsKey(name)) {
-                return info.params().get(name);
             }
             if (summary == null) {
                 return null;

@@ -13,8 +13,7 @@ import java.util.Set;
 /**
  * The page's filter of the runs table ({@code /api/runs}, {@code /api/filter}) bound to the names
  * of {@code docs/querying.md}, as {@code cox df --where} binds it: the run fields
- * ({@code exp_id}, {@code status}, {@code rows}, {@code short}, and the page's
- * {@code last_write}), the parameters, and for each numeric column {@code C} of the table the run
+ * ({@code exp_id}, {@code status}, {@code rows}, {@code short}, {@code last_write}), the parameters, and for each numeric column {@code C} of the table the run
  * summaries {@code C.first C.last C.min C.max C.mean C.best C.count} (and {@code C.at} when a step
  * is asked for). A bare column name {@code C} is {@code C.last}, as {@code cox df --summary}
  * reads it, whatever summary the page shows (so that {@code /api/groups} and {@code cox df}
@@ -28,9 +27,6 @@ import java.util.Set;
  * @param warnings one line for each name no run has
  */
 record RunsFilter(RunFilter filter, List<String> warnings) {
-    /** The run field that is only the page's: when the run's files last changed. */
-    static final String LAST_WRITE = "last_write";
-
     RunsFilter {
         warnings = List.copyOf(warnings);
     }
@@ -44,9 +40,10 @@ record RunsFilter(RunFilter filter, List<String> warnings) {
      */
     static RunsFilter bind(RunFilter parsed, ColumnUnion columns, boolean withStep) {
         Set<String> names = new LinkedHashSet<>(RunQuery.RUN_FIELDS);
-        names.add(LAST_WRITE);
         Set<String> numeric = new LinkedHashSet<>();
-        numeric.add(RunQuery.ROWS);
+        if (!columns.params.containsKey(RunQuery.ROWS)) {
+            numeric.add(RunQuery.ROWS); // a parameter of that name hides the run field
+        }
         columns.params.forEach((name, type) -> {
             names.add(name);
             if (type == ColumnType.INT || type == ColumnType.FLOAT) {
@@ -76,10 +73,15 @@ record RunsFilter(RunFilter filter, List<String> warnings) {
         }
         List<String> warnings = new ArrayList<>();
         for (String c : bound.columns()) {
+            if (!names.contains(c) && columns.otherColumns.contains(c) && !columns.metrics.containsKey(c)) {
+                throw new ApiError(400, "'" + c + "' is a text column of the table: the runs table summarizes the numeric"
+                        + " columns, so filter it in the table of rows (cox df --last or without a reduction)");
+            }
             if (!names.contains(c)) {
                 warnings.add("the filter names '" + c + "', which no run has (the parameters are "
                         + (columns.params.isEmpty() ? "none" : String.join(", ", columns.params.keySet()))
-                        + "; the run fields " + String.join(", ", RunQuery.RUN_FIELDS) + "; and summaries such as "
+                        + "; the run fields " + String.join(", ", names.stream().filter(RunQuery.RUN_FIELDS::contains).toList())
+                        + "; and summaries such as "
                         + Statistic.LAST.label(columns.metrics.isEmpty() ? "loss" : columns.metrics.keySet().iterator().next())
                         + "): it is missing in every run");
             }

@@ -1,5 +1,6 @@
 package cox.readers.query;
 
+import cox.exceptions.CoxException;
 import cox.readers.CollectionReader;
 import cox.readers.DfOptions;
 import cox.readers.ShortRuns;
@@ -10,6 +11,7 @@ import cox.readers.summary.Goal;
 import cox.readers.summary.RunSummaries;
 import cox.readers.summary.Statistic;
 import cox.readers.summary.TypedColumns;
+import cox.store.Store;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -54,7 +56,7 @@ final class QueryRun {
         read();
         if (q.reduction == RunQuery.Reduction.NONE && q.groupBy.isEmpty()) {
             if (q.baseline != null) {
-                throw new QueryException("baseline", "a baseline compares groups: give --group-by as well");
+                throw new QueryException("baseline", "a baseline compares groups: group the runs as well (--group-by)");
             }
             Frame f = filter(new Frame(rows, runOfRow), false);
             return new QueryResult(withShown(ordered(f.df), f), Level.ROWS, warnings);
@@ -63,7 +65,7 @@ final class QueryRun {
         Frame perRun = filter(all, q.reduction == RunQuery.Reduction.SUMMARY);
         if (q.groupBy.isEmpty()) {
             if (q.baseline != null) {
-                throw new QueryException("baseline", "a baseline compares groups: give --group-by as well");
+                throw new QueryException("baseline", "a baseline compares groups: group the runs as well (--group-by)");
             }
             return new QueryResult(withShown(ordered(perRun.df), perRun), Level.RUNS, warnings);
         }
@@ -163,6 +165,10 @@ final class QueryRun {
             Series<?> s = frame.df.getColumn(name);
             return s::get;
         }
+        if (summaries && rowColumns.contains(name) && !numericRowColumns.contains(name)) {
+            throw new QueryException("where", "'" + name + "' is a text column of table '" + q.table + "': --summary"
+                    + " summarizes the numeric columns, so filter it with --last (its last value) or without a reduction");
+        }
         String n = summaries && rowColumns.contains(name) ? Statistic.LAST.label(name) : name;
         Object[] perRun = runColumn(n);
         if (perRun == null) {
@@ -185,23 +191,25 @@ final class QueryRun {
                 numeric.add(c);
             }
         }
-        all.addAll(RunQuery.RUN_FIELDS);
-        numeric.add(RunQuery.ROWS);
+        Set<String> stored = new LinkedHashSet<>(all); // a stored column hides a run field or summary of its name
+        for (String field : RunQuery.RUN_FIELDS) {
+            if (all.add(field) && field.equals(RunQuery.ROWS)) {
+                numeric.add(field);
+            }
+        }
         for (String c : rowColumns) {
-            if (summaries) {
-                all.add(c);
+            if (summaries && all.add(c) && numericRowColumns.contains(c)) {
+                numeric.add(c);
             }
             if (numericRowColumns.contains(c)) {
-                if (summaries) {
-                    numeric.add(c);
-                }
                 for (Statistic s : Statistic.values()) {
-                    all.add(s.label(c));
-                    numeric.add(s.label(c));
+                    if (!stored.contains(s.label(c))) {
+                        all.add(s.label(c));
+                        numeric.add(s.label(c));
+                    }
                 }
             }
         }
-        numeric.retainAll(all);
         return new Names(all, numeric);
     }
 
@@ -230,6 +238,8 @@ final class QueryRun {
             }
             case RunQuery.STATUS:
                 return statuses();
+            case RunQuery.LAST_WRITE:
+                return lastWrites();
             case RunQuery.SHORT:
                 return shortRuns();
             default:
@@ -268,6 +278,19 @@ final class QueryRun {
         Object[] v = new Object[expIds.length];
         for (int r = 0; r < v.length; r++) {
             v[r] = RunSelection.statusOf(reader, expIds[r], now);
+        }
+        return v;
+    }
+
+    /** When each run's files last changed, as ISO-8601 UTC text ({@code 2026-12-07T09:30:00Z}). */
+    private Object[] lastWrites() {
+        Object[] v = new Object[expIds.length];
+        for (int r = 0; r < v.length; r++) {
+            try {
+                v[r] = Store.lastWriteTime(reader.directory().resolve(expIds[r])).toString();
+            } catch (CoxException e) {
+                v[r] = null;
+            }
         }
         return v;
     }
@@ -371,9 +394,11 @@ final class QueryRun {
 
     private void warnUnknown(String part, String name, Frame frame) {
         if (warned.add(name)) {
+            List<String> fields = new ArrayList<>(RunQuery.RUN_FIELDS);
+            fields.removeAll(Arrays.asList(frame.df.getColumnsIndex().toArray()));
             warnings.add("--" + part + " names '" + name + "', which no run has (the columns are "
                     + String.join(", ", frame.df.getColumnsIndex().toArray()) + "; the run fields "
-                    + String.join(", ", RunQuery.RUN_FIELDS) + "; and summaries such as "
+                    + String.join(", ", fields) + "; and summaries such as "
                     + (numericRowColumns.isEmpty() ? "loss.last" : Statistic.LAST.label(numericRowColumns.iterator().next()))
                     + "): it is missing in every row");
         }

@@ -3,8 +3,10 @@ package cox.readers.query;
 import cox.readers.CollectionReader;
 import cox.readers.summary.Goal;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * A question about the runs of a folder, asked once for every front end: {@code cox df}, the web
@@ -14,7 +16,8 @@ import java.util.Objects;
  *
  * <ul>
  *   <li>A name is a row column, a parameter (the metadata table's row), a run field
- *     ({@value CollectionReader#EXP_ID}, {@value #STATUS}, {@value #ROWS}, {@value #SHORT}) or a
+ *     ({@value CollectionReader#EXP_ID}, {@value #STATUS}, {@value #ROWS}, {@value #SHORT},
+ *     {@value #LAST_WRITE}) or a
  *     run summary {@code COLUMN.STAT} ({@code val_acc.max}; see
  *     {@link cox.readers.summary.Statistic}), looked up in that order.</li>
  *   <li>Without {@link #last}, {@link #best} or {@link #summary} the answer is rows, and
@@ -42,8 +45,10 @@ public final class RunQuery {
     public static final String ROWS = "rows";
     /** The run field that is true for a run with fewer rows than another of its seed group. */
     public static final String SHORT = "short";
+    /** The run field of when a run's files last changed, as ISO-8601 UTC text. */
+    public static final String LAST_WRITE = "last_write";
     /** The run fields, in the order they are listed. */
-    public static final List<String> RUN_FIELDS = List.of(CollectionReader.EXP_ID, STATUS, ROWS, SHORT);
+    public static final List<String> RUN_FIELDS = List.of(CollectionReader.EXP_ID, STATUS, ROWS, SHORT, LAST_WRITE);
 
     /** How each run is reduced to one row. */
     enum Reduction {
@@ -126,6 +131,32 @@ public final class RunQuery {
                 keepSerialized);
     }
 
+    /**
+     * {@link #best(String, Goal)} from {@code COL[:min|max]} as a user writes it ({@code val_acc:max},
+     * {@code loss}; the goal in any case); a column whose own name ends in {@code :min} or
+     * {@code :max} cannot be named this way.
+     *
+     * @param columnAndGoal the column, optionally followed by {@code :min} or {@code :max}
+     * @return this query reducing each run to its best row
+     * @throws QueryException (part {@code best}) for another suffix that looks like a goal ({@code :maxx})
+     */
+    public RunQuery best(String columnAndGoal) {
+        Objects.requireNonNull(columnAndGoal, "columnAndGoal");
+        int i = columnAndGoal.lastIndexOf(':');
+        if (i < 0) {
+            return best(columnAndGoal, null);
+        }
+        String suffix = columnAndGoal.substring(i + 1).strip();
+        if (!suffix.isEmpty() && !suffix.chars().allMatch(Character::isLetter)) {
+            return best(columnAndGoal, null); // a column named with a ':', such as time:12h
+        }
+        try {
+            return best(columnAndGoal.substring(0, i), Goal.of(suffix));
+        } catch (IllegalArgumentException e) {
+            throw new QueryException("best", columnAndGoal + ": " + e.getMessage(), e);
+        }
+    }
+
     /** @return this query reducing each run to the summaries {@code C.STAT} of its numeric columns */
     public RunQuery summary() {
         return new RunQuery(table, metadataTable, where, Reduction.SUMMARY, null, null, groupBy, baseline, shown,
@@ -136,8 +167,15 @@ public final class RunQuery {
      * @param names the names whose values make a group (parameters, run fields, columns of the
      *     per-run rows); empty for no groups
      * @return this query answering one row per group
+     * @throws QueryException (part {@code group-by}) if a name is given twice
      */
     public RunQuery groupBy(List<String> names) {
+        Set<String> seen = new HashSet<>();
+        for (String n : names) {
+            if (!seen.add(n)) {
+                throw new QueryException("group-by", "names '" + n + "' twice");
+            }
+        }
         return new RunQuery(table, metadataTable, where, reduction, bestColumn, bestGoal, names, baseline, shown,
                 keepSerialized);
     }

@@ -211,7 +211,7 @@ class RunQueryTest {
         assertThatThrownBy(() -> run(results().last().groupBy(List.of("lr")).baseline("lr == 0.5")))
                 .isInstanceOf(QueryException.class).hasMessage("'lr == 0.5' matches none of the 12 runs");
         assertThatThrownBy(() -> run(results().last().baseline("lr == 0.1")))
-                .isInstanceOf(QueryException.class).hasMessageContaining("give --group-by");
+                .isInstanceOf(QueryException.class).hasMessageContaining("group the runs as well");
     }
 
     @Test
@@ -224,6 +224,33 @@ class RunQueryTest {
         assertThatThrownBy(() -> run(results().groupBy(List.of("optimiser"))))
                 .isInstanceOf(QueryException.class).hasMessageStartingWith("no column, parameter, run field or summary 'optimiser'")
                 .satisfies(e -> assertThat(((QueryException) e).part()).isEqualTo("group-by"));
+    }
+
+    @Test
+    void aTextColumnUnderSummary_isAUsageError_notAFalseWarning() {
+        assertThatThrownBy(() -> run(RunQuery.of("metadata").summary().where("optimizer == adam")))
+                .isInstanceOf(QueryException.class)
+                .hasMessageStartingWith("'optimizer' is a text column of table 'metadata': --summary summarizes the numeric");
+        assertThat(run(RunQuery.of("metadata").last().where("optimizer == adam")).frame().height()).isEqualTo(6);
+    }
+
+    @Test
+    void lastWrite_isARunField_asIsoText() {
+        QueryResult r = run(results().last().where("last_write > '2000-01-01'").show(List.of("last_write")));
+        assertThat(r.frame().height()).isEqualTo(12);
+        assertThat((String) column(r.frame(), "last_write").get(0)).matches("\\d{4}-\\d\\d-\\d\\dT.*Z");
+    }
+
+    @Test
+    void best_fromColumnAndGoal_asAUserWritesIt() {
+        assertThat(column(run(results().best("val_acc:MAX").where("exp_id == lr01-adam-0")).frame(), "epoch"))
+                .containsExactly(7L);
+        assertThat(column(run(results().best("val_acc").where("exp_id == lr01-adam-0")).frame(), "epoch"))
+                .as("acc is maximised without a goal").containsExactly(7L);
+        assertThatThrownBy(() -> results().best("val_acc:maxx")).isInstanceOf(QueryException.class)
+                .hasMessage("val_acc:maxx: unknown goal 'maxx': expected min or max");
+        assertThatThrownBy(() -> results().groupBy(List.of("lr", "lr"))).isInstanceOf(QueryException.class)
+                .hasMessage("names 'lr' twice");
     }
 
     @Test
