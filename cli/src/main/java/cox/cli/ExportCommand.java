@@ -33,7 +33,7 @@ import picocli.CommandLine.Option;
         description = {"Write the tables of the runs in DIR as files pandas, DuckDB and Spark read: OUT/TABLE.parquet "
                 + "(or .csv, .jsonl) with all runs' rows and an exp_id column, and OUT/runs.parquet with one row per run: "
                 + "exp_id, status (as cox ls says it), running, last_write, its parameters (last metadata row) and, per "
-                + "table, TABLE.rows, TABLE.short and the first/last/min/max/mean and count of each numeric column, named "
+                + "table, TABLE.rows, TABLE.short and the first/last/min/max/mean/best/count of each numeric column, named "
                 + "like results.loss.last.",
             "",
             "OBJECT/PICKLE cells are written as JSON (--keep-serialized keeps the stored text); PYTORCH_STATE cells are "

@@ -30,7 +30,7 @@ import picocli.CommandLine.Parameters;
             "Every table of the runs is a table of that name with all runs' rows and an exp_id column "
                 + "(the metadata table too: join it on exp_id). The table runs has one row per run: exp_id, status "
                 + "(running, interrupted, closed, active or idle; see cox ls --help), running, last_write, the parameters "
-                + "(last metadata row) and, per table, TABLE.rows, TABLE.short and the first/last/min/max/mean and count "
+                + "(last metadata row) and, per table, TABLE.rows, TABLE.short and the first/last/min/max/mean/best/count "
                 + "(of numbers, NaN left out) of each numeric column, named like results.loss.last (quote such names: "
                 + "\"results.loss.last\"). OBJECT/PICKLE cells are JSON "
                 + "(use --keep-serialized for the stored text). Only the tables the query names are read; a query "
