@@ -115,7 +115,7 @@ class DiffCommandTest {
     void show_takesAPrefixToo() {
         CoxRun r = cox("show", runs.resolve("a0f").toString(), "extra");
         assertThat(r.exit()).as(r.err()).isZero();
-        assertThat(r.out()).startsWith("run " + C + " (" + runs.resolve(C) + ")\n");
+        assertThat(r.out()).startsWith("run " + C + " (" + runs.resolve(C) + "), closed\n");
         CoxRun ambiguous = cox("show", runs.resolve("5e8").toString());
         assertThat(ambiguous.exit()).isEqualTo(2);
         assertThat(ambiguous.err()).startsWith("cox show: '5e8' is the start of 2 runs' exp_ids in " + runs + ": ");
