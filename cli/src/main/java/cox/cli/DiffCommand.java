@@ -1,6 +1,7 @@
 package cox.cli;
 
 import cox.exceptions.CoxException;
+import cox.readers.query.CellOrder;
 import cox.readers.text.CellText;
 import cox.store.Store;
 import cox.store.Table;
@@ -187,6 +188,14 @@ final class DiffCommand implements Callable<Integer> {
         return row;
     }
 
+    /** Equal cells: numbers by value (64 and 64.0, as cox df's filters and groups compare them), else deep equality. */
+    private static boolean same(Object a, Object b) {
+        if (a instanceof Number && b instanceof Number && !CellOrder.isBlank(a) && !CellOrder.isBlank(b)) {
+            return CellOrder.compare(a, b, false) == 0;
+        }
+        return Objects.deepEquals(a, b);
+    }
+
     /** One row per column: a marker ({@code *} when the runs' values differ), the name, then each run's value. */
     private static void side(Writer out, List<String> labels, List<Map<String, Object>> runs) throws IOException {
         Set<String> names = new LinkedHashSet<>();
@@ -198,7 +207,7 @@ final class DiffCommand implements Callable<Integer> {
         for (String n : names) {
             boolean equal = true;
             for (Map<String, Object> r : runs) {
-                equal &= r.containsKey(n) && Objects.deepEquals(runs.get(0).get(n), r.get(n));
+                equal &= r.containsKey(n) && same(runs.get(0).get(n), r.get(n));
             }
             (equal ? same : differ).add(n);
         }

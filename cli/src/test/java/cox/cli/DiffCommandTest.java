@@ -82,6 +82,23 @@ class DiffCommandTest {
     }
 
     @Test
+    void numbers_equalInValue_areTheSame_whateverTheirType() {
+        Path typed = work.resolve("typed");
+        for (String id : List.of("i", "f")) {
+            try (cox.store.Store s = cox.store.Store.open(typed, id)) {
+                boolean isInt = id.equals("i");
+                s.addTable("metadata", cox.store.Schema.of("bs", isInt ? cox.store.ColumnType.INT : cox.store.ColumnType.FLOAT,
+                        "lr", cox.store.ColumnType.FLOAT)).appendRow(java.util.Map.of("bs", isInt ? (Object) 64L : 64.0,
+                        "lr", isInt ? 0.1 : 0.2));
+            }
+        }
+        CoxRun r = cox("diff", typed.toString(), "i", "f");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).as("64 and 64.0 are one value, as --where and --group-by compare them")
+                .contains("*  lr").doesNotContain("*  bs");
+    }
+
+    @Test
     void labels_areTheShortestStartOfAtLeastEightCharactersNamingOneRun() {
         List<String> all = List.of("abcdefgh1", "abcdefgh2x", "abcdefgh2y", "q", "0123456789");
         assertThat(DiffCommand.labels(List.of("abcdefgh1", "abcdefgh2x", "q", "0123456789"), all))
