@@ -23,7 +23,7 @@ rem C2 pays off only for commands that work for seconds; the rest start sooner o
 set "COX_JIT="
 set "COX_FIRST=%~1"
 if "%COX_FIRST%"=="" set "COX_JIT=-XX:TieredStopAtLevel=1"
-if "%COX_FIRST:~0,1%"=="-" set "COX_JIT=-XX:TieredStopAtLevel=1"
+if defined COX_FIRST if "%COX_FIRST:~0,1%"=="-" set "COX_JIT=-XX:TieredStopAtLevel=1"
 for %%C in (ls show diff help generate-completion) do if /i "%COX_FIRST%"=="%%C" set "COX_JIT=-XX:TieredStopAtLevel=1"
 "%JAVA_EXE%" %COX_JIT% %JAVA_OPTS% -cp "%COX_HOME%\lib\*" cox.cli.CoxCommand %*
 exit /b %ERRORLEVEL%
