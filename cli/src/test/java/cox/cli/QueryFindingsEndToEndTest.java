@@ -140,6 +140,10 @@ class QueryFindingsEndToEndTest {
         assertThat(row.get("config")).as("an OBJECT cell as JSON")
                 .isEqualTo(new ObjectMapper().readTree("{\"lr\":0.01,\"optimizer\":\"adam\",\"layers\":[64,32]}"));
 
+        CoxRun noMetadata = cox("df", runs.toString(), "results", "--last", "--metadata-table", "metdata");
+        assertThat(noMetadata.exit()).as("a metadata table named on purpose that no run has").isEqualTo(2);
+        assertThat(noMetadata.err()).startsWith("cox df: --metadata-table: no run in " + runs + " has a table 'metdata'; "
+                + "the tables are metadata, results");
         CoxRun dfMissing = cox("df", runs.toString(), "resluts");
         CoxRun showMissing = cox("show", runs.resolve(PEAKED).toString(), "resluts");
         assertThat(dfMissing.exit()).as(dfMissing.err()).isEqualTo(2);
