@@ -1,8 +1,10 @@
 package cox.readers.filter;
 
 import cox.readers.text.CellText;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -225,6 +227,43 @@ public final class RunFilter {
             return this;
         }
         return new RunFilter(expression, FilterBinding.bind(expression, root, names, numeric));
+    }
+
+    /**
+     * The values the filter tests {@code column} for equality with ({@code status == runing},
+     * {@code optimizer in (adam, sgd)}), so that a caller that knows the values a column can take
+     * can warn about one it never takes.
+     *
+     * @param column a column name
+     * @return the literal values compared with it by {@code == != in}, in the order they appear
+     */
+    public List<Object> valuesComparedWith(String column) {
+        Objects.requireNonNull(column, "column");
+        List<Object> out = new ArrayList<>();
+        if (root != null) {
+            collect(root, column, out);
+        }
+        return out;
+    }
+
+    private static void collect(FilterNode n, String column, List<Object> out) {
+        if (n instanceof FilterNode.And a) {
+            collect(a.left(), column, out);
+            collect(a.right(), column, out);
+        } else if (n instanceof FilterNode.Or o) {
+            collect(o.left(), column, out);
+            collect(o.right(), column, out);
+        } else if (n instanceof FilterNode.Not x) {
+            collect(x.inner(), column, out);
+        } else if (n instanceof FilterNode.Compare c && (c.op() == FilterNode.Op.EQ || c.op() == FilterNode.Op.NE)) {
+            if (c.left() instanceof FilterNode.Column l && l.name().equals(column) && c.right() instanceof FilterNode.Literal v) {
+                out.add(v.value());
+            } else if (c.right() instanceof FilterNode.Column r && r.name().equals(column) && c.left() instanceof FilterNode.Literal v) {
+                out.add(v.value());
+            }
+        } else if (n instanceof FilterNode.In in && in.operand() instanceof FilterNode.Column c && c.name().equals(column)) {
+            out.addAll(in.values());
+        }
     }
 
     /** @return the columns the filter reads, in the order they appear */

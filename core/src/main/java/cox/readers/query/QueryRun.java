@@ -366,6 +366,7 @@ final class QueryRun {
         } catch (IllegalArgumentException e) {
             throw new QueryException(part, e.getMessage(), e);
         }
+        warnUnknownStatus(part, bound);
         Map<String, IntFunction<Object>> getters = new HashMap<>();
         for (String c : bound.columns()) {
             IntFunction<Object> g = getter(frame, c, summaries);
@@ -390,6 +391,32 @@ final class QueryRun {
             throw new QueryException(part, e.getMessage(), e);
         }
         return keep;
+    }
+
+    /** Warns when the run field status is compared with a word no status is ({@code status == runing}). */
+    private void warnUnknownStatus(String part, RunFilter bound) {
+        if (!bound.columns().contains(RunQuery.STATUS) || rowColumns.contains(RunQuery.STATUS)
+                || params.contains(RunQuery.STATUS)) {
+            return;
+        }
+        for (Object v : bound.valuesComparedWith(RunQuery.STATUS)) {
+            if (!STATUS_WORDS.contains(String.valueOf(v)) && warned.add("status=" + v)) {
+                warnings.add("--" + part + " compares status with '" + v + "', which no run's status is (a status is one of "
+                        + String.join(", ", STATUS_WORDS) + "): it is false for every run");
+            }
+        }
+    }
+
+    /** The words {@link cox.readers.RunStatus} labels a run with, and {@code unreadable}. */
+    private static final List<String> STATUS_WORDS = statusWords();
+
+    private static List<String> statusWords() {
+        List<String> out = new ArrayList<>();
+        for (cox.readers.RunStatus s : cox.readers.RunStatus.values()) {
+            out.add(s.label());
+        }
+        out.add("unreadable");
+        return List.copyOf(out);
     }
 
     private void warnUnknown(String part, String name, Frame frame) {

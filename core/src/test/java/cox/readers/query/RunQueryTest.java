@@ -174,6 +174,12 @@ class RunQueryTest {
         assertThat(column(f, "short").get(i)).as("5 rows where its seed group has 10").isEqualTo(true);
         assertThat(column(f, "short").stream().filter(Boolean.TRUE::equals)).hasSize(1);
         assertThat(column(f, "status")).as("every run was closed cleanly").containsOnly("closed");
+        QueryResult typo = run(results().last().where("status == runing or status in (closed, done)"));
+        assertThat(typo.warnings()).containsExactly(
+                "--where compares status with 'runing', which no run's status is (a status is one of running, interrupted,"
+                        + " closed, active, idle, unreadable): it is false for every run",
+                "--where compares status with 'done', which no run's status is (a status is one of running, interrupted,"
+                        + " closed, active, idle, unreadable): it is false for every run");
     }
 
     @Test
