@@ -99,22 +99,38 @@ final class QueryRun {
                 numericRowColumns.add(c);
             }
         }
-        Map<Object, List<Integer>> byRun = new LinkedHashMap<>();
+        // each row's run (a run's rows are contiguous in df's frame, so the map is asked once per run), then each run's rows
         Series<?> ids = at < 0 ? null : rows.getColumn(CollectionReader.EXP_ID);
-        for (int i = 0; i < rows.height(); i++) {
-            byRun.computeIfAbsent(ids == null ? "" : ids.get(i), k -> new ArrayList<>()).add(i);
-        }
-        expIds = new String[byRun.size()];
-        runRows = new int[byRun.size()][];
-        runOfRow = new int[rows.height()];
-        int r = 0;
-        for (Map.Entry<Object, List<Integer>> e : byRun.entrySet()) {
-            expIds[r] = String.valueOf(e.getKey());
-            runRows[r] = e.getValue().stream().mapToInt(Integer::intValue).toArray();
-            for (int i : runRows[r]) {
-                runOfRow[i] = r;
+        int n = rows.height();
+        runOfRow = new int[n];
+        Map<Object, Integer> index = new LinkedHashMap<>();
+        List<int[]> counts = new ArrayList<>();
+        Object previous = null;
+        int run = -1;
+        for (int i = 0; i < n; i++) {
+            Object id = ids == null ? "" : ids.get(i);
+            if (run < 0 || !Objects.equals(id, previous)) {
+                Integer known = index.get(id);
+                if (known == null) {
+                    known = index.size();
+                    index.put(id, known);
+                    counts.add(new int[1]);
+                }
+                run = known;
+                previous = id;
             }
-            r++;
+            runOfRow[i] = run;
+            counts.get(run)[0]++;
+        }
+        expIds = new String[index.size()];
+        runRows = new int[index.size()][];
+        for (Map.Entry<Object, Integer> e : index.entrySet()) {
+            expIds[e.getValue()] = String.valueOf(e.getKey());
+            runRows[e.getValue()] = new int[counts.get(e.getValue())[0]];
+        }
+        int[] filled = new int[expIds.length];
+        for (int i = 0; i < n; i++) {
+            runRows[runOfRow[i]][filled[runOfRow[i]]++] = i;
         }
     }
 
