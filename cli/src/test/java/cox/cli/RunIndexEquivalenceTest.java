@@ -80,6 +80,10 @@ class RunIndexEquivalenceTest {
         out.add(List.of("df", python.toString(), "results", "--last", "--format", "csv"));
         out.add(List.of("df", python.toString(), "results", "--summary", "--format", "csv"));
         out.add(List.of("df", d, "results", "--format", "csv"));
+        out.add(List.of("sql", d, "select * from runs order by exp_id", "--format", "csv"));
+        out.add(List.of("sql", python.toString(), "select * from runs order by exp_id", "--format", "csv"));
+        out.add(List.of("sql", d, "select r.exp_id, count(*) as n, max(loss) as worst from results r join runs using (exp_id)"
+                + " group by r.exp_id order by r.exp_id", "--format", "csv"));
         return out;
     }
 
