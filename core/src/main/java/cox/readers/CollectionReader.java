@@ -289,7 +289,6 @@ public final class CollectionReader implements AutoCloseable {
             return new RunInfo(id, rows, lastWrite, status, null);
         });
         if (index != null) {
-            index.retain(ids);
             index.save();
         }
         return out;

@@ -13,12 +13,9 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.Collection;
-import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.CRC32C;
@@ -225,32 +222,21 @@ public final class RunIndex {
         }
     }
 
-    /**
-     * Forgets the runs not in {@code expIds} (folders that were removed).
-     *
-     * @param expIds the runs the collection has now
-     */
-    public void retain(Collection<String> expIds) {
-        Set<String> keep = new HashSet<>(expIds);
-        if (entries.keySet().removeIf(id -> !keep.contains(id))) {
-            changed = true;
-        }
-    }
-
     /** @return how many runs the index holds */
     public int size() {
         return entries.size();
     }
 
     /**
-     * Writes the index to its file if anything changed since it was read or saved. A failure is
-     * logged, not thrown: the index only speeds reading up.
+     * Writes the index to its file if anything changed since it was read or saved, forgetting the
+     * runs whose folder is gone. A failure is logged, not thrown: the index only speeds reading up.
      */
     public synchronized void save() {
         if (file == null || !changed) {
             return;
         }
         changed = false;
+        entries.keySet().removeIf(id -> !Files.isDirectory(collection.resolve(id)));
         Path tmp = file.resolveSibling(file.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
         try {
             Files.createDirectories(file.getParent());
