@@ -120,6 +120,9 @@ final class SummaryCodec {
             numeric += TableSummary.numeric(type) ? 1 : 0;
         }
         long rows = in.varlong();
+        if (rows < 0) {
+            throw new Malformed("table '" + name + "' has " + rows + " rows");
+        }
         double[] sums = new double[numeric];
         long[] counts = new long[numeric];
         long[] minRows = new long[numeric];
@@ -139,6 +142,10 @@ final class SummaryCodec {
                 maxRows[k] = in.row(rows);
                 minValues[k] = in.f64();
                 maxValues[k] = in.f64();
+                if (!(minValues[k] <= maxValues[k])) {
+                    throw new Malformed("table '" + name + "': least number " + minValues[k] + " and greatest "
+                            + maxValues[k] + " of a column");
+                }
             }
         }
         int keptFlag = in.u8();
@@ -165,8 +172,59 @@ final class SummaryCodec {
         } else if (keptFlag != 0) {
             throw new Malformed("table '" + name + "': kept flag " + keptFlag);
         }
+        if (keptRows != null) {
+            checkKept(name, types, rows, counts, minRows, maxRows, minValues, maxValues, kept, keptRows);
+        }
         return new TableSummary(name, schema.build(), rows, sums, counts, minRows, maxRows, minValues, maxValues, kept,
                 keptRows);
+    }
+
+    /**
+     * Checks that the kept rows are exactly those a {@link TableSummary.Builder} keeps (the first,
+     * the last, and each numeric column's least and greatest) and hold the least and greatest
+     * numbers recorded: what answers from a summary take as given ({@code Builder.after}, the
+     * reader's last metadata row, the best row of a run).
+     */
+    private static void checkKept(String name, ColumnType[] types, long rows, long[] counts, long[] minRows,
+            long[] maxRows, double[] minValues, double[] maxValues, long[] kept, Object[][] keptRows) throws Malformed {
+        java.util.TreeSet<Long> expected = new java.util.TreeSet<>();
+        if (rows > 0) {
+            expected.add(0L);
+            expected.add(rows - 1);
+        }
+        for (int k = 0; k < counts.length; k++) {
+            if (counts[k] > 0) {
+                expected.add(minRows[k]);
+                expected.add(maxRows[k]);
+            }
+        }
+        long[] want = expected.stream().mapToLong(Long::longValue).toArray();
+        if (!java.util.Arrays.equals(want, kept)) {
+            throw new Malformed("table '" + name + "': kept rows " + java.util.Arrays.toString(kept) + " where its first, last,"
+                    + " least and greatest rows are " + java.util.Arrays.toString(want));
+        }
+        int k = 0;
+        for (int c = 0; c < types.length; c++) {
+            if (!TableSummary.numeric(types[c])) {
+                continue;
+            }
+            if (counts[k] > 0) {
+                double least = number(keptRows[java.util.Arrays.binarySearch(kept, minRows[k])][c]);
+                double greatest = number(keptRows[java.util.Arrays.binarySearch(kept, maxRows[k])][c]);
+                if (Double.doubleToRawLongBits(least) != Double.doubleToRawLongBits(minValues[k])
+                        || Double.doubleToRawLongBits(greatest) != Double.doubleToRawLongBits(maxValues[k])) {
+                    throw new Malformed("table '" + name + "': rows " + minRows[k] + " and " + maxRows[k] + " hold "
+                            + least + " and " + greatest + ", not the least and greatest numbers " + minValues[k] + " and "
+                            + maxValues[k]);
+                }
+            }
+            k++;
+        }
+    }
+
+    /** A kept cell of a numeric column as a double, as {@link TableSummary.Builder} takes it. */
+    private static double number(Object cell) {
+        return cell instanceof Long l ? (double) l : (Double) cell;
     }
 
     private static final class Out {
@@ -263,7 +321,7 @@ final class SummaryCodec {
             if (n == 0) {
                 return null;
             }
-            if (n - 1 > buf.remaining()) {
+            if (n < 0 || n - 1 > buf.remaining()) {
                 throw new Malformed("text of " + (n - 1) + " bytes in " + buf.remaining());
             }
             byte[] b = new byte[(int) (n - 1)];

@@ -178,4 +178,107 @@ class RunSummaryTest {
         }
         assertThatThrownBy(() -> RunSummary.fromBytes(new byte[] {(byte) 0xFF})).isInstanceOf(StoreFormatException.class);
     }
+
+    /** Replaces the payload of a run's summary file, keeping its header (so its stamps hold) and making its CRC valid. */
+    private static void writePayload(Path run, byte[] payload) throws Exception {
+        Path file = run.resolve(RunSummary.FILE_NAME);
+        byte[] header = java.util.Arrays.copyOf(Files.readAllBytes(file), 8 + 3 * 8);
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(header.length + 4 + payload.length + 4)
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.put(header).putInt(payload.length).put(payload);
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(b.array(), 0, b.position());
+        b.putInt((int) crc.getValue());
+        Files.write(file, b.array());
+    }
+
+    private static byte[] varlongs(long... values) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (long v : values) {
+            while ((v & ~0x7FL) != 0) {
+                out.write((int) ((v & 0x7F) | 0x80));
+                v >>>= 7;
+            }
+            out.write((int) v);
+        }
+        return out.toByteArray();
+    }
+
+    @Test
+    void aSummaryWithAValidChecksumAndANegativeTextLength_isNotUsed_andTheStoreStillOpensForWriting() throws Exception {
+        try (Store s = Store.open(dir, "neg")) {
+            writeSweep(s, new Random(9), 5);
+        }
+        Path run = dir.resolve("neg");
+        // one table, whose name's length + 1 is the varlong -1: a text of -2 bytes
+        writePayload(run, varlongs(1, -1L));
+        assertThat(RunSummary.written(run)).isNull();
+        try (Store s = Store.open(dir, "neg")) {
+            writeSweep(s, new Random(10), 3);
+        }
+        assertThat(RunSummary.written(run)).isNotNull().isEqualTo(read("neg"));
+        assertThatThrownBy(() -> RunSummary.fromBytes(varlongs(1, -1L))).isInstanceOf(StoreFormatException.class)
+                .hasMessageStartingWith("not a run summary: text of -2 bytes");
+    }
+
+    /**
+     * Summaries whose every length and code is right, CRC included, but whose parts disagree with
+     * each other: kept rows that are not the first, last, least and greatest, cells that do not hold
+     * the least or greatest number, a negative row count. The writer takes a valid summary's kept
+     * rows as given when it goes on from it, and readers answer from them: such a file is damaged.
+     */
+    @Test
+    void aSummaryWithAValidChecksumWhosePartsDisagree_isNotUsed_andTheStoreStillOpensForWriting() throws Exception {
+        try (Store s = Store.open(dir, "k")) {
+            Table t = s.addTable("t", Schema.of("x", ColumnType.FLOAT, "name", ColumnType.STR));
+            for (double x : new double[] {3.0, 1.0, 2.0, 5.0, 4.0}) {
+                t.appendRow(row("x", x, "name", "r" + x));
+            }
+            s.addTable("text", Schema.of("name", ColumnType.STR)).appendRow(row("name", "a"));
+        }
+        Path run = dir.resolve("k");
+        RunSummary good = RunSummary.written(run);
+        assertThat(good).isNotNull();
+        TableSummary t = good.tables().get("t");
+        TableSummary text = good.tables().get("text");
+        assertThat(t.keptRowIndexes()).containsExactly(0L, 1L, 3L, 4L);
+        Object[][] rows = t.keptRows().toArray(new Object[0][]);
+        StoreFiles files = new StoreFiles(run);
+        long journal = Files.size(files.journal());
+        List<TableSummary> bad = List.of(
+                // the least row (1) is not kept: the writer going on from it could not find it
+                new TableSummary("t", t.schema(), 5, new double[] {15}, new long[] {5}, new long[] {1}, new long[] {3},
+                        new double[] {1}, new double[] {5}, new long[] {0, 3, 4}, new Object[][] {rows[0], rows[2], rows[3]}),
+                // rows kept, but none of them
+                new TableSummary("t", t.schema(), 5, new double[] {15}, new long[] {5}, new long[] {1}, new long[] {3},
+                        new double[] {1}, new double[] {5}, new long[0], new Object[0][]),
+                // the least row holds 3.0, not the least number 1.0
+                new TableSummary("t", t.schema(), 5, new double[] {15}, new long[] {5}, new long[] {1}, new long[] {3},
+                        new double[] {1}, new double[] {5}, new long[] {0, 1, 3, 4},
+                        new Object[][] {rows[0], rows[0], rows[2], rows[3]}),
+                // least above greatest
+                new TableSummary("t", t.schema(), 5, new double[] {15}, new long[] {5}, new long[] {1}, new long[] {3},
+                        new double[] {6}, new double[] {5}, new long[0], null));
+        for (TableSummary b : bad) {
+            java.util.Map<String, TableSummary> tables = new java.util.LinkedHashMap<>(good.tables());
+            tables.put("t", b);
+            new RunSummary(tables).write(files, journal);
+            assertThat(RunSummary.written(run)).as("%s", b).isNull();
+        }
+        java.util.Map<String, TableSummary> tables = new java.util.LinkedHashMap<>(good.tables());
+        tables.put("text", new TableSummary("text", text.schema(), -3, new double[0], new long[0], new long[0], new long[0],
+                new double[0], new double[0], new long[0], null));
+        new RunSummary(tables).write(files, journal);
+        assertThat(RunSummary.written(run)).as("a negative row count").isNull();
+
+        // the first bad one again: a writer opening the store ignores it and goes on from the rows
+        tables.put("text", text);
+        tables.put("t", bad.get(0));
+        new RunSummary(tables).write(files, journal);
+        try (Store s = Store.open(dir, "k")) {
+            s.table("t").appendRow(row("x", 0.5, "name", "last"));
+        }
+        assertThat(RunSummary.written(run)).isNotNull().isEqualTo(read("k"));
+        assertThat(RunSummary.written(run).tables().get("t").min("x")).isEqualTo(0.5);
+    }
 }
