@@ -1,6 +1,8 @@
 package cox.readers;
 
+import cox.exceptions.CoxException;
 import cox.store.RunSummary;
+import cox.store.Store;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -13,6 +15,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Objects;
@@ -37,7 +40,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class RunIndex {
     private static final Logger LOG = LoggerFactory.getLogger(RunIndex.class);
-    private static final byte[] MAGIC = "COXRIDX2".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] MAGIC = "COXRIDX3".getBytes(StandardCharsets.US_ASCII);
+    /** The closed-cleanly byte of an entry whose checkpoint is looked at again ({@link #racy}). */
+    private static final int UNKNOWN = 2;
     /** An index file larger than this is not read. */
     private static final long MAX_FILE = 1L << 31;
 
@@ -97,7 +102,9 @@ public final class RunIndex {
      *
      * @param summary its tables in brief
      * @param closedCleanly whether its last cox4j writer closed it cleanly
-     *     ({@link cox.store.Store#isClosedCleanly}), which depends only on files the stamp covers
+     *     ({@link cox.store.Store#isClosedCleanly}), which depends only on files the stamp covers;
+     *     the index keeps it only once those files are older than their file system's time
+     *     resolution, and reads it again from the checkpoint until then
      */
     public record Known(RunSummary summary, boolean closedCleanly) {
         /**
@@ -111,28 +118,53 @@ public final class RunIndex {
         }
     }
 
-    /** A run's entry: its stamp, and what is known at it (decoded from {@code bytes} on first use). */
+    /**
+     * A run's entry: its stamp, its summary (decoded from {@code bytes} on first use), and whether
+     * its last writer closed it cleanly, or null when that was found while the run's files were
+     * within {@link #RACY_NANOS} of being written ({@link #racy}) and is looked at again.
+     */
     private static final class Entry {
         final Stamp stamp;
         final byte[] bytes;
-        final boolean closedCleanly;
-        volatile Known known;
+        final Boolean closedCleanly;
+        volatile RunSummary summary;
 
-        Entry(Stamp stamp, Known known, byte[] bytes, boolean closedCleanly) {
+        Entry(Stamp stamp, RunSummary summary, byte[] bytes, Boolean closedCleanly) {
             this.stamp = stamp;
-            this.known = known;
+            this.summary = summary;
             this.bytes = bytes;
             this.closedCleanly = closedCleanly;
         }
 
-        Known known() {
-            Known k = known;
-            if (k == null) {
-                k = new Known(RunSummary.fromBytes(bytes), closedCleanly);
-                known = k;
+        RunSummary summary() {
+            RunSummary s = summary;
+            if (s == null) {
+                s = RunSummary.fromBytes(bytes);
+                summary = s;
             }
-            return k;
+            return s;
         }
+    }
+
+    /**
+     * How long after a file's modification time the file may still change without its time or size
+     * changing: a file system's time resolution (a clock tick of a few milliseconds on Linux, 1 s
+     * or 2 s on some file systems). A writer closing a store replaces its checkpoint twice within
+     * milliseconds ("consistent", then "closed"), both the same size.
+     */
+    static final long RACY_NANOS = 2_000_000_000L;
+
+    /**
+     * Whether a stamp taken now may not tell the run's files from the next version of them: one of
+     * them was modified less than {@link #RACY_NANOS} ago (or in the future), as git's "racily
+     * clean" index entries. The rows of a summary do not depend on it (the journal grows with every
+     * record); whether the run was closed cleanly, read from the checkpoint, does.
+     */
+    static boolean racy(Stamp stamp) {
+        long latest = Math.max(stamp.h5Time(), Math.max(stamp.journalTime(), stamp.checkpointTime()));
+        Instant now = Instant.now();
+        long nowNanos = now.getEpochSecond() * 1_000_000_000L + now.getNano();
+        return latest >= nowNanos - RACY_NANOS;
     }
 
     private final Path collection;
@@ -196,12 +228,28 @@ public final class RunIndex {
         if (e == null || !e.stamp.equals(stamp)) {
             return null;
         }
+        RunSummary summary;
         try {
-            return e.known();
+            summary = e.summary();
         } catch (RuntimeException damaged) {
             entries.remove(expId, e);
             return null;
         }
+        if (e.closedCleanly != null) {
+            return new Known(summary, e.closedCleanly);
+        }
+        // found while the files could still change unseen: look at the checkpoint again
+        boolean closed;
+        try {
+            Path folder = collection.resolve(expId);
+            closed = Store.hasJournal(folder) && Store.isClosedCleanly(folder);
+        } catch (CoxException | java.io.UncheckedIOException unreadable) {
+            return null;
+        }
+        if (!racy(stamp) && entries.replace(expId, e, new Entry(stamp, summary, e.bytes, closed))) {
+            changed = true; // the files have settled since: what they say now holds while the stamp does
+        }
+        return new Known(summary, closed);
     }
 
     /**
@@ -216,8 +264,9 @@ public final class RunIndex {
         if (stamp.unreadable()) {
             return;
         }
-        Entry old = entries.put(expId, new Entry(stamp, known, null, known.closedCleanly()));
-        if (old == null || !old.stamp.equals(stamp)) {
+        Boolean closed = racy(stamp) ? null : known.closedCleanly();
+        Entry old = entries.put(expId, new Entry(stamp, known.summary(), null, closed));
+        if (old == null || !old.stamp.equals(stamp) || !Objects.equals(old.closedCleanly, closed)) {
             changed = true;
         }
     }
@@ -253,8 +302,8 @@ public final class RunIndex {
                     s.checkpointTime}) {
                     out.writeLong(l);
                 }
-                byte[] b = v.bytes != null ? v.bytes : v.known.summary().toBytes();
-                out.writeBoolean(v.closedCleanly);
+                byte[] b = v.bytes != null ? v.bytes : v.summary.toBytes();
+                out.writeByte(v.closedCleanly == null ? UNKNOWN : v.closedCleanly ? 1 : 0);
                 out.writeInt(b.length);
                 out.write(b);
             }
@@ -313,15 +362,15 @@ public final class RunIndex {
             for (int i = 0; i < n; i++) {
                 String id = in.readUTF();
                 Stamp s = new Stamp(in.readLong(), in.readLong(), in.readLong(), in.readLong(), in.readLong(), in.readLong());
-                boolean closed = in.readBoolean();
+                int closed = in.readUnsignedByte();
                 int len = in.readInt();
-                if (len < 0 || len > in.available()) {
+                if (closed > UNKNOWN || len < 0 || len > in.available()) {
                     entries.clear();
                     return;
                 }
                 byte[] payload = new byte[len];
                 in.readFully(payload);
-                entries.put(id, new Entry(s, null, payload, closed));
+                entries.put(id, new Entry(s, null, payload, closed == UNKNOWN ? null : closed == 1));
             }
         } catch (IOException | RuntimeException e) {
             LOG.debug("run index {} cannot be read ({}); it is rebuilt", file, e.toString());
