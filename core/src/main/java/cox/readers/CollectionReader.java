@@ -278,8 +278,8 @@ public final class CollectionReader implements AutoCloseable {
             RunIndex.Known known;
             try {
                 known = knownOf(id, folder, stamp);
-            } catch (CoxException | UncheckedIOException e) {
-                return runInfoFromStore(id, folder, now, openForWriting);
+            } catch (CoxException | UncheckedIOException | IllegalArgumentException e) {
+                return runInfoFromStore(id, folder, now, openForWriting); // says why
             }
             boolean running = openForWriting.test(folder);
             boolean journal = stamp.journalSize() >= 0;
@@ -309,7 +309,7 @@ public final class CollectionReader implements AutoCloseable {
             for (String t : s.keys()) {
                 rows.put(t, s.table(t).nrows());
             }
-        } catch (CoxException | UncheckedIOException e) {
+        } catch (CoxException | UncheckedIOException | IllegalArgumentException e) { // an id no store may have
             return new RunInfo(id, Map.of(), lastWrite, status, e.getMessage());
         }
         return new RunInfo(id, rows, lastWrite, status, null);
@@ -353,6 +353,7 @@ public final class CollectionReader implements AutoCloseable {
         if (index == null) {
             return null;
         }
+        Store.checkExpId(id); // as opening its store would
         Path folder = directory.resolve(id);
         RunIndex.Stamp stamp = RunIndex.Stamp.of(folder);
         RunIndex.Known known = index.lookup(id, stamp);
@@ -372,6 +373,7 @@ public final class CollectionReader implements AutoCloseable {
 
     /** What the index knows of a run at {@code stamp}; found (and recorded) if it knows nothing yet. */
     private RunIndex.Known knownOf(String id, Path folder, RunIndex.Stamp stamp) {
+        Store.checkExpId(id); // as opening its store would
         RunIndex.Known known = index.lookup(id, stamp);
         if (known != null) {
             return known;
@@ -434,8 +436,8 @@ public final class CollectionReader implements AutoCloseable {
                 }
                 ExperimentRows rows = ExperimentRows.kept(id, t, parameters);
                 return rows == null ? null : new Outcome<>(rows, null);
-            } catch (CoxException | UncheckedIOException e) {
-                return null;
+            } catch (CoxException | UncheckedIOException | IllegalArgumentException e) {
+                return null; // df says why, or skips the run
             }
         });
         index.save();

@@ -454,6 +454,19 @@ public final class Store implements AutoCloseable {
     }
 
     /**
+     * Checks an experiment id as opening a store does: a plain folder name, not empty, without
+     * control characters, lone surrogates, {@code /} or {@code \}, not {@code .} or {@code ..}.
+     * For readers that answer from a run's files without opening its store (the run index), so
+     * that they refuse the same folders. Not in Python cox.
+     *
+     * @param expId an experiment id
+     * @throws IllegalArgumentException naming the id and what is wrong with it
+     */
+    public static void checkExpId(String expId) {
+        checkFileName("experiment id", expId);
+    }
+
+    /**
      * Whether {@code folder} holds a store: a {@code store.h5} (Python cox's, pandas', or ours) or
      * a cox4j journal (a store whose tables have not reached {@code store.h5} yet). This is what
      * a {@link cox.readers.CollectionReader} counts as an experiment.
