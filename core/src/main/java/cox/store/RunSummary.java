@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Arrays;
 import java.util.Collections;
@@ -80,7 +81,7 @@ public final class RunSummary {
      * The summary a cox4j writer left in {@code runDir}, if it describes the run's files as they
      * are now: the journal as long and {@code store.h5} as large and as old as when it was
      * written. Reads one small file and looks at two others; never throws for a missing, stale or
-     * damaged summary.
+     * damaged summary, nor blocks on one that is not a regular file (a FIFO, a device).
      *
      * @param runDir an experiment folder
      * @return the summary, or null if there is none that holds now
@@ -89,7 +90,9 @@ public final class RunSummary {
         Path file = runDir.resolve(FILE_NAME);
         byte[] bytes;
         try {
-            if (Files.size(file) > MAX_FILE) {
+            // a FIFO would block the read, a device (a link to /dev/zero) never end: only a regular file is read
+            BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
+            if (!a.isRegularFile() || a.size() > MAX_FILE) {
                 return null;
             }
             bytes = Files.readAllBytes(file);
@@ -142,7 +145,9 @@ public final class RunSummary {
         Path target = files.dir().resolve(FILE_NAME);
         Path tmp = files.dir().resolve(FILE_NAME + ".tmp");
         try {
-            Files.write(tmp, b.array());
+            // created new: a FIFO (or anything else) left under the temporary name would block or redirect the write
+            Files.deleteIfExists(tmp);
+            Files.write(tmp, b.array(), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
             try {
                 Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {

@@ -100,6 +100,39 @@ class NotARegularFileTest {
     }
 
     /** Replaces {@code file} with a FIFO of the same name. */
+    /**
+     * Issue 20: the run summary is read by every listing (run index) and by a writer opening the
+     * store; a FIFO there, or a link to a device that never ends (/dev/zero), is no summary.
+     */
+    @Test
+    void aFifoOrDeviceRunSummary_isIgnored_andTheStoreOpensForWriting() throws Exception {
+        Path summary = exp.resolve(RunSummary.FILE_NAME);
+        fifo(summary);
+        assertTimeoutPreemptively(HANG_GUARD, () -> {
+            assertThat(RunSummary.written(exp)).isNull();
+            try (Store s = Store.open(dir, "exp")) {
+                s.table("t").appendRow(Map.of("x", 2, "pick", Map.of("epochs", 91L)));
+            }
+        });
+        assertThat(Files.isRegularFile(summary)).as("the writer replaced it").isTrue();
+        Path zero = Path.of("/dev/zero");
+        assumeTrue(Files.isReadable(zero), "/dev/zero is needed");
+        Files.delete(summary);
+        Files.createSymbolicLink(summary, zero);
+        assertTimeoutPreemptively(HANG_GUARD, () -> assertThat(RunSummary.written(exp)).isNull());
+    }
+
+    @Test
+    void aFifoWhereTheRunSummaryIsWrittenFirst_doesNotBlockTheWriter() throws Exception {
+        fifo(exp.resolve(RunSummary.FILE_NAME + ".tmp"));
+        assertTimeoutPreemptively(HANG_GUARD, () -> {
+            try (Store s = Store.open(dir, "exp")) {
+                s.table("t").appendRow(Map.of("x", 2, "pick", Map.of("epochs", 91L)));
+            }
+        });
+        assertThat(RunSummary.written(exp)).isNotNull();
+    }
+
     static void fifo(Path file) throws Exception {
         Files.deleteIfExists(file);
         Process p = new ProcessBuilder("mkfifo", file.toString()).inheritIO().start();
