@@ -43,13 +43,13 @@ public final class RunIndex {
     private static final byte[] MAGIC = "COXRIDX3".getBytes(StandardCharsets.US_ASCII);
     /** The closed-cleanly byte of an entry whose checkpoint is looked at again ({@link #racy}). */
     private static final int UNKNOWN = 2;
-    /** An index file larger than this is not read. */
+    /** An index file larger than this, or than a quarter of the heap, is not read. */
     private static final long MAX_FILE = 1L << 31;
 
     /**
      * What a run's files look like now, cheaply: size and modification time (ns) of
      * {@code store.h5}, of the cox4j journal and of its checkpoint; -1 for a missing file, -2 for
-     * one that cannot be looked at (never equal to a stamp that was taken).
+     * one that cannot be looked at or is not a regular file (such a stamp is never cached).
      *
      * @param h5Size size of {@code store.h5}
      * @param h5Time its modification time
@@ -88,6 +88,9 @@ public final class RunIndex {
         private static long[] sizeAndTime(Path file) {
             try {
                 BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
+                if (!a.isRegularFile()) {
+                    return new long[] {-2, -2}; // a folder or device where a file should be: never cached
+                }
                 return new long[] {a.size(), a.lastModifiedTime().to(TimeUnit.NANOSECONDS)};
             } catch (java.nio.file.NoSuchFileException e) {
                 return new long[] {-1, -1};
@@ -330,7 +333,7 @@ public final class RunIndex {
     private void read() {
         byte[] all;
         try {
-            if (!Files.isRegularFile(file) || Files.size(file) > MAX_FILE) {
+            if (!Files.isRegularFile(file) || Files.size(file) > Math.min(MAX_FILE, Runtime.getRuntime().maxMemory() / 4)) {
                 return;
             }
             all = Files.readAllBytes(file);
