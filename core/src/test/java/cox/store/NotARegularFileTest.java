@@ -133,6 +133,17 @@ class NotARegularFileTest {
         assertThat(RunSummary.written(exp)).isNotNull();
     }
 
+    @Test
+    void aFifoWhereTheCheckpointIsWrittenFirst_doesNotBlockTheWriter() throws Exception {
+        fifo(exp.resolve(".cox.checkpoint.tmp"));
+        assertTimeoutPreemptively(HANG_GUARD, () -> {
+            try (Store s = Store.open(dir, "exp")) {
+                s.table("t").appendRow(Map.of("x", 2, "pick", Map.of("epochs", 91L)));
+            }
+        });
+        assertThat(Store.isClosedCleanly(exp)).as("the closed checkpoint was written").isTrue();
+    }
+
     static void fifo(Path file) throws Exception {
         Files.deleteIfExists(file);
         Process p = new ProcessBuilder("mkfifo", file.toString()).inheritIO().start();

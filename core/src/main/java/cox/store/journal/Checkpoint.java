@@ -226,7 +226,8 @@ public record Checkpoint(boolean consistent, long journalOffset, List<JournalTab
         b.putInt(8, (int) crc.getValue());
         Path tmp = path.resolveSibling(path.getFileName() + ".tmp");
         try {
-            Files.write(tmp, b.array());
+            Files.deleteIfExists(tmp); // whatever is there (a FIFO would block the write): a new file
+            Files.write(tmp, b.array(), java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE);
             try {
                 Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
