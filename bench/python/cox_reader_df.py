@@ -16,8 +16,14 @@ for a machine where cox imports (PYTHONPATH naming a checkout of MadryLab/cox, w
 dependencies dill, tqdm and tensorboardX importable; the reader never creates a SummaryWriter, so
 a module that only defines one serves for tensorboardX).
 
+With --last, each df is followed by its last row per run, df.groupby('exp_id').last() (what
+`cox df DIR TABLE --last` shows, less the metadata columns); with --open-only, only the stores are
+opened (what CollectionReader(DIR) costs, the comparison for `cox ls`), and TABLE is not read.
+
 Usage: /usr/bin/python3 bench/python/cox_reader_df.py DIR [TABLE ...] [--repeat N] [--real]
-Prints, per table and repeat: seconds to open the stores, seconds for df, rows read.
+           [--last | --open-only]
+Prints, per table and repeat: seconds to open the stores, seconds for df (and for the last rows),
+rows read; then `seconds: S`, the least total of the first TABLE's lines (bench/cold reads it).
 """
 import os
 import sys
@@ -57,20 +63,41 @@ def collection_df(stores, key):
     return pd.concat(frames)
 
 
-def real_cox(directory, table):
+def last_per_run(df):
+    return df.groupby('exp_id').last()
+
+
+def real_cox(directory, table, last, open_only):
     from cox.readers import CollectionReader
     t0 = time.perf_counter()
     reader = CollectionReader(directory)
     t1 = time.perf_counter()
-    df = reader.df(table)
+    df = None if open_only else reader.df(table)
     t2 = time.perf_counter()
+    if last:
+        df = last_per_run(df)
+    t3 = time.perf_counter()
     reader.close()
-    return t0, t1, t2, df
+    return t0, t1, t2, t3, df
+
+
+def report(label, t0, t1, t2, t3, df, last, open_only, stores):
+    if open_only:
+        count = '' if stores is None else f', {stores} stores'
+        print(f'{label}: open {t1 - t0:.3f} s, total {t1 - t0:.3f} s{count}', flush=True)
+        return t1 - t0
+    last_part = f', last row per run {t3 - t2:.3f} s' if last else ''
+    print(f'{label}: open {t1 - t0:.3f} s, df {t2 - t1:.3f} s{last_part}, total {t3 - t0:.3f} s,'
+          f' {len(df)} rows', flush=True)
+    return t3 - t0
 
 
 def main(argv):
-    real = '--real' in argv
-    argv = [a for a in argv if a != '--real']
+    flags = {a for a in argv if a in ('--real', '--last', '--open-only')}
+    argv = [a for a in argv if a not in flags]
+    real, last, open_only = '--real' in flags, '--last' in flags, '--open-only' in flags
+    if last and open_only:
+        sys.exit('cox_reader_df.py: --last and --open-only exclude each other')
     repeat = 1
     if '--repeat' in argv:
         i = argv.index('--repeat')
@@ -78,21 +105,31 @@ def main(argv):
         argv = argv[:i] + argv[i + 2:]
     directory = argv[0]
     tables = argv[1:] or ['results', 'metadata']
+    if open_only:
+        tables = tables[:1]
+    totals = []
     for _ in range(repeat):
         for table in tables:
             if real:
-                t0, t1, t2, df = real_cox(directory, table)
-                print(f'cox.readers.CollectionReader {table}: open {t1 - t0:.3f} s, df {t2 - t1:.3f} s,'
-                      f' total {t2 - t0:.3f} s, {len(df)} rows', flush=True)
-                continue
-            t0 = time.perf_counter()
-            stores = open_collection(directory)
-            t1 = time.perf_counter()
-            df = collection_df(stores, table)
-            t2 = time.perf_counter()
-            for store, _ in stores.values():
-                store.close()
-            print(f'{table}: open {t1 - t0:.3f} s, df {t2 - t1:.3f} s, total {t2 - t0:.3f} s, {len(df)} rows', flush=True)
+                t0, t1, t2, t3, df = real_cox(directory, table, last, open_only)
+                stores = None
+                label = 'cox.readers.CollectionReader' + ('' if open_only else ' ' + table)
+            else:
+                t0 = time.perf_counter()
+                stores = open_collection(directory)
+                t1 = time.perf_counter()
+                df = None if open_only else collection_df(stores, table)
+                t2 = time.perf_counter()
+                if last:
+                    df = last_per_run(df)
+                t3 = time.perf_counter()
+                for store, _ in stores.values():
+                    store.close()
+                label = 'open' if open_only else table
+            total = report(label, t0, t1, t2, t3, df, last, open_only, None if stores is None else len(stores))
+            if table == tables[0]:
+                totals.append(total)
+    print(f'seconds: {min(totals):.3f}', flush=True)
 
 
 if __name__ == '__main__':
