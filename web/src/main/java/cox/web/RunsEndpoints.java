@@ -34,9 +34,17 @@ final class RunsEndpoints {
     }
 
     /**
-     * {@code GET /api/runs?table=&where=&summary=&x=&at=&since=}: one object per run (with its
-     * {@code short} flag: fewer rows than a run of its seed group), and the filter's
-     * {@code warnings}.
+     * {@code GET /api/runs?table=&where=&summary=&x=&at=&since=&stats=}: the runs that pass, as
+     * columns ({@code docs/serve-api.md}): {@code count} runs, and under {@code runs} one array per
+     * field, each holding the runs in the same order: {@code exp_id}, {@code status} and
+     * {@code error} dictionary-encoded ({@code {"dict": [...], "index": [...]}}, index -1 for null),
+     * {@code last_write}, {@code changed}, {@code short} and {@code rows} as plain arrays (null where
+     * missing), {@code params} a column per parameter (text dictionary-encoded, anything else a plain
+     * array; {@code params_absent} lists, per parameter, the positions of the runs that lack it), and
+     * {@code metrics} per numeric column the arrays of the summaries {@code stats} names (default all
+     * of first, last, min, max, mean, best, count; plus {@code at} with a step), null for a run
+     * without the column. Also the filter's {@code warnings}, and with {@code since} only the runs
+     * changed since that version and the ids {@code removed}.
      */
     void runs(Context ctx) throws IOException {
         RunScanner.Listing snap = scanner.refresh();
@@ -57,6 +65,7 @@ final class RunsEndpoints {
         ColumnUnion columns = ColumnUnion.of(summaries.knownContents(snap.runs()), table);
         RequestParams.summary(ctx); // checked (a 400 if unknown); the page shows it, a filter reads C.last for a bare C
         RequestParams.Step step = RequestParams.step(ctx, table, columns);
+        List<String> stats = RunColumns.stats(ctx.queryParam("stats"));
         RunsFilter filter = RunsFilter.bind(RequestParams.filter(ctx), columns, step != null);
         Map<String, Boolean> shortRuns = shortRuns(snap.runs(), table);
         List<Row> passing = new ArrayList<>(); // filtered before anything is written, so a filter's error is a 400
@@ -94,6 +103,7 @@ final class RunsEndpoints {
                 g.writeStringField("name", m);
                 g.writeStringField("type", columns.metrics.get(m).name());
                 g.writeStringField("goal", goalName(m));
+                writeRange(out, m, snap.runs(), table);
                 g.writeEndObject();
             }
             g.writeEndArray();
@@ -105,11 +115,12 @@ final class RunsEndpoints {
                 g.writeEndObject();
             }
             writeWarnings(g, filter);
-            g.writeArrayFieldStart("runs");
+            g.writeNumberField("count", passing.size());
+            List<RunColumns.Run> cells = new ArrayList<>(passing.size());
             for (Row row : passing) {
-                writeRun(out, row);
+                cells.add(row.cells());
             }
-            g.writeEndArray();
+            RunColumns.write(out, cells, columns, stats, step != null);
             g.writeArrayFieldStart("removed");
             for (Map.Entry<String, Long> e : snap.removed().entrySet()) {
                 if (!incremental || e.getValue() > since) {
@@ -208,6 +219,14 @@ final class RunsEndpoints {
             this.info = info;
             this.summary = summary;
             this.at = at;
+        }
+
+        /** What /api/runs writes of the run. */
+        RunColumns.Run cells() {
+            Long rows = summary == null || summary.rows() < 0 ? null : summary.rows();
+            String error = info.error() != null ? info.error() : summary == null ? null : summary.error();
+            return new RunColumns.Run(run.expId, status, state.stamp().lastWriteMillis(), state.version(), isShort, rows,
+                    info.params(), summary == null ? Map.of() : summary.metrics(), at, error);
         }
 
         @Override
@@ -333,43 +352,25 @@ final class RunsEndpoints {
         return found < 0 ? null : y[found];
     }
 
-    private void writeRun(JsonOut out, Row row) throws IOException {
-        var g = out.g;
-        ListedRun.State state = row.state;
-        g.writeStartObject();
-        g.writeStringField("exp_id", row.run.expId);
-        g.writeStringField("status", row.status);
-        g.writeNumberField("last_write", state.stamp().lastWriteMillis());
-        g.writeNumberField("changed", state.version());
-        out.value(RunQuery.SHORT, row.isShort);
-        if (row.summary == null || row.summary.rows() < 0) {
-            g.writeNullField("rows");
-        } else {
-            g.writeNumberField("rows", row.summary.rows());
-        }
-        g.writeFieldName("params");
-        out.object(row.info.params());
-        g.writeObjectFieldStart("metrics");
-        if (row.summary != null) {
-            for (Map.Entry<String, MetricSummary> e : row.summary.metrics().entrySet()) {
-                MetricSummary m = e.getValue();
-                g.writeObjectFieldStart(e.getKey());
-                out.num("first", m.first());
-                out.num("last", m.last());
-                out.num("min", m.min());
-                out.num("max", m.max());
-                out.num("mean", m.mean());
-                out.num("best", m.best(Goal.guess(e.getKey())));
-                g.writeNumberField("count", m.count());
-                if (row.at != null) {
-                    out.value("at", row.at.get(e.getKey()));
-                }
-                g.writeEndObject();
+    /**
+     * The least and greatest value of {@code metric} over the runs' summaries of {@code table}
+     * ({@code min}, {@code max}; absent if no run has a number): the page lays the curves of many
+     * runs on one grid of x over this range.
+     */
+    private void writeRange(JsonOut out, String metric, List<ListedRun> runs, String table) throws IOException {
+        double min = Double.POSITIVE_INFINITY;
+        double max = Double.NEGATIVE_INFINITY;
+        for (ListedRun r : runs) {
+            TableSummary s = summaries.knownSummary(r, table);
+            MetricSummary m = s == null ? null : s.metrics().get(metric);
+            if (m != null && m.count() > 0) {
+                min = Math.min(min, m.min());
+                max = Math.max(max, m.max());
             }
         }
-        g.writeEndObject();
-        String error = row.info.error() != null ? row.info.error() : row.summary == null ? null : row.summary.error();
-        out.value("error", error);
-        g.writeEndObject();
+        if (min <= max) {
+            out.num("min", min);
+            out.num("max", max);
+        }
     }
 }

@@ -154,6 +154,15 @@ final class SummaryCache implements AutoCloseable {
     }
 
     /**
+     * The run's summary of {@code table} as known, fresh or not, without reading its store.
+     *
+     * @return the summary, or null if none was ever read
+     */
+    TableSummary knownSummary(ListedRun run, String table) {
+        return table == null ? null : knownOf(run).tables().get(table);
+    }
+
+    /**
      * The numeric columns of {@code table} of the run now, from the cache or read.
      *
      * @return the columns, or null if the run has no such table or cannot be read

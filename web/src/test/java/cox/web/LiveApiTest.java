@@ -49,26 +49,26 @@ class LiveApiTest {
             assertThat(reads).isPositive();
 
             JsonNode again = json(base, "/api/runs?table=results");
-            assertThat(again.get("runs")).hasSize(9);
+            assertThat(RunsJson.rows(again)).hasSize(9);
             assertThat(storeReads(base)).as("a reload of unchanged stores reads none").isEqualTo(reads);
-            assertThat(json(base, "/api/runs?table=results&since=" + version).get("runs")).isEmpty();
+            assertThat(RunsJson.rows(json(base, "/api/runs?table=results&since=" + version))).isEmpty();
 
             try (Store store = Store.open(dir, "run-0.1-sgd")) {
                 store.table("results").appendRow(Map.of("epoch", 20, "loss", 0.123, "acc", 0.9));
             }
             JsonNode changed = json(base, "/api/runs?table=results&since=" + version);
             assertThat(changed.get("incremental").asBoolean()).isTrue();
-            assertThat(changed.get("runs")).hasSize(1);
-            assertThat(changed.get("runs").get(0).get("exp_id").asText()).isEqualTo("run-0.1-sgd");
-            assertThat(changed.get("runs").get(0).get("rows").asInt()).isEqualTo(21);
-            assertThat(changed.get("runs").get(0).get("metrics").get("loss").get("last").asDouble()).isEqualTo(0.123);
+            assertThat(RunsJson.rows(changed)).hasSize(1);
+            assertThat(RunsJson.rows(changed).get(0).get("exp_id").asText()).isEqualTo("run-0.1-sgd");
+            assertThat(RunsJson.rows(changed).get(0).get("rows").asInt()).isEqualTo(21);
+            assertThat(RunsJson.rows(changed).get(0).get("metrics").get("loss").get("last").asDouble()).isEqualTo(0.123);
             assertThat(changed.get("version").asLong()).isGreaterThan(version);
             assertThat(storeReads(base)).isEqualTo(reads + 1);
 
             TestRuns.run(dir, "new-run", 0.3, "sgd", 0, "plain", 5);
             JsonNode added = json(base, "/api/runs?table=results&since=" + changed.get("version").asLong());
-            assertThat(added.get("runs")).hasSize(1);
-            assertThat(added.get("runs").get(0).get("exp_id").asText()).isEqualTo("new-run");
+            assertThat(RunsJson.rows(added)).hasSize(1);
+            assertThat(RunsJson.rows(added).get(0).get("exp_id").asText()).isEqualTo("new-run");
             assertThat(json(base, "/api/runs/new-run").get("params").get("lr").asDouble()).isEqualTo(0.3);
         }
     }
@@ -86,24 +86,24 @@ class LiveApiTest {
         try (CoxServer server = CoxServer.builder(dir).port(0).minScanMillis(0).summaryDir(cache).start()) {
             JsonNode again = json(server.uri(), "/api/runs?table=results");
             assertThat(storeReads(server.uri())).as("a restart reads no unchanged store").isZero();
-            assertThat(again.get("runs").toString()).isEqualTo(before.get("runs").toString());
+            assertThat(RunsJson.rows(again).toString()).isEqualTo(RunsJson.rows(before).toString());
             try (Store store = Store.open(dir, "run-0.01-adam")) {
                 store.table("results").appendRow(Map.of("epoch", 20, "loss", 0.5, "acc", 0.5));
             }
         }
         try (CoxServer server = CoxServer.builder(dir).port(0).minScanMillis(0).summaryDir(cache).start()) {
             JsonNode changed = json(server.uri(), "/api/runs?table=results&where=exp_id%20%3D%3D%20run-0.01-adam");
-            assertThat(changed.get("runs").get(0).get("rows").asInt()).isEqualTo(21);
+            assertThat(RunsJson.rows(changed).get(0).get("rows").asInt()).isEqualTo(21);
             assertThat(storeReads(server.uri())).isEqualTo(1);
         }
         java.nio.file.Files.write(file.path(), new byte[] {1, 2, 3});
         try (CoxServer server = CoxServer.builder(dir).port(0).minScanMillis(0).summaryDir(cache).start()) {
-            assertThat(json(server.uri(), "/api/runs?table=results").get("runs")).hasSize(9);
+            assertThat(RunsJson.rows(json(server.uri(), "/api/runs?table=results"))).hasSize(9);
             assertThat(storeReads(server.uri())).as("a damaged file is ignored").isPositive();
         }
         java.nio.file.Files.delete(file.path());
         try (CoxServer server = CoxServer.builder(dir).port(0).minScanMillis(0).summaryDir(cache).start()) {
-            assertThat(json(server.uri(), "/api/runs?table=results").get("runs")).hasSize(9);
+            assertThat(RunsJson.rows(json(server.uri(), "/api/runs?table=results"))).hasSize(9);
         }
     }
 
@@ -116,10 +116,10 @@ class LiveApiTest {
             assertThat(out.readLine()).isEqualTo("ready");
             URI base = server.uri();
             JsonNode first = json(base, "/api/runs?table=results");
-            JsonNode live = first.get("runs").get(1);
+            JsonNode live = RunsJson.rows(first).get(1);
             assertThat(live.get("exp_id").asText()).isEqualTo("live");
             assertThat(live.get("status").asText()).isEqualTo("running");
-            assertThat(first.get("runs").get(0).get("status").asText()).isEqualTo("closed");
+            assertThat(RunsJson.rows(first).get(0).get("status").asText()).isEqualTo("closed");
             JsonNode statuses = json(base, "/api/status").get("statuses");
             assertThat(statuses.toString()).isEqualTo("{\"running\":1,\"interrupted\":0,\"closed\":1,\"active\":0,\"idle\":0}");
             long rows = live.get("rows").asLong();
@@ -129,7 +129,7 @@ class LiveApiTest {
             while (grown <= rows + 5 && System.nanoTime() < deadline) {
                 Thread.sleep(200);
                 JsonNode changed = json(base, "/api/runs?table=results&since=" + version);
-                for (JsonNode r : changed.get("runs")) {
+                for (JsonNode r : RunsJson.rows(changed)) {
                     assertThat(r.get("exp_id").asText()).isEqualTo("live");
                     assertThat(r.get("rows").asLong()).isGreaterThanOrEqualTo(grown);
                     grown = r.get("rows").asLong();
@@ -144,7 +144,7 @@ class LiveApiTest {
             JsonNode after = null;
             deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             while (System.nanoTime() < deadline) {
-                after = json(base, "/api/runs?table=results").get("runs").get(1);
+                after = RunsJson.rows(json(base, "/api/runs?table=results")).get(1);
                 if (after.get("status").asText().equals("interrupted")) {
                     break;
                 }
