@@ -126,7 +126,7 @@ export class ChartsTab {
       const groups = new Map();
       for (const c of curves) {
         const run = data.runs.get(c.id);
-        const k = view.group.map((g) => `${g}=${g in run.params ? pyStr(run.params[g], data.paramTypes.get(g)) : '(missing)'}`).join(' ');
+        const k = view.group.map((g) => `${g}=${run.hasParam(g) ? pyStr(run.param(g), data.paramTypes.get(g)) : '(missing)'}`).join(' ');
         if (!groups.has(k)) groups.set(k, new Set());
         groups.get(k).add(c.id);
       }

@@ -30,6 +30,12 @@ export class RunsTable {
       rowHeight: 28,
       rowKey: (r) => r.exp_id,
       isSelected: (r) => view.sel.has(r.exp_id),
+      countSelected: (rows) => {
+        if (view.sel.size === 0) return 0;
+        let n = 0;
+        for (const r of rows) if (view.sel.has(r.exp_id)) n++;
+        return n;
+      },
       cell: (r, c) => this.cellOf(r, c),
       onToggle: (r, e) => this.toggle(r, e),
       onToggleAll: () => {
@@ -100,7 +106,7 @@ export class RunsTable {
     const widest = (f) => sample.reduce((m, r) => Math.max(m, String(f(r)).length), 0);
     cols[1].width = Math.max(120, Math.min(300, 7.4 * widest((r) => r.exp_id) + 24));
     for (const p of data.params) {
-      const content = Math.min(OBJECT_CHARS, widest((r) => pyStr(r.params[p.name], p.type)));
+      const content = Math.min(OBJECT_CHARS, widest((r) => pyStr(r.param(p.name), p.type)));
       cols.push({id: 'p:' + p.name, label: p.name, kind: 'param', type: p.type,
         width: Math.round(Math.max(64, Math.min(240, Math.max(8 * p.name.length + 26, 7.2 * content + 22)))), cls: p.type === 'STR' || p.type === 'BOOL' ? '' : 'numeric',
         title: `${p.name} (${p.type}, parameter from table '${data.paramTypes.size ? 'metadata' : ''}')`});
@@ -125,7 +131,7 @@ export class RunsTable {
       case 'rows': return r.rows === null ? '' : String(r.rows);
       case 'last_write': return when(r.last_write);
       default:
-        if (c.kind === 'param') return pyStr(r.params[c.id.slice(2)], c.type);
+        if (c.kind === 'param') return pyStr(r.param(c.id.slice(2)), c.type);
         if (c.kind === 'metric') return short(metricValue(this.view, r, c.id.slice(2)));
         return '';
     }
@@ -157,7 +163,7 @@ export class RunsTable {
       case 'last_write': return r.last_write;
       default:
         if (col.startsWith('p:')) {
-          const v = r.params[col.slice(2)];
+          const v = r.param(col.slice(2));
           return typeof v === 'boolean' ? Number(v) : v;
         }
         if (col.startsWith('m:')) return metricValue(this.view, r, col.slice(2));
@@ -165,30 +171,39 @@ export class RunsTable {
     }
   }
 
-  /** The rows in the view's order; missing values (and NaN) last either way. */
+  /**
+   * The rows in the view's order; missing values (and NaN) last either way, ties in the order given.
+   * The keys go into a typed array (Float64Array of numbers, or Int32Array of the ranks of text)
+   * and an Int32Array of positions is sorted by them: no pair of objects is compared.
+   */
   sortRows(rows) {
     if (!this.view.sort) return rows;
     const {col, desc} = this.view.sort;
-    const keyed = rows.map((r) => [this.sortKey(r, col), r]);
-    const missing = (k) => k === null || k === undefined || (typeof k === 'number' && Number.isNaN(k));
-    keyed.sort((a, b) => {
-      const x = a[0];
-      const y = b[0];
-      if (missing(x) || missing(y)) return missing(x) - missing(y);
-      let c;
-      if (typeof x === 'number' && typeof y === 'number') c = x - y;
-      else {
-        const sx = String(x);
-        const sy = String(y);
-        c = sx < sy ? -1 : sx > sy ? 1 : 0;
-      }
-      return desc ? -c : c;
-    });
-    return keyed.map((k) => k[1]);
+    const n = rows.length;
+    const raw = new Array(n);
+    let numeric = true;
+    for (let i = 0; i < n; i++) {
+      const k = this.sortKey(rows[i], col);
+      raw[i] = k;
+      if (k !== null && k !== undefined && typeof k !== 'number') numeric = false;
+    }
+    const order = sortedPositions(raw, numeric, desc);
+    const out = new Array(n);
+    for (let i = 0; i < n; i++) out[i] = rows[order[i]];
+    return out;
   }
 
-  /** Whether a column has more than one value among the rows shown. */
+  /** Whether a column has more than one value among the rows shown (kept for the runs shown). */
   differs(rows, c) {
+    const shown = this.shown;
+    if (shown && shown.rows === rows) {
+      if (!shown.same.has(c.id)) shown.same.set(c.id, !this.differsNow(rows, c));
+      return !shown.same.get(c.id);
+    }
+    return this.differsNow(rows, c);
+  }
+
+  differsNow(rows, c) {
     if (rows.length < 2) return true;
     const first = this.cellText(rows[0], c);
     for (let i = 1; i < rows.length; i++) if (this.cellText(rows[i], c) !== first) return true;
@@ -210,26 +225,43 @@ export class RunsTable {
   }
 
   /** Draws the runs data holds, as the view says; keepScroll keeps the position (a live update). */
-  render({keepScroll, changed} = {}) {
-    const view = this.view;
+  /**
+   * The runs the filter keeps, in exp_id order, and what the table works out of them alone (which
+   * columns differ, each metric's best value): kept while neither the runs, the filter's answer nor
+   * the summary shown change, so a sort or a column choice does not work them out again.
+   */
+  shownRuns() {
     const data = this.data;
-    let rows = [];
+    const key = data.generation + '|' + this.view.summary + '|' + this.view.at;
+    if (this.shown && this.shown.key === key) return this.shown;
+    const rows = [];
     for (const id of data.ids) {
       const r = data.runs.get(id);
       if (r && (data.filtered === null || data.filtered.has(id))) rows.push(r);
     }
-    rows = this.sortRows(rows);
+    this.shown = {key, rows, same: new Map(), best: new Map()};
+    return this.shown;
+  }
+
+  render({keepScroll, changed} = {}) {
+    const view = this.view;
+    const data = this.data;
+    const shown = this.shownRuns();
+    const rows = this.sortRows(shown.rows);
     data.rows = rows;
-    const cols = this.visibleColumns(rows);
+    const cols = this.visibleColumns(shown.rows);
     const xName = xAxis(view, data);
     for (const c of cols) {
       if (c.kind === 'metric' && c.id !== 'm:' + xName) {
-        let best;
-        for (const r of rows) {
-          const v = metricValue(view, r, c.id.slice(2));
-          if (v !== null && !Number.isNaN(v) && (best === undefined || (c.goal === 'max' ? v > best : v < best))) best = v;
+        if (!shown.best.has(c.id)) {
+          let best;
+          for (const r of shown.rows) {
+            const v = metricValue(view, r, c.id.slice(2));
+            if (v !== null && !Number.isNaN(v) && (best === undefined || (c.goal === 'max' ? v > best : v < best))) best = v;
+          }
+          shown.best.set(c.id, best);
         }
-        c.best = rows.length > 1 ? best : undefined;
+        c.best = rows.length > 1 ? shown.best.get(c.id) : undefined;
       }
     }
     data.columns = cols;
@@ -262,7 +294,7 @@ export class RunsTable {
     const view = this.view;
     const menu = $('#columns-menu');
     const cols = this.allColumns().filter((c) => c.kind);
-    const rows = this.data.rows;
+    const rows = this.shownRuns().rows;
     const items = [h('label', {}, h('input', {type: 'checkbox', checked: view.differ, onchange: (e) => {
       view.differ = e.target.checked;
       this.render({keepScroll: true});
@@ -317,4 +349,51 @@ export class RunsTable {
     setTimeout(() => { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
     window.coxLastCsv = lines.join('\n') + '\n';
   }
+}
+
+/**
+ * The positions 0..n-1 of keys in sorted order, as an Int32Array: numbers (numeric) or text
+ * (String order of each key, as the keys' ranks); null, undefined and NaN last; desc reverses the
+ * order of the others; equal keys keep their positions' order.
+ */
+export function sortedPositions(keys, numeric, desc) {
+  const n = keys.length;
+  const present = [];
+  const missing = [];
+  let values;
+  if (numeric) {
+    values = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const k = keys[i];
+      if (k === null || k === undefined || Number.isNaN(k)) missing.push(i);
+      else {
+        values[i] = k;
+        present.push(i);
+      }
+    }
+  } else {
+    // text: the distinct strings sorted once, each key replaced by its rank
+    const text = new Array(n);
+    const distinct = new Set();
+    for (let i = 0; i < n; i++) {
+      const k = keys[i];
+      if (k === null || k === undefined || (typeof k === 'number' && Number.isNaN(k))) missing.push(i);
+      else {
+        text[i] = String(k);
+        distinct.add(text[i]);
+        present.push(i);
+      }
+    }
+    const sorted = [...distinct].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const rank = new Map(sorted.map((v, i) => [v, i]));
+    values = new Int32Array(n);
+    for (const i of present) values[i] = rank.get(text[i]);
+  }
+  const order = Int32Array.from(present);
+  if (desc) order.sort((a, b) => values[b] - values[a] || a - b);
+  else order.sort((a, b) => values[a] - values[b] || a - b);
+  const out = new Int32Array(n);
+  out.set(order, 0);
+  out.set(missing, order.length);
+  return out;
 }
