@@ -304,4 +304,25 @@ class ApiTest {
         assertThat(ids(byId.get("runs"))).containsExactly(TestRuns.HOSTILE_ID, "hostile");
         assertThat(Http.get(base, "/api/series?table=results&ids=run-0.1-sgd&x=nope").status()).isEqualTo(404);
     }
+
+    @Test
+    void series_onASharedGrid_everyRunHasTheGridsX() throws Exception {
+        // 10 points: 5 buckets of 8 epochs over [0, 40]
+        JsonNode s = json("/api/series?table=results&ids=run-0.1-sgd,run-0.01-adam&y=loss&points=10&grid=0,40");
+        for (JsonNode run : s.get("runs")) {
+            assertThat(run.get("x").toString()).isEqualTo("[2.0,6.0,10.0,14.0,18.0,22.0,26.0,30.0,34.0,38.0]");
+            JsonNode loss = run.get("series").get("loss");
+            assertThat(loss.get("grid").asBoolean()).isTrue();
+            assertThat(loss.get("downsampled_from").asInt()).isEqualTo(40);
+            assertThat(loss.get("y")).hasSize(10);
+        }
+        // the loss falls: each bucket's first row is its greatest, its last its least
+        JsonNode y = s.get("runs").get(0).get("series").get("loss").get("y");
+        assertThat(y.get(0).asDouble()).isEqualTo(TestRuns.loss(0.1, 0));
+        assertThat(y.get(1).asDouble()).isEqualTo(TestRuns.loss(0.1, 7));
+        assertThat(y.get(9).asDouble()).isEqualTo(TestRuns.loss(0.1, 39));
+        Http.Response bad = Http.get(base, "/api/series?table=results&ids=run-0.1-sgd&grid=5,1");
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.body()).contains("grid must go from a finite x to a greater one: 5,1");
+    }
 }
