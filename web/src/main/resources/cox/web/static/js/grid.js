@@ -28,8 +28,8 @@ export class Grid {
     new ResizeObserver(() => this.schedule()).observe(el);
   }
 
-  /** cols: [{id, label, width, cls, title}] */
-  setColumns(cols, sort) {
+  /** cols: [{id, label, width, cls, title}]; paint false when setRows follows (it paints) */
+  setColumns(cols, sort, paint = true) {
     this.columns = cols;
     this.sort = sort;
     this.template = cols.map((c) => c.width + 'px').join(' ');
@@ -48,7 +48,7 @@ export class Grid {
     this.head.style.gridTemplateColumns = this.template;
     this.head.style.width = this.width + 'px';
     this.body.style.width = this.width + 'px';
-    this.paint(true);
+    if (paint) this.paint(true);
   }
 
   setRows(rows) {

@@ -264,7 +264,9 @@ export class RunSource {
       d.generation++;
     } else {
       try {
+        const t0 = performance.now();
         const resp = await api.filter({...this.params(), where});
+        window.coxTimings.filterFetchMs = performance.now() - t0;
         d.filtered = new Set(resp.ids);
         d.generation++;
         d.filterError = null;
@@ -288,7 +290,9 @@ export class RunSource {
       // as cox df warns on standard error: a name no run has is missing in every run
       err.textContent = d.filterWarnings.map((w) => 'warning: ' + w).join('\n');
     }
+    const t1 = performance.now();
     this.show({keepScroll: !!live});
+    window.coxTimings.filterShowMs = performance.now() - t1;
     this.answered(!!live);
   }
 }
