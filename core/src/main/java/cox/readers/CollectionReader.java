@@ -5,9 +5,11 @@ import cox.exceptions.CoxIOException;
 import cox.exceptions.StoreException;
 import cox.readers.filter.RunFilter;
 import cox.store.Mode;
+import cox.store.RunSummary;
 import cox.store.Schema;
 import cox.store.Store;
 import cox.store.Table;
+import cox.store.TableSummary;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -79,6 +81,7 @@ public final class CollectionReader implements AutoCloseable {
     private final Set<String> errorKeys = new HashSet<>();
     private final ReaderThreads threads;
     private final Clock clock;
+    private final RunIndex index;
     private volatile boolean closed;
 
     /**
@@ -98,6 +101,7 @@ public final class CollectionReader implements AutoCloseable {
         this.expFilter = b.expFilter;
         this.skipErrors = b.skipErrors;
         this.clock = b.clock;
+        this.index = !b.useSummaries ? null : b.index != null ? b.index : RunIndex.inMemory(b.directory);
         this.threads = new ReaderThreads(directory, b.parallelism, b.progress);
     }
 
@@ -260,7 +264,7 @@ public final class CollectionReader implements AutoCloseable {
     public List<RunInfo> runs() {
         List<String> ids = expIds();
         Instant now = clock.instant();
-        return readEach("listing runs", ids, null, false, id -> {
+        List<RunInfo> out = readEach("listing runs", ids, null, false, id -> {
             Path folder = directory.resolve(id);
             Instant lastWrite;
             RunStatus status;
@@ -271,15 +275,138 @@ public final class CollectionReader implements AutoCloseable {
                 return new RunInfo(id, Map.of(), Instant.EPOCH, null, e.getMessage());
             }
             Map<String, Long> rows = new LinkedHashMap<>();
-            try (Store s = Store.open(directory, id, Mode.READ)) {
-                for (String t : s.keys()) {
-                    rows.put(t, s.table(t).nrows());
+            try {
+                if (index != null) {
+                    summaryOf(id).tables().forEach((t, summary) -> rows.put(t, summary.rows()));
+                } else {
+                    try (Store s = Store.open(directory, id, Mode.READ)) {
+                        for (String t : s.keys()) {
+                            rows.put(t, s.table(t).nrows());
+                        }
+                    }
                 }
             } catch (CoxException | UncheckedIOException e) {
                 return new RunInfo(id, Map.of(), lastWrite, status, e.getMessage());
             }
             return new RunInfo(id, rows, lastWrite, status, null);
         });
+        if (index != null) {
+            index.retain(ids);
+            index.save();
+        }
+        return out;
+    }
+
+    /**
+     * The {@link RunSummary} of one experiment: from the reader's {@link RunIndex} while the
+     * run's files are unchanged, else the one its cox4j writer keeps if it still holds, else made
+     * from its store (and recorded in the index).
+     *
+     * @param expId an experiment id
+     * @return its summary
+     * @throws CoxException if the store cannot be read
+     */
+    public RunSummary summary(String expId) {
+        Objects.requireNonNull(expId, "expId");
+        checkOpen();
+        try {
+            return summaryOf(expId);
+        } catch (CoxException e) {
+            throw e.withContext("experiment " + expId + " of " + directory);
+        }
+    }
+
+    private RunSummary summaryOf(String id) {
+        Path folder = directory.resolve(id);
+        if (index == null) {
+            try (Store store = Store.open(directory, id, Mode.READ)) {
+                return RunSummary.of(store);
+            }
+        }
+        RunIndex.Stamp stamp = RunIndex.Stamp.of(folder);
+        RunSummary s = index.lookup(id, stamp);
+        if (s != null) {
+            return s;
+        }
+        s = RunSummary.written(folder);
+        if (s == null) {
+            try (Store store = Store.open(directory, id, Mode.READ)) {
+                s = RunSummary.of(store);
+            }
+        }
+        index.put(id, stamp, s);
+        return s;
+    }
+
+    /**
+     * The rows a one-row-per-run answer needs, taken from the runs' {@link RunSummary summaries}
+     * instead of their stores: for each run, the rows of {@code table} its summary keeps (first,
+     * last, and those holding a numeric column's least or greatest number), gathered as
+     * {@link #df(String, DfOptions)} gathers all rows, with each run's {@link TableSummary}. What
+     * {@code RunQuery} reduces from ({@code cox df --last/--best/--summary/--group-by}), so that
+     * they read no store whose summary is known. Not in Python cox.
+     *
+     * @param table the table name
+     * @param options how to gather it; {@link DfOptions#where} must not be set
+     * @return the rows and summaries, or null when they cannot answer for every run (or the
+     *     reader was built not to {@link Builder#useSummaries use summaries}): a run that
+     *     cannot be read, a table or metadata table that keeps no rows (OBJECT, PICKLE or
+     *     PYTORCH_STATE columns, or long text), or {@code unionSchemas(false)}; then read with
+     *     {@link #df(String, DfOptions)}
+     * @throws IllegalArgumentException if {@code options} has a {@code where} filter
+     */
+    public SummaryRows summaryRows(String table, DfOptions options) {
+        Objects.requireNonNull(table, "table");
+        if (options.where() != null) {
+            throw new IllegalArgumentException("summaryRows gathers whole runs: filter the rows with df(table, options)");
+        }
+        if (!options.unionSchemas() || index == null) {
+            return null;
+        }
+        List<String> ids = expIds();
+        if (options.expFilter() != null) {
+            ids = ids.stream().filter(options.expFilter()).toList();
+        }
+        String meta = options.metadataTable();
+        List<Outcome<ExperimentRows>> read = threads.run(ids, id -> {
+            try {
+                RunSummary s = summaryOf(id);
+                TableSummary t = s.tables().get(table);
+                if (t == null) {
+                    return new Outcome<>(null, null);
+                }
+                Map<String, Object> parameters = null;
+                if (meta != null && s.tables().containsKey(meta)) {
+                    TableSummary m = s.tables().get(meta);
+                    if (m.rows() > 0 && !m.rowsKept()) {
+                        return null;
+                    }
+                    parameters = m.rows() == 0 ? null : ExperimentRows.lastKeptRow(m);
+                }
+                ExperimentRows rows = ExperimentRows.kept(id, t, parameters);
+                return rows == null ? null : new Outcome<>(rows, null);
+            } catch (CoxException | UncheckedIOException e) {
+                return null;
+            }
+        });
+        index.save();
+        List<ExperimentRows> runs = new ArrayList<>();
+        Map<String, TableSummary> summaries = new LinkedHashMap<>();
+        for (Outcome<ExperimentRows> o : read) {
+            if (o == null) {
+                return null;
+            }
+            if (o.value() != null) {
+                runs.add(o.value());
+                summaries.put(o.value().expId, o.value().summary);
+            }
+        }
+        if (runs.isEmpty()) {
+            return new SummaryRows(options.appendExpId() ? DataFrame.empty(EXP_ID) : DataFrame.empty(), summaries);
+        }
+        Concatenation concat = new Concatenation(runs, options.appendExpId(), options.metadataTable());
+        List<Series<?>> columns = threads.run(concat.columnTasks(), Supplier::get);
+        return new SummaryRows(concat.frame(columns), summaries);
     }
 
     /**
@@ -501,6 +628,8 @@ public final class CollectionReader implements AutoCloseable {
         private ProgressListener progress = ProgressListener.NONE;
         private int parallelism = Runtime.getRuntime().availableProcessors();
         private Clock clock = Clock.systemUTC();
+        private RunIndex index;
+        private boolean useSummaries = true;
 
         private Builder(Path directory) {
             Objects.requireNonNull(directory, "directory");
@@ -570,6 +699,31 @@ public final class CollectionReader implements AutoCloseable {
          */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * The run index whose summaries the reader uses and adds to (default: one kept in memory
+         * for the reader's life). The CLI passes {@link RunIndex#load} of the user's cache folder.
+         *
+         * @param runIndex an index of this reader's folder
+         * @return this builder
+         */
+        public Builder runIndex(RunIndex runIndex) {
+            this.index = Objects.requireNonNull(runIndex, "runIndex");
+            return this;
+        }
+
+        /**
+         * Whether run summaries are used at all (default true). With false, every answer is read
+         * from the stores' rows, as before there was a run index: what {@code cox --no-cache}
+         * does, to check that the index never changes an answer.
+         *
+         * @param use whether to use run summaries and the run index
+         * @return this builder
+         */
+        public Builder useSummaries(boolean use) {
+            this.useSummaries = use;
             return this;
         }
 

@@ -10,8 +10,10 @@ import cox.store.Mode;
 import cox.store.Schema;
 import cox.store.Store;
 import cox.store.Table;
+import cox.store.TableSummary;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.dflib.DataFrame;
@@ -32,6 +34,8 @@ final class ExperimentRows {
     final Map<String, Object> parameters;
     /** The rows that pass the filter, or null for all. */
     int[] selection;
+    /** The run's summary of the table, when the rows are its kept rows ({@link #kept}); else null. */
+    TableSummary summary;
 
     private ExperimentRows(String expId, Schema schema, String[] names, Series<?>[] columns, int height,
             Map<String, Object> parameters) {
@@ -94,6 +98,70 @@ final class ExperimentRows {
         } catch (UncheckedIOException e) {
             throw new CoxIOException("store " + directory.resolve(expId) + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The rows of a table that {@code t} keeps, as {@link #read} would read them.
+     *
+     * @return the rows, or null if {@code t} keeps none (though it has rows)
+     */
+    static ExperimentRows kept(String expId, TableSummary t, Map<String, Object> parameters) {
+        if (t.rows() > 0 && !t.rowsKept()) {
+            return null;
+        }
+        Schema schema = t.schema();
+        String[] names = schema.keySet().toArray(new String[0]);
+        ColumnType[] types = schema.values().toArray(new ColumnType[0]);
+        List<Object[]> rows = t.keptRows();
+        Series<?>[] columns = new Series<?>[names.length];
+        int n = rows.size();
+        for (int c = 0; c < names.length; c++) {
+            switch (types[c]) {
+                case INT -> {
+                    long[] a = new long[n];
+                    for (int r = 0; r < n; r++) {
+                        a[r] = (Long) rows.get(r)[c];
+                    }
+                    columns[c] = Series.ofLong(a);
+                }
+                case FLOAT -> {
+                    double[] a = new double[n];
+                    for (int r = 0; r < n; r++) {
+                        a[r] = (Double) rows.get(r)[c];
+                    }
+                    columns[c] = Series.ofDouble(a);
+                }
+                case BOOL -> {
+                    boolean[] a = new boolean[n];
+                    for (int r = 0; r < n; r++) {
+                        a[r] = (Boolean) rows.get(r)[c];
+                    }
+                    columns[c] = Series.ofBool(a);
+                }
+                default -> {
+                    String[] a = new String[n];
+                    for (int r = 0; r < n; r++) {
+                        a[r] = (String) rows.get(r)[c];
+                    }
+                    columns[c] = Series.of(a);
+                }
+            }
+        }
+        ExperimentRows out = new ExperimentRows(expId, schema, names, columns, n, parameters);
+        out.summary = t;
+        return out;
+    }
+
+    /** The last row of a metadata table whose summary keeps its rows (and has some), as {@link #lastRow} reads it. */
+    static Map<String, Object> lastKeptRow(TableSummary meta) {
+        List<Object[]> rows = meta.keptRows();
+        Object[] last = rows.get(rows.size() - 1);
+        Map<String, Object> row = new java.util.LinkedHashMap<>();
+        int c = 0;
+        for (String name : meta.schema().keySet()) {
+            row.put(name, last[c++]);
+        }
+        return row;
     }
 
     private static Map<String, Object> lastRow(Table meta, Set<String> keepSerialized) {

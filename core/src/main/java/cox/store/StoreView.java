@@ -52,6 +52,8 @@ final class StoreView implements AutoCloseable {
     private final Set<String> distrustedTables = new HashSet<>();
     /** Whether this cycle has started changing store.h5 (and so marked the checkpoint inconsistent). */
     private boolean changing;
+    /** The run summary kept as rows are applied, per table id; null once it cannot be kept (see {@link #startSummaries}). */
+    private Map<Integer, TableSummary.Builder> summaries;
 
     /**
      * @param appliedOffset journal records before this offset are in {@code h5}
@@ -122,7 +124,88 @@ final class StoreView implements AutoCloseable {
             h5.flush();
         }
         writeCheckpoint(true, journal.definitions());
+        writeSummary(journal.definitions(), appliedOffset);
         return true;
+    }
+
+    /**
+     * Starts keeping the run summary ({@link RunSummary}, {@code .cox.summary}) for the tables
+     * {@code definitions} as store.h5 holds them now: from the summary file if it still describes
+     * the run, else from store.h5's rows (read once, verified). If store.h5 does not hold every
+     * table as written, no summary is kept and the file is removed: readers then summarize the
+     * store themselves.
+     */
+    void startSummaries(List<TableDefinition> definitions) {
+        RunSummary prior = RunSummary.written(files.dir());
+        Map<Integer, TableSummary.Builder> out = new HashMap<>();
+        for (TableDefinition d : definitions) {
+            long n = rows(d.id());
+            TableSummary t = prior == null ? null : prior.tables().get(d.name());
+            if (notHeld.containsKey(d.id()) || distrusted != null) {
+                stopSummaries();
+                return;
+            }
+            if (t != null && t.rows() == n && t.schema().equals(d.schema())) {
+                out.put(d.id(), TableSummary.Builder.after(t));
+            } else if (n == 0) {
+                out.put(d.id(), new TableSummary.Builder(d.name(), d.schema()));
+            } else {
+                Columns c = readVerified(d);
+                if (c == null) {
+                    stopSummaries();
+                    return;
+                }
+                TableSummary.Builder b = new TableSummary.Builder(d.name(), d.schema());
+                for (int r = 0; r < c.rows(); r++) {
+                    b.add(c.row(r));
+                }
+                out.put(d.id(), b);
+            }
+        }
+        summaries = out;
+    }
+
+    /**
+     * Replaces {@code .cox.summary} with the summary of {@code definitions} as store.h5 holds them
+     * now, describing a journal of {@code journalLength} bytes; stops keeping it (and removes the
+     * file) once store.h5 does not hold every table as written. A summary that cannot be written
+     * loses nothing (readers summarize the store), so that is logged, not thrown.
+     */
+    void writeSummary(List<TableDefinition> definitions, long journalLength) {
+        if (summaries == null) {
+            return;
+        }
+        if (distrusted != null || !notHeld.isEmpty()) {
+            stopSummaries();
+            return;
+        }
+        Map<String, TableSummary> tables = new java.util.LinkedHashMap<>();
+        for (TableDefinition d : definitions) {
+            TableSummary.Builder b = summaries.computeIfAbsent(d.id(), k -> new TableSummary.Builder(d.name(), d.schema()));
+            if (b.rows() != rows(d.id())) {
+                LOG.warn("the run summary of {} counts {} rows in table '{}' where store.h5 has {}; it is no longer kept",
+                        files.dir(), b.rows(), d.name(), rows(d.id()));
+                stopSummaries();
+                return;
+            }
+            tables.put(d.name(), b.build());
+        }
+        try {
+            new RunSummary(tables).write(files, journalLength);
+        } catch (RuntimeException e) {
+            LOG.warn("the run summary of {} could not be written ({}); readers summarize the store instead", files.dir(),
+                    e.getMessage());
+        }
+    }
+
+    private void stopSummaries() {
+        summaries = null;
+        try {
+            RunSummary.delete(files);
+        } catch (RuntimeException e) {
+            LOG.warn("a stale run summary in {} could not be removed ({}); readers do not use it", files.dir(),
+                    e.getMessage());
+        }
     }
 
     /**
@@ -190,6 +273,12 @@ final class StoreView implements AutoCloseable {
             }
             rows[d.id()] += batchRows.size();
             digests[d.id()] = digest;
+            if (summaries != null) {
+                TableSummary.Builder b = summaries.computeIfAbsent(d.id(), k -> new TableSummary.Builder(d.name(), d.schema()));
+                for (Object[] row : batchRows) {
+                    b.add(row);
+                }
+            }
             batchRows.clear();
         }
     }

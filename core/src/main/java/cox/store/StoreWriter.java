@@ -77,6 +77,7 @@ final class StoreWriter implements AutoCloseable {
      */
     static StoreWriter start(StoreFiles files, JournalWriter journal, StoreView view, WriterLock lock) {
         StoreWriter w = new StoreWriter(files, journal, view, Objects.requireNonNull(lock, "lock"));
+        view.startSummaries(journal.definitions());
         w.flusher.start();
         return w;
     }
@@ -382,6 +383,7 @@ final class StoreWriter implements AutoCloseable {
                 return;
             }
             view.writeCheckpoint(true, journal.definitions(), true);
+            view.writeSummary(journal.definitions(), end);
         } catch (RuntimeException e) {
             LOG.warn("store {} was closed, but the checkpoint saying so could not be written ({}); it reads as"
                     + " interrupted", files.dir(), e.getMessage());

@@ -4,6 +4,7 @@ import cox.exceptions.CoxException;
 import cox.readers.CollectionReader;
 import cox.readers.DfOptions;
 import cox.readers.ShortRuns;
+import cox.readers.SummaryRows;
 import cox.readers.filter.FilterBudgetException;
 import cox.readers.filter.RunFilter;
 import cox.readers.query.QueryResult.Level;
@@ -12,6 +13,7 @@ import cox.readers.summary.RunSummaries;
 import cox.readers.summary.Statistic;
 import cox.readers.summary.TypedColumns;
 import cox.store.Store;
+import cox.store.TableSummary;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -46,6 +48,12 @@ final class QueryRun {
     private String[] expIds;
     private int[][] runRows;
     private int[] runOfRow;
+    /**
+     * Each run's summary of the table, by exp_id, when {@link #rows} holds only the rows the
+     * summaries keep (a per-run answer, {@link CollectionReader#summaryRows}); null when it holds
+     * every row.
+     */
+    private Map<String, TableSummary> summaries;
 
     QueryRun(RunQuery q, CollectionReader reader) {
         this.q = q;
@@ -81,7 +89,14 @@ final class QueryRun {
     private void read() {
         String meta = q.metadataTable == null || q.metadataTable.equals(q.table) ? null : q.metadataTable;
         DfOptions options = DfOptions.defaults().metadataTable(meta).keepSerialized(q.keepSerialized.toArray(new String[0]));
-        rows = reader.df(q.table, options);
+        boolean perRun = q.reduction != RunQuery.Reduction.NONE || !q.groupBy.isEmpty();
+        SummaryRows kept = perRun ? reader.summaryRows(q.table, options) : null;
+        if (kept != null) {
+            rows = kept.rows();
+            summaries = kept.tables();
+        } else {
+            rows = reader.df(q.table, options);
+        }
         if (rows.height() == 0) {
             Set<String> tables = reader.tables();
             if (!tables.contains(q.table)) {
@@ -151,8 +166,17 @@ final class QueryRun {
                 df = RunSummaries.bestRows(rows, q.bestColumn, goal(q.bestColumn));
             }
             case SUMMARY -> {
-                List<String> metrics = new ArrayList<>(numericRowColumns);
-                DataFrame summary = RunSummaries.summary(rows, metrics, List.of(Statistic.values()), this::goal);
+                List<String> names = new ArrayList<>();
+                List<Series<?>> columns = new ArrayList<>();
+                names.add(CollectionReader.EXP_ID);
+                columns.add(Series.of(expIds.clone()));
+                for (String metric : numericRowColumns) {
+                    for (Statistic stat : Statistic.values()) {
+                        names.add(stat.label(metric));
+                        columns.add(TypedColumns.of(statisticPerRun(metric, stat)));
+                    }
+                }
+                DataFrame summary = TypedColumns.frame(names, columns);
                 df = params.isEmpty() ? summary
                         : summary.hConcat(RunSummaries.firstRows(rows).cols(params.toArray(new String[0])).select());
             }
@@ -248,7 +272,7 @@ final class QueryRun {
             case RunQuery.ROWS: {
                 Object[] v = new Object[n];
                 for (int r = 0; r < n; r++) {
-                    v[r] = (long) runRows[r].length;
+                    v[r] = rowCount(r);
                 }
                 return v;
             }
@@ -270,13 +294,37 @@ final class QueryRun {
         if (stat == null || !numericRowColumns.contains(column)) {
             return null;
         }
+        return statisticPerRun(column, stat);
+    }
+
+    /**
+     * One statistic of numeric row column {@code column} per run. With {@link #summaries}, the
+     * mean and count come from them (sum / count over all rows); the first, last, least and
+     * greatest values are cells of the kept rows, which hold them, so both ways agree exactly.
+     */
+    private Object[] statisticPerRun(String column, Statistic stat) {
+        int n = expIds.length;
+        Object[] v = new Object[n];
+        if (summaries != null && (stat == Statistic.MEAN || stat == Statistic.COUNT)) {
+            for (int r = 0; r < n; r++) {
+                TableSummary t = summaries.get(expIds[r]);
+                boolean has = t.schema().containsKey(column) && t.isNumeric(column);
+                long count = has ? t.count(column) : 0;
+                v[r] = stat == Statistic.COUNT ? (Object) count : count == 0 ? Double.NaN : t.sum(column) / count;
+            }
+            return v;
+        }
         Series<?> s = rows.getColumn(column);
         Goal goal = goal(column);
-        Object[] v = new Object[n];
         for (int r = 0; r < n; r++) {
             v[r] = RunSummaries.statistic(s, runRows[r], stat, goal);
         }
         return v;
+    }
+
+    /** How many rows run {@code r} has in the table (all of them, whether or not {@link #rows} holds them all). */
+    private long rowCount(int r) {
+        return summaries == null ? runRows[r].length : summaries.get(expIds[r]).rows();
     }
 
     private static Statistic statistic(String name) {
@@ -317,7 +365,7 @@ final class QueryRun {
         Map<String, Long> counts = new LinkedHashMap<>();
         DataFrame firsts = params.isEmpty() ? null : RunSummaries.firstRows(rows);
         for (int r = 0; r < expIds.length; r++) {
-            counts.put(expIds[r], (long) runRows[r].length);
+            counts.put(expIds[r], rowCount(r));
             if (firsts != null) {
                 Map<String, Object> p = new HashMap<>();
                 for (String name : params) {

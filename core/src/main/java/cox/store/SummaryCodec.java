@@ -1,0 +1,313 @@
+package cox.store;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The bytes of a {@link RunSummary}: what {@code .cox.summary} and the run index's cache file
+ * hold. Compact (variable-length integers), little-endian doubles as raw bits (NaN payloads and
+ * -0.0 kept), UTF-8 text. Decoding checks every length against the bytes left and every code, so
+ * any damage is a {@link Malformed}, never a huge allocation or a wrong value.
+ *
+ * <pre>
+ * summary := varint tables, table*
+ * table   := text name, varint columns, (text column, u8 journal type code)*, varlong rows,
+ *            per numeric column: f64 sum, varlong count, and if count &gt; 0: varlong minRow,
+ *            varlong maxRow, f64 min, f64 max;
+ *            u8 kept (0 or 1), if 1: varint k, (varlong index delta, cell*)*
+ * cell    := INT: zigzag varlong | FLOAT: f64 | BOOL: u8 | STR: varint (length + 1, 0 for null), UTF-8
+ * </pre>
+ */
+final class SummaryCodec {
+    private SummaryCodec() {
+    }
+
+    /** Bytes that do not decode as a summary; the message says where and why. */
+    static final class Malformed extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        Malformed(String message) {
+            super(message);
+        }
+    }
+
+    static byte[] encode(RunSummary s) {
+        Out out = new Out();
+        out.varlong(s.tables().size());
+        for (TableSummary t : s.tables().values()) {
+            out.text(t.name());
+            out.varlong(t.schema().size());
+            for (Map.Entry<String, ColumnType> e : t.schema().entrySet()) {
+                out.text(e.getKey());
+                out.bytes.write(e.getValue().journalCode());
+            }
+            out.varlong(t.rows());
+            int k = 0;
+            for (ColumnType type : t.schema().values()) {
+                if (!TableSummary.numeric(type)) {
+                    continue;
+                }
+                out.f64(t.sumAt(k));
+                out.varlong(t.countAt(k));
+                if (t.countAt(k) > 0) {
+                    out.varlong(t.minRowAt(k));
+                    out.varlong(t.maxRowAt(k));
+                    out.f64(t.minValueAt(k));
+                    out.f64(t.maxValueAt(k));
+                }
+                k++;
+            }
+            int kept = t.keptCount();
+            out.bytes.write(kept < 0 ? 0 : 1);
+            if (kept >= 0) {
+                out.varlong(kept);
+                ColumnType[] types = t.schema().values().toArray(new ColumnType[0]);
+                long previous = 0;
+                for (int i = 0; i < kept; i++) {
+                    out.varlong(t.keptIndex(i) - previous);
+                    previous = t.keptIndex(i);
+                    Object[] row = t.keptRow(i);
+                    for (int c = 0; c < types.length; c++) {
+                        out.cell(types[c], row[c]);
+                    }
+                }
+            }
+        }
+        return out.bytes.toByteArray();
+    }
+
+    static RunSummary decode(byte[] bytes) throws Malformed {
+        In in = new In(bytes);
+        int n = in.count("tables");
+        Map<String, TableSummary> tables = new LinkedHashMap<>();
+        for (int i = 0; i < n; i++) {
+            TableSummary t = table(in);
+            if (tables.put(t.name(), t) != null) {
+                throw new Malformed("table '" + t.name() + "' is listed twice");
+            }
+        }
+        if (in.buf.hasRemaining()) {
+            throw new Malformed(in.buf.remaining() + " bytes follow the last table");
+        }
+        return new RunSummary(tables);
+    }
+
+    private static TableSummary table(In in) throws Malformed {
+        String name = in.name("a table");
+        int columns = in.count("columns of table '" + name + "'");
+        Schema.Builder schema = Schema.builder();
+        ColumnType[] types = new ColumnType[columns];
+        int numeric = 0;
+        for (int c = 0; c < columns; c++) {
+            String column = in.name("a column of table '" + name + "'");
+            int code = in.u8();
+            ColumnType type = ColumnType.ofJournalCode(code);
+            if (type == null) {
+                throw new Malformed("column '" + column + "' of table '" + name + "' has type code " + code);
+            }
+            try {
+                schema.add(column, type);
+            } catch (IllegalArgumentException e) {
+                throw new Malformed("table '" + name + "': " + e.getMessage());
+            }
+            types[c] = type;
+            numeric += TableSummary.numeric(type) ? 1 : 0;
+        }
+        long rows = in.varlong();
+        double[] sums = new double[numeric];
+        long[] counts = new long[numeric];
+        long[] minRows = new long[numeric];
+        long[] maxRows = new long[numeric];
+        double[] minValues = new double[numeric];
+        double[] maxValues = new double[numeric];
+        for (int k = 0; k < numeric; k++) {
+            sums[k] = in.f64();
+            counts[k] = in.varlong();
+            if (counts[k] > rows) {
+                throw new Malformed("table '" + name + "': " + counts[k] + " numbers in " + rows + " rows");
+            }
+            minRows[k] = -1;
+            maxRows[k] = -1;
+            if (counts[k] > 0) {
+                minRows[k] = in.row(rows);
+                maxRows[k] = in.row(rows);
+                minValues[k] = in.f64();
+                maxValues[k] = in.f64();
+            }
+        }
+        int keptFlag = in.u8();
+        long[] kept = new long[0];
+        Object[][] keptRows = null;
+        if (keptFlag == 1) {
+            int k = in.count("kept rows of table '" + name + "'");
+            kept = new long[k];
+            keptRows = new Object[k][];
+            long previous = 0;
+            for (int i = 0; i < k; i++) {
+                long delta = in.varlong();
+                kept[i] = previous + delta;
+                if ((i > 0 && delta == 0) || kept[i] >= rows || kept[i] < previous) {
+                    throw new Malformed("table '" + name + "': kept row " + kept[i] + " out of order or past its " + rows + " rows");
+                }
+                previous = kept[i];
+                Object[] row = new Object[columns];
+                for (int c = 0; c < columns; c++) {
+                    row[c] = in.cell(types[c]);
+                }
+                keptRows[i] = row;
+            }
+        } else if (keptFlag != 0) {
+            throw new Malformed("table '" + name + "': kept flag " + keptFlag);
+        }
+        return new TableSummary(name, schema.build(), rows, sums, counts, minRows, maxRows, minValues, maxValues, kept,
+                keptRows);
+    }
+
+    private static final class Out {
+        final ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
+        private final byte[] eight = new byte[8];
+
+        void varlong(long v) {
+            while ((v & ~0x7FL) != 0) {
+                bytes.write((int) ((v & 0x7F) | 0x80));
+                v >>>= 7;
+            }
+            bytes.write((int) v);
+        }
+
+        void f64(double d) {
+            ByteBuffer.wrap(eight).order(ByteOrder.LITTLE_ENDIAN).putLong(Double.doubleToRawLongBits(d));
+            bytes.write(eight, 0, 8);
+        }
+
+        void text(String s) {
+            if (s == null) {
+                varlong(0);
+                return;
+            }
+            byte[] b = s.getBytes(StandardCharsets.UTF_8);
+            varlong(b.length + 1L);
+            bytes.write(b, 0, b.length);
+        }
+
+        void cell(ColumnType type, Object v) {
+            switch (type) {
+                case INT -> {
+                    long l = (Long) v;
+                    varlong((l << 1) ^ (l >> 63));
+                }
+                case FLOAT -> f64((Double) v);
+                case BOOL -> bytes.write(((Boolean) v) ? 1 : 0);
+                default -> text((String) v);
+            }
+        }
+    }
+
+    private static final class In {
+        final ByteBuffer buf;
+
+        In(byte[] b) {
+            buf = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
+        }
+
+        int u8() throws Malformed {
+            need(1);
+            return buf.get() & 0xFF;
+        }
+
+        long varlong() throws Malformed {
+            long v = 0;
+            for (int shift = 0; shift < 64; shift += 7) {
+                int b = u8();
+                v |= (long) (b & 0x7F) << shift;
+                if ((b & 0x80) == 0) {
+                    if (shift == 63 && b > 1) {
+                        break;
+                    }
+                    return v;
+                }
+            }
+            throw new Malformed("a number at byte " + buf.position() + " is longer than 64 bits");
+        }
+
+        /** A count of things that each take at least one byte: at most the bytes left. */
+        int count(String what) throws Malformed {
+            long n = varlong();
+            if (n < 0 || n > buf.remaining()) {
+                throw new Malformed(n + " " + what + " in " + buf.remaining() + " bytes");
+            }
+            return (int) n;
+        }
+
+        long row(long rows) throws Malformed {
+            long r = varlong();
+            if (r < 0 || r >= rows) {
+                throw new Malformed("row " + r + " of " + rows);
+            }
+            return r;
+        }
+
+        double f64() throws Malformed {
+            need(8);
+            return Double.longBitsToDouble(buf.getLong());
+        }
+
+        String text() throws Malformed {
+            long n = varlong();
+            if (n == 0) {
+                return null;
+            }
+            if (n - 1 > buf.remaining()) {
+                throw new Malformed("text of " + (n - 1) + " bytes in " + buf.remaining());
+            }
+            byte[] b = new byte[(int) (n - 1)];
+            buf.get(b);
+            try {
+                return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(b)).toString();
+            } catch (CharacterCodingException e) {
+                throw new Malformed("text at byte " + buf.position() + " is not UTF-8");
+            }
+        }
+
+        String name(String what) throws Malformed {
+            String s = text();
+            if (s == null || s.isEmpty()) {
+                throw new Malformed(what + " has no name");
+            }
+            return s;
+        }
+
+        Object cell(ColumnType type) throws Malformed {
+            switch (type) {
+                case INT: {
+                    long z = varlong();
+                    return (z >>> 1) ^ -(z & 1);
+                }
+                case FLOAT:
+                    return f64();
+                case BOOL: {
+                    int b = u8();
+                    if (b > 1) {
+                        throw new Malformed("a BOOL cell of " + b);
+                    }
+                    return b == 1;
+                }
+                default:
+                    return text();
+            }
+        }
+
+        private void need(int n) throws Malformed {
+            if (buf.remaining() < n) {
+                throw new Malformed("ends early at byte " + buf.position());
+            }
+        }
+    }
+}

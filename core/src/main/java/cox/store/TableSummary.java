@@ -1,0 +1,414 @@
+package cox.store;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One table of one run in brief: its columns, its row count, per numeric column (INT or FLOAT)
+ * the sum and count of its numbers and the rows holding its least and greatest number, and the
+ * rows that every per-run answer needs: the first, the last, and each row holding a numeric
+ * column's least or greatest number (each row once). From these, {@code cox df --last},
+ * {@code --best}, {@code --summary} and {@code --group-by} answer exactly as from all rows: the
+ * first, last, least and greatest values are cells of kept rows, the mean is sum / count.
+ *
+ * <p>Numbers are taken as Python cox's readers and {@code cox.readers.summary.RunSummaries} take
+ * them: an INT cell as the double it converts to, NaN skipped; the least (greatest) is the first
+ * row whose number no earlier number is below (above), and the sum adds the numbers in row order.
+ * Rows are kept only when the table has no OBJECT, PICKLE or PYTORCH_STATE column and no kept text
+ * is longer than {@value #KEPT_TEXT_LIMIT} characters ({@link #rowsKept()}); the statistics are
+ * kept always. Python cox has nothing like it. Immutable.
+ */
+public final class TableSummary {
+    /** The longest text cell of a kept row: a table with longer text keeps no rows. */
+    public static final int KEPT_TEXT_LIMIT = 1024;
+
+    private final String name;
+    private final Schema schema;
+    private final long rows;
+    private final double[] sums;
+    private final long[] counts;
+    private final long[] minRows;
+    private final long[] maxRows;
+    private final double[] minValues;
+    private final double[] maxValues;
+    private final long[] keptRowIndexes;
+    private final Object[][] keptRows;
+
+    TableSummary(String name, Schema schema, long rows, double[] sums, long[] counts, long[] minRows, long[] maxRows,
+            double[] minValues, double[] maxValues, long[] keptRowIndexes, Object[][] keptRows) {
+        this.name = Objects.requireNonNull(name, "name");
+        this.schema = Objects.requireNonNull(schema, "schema");
+        this.rows = rows;
+        this.sums = sums;
+        this.counts = counts;
+        this.minRows = minRows;
+        this.maxRows = maxRows;
+        this.minValues = minValues;
+        this.maxValues = maxValues;
+        this.keptRowIndexes = keptRowIndexes;
+        this.keptRows = keptRows;
+    }
+
+    /** @return the table's name */
+    public String name() {
+        return name;
+    }
+
+    /** @return its columns, as the store holds them */
+    public Schema schema() {
+        return schema;
+    }
+
+    /** @return its row count: what {@code Table.nrows()} returns */
+    public long rows() {
+        return rows;
+    }
+
+    /**
+     * @param column a column of the table
+     * @return whether it is INT or FLOAT: a column with statistics
+     */
+    public boolean isNumeric(String column) {
+        return numeric(schema.type(column));
+    }
+
+    /** @return the sum of the numbers of numeric column {@code column} in row order (NaN skipped); 0 if none */
+    public double sum(String column) {
+        return sums[numericIndex(column)];
+    }
+
+    /** @return how many numbers (not NaN) numeric column {@code column} holds */
+    public long count(String column) {
+        return counts[numericIndex(column)];
+    }
+
+    /** @return the first row holding the least number of numeric column {@code column}, or -1 if it holds none */
+    public long minRow(String column) {
+        return minRows[numericIndex(column)];
+    }
+
+    /** @return the first row holding the greatest number of numeric column {@code column}, or -1 if it holds none */
+    public long maxRow(String column) {
+        return maxRows[numericIndex(column)];
+    }
+
+    /** @return the least number of numeric column {@code column}, as a double; NaN if it holds none */
+    public double min(String column) {
+        int k = numericIndex(column);
+        return minRows[k] < 0 ? Double.NaN : minValues[k];
+    }
+
+    /** @return the greatest number of numeric column {@code column}, as a double; NaN if it holds none */
+    public double max(String column) {
+        int k = numericIndex(column);
+        return maxRows[k] < 0 ? Double.NaN : maxValues[k];
+    }
+
+    /** @return whether {@link #keptRowIndexes()} and {@link #keptRows()} hold the rows described above */
+    public boolean rowsKept() {
+        return keptRows != null;
+    }
+
+    /** @return the indexes of the kept rows, ascending; empty if none are kept */
+    public long[] keptRowIndexes() {
+        return keptRows == null ? new long[0] : keptRowIndexes.clone();
+    }
+
+    /**
+     * @return the kept rows, in the order of {@link #keptRowIndexes()}, each as the store reads it:
+     *     cells in schema order, {@code Long}, {@code Double}, {@code Boolean} or {@code String}
+     */
+    public List<Object[]> keptRows() {
+        if (keptRows == null) {
+            return List.of();
+        }
+        List<Object[]> out = new ArrayList<>(keptRows.length);
+        for (Object[] r : keptRows) {
+            out.add(r.clone());
+        }
+        return out;
+    }
+
+    int keptCount() {
+        return keptRows == null ? -1 : keptRows.length;
+    }
+
+    long keptIndex(int i) {
+        return keptRowIndexes[i];
+    }
+
+    Object[] keptRow(int i) {
+        return keptRows[i];
+    }
+
+    double sumAt(int numeric) {
+        return sums[numeric];
+    }
+
+    long countAt(int numeric) {
+        return counts[numeric];
+    }
+
+    long minRowAt(int numeric) {
+        return minRows[numeric];
+    }
+
+    long maxRowAt(int numeric) {
+        return maxRows[numeric];
+    }
+
+    double minValueAt(int numeric) {
+        return minValues[numeric];
+    }
+
+    double maxValueAt(int numeric) {
+        return maxValues[numeric];
+    }
+
+    private int numericIndex(String column) {
+        int at = schema.indexOf(column);
+        if (at < 0 || !numeric(schema.type(column))) {
+            throw new IllegalArgumentException("table '" + name + "' has no numeric column '" + column + "': its columns are "
+                    + schema);
+        }
+        int k = 0;
+        int c = 0;
+        for (ColumnType t : schema.values()) {
+            if (c++ == at) {
+                return k;
+            }
+            if (numeric(t)) {
+                k++;
+            }
+        }
+        throw new IllegalStateException("unreachable");
+    }
+
+    static boolean numeric(ColumnType t) {
+        return t == ColumnType.INT || t == ColumnType.FLOAT;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof TableSummary t && name.equals(t.name) && schema.equals(t.schema) && rows == t.rows
+                && Arrays.equals(doubleBits(sums), doubleBits(t.sums)) && Arrays.equals(counts, t.counts)
+                && Arrays.equals(minRows, t.minRows) && Arrays.equals(maxRows, t.maxRows)
+                && Arrays.equals(doubleBits(minValues), doubleBits(t.minValues))
+                && Arrays.equals(doubleBits(maxValues), doubleBits(t.maxValues))
+                && Arrays.equals(keptRowIndexes, t.keptRowIndexes) && sameRows(keptRows, t.keptRows);
+    }
+
+    private static long[] doubleBits(double[] d) {
+        long[] out = new long[d.length];
+        for (int i = 0; i < d.length; i++) {
+            out[i] = Double.doubleToRawLongBits(d[i]);
+        }
+        return out;
+    }
+
+    private static boolean sameRows(Object[][] a, Object[][] b) {
+        if (a == null || b == null) {
+            return a == b;
+        }
+        if (a.length != b.length) {
+            return false;
+        }
+        for (int i = 0; i < a.length; i++) {
+            for (int c = 0; c < a[i].length; c++) {
+                Object x = a[i][c];
+                Object y = b[i][c];
+                if (x instanceof Double dx && y instanceof Double dy) {
+                    if (Double.doubleToRawLongBits(dx) != Double.doubleToRawLongBits(dy)) {
+                        return false;
+                    }
+                } else if (!Objects.equals(x, y)) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(name, schema, rows);
+    }
+
+    @Override
+    public String toString() {
+        return "TableSummary " + name + " (" + rows + " rows, " + (keptRows == null ? "no" : keptRows.length)
+                + " kept)";
+    }
+
+    /**
+     * Builds a summary row by row: what a writer does as it applies rows to {@code store.h5}, and
+     * what a reader does over a table it read. Not thread-safe.
+     */
+    static final class Builder {
+        private final String name;
+        private final Schema schema;
+        private final ColumnType[] types;
+        /** Schema index of each numeric column. */
+        private final int[] numericColumns;
+        private long rows;
+        private final double[] sums;
+        private final long[] counts;
+        private final long[] minRows;
+        private final long[] maxRows;
+        private final double[] minValues;
+        private final double[] maxValues;
+        private boolean keep;
+        private Object[] first;
+        private Object[] last;
+        private final Object[][] minCells;
+        private final Object[][] maxCells;
+
+        Builder(String name, Schema schema) {
+            this.name = name;
+            this.schema = schema;
+            this.types = schema.values().toArray(new ColumnType[0]);
+            int k = 0;
+            boolean keepable = true;
+            for (ColumnType t : types) {
+                if (numeric(t)) {
+                    k++;
+                } else if (t != ColumnType.STR && t != ColumnType.BOOL) {
+                    keepable = false;
+                }
+            }
+            numericColumns = new int[k];
+            k = 0;
+            for (int c = 0; c < types.length; c++) {
+                if (numeric(types[c])) {
+                    numericColumns[k++] = c;
+                }
+            }
+            sums = new double[k];
+            counts = new long[k];
+            minRows = new long[k];
+            maxRows = new long[k];
+            Arrays.fill(minRows, -1);
+            Arrays.fill(maxRows, -1);
+            minValues = new double[k];
+            maxValues = new double[k];
+            minCells = new Object[k][];
+            maxCells = new Object[k][];
+            keep = keepable;
+        }
+
+        /**
+         * A builder that goes on from {@code s}: rows added next follow its rows. If {@code s}
+         * kept no rows, neither does the builder.
+         */
+        static Builder after(TableSummary s) {
+            Builder b = new Builder(s.name, s.schema);
+            b.keep = b.keep && s.rowsKept();
+            b.rows = s.rows;
+            for (int k = 0; k < b.numericColumns.length; k++) {
+                b.sums[k] = s.sums[k];
+                b.counts[k] = s.counts[k];
+                b.minRows[k] = s.minRows[k];
+                b.maxRows[k] = s.maxRows[k];
+                b.minValues[k] = s.minValues[k];
+                b.maxValues[k] = s.maxValues[k];
+                if (b.keep && s.minRows[k] >= 0) {
+                    b.minCells[k] = s.keptRowAt(s.minRows[k]);
+                    b.maxCells[k] = s.keptRowAt(s.maxRows[k]);
+                }
+            }
+            if (b.keep && s.rows > 0) {
+                b.first = s.keptRowAt(0);
+                b.last = s.keptRowAt(s.rows - 1);
+            }
+            return b;
+        }
+
+        /** Adds the next row: cells in schema order, as {@link #keptRows()} describes them. The builder keeps {@code cells}. */
+        void add(Object[] cells) {
+            long r = rows++;
+            if (keep) {
+                for (int c = 0; c < cells.length; c++) {
+                    if (cells[c] instanceof String s && s.length() > KEPT_TEXT_LIMIT) {
+                        keep = false;
+                        break;
+                    }
+                }
+            }
+            if (r == 0) {
+                first = cells;
+            }
+            last = cells;
+            for (int k = 0; k < numericColumns.length; k++) {
+                double v = number(cells, k);
+                if (Double.isNaN(v)) {
+                    continue;
+                }
+                sums[k] += v;
+                counts[k]++;
+                if (minRows[k] < 0 || v < minValues[k]) {
+                    minRows[k] = r;
+                    minValues[k] = v;
+                    minCells[k] = cells;
+                }
+                if (maxRows[k] < 0 || v > maxValues[k]) {
+                    maxRows[k] = r;
+                    maxValues[k] = v;
+                    maxCells[k] = cells;
+                }
+            }
+        }
+
+        private double number(Object[] cells, int k) {
+            Object v = cells[numericColumns[k]];
+            if (v instanceof Double d) {
+                return d;
+            }
+            if (v instanceof Long l) {
+                return l;
+            }
+            return v instanceof Number n ? n.doubleValue() : Double.NaN;
+        }
+
+        /** @return the rows added so far */
+        long rows() {
+            return rows;
+        }
+
+        TableSummary build() {
+            long[] kept = null;
+            Object[][] keptCells = null;
+            if (keep) {
+                java.util.TreeMap<Long, Object[]> byRow = new java.util.TreeMap<>();
+                if (rows > 0) {
+                    byRow.put(0L, first);
+                    byRow.put(rows - 1, last);
+                }
+                for (int k = 0; k < numericColumns.length; k++) {
+                    if (minRows[k] >= 0) {
+                        byRow.put(minRows[k], minCells[k]);
+                        byRow.put(maxRows[k], maxCells[k]);
+                    }
+                }
+                kept = new long[byRow.size()];
+                keptCells = new Object[byRow.size()][];
+                int i = 0;
+                for (java.util.Map.Entry<Long, Object[]> e : byRow.entrySet()) {
+                    kept[i] = e.getKey();
+                    keptCells[i++] = e.getValue().clone();
+                }
+            }
+            return new TableSummary(name, schema, rows, sums.clone(), counts.clone(), minRows.clone(), maxRows.clone(),
+                    minValues.clone(), maxValues.clone(), kept == null ? new long[0] : kept, keptCells);
+        }
+    }
+
+    private Object[] keptRowAt(long row) {
+        int i = Arrays.binarySearch(keptRowIndexes, row);
+        if (i < 0) {
+            throw new IllegalStateException("row " + row + " of table '" + name + "' is not kept");
+        }
+        return keptRows[i];
+    }
+}
