@@ -22,7 +22,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * What the listed runs' stores hold ({@link RunContents}) and their {@link TableSummary}s, computed
  * when asked for on a small pool of reader threads and kept per run while its stamp is unchanged:
- * a reload does not read a store that did not change. The numeric columns read for a summary stay
+ * a reload does not read a store that did not change. How a run is worked out is one
+ * {@link Summarizer} (its store read, or its summary from the run index or its writer). The numeric columns read for a summary stay
  * in a {@link SeriesCache} for the charts. With a {@link SummaryFile}, what was saved at the last
  * run of the server is taken in on first use, and {@link #save} writes it back.
  *
@@ -53,6 +54,7 @@ final class SummaryCache implements AutoCloseable {
     private final ExecutorService readers;
     private final SeriesCache columnsCache;
     private final SummaryFile summaryFile;
+    private final Summarizer summarizer;
     private final Map<String, Known> known = new ConcurrentHashMap<>();
     private final Object restoreLock = new Object();
     private volatile boolean restored;
@@ -68,9 +70,13 @@ final class SummaryCache implements AutoCloseable {
      * @param readerThreads the reader threads (daemon threads, stopped by {@link #close})
      * @param cacheBytes the budget of the numeric columns kept for the charts
      * @param summaryFile the summaries saved on disk, or null for none
+     * @param summarizer how a run is worked out, or null to read its store ({@link #readStore})
      */
-    SummaryCache(Path directory, String metadataTable, int readerThreads, long cacheBytes, SummaryFile summaryFile) {
+    SummaryCache(Path directory, String metadataTable, int readerThreads, long cacheBytes, SummaryFile summaryFile,
+                 Summarizer summarizer) {
         this.directory = directory;
+        this.summarizer = summarizer != null ? summarizer
+                : (dir, run, stamp, table) -> readStore(dir, metadataTable, run, stamp, table);
         this.metadataTable = metadataTable;
         this.summaryFile = summaryFile;
         this.columnsCache = new SeriesCache(cacheBytes);
@@ -172,7 +178,8 @@ final class SummaryCache implements AutoCloseable {
         if (c != null) {
             return c;
         }
-        return load(run, table).columns();
+        // the rows themselves: only the store has them
+        return record(run, table, readStore(directory, metadataTable, run, run.stamp(), table)).columns();
     }
 
     /**
@@ -232,13 +239,36 @@ final class SummaryCache implements AutoCloseable {
         return table == null || s != null && s.stamp().equals(stamp);
     }
 
-    /** What one read gave: the run's contents, and the summary and numeric columns of the table asked for (or null). */
-    private record Loaded(RunContents contents, TableSummary summary, TableColumns columns) {
+    /**
+     * What working out a run gave: its contents, and the summary of the table asked for (null for
+     * none) and its numeric columns if they were read (null if not: the charts read them later).
+     */
+    record Loaded(RunContents contents, TableSummary summary, TableColumns columns) {
     }
 
-    private Loaded load(ListedRun run, String table) {
-        RunStamp stamp = run.stamp();
-        storeReads.incrementAndGet();
+    /**
+     * The one step that works out what the page knows of a run: its contents and its summary of a
+     * table. {@link #readStore} reads the store's rows; {@link WrittenSummaries} takes the run's
+     * summary from the run index or its writer instead. Must be thread-safe (the reader threads
+     * call it at once) and never throw for a run that cannot be read: its contents carry the error.
+     */
+    @FunctionalInterface
+    interface Summarizer {
+        /**
+         * @param directory the storage folder
+         * @param run the run
+         * @param stamp its stamp, taken before reading (a write during the read makes the next scan read again)
+         * @param table the table to summarize, or null for the contents only
+         * @return what was worked out
+         */
+        Loaded summarize(Path directory, ListedRun run, RunStamp stamp, String table);
+    }
+
+    /**
+     * Works a run out by reading its store: its contents, and the numeric columns of {@code table}
+     * and their {@link MetricSummary}s.
+     */
+    static Loaded readStore(Path directory, String metadataTable, ListedRun run, RunStamp stamp, String table) {
         RunReader.Read r = RunReader.read(directory, run.expId, stamp, metadataTable, table);
         TableSummary summary = null;
         if (table != null) {
@@ -252,12 +282,23 @@ final class SummaryCache implements AutoCloseable {
                     metrics.put(c.getKey(), MetricSummary.of(c.getValue(), r.columns().rows()));
                 }
                 summary = new TableSummary(stamp, r.columns().rows(), metrics, null);
-                columnsCache.put(run.expId, table, r.columns());
             }
         }
-        TableSummary s = summary;
-        known().compute(run.expId, (id, old) -> (old == null ? Known.NOTHING : old).with(r.contents(), table, s));
         return new Loaded(r.contents(), summary, r.columns());
+    }
+
+    private Loaded load(ListedRun run, String table) {
+        return record(run, table, summarizer.summarize(directory, run, run.stamp(), table));
+    }
+
+    private Loaded record(ListedRun run, String table, Loaded l) {
+        storeReads.incrementAndGet();
+        if (l.columns() != null && table != null) {
+            columnsCache.put(run.expId, table, l.columns());
+        }
+        TableSummary s = l.summary();
+        known().compute(run.expId, (id, old) -> (old == null ? Known.NOTHING : old).with(l.contents(), table, s));
+        return l;
     }
 
     /**
