@@ -31,7 +31,7 @@ final class RunIndex implements AutoCloseable {
         this.written = new WrittenSummaries(directory,
                 runIndex != null ? runIndex : cox.readers.RunIndex.inMemory(directory), metadataTable);
         this.summaries = new SummaryCache(directory, metadataTable, readerThreads, cacheBytes, summaryFile, written);
-        this.scanner = new RunScanner(directory, minScanMillis, this::housekeeping);
+        this.scanner = new RunScanner(directory, minScanMillis, this::housekeeping, summaries::takeSavedStates);
     }
 
     RunScanner scanner() {

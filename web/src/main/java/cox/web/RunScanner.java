@@ -15,6 +15,7 @@ import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
 
 /**
  * The runs of one storage folder, kept current cheaply. A <b>scan</b> lists the folder and takes
@@ -30,6 +31,8 @@ import java.util.concurrent.locks.LockSupport;
  * removed runs, comes every {@code max(}{@link #MIN_FULL_SCAN_MILLIS}{@code , }{@link
  * #FULL_SCAN_SPACING}{@code  x its time)}. Requests answer from the latest scan. With
  * {@code minScanMillis} 0 every request scans first instead (exact, for tests and small folders).
+ * With the runs a summary file saved, the first request is answered from them while the thread
+ * scans (a restart of a big folder answers at once; what changed meanwhile comes with the scan).
  * The thread also runs a housekeeping task every {@link #HOUSEKEEPING_NANOS}, busy or idle.
  *
  * <p>Thread-safe: scans run under one lock; the listing and each run's state are immutable
@@ -70,6 +73,7 @@ final class RunScanner implements AutoCloseable {
     private final Path directory;
     private final long minScanMillis;
     private final Runnable housekeeping;
+    private final Supplier<Map<String, ListedRun.State>> saved;
     private final Thread thread;
     private final Object scanLock = new Object();
     private final Map<String, Long> removed = new LinkedHashMap<>(); // under scanLock
@@ -89,9 +93,21 @@ final class RunScanner implements AutoCloseable {
      * @param housekeeping what the scanner thread also does every {@link #HOUSEKEEPING_NANOS} (not run without a thread)
      */
     RunScanner(Path directory, long minScanMillis, Runnable housekeeping) {
+        this(directory, minScanMillis, housekeeping, null);
+    }
+
+    /**
+     * @param directory the storage folder
+     * @param minScanMillis the pause between background scans; 0 for no thread (every request scans)
+     * @param housekeeping what the scanner thread also does every {@link #HOUSEKEEPING_NANOS} (not run without a thread)
+     * @param saved the runs as a summary file saw them (asked once, at the first request), or null: with a
+     *     thread, the first request is answered from them at once while the thread scans
+     */
+    RunScanner(Path directory, long minScanMillis, Runnable housekeeping, Supplier<Map<String, ListedRun.State>> saved) {
         this.directory = directory;
         this.minScanMillis = minScanMillis;
         this.housekeeping = housekeeping;
+        this.saved = saved;
         this.thread = minScanMillis == 0 ? null : new Thread(this::scanLoop, "cox-serve-scanner");
         if (thread != null) {
             thread.setDaemon(true);
@@ -141,7 +157,9 @@ final class RunScanner implements AutoCloseable {
         lastRequestNanos = System.nanoTime();
         if (!scanned || thread == null) {
             synchronized (scanLock) {
-                if (!scanned || thread == null) {
+                if (!scanned && thread != null && saved != null && listSaved(saved.get())) {
+                    // listed as the summary file saw the runs; the thread's first scan follows at once
+                } else if (!scanned || thread == null) {
                     scan();
                 }
             }
@@ -154,6 +172,32 @@ final class RunScanner implements AutoCloseable {
             }
         }
         return listing;
+    }
+
+    /**
+     * Lists the runs as they were saved, before any scan: a restarted server answers at once, and
+     * the scan that follows (the thread's first, at once) brings every run that changed, came or
+     * went meanwhile as a change of the next version, as it would a change seen while running.
+     *
+     * @return false if nothing was saved (then the caller scans)
+     */
+    private boolean listSaved(Map<String, ListedRun.State> states) {
+        if (states.isEmpty()) {
+            return false;
+        }
+        Map<String, ListedRun> now = new TreeMap<>();
+        for (Map.Entry<String, ListedRun.State> e : states.entrySet()) {
+            ListedRun run = new ListedRun(e.getKey(), directory.resolve(e.getKey()));
+            run.update(e.getValue());
+            now.put(e.getKey(), run);
+        }
+        version = 1;
+        runs = Collections.unmodifiableMap(now);
+        listing = new Listing(version, List.copyOf(now.values()), Map.of());
+        lastScanMillis = 0; // a full scan at once
+        lastScanNanos = System.nanoTime() - TimeUnit.DAYS.toNanos(1);
+        scanned = true;
+        return true;
     }
 
     /** @return the latest listing without scanning, or null before the first scan */

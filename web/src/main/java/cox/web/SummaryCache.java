@@ -58,6 +58,8 @@ final class SummaryCache implements AutoCloseable {
     private final Map<String, Known> known = new ConcurrentHashMap<>();
     private final Object restoreLock = new Object();
     private volatile boolean restored;
+    /** The runs as the summary file saw them, until the scanner takes them ({@link #takeSavedStates}). */
+    private Map<String, ListedRun.State> savedStates = Map.of(); // under restoreLock
     private final Map<String, Future<?>> inflight = new ConcurrentHashMap<>();
     private final AtomicInteger toRead = new AtomicInteger();
     private final AtomicInteger read = new AtomicInteger();
@@ -98,15 +100,36 @@ final class SummaryCache implements AutoCloseable {
             synchronized (restoreLock) {
                 if (!restored) {
                     if (summaryFile != null) {
+                        Map<String, ListedRun.State> states = new HashMap<>();
                         for (Map.Entry<String, SummaryFile.Entry> e : summaryFile.load().entrySet()) {
-                            known.put(e.getKey(), new Known(e.getValue().contents(), Map.copyOf(e.getValue().summaries())));
+                            SummaryFile.Entry v = e.getValue();
+                            known.put(e.getKey(), new Known(v.contents(), Map.copyOf(v.summaries())));
+                            states.put(e.getKey(), new ListedRun.State(v.stamp(), false, v.closed(), 1,
+                                    ListedRun.NEVER_CHANGED, null));
                         }
+                        savedStates = states;
                     }
                     restored = true;
                 }
             }
         }
         return known;
+    }
+
+    /**
+     * The runs the summary file lists, each as a scan saw it when the file was written (its
+     * stamp, and whether it was closed cleanly; not running), for the scanner to list before its
+     * first scan; once only (later calls get nothing).
+     *
+     * @return the saved states by exp_id; empty without a summary file
+     */
+    Map<String, ListedRun.State> takeSavedStates() {
+        known();
+        synchronized (restoreLock) {
+            Map<String, ListedRun.State> out = savedStates;
+            savedStates = Map.of();
+            return out;
+        }
     }
 
     private Known knownOf(ListedRun run) {
@@ -394,7 +417,8 @@ final class SummaryCache implements AutoCloseable {
         Map<String, SummaryFile.Entry> entries = new LinkedHashMap<>();
         for (ListedRun r : listing.runs()) {
             Known k = knownOf(r);
-            entries.put(r.expId, new SummaryFile.Entry(r.stamp(), k.contents(), k.tables()));
+            ListedRun.State state = r.state();
+            entries.put(r.expId, new SummaryFile.Entry(state.stamp(), k.contents(), k.tables(), state.closed()));
         }
         try {
             summaryFile.save(entries);

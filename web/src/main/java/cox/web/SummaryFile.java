@@ -38,7 +38,7 @@ import java.util.zip.GZIPOutputStream;
  */
 final class SummaryFile {
     private static final int MAGIC = 0x434f5853; // "COXS"
-    private static final int VERSION = 2; // 2: an OBJECT parameter is kept as JSON, no longer as "OBJECT (n characters)"
+    private static final int VERSION = 3; // 2: an OBJECT parameter is kept as JSON; 3: whether the run was closed cleanly
 
     private final Path file;
     private final Path directory;
@@ -72,8 +72,9 @@ final class SummaryFile {
      * @param stamp the run's stamp (when saving: now; the contents and summaries are saved only if theirs is equal)
      * @param contents its contents, or null if never read
      * @param summaries its tables' summaries
+     * @param closed whether the scanner saw it closed cleanly at that stamp ({@link ListedRun.State#closed})
      */
-    record Entry(RunStamp stamp, RunContents contents, Map<String, TableSummary> summaries) {
+    record Entry(RunStamp stamp, RunContents contents, Map<String, TableSummary> summaries, boolean closed) {
     }
 
     /** @return the saved entries by exp_id; empty if the file is missing, damaged, or of another folder or version */
@@ -91,6 +92,7 @@ final class SummaryFile {
             for (int i = 0; i < n; i++) {
                 String expId = in.readUTF();
                 RunStamp stamp = new RunStamp(in.readLong(), in.readLong(), in.readLong(), in.readLong());
+                boolean closed = in.readBoolean();
                 Map<String, Schema> tables = new LinkedHashMap<>();
                 int tableCount = in.readInt();
                 for (int t = 0; t < tableCount; t++) {
@@ -124,7 +126,7 @@ final class SummaryFile {
                     }
                     summaries.put(table, new TableSummary(stamp, rows, metrics, null));
                 }
-                out.put(expId, new Entry(stamp, contents, summaries));
+                out.put(expId, new Entry(stamp, contents, summaries, closed));
             }
             return out;
         } catch (IOException | RuntimeException e) {
@@ -164,6 +166,7 @@ final class SummaryFile {
                     out.writeLong(s.h5Modified());
                     out.writeLong(s.journalSize());
                     out.writeLong(s.journalModified());
+                    out.writeBoolean(r.getValue().closed());
                     out.writeInt(info.tables().size());
                     for (Map.Entry<String, Schema> t : info.tables().entrySet()) {
                         out.writeUTF(t.getKey());

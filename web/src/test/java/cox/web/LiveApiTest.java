@@ -108,6 +108,56 @@ class LiveApiTest {
     }
 
     @Test
+    void summaryFile_aRestartAnswersFromIt_thenBringsWhatChangedMeanwhile(@TempDir Path cache) throws Exception {
+        TestRuns.write(dir, 20);
+        try (CoxServer server = CoxServer.builder(dir).port(0).minScanMillis(50).summaryDir(cache).start()) {
+            assertThat(RunsJson.rows(json(server.uri(), "/api/runs?table=results"))).hasSize(9);
+        }
+        // while the server is down: a run grows, one goes, one comes
+        try (Store store = Store.open(dir, "run-0.01-adam")) {
+            store.table("results").appendRow(Map.of("epoch", 20, "loss", 0.5, "acc", 0.5));
+        }
+        try (var walk = java.nio.file.Files.walk(dir.resolve("run-0.1-sgd"))) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                java.nio.file.Files.delete(p);
+            }
+        }
+        TestRuns.run(dir, "new-run", 0.3, "adam", 0, "plain", 4);
+        try (CoxServer server = CoxServer.builder(dir).port(0).minScanMillis(50).summaryDir(cache).start()) {
+            // answered from the summary file (or, if the thread's first scan was quicker, from it)
+            JsonNode first = json(server.uri(), "/api/runs?table=results");
+            assertThat(RunsJson.rows(first)).hasSize(9);
+            // the page's poll: the scan that follows brings the changes as changes
+            Map<String, JsonNode> seen = new java.util.HashMap<>();
+            java.util.Set<String> removed = new java.util.HashSet<>();
+            RunsJson.rows(first).forEach(r -> seen.put(r.get("exp_id").asText(), r));
+            first.get("removed").forEach(r -> removed.add(r.asText()));
+            long version = first.get("version").asLong();
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60); // a hang guard only
+            while ((!seen.containsKey("new-run") || !seen.containsKey("run-0.01-adam") || removed.isEmpty())
+                    && System.nanoTime() < deadline) {
+                JsonNode next = json(server.uri(), "/api/runs?table=results&since=" + version);
+                RunsJson.rows(next).forEach(r -> seen.put(r.get("exp_id").asText(), r));
+                next.get("removed").forEach(r -> removed.add(r.asText()));
+                version = next.get("version").asLong();
+                Thread.sleep(20);
+            }
+            assertThat(seen.get("run-0.01-adam").get("rows").asInt()).isEqualTo(21);
+            assertThat(seen.get("new-run").get("rows").asInt()).isEqualTo(4);
+            assertThat(removed).containsExactly("run-0.1-sgd");
+            assertThat(storeReads(server.uri())).as("the 7 runs that did not change are not read again").isLessThan(7);
+            assertThat(ids(RunsJson.rows(json(server.uri(), "/api/runs?table=results"))))
+                    .hasSize(9).contains("new-run").doesNotContain("run-0.1-sgd");
+        }
+    }
+
+    private static java.util.List<String> ids(JsonNode runs) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        runs.forEach(r -> out.add(r.get("exp_id").asText()));
+        return out;
+    }
+
+    @Test
     void aRunWrittenByAnotherProcess_isRunningAndGrows() throws Exception {
         TestRuns.run(dir, "done", 0.1, "sgd", 0, "plain", 3);
         Process writer = TestRuns.startLive(dir, "live", 50);
@@ -123,6 +173,8 @@ class LiveApiTest {
             JsonNode statuses = json(base, "/api/status").get("statuses");
             assertThat(statuses.toString()).isEqualTo("{\"running\":1,\"interrupted\":0,\"closed\":1,\"active\":0,\"idle\":0}");
             long rows = live.get("rows").asLong();
+            RunsJson.rows(first).forEach(r -> seen.put(r.get("exp_id").asText(), r));
+            first.get("removed").forEach(r -> removed.add(r.asText()));
             long version = first.get("version").asLong();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
             long grown = rows;
