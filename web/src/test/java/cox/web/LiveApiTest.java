@@ -173,8 +173,6 @@ class LiveApiTest {
             JsonNode statuses = json(base, "/api/status").get("statuses");
             assertThat(statuses.toString()).isEqualTo("{\"running\":1,\"interrupted\":0,\"closed\":1,\"active\":0,\"idle\":0}");
             long rows = live.get("rows").asLong();
-            RunsJson.rows(first).forEach(r -> seen.put(r.get("exp_id").asText(), r));
-            first.get("removed").forEach(r -> removed.add(r.asText()));
             long version = first.get("version").asLong();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
             long grown = rows;

@@ -1,0 +1,102 @@
+package cox.bench;
+
+import cox.store.Store;
+import cox.web.CoxServer;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * How long {@code cox serve} takes to answer a complete {@code GET /api/runs} (what the page asks
+ * first: the default table, the last value of each metric) over a {@link ServeCollection}: on its
+ * first-ever start (an empty cache folder: every run worked out, from the summary its writer left
+ * or from its store) and on each restart with what it saved there, then how long a run written
+ * while it serves takes to appear in the page's poll ({@code since=VERSION}). A benchmark command,
+ * not a test:
+ * <pre>{@code
+ * java -cp bench/target/classes:$(cat bench/target/classpath.txt) cox.bench.ServeStart 100000 100 [restarts] [cacheDir]
+ * }</pre>
+ * prints one line per start. The time is measured in this JVM from the server's start to the
+ * answer's last byte (the JVM's own start is not counted); the collection is made first if needed.
+ */
+final class ServeStart {
+    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private static final String FIRST = "/api/runs?summary=last&stats=last";
+    private static final Pattern VERSION = Pattern.compile("\"version\":(\\d+)");
+    private static final Pattern COUNT = Pattern.compile("\"count\":(\\d+)");
+
+    private ServeStart() {
+    }
+
+    /**
+     * @param args runs, rows (default 100000 100), restarts (default 2), the cache folder (default a new temporary one)
+     */
+    public static void main(String[] args) throws Exception {
+        int runs = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
+        int rows = args.length > 1 ? Integer.parseInt(args[1]) : 100;
+        int restarts = args.length > 2 ? Integer.parseInt(args[2]) : 2;
+        Path cache = args.length > 3 ? Path.of(args[3]) : Files.createTempDirectory("cox4j-serve-start");
+        Path dir = ServeCollection.get(runs, rows);
+        for (int i = 0; i <= restarts; i++) {
+            long t0 = System.nanoTime();
+            try (CoxServer server = CoxServer.builder(dir).port(0).summaryDir(cache).runIndexDir(cache).start()) {
+                String body = get(server.uri(), FIRST);
+                long t1 = System.nanoTime();
+                System.out.printf(Locale.ROOT, "%s start: complete /api/runs (%s runs, %,d bytes) %.2f s%n",
+                        i == 0 ? "first" : "re", group(COUNT, body), body.length(), (t1 - t0) / 1e9);
+                if (i == restarts) {
+                    appears(server, dir, body);
+                }
+                long t2 = System.nanoTime();
+                get(server.uri(), FIRST);
+                System.out.printf(Locale.ROOT, "  the same again (warm): %.2f s%n", (System.nanoTime() - t2) / 1e9);
+            }
+        }
+    }
+
+    /** Appends a row to a run while the server serves, and polls as the page does until the run comes. */
+    private static void appears(CoxServer server, Path dir, String first) throws Exception {
+        long version = Long.parseLong(group(VERSION, first));
+        String id = "run-00007";
+        long t0 = System.nanoTime();
+        try (Store store = Store.open(dir, id)) {
+            store.table("results").appendRow(Map.of("epoch", 100_000L, "loss", 0.5, "acc", 0.5, "val_loss", 0.5, "val_acc", 0.5));
+        }
+        long written = System.nanoTime();
+        while (System.nanoTime() - written < 120_000_000_000L) {
+            String body = get(server.uri(), FIRST + "&since=" + version);
+            if (body.contains("\"" + id + "\"")) {
+                System.out.printf(Locale.ROOT, "  a run written while serving appears in the poll %.2f s after its write"
+                        + " (the write took %.2f s)%n", (System.nanoTime() - written) / 1e9, (written - t0) / 1e9);
+                return;
+            }
+            version = Long.parseLong(group(VERSION, body));
+            Thread.sleep(100);
+        }
+        System.out.println("  the run written did not appear within 120 s");
+    }
+
+    private static String group(Pattern p, String s) {
+        Matcher m = p.matcher(s);
+        return m.find() ? m.group(1) : "?";
+    }
+
+    private static String get(URI base, String path) throws IOException, InterruptedException {
+        HttpResponse<byte[]> r = CLIENT.send(HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofMinutes(30)).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        if (r.statusCode() != 200) {
+            throw new IOException("HTTP " + r.statusCode() + " for " + path);
+        }
+        return new String(r.body(), StandardCharsets.UTF_8);
+    }
+}
