@@ -8,10 +8,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -78,6 +80,10 @@ final class RunScanner implements AutoCloseable {
     private final Object scanLock = new Object();
     private final Map<String, Long> removed = new LinkedHashMap<>(); // under scanLock
     private volatile Map<String, ListedRun> runs = Map.of();
+    /** The runs by their lock file's key, as of the last full scan: a writer that takes a lock is found by it. */
+    private volatile Map<String, ListedRun> byLockKey = Map.of();
+    /** Locked files that are no run's lock (another program's locks), already looked for; under scanLock. */
+    private final Set<String> foreignKeys = new HashSet<>();
     private volatile Listing listing = new Listing(0, List.of(), Map.of());
     private volatile long version;
     private volatile boolean scanned;
@@ -135,7 +141,7 @@ final class RunScanner implements AutoCloseable {
                     long fullEvery = lastScanMillis <= QUICK_SCAN_MILLIS ? 0
                             : Math.max(MIN_FULL_SCAN_MILLIS, FULL_SCAN_SPACING * lastScanMillis);
                     if (sinceFull >= fullEvery) {
-                        scan();
+                        scan(true);
                     } else {
                         scanHot();
                     }
@@ -160,7 +166,7 @@ final class RunScanner implements AutoCloseable {
                 if (!scanned && thread != null && saved != null && listSaved(saved.get())) {
                     // listed as the summary file saw the runs; the thread's first scan follows at once
                 } else if (!scanned || thread == null) {
-                    scan();
+                    scan(false);
                 }
             }
             if (thread != null && !thread.isAlive() && !closed) {
@@ -214,7 +220,7 @@ final class RunScanner implements AutoCloseable {
         if (System.nanoTime() - lastScanNanos >= stale) {
             synchronized (scanLock) {
                 if (System.nanoTime() - lastScanNanos >= stale) {
-                    scan();
+                    scan(false);
                 }
             }
         }
@@ -239,33 +245,94 @@ final class RunScanner implements AutoCloseable {
     }
 
     /**
-     * Takes the stamps of the hot runs only: those running or changed in the last minute. Between
-     * two full scans of a big folder (which find new, removed and long-quiet runs) this keeps a
-     * run that is being written current within about {@code minScanMillis}.
+     * Takes the stamps of the hot runs only: those running or changed in the last minute, and
+     * those whose lock a writer took since (found in {@code /proc/locks} by their lock file's key;
+     * a lock no run is known by makes the folder's names be listed, to find a new run). Between
+     * two full scans of a big folder (which find removed and long-quiet runs, and runs written
+     * without a lock) this keeps a run that is being written current within about
+     * {@code minScanMillis}, whether it was hot or not.
      */
     private void scanHot() {
         long next = version + 1;
         boolean changed = false;
         WriterLocks locks = WriterLocks.now();
         long now = System.nanoTime();
+        Set<ListedRun> seen = new HashSet<>();
         for (ListedRun run : runs.values()) {
             ListedRun.State was = run.state();
             if (!was.running() && now - was.changedNanos() > HOT_NANOS) {
                 continue;
             }
-            RunStamp stamp = RunStamp.of(run.dir);
-            if (stamp.h5Size() < 0 && stamp.journalSize() < 0) {
-                continue; // gone: the next full scan removes it
+            seen.add(run);
+            changed |= observeIfThere(run, locks, next, now);
+        }
+        boolean unknownLock = false;
+        if (locks.readable()) {
+            for (String key : locks.held()) {
+                ListedRun run = byLockKey.get(key);
+                if (run != null) {
+                    if (seen.add(run)) {
+                        changed |= observeIfThere(run, locks, next, now);
+                    }
+                } else if (foreignKeys.add(key)) {
+                    unknownLock = true;
+                }
             }
-            changed |= observe(run, was, stamp, locks, next, now);
+        }
+        Map<String, ListedRun> added = unknownLock ? newRuns(locks, next) : Map.of();
+        if (!added.isEmpty()) {
+            Map<String, ListedRun> all = new TreeMap<>(runs);
+            all.putAll(added);
+            Map<String, ListedRun> keys = new java.util.HashMap<>(byLockKey);
+            for (ListedRun r : added.values()) {
+                if (r.state().lockKey() != null) {
+                    keys.put(r.state().lockKey(), r);
+                    foreignKeys.remove(r.state().lockKey());
+                }
+            }
+            runs = Collections.unmodifiableMap(all);
+            byLockKey = keys;
+            changed = true;
         }
         if (changed) {
             version = next;
-            listing = new Listing(version, listing.runs(), listing.removed());
+            listing = new Listing(version, added.isEmpty() ? listing.runs() : List.copyOf(runs.values()),
+                    added.isEmpty() ? listing.removed() : Map.copyOf(removed));
         }
     }
 
-    private void scan() {
+    private boolean observeIfThere(ListedRun run, WriterLocks locks, long next, long now) {
+        RunStamp stamp = RunStamp.of(run.dir);
+        if (stamp.h5Size() < 0 && stamp.journalSize() < 0) {
+            return false; // gone: the next full scan removes it
+        }
+        return observe(run, run.state(), stamp, locks, next, now, true);
+    }
+
+    /** The runs in the folder that the listing lacks: its names listed, only the new ones looked at. */
+    private Map<String, ListedRun> newRuns(WriterLocks locks, long next) {
+        Map<String, ListedRun> out = new TreeMap<>();
+        Map<String, ListedRun> known = runs;
+        try (DirectoryStream<Path> children = Files.newDirectoryStream(directory)) {
+            for (Path child : children) {
+                String name = child.getFileName().toString();
+                if (known.containsKey(name) || !Files.isDirectory(child) || !Store.isExperiment(child)) {
+                    continue;
+                }
+                RunStamp stamp = RunStamp.of(child);
+                ListedRun run = new ListedRun(name, child);
+                removed.remove(name);
+                observe(run, run.state(), stamp, locks, next, System.nanoTime(), true);
+                out.put(name, run);
+            }
+        } catch (IOException | RuntimeException e) {
+            return Map.of(); // the next full scan finds them
+        }
+        return out;
+    }
+
+    /** @param withKeys whether to learn each run's lock key (the thread's scans; a request's scan saves the stats) */
+    private void scan(boolean withKeys) {
         long start = System.nanoTime();
         Map<String, ListedRun> old = runs;
         Map<String, ListedRun> now = new TreeMap<>();
@@ -292,7 +359,7 @@ final class RunScanner implements AutoCloseable {
                 long changedNanos = was.stamp() != RunStamp.NONE
                         || System.currentTimeMillis() - stamp.lastWriteMillis() < TimeUnit.NANOSECONDS.toMillis(HOT_NANOS)
                         ? System.nanoTime() : ListedRun.NEVER_CHANGED;
-                changed |= observe(run, was, stamp, locks, next, changedNanos);
+                changed |= observe(run, was, stamp, locks, next, changedNanos, withKeys);
                 now.put(name, run);
             }
         } catch (IOException e) {
@@ -308,6 +375,15 @@ final class RunScanner implements AutoCloseable {
             version = next;
         }
         runs = Collections.unmodifiableMap(now);
+        Map<String, ListedRun> keys = new java.util.HashMap<>();
+        for (ListedRun r : now.values()) {
+            String k = r.state().lockKey();
+            if (k != null) {
+                keys.put(k, r);
+            }
+        }
+        byLockKey = keys;
+        foreignKeys.retainAll(locks.held());
         listing = new Listing(version, List.copyOf(now.values()), Map.copyOf(removed));
         lastScanNanos = System.nanoTime();
         lastScanMillis = (lastScanNanos - start) / 1_000_000;
@@ -317,12 +393,13 @@ final class RunScanner implements AutoCloseable {
     /**
      * Gives a run its new state if its stamp or status changed (or its lock key became known).
      *
+     * @param withKeys whether to learn its lock key even if no lock is held now
      * @return whether its stamp or status changed (the listing's version moves on)
      */
     private static boolean observe(ListedRun run, ListedRun.State was, RunStamp stamp, WriterLocks locks, long next,
-                                   long changedNanos) {
+                                   long changedNanos, boolean withKeys) {
         String lockKey = was.lockKey();
-        if (lockKey == null && locks.readable() && locks.any()) {
+        if (lockKey == null && locks.readable() && (locks.any() || withKeys) && stamp.journalSize() >= 0) {
             lockKey = WriterLocks.keyOf(run.dir.resolve(".cox.lock"));
         }
         boolean running = running(locks, run.dir, lockKey, stamp);
