@@ -62,7 +62,7 @@ public final class CoxServer implements AutoCloseable {
         this.directory = b.directory;
         this.index = new RunIndex(directory, b.metadataTable, b.readerThreads, b.cacheBytes, b.minScanMillis,
                 b.summaryDir == null ? null : SummaryFile.in(b.summaryDir, directory),
-                b.runIndexDir == null ? null : cox.readers.RunIndex.load(b.runIndexDir, directory));
+                b.runIndexDir == null ? null : () -> cox.readers.RunIndex.load(b.runIndexDir, directory));
         boolean loopback = isLoopback(b.host);
         RunsEndpoints runs = new RunsEndpoints(index.scanner(), index.summaries());
         RunEndpoints run = new RunEndpoints(index.scanner(), index.summaries());

@@ -23,13 +23,13 @@ final class RunIndex implements AutoCloseable {
      * @param cacheBytes the budget of the numeric columns kept for the charts
      * @param minScanMillis the pause between background scans; 0 to scan on every request instead
      * @param summaryFile the summaries saved on disk, or null for none
-     * @param runIndex the run index shared with {@code cox ls} and {@code cox df} (saved with the
-     *     summary file), or null for one in memory
+     * @param runIndex loads the run index shared with {@code cox ls} and {@code cox df} (saved with
+     *     the summary file) when first needed, or null for one in memory
      */
     RunIndex(Path directory, String metadataTable, int readerThreads, long cacheBytes, long minScanMillis,
-             SummaryFile summaryFile, cox.readers.RunIndex runIndex) {
+             SummaryFile summaryFile, java.util.function.Supplier<cox.readers.RunIndex> runIndex) {
         this.written = new WrittenSummaries(directory,
-                runIndex != null ? runIndex : cox.readers.RunIndex.inMemory(directory), metadataTable);
+                runIndex != null ? runIndex : () -> cox.readers.RunIndex.inMemory(directory), metadataTable);
         this.summaries = new SummaryCache(directory, metadataTable, readerThreads, cacheBytes, summaryFile, written);
         this.scanner = new RunScanner(directory, minScanMillis, this::housekeeping, summaries::takeSavedStates);
     }
@@ -48,7 +48,7 @@ final class RunIndex implements AutoCloseable {
             summaries.forgetUnlisted(listing);
         }
         summaries.save(listing);
-        written.index().save();
+        written.saveIndex();
     }
 
     /** Starts scanning and reading the default table's summaries in the background, so the first page load waits less. */
@@ -73,7 +73,7 @@ final class RunIndex implements AutoCloseable {
     public void close() {
         if (!closed) {
             summaries.save(scanner.latest());
-            written.index().save();
+            written.saveIndex();
         }
         closed = true;
         scanner.close();

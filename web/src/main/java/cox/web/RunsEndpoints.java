@@ -62,12 +62,13 @@ final class RunsEndpoints {
         } else {
             summaries.summarize(chosen, null);
         }
-        ColumnUnion columns = ColumnUnion.of(summaries.knownContents(snap.runs()), table);
+        Aggregates all = aggregates(snap, table);
+        ColumnUnion columns = all.columns();
         RequestParams.summary(ctx); // checked (a 400 if unknown); the page shows it, a filter reads C.last for a bare C
         RequestParams.Step step = RequestParams.step(ctx, table, columns);
         List<String> stats = RunColumns.stats(ctx.queryParam("stats"));
         RunsFilter filter = RunsFilter.bind(RequestParams.filter(ctx), columns, step != null);
-        Map<String, Boolean> shortRuns = shortRuns(snap.runs(), table);
+        Map<String, Boolean> shortRuns = all.shortRuns();
         List<Row> passing = new ArrayList<>(); // filtered before anything is written, so a filter's error is a 400
         for (ListedRun r : chosen) {
             Row row = row(r, table, step, shortRuns);
@@ -103,7 +104,11 @@ final class RunsEndpoints {
                 g.writeStringField("name", m);
                 g.writeStringField("type", columns.metrics.get(m).name());
                 g.writeStringField("goal", goalName(m));
-                writeRange(out, m, snap.runs(), table);
+                double[] range = all.ranges().get(m);
+                if (range != null) {
+                    out.num("min", range[0]);
+                    out.num("max", range[1]);
+                }
                 g.writeEndObject();
             }
             g.writeEndArray();
@@ -141,11 +146,12 @@ final class RunsEndpoints {
         String table = params.table(ctx, snap);
         RunFilter parsed = RequestParams.filter(ctx);
         summaries.summarize(snap.runs(), table);
-        ColumnUnion columns = ColumnUnion.of(summaries.knownContents(snap.runs()), table);
+        Aggregates all = aggregates(snap, table);
+        ColumnUnion columns = all.columns();
         RequestParams.summary(ctx); // checked (a 400 if unknown); the page shows it, a filter reads C.last for a bare C
         RequestParams.Step step = RequestParams.step(ctx, table, columns);
         RunsFilter filter = RunsFilter.bind(parsed, columns, step != null);
-        Map<String, Boolean> shortRuns = shortRuns(snap.runs(), table);
+        Map<String, Boolean> shortRuns = all.shortRuns();
         List<String> ids = new ArrayList<>(); // filtered before anything is written, so a filter's error is a 400
         for (ListedRun r : snap.runs()) {
             if (filter.filter().test(row(r, table, step, shortRuns))) {
@@ -353,24 +359,43 @@ final class RunsEndpoints {
     }
 
     /**
-     * The least and greatest value of {@code metric} over the runs' summaries of {@code table}
-     * ({@code min}, {@code max}; absent if no run has a number): the page lays the curves of many
-     * runs on one grid of x over this range.
+     * What a request works out over every run, kept while the listing and what is known of the
+     * runs are the same (a poll every second at 100,000 runs must not redo it): the columns of the
+     * table, which runs are short, and each metric's least and greatest value over the runs
+     * ({@code min} and {@code max} in the answer's {@code metrics}: the page lays the curves of
+     * many runs on a grid of x over this range).
      */
-    private void writeRange(JsonOut out, String metric, List<ListedRun> runs, String table) throws IOException {
-        double min = Double.POSITIVE_INFINITY;
-        double max = Double.NEGATIVE_INFINITY;
-        for (ListedRun r : runs) {
+    private record Aggregates(List<Object> key, ColumnUnion columns, Map<String, Boolean> shortRuns,
+                              Map<String, double[]> ranges) {
+    }
+
+    private volatile Aggregates aggregates;
+
+    private Aggregates aggregates(RunScanner.Listing snap, String table) {
+        List<Object> key = java.util.Arrays.asList(table, snap.version(), snap.runs().size(), summaries.generation());
+        Aggregates a = aggregates;
+        if (a != null && a.key().equals(key)) {
+            return a;
+        }
+        ColumnUnion columns = ColumnUnion.of(summaries.knownContents(snap.runs()), table);
+        Map<String, double[]> ranges = new java.util.HashMap<>();
+        for (ListedRun r : snap.runs()) {
             TableSummary s = summaries.knownSummary(r, table);
-            MetricSummary m = s == null ? null : s.metrics().get(metric);
-            if (m != null && m.count() > 0) {
-                min = Math.min(min, m.min());
-                max = Math.max(max, m.max());
+            if (s == null) {
+                continue;
+            }
+            for (Map.Entry<String, MetricSummary> e : s.metrics().entrySet()) {
+                MetricSummary m = e.getValue();
+                if (m.count() > 0) {
+                    double[] range = ranges.computeIfAbsent(e.getKey(),
+                            k -> new double[] {Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY});
+                    range[0] = Math.min(range[0], m.min());
+                    range[1] = Math.max(range[1], m.max());
+                }
             }
         }
-        if (min <= max) {
-            out.num("min", min);
-            out.num("max", max);
-        }
+        a = new Aggregates(key, columns, shortRuns(snap.runs(), table), ranges);
+        aggregates = a;
+        return a;
     }
 }

@@ -315,12 +315,12 @@ final class SummaryCache implements AutoCloseable {
     }
 
     private Loaded record(ListedRun run, String table, Loaded l) {
-        storeReads.incrementAndGet();
         if (l.columns() != null && table != null) {
             columnsCache.put(run.expId, table, l.columns());
         }
         TableSummary s = l.summary();
         known().compute(run.expId, (id, old) -> (old == null ? Known.NOTHING : old).with(l.contents(), table, s));
+        storeReads.incrementAndGet(); // after: a generation() that moved on sees what was recorded
         return l;
     }
 
@@ -382,6 +382,11 @@ final class SummaryCache implements AutoCloseable {
 
     /** The default table worked out for the sample of runs (ids and stamps) in {@code key}. */
     private record DefaultTable(List<Object> key, String table) {
+    }
+
+    /** @return a number that moves on whenever a run is worked out (what is known of the runs may have changed) */
+    int generation() {
+        return storeReads.get();
     }
 
     /** @return reading progress: runs queued for reading and read so far, store opens, cached bytes */

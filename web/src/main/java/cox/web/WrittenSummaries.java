@@ -10,43 +10,67 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The {@link SummaryCache.Summarizer} that reads no rows when it need not: a run's
- * {@link RunSummary} comes from the shared {@link RunIndex} while the run's files are unchanged,
- * else from the summary its cox4j writer keeps ({@code .cox.summary}) if it still holds, else
- * from its store (and is recorded in the index) — {@link CollectionReader#summary}. The page's
+ * {@link RunSummary} is the one its cox4j writer keeps ({@code .cox.summary}) if it still holds,
+ * else the shared {@link RunIndex}'s while the run's files are unchanged, else made from its
+ * store and recorded in the index ({@link CollectionReader#summary}). The page's
  * parameters are the metadata table's first row and each metric's first and last value the
  * table's first and last row, all among the rows a summary keeps; a run whose summary keeps no
  * rows (an OBJECT column, long text) or cannot be read is read from its store as before
  * ({@link SummaryCache#readStore}), so the answer is the same either way. Thread-safe.
  */
 final class WrittenSummaries implements SummaryCache.Summarizer {
-    private final CollectionReader reader;
-    private final RunIndex index;
+    private final Path directory;
+    private final Supplier<RunIndex> indexSupplier;
     private final String metadataTable;
+    private volatile CollectionReader reader;
+    private volatile RunIndex index;
 
     /**
      * @param directory the storage folder
-     * @param index the run index shared with the other commands (or one in memory)
+     * @param index the run index shared with the other commands (or one in memory), loaded when
+     *     first needed: a run without a writer's summary (a Python cox run, or one whose writer was
+     *     killed) is the first to need it
      * @param metadataTable the table whose first row holds the parameters
      */
-    WrittenSummaries(Path directory, RunIndex index, String metadataTable) {
-        this.index = index;
+    WrittenSummaries(Path directory, Supplier<RunIndex> index, String metadataTable) {
+        this.directory = directory;
+        this.indexSupplier = index;
         this.metadataTable = metadataTable;
-        this.reader = CollectionReader.builder(directory).runIndex(index).build();
     }
 
-    /** @return the run index (saved by the server's housekeeping) */
-    RunIndex index() {
-        return index;
+    private CollectionReader reader() {
+        if (reader == null) {
+            synchronized (this) {
+                if (reader == null) {
+                    index = indexSupplier.get();
+                    reader = CollectionReader.builder(directory).runIndex(index).build();
+                }
+            }
+        }
+        return reader;
+    }
+
+    /** Saves the run index if it was loaded and anything was added to it. */
+    void saveIndex() {
+        RunIndex i = index;
+        if (i != null) {
+            i.save();
+        }
     }
 
     @Override
     public SummaryCache.Loaded summarize(Path directory, ListedRun run, RunStamp stamp, String table) {
         RunSummary s;
         try {
-            s = reader.summary(run.expId);
+            // the writer's own summary first (one small file); else the index, else the store
+            s = RunSummary.written(run.dir);
+            if (s == null) {
+                s = reader().summary(run.expId);
+            }
         } catch (CoxException | IllegalArgumentException | IllegalStateException | java.io.UncheckedIOException e) {
             return SummaryCache.readStore(directory, metadataTable, run, stamp, table); // it words the error
         }

@@ -18,7 +18,7 @@ class WrittenSummariesTest {
     void summarize_fromWrittenSummaries_equalsReadingTheStore() throws Exception {
         TestRuns.write(dir, 25);
         assertThat(dir.resolve("run-0.1-sgd").resolve(RunSummary.FILE_NAME)).exists();
-        WrittenSummaries written = new WrittenSummaries(dir, cox.readers.RunIndex.inMemory(dir), "metadata");
+        WrittenSummaries written = new WrittenSummaries(dir, () -> cox.readers.RunIndex.inMemory(dir), "metadata");
         List<String> ids;
         try (var children = Files.list(dir)) {
             ids = children.map(p -> p.getFileName().toString()).sorted().toList();
@@ -46,7 +46,7 @@ class WrittenSummariesTest {
         ListedRun listed = new ListedRun("run-0.1-sgd", run);
         RunStamp stamp = RunStamp.of(run);
         SummaryCache.Loaded fromStore = SummaryCache.readStore(dir, "metadata", listed, stamp, "results");
-        SummaryCache.Loaded fromSummary = new WrittenSummaries(dir, cox.readers.RunIndex.inMemory(dir), "metadata")
+        SummaryCache.Loaded fromSummary = new WrittenSummaries(dir, () -> cox.readers.RunIndex.inMemory(dir), "metadata")
                 .summarize(dir, listed, stamp, "results");
         assertThat(fromStore.contents().error()).isNotNull();
         assertThat(fromSummary.contents()).isEqualTo(fromStore.contents());
