@@ -64,6 +64,7 @@ final class SummaryCache implements AutoCloseable {
     private final AtomicInteger toRead = new AtomicInteger();
     private final AtomicInteger read = new AtomicInteger();
     private final AtomicInteger storeReads = new AtomicInteger();
+    private final AtomicInteger generation = new AtomicInteger();
     private int readsAtSave; // under this
 
     /**
@@ -319,8 +320,16 @@ final class SummaryCache implements AutoCloseable {
             columnsCache.put(run.expId, table, l.columns());
         }
         TableSummary s = l.summary();
-        known().compute(run.expId, (id, old) -> (old == null ? Known.NOTHING : old).with(l.contents(), table, s));
-        storeReads.incrementAndGet(); // after: a generation() that moved on sees what was recorded
+        boolean[] changed = new boolean[1];
+        known().compute(run.expId, (id, old) -> {
+            Known was = old == null ? Known.NOTHING : old;
+            changed[0] = !l.contents().equals(was.contents()) || table != null && !s.equals(was.tables().get(table));
+            return was.with(l.contents(), table, s);
+        });
+        storeReads.incrementAndGet();
+        if (changed[0]) {
+            generation.incrementAndGet(); // after: a generation() that moved on sees what was recorded
+        }
         return l;
     }
 
@@ -384,9 +393,9 @@ final class SummaryCache implements AutoCloseable {
     private record DefaultTable(List<Object> key, String table) {
     }
 
-    /** @return a number that moves on whenever a run is worked out (what is known of the runs may have changed) */
+    /** @return a number that moves on whenever what is known of a run changes (not when a read finds the same) */
     int generation() {
-        return storeReads.get();
+        return generation.get();
     }
 
     /** @return reading progress: runs queued for reading and read so far, store opens, cached bytes */

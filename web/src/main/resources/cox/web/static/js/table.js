@@ -180,6 +180,7 @@ export class RunsTable {
     if (!this.view.sort) return rows;
     const {col, desc} = this.view.sort;
     const n = rows.length;
+    if (col === 'exp_id') return desc ? rows.slice().reverse() : rows; // the rows come in exp_id order
     const raw = new Array(n);
     let numeric = true;
     for (let i = 0; i < n; i++) {
@@ -361,26 +362,42 @@ export class RunsTable {
 
 /**
  * The positions 0..n-1 of keys in sorted order, as an Int32Array: numbers (numeric) or text
- * (String order of each key, as the keys' ranks); null, undefined and NaN last; desc reverses the
- * order of the others; equal keys keep their positions' order.
+ * (String order of each key, by the keys' ranks); null, undefined and NaN last; desc reverses the
+ * order of the others; equal keys keep their positions' order. No comparator is called: numbers
+ * become 64-bit keys that order as the numbers do and text its rank, and a stable radix sort
+ * (16 bits a pass) orders the positions, so 100,000 keys take a few milliseconds.
  */
 export function sortedPositions(keys, numeric, desc) {
   const n = keys.length;
-  const present = [];
+  const present = new Int32Array(n);
   const missing = [];
-  let values;
+  let m = 0;
+  const hi = new Uint32Array(n);
+  const lo = new Uint32Array(n);
   if (numeric) {
-    values = new Float64Array(n);
+    const f = new Float64Array(1);
+    const u = new Uint32Array(f.buffer); // little-endian: u[0] the low word, u[1] the high word
     for (let i = 0; i < n; i++) {
       const k = keys[i];
-      if (k === null || k === undefined || Number.isNaN(k)) missing.push(i);
-      else {
-        values[i] = k;
-        present.push(i);
+      if (k === null || k === undefined || Number.isNaN(k)) {
+        missing.push(i);
+        continue;
       }
+      f[0] = k === 0 ? 0 : k; // -0 sorts with 0, as the comparison does
+      let h = u[1];
+      let l = u[0];
+      // IEEE 754 bits as an unsigned key in the numbers' order: negatives all flipped, positives the sign
+      if (h & 0x80000000) {
+        h = ~h >>> 0;
+        l = ~l >>> 0;
+      } else {
+        h = (h | 0x80000000) >>> 0;
+      }
+      hi[m] = desc ? ~h >>> 0 : h;
+      lo[m] = desc ? ~l >>> 0 : l;
+      present[m++] = i;
     }
   } else {
-    // text: the distinct strings sorted once, each key replaced by its rank
     const text = new Array(n);
     const distinct = new Set();
     for (let i = 0; i < n; i++) {
@@ -389,19 +406,50 @@ export function sortedPositions(keys, numeric, desc) {
       else {
         text[i] = String(k);
         distinct.add(text[i]);
-        present.push(i);
       }
     }
-    const sorted = [...distinct].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    const rank = new Map(sorted.map((v, i) => [v, i]));
-    values = new Int32Array(n);
-    for (const i of present) values[i] = rank.get(text[i]);
+    // the default sort compares strings by UTF-16 code units, as < does
+    const rank = new Map([...distinct].sort().map((v, r) => [v, r]));
+    for (let i = 0; i < n; i++) {
+      if (text[i] === undefined) continue;
+      const r = rank.get(text[i]);
+      lo[m] = desc ? ~r >>> 0 : r;
+      present[m++] = i;
+    }
   }
-  const order = Int32Array.from(present);
-  if (desc) order.sort((a, b) => values[b] - values[a] || a - b);
-  else order.sort((a, b) => values[a] - values[b] || a - b);
+  let order = present.subarray(0, m);
+  const passes = numeric ? [[lo, 0], [lo, 16], [hi, 0], [hi, 16]] : [[lo, 0], [lo, 16]];
+  let keyHi = hi.subarray(0, m);
+  let keyLo = lo.subarray(0, m);
+  let tmpOrder = new Int32Array(m);
+  let tmpHi = new Uint32Array(m);
+  let tmpLo = new Uint32Array(m);
+  const counts = new Uint32Array(65537);
+  for (const [which, shift] of passes) {
+    const key = which === lo ? keyLo : keyHi;
+    counts.fill(0);
+    let same = true;
+    const first = (key[0] >>> shift) & 0xffff;
+    for (let j = 0; j < m; j++) {
+      const d = (key[j] >>> shift) & 0xffff;
+      if (d !== first) same = false;
+      counts[d + 1]++;
+    }
+    if (same) continue; // every key has this digit: the pass would change nothing
+    for (let d = 0; d < 65536; d++) counts[d + 1] += counts[d];
+    for (let j = 0; j < m; j++) {
+      const d = (key[j] >>> shift) & 0xffff;
+      const to = counts[d]++;
+      tmpOrder[to] = order[j];
+      tmpHi[to] = keyHi[j];
+      tmpLo[to] = keyLo[j];
+    }
+    [order, tmpOrder] = [tmpOrder, order];
+    [keyHi, tmpHi] = [tmpHi, keyHi];
+    [keyLo, tmpLo] = [tmpLo, keyLo];
+  }
   const out = new Int32Array(n);
   out.set(order, 0);
-  out.set(missing, order.length);
+  out.set(missing, m);
   return out;
 }
