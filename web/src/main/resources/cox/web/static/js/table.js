@@ -176,6 +176,22 @@ export class RunsTable {
         return typeof v === 'number' ? v : num(v);
       };
     }
+    if (col.startsWith('p:')) {
+      const name = col.slice(2);
+      let batch = null;
+      let values = null;
+      let absent = null;
+      return (r) => {
+        if (r.b !== batch) {
+          batch = r.b;
+          values = batch.params.get(name) || null;
+          absent = batch.absent.get(name) || null;
+        }
+        if (values === null || (absent !== null && absent.has(r.i))) return undefined;
+        const v = values[r.i];
+        return typeof v === 'boolean' ? Number(v) : v;
+      };
+    }
     return (r) => this.sortKey(r, col);
   }
 
@@ -392,9 +408,9 @@ export class RunsTable {
 /**
  * The positions 0..n-1 of keys in sorted order, as an Int32Array: numbers (numeric) or text
  * (String order of each key, by the keys' ranks); null, undefined and NaN last; desc reverses the
- * order of the others; equal keys keep their positions' order. No comparator is called: numbers
- * become 64-bit keys that order as the numbers do and text its rank, and a stable radix sort
- * (16 bits a pass) orders the positions, so 100,000 keys take a few milliseconds.
+ * order of the others; equal keys keep their positions' order. Numbers become 64-bit keys that
+ * order as the numbers do and text its rank, and a stable radix sort (16 bits a pass) orders the
+ * positions: no comparator is called but among numbers equal in their first 32 bits.
  */
 export function sortedPositions(keys, numeric, desc) {
   const n = keys.length;
@@ -422,8 +438,8 @@ export function sortedPositions(keys, numeric, desc) {
       } else {
         h = (h | 0x80000000) >>> 0;
       }
-      hi[m] = desc ? ~h >>> 0 : h;
-      lo[m] = desc ? ~l >>> 0 : l;
+      hi[i] = desc ? ~h >>> 0 : h;
+      lo[i] = desc ? ~l >>> 0 : l;
       present[m++] = i;
     }
   } else {
@@ -442,40 +458,39 @@ export function sortedPositions(keys, numeric, desc) {
     for (let i = 0; i < n; i++) {
       if (text[i] === undefined) continue;
       const r = rank.get(text[i]);
-      lo[m] = desc ? ~r >>> 0 : r;
+      lo[i] = desc ? ~r >>> 0 : r;
       present[m++] = i;
     }
   }
+  // a stable LSD radix sort of the positions by the high word, 16 bits a pass (the keys stay where
+  // they are and are read through the positions), then runs of equal high words are put in order
+  // of the low word (numbers that close are few)
   let order = present.subarray(0, m);
-  const passes = numeric ? [[lo, 0], [lo, 16], [hi, 0], [hi, 16]] : [[lo, 0], [lo, 16]];
-  let keyHi = hi.subarray(0, m);
-  let keyLo = lo.subarray(0, m);
-  let tmpOrder = new Int32Array(m);
-  let tmpHi = new Uint32Array(m);
-  let tmpLo = new Uint32Array(m);
+  let tmp = new Int32Array(m);
   const counts = new Uint32Array(65537);
-  for (const [which, shift] of passes) {
-    const key = which === lo ? keyLo : keyHi;
+  const main = numeric ? hi : lo;
+  for (const shift of [0, 16]) {
     counts.fill(0);
-    let same = true;
-    const first = (key[0] >>> shift) & 0xffff;
-    for (let j = 0; j < m; j++) {
-      const d = (key[j] >>> shift) & 0xffff;
-      if (d !== first) same = false;
-      counts[d + 1]++;
-    }
-    if (same) continue; // every key has this digit: the pass would change nothing
+    for (let j = 0; j < m; j++) counts[((main[order[j]] >>> shift) & 0xffff) + 1]++;
+    if (counts[((main[order[0]] >>> shift) & 0xffff) + 1] === m) continue; // one digit for all: nothing moves
     for (let d = 0; d < 65536; d++) counts[d + 1] += counts[d];
     for (let j = 0; j < m; j++) {
-      const d = (key[j] >>> shift) & 0xffff;
-      const to = counts[d]++;
-      tmpOrder[to] = order[j];
-      tmpHi[to] = keyHi[j];
-      tmpLo[to] = keyLo[j];
+      const p = order[j];
+      tmp[counts[(main[p] >>> shift) & 0xffff]++] = p;
     }
-    [order, tmpOrder] = [tmpOrder, order];
-    [keyHi, tmpHi] = [tmpHi, keyHi];
-    [keyLo, tmpLo] = [tmpLo, keyLo];
+    [order, tmp] = [tmp, order];
+  }
+  if (numeric) {
+    for (let a = 0; a < m;) {
+      let b = a + 1;
+      while (b < m && hi[order[b]] === hi[order[a]]) b++;
+      if (b - a > 1) {
+        let differ = false;
+        for (let j = a + 1; j < b && !differ; j++) differ = lo[order[j]] !== lo[order[a]];
+        if (differ) order.subarray(a, b).sort((x, y) => (lo[x] - lo[y]) || (x - y));
+      }
+      a = b;
+    }
   }
   const out = new Int32Array(n);
   out.set(order, 0);
