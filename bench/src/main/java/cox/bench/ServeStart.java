@@ -60,6 +60,16 @@ final class ServeStart {
                 long t2 = System.nanoTime();
                 get(server.uri(), FIRST);
                 System.out.printf(Locale.ROOT, "  the same again (warm): %.2f s%n", (System.nanoTime() - t2) / 1e9);
+                if (i == restarts) {
+                    StringBuilder times = new StringBuilder();
+                    for (String where : new String[] {"lr < 0.01 and optimizer == adam", "loss.best < 0.2 or arch == resnet50",
+                        "exp_id ~ 9$", "lr < 0.01 and optimizer == adam"}) {
+                        long t3 = System.nanoTime();
+                        get(server.uri(), "/api/filter?summary=last&where=" + java.net.URLEncoder.encode(where, StandardCharsets.UTF_8));
+                        times.append(String.format(Locale.ROOT, " %.0f", (System.nanoTime() - t3) / 1e6));
+                    }
+                    System.out.println("  /api/filter over every run (ms):" + times);
+                }
             }
         }
     }
