@@ -304,8 +304,9 @@ export class RunsTable {
       if (c.kind === 'metric' && c.id !== 'm:' + xName) {
         if (!shown.best.has(c.id)) {
           let best;
+          const value = this.keyReader(c.id); // the metric's summary shown, read from the batches' columns
           for (const r of shown.rows) {
-            const v = metricValue(view, r, c.id.slice(2));
+            const v = value(r);
             if (v !== null && !Number.isNaN(v) && (best === undefined || (c.goal === 'max' ? v > best : v < best))) best = v;
           }
           shown.best.set(c.id, best);
