@@ -177,22 +177,28 @@ export class RunsTable {
       };
     }
     if (col.startsWith('p:')) {
-      const name = col.slice(2);
-      let batch = null;
-      let values = null;
-      let absent = null;
+      const value = this.paramReader(col.slice(2));
       return (r) => {
-        if (r.b !== batch) {
-          batch = r.b;
-          values = batch.params.get(name) || null;
-          absent = batch.absent.get(name) || null;
-        }
-        if (values === null || (absent !== null && absent.has(r.i))) return undefined;
-        const v = values[r.i];
+        const v = value(r);
         return typeof v === 'boolean' ? Number(v) : v;
       };
     }
     return (r) => this.sortKey(r, col);
+  }
+
+  /** A parameter's value as a function of a run (undefined if it lacks it), read from each batch's column. */
+  paramReader(name) {
+    let batch = null;
+    let values = null;
+    let absent = null;
+    return (r) => {
+      if (r.b !== batch) {
+        batch = r.b;
+        values = batch.params.get(name) || null;
+        absent = batch.absent.get(name) || null;
+      }
+      return values === null || (absent !== null && absent.has(r.i)) ? undefined : values[r.i];
+    };
   }
 
   sortKey(r, col) {
@@ -251,6 +257,20 @@ export class RunsTable {
 
   differsNow(rows, c) {
     if (rows.length < 2) return true;
+    if (c.kind === 'param' || c.kind === 'metric') {
+      // the values read from the batches' columns; only two that are not the same are compared as text
+      const value = c.kind === 'metric' ? this.keyReader(c.id) : this.paramReader(c.id.slice(2));
+      const text = c.kind === 'metric' ? (v) => short(v) : (v) => pyStr(v, c.type);
+      const first = value(rows[0]);
+      let firstText = null;
+      for (let i = 1; i < rows.length; i++) {
+        const v = value(rows[i]);
+        if (Object.is(v, first) || ((v === null || v === undefined) && (first === null || first === undefined))) continue;
+        if (firstText === null) firstText = text(first);
+        if (text(v) !== firstText) return true;
+      }
+      return false;
+    }
     const first = this.cellText(rows[0], c);
     for (let i = 1; i < rows.length; i++) if (this.cellText(rows[i], c) !== first) return true;
     return false;
