@@ -72,7 +72,8 @@ class LayersTest {
 
     static {
         READERS_API.put("cox.readers", Set.of("CollectionReader", "CollectionReader$Builder", "DfOptions", "ProgressListener",
-                "ReadError", "RunInfo", "RunStatus", "ShortRuns", "TableSchema"));
+                "ReadError", "RunIndex", "RunIndex$Known", "RunIndex$Stamp", "RunInfo", "RunStatus", "ShortRuns", "SummaryRows",
+                "TableSchema"));
         READERS_API.put("cox.readers.filter", Set.of("RunFilter", "FilterSyntaxException", "FilterBudgetException",
                 "FilterTypeException"));
         READERS_API.put("cox.readers.text", Set.of("CellText", "RunNameFormat", "ValueExpansion"));

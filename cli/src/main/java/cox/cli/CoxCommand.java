@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.Supplier;
 import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -38,9 +39,6 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "cox", mixinStandardHelpOptions = true, versionProvider = CoxCommand.Version.class,
         description = "cox4j: the JVM edition of the cox experiment store. Compare the runs in a folder of cox stores.",
-        subcommands = {LsCommand.class, ShowCommand.class, DfCommand.class, DiffCommand.class,
-            SqlCommand.class, ExportCommand.class,
-            TensorBoardViewCommand.class, ServeCommand.class, DemoCommand.class, AutoComplete.GenerateCompletion.class},
         footer = {"", "Examples:", "  cox demo                                   log a sweep into ./cox-demo",
             "  cox ls cox-demo                            one line per run",
             "  cox df cox-demo result --summary           one row per run",
@@ -52,6 +50,18 @@ public final class CoxCommand implements Runnable {
 
     @CommandLine.Mixin
     DebugOption debugOption = new DebugOption();
+
+    /**
+     * The subcommands in the order {@code cox --help} lists them, each made when registered: a
+     * command line is built with the one a command names ({@link #commandLine(String[])}), since
+     * picocli reads every registered command's annotations when it starts, which a fresh JVM pays
+     * for on every run.
+     */
+    private static final List<Map.Entry<String, Supplier<Object>>> SUBCOMMANDS = List.of(
+            Map.entry("ls", LsCommand::new), Map.entry("show", ShowCommand::new), Map.entry("df", DfCommand::new),
+            Map.entry("diff", DiffCommand::new), Map.entry("sql", SqlCommand::new), Map.entry("export", ExportCommand::new),
+            Map.entry("tensorboard-view", TensorBoardViewCommand::new), Map.entry("serve", ServeCommand::new),
+            Map.entry("demo", DemoCommand::new), Map.entry("generate-completion", AutoComplete.GenerateCompletion::new));
 
     /** The exit statuses, as every command's {@code --help} lists them. */
     static final Map<String, String> EXIT_CODES = exitCodes();
@@ -77,7 +87,26 @@ public final class CoxCommand implements Runnable {
      * @return a new command line
      */
     static CommandLine commandLine() {
+        return commandLine(null);
+    }
+
+    /**
+     * The command line for {@code args}: with only the subcommand they name, if they name one
+     * (the rest of them parse and run exactly as with every subcommand registered); with none for
+     * {@code --version} alone; else with every subcommand ({@code cox}, {@code cox --help}, an
+     * unknown command, {@code generate-completion}).
+     *
+     * @param args the arguments, or null for every subcommand
+     * @return a new command line
+     */
+    static CommandLine commandLine(String[] args) {
         CommandLine cl = new CommandLine(new CoxCommand());
+        String named = args == null ? null : subcommandNamed(args);
+        for (Map.Entry<String, Supplier<Object>> c : SUBCOMMANDS) {
+            if (named == null ? args == null || !versionOnly(args) : c.getKey().equals(named)) {
+                cl.addSubcommand(c.getKey(), c.getValue().get());
+            }
+        }
         cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof CommandLine.ParameterException pe) {
                 return usageError(pe);
@@ -95,13 +124,48 @@ public final class CoxCommand implements Runnable {
             err.flush();
             return 1;
         });
-        cl.setParameterExceptionHandler((e, args) -> usageError(e));
-        cl.getSubcommands().get("generate-completion").getCommandSpec().usageMessage().hidden(false)
-                .description("Print a bash/zsh completion script for cox: source <(cox generate-completion)")
-                .footer("", "Examples:", "  source <(cox generate-completion)                          this shell only",
-                        "  cox generate-completion > /etc/bash_completion.d/cox      every new shell (as root)");
+        cl.setParameterExceptionHandler((e, a) -> usageError(e));
+        CommandLine completion = cl.getSubcommands().get("generate-completion");
+        if (completion != null) {
+            completion.getCommandSpec().usageMessage().hidden(false)
+                    .description("Print a bash/zsh completion script for cox: source <(cox generate-completion)")
+                    .footer("", "Examples:", "  source <(cox generate-completion)                          this shell only",
+                            "  cox generate-completion > /etc/bash_completion.d/cox      every new shell (as root)");
+        }
         withExitCodes(cl);
         return cl;
+    }
+
+    /**
+     * The subcommand {@code args} name: their first argument that is not an option, if it is a
+     * subcommand other than {@code generate-completion} (which lists them all); else null.
+     */
+    private static String subcommandNamed(String[] args) {
+        for (String a : args) {
+            if (a.startsWith("-")) {
+                continue;
+            }
+            for (Map.Entry<String, Supplier<Object>> c : SUBCOMMANDS) {
+                if (c.getKey().equals(a) && !a.equals("generate-completion")) {
+                    return a;
+                }
+            }
+            return null;
+        }
+        return null;
+    }
+
+    /** Whether {@code args} are {@code --version} (or {@code -V}) and root options alone, which need no subcommand. */
+    private static boolean versionOnly(String[] args) {
+        boolean version = false;
+        for (String a : args) {
+            if (a.equals("--version") || a.equals("-V")) {
+                version = true;
+            } else if (!a.equals("--debug")) {
+                return false;
+            }
+        }
+        return version;
     }
 
     /** Puts {@link #EXIT_CODES} in the help of {@code cl} and of each of its subcommands. */
@@ -160,7 +224,7 @@ public final class CoxCommand implements Runnable {
      * @param args the arguments, e.g. {@code ls ./runs}
      */
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        System.exit(commandLine(args).execute(args));
     }
 
     /** The version the build was made from, read from {@code cox/cli/version.properties}. */

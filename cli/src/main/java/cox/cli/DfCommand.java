@@ -104,6 +104,9 @@ final class DfCommand implements Callable<Integer> {
     @CommandLine.Mixin
     MetadataTableOption metadataTable = new MetadataTableOption();
 
+    @CommandLine.Mixin
+    CacheOptions cache = new CacheOptions();
+
     @Option(names = "--no-metadata", description = "Do not join the metadata table.")
     boolean noMetadata;
 
@@ -130,7 +133,7 @@ final class DfCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--" + e.part() + ": " + e.getMessage());
         }
         OutputTarget.check(output);
-        try (ReaderSession session = new ReaderSession(spec, runsDir.folderOfRuns(spec), skipErrors)) {
+        try (ReaderSession session = new ReaderSession(spec, runsDir.folderOfRuns(spec), skipErrors, cache)) {
             if (!noMetadata && spec.commandLine().getParseResult().hasMatchedOption("--metadata-table")) {
                 Set<String> tables = session.reader.tables();
                 if (!tables.contains(metadataTable.name)) {

@@ -4,6 +4,7 @@ import cox.readers.CollectionReader;
 import cox.readers.DfOptions;
 import cox.readers.RunInfo;
 import cox.readers.ShortRuns;
+import cox.readers.SummaryRows;
 import cox.readers.summary.RunMetadata;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -53,13 +54,16 @@ final class LsCommand implements Callable<Integer> {
     @CommandLine.Mixin
     MetadataTableOption metadataTable = new MetadataTableOption();
 
+    @CommandLine.Mixin
+    CacheOptions cache = new CacheOptions();
+
     @Option(names = "--json", description = "Print a JSON array: exp_id, tables (name to rows), last_write (UTC), status,"
             + " short (the tables the run is short in), running (true for status running), error (why it is unreadable).")
     boolean json;
 
     @Override
     public Integer call() {
-        try (ReaderSession session = new ReaderSession(spec, runsDir.folderOfRuns(spec), true)) {
+        try (ReaderSession session = new ReaderSession(spec, runsDir.folderOfRuns(spec), true, cache)) {
             List<RunInfo> runs = session.reader.runs();
             Map<String, Set<String>> shortIn = shortTables(session.reader, runs, metadataTable.name);
             if (json) {
@@ -106,10 +110,12 @@ final class LsCommand implements Callable<Integer> {
 
     /**
      * For each short run, the tables (other than the metadata table) it is short in. Reads the
-     * metadata table of every run once (one row each); unreadable runs are left out.
+     * metadata table's last row of every run once, from the run summaries where they keep it;
+     * unreadable runs are left out.
      */
     static Map<String, Set<String>> shortTables(CollectionReader reader, List<RunInfo> runs, String metadataTable) {
-        DataFrame rows = reader.df(metadataTable, DfOptions.defaults().skipErrors(true));
+        SummaryRows kept = reader.summaryRows(metadataTable, DfOptions.defaults());
+        DataFrame rows = kept != null ? kept.rows() : reader.df(metadataTable, DfOptions.defaults().skipErrors(true));
         RunMetadata meta = RunMetadata.of(metadataTable, rows);
         Map<String, Map<String, Object>> parameters = new HashMap<>();
         Series<?> ids = meta.frame().getColumn(CollectionReader.EXP_ID);

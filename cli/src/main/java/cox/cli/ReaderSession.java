@@ -20,11 +20,20 @@ final class ReaderSession implements AutoCloseable {
     private final CommandSpec spec;
 
     ReaderSession(CommandSpec spec, Path dir, boolean skipErrors) {
+        this(spec, dir, skipErrors, null);
+    }
+
+    /**
+     * @param cache the command's {@code --cache-dir}/{@code --no-cache}, or null for a reader that
+     *     keeps summaries in memory only (commands that read whole runs)
+     */
+    ReaderSession(CommandSpec spec, Path dir, boolean skipErrors, CacheOptions cache) {
         this.spec = spec;
         this.err = spec.commandLine().getErr();
         this.command = spec.qualifiedName();
         this.progress = new ProgressDisplay(System.err);
-        this.reader = CollectionReader.builder(dir).skipErrors(skipErrors).progress(progress).build();
+        CollectionReader.Builder b = CollectionReader.builder(dir).skipErrors(skipErrors).progress(progress);
+        this.reader = (cache == null ? b : cache.apply(b, dir)).build();
     }
 
     /**

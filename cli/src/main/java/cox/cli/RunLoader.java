@@ -7,12 +7,14 @@ import cox.readers.ProgressListener;
 import cox.readers.ReadError;
 import cox.readers.RunStatus;
 import cox.readers.ShortRuns;
+import cox.readers.SummaryRows;
 import cox.readers.filter.RunFilter;
 import cox.readers.query.RunSelection;
 import cox.readers.summary.RunMetadata;
 import cox.readers.summary.RunSummaries;
 import cox.readers.summary.Statistic;
 import cox.store.Store;
+import cox.store.TableSummary;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.sql.SQLException;
@@ -72,13 +74,23 @@ final class RunLoader implements AutoCloseable {
      */
     RunLoader(Path dir, boolean skipErrors, String metadataTable, List<String> keepSerialized, PrintWriter err,
             String command) {
+        this(dir, skipErrors, metadataTable, keepSerialized, err, command, null);
+    }
+
+    /**
+     * @param cache the command's {@code --cache-dir}/{@code --no-cache}, or null to keep run
+     *     summaries in memory only
+     */
+    RunLoader(Path dir, boolean skipErrors, String metadataTable, List<String> keepSerialized, PrintWriter err,
+            String command, CacheOptions cache) {
         this.metadataTable = metadataTable;
         this.keepSerialized = keepSerialized.toArray(new String[0]);
         this.display = new ProgressDisplay(System.err);
         this.err = err;
         this.command = command;
         ProgressListener overall = (readerStep, done, n) -> display.progress(step, offset + done, total);
-        this.reader = CollectionReader.builder(dir).skipErrors(skipErrors).progress(overall).build();
+        CollectionReader.Builder b = CollectionReader.builder(dir).skipErrors(skipErrors).progress(overall);
+        this.reader = (cache == null ? b : cache.apply(b, dir)).build();
     }
 
     /** Sets how many runs are read per call of the reader (tests make it small to cover many batches). */
@@ -147,7 +159,33 @@ final class RunLoader implements AutoCloseable {
         return rows;
     }
 
+    /**
+     * Keeps each run's summary of {@code table} for the runs table without reading its rows: from
+     * the rows the run summaries keep ({@link CollectionReader#summaryRows}), when they can answer
+     * for every run of {@code expIds}.
+     *
+     * @return whether they could; if not, {@link #load} the table
+     */
+    boolean summarizeFromIndex(String table, List<String> expIds) {
+        Set<String> wanted = new HashSet<>(expIds);
+        SummaryRows kept = reader.summaryRows(table, DfOptions.defaults().keepSerialized(keepSerialized)
+                .expFilter(wanted::contains));
+        if (kept == null) {
+            return false;
+        }
+        summarize(table, kept.rows(), kept.tables());
+        return true;
+    }
+
     private void summarize(String table, DataFrame frame) {
+        summarize(table, frame, null);
+    }
+
+    /**
+     * Keeps each run's summary of {@code table}: from all its rows in {@code frame}, or, with
+     * {@code summaries}, from the rows they keep, taking the row count, mean and count from them.
+     */
+    private void summarize(String table, DataFrame frame, Map<String, TableSummary> summaries) {
         if (frame.height() == 0) {
             return;
         }
@@ -169,14 +207,21 @@ final class RunLoader implements AutoCloseable {
         }
         for (int r = 0; r < summary.height(); r++) {
             String id = (String) ids.get(r);
+            TableSummary t = summaries == null ? null : summaries.get(id);
             Map<String, Object> row = runRows.computeIfAbsent(id, k -> new LinkedHashMap<>());
-            row.put(rowsColumn, (long) counts.get(id));
+            row.put(rowsColumn, t == null ? (long) counts.get(id) : t.rows());
             Set<String> has = present.getOrDefault(id, Set.of());
             for (int c = 0; c < names.size(); c++) {
                 // a run without the column has no statistics of it (null), unlike a run whose cells are NaN
                 String metric = metrics.get(c / STATISTICS.size());
                 boolean known = has.contains(metric);
-                row.put(names.get(c), known ? summary.getColumn(c + 1).get(r) : null);
+                Statistic stat = STATISTICS.get(c % STATISTICS.size());
+                Object value = known ? summary.getColumn(c + 1).get(r) : null;
+                if (known && t != null && (stat == Statistic.MEAN || stat == Statistic.COUNT)) {
+                    long count = t.schema().containsKey(metric) && t.isNumeric(metric) ? t.count(metric) : 0;
+                    value = stat == Statistic.COUNT ? (Object) count : count == 0 ? Double.NaN : t.sum(metric) / count;
+                }
+                row.put(names.get(c), value);
             }
         }
     }

@@ -18,6 +18,9 @@ final class RunLoaderOptions {
             description = "Leave these OBJECT/PICKLE columns as stored text instead of decoding them.")
     List<String> keepSerialized = new ArrayList<>();
 
+    @CommandLine.Mixin
+    CacheOptions cache = new CacheOptions();
+
     @Option(names = "--skip-errors", description = "Skip runs that cannot be read (each is named on standard error).")
     boolean skipErrors;
 
@@ -28,7 +31,7 @@ final class RunLoaderOptions {
     /** A loader of the runs in {@code dir} with these options, reporting to the command's standard error. */
     RunLoader open(Path dir, CommandLine.Model.CommandSpec spec) {
         RunLoader loader = new RunLoader(dir, skipErrors, metadataTable.name, keepSerialized, spec.commandLine().getErr(),
-                spec.qualifiedName());
+                spec.qualifiedName(), cache);
         loader.batchRuns(batchRuns);
         return loader;
     }

@@ -97,8 +97,13 @@ final class SqlCommand implements Callable<Integer> {
             List<String> ids = loader.selectRuns(null);
             String meta = tables.contains(load.metadataTable.name) ? load.metadataTable.name : null;
             for (String t : tables) {
-                if (named.contains(t) || runs) {
-                    loader.load(db, t, ids, runs && !t.equals(meta));
+                boolean summarize = runs && !t.equals(meta);
+                if (named.contains(t)) {
+                    loader.load(db, t, ids, summarize);
+                } else if (summarize && !loader.summarizeFromIndex(t, ids)) {
+                    loader.load(db, t, ids, true); // the runs table needs its summaries; the rows they keep cannot give them
+                } else if (runs && t.equals(meta)) {
+                    loader.load(db, t, ids, false);
                 }
             }
             if (runs) {

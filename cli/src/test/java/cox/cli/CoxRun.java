@@ -6,7 +6,7 @@ import java.util.List;
 import picocli.CommandLine;
 
 /**
- * One {@code cox ...} command run in the test's JVM through {@link CoxCommand#commandLine()}, as a
+ * One {@code cox ...} command run in the test's JVM through {@link CoxCommand#commandLine(String[])} (as {@code main} builds it), as a
  * user runs it in a shell (without a child JVM's start-up, for tests that run many): its exit
  * status and what it printed.
  *
@@ -20,7 +20,7 @@ record CoxRun(int exit, String out, String err) {
      * @return how it ended
      */
     static CoxRun cox(String... args) {
-        CommandLine cl = CoxCommand.commandLine();
+        CommandLine cl = CoxCommand.commandLine(args);
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         cl.setOut(new PrintWriter(out, true));

@@ -81,4 +81,29 @@ class SharedOptionsTest {
         assertThat(plain.exit()).isEqualTo(after.exit());
         assertThat(plain.err()).startsWith("cox ls: ").doesNotContain("\tat ");
     }
+
+    /** What a command line prints and returns for {@code args}. */
+    private static String outcome(CommandLine cl, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        int exit = cl.execute(args);
+        return exit + "\n" + out + "\n" + err;
+    }
+
+    @Test
+    void aCommandLineWithOnlyTheNamedSubcommand_printsWhatTheWholeOneDoes() {
+        String dir = work.toString();
+        String[][] cases = {{}, {"--help"}, {"--version"}, {"-V"}, {"--debug", "--version"}, {"ls", "--help"},
+            {"df", "--help"}, {"serve", "--help"}, {"dff"}, {"ls"}, {"ls", "--bogus", dir}, {"ls", dir},
+            {"df", dir, "results", "--where", "a <"}, {"--debug", "ls", dir}, {"help"}, {"show"}, {"sql", "--help"},
+            {"generate-completion"}, {"demo", "--help"}, {"--version", "ls"}};
+        for (String[] args : cases) {
+            assertThat(outcome(CoxCommand.commandLine(args), args)).as(String.join(" ", args))
+                    .isEqualTo(outcome(CoxCommand.commandLine(), args));
+        }
+        assertThat(CoxCommand.commandLine(new String[] {"ls", dir}).getSubcommands().keySet()).containsExactly("ls");
+        assertThat(CoxCommand.commandLine(new String[] {"--version"}).getSubcommands()).isEmpty();
+    }
 }

@@ -264,37 +264,55 @@ public final class CollectionReader implements AutoCloseable {
     public List<RunInfo> runs() {
         List<String> ids = expIds();
         Instant now = clock.instant();
+        java.util.function.Predicate<Path> openForWriting = Store.openForWritingProbe();
         List<RunInfo> out = readEach("listing runs", ids, null, false, id -> {
             Path folder = directory.resolve(id);
-            Instant lastWrite;
-            RunStatus status;
-            try {
-                lastWrite = Store.lastWriteTime(folder);
-                status = RunStatus.of(folder, now);
-            } catch (CoxException e) {
-                return new RunInfo(id, Map.of(), Instant.EPOCH, null, e.getMessage());
+            if (index == null) {
+                return runInfoFromStore(id, folder, now, openForWriting);
             }
-            Map<String, Long> rows = new LinkedHashMap<>();
+            RunIndex.Stamp stamp = RunIndex.Stamp.of(folder);
+            Instant lastWrite = stamp.lastWrite();
+            if (lastWrite == null || stamp.unreadable()) {
+                return runInfoFromStore(id, folder, now, openForWriting); // says why
+            }
+            RunIndex.Known known;
             try {
-                if (index != null) {
-                    summaryOf(id).tables().forEach((t, summary) -> rows.put(t, summary.rows()));
-                } else {
-                    try (Store s = Store.open(directory, id, Mode.READ)) {
-                        for (String t : s.keys()) {
-                            rows.put(t, s.table(t).nrows());
-                        }
-                    }
-                }
+                known = knownOf(id, folder, stamp);
             } catch (CoxException | UncheckedIOException e) {
-                return new RunInfo(id, Map.of(), lastWrite, status, e.getMessage());
+                return runInfoFromStore(id, folder, now, openForWriting);
             }
+            boolean running = openForWriting.test(folder);
+            boolean journal = stamp.journalSize() >= 0;
+            RunStatus status = RunStatus.of(running, journal, !running && journal && known.closedCleanly(), lastWrite, now);
+            Map<String, Long> rows = new LinkedHashMap<>();
+            known.summary().tables().forEach((t, summary) -> rows.put(t, summary.rows()));
             return new RunInfo(id, rows, lastWrite, status, null);
         });
         if (index != null) {
-            index.retain(ids);
             index.save();
         }
         return out;
+    }
+
+    /** What {@link #runs()} says of a run, from its files and store, without the run index. */
+    private static RunInfo runInfoFromStore(String id, Path folder, Instant now, java.util.function.Predicate<Path> locked) {
+        Instant lastWrite;
+        RunStatus status;
+        try {
+            lastWrite = Store.lastWriteTime(folder);
+            status = RunStatus.of(folder, now, locked);
+        } catch (CoxException e) {
+            return new RunInfo(id, Map.of(), Instant.EPOCH, null, e.getMessage());
+        }
+        Map<String, Long> rows = new LinkedHashMap<>();
+        try (Store s = Store.open(folder.getParent(), id, Mode.READ)) {
+            for (String t : s.keys()) {
+                rows.put(t, s.table(t).nrows());
+            }
+        } catch (CoxException | UncheckedIOException e) {
+            return new RunInfo(id, Map.of(), lastWrite, status, e.getMessage());
+        }
+        return new RunInfo(id, rows, lastWrite, status, null);
     }
 
     /**
@@ -323,19 +341,50 @@ public final class CollectionReader implements AutoCloseable {
                 return RunSummary.of(store);
             }
         }
-        RunIndex.Stamp stamp = RunIndex.Stamp.of(folder);
-        RunSummary s = index.lookup(id, stamp);
-        if (s != null) {
-            return s;
+        return knownOf(id, folder, RunIndex.Stamp.of(folder)).summary();
+    }
+
+    /**
+     * The run's summary if it is known without reading its rows (the index has it, or its
+     * writer's summary file holds), else null: listing tables and schemas then opens the store,
+     * which reads no rows.
+     */
+    private RunSummary knownSummary(String id) {
+        if (index == null) {
+            return null;
         }
-        s = RunSummary.written(folder);
+        Path folder = directory.resolve(id);
+        RunIndex.Stamp stamp = RunIndex.Stamp.of(folder);
+        RunIndex.Known known = index.lookup(id, stamp);
+        if (known != null) {
+            return known.summary();
+        }
+        RunSummary written = RunSummary.written(folder);
+        if (written != null) {
+            try {
+                index.put(id, stamp, new RunIndex.Known(written, Store.hasJournal(folder) && Store.isClosedCleanly(folder)));
+            } catch (CoxException e) {
+                // its checkpoint cannot be read: not recorded
+            }
+        }
+        return written;
+    }
+
+    /** What the index knows of a run at {@code stamp}; found (and recorded) if it knows nothing yet. */
+    private RunIndex.Known knownOf(String id, Path folder, RunIndex.Stamp stamp) {
+        RunIndex.Known known = index.lookup(id, stamp);
+        if (known != null) {
+            return known;
+        }
+        RunSummary s = RunSummary.written(folder);
         if (s == null) {
             try (Store store = Store.open(directory, id, Mode.READ)) {
                 s = RunSummary.of(store);
             }
         }
-        index.put(id, stamp, s);
-        return s;
+        known = new RunIndex.Known(s, Store.hasJournal(folder) && Store.isClosedCleanly(folder));
+        index.put(id, stamp, known);
+        return known;
     }
 
     /**
@@ -541,7 +590,13 @@ public final class CollectionReader implements AutoCloseable {
 
     /** Each experiment's tables and schemas (null for one skipped). */
     private List<Map<String, Schema>> openAll(String step, boolean skip, List<String> ids) {
-        return readEach(step, ids, null, skip, id -> {
+        List<Map<String, Schema>> out = readEach(step, ids, null, skip, id -> {
+            RunSummary known = knownSummary(id);
+            if (known != null) {
+                Map<String, Schema> m = new LinkedHashMap<>();
+                known.tables().forEach((t, summary) -> m.put(t, summary.schema()));
+                return m;
+            }
             try (Store s = Store.open(directory, id, Mode.READ)) {
                 Map<String, Schema> m = new LinkedHashMap<>();
                 for (String t : s.keys()) {
@@ -551,6 +606,10 @@ public final class CollectionReader implements AutoCloseable {
                 return m;
             }
         });
+        if (index != null) {
+            index.save();
+        }
+        return out;
     }
 
     /** What is done to one experiment; anything it throws is that experiment's failure. */

@@ -13,12 +13,9 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.Collection;
-import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.CRC32C;
@@ -40,7 +37,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class RunIndex {
     private static final Logger LOG = LoggerFactory.getLogger(RunIndex.class);
-    private static final byte[] MAGIC = "COXRIDX1".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] MAGIC = "COXRIDX2".getBytes(StandardCharsets.US_ASCII);
     /** An index file larger than this is not read. */
     private static final long MAX_FILE = 1L << 31;
 
@@ -69,6 +66,15 @@ public final class RunIndex {
             return new Stamp(h5[0], h5[1], journal[0], journal[1], checkpoint[0], checkpoint[1]);
         }
 
+        /**
+         * @return when the run's files last changed (the latest of the three times), or null if
+         *     none exists
+         */
+        public java.time.Instant lastWrite() {
+            long t = Math.max(h5Time, Math.max(journalTime, checkpointTime));
+            return t < 0 ? null : java.time.Instant.ofEpochSecond(0, t);
+        }
+
         /** @return whether a file could not be looked at: such a stamp is never cached */
         boolean unreadable() {
             return h5Size == -2 || journalSize == -2 || checkpointSize == -2;
@@ -86,7 +92,47 @@ public final class RunIndex {
         }
     }
 
-    private record Entry(Stamp stamp, RunSummary summary, byte[] bytes) {
+    /**
+     * What the index knows of a run at a stamp.
+     *
+     * @param summary its tables in brief
+     * @param closedCleanly whether its last cox4j writer closed it cleanly
+     *     ({@link cox.store.Store#isClosedCleanly}), which depends only on files the stamp covers
+     */
+    public record Known(RunSummary summary, boolean closedCleanly) {
+        /**
+         * Checks the summary.
+         *
+         * @param summary its tables in brief
+         * @param closedCleanly whether its last cox4j writer closed it cleanly
+         */
+        public Known {
+            Objects.requireNonNull(summary, "summary");
+        }
+    }
+
+    /** A run's entry: its stamp, and what is known at it (decoded from {@code bytes} on first use). */
+    private static final class Entry {
+        final Stamp stamp;
+        final byte[] bytes;
+        final boolean closedCleanly;
+        volatile Known known;
+
+        Entry(Stamp stamp, Known known, byte[] bytes, boolean closedCleanly) {
+            this.stamp = stamp;
+            this.known = known;
+            this.bytes = bytes;
+            this.closedCleanly = closedCleanly;
+        }
+
+        Known known() {
+            Known k = known;
+            if (k == null) {
+                k = new Known(RunSummary.fromBytes(bytes), closedCleanly);
+                known = k;
+            }
+            return k;
+        }
     }
 
     private final Path collection;
@@ -143,39 +189,35 @@ public final class RunIndex {
     /**
      * @param expId a run
      * @param stamp its files' stamp now
-     * @return its summary if the index has one made at that stamp, else null
+     * @return what the index knows of it at that stamp, else null
      */
-    public RunSummary lookup(String expId, Stamp stamp) {
+    public Known lookup(String expId, Stamp stamp) {
         Entry e = entries.get(expId);
-        return e != null && e.stamp.equals(stamp) ? e.summary : null;
+        if (e == null || !e.stamp.equals(stamp)) {
+            return null;
+        }
+        try {
+            return e.known();
+        } catch (RuntimeException damaged) {
+            entries.remove(expId, e);
+            return null;
+        }
     }
 
     /**
-     * Records the summary of run {@code expId} made when its files had {@code stamp}.
+     * Records what is known of run {@code expId} when its files had {@code stamp}.
      *
      * @param expId a run
-     * @param stamp its files' stamp, taken before the summary was made
-     * @param summary its summary
+     * @param stamp its files' stamp, taken before {@code known} was found
+     * @param known what was found
      */
-    public void put(String expId, Stamp stamp, RunSummary summary) {
-        Objects.requireNonNull(summary, "summary");
+    public void put(String expId, Stamp stamp, Known known) {
+        Objects.requireNonNull(known, "known");
         if (stamp.unreadable()) {
             return;
         }
-        Entry old = entries.put(expId, new Entry(stamp, summary, null));
+        Entry old = entries.put(expId, new Entry(stamp, known, null, known.closedCleanly()));
         if (old == null || !old.stamp.equals(stamp)) {
-            changed = true;
-        }
-    }
-
-    /**
-     * Forgets the runs not in {@code expIds} (folders that were removed).
-     *
-     * @param expIds the runs the collection has now
-     */
-    public void retain(Collection<String> expIds) {
-        Set<String> keep = new HashSet<>(expIds);
-        if (entries.keySet().removeIf(id -> !keep.contains(id))) {
             changed = true;
         }
     }
@@ -186,14 +228,15 @@ public final class RunIndex {
     }
 
     /**
-     * Writes the index to its file if anything changed since it was read or saved. A failure is
-     * logged, not thrown: the index only speeds reading up.
+     * Writes the index to its file if anything changed since it was read or saved, forgetting the
+     * runs whose folder is gone. A failure is logged, not thrown: the index only speeds reading up.
      */
     public synchronized void save() {
         if (file == null || !changed) {
             return;
         }
         changed = false;
+        entries.keySet().removeIf(id -> !Files.isDirectory(collection.resolve(id)));
         Path tmp = file.resolveSibling(file.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
         try {
             Files.createDirectories(file.getParent());
@@ -210,7 +253,8 @@ public final class RunIndex {
                     s.checkpointTime}) {
                     out.writeLong(l);
                 }
-                byte[] b = v.bytes != null ? v.bytes : v.summary.toBytes();
+                byte[] b = v.bytes != null ? v.bytes : v.known.summary().toBytes();
+                out.writeBoolean(v.closedCleanly);
                 out.writeInt(b.length);
                 out.write(b);
             }
@@ -269,6 +313,7 @@ public final class RunIndex {
             for (int i = 0; i < n; i++) {
                 String id = in.readUTF();
                 Stamp s = new Stamp(in.readLong(), in.readLong(), in.readLong(), in.readLong(), in.readLong(), in.readLong());
+                boolean closed = in.readBoolean();
                 int len = in.readInt();
                 if (len < 0 || len > in.available()) {
                     entries.clear();
@@ -276,7 +321,7 @@ public final class RunIndex {
                 }
                 byte[] payload = new byte[len];
                 in.readFully(payload);
-                entries.put(id, new Entry(s, RunSummary.fromBytes(payload), payload));
+                entries.put(id, new Entry(s, null, payload, closed));
             }
         } catch (IOException | RuntimeException e) {
             LOG.debug("run index {} cannot be read ({}); it is rebuilt", file, e.toString());

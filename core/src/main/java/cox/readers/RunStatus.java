@@ -67,8 +67,22 @@ public enum RunStatus {
      * @throws cox.exceptions.CoxIOException if its files cannot be looked at
      */
     public static RunStatus of(Path folder, Instant now) {
+        return of(folder, now, Store::isOpenForWriting);
+    }
+
+    /**
+     * {@link #of(Path, Instant)} with a test of the writer lock made for many runs
+     * ({@link Store#openForWritingProbe()}).
+     *
+     * @param folder an experiment folder
+     * @param now the time now
+     * @param openForWriting whether a writer holds a folder's store
+     * @return its status
+     * @throws cox.exceptions.CoxIOException if its files cannot be looked at
+     */
+    public static RunStatus of(Path folder, Instant now, java.util.function.Predicate<Path> openForWriting) {
         Instant lastWrite = Store.lastWriteTime(folder);
-        boolean running = Store.isOpenForWriting(folder);
+        boolean running = openForWriting.test(folder);
         boolean journal = Store.hasJournal(folder);
         return of(running, journal, !running && journal && Store.isClosedCleanly(folder), lastWrite, now);
     }

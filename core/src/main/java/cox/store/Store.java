@@ -481,6 +481,19 @@ public final class Store implements AutoCloseable {
     }
 
     /**
+     * {@link #isOpenForWriting} for many folders at once, as {@code cox ls} lists runs: the
+     * system's lock table is read once, when this is called (on Linux, {@code /proc/locks}), and
+     * each folder's lock file is then looked up in it. A writer that opens a store after this call
+     * may not be seen. Not in Python cox.
+     *
+     * @return a test of experiment folders
+     */
+    public static java.util.function.Predicate<Path> openForWritingProbe() {
+        java.util.function.Predicate<StoreFiles> locked = WriterProbe.lockedSnapshot();
+        return folder -> locked.test(new StoreFiles(folder));
+    }
+
+    /**
      * Whether the store in {@code folder} is a cox4j store (it has a journal {@code .cox.journal}),
      * as opposed to one only Python cox or pandas wrote. Not in Python cox.
      *

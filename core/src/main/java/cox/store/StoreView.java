@@ -35,6 +35,11 @@ import org.slf4j.LoggerFactory;
  * writer holds its lock around every call.
  */
 final class StoreView implements AutoCloseable {
+    /**
+     * At most this many rows are read from store.h5 when a writer opens a run without a summary
+     * that still holds ({@link #startSummaries}); a larger run keeps none, and readers summarize it.
+     */
+    static final long SUMMARY_SEED_ROWS = 1_000_000;
     /** Rows decoded before they are written to store.h5 in one go. */
     static final int APPLY_BATCH = 16_384;
     private static final Logger LOG = LoggerFactory.getLogger(StoreView.class);
@@ -131,13 +136,15 @@ final class StoreView implements AutoCloseable {
     /**
      * Starts keeping the run summary ({@link RunSummary}, {@code .cox.summary}) for the tables
      * {@code definitions} as store.h5 holds them now: from the summary file if it still describes
-     * the run, else from store.h5's rows (read once, verified). If store.h5 does not hold every
-     * table as written, no summary is kept and the file is removed: readers then summarize the
-     * store themselves.
+     * the run, else from store.h5's rows (read once, verified, if there are at most
+     * {@value #SUMMARY_SEED_ROWS}). If store.h5 does not hold every table as written, or holds more
+     * rows than that, no summary is kept and the file is removed: readers then summarize the store
+     * themselves.
      */
     void startSummaries(List<TableDefinition> definitions) {
         RunSummary prior = RunSummary.written(files.dir());
         Map<Integer, TableSummary.Builder> out = new HashMap<>();
+        long toRead = 0;
         for (TableDefinition d : definitions) {
             long n = rows(d.id());
             TableSummary t = prior == null ? null : prior.tables().get(d.name());
@@ -150,6 +157,12 @@ final class StoreView implements AutoCloseable {
             } else if (n == 0) {
                 out.put(d.id(), new TableSummary.Builder(d.name(), d.schema()));
             } else {
+                toRead += n;
+                if (toRead > SUMMARY_SEED_ROWS) {
+                    // reading them would slow the open down for a summary readers can make themselves
+                    stopSummaries();
+                    return;
+                }
                 Columns c = readVerified(d);
                 if (c == null) {
                     stopSummaries();

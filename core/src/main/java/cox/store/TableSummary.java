@@ -74,33 +74,52 @@ public final class TableSummary {
         return numeric(schema.type(column));
     }
 
-    /** @return the sum of the numbers of numeric column {@code column} in row order (NaN skipped); 0 if none */
+    /**
+     * @param column a numeric column of the table
+     * @return the sum of its numbers in row order (NaN skipped); 0 if none
+     * @throws IllegalArgumentException if the table has no numeric column {@code column} (so for each method here)
+     */
     public double sum(String column) {
         return sums[numericIndex(column)];
     }
 
-    /** @return how many numbers (not NaN) numeric column {@code column} holds */
+    /**
+     * @param column a numeric column of the table
+     * @return how many numbers (not NaN) it holds
+     */
     public long count(String column) {
         return counts[numericIndex(column)];
     }
 
-    /** @return the first row holding the least number of numeric column {@code column}, or -1 if it holds none */
+    /**
+     * @param column a numeric column of the table
+     * @return the first row holding its least number, or -1 if it holds none
+     */
     public long minRow(String column) {
         return minRows[numericIndex(column)];
     }
 
-    /** @return the first row holding the greatest number of numeric column {@code column}, or -1 if it holds none */
+    /**
+     * @param column a numeric column of the table
+     * @return the first row holding its greatest number, or -1 if it holds none
+     */
     public long maxRow(String column) {
         return maxRows[numericIndex(column)];
     }
 
-    /** @return the least number of numeric column {@code column}, as a double; NaN if it holds none */
+    /**
+     * @param column a numeric column of the table
+     * @return its least number, as a double; NaN if it holds none
+     */
     public double min(String column) {
         int k = numericIndex(column);
         return minRows[k] < 0 ? Double.NaN : minValues[k];
     }
 
-    /** @return the greatest number of numeric column {@code column}, as a double; NaN if it holds none */
+    /**
+     * @param column a numeric column of the table
+     * @return its greatest number, as a double; NaN if it holds none
+     */
     public double max(String column) {
         int k = numericIndex(column);
         return maxRows[k] < 0 ? Double.NaN : maxValues[k];

@@ -89,6 +89,9 @@ final class WriterLock {
      * channel on its lock file, since closing that channel would release the writer's lock.
      */
     static boolean heldInThisJvm(StoreFiles files) {
+        if (HELD.isEmpty()) {
+            return false; // a reader's JVM, listing many runs: no path to resolve
+        }
         Path key;
         try {
             key = files.dir().toRealPath();

@@ -45,6 +45,56 @@ final class WriterProbe {
         return lockedPerTry(files);
     }
 
+    /**
+     * A test of whether stores are open for writing that reads the lock table once: on Linux,
+     * {@code /proc/locks} is read and parsed when this is called, and each store's lock file is
+     * then looked up in it (two numbers from one {@code stat}); elsewhere each store is probed as
+     * {@link #isLocked} does. For listing many runs at once: a lock taken after this call is not
+     * seen.
+     */
+    static java.util.function.Predicate<StoreFiles> lockedSnapshot() {
+        if (!Files.isReadable(PROC_LOCKS)) {
+            return WriterProbe::isLocked;
+        }
+        java.util.Set<String> locked = new java.util.HashSet<>();
+        try {
+            for (String line : Files.readAllLines(PROC_LOCKS)) {
+                for (String field : line.trim().split("\\s+")) {
+                    String[] parts = field.split(":");
+                    if (parts.length == 3 && !parts[2].isEmpty() && parts[2].chars().allMatch(Character::isDigit)) {
+                        try {
+                            locked.add(Long.parseLong(parts[0], 16) + ":" + Long.parseLong(parts[1], 16) + ":"
+                                    + Long.parseLong(parts[2]));
+                        } catch (NumberFormatException e) {
+                            // not a device:inode field
+                        }
+                    }
+                }
+            }
+        } catch (IOException | UnsupportedOperationException e) {
+            return WriterProbe::isLocked;
+        }
+        return files -> {
+            if (WriterLock.heldInThisJvm(files)) {
+                return true;
+            }
+            Path lock = files.lock();
+            java.util.Map<String, Object> a;
+            try {
+                a = Files.readAttributes(lock, "unix:ino,dev");
+            } catch (NoSuchFileException e) {
+                return false;
+            } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+                return isLocked(files);
+            }
+            long ino = ((Number) a.get("ino")).longValue();
+            long dev = ((Number) a.get("dev")).longValue();
+            long major = ((dev >>> 8) & 0xfff) | ((dev >>> 32) & ~0xfffL);
+            long minor = (dev & 0xff) | ((dev >>> 12) & ~0xffL);
+            return locked.contains(major + ":" + minor + ":" + ino);
+        };
+    }
+
     /** Whether a shared lock on the lock file is refused (another process holds it) or overlaps one of this JVM. */
     static boolean lockedPerTry(StoreFiles files) {
         Path lock = files.lock();

@@ -340,8 +340,9 @@ final class QueryRun {
     private Object[] statuses() {
         Instant now = reader.clock().instant();
         Object[] v = new Object[expIds.length];
+        java.util.function.Predicate<java.nio.file.Path> locked = Store.openForWritingProbe();
         for (int r = 0; r < v.length; r++) {
-            v[r] = RunSelection.statusOf(reader, expIds[r], now);
+            v[r] = RunSelection.statusOf(reader, expIds[r], now, locked);
         }
         return v;
     }

@@ -82,8 +82,13 @@ public final class RunSelection {
 
     /** The run's {@link RunStatus} label, {@code unreadable} if its files cannot be looked at. */
     static String statusOf(CollectionReader reader, String id, Instant now) {
+        return statusOf(reader, id, now, cox.store.Store::isOpenForWriting);
+    }
+
+    /** As above, with a test of the writer lock made for many runs ({@link cox.store.Store#openForWritingProbe()}). */
+    static String statusOf(CollectionReader reader, String id, Instant now, java.util.function.Predicate<java.nio.file.Path> locked) {
         try {
-            return RunStatus.of(reader.directory().resolve(id), now).label();
+            return RunStatus.of(reader.directory().resolve(id), now, locked).label();
         } catch (CoxException e) {
             return "unreadable";
         }
