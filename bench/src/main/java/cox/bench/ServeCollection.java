@@ -8,10 +8,17 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A sweep for {@code cox serve} at scale: {@code runs} experiments of {@code rows} epochs each,
@@ -26,7 +33,8 @@ import java.util.SplittableRandom;
  * <pre>{@code
  * java -cp bench/target/classes:$(cat bench/target/classpath.txt) cox.bench.ServeCollection 10000 1000
  * }</pre>
- * prints the folder.
+ * prints the folder. Runs are written on {@code -Dcox.bench.threads} threads (default: one per
+ * core); an interrupted generation resumes where it stopped.
  */
 final class ServeCollection {
     static final Schema METADATA = Schema.of("lr", ColumnType.FLOAT, "batch_size", ColumnType.INT,
@@ -68,25 +76,52 @@ final class ServeCollection {
         try {
             Files.createDirectories(dir);
             long start = System.nanoTime();
-            for (int i = 0; i < runs; i++) {
-                String expId = String.format(Locale.ROOT, "run-%05d", i);
-                if (!Files.exists(dir.resolve(expId).resolve(".done"))) {
-                    if (Files.exists(dir.resolve(expId))) {
-                        BenchStores.delete(dir.resolve(expId));
-                    }
-                    write(dir, expId, i, rows);
-                    Files.writeString(dir.resolve(expId).resolve(".done"), "");
+            int threads = Integer.getInteger("cox.bench.threads", Runtime.getRuntime().availableProcessors());
+            AtomicInteger done = new AtomicInteger();
+            ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads));
+            try {
+                List<Future<?>> futures = new ArrayList<>();
+                // a run per task: stores are independent, so the writes spread over the cores
+                for (int i = 0; i < runs; i++) {
+                    int run = i;
+                    futures.add(pool.submit(() -> {
+                        writeOnce(dir, run, rows);
+                        int n = done.incrementAndGet();
+                        if (n % 5_000 == 0) {
+                            System.err.printf(Locale.ROOT, "%d runs (%.0f s)%n", n, (System.nanoTime() - start) / 1e9);
+                        }
+                        return null;
+                    }));
                 }
-                if (i % 500 == 499) {
-                    System.err.printf(Locale.ROOT, "%d runs (%.0f s)%n", i + 1, (System.nanoTime() - start) / 1e9);
+                for (Future<?> f : futures) {
+                    f.get();
                 }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while generating " + dir, e);
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("cannot generate the collection in " + dir, e.getCause());
+            } finally {
+                pool.shutdownNow();
             }
             Files.writeString(dir.resolve(".complete"), "");
-            System.err.printf(Locale.ROOT, "generated %d runs x %d rows in %s (%.1f s)%n", runs, rows, dir,
-                    (System.nanoTime() - start) / 1e9);
+            System.err.printf(Locale.ROOT, "generated %d runs x %d rows in %s (%.1f s, %d threads)%n", runs, rows, dir,
+                    (System.nanoTime() - start) / 1e9, threads);
             return dir;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot generate the collection in " + dir, e);
+        }
+    }
+
+    /** Writes run {@code i} unless a {@code .done} file says an earlier generation finished it. */
+    private static void writeOnce(Path dir, int i, int rows) throws IOException {
+        String expId = String.format(Locale.ROOT, "run-%05d", i);
+        if (!Files.exists(dir.resolve(expId).resolve(".done"))) {
+            if (Files.exists(dir.resolve(expId))) {
+                BenchStores.delete(dir.resolve(expId));
+            }
+            write(dir, expId, i, rows);
+            Files.writeString(dir.resolve(expId).resolve(".done"), "");
         }
     }
 

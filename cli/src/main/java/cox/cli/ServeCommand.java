@@ -43,7 +43,8 @@ final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--cache-dir", paramLabel = "DIR",
             description = "Where to keep the runs' summaries between starts, so a restart reads only the stores that "
-                    + "changed (default: $XDG_CACHE_HOME/cox4j/serve or ~/.cache/cox4j/serve; the files can be deleted at any time).")
+                    + "changed (default: $XDG_CACHE_HOME/cox4j/serve or ~/.cache/cox4j/serve, and the run index shared with "
+                    + "cox ls and cox df in $XDG_CACHE_HOME/cox4j or ~/.cache/cox4j; the files can be deleted at any time).")
     Path cacheDir;
 
     @Option(names = "--no-cache", description = "Keep the summaries in memory only.")
@@ -62,7 +63,9 @@ final class ServeCommand implements Callable<Integer> {
         CoxServer server;
         try {
             server = CoxServer.builder(runsDir.dir).host(host).port(port).metadataTable(metadataTable.name)
-                    .summaryDir(noCache ? null : cacheDir != null ? cacheDir : defaultCacheDir()).start();
+                    .summaryDir(noCache ? null : cacheDir != null ? cacheDir : defaultCacheDir())
+                    .runIndexDir(noCache ? null : cacheDir != null ? cacheDir : cox.readers.RunIndex.defaultDirectory())
+                    .start();
         } catch (IllegalArgumentException e) {
             err.println("cox serve: " + e.getMessage());
             return 2;

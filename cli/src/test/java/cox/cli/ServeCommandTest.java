@@ -59,7 +59,7 @@ class ServeCommandTest {
             HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri.resolve("/api/runs"))
                     .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(r.statusCode()).isEqualTo(200);
-            assertThat(r.body()).contains("\"exp_id\":\"run-1\"", "\"lr\":0.1");
+            assertThat(r.body()).contains("\"exp_id\":[\"run-1\"]", "\"lr\":[0.1]"); // columns: one value per run
 
             Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).inheritIO().start();
             assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();

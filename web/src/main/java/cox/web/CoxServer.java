@@ -61,7 +61,8 @@ public final class CoxServer implements AutoCloseable {
     private CoxServer(Builder b) {
         this.directory = b.directory;
         this.index = new RunIndex(directory, b.metadataTable, b.readerThreads, b.cacheBytes, b.minScanMillis,
-                b.summaryDir == null ? null : SummaryFile.in(b.summaryDir, directory));
+                b.summaryDir == null ? null : SummaryFile.in(b.summaryDir, directory),
+                b.runIndexDir == null ? null : () -> cox.readers.RunIndex.load(b.runIndexDir, directory));
         boolean loopback = isLoopback(b.host);
         RunsEndpoints runs = new RunsEndpoints(index.scanner(), index.summaries());
         RunEndpoints run = new RunEndpoints(index.scanner(), index.summaries());
@@ -293,6 +294,7 @@ public final class CoxServer implements AutoCloseable {
         private long cacheBytes = Runtime.getRuntime().maxMemory() / 4;
         private long minScanMillis = 500;
         private Path summaryDir;
+        private Path runIndexDir;
 
         private Builder(Path directory) {
             Objects.requireNonNull(directory, "directory");
@@ -378,6 +380,21 @@ public final class CoxServer implements AutoCloseable {
          */
         public Builder summaryDir(Path dir) {
             this.summaryDir = dir == null ? null : dir.toAbsolutePath().normalize();
+            return this;
+        }
+
+        /**
+         * Keeps the run index that {@code cox ls} and {@code cox df} share ({@link cox.readers.RunIndex})
+         * in {@code dir}: a run whose summary the index holds at its files' stamp is not read
+         * again, and the runs the server summarizes are saved there for the others. Off by
+         * default (an index in memory); {@code cox serve} keeps it in
+         * {@link cox.readers.RunIndex#defaultDirectory()}.
+         *
+         * @param dir the folder of run indexes, or null for an index in memory
+         * @return this builder
+         */
+        public Builder runIndexDir(Path dir) {
+            this.runIndexDir = dir == null ? null : dir.toAbsolutePath().normalize();
             return this;
         }
 

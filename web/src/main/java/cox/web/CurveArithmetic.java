@@ -149,4 +149,77 @@ final class CurveArithmetic {
         }
         return java.util.Arrays.copyOf(keep, k);
     }
+
+    /**
+     * The x of a shared grid of {@code buckets} buckets over {@code [from, to]}: two slots per
+     * bucket, at a quarter and three quarters of its width, where {@link #gridMinMax} puts a
+     * curve's extremes. Every curve drawn on the grid has these x, so the page lays thousands of
+     * curves on one axis without merging their x.
+     */
+    static double[] grid(double from, double to, int buckets) {
+        double w = (to - from) / buckets;
+        double[] x = new double[2 * buckets];
+        for (int b = 0; b < buckets; b++) {
+            x[2 * b] = from + (b + 0.25) * w;
+            x[2 * b + 1] = from + (b + 0.75) * w;
+        }
+        return x;
+    }
+
+    /**
+     * A curve on the shared {@link #grid}: of the rows whose x falls in a bucket ({@code [from, to]}
+     * cut into {@code buckets} equal parts, the last one closed), the smallest and the largest y,
+     * in the order the rows came (the first of the two in the bucket's first slot); a bucket with
+     * one value has it in both slots, a bucket with none (or only NaN) NaN in both (a gap). Rows
+     * with x not finite or outside the range are not drawn. No peak is lost; a point moves along x
+     * by less than a bucket's width.
+     *
+     * @param x the x of each row
+     * @param y the y of each row
+     * @param n how many rows
+     * @param from the grid's first x
+     * @param to the grid's last x, greater than {@code from}
+     * @param buckets how many buckets, at least 1
+     * @return {@code 2 * buckets} values, one per slot of the grid
+     */
+    static double[] gridMinMax(double[] x, double[] y, int n, double from, double to, int buckets) {
+        if (buckets < 1) {
+            throw new IllegalArgumentException("buckets < 1: " + buckets);
+        }
+        if (!(from < to) || !Double.isFinite(from) || !Double.isFinite(to)) {
+            throw new IllegalArgumentException("the grid must go from a finite x to a greater one: " + from + ", " + to);
+        }
+        int[] lo = new int[buckets];
+        int[] hi = new int[buckets];
+        java.util.Arrays.fill(lo, -1);
+        java.util.Arrays.fill(hi, -1);
+        double scale = buckets / (to - from);
+        for (int i = 0; i < n; i++) {
+            double xi = x[i];
+            double v = y[i];
+            if (!(xi >= from && xi <= to) || Double.isNaN(v)) {
+                continue;
+            }
+            int b = Math.min(buckets - 1, (int) ((xi - from) * scale));
+            if (lo[b] < 0 || v < y[lo[b]]) {
+                lo[b] = i;
+            }
+            if (hi[b] < 0 || v > y[hi[b]]) {
+                hi[b] = i;
+            }
+        }
+        double[] out = new double[2 * buckets];
+        for (int b = 0; b < buckets; b++) {
+            if (lo[b] < 0) {
+                out[2 * b] = Double.NaN;
+                out[2 * b + 1] = Double.NaN;
+            } else {
+                int first = Math.min(lo[b], hi[b]);
+                int second = Math.max(lo[b], hi[b]);
+                out[2 * b] = y[first];
+                out[2 * b + 1] = y[second];
+            }
+        }
+        return out;
+    }
 }

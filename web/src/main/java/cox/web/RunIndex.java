@@ -4,14 +4,16 @@ import java.nio.file.Path;
 
 /**
  * The runs of one storage folder and what the page knows of each: the {@link RunScanner} that
- * lists them and the {@link SummaryCache} of what their stores hold, made, started and stopped
- * together. The endpoints are given the two parts; this class only ties their lives: the scanner
- * thread saves the summary file and forgets removed runs every half minute, and closing saves
+ * lists them and the {@link SummaryCache} of what their stores hold (worked out from the runs'
+ * summaries: {@link WrittenSummaries}), made, started and stopped together. The endpoints are
+ * given the two parts; this class only ties their lives: the scanner
+ * thread saves the summary file and the shared run index and forgets removed runs every half minute, and closing saves
  * it once more and stops both.
  */
 final class RunIndex implements AutoCloseable {
     private final RunScanner scanner;
     private final SummaryCache summaries;
+    private final WrittenSummaries written;
     private volatile boolean closed;
 
     /**
@@ -21,11 +23,15 @@ final class RunIndex implements AutoCloseable {
      * @param cacheBytes the budget of the numeric columns kept for the charts
      * @param minScanMillis the pause between background scans; 0 to scan on every request instead
      * @param summaryFile the summaries saved on disk, or null for none
+     * @param runIndex loads the run index shared with {@code cox ls} and {@code cox df} (saved with
+     *     the summary file) when first needed, or null for one in memory
      */
     RunIndex(Path directory, String metadataTable, int readerThreads, long cacheBytes, long minScanMillis,
-             SummaryFile summaryFile) {
-        this.summaries = new SummaryCache(directory, metadataTable, readerThreads, cacheBytes, summaryFile);
-        this.scanner = new RunScanner(directory, minScanMillis, this::housekeeping);
+             SummaryFile summaryFile, java.util.function.Supplier<cox.readers.RunIndex> runIndex) {
+        this.written = new WrittenSummaries(directory,
+                runIndex != null ? runIndex : () -> cox.readers.RunIndex.inMemory(directory), metadataTable);
+        this.summaries = new SummaryCache(directory, metadataTable, readerThreads, cacheBytes, summaryFile, written);
+        this.scanner = new RunScanner(directory, minScanMillis, this::housekeeping, summaries::takeSavedStates);
     }
 
     RunScanner scanner() {
@@ -42,6 +48,7 @@ final class RunIndex implements AutoCloseable {
             summaries.forgetUnlisted(listing);
         }
         summaries.save(listing);
+        written.saveIndex();
     }
 
     /** Starts scanning and reading the default table's summaries in the background, so the first page load waits less. */
@@ -66,6 +73,7 @@ final class RunIndex implements AutoCloseable {
     public void close() {
         if (!closed) {
             summaries.save(scanner.latest());
+            written.saveIndex();
         }
         closed = true;
         scanner.close();

@@ -8,13 +8,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
 
 /**
  * The runs of one storage folder, kept current cheaply. A <b>scan</b> lists the folder and takes
@@ -30,6 +33,8 @@ import java.util.concurrent.locks.LockSupport;
  * removed runs, comes every {@code max(}{@link #MIN_FULL_SCAN_MILLIS}{@code , }{@link
  * #FULL_SCAN_SPACING}{@code  x its time)}. Requests answer from the latest scan. With
  * {@code minScanMillis} 0 every request scans first instead (exact, for tests and small folders).
+ * With the runs a summary file saved, the first request is answered from them while the thread
+ * scans (a restart of a big folder answers at once; what changed meanwhile comes with the scan).
  * The thread also runs a housekeeping task every {@link #HOUSEKEEPING_NANOS}, busy or idle.
  *
  * <p>Thread-safe: scans run under one lock; the listing and each run's state are immutable
@@ -70,10 +75,15 @@ final class RunScanner implements AutoCloseable {
     private final Path directory;
     private final long minScanMillis;
     private final Runnable housekeeping;
+    private final Supplier<Map<String, ListedRun.State>> saved;
     private final Thread thread;
     private final Object scanLock = new Object();
     private final Map<String, Long> removed = new LinkedHashMap<>(); // under scanLock
     private volatile Map<String, ListedRun> runs = Map.of();
+    /** The runs by their lock file's key, as of the last full scan: a writer that takes a lock is found by it. */
+    private volatile Map<String, ListedRun> byLockKey = Map.of();
+    /** Locked files that are no run's lock (another program's locks), already looked for; under scanLock. */
+    private final Set<String> foreignKeys = new HashSet<>();
     private volatile Listing listing = new Listing(0, List.of(), Map.of());
     private volatile long version;
     private volatile boolean scanned;
@@ -89,9 +99,21 @@ final class RunScanner implements AutoCloseable {
      * @param housekeeping what the scanner thread also does every {@link #HOUSEKEEPING_NANOS} (not run without a thread)
      */
     RunScanner(Path directory, long minScanMillis, Runnable housekeeping) {
+        this(directory, minScanMillis, housekeeping, null);
+    }
+
+    /**
+     * @param directory the storage folder
+     * @param minScanMillis the pause between background scans; 0 for no thread (every request scans)
+     * @param housekeeping what the scanner thread also does every {@link #HOUSEKEEPING_NANOS} (not run without a thread)
+     * @param saved the runs as a summary file saw them (asked once, at the first request), or null: with a
+     *     thread, the first request is answered from them at once while the thread scans
+     */
+    RunScanner(Path directory, long minScanMillis, Runnable housekeeping, Supplier<Map<String, ListedRun.State>> saved) {
         this.directory = directory;
         this.minScanMillis = minScanMillis;
         this.housekeeping = housekeeping;
+        this.saved = saved;
         this.thread = minScanMillis == 0 ? null : new Thread(this::scanLoop, "cox-serve-scanner");
         if (thread != null) {
             thread.setDaemon(true);
@@ -119,7 +141,7 @@ final class RunScanner implements AutoCloseable {
                     long fullEvery = lastScanMillis <= QUICK_SCAN_MILLIS ? 0
                             : Math.max(MIN_FULL_SCAN_MILLIS, FULL_SCAN_SPACING * lastScanMillis);
                     if (sinceFull >= fullEvery) {
-                        scan();
+                        scan(true);
                     } else {
                         scanHot();
                     }
@@ -141,8 +163,10 @@ final class RunScanner implements AutoCloseable {
         lastRequestNanos = System.nanoTime();
         if (!scanned || thread == null) {
             synchronized (scanLock) {
-                if (!scanned || thread == null) {
-                    scan();
+                if (!scanned && thread != null && saved != null && listSaved(saved.get())) {
+                    // listed as the summary file saw the runs; the thread's first scan follows at once
+                } else if (!scanned || thread == null) {
+                    scan(false);
                 }
             }
             if (thread != null && !thread.isAlive() && !closed) {
@@ -154,6 +178,32 @@ final class RunScanner implements AutoCloseable {
             }
         }
         return listing;
+    }
+
+    /**
+     * Lists the runs as they were saved, before any scan: a restarted server answers at once, and
+     * the scan that follows (the thread's first, at once) brings every run that changed, came or
+     * went meanwhile as a change of the next version, as it would a change seen while running.
+     *
+     * @return false if nothing was saved (then the caller scans)
+     */
+    private boolean listSaved(Map<String, ListedRun.State> states) {
+        if (states.isEmpty()) {
+            return false;
+        }
+        Map<String, ListedRun> now = new TreeMap<>();
+        for (Map.Entry<String, ListedRun.State> e : states.entrySet()) {
+            ListedRun run = new ListedRun(e.getKey(), directory.resolve(e.getKey()));
+            run.update(e.getValue());
+            now.put(e.getKey(), run);
+        }
+        version = 1;
+        runs = Collections.unmodifiableMap(now);
+        listing = new Listing(version, List.copyOf(now.values()), Map.of());
+        lastScanMillis = 0; // a full scan at once
+        lastScanNanos = System.nanoTime() - TimeUnit.DAYS.toNanos(1);
+        scanned = true;
+        return true;
     }
 
     /** @return the latest listing without scanning, or null before the first scan */
@@ -170,7 +220,7 @@ final class RunScanner implements AutoCloseable {
         if (System.nanoTime() - lastScanNanos >= stale) {
             synchronized (scanLock) {
                 if (System.nanoTime() - lastScanNanos >= stale) {
-                    scan();
+                    scan(false);
                 }
             }
         }
@@ -195,33 +245,94 @@ final class RunScanner implements AutoCloseable {
     }
 
     /**
-     * Takes the stamps of the hot runs only: those running or changed in the last minute. Between
-     * two full scans of a big folder (which find new, removed and long-quiet runs) this keeps a
-     * run that is being written current within about {@code minScanMillis}.
+     * Takes the stamps of the hot runs only: those running or changed in the last minute, and
+     * those whose lock a writer took since (found in {@code /proc/locks} by their lock file's key;
+     * a lock no run is known by makes the folder's names be listed, to find a new run). Between
+     * two full scans of a big folder (which find removed and long-quiet runs, and runs written
+     * without a lock) this keeps a run that is being written current within about
+     * {@code minScanMillis}, whether it was hot or not.
      */
     private void scanHot() {
         long next = version + 1;
         boolean changed = false;
         WriterLocks locks = WriterLocks.now();
         long now = System.nanoTime();
+        Set<ListedRun> seen = new HashSet<>();
         for (ListedRun run : runs.values()) {
             ListedRun.State was = run.state();
             if (!was.running() && now - was.changedNanos() > HOT_NANOS) {
                 continue;
             }
-            RunStamp stamp = RunStamp.of(run.dir);
-            if (stamp.h5Size() < 0 && stamp.journalSize() < 0) {
-                continue; // gone: the next full scan removes it
+            seen.add(run);
+            changed |= observeIfThere(run, locks, next, now);
+        }
+        boolean unknownLock = false;
+        if (locks.readable()) {
+            for (String key : locks.held()) {
+                ListedRun run = byLockKey.get(key);
+                if (run != null) {
+                    if (seen.add(run)) {
+                        changed |= observeIfThere(run, locks, next, now);
+                    }
+                } else if (foreignKeys.add(key)) {
+                    unknownLock = true;
+                }
             }
-            changed |= observe(run, was, stamp, locks, next, now);
+        }
+        Map<String, ListedRun> added = unknownLock ? newRuns(locks, next) : Map.of();
+        if (!added.isEmpty()) {
+            Map<String, ListedRun> all = new TreeMap<>(runs);
+            all.putAll(added);
+            Map<String, ListedRun> keys = new java.util.HashMap<>(byLockKey);
+            for (ListedRun r : added.values()) {
+                if (r.state().lockKey() != null) {
+                    keys.put(r.state().lockKey(), r);
+                    foreignKeys.remove(r.state().lockKey());
+                }
+            }
+            runs = Collections.unmodifiableMap(all);
+            byLockKey = keys;
+            changed = true;
         }
         if (changed) {
             version = next;
-            listing = new Listing(version, listing.runs(), listing.removed());
+            listing = new Listing(version, added.isEmpty() ? listing.runs() : List.copyOf(runs.values()),
+                    added.isEmpty() ? listing.removed() : Map.copyOf(removed));
         }
     }
 
-    private void scan() {
+    private boolean observeIfThere(ListedRun run, WriterLocks locks, long next, long now) {
+        RunStamp stamp = RunStamp.of(run.dir);
+        if (stamp.h5Size() < 0 && stamp.journalSize() < 0) {
+            return false; // gone: the next full scan removes it
+        }
+        return observe(run, run.state(), stamp, locks, next, now, true);
+    }
+
+    /** The runs in the folder that the listing lacks: its names listed, only the new ones looked at. */
+    private Map<String, ListedRun> newRuns(WriterLocks locks, long next) {
+        Map<String, ListedRun> out = new TreeMap<>();
+        Map<String, ListedRun> known = runs;
+        try (DirectoryStream<Path> children = Files.newDirectoryStream(directory)) {
+            for (Path child : children) {
+                String name = child.getFileName().toString();
+                if (known.containsKey(name) || !Files.isDirectory(child) || !Store.isExperiment(child)) {
+                    continue;
+                }
+                RunStamp stamp = RunStamp.of(child);
+                ListedRun run = new ListedRun(name, child);
+                removed.remove(name);
+                observe(run, run.state(), stamp, locks, next, System.nanoTime(), true);
+                out.put(name, run);
+            }
+        } catch (IOException | RuntimeException e) {
+            return Map.of(); // the next full scan finds them
+        }
+        return out;
+    }
+
+    /** @param withKeys whether to learn each run's lock key (the thread's scans; a request's scan saves the stats) */
+    private void scan(boolean withKeys) {
         long start = System.nanoTime();
         Map<String, ListedRun> old = runs;
         Map<String, ListedRun> now = new TreeMap<>();
@@ -248,7 +359,7 @@ final class RunScanner implements AutoCloseable {
                 long changedNanos = was.stamp() != RunStamp.NONE
                         || System.currentTimeMillis() - stamp.lastWriteMillis() < TimeUnit.NANOSECONDS.toMillis(HOT_NANOS)
                         ? System.nanoTime() : ListedRun.NEVER_CHANGED;
-                changed |= observe(run, was, stamp, locks, next, changedNanos);
+                changed |= observe(run, was, stamp, locks, next, changedNanos, withKeys);
                 now.put(name, run);
             }
         } catch (IOException e) {
@@ -264,6 +375,15 @@ final class RunScanner implements AutoCloseable {
             version = next;
         }
         runs = Collections.unmodifiableMap(now);
+        Map<String, ListedRun> keys = new java.util.HashMap<>();
+        for (ListedRun r : now.values()) {
+            String k = r.state().lockKey();
+            if (k != null) {
+                keys.put(k, r);
+            }
+        }
+        byLockKey = keys;
+        foreignKeys.retainAll(locks.held());
         listing = new Listing(version, List.copyOf(now.values()), Map.copyOf(removed));
         lastScanNanos = System.nanoTime();
         lastScanMillis = (lastScanNanos - start) / 1_000_000;
@@ -273,12 +393,13 @@ final class RunScanner implements AutoCloseable {
     /**
      * Gives a run its new state if its stamp or status changed (or its lock key became known).
      *
+     * @param withKeys whether to learn its lock key even if no lock is held now
      * @return whether its stamp or status changed (the listing's version moves on)
      */
     private static boolean observe(ListedRun run, ListedRun.State was, RunStamp stamp, WriterLocks locks, long next,
-                                   long changedNanos) {
+                                   long changedNanos, boolean withKeys) {
         String lockKey = was.lockKey();
-        if (lockKey == null && locks.readable() && locks.any()) {
+        if (lockKey == null && locks.readable() && (locks.any() || withKeys) && stamp.journalSize() >= 0) {
             lockKey = WriterLocks.keyOf(run.dir.resolve(".cox.lock"));
         }
         boolean running = running(locks, run.dir, lockKey, stamp);

@@ -34,9 +34,17 @@ final class RunsEndpoints {
     }
 
     /**
-     * {@code GET /api/runs?table=&where=&summary=&x=&at=&since=}: one object per run (with its
-     * {@code short} flag: fewer rows than a run of its seed group), and the filter's
-     * {@code warnings}.
+     * {@code GET /api/runs?table=&where=&summary=&x=&at=&since=&stats=}: the runs that pass, as
+     * columns ({@code docs/serve-api.md}): {@code count} runs, and under {@code runs} one array per
+     * field, each holding the runs in the same order: {@code exp_id}, {@code status} and
+     * {@code error} dictionary-encoded ({@code {"dict": [...], "index": [...]}}, index -1 for null),
+     * {@code last_write}, {@code changed}, {@code short} and {@code rows} as plain arrays (null where
+     * missing), {@code params} a column per parameter (text dictionary-encoded, anything else a plain
+     * array; {@code params_absent} lists, per parameter, the positions of the runs that lack it), and
+     * {@code metrics} per numeric column the arrays of the summaries {@code stats} names (default all
+     * of first, last, min, max, mean, best, count; plus {@code at} with a step), null for a run
+     * without the column. Also the filter's {@code warnings}, and with {@code since} only the runs
+     * changed since that version and the ids {@code removed}.
      */
     void runs(Context ctx) throws IOException {
         RunScanner.Listing snap = scanner.refresh();
@@ -54,11 +62,13 @@ final class RunsEndpoints {
         } else {
             summaries.summarize(chosen, null);
         }
-        ColumnUnion columns = ColumnUnion.of(summaries.knownContents(snap.runs()), table);
+        Aggregates all = aggregates(snap, table);
+        ColumnUnion columns = all.columns();
         RequestParams.summary(ctx); // checked (a 400 if unknown); the page shows it, a filter reads C.last for a bare C
         RequestParams.Step step = RequestParams.step(ctx, table, columns);
+        List<String> stats = RunColumns.stats(ctx.queryParam("stats"));
         RunsFilter filter = RunsFilter.bind(RequestParams.filter(ctx), columns, step != null);
-        Map<String, Boolean> shortRuns = shortRuns(snap.runs(), table);
+        Map<String, Boolean> shortRuns = all.shortRuns();
         List<Row> passing = new ArrayList<>(); // filtered before anything is written, so a filter's error is a 400
         for (ListedRun r : chosen) {
             Row row = row(r, table, step, shortRuns);
@@ -94,6 +104,11 @@ final class RunsEndpoints {
                 g.writeStringField("name", m);
                 g.writeStringField("type", columns.metrics.get(m).name());
                 g.writeStringField("goal", goalName(m));
+                double[] range = all.ranges().get(m);
+                if (range != null) {
+                    out.num("min", range[0]);
+                    out.num("max", range[1]);
+                }
                 g.writeEndObject();
             }
             g.writeEndArray();
@@ -105,11 +120,12 @@ final class RunsEndpoints {
                 g.writeEndObject();
             }
             writeWarnings(g, filter);
-            g.writeArrayFieldStart("runs");
+            g.writeNumberField("count", passing.size());
+            List<RunColumns.Run> cells = new ArrayList<>(passing.size());
             for (Row row : passing) {
-                writeRun(out, row);
+                cells.add(row.cells());
             }
-            g.writeEndArray();
+            RunColumns.write(out, cells, columns, stats, step != null);
             g.writeArrayFieldStart("removed");
             for (Map.Entry<String, Long> e : snap.removed().entrySet()) {
                 if (!incremental || e.getValue() > since) {
@@ -130,11 +146,12 @@ final class RunsEndpoints {
         String table = params.table(ctx, snap);
         RunFilter parsed = RequestParams.filter(ctx);
         summaries.summarize(snap.runs(), table);
-        ColumnUnion columns = ColumnUnion.of(summaries.knownContents(snap.runs()), table);
+        Aggregates all = aggregates(snap, table);
+        ColumnUnion columns = all.columns();
         RequestParams.summary(ctx); // checked (a 400 if unknown); the page shows it, a filter reads C.last for a bare C
         RequestParams.Step step = RequestParams.step(ctx, table, columns);
         RunsFilter filter = RunsFilter.bind(parsed, columns, step != null);
-        Map<String, Boolean> shortRuns = shortRuns(snap.runs(), table);
+        Map<String, Boolean> shortRuns = all.shortRuns();
         List<String> ids = new ArrayList<>(); // filtered before anything is written, so a filter's error is a 400
         for (ListedRun r : snap.runs()) {
             if (filter.filter().test(row(r, table, step, shortRuns))) {
@@ -208,6 +225,14 @@ final class RunsEndpoints {
             this.info = info;
             this.summary = summary;
             this.at = at;
+        }
+
+        /** What /api/runs writes of the run. */
+        RunColumns.Run cells() {
+            Long rows = summary == null || summary.rows() < 0 ? null : summary.rows();
+            String error = info.error() != null ? info.error() : summary == null ? null : summary.error();
+            return new RunColumns.Run(run.expId, status, state.stamp().lastWriteMillis(), state.version(), isShort, rows,
+                    info.params(), summary == null ? Map.of() : summary.metrics(), at, error);
         }
 
         @Override
@@ -333,43 +358,44 @@ final class RunsEndpoints {
         return found < 0 ? null : y[found];
     }
 
-    private void writeRun(JsonOut out, Row row) throws IOException {
-        var g = out.g;
-        ListedRun.State state = row.state;
-        g.writeStartObject();
-        g.writeStringField("exp_id", row.run.expId);
-        g.writeStringField("status", row.status);
-        g.writeNumberField("last_write", state.stamp().lastWriteMillis());
-        g.writeNumberField("changed", state.version());
-        out.value(RunQuery.SHORT, row.isShort);
-        if (row.summary == null || row.summary.rows() < 0) {
-            g.writeNullField("rows");
-        } else {
-            g.writeNumberField("rows", row.summary.rows());
+    /**
+     * What a request works out over every run, kept while the listing and what is known of the
+     * runs are the same (a poll every second at 100,000 runs must not redo it): the columns of the
+     * table, which runs are short, and each metric's least and greatest value over the runs
+     * ({@code min} and {@code max} in the answer's {@code metrics}: the page lays the curves of
+     * many runs on a grid of x over this range).
+     */
+    private record Aggregates(List<Object> key, ColumnUnion columns, Map<String, Boolean> shortRuns,
+                              Map<String, double[]> ranges) {
+    }
+
+    private volatile Aggregates aggregates;
+
+    private Aggregates aggregates(RunScanner.Listing snap, String table) {
+        List<Object> key = java.util.Arrays.asList(table, snap.version(), snap.runs().size(), summaries.generation());
+        Aggregates a = aggregates;
+        if (a != null && a.key().equals(key)) {
+            return a;
         }
-        g.writeFieldName("params");
-        out.object(row.info.params());
-        g.writeObjectFieldStart("metrics");
-        if (row.summary != null) {
-            for (Map.Entry<String, MetricSummary> e : row.summary.metrics().entrySet()) {
+        ColumnUnion columns = ColumnUnion.of(summaries.knownContents(snap.runs()), table);
+        Map<String, double[]> ranges = new java.util.HashMap<>();
+        for (ListedRun r : snap.runs()) {
+            TableSummary s = summaries.knownSummary(r, table);
+            if (s == null) {
+                continue;
+            }
+            for (Map.Entry<String, MetricSummary> e : s.metrics().entrySet()) {
                 MetricSummary m = e.getValue();
-                g.writeObjectFieldStart(e.getKey());
-                out.num("first", m.first());
-                out.num("last", m.last());
-                out.num("min", m.min());
-                out.num("max", m.max());
-                out.num("mean", m.mean());
-                out.num("best", m.best(Goal.guess(e.getKey())));
-                g.writeNumberField("count", m.count());
-                if (row.at != null) {
-                    out.value("at", row.at.get(e.getKey()));
+                if (m.count() > 0) {
+                    double[] range = ranges.computeIfAbsent(e.getKey(),
+                            k -> new double[] {Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY});
+                    range[0] = Math.min(range[0], m.min());
+                    range[1] = Math.max(range[1], m.max());
                 }
-                g.writeEndObject();
             }
         }
-        g.writeEndObject();
-        String error = row.info.error() != null ? row.info.error() : row.summary == null ? null : row.summary.error();
-        out.value("error", error);
-        g.writeEndObject();
+        a = new Aggregates(key, columns, shortRuns(snap.runs(), table), ranges);
+        aggregates = a;
+        return a;
     }
 }

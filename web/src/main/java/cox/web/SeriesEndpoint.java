@@ -30,9 +30,12 @@ final class SeriesEndpoint {
     }
 
     /**
-     * {@code GET /api/series?table=&id=a&id=b&x=&y=loss,acc&points=&smooth=&format=json|bin} (or
-     * {@code ids=a,b}): the
-     * curves of the runs, downsampled into min/max buckets when longer than {@code points}.
+     * {@code GET /api/series?table=&id=a&id=b&x=&y=loss,acc&points=&smooth=&grid=&format=json|bin} (or
+     * {@code ids=a,b}): the curves of the runs, downsampled into min/max buckets when longer than
+     * {@code points}. With {@code grid=FROM,TO} every curve is laid on one shared grid of x
+     * instead ({@link CurveArithmetic#gridMinMax}: {@code points / 2} buckets over that range, the
+     * extremes of each): each run's {@code x} is the grid, each series has {@code "grid": true},
+     * and the page draws thousands of runs on one axis.
      */
     void series(Context ctx) throws IOException {
         RunScanner.Listing snap = scanner.refresh();
@@ -49,6 +52,7 @@ final class SeriesEndpoint {
         if (!(smooth >= 0 && smooth < 1)) {
             throw ApiError.badRequest("smooth must be in [0, 1): " + ctx.queryParam("smooth"));
         }
+        Grid grid = grid(ctx.queryParam("grid"), points);
         String format = ctx.queryParam("format");
         boolean binary = "bin".equals(format) || "bin32".equals(format);
         summaries.summarize(runs, table);
@@ -107,6 +111,11 @@ final class SeriesEndpoint {
                 if (drawable.length < n) {
                     g.writeNumberField("skipped_x_not_finite", n - drawable.length);
                 }
+                if (grid != null) {
+                    writeOnGrid(out, arrays, c, xs, ys, grid, buckets, smooth, drawable.length);
+                    g.writeEndObject();
+                    continue;
+                }
                 g.writeFieldName("x");
                 arrays.write(out, xs, drawable.length == n ? null : drawable, true);
                 g.writeObjectFieldStart("series");
@@ -142,6 +151,62 @@ final class SeriesEndpoint {
         if (binary) {
             ((BinaryArrays) arrays).send(header.toByteArray(), ctx.outputStream());
         }
+    }
+
+    /** A shared grid of x: its range and the x of its slots ({@link CurveArithmetic#grid}). */
+    private record Grid(double from, double to, double[] x) {
+    }
+
+    /** The request's {@code grid=FROM,TO}, or null without one. */
+    private static Grid grid(String param, int points) {
+        if (param == null || param.isEmpty()) {
+            return null;
+        }
+        String[] parts = param.split(",");
+        double from;
+        double to;
+        try {
+            if (parts.length != 2) {
+                throw new NumberFormatException();
+            }
+            from = Double.parseDouble(parts[0].trim());
+            to = Double.parseDouble(parts[1].trim());
+        } catch (NumberFormatException e) {
+            throw ApiError.badRequest("grid must be two numbers FROM,TO: " + param);
+        }
+        if (!(from < to) || !Double.isFinite(from) || !Double.isFinite(to)) {
+            throw ApiError.badRequest("grid must go from a finite x to a greater one: " + param);
+        }
+        return new Grid(from, to, CurveArithmetic.grid(from, to, points / 2));
+    }
+
+    /** Writes one run's curves on the shared grid: its x is the grid (the same array for every run). */
+    private static void writeOnGrid(JsonOut out, ArrayOut arrays, TableColumns c, double[] xs, List<String> ys,
+                                    Grid grid, int buckets, double smooth, int drawable) throws IOException {
+        var g = out.g;
+        double from = grid.from();
+        double to = grid.to();
+        g.writeFieldName("x");
+        arrays.write(out, grid.x(), null, true);
+        g.writeObjectFieldStart("series");
+        for (String m : ys) {
+            double[] values = c.column(m);
+            if (values == null) {
+                continue;
+            }
+            g.writeObjectFieldStart(m);
+            g.writeNumberField("downsampled_from", drawable);
+            g.writeBooleanField("grid", true);
+            g.writeFieldName("y");
+            arrays.write(out, CurveArithmetic.gridMinMax(xs, values, c.rows(), from, to, buckets), null, false);
+            if (smooth > 0) {
+                g.writeFieldName("smoothed");
+                arrays.write(out, CurveArithmetic.gridMinMax(xs, CurveArithmetic.ema(values, smooth), c.rows(), from, to,
+                        buckets), null, false);
+            }
+            g.writeEndObject();
+        }
+        g.writeEndObject();
     }
 
     /** Writes a double array (or the elements at {@code index}) into a response. */
@@ -182,10 +247,27 @@ final class SeriesEndpoint {
             this.values32 = values32;
         }
 
+        /** Arrays written whole (the shared grid), by identity: written once, referred to by every run. */
+        private final java.util.Map<double[], Long> whole = new java.util.IdentityHashMap<>();
+
         @Override
         public void write(JsonOut out, double[] a, int[] index, boolean axis) throws IOException {
             int n = index == null ? a.length : index.length;
             boolean f4 = values32 && !axis;
+            Long seen = index == null && axis ? whole.get(a) : null;
+            if (seen != null) {
+                out.g.writeStartObject();
+                out.g.writeNumberField("offset", seen);
+                out.g.writeNumberField("length", n);
+                if (values32) {
+                    out.g.writeStringField("type", "f8");
+                }
+                out.g.writeEndObject();
+                return;
+            }
+            if (index == null && axis) {
+                whole.put(a, offset);
+            }
             out.g.writeStartObject();
             out.g.writeNumberField("offset", offset);
             out.g.writeNumberField("length", n);

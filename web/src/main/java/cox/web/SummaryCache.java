@@ -22,7 +22,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * What the listed runs' stores hold ({@link RunContents}) and their {@link TableSummary}s, computed
  * when asked for on a small pool of reader threads and kept per run while its stamp is unchanged:
- * a reload does not read a store that did not change. The numeric columns read for a summary stay
+ * a reload does not read a store that did not change. How a run is worked out is one
+ * {@link Summarizer} (its store read, or its summary from the run index or its writer). The numeric columns read for a summary stay
  * in a {@link SeriesCache} for the charts. With a {@link SummaryFile}, what was saved at the last
  * run of the server is taken in on first use, and {@link #save} writes it back.
  *
@@ -53,13 +54,17 @@ final class SummaryCache implements AutoCloseable {
     private final ExecutorService readers;
     private final SeriesCache columnsCache;
     private final SummaryFile summaryFile;
+    private final Summarizer summarizer;
     private final Map<String, Known> known = new ConcurrentHashMap<>();
     private final Object restoreLock = new Object();
     private volatile boolean restored;
+    /** The runs as the summary file saw them, until the scanner takes them ({@link #takeSavedStates}). */
+    private Map<String, ListedRun.State> savedStates = Map.of(); // under restoreLock
     private final Map<String, Future<?>> inflight = new ConcurrentHashMap<>();
     private final AtomicInteger toRead = new AtomicInteger();
     private final AtomicInteger read = new AtomicInteger();
     private final AtomicInteger storeReads = new AtomicInteger();
+    private final AtomicInteger generation = new AtomicInteger();
     private int readsAtSave; // under this
 
     /**
@@ -68,9 +73,13 @@ final class SummaryCache implements AutoCloseable {
      * @param readerThreads the reader threads (daemon threads, stopped by {@link #close})
      * @param cacheBytes the budget of the numeric columns kept for the charts
      * @param summaryFile the summaries saved on disk, or null for none
+     * @param summarizer how a run is worked out, or null to read its store ({@link #readStore})
      */
-    SummaryCache(Path directory, String metadataTable, int readerThreads, long cacheBytes, SummaryFile summaryFile) {
+    SummaryCache(Path directory, String metadataTable, int readerThreads, long cacheBytes, SummaryFile summaryFile,
+                 Summarizer summarizer) {
         this.directory = directory;
+        this.summarizer = summarizer != null ? summarizer
+                : (dir, run, stamp, table) -> readStore(dir, metadataTable, run, stamp, table);
         this.metadataTable = metadataTable;
         this.summaryFile = summaryFile;
         this.columnsCache = new SeriesCache(cacheBytes);
@@ -92,15 +101,36 @@ final class SummaryCache implements AutoCloseable {
             synchronized (restoreLock) {
                 if (!restored) {
                     if (summaryFile != null) {
+                        Map<String, ListedRun.State> states = new HashMap<>();
                         for (Map.Entry<String, SummaryFile.Entry> e : summaryFile.load().entrySet()) {
-                            known.put(e.getKey(), new Known(e.getValue().contents(), Map.copyOf(e.getValue().summaries())));
+                            SummaryFile.Entry v = e.getValue();
+                            known.put(e.getKey(), new Known(v.contents(), Map.copyOf(v.summaries())));
+                            states.put(e.getKey(), new ListedRun.State(v.stamp(), false, v.closed(), 1,
+                                    ListedRun.NEVER_CHANGED, null));
                         }
+                        savedStates = states;
                     }
                     restored = true;
                 }
             }
         }
         return known;
+    }
+
+    /**
+     * The runs the summary file lists, each as a scan saw it when the file was written (its
+     * stamp, and whether it was closed cleanly; not running), for the scanner to list before its
+     * first scan; once only (later calls get nothing).
+     *
+     * @return the saved states by exp_id; empty without a summary file
+     */
+    Map<String, ListedRun.State> takeSavedStates() {
+        known();
+        synchronized (restoreLock) {
+            Map<String, ListedRun.State> out = savedStates;
+            savedStates = Map.of();
+            return out;
+        }
     }
 
     private Known knownOf(ListedRun run) {
@@ -154,6 +184,15 @@ final class SummaryCache implements AutoCloseable {
     }
 
     /**
+     * The run's summary of {@code table} as known, fresh or not, without reading its store.
+     *
+     * @return the summary, or null if none was ever read
+     */
+    TableSummary knownSummary(ListedRun run, String table) {
+        return table == null ? null : knownOf(run).tables().get(table);
+    }
+
+    /**
      * The numeric columns of {@code table} of the run now, from the cache or read.
      *
      * @return the columns, or null if the run has no such table or cannot be read
@@ -163,7 +202,8 @@ final class SummaryCache implements AutoCloseable {
         if (c != null) {
             return c;
         }
-        return load(run, table).columns();
+        // the rows themselves: only the store has them
+        return record(run, table, readStore(directory, metadataTable, run, run.stamp(), table)).columns();
     }
 
     /**
@@ -223,13 +263,36 @@ final class SummaryCache implements AutoCloseable {
         return table == null || s != null && s.stamp().equals(stamp);
     }
 
-    /** What one read gave: the run's contents, and the summary and numeric columns of the table asked for (or null). */
-    private record Loaded(RunContents contents, TableSummary summary, TableColumns columns) {
+    /**
+     * What working out a run gave: its contents, and the summary of the table asked for (null for
+     * none) and its numeric columns if they were read (null if not: the charts read them later).
+     */
+    record Loaded(RunContents contents, TableSummary summary, TableColumns columns) {
     }
 
-    private Loaded load(ListedRun run, String table) {
-        RunStamp stamp = run.stamp();
-        storeReads.incrementAndGet();
+    /**
+     * The one step that works out what the page knows of a run: its contents and its summary of a
+     * table. {@link #readStore} reads the store's rows; {@link WrittenSummaries} takes the run's
+     * summary from the run index or its writer instead. Must be thread-safe (the reader threads
+     * call it at once) and never throw for a run that cannot be read: its contents carry the error.
+     */
+    @FunctionalInterface
+    interface Summarizer {
+        /**
+         * @param directory the storage folder
+         * @param run the run
+         * @param stamp its stamp, taken before reading (a write during the read makes the next scan read again)
+         * @param table the table to summarize, or null for the contents only
+         * @return what was worked out
+         */
+        Loaded summarize(Path directory, ListedRun run, RunStamp stamp, String table);
+    }
+
+    /**
+     * Works a run out by reading its store: its contents, and the numeric columns of {@code table}
+     * and their {@link MetricSummary}s.
+     */
+    static Loaded readStore(Path directory, String metadataTable, ListedRun run, RunStamp stamp, String table) {
         RunReader.Read r = RunReader.read(directory, run.expId, stamp, metadataTable, table);
         TableSummary summary = null;
         if (table != null) {
@@ -243,12 +306,31 @@ final class SummaryCache implements AutoCloseable {
                     metrics.put(c.getKey(), MetricSummary.of(c.getValue(), r.columns().rows()));
                 }
                 summary = new TableSummary(stamp, r.columns().rows(), metrics, null);
-                columnsCache.put(run.expId, table, r.columns());
             }
         }
-        TableSummary s = summary;
-        known().compute(run.expId, (id, old) -> (old == null ? Known.NOTHING : old).with(r.contents(), table, s));
         return new Loaded(r.contents(), summary, r.columns());
+    }
+
+    private Loaded load(ListedRun run, String table) {
+        return record(run, table, summarizer.summarize(directory, run, run.stamp(), table));
+    }
+
+    private Loaded record(ListedRun run, String table, Loaded l) {
+        if (l.columns() != null && table != null) {
+            columnsCache.put(run.expId, table, l.columns());
+        }
+        TableSummary s = l.summary();
+        boolean[] changed = new boolean[1];
+        known().compute(run.expId, (id, old) -> {
+            Known was = old == null ? Known.NOTHING : old;
+            changed[0] = !l.contents().equals(was.contents()) || table != null && !s.equals(was.tables().get(table));
+            return was.with(l.contents(), table, s);
+        });
+        storeReads.incrementAndGet();
+        if (changed[0]) {
+            generation.incrementAndGet(); // after: a generation() that moved on sees what was recorded
+        }
+        return l;
     }
 
     /**
@@ -311,6 +393,11 @@ final class SummaryCache implements AutoCloseable {
     private record DefaultTable(List<Object> key, String table) {
     }
 
+    /** @return a number that moves on whenever what is known of a run changes (not when a read finds the same) */
+    int generation() {
+        return generation.get();
+    }
+
     /** @return reading progress: runs queued for reading and read so far, store opens, cached bytes */
     Map<String, Object> progress() {
         Map<String, Object> out = new HashMap<>();
@@ -344,7 +431,8 @@ final class SummaryCache implements AutoCloseable {
         Map<String, SummaryFile.Entry> entries = new LinkedHashMap<>();
         for (ListedRun r : listing.runs()) {
             Known k = knownOf(r);
-            entries.put(r.expId, new SummaryFile.Entry(r.stamp(), k.contents(), k.tables()));
+            ListedRun.State state = r.state();
+            entries.put(r.expId, new SummaryFile.Entry(state.stamp(), k.contents(), k.tables(), state.closed()));
         }
         try {
             summaryFile.save(entries);

@@ -17,11 +17,9 @@ import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 
@@ -38,7 +36,8 @@ import java.util.zip.GZIPOutputStream;
  */
 final class SummaryFile {
     private static final int MAGIC = 0x434f5853; // "COXS"
-    private static final int VERSION = 2; // 2: an OBJECT parameter is kept as JSON, no longer as "OBJECT (n characters)"
+    // 2: an OBJECT parameter is kept as JSON; 3: whether the run was closed cleanly; 4: names and schemas once
+    private static final int VERSION = 4;
 
     private final Path file;
     private final Path directory;
@@ -72,8 +71,9 @@ final class SummaryFile {
      * @param stamp the run's stamp (when saving: now; the contents and summaries are saved only if theirs is equal)
      * @param contents its contents, or null if never read
      * @param summaries its tables' summaries
+     * @param closed whether the scanner saw it closed cleanly at that stamp ({@link ListedRun.State#closed})
      */
-    record Entry(RunStamp stamp, RunContents contents, Map<String, TableSummary> summaries) {
+    record Entry(RunStamp stamp, RunContents contents, Map<String, TableSummary> summaries, boolean closed) {
     }
 
     /** @return the saved entries by exp_id; empty if the file is missing, damaged, or of another folder or version */
@@ -82,49 +82,65 @@ final class SummaryFile {
             return Map.of();
         }
         try (InputStream raw = Files.newInputStream(file);
-             DataInputStream in = new DataInputStream(new BufferedInputStream(new GZIPInputStream(raw, 1 << 16)))) {
+             DataInputStream in = new DataInputStream(new BufferedInputStream(new GZIPInputStream(raw, 1 << 16), 1 << 16))) {
             if (in.readInt() != MAGIC || in.readInt() != VERSION || !in.readUTF().equals(directory.toString())) {
                 return Map.of();
             }
-            int n = in.readInt();
+            String[] strings = new String[count(in)];
+            for (int i = 0; i < strings.length; i++) {
+                strings[i] = in.readUTF();
+            }
+            ColumnType[] types = new ColumnType[strings.length]; // the type a string names, looked up once
+            Schema[] schemas = new Schema[count(in)];
+            for (int k = 0; k < schemas.length; k++) {
+                Schema.Builder b = Schema.builder();
+                int cols = count(in);
+                for (int c = 0; c < cols; c++) {
+                    String name = strings[index(in, strings)];
+                    ColumnType type = type(types, strings, index(in, strings));
+                    b.add(name, type);
+                }
+                schemas[k] = b.build();
+            }
+            int n = count(in);
             Map<String, Entry> out = new HashMap<>(n * 2);
             for (int i = 0; i < n; i++) {
                 String expId = in.readUTF();
                 RunStamp stamp = new RunStamp(in.readLong(), in.readLong(), in.readLong(), in.readLong());
+                boolean closed = in.readBoolean();
                 Map<String, Schema> tables = new LinkedHashMap<>();
-                int tableCount = in.readInt();
+                int tableCount = count(in);
                 for (int t = 0; t < tableCount; t++) {
-                    String name = in.readUTF();
-                    Schema.Builder b = Schema.builder();
-                    int cols = in.readInt();
-                    for (int c = 0; c < cols; c++) {
-                        b.add(in.readUTF(), ColumnType.valueOf(in.readUTF()));
+                    String name = strings[index(in, strings)];
+                    int schema = in.readInt();
+                    if (schema < 0 || schema >= schemas.length) {
+                        throw new IOException("damaged summary file: schema " + schema);
                     }
-                    tables.put(name, b.build());
+                    tables.put(name, schemas[schema]);
                 }
                 Map<String, Object> params = new LinkedHashMap<>();
-                Map<String, ColumnType> types = new LinkedHashMap<>();
-                int paramCount = in.readInt();
+                Map<String, ColumnType> paramTypes = new LinkedHashMap<>();
+                int paramCount = count(in);
                 for (int p = 0; p < paramCount; p++) {
-                    String name = in.readUTF();
-                    types.put(name, ColumnType.valueOf(in.readUTF()));
-                    params.put(name, readValue(in));
+                    String name = strings[index(in, strings)];
+                    paramTypes.put(name, type(types, strings, index(in, strings)));
+                    params.put(name, readValue(in, strings));
                 }
-                RunContents contents = new RunContents(stamp, tables, params, types, null);
+                RunContents contents = new RunContents(stamp, tables, params, paramTypes, null);
                 Map<String, TableSummary> summaries = new HashMap<>();
-                int summaryCount = in.readInt();
-                for (int s = 0; s < summaryCount; s++) {
-                    String table = in.readUTF();
+                int summaryCount = count(in);
+                for (int k = 0; k < summaryCount; k++) {
+                    String table = strings[index(in, strings)];
                     long rows = in.readLong();
                     Map<String, MetricSummary> metrics = new LinkedHashMap<>();
-                    int m = in.readInt();
-                    for (int k = 0; k < m; k++) {
-                        metrics.put(in.readUTF(), new MetricSummary(in.readDouble(), in.readDouble(), in.readDouble(),
-                                in.readDouble(), in.readDouble(), in.readLong()));
+                    int m = count(in);
+                    for (int c = 0; c < m; c++) {
+                        metrics.put(strings[index(in, strings)], new MetricSummary(in.readDouble(), in.readDouble(),
+                                in.readDouble(), in.readDouble(), in.readDouble(), in.readLong()));
                     }
                     summaries.put(table, new TableSummary(stamp, rows, metrics, null));
                 }
-                out.put(expId, new Entry(stamp, contents, summaries));
+                out.put(expId, new Entry(stamp, contents, summaries, closed));
             }
             return out;
         } catch (IOException | RuntimeException e) {
@@ -132,27 +148,107 @@ final class SummaryFile {
         }
     }
 
+    private static int count(DataInputStream in) throws IOException {
+        int n = in.readInt();
+        if (n < 0 || n > 1 << 26) {
+            throw new IOException("damaged summary file: a count of " + n);
+        }
+        return n;
+    }
+
+    private static int index(DataInputStream in, String[] strings) throws IOException {
+        int i = in.readInt();
+        if (i < 0 || i >= strings.length) {
+            throw new IOException("damaged summary file: string " + i + " of " + strings.length);
+        }
+        return i;
+    }
+
+    private static ColumnType type(ColumnType[] types, String[] strings, int i) {
+        if (types[i] == null) {
+            types[i] = ColumnType.valueOf(strings[i]);
+        }
+        return types[i];
+    }
+
+    /** The names (tables, columns, parameters, types, short texts) and schemas a file holds, each once. */
+    private static final class Dictionary {
+        final Map<String, Integer> strings = new LinkedHashMap<>();
+        /** By their columns in order (a Schema equals another with the same columns in any order). */
+        final Map<java.util.List<Map.Entry<String, ColumnType>>, Integer> schemas = new LinkedHashMap<>();
+        final java.util.List<Schema> schemaList = new java.util.ArrayList<>();
+
+        int string(String s) {
+            return strings.computeIfAbsent(s, k -> strings.size());
+        }
+
+        int schema(Schema schema) {
+            java.util.List<Map.Entry<String, ColumnType>> key = java.util.List.copyOf(schema.entrySet());
+            Integer i = schemas.get(key);
+            if (i == null) {
+                for (Map.Entry<String, ColumnType> c : schema.entrySet()) {
+                    string(c.getKey());
+                    string(c.getValue().name());
+                }
+                i = schemas.size();
+                schemas.put(key, i);
+                schemaList.add(schema);
+            }
+            return i;
+        }
+    }
+
     /**
-     * Writes the fresh, error-free contents and summaries of {@code runs} (temporary file, then rename).
+     * Writes the fresh, error-free contents and summaries of {@code runs} (temporary file, then
+     * rename): first each name and schema once, then the runs referring to them by number.
      *
      * @param runs each listed run's entry by exp_id, with its stamp now
      *
      * @throws IOException if the file cannot be written (the caller carries on without it)
      */
     void save(Map<String, Entry> runs) throws IOException {
+        Map<String, Entry> fresh = new LinkedHashMap<>();
+        Dictionary dict = new Dictionary();
+        for (Map.Entry<String, Entry> r : runs.entrySet()) {
+            RunContents info = r.getValue().contents();
+            if (info == null || info.error() != null || !info.stamp().equals(r.getValue().stamp())) {
+                continue;
+            }
+            fresh.put(r.getKey(), r.getValue());
+            for (Map.Entry<String, Schema> t : info.tables().entrySet()) {
+                dict.string(t.getKey());
+                dict.schema(t.getValue());
+            }
+            for (Map.Entry<String, Object> p : info.params().entrySet()) {
+                dict.string(p.getKey());
+                dict.string(info.paramTypes().get(p.getKey()).name());
+                if (p.getValue() instanceof String v && v.length() <= SHORT_TEXT) {
+                    dict.string(v);
+                }
+            }
+            for (Map.Entry<String, TableSummary> e : r.getValue().summaries().entrySet()) {
+                dict.string(e.getKey());
+                e.getValue().metrics().keySet().forEach(dict::string);
+            }
+        }
         Files.createDirectories(file.getParent());
         Path tmp = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".tmp");
         try {
             try (OutputStream raw = Files.newOutputStream(tmp);
-                 DataOutputStream out = new DataOutputStream(new BufferedOutputStream(new GZIPOutputStream(raw, 1 << 16)))) {
+                 DataOutputStream out = new DataOutputStream(new BufferedOutputStream(new GZIPOutputStream(raw, 1 << 16), 1 << 16))) {
                 out.writeInt(MAGIC);
                 out.writeInt(VERSION);
                 out.writeUTF(directory.toString());
-                Map<String, Entry> fresh = new LinkedHashMap<>();
-                for (Map.Entry<String, Entry> r : runs.entrySet()) {
-                    RunContents info = r.getValue().contents();
-                    if (info != null && info.error() == null && info.stamp().equals(r.getValue().stamp())) {
-                        fresh.put(r.getKey(), r.getValue());
+                out.writeInt(dict.strings.size());
+                for (String str : dict.strings.keySet()) {
+                    out.writeUTF(str);
+                }
+                out.writeInt(dict.schemas.size());
+                for (Schema schema : dict.schemaList) {
+                    out.writeInt(schema.size());
+                    for (Map.Entry<String, ColumnType> c : schema.entrySet()) {
+                        out.writeInt(dict.strings.get(c.getKey()));
+                        out.writeInt(dict.strings.get(c.getValue().name()));
                     }
                 }
                 out.writeInt(fresh.size());
@@ -164,37 +260,33 @@ final class SummaryFile {
                     out.writeLong(s.h5Modified());
                     out.writeLong(s.journalSize());
                     out.writeLong(s.journalModified());
+                    out.writeBoolean(r.getValue().closed());
                     out.writeInt(info.tables().size());
                     for (Map.Entry<String, Schema> t : info.tables().entrySet()) {
-                        out.writeUTF(t.getKey());
-                        out.writeInt(t.getValue().size());
-                        for (Map.Entry<String, ColumnType> c : t.getValue().entrySet()) {
-                            out.writeUTF(c.getKey());
-                            out.writeUTF(c.getValue().name());
-                        }
+                        out.writeInt(dict.strings.get(t.getKey()));
+                        out.writeInt(dict.schema(t.getValue()));
                     }
                     out.writeInt(info.params().size());
                     for (Map.Entry<String, Object> p : info.params().entrySet()) {
-                        out.writeUTF(p.getKey());
-                        out.writeUTF(info.paramTypes().get(p.getKey()).name());
-                        writeValue(out, p.getValue());
+                        out.writeInt(dict.strings.get(p.getKey()));
+                        out.writeInt(dict.strings.get(info.paramTypes().get(p.getKey()).name()));
+                        writeValue(out, p.getValue(), dict);
                     }
                     Map<String, TableSummary> summaries = new LinkedHashMap<>();
-                    Set<String> seen = new HashSet<>();
                     for (Map.Entry<String, TableSummary> e : r.getValue().summaries().entrySet()) {
                         TableSummary ts = e.getValue();
-                        if (ts.error() == null && ts.stamp().equals(s) && seen.add(e.getKey())) {
+                        if (ts.error() == null && ts.stamp().equals(s)) {
                             summaries.put(e.getKey(), ts);
                         }
                     }
                     out.writeInt(summaries.size());
                     for (Map.Entry<String, TableSummary> e : summaries.entrySet()) {
-                        out.writeUTF(e.getKey());
+                        out.writeInt(dict.strings.get(e.getKey()));
                         out.writeLong(e.getValue().rows());
                         out.writeInt(e.getValue().metrics().size());
                         for (Map.Entry<String, MetricSummary> m : e.getValue().metrics().entrySet()) {
                             MetricSummary v = m.getValue();
-                            out.writeUTF(m.getKey());
+                            out.writeInt(dict.strings.get(m.getKey()));
                             out.writeDouble(v.first());
                             out.writeDouble(v.last());
                             out.writeDouble(v.min());
@@ -215,8 +307,14 @@ final class SummaryFile {
         }
     }
 
-    private static void writeValue(DataOutputStream out, Object v) throws IOException {
-        if (v == null) {
+    /** A text parameter this long or shorter is kept in the dictionary (optimizer names, datasets): once per file. */
+    private static final int SHORT_TEXT = 256;
+
+    private static void writeValue(DataOutputStream out, Object v, Dictionary dict) throws IOException {
+        if (v instanceof String text && text.length() <= SHORT_TEXT) {
+            out.writeByte(5);
+            out.writeInt(dict.strings.get(text));
+        } else if (v == null) {
             out.writeByte(0);
         } else if (v instanceof Long l) {
             out.writeByte(1);
@@ -236,9 +334,11 @@ final class SummaryFile {
         }
     }
 
-    private static Object readValue(DataInputStream in) throws IOException {
+    private static Object readValue(DataInputStream in, String[] strings) throws IOException {
         int kind = in.readByte();
         switch (kind) {
+            case 5:
+                return strings[index(in, strings)];
             case 0:
                 return null;
             case 1:

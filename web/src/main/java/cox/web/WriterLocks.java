@@ -50,6 +50,11 @@ final class WriterLocks {
         return new WriterLocks(held, readable);
     }
 
+    /** @return the keys of the files locked now ({@link #keyOf}'s form) */
+    Set<String> held() {
+        return java.util.Collections.unmodifiableSet(held);
+    }
+
     /** @return whether any lock is held at all (if not, no file needs to be looked at) */
     boolean any() {
         return !held.isEmpty();

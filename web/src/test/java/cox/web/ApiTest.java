@@ -63,9 +63,9 @@ class ApiTest {
     void runs_listsEveryRunWithParametersAndSummaries() throws Exception {
         JsonNode all = json("/api/runs");
         assertThat(all.get("table").asText()).isEqualTo("results");
-        assertThat(ids(all.get("runs"))).containsExactly("hostile", "objects", "run-0.001-adam", "run-0.001-sgd",
+        assertThat(ids(RunsJson.rows(all))).containsExactly("hostile", "objects", "run-0.001-adam", "run-0.001-sgd",
                 "run-0.01-adam", "run-0.01-sgd", "run-0.1-adam", "run-0.1-sgd", TestRuns.HOSTILE_ID);
-        JsonNode run = all.get("runs").get(6);
+        JsonNode run = RunsJson.rows(all).get(6);
         assertThat(run.get("exp_id").asText()).isEqualTo("run-0.1-adam");
         assertThat(run.get("status").asText()).isEqualTo("closed");
         assertThat(run.get("rows").asLong()).isEqualTo(40);
@@ -77,24 +77,66 @@ class ApiTest {
         assertThat(loss.get("min").asDouble()).isEqualTo(TestRuns.loss(0.1, 39));
         assertThat(loss.get("best").asDouble()).isEqualTo(TestRuns.loss(0.1, 39));
         assertThat(run.get("metrics").get("acc").get("best").asDouble()).isEqualTo(1 - TestRuns.loss(0.1, 39) / 3);
-        assertThat(all.get("runs").get(1).get("rows").isNull()).as("objects has no results table").isTrue();
+        assertThat(RunsJson.rows(all).get(1).get("rows").isNull()).as("objects has no results table").isTrue();
         assertThat(all.get("metrics").toString()).contains("\"name\":\"loss\"", "\"goal\":\"min\"", "\"name\":\"acc\"",
                 "\"goal\":\"max\"");
         assertThat(all.get("tables").toString()).isEqualTo("[\"metadata\",\"results\",\"checkpoints\"]");
     }
 
     @Test
+    void runs_areSentAsColumns_textDictionaryEncoded() throws Exception {
+        JsonNode all = json("/api/runs?table=results");
+        JsonNode c = all.get("runs");
+        assertThat(all.get("count").asInt()).isEqualTo(9);
+        assertThat(c.get("exp_id")).hasSize(9);
+        assertThat(c.get("exp_id").get(1).asText()).isEqualTo("objects");
+        // text: a dictionary and an index per run, -1 for null
+        assertThat(c.get("status").get("dict").toString()).isEqualTo("[\"closed\"]");
+        assertThat(c.get("status").get("index").toString()).isEqualTo("[0,0,0,0,0,0,0,0,0]");
+        assertThat(c.get("error").get("dict")).isEmpty();
+        assertThat(c.get("error").get("index").toString()).isEqualTo("[-1,-1,-1,-1,-1,-1,-1,-1,-1]");
+        assertThat(c.get("params").get("optimizer").get("dict").toString()).startsWith("[\"sgd\",");
+        // numbers: a plain array, null where a run has none
+        assertThat(c.get("params").get("lr").isArray()).isTrue();
+        assertThat(c.get("params").get("lr").get(1).asDouble()).isEqualTo(0.5);
+        assertThat(c.get("rows").get(1).isNull()).as("objects has no results table").isTrue();
+        assertThat(c.get("rows").get(6).asLong()).isEqualTo(40);
+        // objects has no seed: listed as absent (not a present null)
+        assertThat(c.get("params_absent").get("seed").toString()).isEqualTo("[1]");
+        assertThat(c.get("params_absent").has("lr")).isFalse();
+        assertThat(c.get("metrics").get("loss").get("last").get(1).isNull()).isTrue();
+        assertThat(c.get("metrics").get("loss").get("last").get(6).asDouble()).isEqualTo(TestRuns.loss(0.1, 39));
+        assertThat(c.get("metrics").get("loss").get("count").get(6).asLong()).isEqualTo(40);
+        // the range of each metric over the runs, for the charts' shared grid
+        JsonNode epoch = all.get("metrics").get(0);
+        assertThat(epoch.get("name").asText()).isEqualTo("epoch");
+        assertThat(epoch.get("min").asDouble()).isEqualTo(0);
+        assertThat(epoch.get("max").asDouble()).isEqualTo(39);
+    }
+
+    @Test
+    void runs_stats_sendsOnlyTheSummariesAskedFor() throws Exception {
+        JsonNode loss = json("/api/runs?table=results&stats=last,best").get("runs").get("metrics").get("loss");
+        assertThat(loss.fieldNames()).toIterable().containsExactly("last", "best");
+        JsonNode at = json("/api/runs?table=results&stats=at&x=epoch&at=3").get("runs").get("metrics").get("loss");
+        assertThat(at.fieldNames()).toIterable().containsExactly("at");
+        Http.Response bad = Http.get(base, "/api/runs?stats=last,median");
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.body()).contains("stats must be a list of first, last, min, max, mean, best, count: median");
+    }
+
+    @Test
     void runs_valueAtAStep() throws Exception {
         JsonNode all = json("/api/runs?table=results&x=epoch&at=10&where=" + q("exp_id == run-0.01-sgd"));
-        assertThat(all.get("runs")).hasSize(1);
-        assertThat(all.get("runs").get(0).get("metrics").get("loss").get("at").asDouble()).isEqualTo(TestRuns.loss(0.01, 10));
+        assertThat(RunsJson.rows(all)).hasSize(1);
+        assertThat(RunsJson.rows(all).get(0).get("metrics").get("loss").get("at").asDouble()).isEqualTo(TestRuns.loss(0.01, 10));
     }
 
     @Test
     void filter_narrowsWithTheSharedGrammar() throws Exception {
-        assertThat(ids(json("/api/runs?where=" + q("lr < 0.05 and optimizer in (adam, sgd) and not note ~ img")).get("runs")))
+        assertThat(ids(RunsJson.rows(json("/api/runs?where=" + q("lr < 0.05 and optimizer in (adam, sgd) and not note ~ img")))))
                 .containsExactly("run-0.001-adam", "run-0.001-sgd", "run-0.01-adam", "run-0.01-sgd", TestRuns.HOSTILE_ID);
-        assertThat(ids(json("/api/runs?where=" + q("loss.last < 0.22 or exp_id ~ ^obj")).get("runs")))
+        assertThat(ids(RunsJson.rows(json("/api/runs?where=" + q("loss.last < 0.22 or exp_id ~ ^obj")))))
                 .containsExactly("hostile", "objects", "run-0.1-adam", "run-0.1-sgd", TestRuns.HOSTILE_ID);
         assertThat(json("/api/filter?where=" + q("loss.last < 0.22 and exp_id ~ ^run")).get("ids").toString())
                 .isEqualTo("[\"run-0.1-adam\",\"run-0.1-sgd\"]");
@@ -120,8 +162,8 @@ class ApiTest {
     @Test
     void hostileValues_comeBackAsTheirCharacters() throws Exception {
         JsonNode all = json("/api/runs");
-        assertThat(all.get("runs").get(0).get("params").get("note").asText()).isEqualTo(TestRuns.HOSTILE);
-        assertThat(all.get("runs").get(8).get("exp_id").asText()).isEqualTo(TestRuns.HOSTILE_ID);
+        assertThat(RunsJson.rows(all).get(0).get("params").get("note").asText()).isEqualTo(TestRuns.HOSTILE);
+        assertThat(RunsJson.rows(all).get(8).get("exp_id").asText()).isEqualTo(TestRuns.HOSTILE_ID);
         JsonNode run = json("/api/runs/" + q(TestRuns.HOSTILE_ID).replace("+", "%20"));
         assertThat(run.get("exp_id").asText()).isEqualTo(TestRuns.HOSTILE_ID);
     }
@@ -261,5 +303,26 @@ class ApiTest {
         JsonNode byId = json("/api/series?table=results&y=loss&id=" + q(TestRuns.HOSTILE_ID) + "&id=hostile");
         assertThat(ids(byId.get("runs"))).containsExactly(TestRuns.HOSTILE_ID, "hostile");
         assertThat(Http.get(base, "/api/series?table=results&ids=run-0.1-sgd&x=nope").status()).isEqualTo(404);
+    }
+
+    @Test
+    void series_onASharedGrid_everyRunHasTheGridsX() throws Exception {
+        // 10 points: 5 buckets of 8 epochs over [0, 40]
+        JsonNode s = json("/api/series?table=results&ids=run-0.1-sgd,run-0.01-adam&y=loss&points=10&grid=0,40");
+        for (JsonNode run : s.get("runs")) {
+            assertThat(run.get("x").toString()).isEqualTo("[2.0,6.0,10.0,14.0,18.0,22.0,26.0,30.0,34.0,38.0]");
+            JsonNode loss = run.get("series").get("loss");
+            assertThat(loss.get("grid").asBoolean()).isTrue();
+            assertThat(loss.get("downsampled_from").asInt()).isEqualTo(40);
+            assertThat(loss.get("y")).hasSize(10);
+        }
+        // the loss falls: each bucket's first row is its greatest, its last its least
+        JsonNode y = s.get("runs").get(0).get("series").get("loss").get("y");
+        assertThat(y.get(0).asDouble()).isEqualTo(TestRuns.loss(0.1, 0));
+        assertThat(y.get(1).asDouble()).isEqualTo(TestRuns.loss(0.1, 7));
+        assertThat(y.get(9).asDouble()).isEqualTo(TestRuns.loss(0.1, 39));
+        Http.Response bad = Http.get(base, "/api/series?table=results&ids=run-0.1-sgd&grid=5,1");
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.body()).contains("grid must go from a finite x to a greater one: 5,1");
     }
 }

@@ -146,6 +146,32 @@ class BrowserTest {
     }
 
     @Test
+    void sortedPositions_ordersAsComparingTheKeysDoes() {
+        open("");
+        // random numbers with ties, -0, infinities, NaN and nulls, and texts; both directions; against a comparator sort
+        Object mismatches = browser.js("return import('/js/table.js').then(({sortedPositions}) => {"
+                + "  let seed = 7; const rnd = () => (seed = (seed * 16807) % 2147483647) / 2147483647;"
+                + "  const pick = () => { const r = rnd(); return r < 0.05 ? null : r < 0.1 ? NaN : r < 0.13 ? -0 : r < 0.15 ? Infinity"
+                + "    : r < 0.17 ? -Infinity : r < 0.4 ? Math.round(rnd() * 5) : (rnd() - 0.5) * 1e6; };"
+                + "  const nums = Array.from({length: 5000}, pick);"
+                + "  const texts = Array.from({length: 5000}, () => rnd() < 0.1 ? null : ['adam', 'sgd', 'Adam', 'b\u00e9', '10', '9'][Math.floor(rnd() * 6)]);"
+                + "  const miss = (k) => k === null || k === undefined || (typeof k === 'number' && Number.isNaN(k));"
+                + "  const reference = (keys, numeric, desc) => keys.map((k, i) => i).sort((a, b) => {"
+                + "    const x = keys[a]; const y = keys[b];"
+                + "    if (miss(x) || miss(y)) return (miss(x) - miss(y)) || a - b;"
+                + "    let c = numeric ? (x < y ? -1 : x > y ? 1 : 0) : (String(x) < String(y) ? -1 : String(x) > String(y) ? 1 : 0);"
+                + "    return (desc ? -c : c) || a - b; });"
+                + "  const out = [];"
+                + "  for (const [keys, numeric] of [[nums, true], [texts, false]]) for (const desc of [false, true]) {"
+                + "    const got = Array.from(sortedPositions(keys, numeric, desc));"
+                + "    const want = reference(keys, numeric, desc);"
+                + "    if (got.join() !== want.join()) out.push((numeric ? 'numbers' : 'texts') + (desc ? ' desc' : ' asc'));"
+                + "  }"
+                + "  return out.join(', '); })");
+        assertThat(mismatches).isEqualTo("");
+    }
+
+    @Test
     void filter_narrowsTheTable_andABadOneIsShownInline() {
         open("");
         var where = browser.driver.findElement(By.id("where"));

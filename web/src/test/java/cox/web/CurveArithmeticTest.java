@@ -121,4 +121,21 @@ class CurveArithmeticTest {
         assertThat(s.mean()).isEqualTo(2);
         assertThat(s.count()).isEqualTo(3);
     }
+
+    @Test
+    void gridMinMax_keepsEachBucketsExtremesInRowOrder_onTheSharedGrid() {
+        double[] x = {0, 1, 2, 3, 4, 5, 6, 7, 8};
+        double[] y = {5, 1, 9, Double.NaN, 4, 4, 7, 2, 3};
+        // [0, 8] in 3 buckets of width 8/3: rows 0-2, 3-5, 6-8
+        assertThat(CurveArithmetic.grid(0, 8, 3)).usingElementComparator((a, b) -> Math.abs(a - b) < 1e-12 ? 0 : Double.compare(a, b))
+                .containsExactly(2.0 / 3, 2, 8.0 / 3 + 2.0 / 3, 8.0 / 3 + 2,
+                16.0 / 3 + 2.0 / 3, 16.0 / 3 + 2);
+        assertThat(CurveArithmetic.gridMinMax(x, y, 9, 0, 8, 3)).containsExactly(1, 9, 4, 4, 7, 2);
+        // an empty bucket is a gap; x out of the range is not drawn; the last x is in the last bucket
+        assertThat(CurveArithmetic.gridMinMax(new double[] {0, 10, 8}, new double[] {1, 2, 3}, 3, 0, 8, 2))
+                .containsExactly(1, 1, 3, 3);
+        assertThat(CurveArithmetic.gridMinMax(new double[] {0}, new double[] {1}, 1, 0, 8, 2)[2]).isNaN();
+        assertThatThrownBy(() -> CurveArithmetic.gridMinMax(x, y, 9, 3, 3, 2))
+                .hasMessage("the grid must go from a finite x to a greater one: 3.0, 3.0");
+    }
 }

@@ -49,26 +49,26 @@ class LiveApiTest {
             assertThat(reads).isPositive();
 
             JsonNode again = json(base, "/api/runs?table=results");
-            assertThat(again.get("runs")).hasSize(9);
+            assertThat(RunsJson.rows(again)).hasSize(9);
             assertThat(storeReads(base)).as("a reload of unchanged stores reads none").isEqualTo(reads);
-            assertThat(json(base, "/api/runs?table=results&since=" + version).get("runs")).isEmpty();
+            assertThat(RunsJson.rows(json(base, "/api/runs?table=results&since=" + version))).isEmpty();
 
             try (Store store = Store.open(dir, "run-0.1-sgd")) {
                 store.table("results").appendRow(Map.of("epoch", 20, "loss", 0.123, "acc", 0.9));
             }
             JsonNode changed = json(base, "/api/runs?table=results&since=" + version);
             assertThat(changed.get("incremental").asBoolean()).isTrue();
-            assertThat(changed.get("runs")).hasSize(1);
-            assertThat(changed.get("runs").get(0).get("exp_id").asText()).isEqualTo("run-0.1-sgd");
-            assertThat(changed.get("runs").get(0).get("rows").asInt()).isEqualTo(21);
-            assertThat(changed.get("runs").get(0).get("metrics").get("loss").get("last").asDouble()).isEqualTo(0.123);
+            assertThat(RunsJson.rows(changed)).hasSize(1);
+            assertThat(RunsJson.rows(changed).get(0).get("exp_id").asText()).isEqualTo("run-0.1-sgd");
+            assertThat(RunsJson.rows(changed).get(0).get("rows").asInt()).isEqualTo(21);
+            assertThat(RunsJson.rows(changed).get(0).get("metrics").get("loss").get("last").asDouble()).isEqualTo(0.123);
             assertThat(changed.get("version").asLong()).isGreaterThan(version);
             assertThat(storeReads(base)).isEqualTo(reads + 1);
 
             TestRuns.run(dir, "new-run", 0.3, "sgd", 0, "plain", 5);
             JsonNode added = json(base, "/api/runs?table=results&since=" + changed.get("version").asLong());
-            assertThat(added.get("runs")).hasSize(1);
-            assertThat(added.get("runs").get(0).get("exp_id").asText()).isEqualTo("new-run");
+            assertThat(RunsJson.rows(added)).hasSize(1);
+            assertThat(RunsJson.rows(added).get(0).get("exp_id").asText()).isEqualTo("new-run");
             assertThat(json(base, "/api/runs/new-run").get("params").get("lr").asDouble()).isEqualTo(0.3);
         }
     }
@@ -86,25 +86,75 @@ class LiveApiTest {
         try (CoxServer server = CoxServer.builder(dir).port(0).minScanMillis(0).summaryDir(cache).start()) {
             JsonNode again = json(server.uri(), "/api/runs?table=results");
             assertThat(storeReads(server.uri())).as("a restart reads no unchanged store").isZero();
-            assertThat(again.get("runs").toString()).isEqualTo(before.get("runs").toString());
+            assertThat(RunsJson.rows(again).toString()).isEqualTo(RunsJson.rows(before).toString());
             try (Store store = Store.open(dir, "run-0.01-adam")) {
                 store.table("results").appendRow(Map.of("epoch", 20, "loss", 0.5, "acc", 0.5));
             }
         }
         try (CoxServer server = CoxServer.builder(dir).port(0).minScanMillis(0).summaryDir(cache).start()) {
             JsonNode changed = json(server.uri(), "/api/runs?table=results&where=exp_id%20%3D%3D%20run-0.01-adam");
-            assertThat(changed.get("runs").get(0).get("rows").asInt()).isEqualTo(21);
+            assertThat(RunsJson.rows(changed).get(0).get("rows").asInt()).isEqualTo(21);
             assertThat(storeReads(server.uri())).isEqualTo(1);
         }
         java.nio.file.Files.write(file.path(), new byte[] {1, 2, 3});
         try (CoxServer server = CoxServer.builder(dir).port(0).minScanMillis(0).summaryDir(cache).start()) {
-            assertThat(json(server.uri(), "/api/runs?table=results").get("runs")).hasSize(9);
+            assertThat(RunsJson.rows(json(server.uri(), "/api/runs?table=results"))).hasSize(9);
             assertThat(storeReads(server.uri())).as("a damaged file is ignored").isPositive();
         }
         java.nio.file.Files.delete(file.path());
         try (CoxServer server = CoxServer.builder(dir).port(0).minScanMillis(0).summaryDir(cache).start()) {
-            assertThat(json(server.uri(), "/api/runs?table=results").get("runs")).hasSize(9);
+            assertThat(RunsJson.rows(json(server.uri(), "/api/runs?table=results"))).hasSize(9);
         }
+    }
+
+    @Test
+    void summaryFile_aRestartAnswersFromIt_thenBringsWhatChangedMeanwhile(@TempDir Path cache) throws Exception {
+        TestRuns.write(dir, 20);
+        try (CoxServer server = CoxServer.builder(dir).port(0).minScanMillis(50).summaryDir(cache).start()) {
+            assertThat(RunsJson.rows(json(server.uri(), "/api/runs?table=results"))).hasSize(9);
+        }
+        // while the server is down: a run grows, one goes, one comes
+        try (Store store = Store.open(dir, "run-0.01-adam")) {
+            store.table("results").appendRow(Map.of("epoch", 20, "loss", 0.5, "acc", 0.5));
+        }
+        try (var walk = java.nio.file.Files.walk(dir.resolve("run-0.1-sgd"))) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                java.nio.file.Files.delete(p);
+            }
+        }
+        TestRuns.run(dir, "new-run", 0.3, "adam", 0, "plain", 4);
+        try (CoxServer server = CoxServer.builder(dir).port(0).minScanMillis(50).summaryDir(cache).start()) {
+            // answered from the summary file (or, if the thread's first scan was quicker, from it)
+            JsonNode first = json(server.uri(), "/api/runs?table=results");
+            assertThat(RunsJson.rows(first)).hasSize(9);
+            // the page's poll: the scan that follows brings the changes as changes
+            Map<String, JsonNode> seen = new java.util.HashMap<>();
+            java.util.Set<String> removed = new java.util.HashSet<>();
+            RunsJson.rows(first).forEach(r -> seen.put(r.get("exp_id").asText(), r));
+            first.get("removed").forEach(r -> removed.add(r.asText()));
+            long version = first.get("version").asLong();
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60); // a hang guard only
+            while ((!seen.containsKey("new-run") || !seen.containsKey("run-0.01-adam") || removed.isEmpty())
+                    && System.nanoTime() < deadline) {
+                JsonNode next = json(server.uri(), "/api/runs?table=results&since=" + version);
+                RunsJson.rows(next).forEach(r -> seen.put(r.get("exp_id").asText(), r));
+                next.get("removed").forEach(r -> removed.add(r.asText()));
+                version = next.get("version").asLong();
+                Thread.sleep(20);
+            }
+            assertThat(seen.get("run-0.01-adam").get("rows").asInt()).isEqualTo(21);
+            assertThat(seen.get("new-run").get("rows").asInt()).isEqualTo(4);
+            assertThat(removed).containsExactly("run-0.1-sgd");
+            assertThat(storeReads(server.uri())).as("the 7 runs that did not change are not read again").isLessThan(7);
+            assertThat(ids(RunsJson.rows(json(server.uri(), "/api/runs?table=results"))))
+                    .hasSize(9).contains("new-run").doesNotContain("run-0.1-sgd");
+        }
+    }
+
+    private static java.util.List<String> ids(JsonNode runs) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        runs.forEach(r -> out.add(r.get("exp_id").asText()));
+        return out;
     }
 
     @Test
@@ -116,10 +166,10 @@ class LiveApiTest {
             assertThat(out.readLine()).isEqualTo("ready");
             URI base = server.uri();
             JsonNode first = json(base, "/api/runs?table=results");
-            JsonNode live = first.get("runs").get(1);
+            JsonNode live = RunsJson.rows(first).get(1);
             assertThat(live.get("exp_id").asText()).isEqualTo("live");
             assertThat(live.get("status").asText()).isEqualTo("running");
-            assertThat(first.get("runs").get(0).get("status").asText()).isEqualTo("closed");
+            assertThat(RunsJson.rows(first).get(0).get("status").asText()).isEqualTo("closed");
             JsonNode statuses = json(base, "/api/status").get("statuses");
             assertThat(statuses.toString()).isEqualTo("{\"running\":1,\"interrupted\":0,\"closed\":1,\"active\":0,\"idle\":0}");
             long rows = live.get("rows").asLong();
@@ -129,7 +179,7 @@ class LiveApiTest {
             while (grown <= rows + 5 && System.nanoTime() < deadline) {
                 Thread.sleep(200);
                 JsonNode changed = json(base, "/api/runs?table=results&since=" + version);
-                for (JsonNode r : changed.get("runs")) {
+                for (JsonNode r : RunsJson.rows(changed)) {
                     assertThat(r.get("exp_id").asText()).isEqualTo("live");
                     assertThat(r.get("rows").asLong()).isGreaterThanOrEqualTo(grown);
                     grown = r.get("rows").asLong();
@@ -144,7 +194,7 @@ class LiveApiTest {
             JsonNode after = null;
             deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             while (System.nanoTime() < deadline) {
-                after = json(base, "/api/runs?table=results").get("runs").get(1);
+                after = RunsJson.rows(json(base, "/api/runs?table=results")).get(1);
                 if (after.get("status").asText().equals("interrupted")) {
                     break;
                 }

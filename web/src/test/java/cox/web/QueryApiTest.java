@@ -144,7 +144,7 @@ class QueryApiTest {
         assertThat(f.get("ids")).isEmpty();
         assertThat(texts(f.get("warnings"))).singleElement().asString().contains("'nope'", "which no run has", "epoch.last");
         JsonNode runs = json("/api/runs?table=results&where=" + q("nope > 1 or lr > 0"));
-        assertThat(runs.get("runs")).hasSize(12);
+        assertThat(RunsJson.rows(runs)).hasSize(12);
         assertThat(texts(runs.get("warnings"))).singleElement().asString().contains("'nope'");
         assertThat(json("/api/runs?table=results&where=" + q("lr > 0")).get("warnings")).isEmpty();
     }
@@ -154,13 +154,13 @@ class QueryApiTest {
         assertThat(texts(json("/api/filter?table=results&where=" + q("short == true")).get("ids"))).containsExactly(SHORT);
         JsonNode runs = json("/api/runs?table=results&where=" + q("exp_id ~ '^s-0.01-sgd'"));
         List<String> flags = new ArrayList<>();
-        runs.get("runs").forEach(r -> flags.add(r.get("exp_id").asText() + "=" + r.get("short").asBoolean()));
+        RunsJson.rows(runs).forEach(r -> flags.add(r.get("exp_id").asText() + "=" + r.get("short").asBoolean()));
         assertThat(flags).containsExactly("s-0.01-sgd-0=false", "s-0.01-sgd-1=false", SHORT + "=true");
     }
 
     @Test
     void objectParameters_areJson() throws Exception {
-        JsonNode run = json("/api/runs?table=results&where=" + q("exp_id == s-0.1-adam-1")).get("runs").get(0);
+        JsonNode run = RunsJson.rows(json("/api/runs?table=results&where=" + q("exp_id == s-0.1-adam-1"))).get(0);
         String config = run.get("params").get("config").asText();
         assertThat(JSON.readTree(config)).isEqualTo(JSON.readTree("{\"layers\": [64, 64], \"name\": \"mlp \\\"adam\\\"\"}"));
         JsonNode rows = json("/api/runs/s-0.1-adam-1/tables/metadata");

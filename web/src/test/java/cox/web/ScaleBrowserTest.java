@@ -17,8 +17,10 @@ import org.openqa.selenium.By;
 /**
  * Measures the page on a big collection in the browser — not a pass/fail timing, a report: it
  * runs only when {@code -Dcox.web.scaleDir=FOLDER} names a collection (the bench module's
- * {@code ServeCollection 10000 1000} makes one) and writes what it measured to stdout and
- * {@code target/scale-browser.txt}. Times come from the page itself: Navigation Timing's origin
+ * {@code ServeCollection 10000 1000} or {@code ServeCollection 100000 100} makes one) and writes
+ * what it measured to stdout and {@code target/scale-browser.txt}. With
+ * {@code -Dcox.web.scaleCacheDir=DIR} the server keeps its summary file there (a second run of
+ * the test measures a restart with it). Times come from the page itself: Navigation Timing's origin
  * ({@code performance.now()}) to the first paint of the runs table, and {@code performance.now()}
  * around filter, sort and chart updates.
  */
@@ -33,7 +35,8 @@ class ScaleBrowserTest {
     @BeforeAll
     static void start() throws Exception {
         dir = Path.of(System.getProperty("cox.web.scaleDir"));
-        server = CoxServer.builder(dir).port(0).start();
+        String cache = System.getProperty("cox.web.scaleCacheDir", "");
+        server = CoxServer.builder(dir).port(0).summaryDir(cache.isEmpty() ? null : Path.of(cache)).start();
         browser = Browser.start(1400, 900);
     }
 
@@ -84,12 +87,18 @@ class ScaleBrowserTest {
 
         // sort: the click re-sorts and repaints the table synchronously
         List<Double> sorts = new ArrayList<>();
+        List<String> parts = new ArrayList<>();
         for (String col : List.of("m:loss", "m:loss", "p:lr", "exp_id")) {
             sorts.add(number("const t = performance.now();"
                     + "document.querySelector('#grid .g-head [data-col=\"" + col + "\"]').click();"
                     + "return performance.now() - t;"));
+            parts.add(String.valueOf(browser.js("const r = {...window.coxTimings.render, ...(window.coxTimings.sortParts || {})};"
+                    + "window.coxTimings.sortParts = null; return Object.entries(r)"
+                    + ".map(([k, v]) => k.replace('Ms', '') + ' ' + v.toFixed(1)).join(', ')")));
         }
-        report.add("sort 10,000 rows by a column and repaint: " + ms(sorts) + " ms");
+        long total = ((Number) browser.js("return document.querySelector('#grid .g-body').offsetHeight / 28")).longValue();
+        report.add(String.format(Locale.ROOT, "sort %,d rows by a column and repaint (m:loss, m:loss desc, p:lr, exp_id): ", total)
+                + ms(sorts) + " ms (in ms: " + String.join("; ", parts) + ")");
         List<Double> scrolls = new ArrayList<>();
         for (int i = 1; i <= 4; i++) {
             scrolls.add(number("const g = document.querySelector('#grid'); const t = performance.now();"
@@ -101,15 +110,23 @@ class ScaleBrowserTest {
 
         // filter: from the request (after the box's 200 ms debounce) to the repainted table
         List<Double> filters = new ArrayList<>();
+        List<Double> fetches = new ArrayList<>();
+        List<Double> shows = new ArrayList<>();
         for (String where : List.of("lr < 0.01 and optimizer == adam", "loss.best < 0.2 or arch == resnet50", "exp_id ~ 9$", "")) {
             double before = number("return window.coxTimings.lastRender");
             browser.js("const w = document.querySelector('#where'); w.value = arguments[0];"
                     + "window.__t = performance.now(); w.dispatchEvent(new Event('input'));", where);
             browser.waiting(120).until(d -> number("return window.coxTimings.lastRender") > before);
             filters.add(number("return window.coxTimings.lastRender - window.__t") - 200);
+            if (!where.isEmpty()) {
+                fetches.add(number("return window.coxTimings.filterFetchMs"));
+            }
+            shows.add(number("return window.coxTimings.filterShowMs"));
         }
-        report.add("filter (server evaluates the expression over 10,000 runs) to repainted table: " + ms(filters)
-                + " ms, excluding the 200 ms typing debounce");
+        report.add(String.format(Locale.ROOT, "filter %,d runs to repainted table: ", total) + ms(filters)
+                + " ms, excluding the 200 ms typing debounce; of which the server's answer (/api/filter evaluates the "
+                + "expression) " + ms(fetches) + " ms, and applying it (a set of ids), sorting and painting " + ms(shows)
+                + " ms");
 
         // charts of 1,000 runs: the first 1,000 runs, all shown
         String url = server.uri() + "?tab=charts&scope=filtered&where=" + java.net.URLEncoder.encode("exp_id < run-01000",
@@ -125,7 +142,7 @@ class ScaleBrowserTest {
             charts.add(String.format(Locale.ROOT, "total %.0f ms (fetch %.0f, draw %.0f: align %.0f, uPlot %.0f)",
                     num(c.get("totalMs")), num(c.get("fetchMs")), num(c.get("drawMs")), num(c.get("buildMs")), num(c.get("plotMs"))));
         }
-        report.add("charts of 1,000 runs x 1,000 points, 4 metrics (page load to drawn, 3 times; the first reads the curves): "
+        report.add("charts of 1,000 runs, 4 metrics (page load to drawn, 3 times; the first reads the curves): "
                 + String.join("; ", charts));
         List<Double> redraw = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
@@ -134,6 +151,26 @@ class ScaleBrowserTest {
             redraw.add(number("return window.coxTimings.charts.totalMs"));
         }
         report.add("redraw the 4 charts of 1,000 runs (log-scale toggle): " + ms(redraw) + " ms");
+
+        if (total >= 10_000) {
+            // charts of 10,000 runs: drawn on the shared grid, downsampled on the server
+            String many = server.uri() + "?tab=charts&scope=filtered&where=" + java.net.URLEncoder.encode(
+                    "exp_id < run-10000", java.nio.charset.StandardCharsets.UTF_8);
+            List<String> big = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                browser.driver.get(many);
+                loadTable();
+                browser.waiting(1800).until(d -> browser.js("return window.coxTimings.charts && window.coxTimings.charts.runs") != null);
+                @SuppressWarnings("unchecked")
+                Map<String, Object> c = (Map<String, Object>) browser.js("return window.coxTimings.charts");
+                assertThat(((Number) c.get("runs")).intValue()).isEqualTo(10_000);
+                big.add(String.format(Locale.ROOT, "total %.0f ms (fetch %.0f, draw %.0f: align %.0f, uPlot %.0f), %s curves x %s points",
+                        num(c.get("totalMs")), num(c.get("fetchMs")), num(c.get("drawMs")), num(c.get("buildMs")),
+                        num(c.get("plotMs")), browser.js("return document.querySelector('.chart-card').dataset.series"),
+                        browser.js("return document.querySelector('.chart-card').dataset.points")));
+            }
+            report.add("charts of 10,000 runs, 4 metrics (page load to drawn, 2 times): " + String.join("; ", big));
+        }
 
         String text = String.join(System.lineSeparator(), report);
         System.out.println("cox serve at scale, " + dir + ":" + System.lineSeparator() + text);

@@ -135,7 +135,7 @@ class ServeTrustTest {
     void runs_aRunThatCannotBeRead_isListedWithItsError() throws Exception {
         Http.Response r = get("/api/runs");
         assertThat(r.status()).as(r.body()).isEqualTo(200);
-        JsonNode runs = ApiTest.JSON.readTree(r.body()).get("runs");
+        JsonNode runs = RunsJson.rows(ApiTest.JSON.readTree(r.body()));
         assertThat(ids(runs)).contains("plain", "damaged", uuidRun);
         for (JsonNode run : runs) {
             if (run.get("exp_id").asText().equals("damaged")) {

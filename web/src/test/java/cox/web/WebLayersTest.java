@@ -34,10 +34,10 @@ class WebLayersTest {
     static {
         JOBS.put("server", Set.of("CoxServer"));
         JOBS.put("endpoints", Set.of("RunsEndpoints", "RunEndpoints", "SeriesEndpoint", "DfEndpoint", "RequestParams",
-                "ApiError", "JsonOut", "ColumnUnion", "ObjectCellPreview", "RunsFilter"));
+                "ApiError", "JsonOut", "ColumnUnion", "ObjectCellPreview", "RunsFilter", "RunColumns"));
         JOBS.put("index", Set.of("RunIndex"));
         JOBS.put("cache", Set.of("SummaryCache", "SummaryFile", "RunReader", "SeriesCache", "TableColumns", "RunContents",
-                "TableSummary", "MetricSummary", "CurveArithmetic", "ObjectJson"));
+                "TableSummary", "MetricSummary", "CurveArithmetic", "ObjectJson", "WrittenSummaries"));
         JOBS.put("scanner", Set.of("RunScanner", "ListedRun", "RunStamp", "WriterLocks"));
     }
 

@@ -62,8 +62,16 @@ export async function series(params) {
   const len = view.getUint32(4, true);
   const header = JSON.parse(new TextDecoder().decode(new Uint8Array(buf, 8, len)));
   const base = 8 + len + ((8 - ((8 + len) % 8)) % 8);
-  const arr = (ref) => ref.type === 'f4' ? new Float32Array(buf, base + ref.offset, ref.length)
-    : new Float64Array(buf, base + ref.offset, ref.length);
+  // an array referred to twice (the shared grid's x) is one typed array
+  const views = new Map();
+  const arr = (ref) => {
+    const key = ref.type + ref.offset + ':' + ref.length;
+    if (!views.has(key)) {
+      views.set(key, ref.type === 'f4' ? new Float32Array(buf, base + ref.offset, ref.length)
+        : new Float64Array(buf, base + ref.offset, ref.length));
+    }
+    return views.get(key);
+  };
   for (const run of header.runs) {
     if (run.x) run.x = arr(run.x);
     for (const s of Object.values(run.series || {})) {

@@ -3,12 +3,17 @@
 // the legend and the notes.
 import * as api from './api.js';
 import {h, fill, $} from './dom.js';
-import {pyStr, count, formatName} from './text.js';
+import {pyStr, count, formatName, num} from './text.js';
 import {Charts, color, ema} from './charts.js';
 import {xAxis} from './view.js';
 
 const AUTO_RUNS = 20; // with no run selected, charts draw the first runs of the table unless "all shown" is chosen
 const POINTS = 1500;
+/** More runs than this are drawn on a shared grid of x, downsampled on the server (one x axis for all). */
+const GRID_RUNS = 200;
+/** With many runs, each gets points = this / runs (at least MIN_POINTS): about a million y per chart. */
+const POINT_BUDGET = 1000000;
+const MIN_POINTS = 40;
 const MAX_IDS_CHARS = 6000; // ids go in the URL: chunks of at most this many characters
 /** Columns that count training time rather than measure it: never charted as a metric (they are x axes). */
 const STEP_COLUMNS = new Set(['epoch', 'epochs', 'step', 'steps', 'global_step', 'iteration', 'iterations']);
@@ -46,13 +51,43 @@ export class ChartsTab {
   }
 
   /**
+   * How the curves of ids are asked for: up to GRID_RUNS runs, each with up to POINTS points; more
+   * runs on a shared grid of x over the x column's range (from /api/runs: the least and greatest x
+   * of any run, or the rows), with fewer points each as there are more runs.
+   */
+  shape(ids, xName) {
+    if (ids.length <= GRID_RUNS) return {points: POINTS, grid: ''};
+    const points = 2 * Math.floor(Math.max(MIN_POINTS, Math.min(POINTS, POINT_BUDGET / ids.length)) / 2);
+    let from;
+    let to;
+    if (xName === '_row') {
+      from = 0;
+      to = 0;
+      for (const id of ids) {
+        const r = this.data.runs.get(id);
+        if (r && r.rows > 0) to = Math.max(to, r.rows - 1);
+      }
+    } else {
+      const m = this.data.metrics.find((x) => x.name === xName);
+      from = m ? num(m.min) : null;
+      to = m ? num(m.max) : null;
+    }
+    if (!(Number.isFinite(from) && Number.isFinite(to) && from < to)) return {points, grid: ''};
+    return {points, grid: from + ',' + to};
+  }
+
+  /**
    * The smoothing changed: curves the page has in full are smoothed here and kept; if any was
    * downsampled by the server, all are fetched again, smoothed there.
    */
   smoothingChanged() {
     const data = this.data;
     const needsServer = [...data.series.values()].some((s) => Object.values(s.series || {}).some((d) => d.downsampled_from));
-    if (!needsServer) data.seriesKey = [data.table, xAxis(this.view, data), this.view.smooth].join('|');
+    if (!needsServer) {
+      const xName = xAxis(this.view, data);
+      const shape = this.shape(this.plottedIds().ids, xName);
+      data.seriesKey = [data.table, xName, this.view.smooth, shape.points, shape.grid].join('|');
+    }
   }
 
   /** Fetches the curves not yet here and draws the charts; a newer call wins over one still fetching. */
@@ -63,7 +98,8 @@ export class ChartsTab {
     const token = ++this.token;
     const {ids, note} = this.plottedIds();
     const xName = xAxis(view, data);
-    const key = [data.table, xName, view.smooth].join('|');
+    const shape = this.shape(ids, xName);
+    const key = [data.table, xName, view.smooth, shape.points, shape.grid].join('|');
     if (key !== data.seriesKey) {
       data.series.clear();
       data.seriesKey = key;
@@ -93,7 +129,7 @@ export class ChartsTab {
       if (part.length) chunks.push(part);
       // the parts at once: the server reads them on several threads while the page takes each in
       const parts = await Promise.all(chunks.map((part) => api.series({table: data.table, id: part, x: xName,
-        points: POINTS, smooth: view.smooth > 0 ? view.smooth : ''})));
+        points: shape.points, grid: shape.grid, smooth: view.smooth > 0 ? view.smooth : ''})));
       for (const resp of parts) {
         for (const r of resp.runs) data.series.set(r.exp_id, r);
       }
@@ -126,7 +162,7 @@ export class ChartsTab {
       const groups = new Map();
       for (const c of curves) {
         const run = data.runs.get(c.id);
-        const k = view.group.map((g) => `${g}=${g in run.params ? pyStr(run.params[g], data.paramTypes.get(g)) : '(missing)'}`).join(' ');
+        const k = view.group.map((g) => `${g}=${run.hasParam(g) ? pyStr(run.param(g), data.paramTypes.get(g)) : '(missing)'}`).join(' ');
         if (!groups.has(k)) groups.set(k, new Set());
         groups.get(k).add(c.id);
       }
@@ -136,8 +172,10 @@ export class ChartsTab {
     const metrics = chartedMetrics(data.metrics, xName);
     const notesText = [];
     if (note) notesText.push(note);
-    if (downsampled) {
-      notesText.push(`${downsampled} long curve${downsampled > 1 ? 's were' : ' was'} reduced to the minimum and maximum of each of ${POINTS / 2} buckets on the server (no peak is lost; smoothing used every point).`);
+    if (shape.grid) {
+      notesText.push(`${count(ids.length)} runs: each curve was reduced on the server to the minimum and maximum of each of ${shape.points / 2} buckets of ${xName === '_row' ? 'row' : xName} shared by all runs (no peak is lost; a point moves by less than a bucket; smoothing used every point).`);
+    } else if (downsampled) {
+      notesText.push(`${downsampled} long curve${downsampled > 1 ? 's were' : ' was'} reduced to the minimum and maximum of each of ${shape.points / 2} buckets on the server (no peak is lost; smoothing used every point).`);
     }
     if (skipped) notesText.push(`${count(skipped)} rows have no finite ${xName} and are not drawn.`);
     $('#chart-notes').textContent = notesText.join(' ');

@@ -53,7 +53,7 @@ export async function renderDiff(view, data, openRun) {
   const differ = [];
   const same = [];
   for (const p of data.params) {
-    const values = runs.map((r) => (p.name in r.params ? pyStr(r.params[p.name], p.type) : '(missing)'));
+    const values = runs.map((r) => (r.hasParam(p.name) ? pyStr(r.param(p.name), p.type) : '(missing)'));
     (values.every((v) => v === values[0]) ? same : differ).push({name: p.name, values, type: p.type});
   }
   const link = (run) => h('a', {href: '?run=' + encodeURIComponent(run.exp_id),

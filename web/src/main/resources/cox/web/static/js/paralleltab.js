@@ -32,7 +32,7 @@ export class ParallelTab {
     const metric = view.pc || defaultColourMetric(view, data);
     const cols = data.columns.filter((c) => c.kind === 'param');
     const axes = cols.map((c) => ({id: c.id, name: c.id.slice(2), type: c.type,
-      value: (r) => r.params[c.id.slice(2)], text: (r) => pyStr(r.params[c.id.slice(2)], c.type)}));
+      value: (r) => r.param(c.id.slice(2)), text: (r) => pyStr(r.param(c.id.slice(2)), c.type)}));
     const m = data.metrics.find((x) => x.name === metric);
     if (m) {
       axes.push({id: 'm:' + m.name, name: `${m.name}.${view.summary === 'at' ? 'at' : view.summary}`, type: 'FLOAT', metric: true,

@@ -2,7 +2,104 @@
 // changed since (the page follows the folder), and the filter the server evaluates.
 import * as api from './api.js';
 import {$} from './dom.js';
-import {count} from './text.js';
+import {count, num} from './text.js';
+
+/** A column of /api/runs as an array of values: a plain array as it is, a dictionary {dict, index} looked up (-1: null). */
+export function decodeColumn(col) {
+  if (Array.isArray(col)) return col;
+  const {dict, index} = col;
+  const out = new Array(index.length);
+  for (let i = 0; i < index.length; i++) out[i] = index[i] < 0 ? null : dict[index[i]];
+  return out;
+}
+
+/**
+ * The runs of one /api/runs answer, kept as the columns it sent (docs/serve-api.md): each Run
+ * reads its cells from here by its position, so 100,000 runs are 100,000 small objects and a few
+ * arrays, not 100,000 objects of parameters and metrics.
+ */
+export class RunBatch {
+  constructor(c) {
+    this.expId = c.exp_id;
+    this.status = decodeColumn(c.status);
+    this.error = decodeColumn(c.error);
+    this.lastWrite = c.last_write;
+    this.changed = c.changed;
+    this.short = decodeColumn(c.short);
+    this.rows = decodeColumn(c.rows);
+    this.params = new Map(Object.entries(c.params).map(([k, v]) => [k, decodeColumn(v)]));
+    this.absent = new Map(Object.entries(c.params_absent || {}).map(([k, v]) => [k, new Set(v)]));
+    this.metrics = new Map(Object.entries(c.metrics));
+  }
+
+  /** The runs of the batch, in its order. */
+  runs() {
+    const out = new Array(this.expId.length);
+    for (let i = 0; i < out.length; i++) out[i] = new Run(this, i);
+    return out;
+  }
+}
+
+/**
+ * One run of the table: exp_id, status, error, last_write, changed, short, rows; param(name)
+ * (undefined if it has none), metric(name, stat) (a number or null); params and metrics as objects
+ * ({name: value}, {name: {stat: value}}) for the few places that want them whole.
+ */
+export class Run {
+  constructor(batch, i) {
+    this.b = batch;
+    this.i = i;
+    this.exp_id = batch.expId[i];
+  }
+
+  get status() { return this.b.status[this.i]; }
+
+  get error() { return this.b.error[this.i]; }
+
+  get last_write() { return this.b.lastWrite[this.i]; }
+
+  get changed() { return this.b.changed[this.i]; }
+
+  get short() { return this.b.short[this.i]; }
+
+  get rows() { return this.b.rows[this.i]; }
+
+  hasParam(name) {
+    const a = this.b.absent.get(name);
+    return this.b.params.has(name) && !(a && a.has(this.i));
+  }
+
+  param(name) {
+    return this.hasParam(name) ? this.b.params.get(name)[this.i] : undefined;
+  }
+
+  get params() {
+    const out = {};
+    for (const name of this.b.params.keys()) if (this.hasParam(name)) out[name] = this.b.params.get(name)[this.i];
+    return out;
+  }
+
+  /** The summary stat (last, best, ..., at) of a metric, as a number (NaN included), or null. */
+  metric(name, stat) {
+    const m = this.b.metrics.get(name);
+    const a = m && m[stat];
+    return a ? num(a[this.i]) : null;
+  }
+
+  get metrics() {
+    const out = {};
+    for (const [name, stats] of this.b.metrics) {
+      const o = {};
+      let any = false;
+      for (const [stat, a] of Object.entries(stats)) {
+        o[stat] = a[this.i];
+        if (a[this.i] !== null && stat !== 'at') any = true;
+      }
+      if (any) out[name] = o;
+    }
+    return out;
+  }
+}
 
 /**
  * The page's data, made once and handed to the parts that show it: what the server said of the
@@ -14,12 +111,14 @@ export function emptyData() {
     version: -1, table: null, tables: [], params: [], metrics: [], xDefault: '_row', paramTypes: new Map(),
     runs: new Map(), ids: [], filtered: null, filterError: null, filterWarnings: [], rows: [], columns: [],
     series: new Map(), seriesKey: '', live: false, loaded: false,
+    generation: 0, // moves on whenever the runs or the filter's answer change: what the table caches is keyed by it
   };
 }
 
 /**
  * Loads the runs of the view's table into data, polls for changes, and asks the server which runs
- * the view's filter keeps. Each change ends in show({keepScroll, changed}).
+ * the view's filter keeps. Each change ends in show({keepScroll, changed}). The runs come as columns
+ * (a RunBatch per answer) and are kept as Run objects in data.runs by exp_id.
  */
 export class RunSource {
   /**
@@ -38,7 +137,9 @@ export class RunSource {
 
   params() {
     const v = this.view;
-    return {table: v.table || this.data.table, summary: v.summary, at: v.summary === 'at' ? v.at : '', x: v.x};
+    // only the summary shown: the table, its sort and the CSV read it; the filter is the server's
+    return {table: v.table || this.data.table, summary: v.summary, stats: v.summary,
+      at: v.summary === 'at' ? v.at : '', x: v.x};
   }
 
   absorb(resp) {
@@ -67,7 +168,8 @@ export class RunSource {
     try {
       const resp = await api.runs(this.params());
       this.absorb(resp);
-      d.runs = new Map(resp.runs.map((r) => [r.exp_id, r]));
+      d.runs = new Map(new RunBatch(resp.runs).runs().map((r) => [r.exp_id, r]));
+      d.generation++;
       d.version = resp.version;
       d.ids = [...d.runs.keys()];
       d.series.clear();
@@ -98,7 +200,7 @@ export class RunSource {
         d.series.clear();
       }
       this.absorb(resp);
-      for (const r of resp.runs) {
+      for (const r of new RunBatch(resp.runs).runs()) {
         d.runs.set(r.exp_id, r);
         changed.push(r.exp_id);
       }
@@ -112,6 +214,7 @@ export class RunSource {
         return;
       }
       d.ids = [...d.runs.keys()].sort();
+      d.generation++;
       for (const id of changed) d.series.delete(id);
       if (this.view.where) await this.refilter(true);
       else {
@@ -158,16 +261,21 @@ export class RunSource {
     if (!where.trim()) {
       d.filtered = null;
       d.filterError = null;
+      d.generation++;
     } else {
       try {
+        const t0 = performance.now();
         const resp = await api.filter({...this.params(), where});
+        window.coxTimings.filterFetchMs = performance.now() - t0;
         d.filtered = new Set(resp.ids);
+        d.generation++;
         d.filterError = null;
         d.filterWarnings = resp.warnings || [];
       } catch (e) {
         if (e.status !== 400) throw e;
         d.filterError = e.body;
         d.filtered = null;
+        d.generation++;
       }
     }
     input.classList.toggle('bad', !!d.filterError);
@@ -182,7 +290,9 @@ export class RunSource {
       // as cox df warns on standard error: a name no run has is missing in every run
       err.textContent = d.filterWarnings.map((w) => 'warning: ' + w).join('\n');
     }
+    const t1 = performance.now();
     this.show({keepScroll: !!live});
+    window.coxTimings.filterShowMs = performance.now() - t1;
     this.answered(!!live);
   }
 }

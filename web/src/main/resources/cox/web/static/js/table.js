@@ -2,7 +2,7 @@
 // columns (only those that differ, unless chosen), the best value of each metric, the selection,
 // the column chooser and the CSV export.
 import {h, fill, $} from './dom.js';
-import {pyStr, pyFloat, short, when, ago, csvField, count, clip, OBJECT_CHARS} from './text.js';
+import {pyStr, pyFloat, short, when, ago, csvField, count, clip, num, OBJECT_CHARS} from './text.js';
 import {Grid} from './grid.js';
 import {saveView, xAxis, metricValue} from './view.js';
 
@@ -30,6 +30,12 @@ export class RunsTable {
       rowHeight: 28,
       rowKey: (r) => r.exp_id,
       isSelected: (r) => view.sel.has(r.exp_id),
+      countSelected: (rows) => {
+        if (view.sel.size === 0) return 0;
+        let n = 0;
+        for (const r of rows) if (view.sel.has(r.exp_id)) n++;
+        return n;
+      },
       cell: (r, c) => this.cellOf(r, c),
       onToggle: (r, e) => this.toggle(r, e),
       onToggleAll: () => {
@@ -100,7 +106,7 @@ export class RunsTable {
     const widest = (f) => sample.reduce((m, r) => Math.max(m, String(f(r)).length), 0);
     cols[1].width = Math.max(120, Math.min(300, 7.4 * widest((r) => r.exp_id) + 24));
     for (const p of data.params) {
-      const content = Math.min(OBJECT_CHARS, widest((r) => pyStr(r.params[p.name], p.type)));
+      const content = Math.min(OBJECT_CHARS, widest((r) => pyStr(r.param(p.name), p.type)));
       cols.push({id: 'p:' + p.name, label: p.name, kind: 'param', type: p.type,
         width: Math.round(Math.max(64, Math.min(240, Math.max(8 * p.name.length + 26, 7.2 * content + 22)))), cls: p.type === 'STR' || p.type === 'BOOL' ? '' : 'numeric',
         title: `${p.name} (${p.type}, parameter from table '${data.paramTypes.size ? 'metadata' : ''}')`});
@@ -125,7 +131,7 @@ export class RunsTable {
       case 'rows': return r.rows === null ? '' : String(r.rows);
       case 'last_write': return when(r.last_write);
       default:
-        if (c.kind === 'param') return pyStr(r.params[c.id.slice(2)], c.type);
+        if (c.kind === 'param') return pyStr(r.param(c.id.slice(2)), c.type);
         if (c.kind === 'metric') return short(metricValue(this.view, r, c.id.slice(2)));
         return '';
     }
@@ -149,6 +155,52 @@ export class RunsTable {
     return {text};
   }
 
+  /**
+   * The sort key of a column as a function of a run (sortKey's value), reading a metric's column
+   * of each answer's batch directly: no name is sliced or looked up per run.
+   */
+  keyReader(col) {
+    if (col.startsWith('m:')) {
+      const name = col.slice(2);
+      const stat = this.view.summary === 'at' ? 'at' : this.view.summary;
+      let batch = null;
+      let values = null;
+      return (r) => {
+        if (r.b !== batch) {
+          batch = r.b;
+          const m = batch.metrics.get(name);
+          values = m ? m[stat] || null : null;
+        }
+        if (values === null) return null;
+        const v = values[r.i];
+        return typeof v === 'number' ? v : num(v);
+      };
+    }
+    if (col.startsWith('p:')) {
+      const value = this.paramReader(col.slice(2));
+      return (r) => {
+        const v = value(r);
+        return typeof v === 'boolean' ? Number(v) : v;
+      };
+    }
+    return (r) => this.sortKey(r, col);
+  }
+
+  /** A parameter's value as a function of a run (undefined if it lacks it), read from each batch's column. */
+  paramReader(name) {
+    let batch = null;
+    let values = null;
+    let absent = null;
+    return (r) => {
+      if (r.b !== batch) {
+        batch = r.b;
+        values = batch.params.get(name) || null;
+        absent = batch.absent.get(name) || null;
+      }
+      return values === null || (absent !== null && absent.has(r.i)) ? undefined : values[r.i];
+    };
+  }
+
   sortKey(r, col) {
     switch (col) {
       case 'exp_id': return r.exp_id;
@@ -157,7 +209,7 @@ export class RunsTable {
       case 'last_write': return r.last_write;
       default:
         if (col.startsWith('p:')) {
-          const v = r.params[col.slice(2)];
+          const v = r.param(col.slice(2));
           return typeof v === 'boolean' ? Number(v) : v;
         }
         if (col.startsWith('m:')) return metricValue(this.view, r, col.slice(2));
@@ -165,31 +217,60 @@ export class RunsTable {
     }
   }
 
-  /** The rows in the view's order; missing values (and NaN) last either way. */
+  /**
+   * The rows in the view's order; missing values (and NaN) last either way, ties in the order given.
+   * The keys go into a typed array (Float64Array of numbers, or Int32Array of the ranks of text)
+   * and an Int32Array of positions is sorted by them: no pair of objects is compared.
+   */
   sortRows(rows) {
     if (!this.view.sort) return rows;
     const {col, desc} = this.view.sort;
-    const keyed = rows.map((r) => [this.sortKey(r, col), r]);
-    const missing = (k) => k === null || k === undefined || (typeof k === 'number' && Number.isNaN(k));
-    keyed.sort((a, b) => {
-      const x = a[0];
-      const y = b[0];
-      if (missing(x) || missing(y)) return missing(x) - missing(y);
-      let c;
-      if (typeof x === 'number' && typeof y === 'number') c = x - y;
-      else {
-        const sx = String(x);
-        const sy = String(y);
-        c = sx < sy ? -1 : sx > sy ? 1 : 0;
-      }
-      return desc ? -c : c;
-    });
-    return keyed.map((k) => k[1]);
+    const n = rows.length;
+    if (col === 'exp_id') return desc ? rows.slice().reverse() : rows; // the rows come in exp_id order
+    const t0 = performance.now();
+    const raw = new Array(n);
+    let numeric = true;
+    const key = this.keyReader(col);
+    for (let i = 0; i < n; i++) {
+      const k = key(rows[i]);
+      raw[i] = k;
+      if (k !== null && k !== undefined && typeof k !== 'number') numeric = false;
+    }
+    const t1 = performance.now();
+    const order = sortedPositions(raw, numeric, desc);
+    const t2 = performance.now();
+    const out = new Array(n);
+    for (let i = 0; i < n; i++) out[i] = rows[order[i]];
+    window.coxTimings.sortParts = {keysMs: t1 - t0, orderMs: t2 - t1, rowsMs: performance.now() - t2};
+    return out;
   }
 
-  /** Whether a column has more than one value among the rows shown. */
+  /** Whether a column has more than one value among the rows shown (kept for the runs shown). */
   differs(rows, c) {
+    const shown = this.shown;
+    if (shown && shown.rows === rows) {
+      if (!shown.same.has(c.id)) shown.same.set(c.id, !this.differsNow(rows, c));
+      return !shown.same.get(c.id);
+    }
+    return this.differsNow(rows, c);
+  }
+
+  differsNow(rows, c) {
     if (rows.length < 2) return true;
+    if (c.kind === 'param' || c.kind === 'metric') {
+      // the values read from the batches' columns; only two that are not the same are compared as text
+      const value = c.kind === 'metric' ? this.keyReader(c.id) : this.paramReader(c.id.slice(2));
+      const text = c.kind === 'metric' ? (v) => short(v) : (v) => pyStr(v, c.type);
+      const first = value(rows[0]);
+      let firstText = null;
+      for (let i = 1; i < rows.length; i++) {
+        const v = value(rows[i]);
+        if (Object.is(v, first) || ((v === null || v === undefined) && (first === null || first === undefined))) continue;
+        if (firstText === null) firstText = text(first);
+        if (text(v) !== firstText) return true;
+      }
+      return false;
+    }
     const first = this.cellText(rows[0], c);
     for (let i = 1; i < rows.length; i++) if (this.cellText(rows[i], c) !== first) return true;
     return false;
@@ -210,37 +291,63 @@ export class RunsTable {
   }
 
   /** Draws the runs data holds, as the view says; keepScroll keeps the position (a live update). */
-  render({keepScroll, changed} = {}) {
-    const view = this.view;
+  /**
+   * The runs the filter keeps, in exp_id order, and what the table works out of them alone (which
+   * columns differ, each metric's best value): kept while neither the runs, the filter's answer nor
+   * the summary shown change, so a sort or a column choice does not work them out again.
+   */
+  shownRuns() {
     const data = this.data;
-    let rows = [];
+    const key = data.generation + '|' + this.view.summary + '|' + this.view.at;
+    if (this.shown && this.shown.key === key) return this.shown;
+    const rows = [];
     for (const id of data.ids) {
       const r = data.runs.get(id);
       if (r && (data.filtered === null || data.filtered.has(id))) rows.push(r);
     }
-    rows = this.sortRows(rows);
+    this.shown = {key, rows, same: new Map(), best: new Map()};
+    return this.shown;
+  }
+
+  render({keepScroll, changed} = {}) {
+    const view = this.view;
+    const data = this.data;
+    const t0 = performance.now();
+    const shown = this.shownRuns();
+    const t1 = performance.now();
+    const rows = this.sortRows(shown.rows);
     data.rows = rows;
-    const cols = this.visibleColumns(rows);
+    const t2 = performance.now();
+    const cols = this.visibleColumns(shown.rows);
     const xName = xAxis(view, data);
     for (const c of cols) {
       if (c.kind === 'metric' && c.id !== 'm:' + xName) {
-        let best;
-        for (const r of rows) {
-          const v = metricValue(view, r, c.id.slice(2));
-          if (v !== null && !Number.isNaN(v) && (best === undefined || (c.goal === 'max' ? v > best : v < best))) best = v;
+        if (!shown.best.has(c.id)) {
+          let best;
+          const value = this.keyReader(c.id); // the metric's summary shown, read from the batches' columns
+          for (const r of shown.rows) {
+            const v = value(r);
+            if (v !== null && !Number.isNaN(v) && (best === undefined || (c.goal === 'max' ? v > best : v < best))) best = v;
+          }
+          shown.best.set(c.id, best);
         }
-        c.best = rows.length > 1 ? best : undefined;
+        c.best = rows.length > 1 ? shown.best.get(c.id) : undefined;
       }
     }
     data.columns = cols;
+    const t3 = performance.now();
     const scroll = $('#grid').scrollTop;
-    this.grid.setColumns(cols, view.sort);
+    this.grid.setColumns(cols, view.sort, false);
     this.grid.setRows(rows);
     if (!keepScroll) $('#grid').scrollTop = 0;
     else $('#grid').scrollTop = scroll;
+    const t4 = performance.now();
     this.updateCounts();
     this.opts.showControls();
     saveView(view);
+    // where a render's time goes, for ScaleBrowserTest
+    window.coxTimings.render = {shownMs: t1 - t0, sortMs: t2 - t1, columnsMs: t3 - t2, paintMs: t4 - t3,
+      restMs: performance.now() - t4};
     if (!window.coxTimings.tableReady) window.coxTimings.tableReady = performance.now();
     window.coxTimings.lastRender = performance.now();
     this.opts.rendered();
@@ -262,7 +369,7 @@ export class RunsTable {
     const view = this.view;
     const menu = $('#columns-menu');
     const cols = this.allColumns().filter((c) => c.kind);
-    const rows = this.data.rows;
+    const rows = this.shownRuns().rows;
     const items = [h('label', {}, h('input', {type: 'checkbox', checked: view.differ, onchange: (e) => {
       view.differ = e.target.checked;
       this.render({keepScroll: true});
@@ -317,4 +424,97 @@ export class RunsTable {
     setTimeout(() => { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
     window.coxLastCsv = lines.join('\n') + '\n';
   }
+}
+
+/**
+ * The positions 0..n-1 of keys in sorted order, as an Int32Array: numbers (numeric) or text
+ * (String order of each key, by the keys' ranks); null, undefined and NaN last; desc reverses the
+ * order of the others; equal keys keep their positions' order. Numbers become 64-bit keys that
+ * order as the numbers do and text its rank, and a stable radix sort (16 bits a pass) orders the
+ * positions: no comparator is called but among numbers equal in their first 32 bits.
+ */
+export function sortedPositions(keys, numeric, desc) {
+  const n = keys.length;
+  const present = new Int32Array(n);
+  const missing = [];
+  let m = 0;
+  const hi = new Uint32Array(n);
+  const lo = new Uint32Array(n);
+  if (numeric) {
+    const f = new Float64Array(1);
+    const u = new Uint32Array(f.buffer); // little-endian: u[0] the low word, u[1] the high word
+    for (let i = 0; i < n; i++) {
+      const k = keys[i];
+      if (k === null || k === undefined || Number.isNaN(k)) {
+        missing.push(i);
+        continue;
+      }
+      f[0] = k === 0 ? 0 : k; // -0 sorts with 0, as the comparison does
+      let h = u[1];
+      let l = u[0];
+      // IEEE 754 bits as an unsigned key in the numbers' order: negatives all flipped, positives the sign
+      if (h & 0x80000000) {
+        h = ~h >>> 0;
+        l = ~l >>> 0;
+      } else {
+        h = (h | 0x80000000) >>> 0;
+      }
+      hi[i] = desc ? ~h >>> 0 : h;
+      lo[i] = desc ? ~l >>> 0 : l;
+      present[m++] = i;
+    }
+  } else {
+    const text = new Array(n);
+    const distinct = new Set();
+    for (let i = 0; i < n; i++) {
+      const k = keys[i];
+      if (k === null || k === undefined || (typeof k === 'number' && Number.isNaN(k))) missing.push(i);
+      else {
+        text[i] = String(k);
+        distinct.add(text[i]);
+      }
+    }
+    // the default sort compares strings by UTF-16 code units, as < does
+    const rank = new Map([...distinct].sort().map((v, r) => [v, r]));
+    for (let i = 0; i < n; i++) {
+      if (text[i] === undefined) continue;
+      const r = rank.get(text[i]);
+      lo[i] = desc ? ~r >>> 0 : r;
+      present[m++] = i;
+    }
+  }
+  // a stable LSD radix sort of the positions by the high word, 16 bits a pass (the keys stay where
+  // they are and are read through the positions), then runs of equal high words are put in order
+  // of the low word (numbers that close are few)
+  let order = present.subarray(0, m);
+  let tmp = new Int32Array(m);
+  const counts = new Uint32Array(65537);
+  const main = numeric ? hi : lo;
+  for (const shift of [0, 16]) {
+    counts.fill(0);
+    for (let j = 0; j < m; j++) counts[((main[order[j]] >>> shift) & 0xffff) + 1]++;
+    if (counts[((main[order[0]] >>> shift) & 0xffff) + 1] === m) continue; // one digit for all: nothing moves
+    for (let d = 0; d < 65536; d++) counts[d + 1] += counts[d];
+    for (let j = 0; j < m; j++) {
+      const p = order[j];
+      tmp[counts[(main[p] >>> shift) & 0xffff]++] = p;
+    }
+    [order, tmp] = [tmp, order];
+  }
+  if (numeric) {
+    for (let a = 0; a < m;) {
+      let b = a + 1;
+      while (b < m && hi[order[b]] === hi[order[a]]) b++;
+      if (b - a > 1) {
+        let differ = false;
+        for (let j = a + 1; j < b && !differ; j++) differ = lo[order[j]] !== lo[order[a]];
+        if (differ) order.subarray(a, b).sort((x, y) => (lo[x] - lo[y]) || (x - y));
+      }
+      a = b;
+    }
+  }
+  const out = new Int32Array(n);
+  out.set(order, 0);
+  out.set(missing, m);
+  return out;
 }

@@ -78,7 +78,7 @@ export function formatName(format, run, paramTypes) {
   if (!format) return run.exp_id;
   return format.replace(/\{([^{}]*)\}/g, (all, name) => {
     if (name === 'exp_id') return run.exp_id;
-    if (name in run.params) return pyStr(run.params[name], paramTypes.get(name));
+    if (run.hasParam(name)) return pyStr(run.param(name), paramTypes.get(name));
     return '?';
   });
 }

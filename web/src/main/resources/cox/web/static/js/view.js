@@ -1,7 +1,6 @@
 // The view: what the user chose (table, filter, sort, columns, selection, tab, chart options, the
 // open run), read from and written to the URL, so a link or a refresh shows the same page.
 // The view object is made here and handed to every part of the page that reads or changes it.
-import {num} from './text.js';
 
 /** The view a query string (location.search) describes; absent keys take their defaults. */
 export function readView(search) {
@@ -77,7 +76,5 @@ export function xAxis(view, data) {
 
 /** The summary of a run's metric the view shows (last, best, ..., or the value at a step), or null. */
 export function metricValue(view, run, name) {
-  const m = run.metrics[name];
-  if (!m) return null;
-  return num(m[view.summary === 'at' ? 'at' : view.summary]);
+  return run.metric(name, view.summary === 'at' ? 'at' : view.summary);
 }
