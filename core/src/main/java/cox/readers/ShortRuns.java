@@ -78,16 +78,29 @@ public final class ShortRuns {
         return key;
     }
 
+    /**
+     * A value that equals another's exactly when the two are the same number or the same value:
+     * a number exactly representable as a double is that Double (-0.0 as 0.0), any other number
+     * its exact decimal.
+     */
     private static Object comparable(Object v) {
-        if (v instanceof Double d && (d.isNaN() || d.isInfinite())) {
-            return d;
+        if (v instanceof Double d) {
+            return d == 0.0 ? (Double) 0.0 : d; // NaN and infinities are themselves
+        }
+        if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte) {
+            long l = ((Number) v).longValue();
+            double d = l;
+            return (long) d == l && d != 0x1p63 ? (Object) (d == 0.0 ? 0.0 : d) : BigDecimal.valueOf(l);
         }
         if (v instanceof Float f && (f.isNaN() || f.isInfinite())) {
             return (double) f;
         }
         if (v instanceof Number n) {
             try {
-                return new BigDecimal(n.toString()).stripTrailingZeros();
+                BigDecimal exact = new BigDecimal(n.toString());
+                double d = exact.doubleValue();
+                return !Double.isInfinite(d) && BigDecimal.valueOf(d).compareTo(exact) == 0 ? (Object) (d == 0.0 ? 0.0 : d)
+                        : exact.stripTrailingZeros();
             } catch (NumberFormatException e) {
                 return n;
             }

@@ -70,4 +70,31 @@ class ShortRunsTest {
         assertThat(ShortRuns.of(Map.of(), Map.of("p", 1L, "q", 2L))).as("runs without parameters have no group").isEmpty();
         assertThat(ShortRuns.of(Map.of("p", Map.of(), "q", Map.of()), Map.of("p", 1L, "q", 2L))).containsExactly("p");
     }
+
+    @Test
+    void of_numbersAreOneGroupWhenTheirValuesAreEqual_whateverTheirJavaType() {
+        Object[][] same = {{1L, 1.0, 1, (short) 1, 1.0f, new java.math.BigDecimal("1.00")}, {0.1, 0.1f, new java.math.BigDecimal("0.1")},
+            {0.0, -0.0, 0L}, {9007199254740992L, 9.007199254740992E15}, {Double.NaN, Float.NaN}, {1e10, 10_000_000_000L}};
+        Object[][] apart = {{9007199254740993L, 9.007199254740992E15}, {Long.MAX_VALUE, 0x1p63}, {0.1, 0.30000000000000004 - 0.2},
+            {1L, 1.0000000000000002}};
+        for (Object[] values : same) {
+            assertThat(shortOf(values)).as(java.util.Arrays.toString(values)).containsExactly("r0");
+        }
+        for (Object[] values : apart) {
+            assertThat(shortOf(values)).as(java.util.Arrays.toString(values)).isEmpty();
+        }
+    }
+
+    /** The short runs when run i has parameter lr = values[i] and i + 1 rows, except the last, which has the most. */
+    private static java.util.Set<String> shortOf(Object[] values) {
+        Map<String, Map<String, Object>> p = new LinkedHashMap<>();
+        Map<String, Long> rows = new LinkedHashMap<>();
+        for (int i = 0; i < values.length; i++) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("lr", values[i]);
+            p.put("r" + i, m);
+            rows.put("r" + i, i == 0 ? 1L : 10L);
+        }
+        return ShortRuns.of(p, rows);
+    }
 }
