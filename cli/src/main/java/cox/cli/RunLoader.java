@@ -219,7 +219,7 @@ final class RunLoader implements AutoCloseable {
                 Object value = known ? summary.getColumn(c + 1).get(r) : null;
                 if (known && t != null && (stat == Statistic.MEAN || stat == Statistic.COUNT)) {
                     long count = t.schema().containsKey(metric) && t.isNumeric(metric) ? t.count(metric) : 0;
-                    value = stat == Statistic.COUNT ? (Object) count : count == 0 ? Double.NaN : t.sum(metric) / count;
+                    value = stat == Statistic.COUNT ? (Object) count : (Object) t.mean(metric);
                 }
                 row.put(names.get(c), value);
             }

@@ -101,7 +101,9 @@ final class SqlCommand implements Callable<Integer> {
                 if (named.contains(t)) {
                     loader.load(db, t, ids, summarize);
                 } else if (summarize && !loader.summarizeFromIndex(t, ids)) {
-                    loader.load(db, t, ids, true); // the runs table needs its summaries; the rows they keep cannot give them
+                    // the runs table needs its statistics, which the rows summaries keep cannot give: read
+                    // them, but load no table the query does not name (as when the summaries answer)
+                    loader.load(null, t, ids, true);
                 } else if (runs && t.equals(meta)) {
                     loader.load(db, t, ids, false);
                 }

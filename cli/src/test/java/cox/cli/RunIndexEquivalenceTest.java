@@ -84,6 +84,8 @@ class RunIndexEquivalenceTest {
         out.add(List.of("sql", python.toString(), "select * from runs order by exp_id", "--format", "csv"));
         out.add(List.of("sql", d, "select r.exp_id, count(*) as n, max(loss) as worst from results r join runs using (exp_id)"
                 + " group by r.exp_id order by r.exp_id", "--format", "csv"));
+        out.add(List.of("sql", d, "select table_name from information_schema.tables where table_name <> 'runs'"
+                + " order by table_name", "--format", "csv"));
         return out;
     }
 

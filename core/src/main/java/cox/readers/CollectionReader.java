@@ -570,12 +570,16 @@ public final class CollectionReader implements AutoCloseable {
     }
 
     /**
-     * Releases the reader's threads; idempotent. Later calls fail with an
-     * {@link IllegalStateException}. Python: {@code CollectionReader.close()}.
+     * Saves the run index (if it keeps a file and learned something) and releases the reader's
+     * threads; idempotent. Later calls fail with an {@link IllegalStateException}. Python:
+     * {@code CollectionReader.close()}.
      */
     @Override
     public void close() {
         closed = true;
+        if (index != null) {
+            index.save(); // what summary() found, for the next reader
+        }
         threads.close();
     }
 

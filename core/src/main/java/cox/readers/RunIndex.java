@@ -32,8 +32,10 @@ import org.slf4j.LoggerFactory;
  * written back (temporary file and rename) when something in it changed. A summary is used only
  * while its run's files have the same stamp; a run whose files changed is read again. The file
  * is only a cache: a missing, damaged or foreign one is ignored, and deleting it is always safe.
- * {@code cox ls}, {@code cox df --last/--best/--summary/--group-by}, {@code cox serve},
- * {@code cox sql}'s runs table and Spark's planning share it through {@link CollectionReader}.
+ * {@code cox ls}, {@code cox df --last/--best/--summary/--group-by}, {@code cox serve} and
+ * {@code cox sql}'s runs table share it through {@link CollectionReader}; Spark's planning uses
+ * an index in memory (the writers' summaries), for its executors may not share the driver's
+ * cache folder.
  *
  * <p>Thread-safe. Two processes saving at once each write a whole file (the last one stays);
  * what it holds is checked against the runs' files when used, so either is right.
@@ -58,7 +60,7 @@ public final class RunIndex {
      * @param checkpointSize size of {@code .cox.checkpoint}
      * @param checkpointTime its modification time
      */
-    public record Stamp(long h5Size, long h5Time, long journalSize, long journalTime, long checkpointSize,
+    record Stamp(long h5Size, long h5Time, long journalSize, long journalTime, long checkpointSize,
             long checkpointTime) {
         /**
          * @param runDir an experiment folder
@@ -109,7 +111,7 @@ public final class RunIndex {
      *     the index keeps it only once those files are older than their file system's time
      *     resolution, and reads it again from the checkpoint until then
      */
-    public record Known(RunSummary summary, boolean closedCleanly) {
+    record Known(RunSummary summary, boolean closedCleanly) {
         /**
          * Checks the summary.
          *
@@ -217,7 +219,7 @@ public final class RunIndex {
     }
 
     /** @return the cache file, or null for an index kept in memory */
-    public Path file() {
+    Path file() {
         return file;
     }
 
@@ -226,7 +228,7 @@ public final class RunIndex {
      * @param stamp its files' stamp now
      * @return what the index knows of it at that stamp, else null
      */
-    public Known lookup(String expId, Stamp stamp) {
+    Known lookup(String expId, Stamp stamp) {
         Entry e = entries.get(expId);
         if (e == null || !e.stamp.equals(stamp)) {
             return null;
@@ -260,11 +262,14 @@ public final class RunIndex {
      *
      * @param expId a run
      * @param stamp its files' stamp, taken before {@code known} was found
-     * @param known what was found
+     * @param known what was found; not kept for a run without a journal whose files changed less
+     *     than {@link #RACY_NANOS} ago (its next write may leave the same stamp)
      */
-    public void put(String expId, Stamp stamp, Known known) {
+    void put(String expId, Stamp stamp, Known known) {
         Objects.requireNonNull(known, "known");
-        if (stamp.unreadable()) {
+        if (stamp.unreadable() || (stamp.journalSize() < 0 && racy(stamp))) {
+            // a run without a journal (Python cox's) can change within its file clock's tick with its
+            // size unchanged (HDF5 writes inside allocated chunks): its summary is kept once it settled
             return;
         }
         Boolean closed = racy(stamp) ? null : known.closedCleanly();
@@ -287,17 +292,17 @@ public final class RunIndex {
         if (file == null || !changed) {
             return;
         }
-        changed = false;
-        entries.keySet().removeIf(id -> !Files.isDirectory(collection.resolve(id)));
-        Path tmp = file.resolveSibling(file.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
+        Path tmp = null;
         try {
-            Files.createDirectories(file.getParent());
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + entries.size() * 512);
+            entries.keySet().removeIf(id -> !Files.isDirectory(collection.resolve(id)));
+            Map<String, Entry> snapshot = new java.util.LinkedHashMap<>(entries); // reader threads may put meanwhile
+            changed = false;
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + snapshot.size() * 512);
             DataOutputStream out = new DataOutputStream(bytes);
             out.write(MAGIC);
             out.writeUTF(collection.toString());
-            out.writeInt(entries.size());
-            for (Map.Entry<String, Entry> e : entries.entrySet()) {
+            out.writeInt(snapshot.size());
+            for (Map.Entry<String, Entry> e : snapshot.entrySet()) {
                 Entry v = e.getValue();
                 out.writeUTF(e.getKey());
                 Stamp s = v.stamp;
@@ -311,9 +316,10 @@ public final class RunIndex {
                 out.write(b);
             }
             CRC32C crc = new CRC32C();
-            byte[] all = bytes.toByteArray();
-            crc.update(all);
+            crc.update(bytes.toByteArray());
             out.writeInt((int) crc.getValue());
+            Files.createDirectories(file.getParent());
+            tmp = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".tmp");
             Files.write(tmp, bytes.toByteArray());
             try {
                 Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -321,9 +327,12 @@ public final class RunIndex {
                 Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
             }
         } catch (IOException | RuntimeException e) {
+            changed = true; // tried again at the next save
             LOG.warn("the run index {} could not be saved ({}); the next command reads the runs again", file, e.toString());
             try {
-                Files.deleteIfExists(tmp);
+                if (tmp != null) {
+                    Files.deleteIfExists(tmp);
+                }
             } catch (IOException ignored) {
                 // nothing more to do
             }
@@ -374,6 +383,9 @@ public final class RunIndex {
                 byte[] payload = new byte[len];
                 in.readFully(payload);
                 entries.put(id, new Entry(s, null, payload, closed == UNKNOWN ? null : closed == 1));
+            }
+            if (in.available() != 0) {
+                entries.clear(); // bytes after the last entry: not a file this class wrote
             }
         } catch (IOException | RuntimeException e) {
             LOG.debug("run index {} cannot be read ({}); it is rebuilt", file, e.toString());

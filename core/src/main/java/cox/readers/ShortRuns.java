@@ -80,8 +80,8 @@ public final class ShortRuns {
 
     /**
      * A value that equals another's exactly when the two are the same number or the same value:
-     * a number exactly representable as a double is that Double (-0.0 as 0.0), any other number
-     * its exact decimal.
+     * a number that is a double, or whose shortest decimal a double holds, is that Double (-0.0 as
+     * 0.0); any other number its exact decimal.
      */
     private static Object comparable(Object v) {
         if (v instanceof Double d) {

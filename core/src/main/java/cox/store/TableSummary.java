@@ -84,6 +84,19 @@ public final class TableSummary {
     }
 
     /**
+     * @param column a column of the table, or a name it does not have
+     * @return the mean of its numbers ({@link #sum} / {@link #count}); NaN if it holds none, is not
+     *     numeric or is not a column of the table
+     */
+    public double mean(String column) {
+        if (!schema.containsKey(column) || !isNumeric(column)) {
+            return Double.NaN;
+        }
+        long count = count(column);
+        return count == 0 ? Double.NaN : sum(column) / count;
+    }
+
+    /**
      * @param column a numeric column of the table
      * @return how many numbers (not NaN) it holds
      */

@@ -22,8 +22,14 @@ record MetricSummary(double first, double last, double min, double max, double m
         for (int i = 0; i < n; i++) {
             double v = values[i];
             if (!Double.isNaN(v)) {
-                min = Math.min(min, v);
-                max = Math.max(max, v);
+                // the first value no earlier one is below (above), as cox.store.TableSummary and cox df
+                // take it: of 0.0 and -0.0 the one logged first
+                if (count == 0 || v < min) {
+                    min = v;
+                }
+                if (count == 0 || v > max) {
+                    max = v;
+                }
                 sum += v;
                 count++;
             }

@@ -113,7 +113,7 @@ final class WrittenSummaries implements SummaryCache.Summarizer {
                 if (TableColumns.isNumeric(c.getValue())) {
                     long count = t.count(name);
                     metrics.put(name, new MetricSummary(number(first[k]), number(last[k]), t.min(name), t.max(name),
-                            count == 0 ? Double.NaN : t.sum(name) / count, count));
+                            t.mean(name), count));
                 }
                 k++;
             }

@@ -310,7 +310,7 @@ final class QueryRun {
                 TableSummary t = summaries.get(expIds[r]);
                 boolean has = t.schema().containsKey(column) && t.isNumeric(column);
                 long count = has ? t.count(column) : 0;
-                v[r] = stat == Statistic.COUNT ? (Object) count : count == 0 ? Double.NaN : t.sum(column) / count;
+                v[r] = stat == Statistic.COUNT ? (Object) count : (Object) t.mean(column);
             }
             return v;
         }
