@@ -22,8 +22,8 @@ if not defined JAVA_HOME (
 rem C2 pays off only for commands that work for seconds; the rest start sooner on C1 alone
 set "COX_JIT="
 set "COX_FIRST=%~1"
-if "%COX_FIRST%"=="" set "COX_JIT=-XX:TieredStopAtLevel=1"
-if defined COX_FIRST if "%COX_FIRST:~0,1%"=="-" set "COX_JIT=-XX:TieredStopAtLevel=1"
-for %%C in (ls show diff help generate-completion) do if /i "%COX_FIRST%"=="%%C" set "COX_JIT=-XX:TieredStopAtLevel=1"
+if "%COX_FIRST%"=="" set "COX_JIT=-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
+if defined COX_FIRST if "%COX_FIRST:~0,1%"=="-" set "COX_JIT=-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
+for %%C in (ls show diff help generate-completion) do if /i "%COX_FIRST%"=="%%C" set "COX_JIT=-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
 "%JAVA_EXE%" %COX_JIT% %JAVA_OPTS% -cp "%COX_HOME%\lib\*" cox.cli.CoxCommand %*
 exit /b %ERRORLEVEL%
