@@ -56,21 +56,9 @@ final class WriterProbe {
         if (!Files.isReadable(PROC_LOCKS)) {
             return WriterProbe::isLocked;
         }
-        java.util.Set<String> locked = new java.util.HashSet<>();
+        java.util.Set<String> locked;
         try {
-            for (String line : Files.readAllLines(PROC_LOCKS)) {
-                for (String field : line.trim().split("\\s+")) {
-                    String[] parts = field.split(":");
-                    if (parts.length == 3 && !parts[2].isEmpty() && parts[2].chars().allMatch(Character::isDigit)) {
-                        try {
-                            locked.add(Long.parseLong(parts[0], 16) + ":" + Long.parseLong(parts[1], 16) + ":"
-                                    + Long.parseLong(parts[2]));
-                        } catch (NumberFormatException e) {
-                            // not a device:inode field
-                        }
-                    }
-                }
-            }
+            locked = lockedFiles(Files.readAllLines(PROC_LOCKS));
         } catch (IOException | UnsupportedOperationException e) {
             return WriterProbe::isLocked;
         }
@@ -78,20 +66,13 @@ final class WriterProbe {
             if (WriterLock.heldInThisJvm(files)) {
                 return true;
             }
-            Path lock = files.lock();
-            java.util.Map<String, Object> a;
             try {
-                a = Files.readAttributes(lock, "unix:ino,dev");
+                return locked.contains(key(files.lock()));
             } catch (NoSuchFileException e) {
                 return false;
             } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
                 return isLocked(files);
             }
-            long ino = ((Number) a.get("ino")).longValue();
-            long dev = ((Number) a.get("dev")).longValue();
-            long major = ((dev >>> 8) & 0xfff) | ((dev >>> 32) & ~0xfffL);
-            long minor = (dev & 0xff) | ((dev >>> 12) & ~0xffL);
-            return locked.contains(major + ":" + minor + ":" + ino);
         };
     }
 
@@ -119,26 +100,36 @@ final class WriterProbe {
 
     /** Whether a line of {@code /proc/locks} ({@code 1: POSIX ADVISORY WRITE PID MAJ:MIN:INODE 0 EOF}) names the file. */
     static boolean lockedPerProc(Path file, List<String> procLocks) throws IOException {
-        long ino = ((Number) Files.getAttribute(file, "unix:ino")).longValue();
-        long dev = ((Number) Files.getAttribute(file, "unix:dev")).longValue();
-        long major = ((dev >>> 8) & 0xfff) | ((dev >>> 32) & ~0xfffL);
-        long minor = (dev & 0xff) | ((dev >>> 12) & ~0xffL);
+        return lockedFiles(procLocks).contains(key(file));
+    }
+
+    /** The files {@code /proc/locks} lists as locked, each as {@code MAJOR:MINOR:INODE} in decimal ({@link #key}). */
+    private static java.util.Set<String> lockedFiles(List<String> procLocks) {
+        java.util.Set<String> locked = new java.util.HashSet<>();
         for (String line : procLocks) {
             for (String field : line.trim().split("\\s+")) {
                 String[] parts = field.split(":");
                 if (parts.length == 3 && !parts[2].isEmpty() && parts[2].chars().allMatch(Character::isDigit)) {
                     try {
-                        if (Long.parseLong(parts[2]) == ino && Long.parseLong(parts[0], 16) == major
-                                && Long.parseLong(parts[1], 16) == minor) {
-                            return true;
-                        }
+                        locked.add(Long.parseLong(parts[0], 16) + ":" + Long.parseLong(parts[1], 16) + ":"
+                                + Long.parseLong(parts[2]));
                     } catch (NumberFormatException e) {
                         // not a device:inode field
                     }
                 }
             }
         }
-        return false;
+        return locked;
+    }
+
+    /** A file's device and inode as {@code /proc/locks} names them: {@code MAJOR:MINOR:INODE}, from one {@code stat}. */
+    private static String key(Path file) throws IOException {
+        java.util.Map<String, Object> a = Files.readAttributes(file, "unix:ino,dev");
+        long ino = ((Number) a.get("ino")).longValue();
+        long dev = ((Number) a.get("dev")).longValue();
+        long major = ((dev >>> 8) & 0xfff) | ((dev >>> 32) & ~0xfffL);
+        long minor = (dev & 0xff) | ((dev >>> 12) & ~0xffL);
+        return major + ":" + minor + ":" + ino;
     }
 
     /**
