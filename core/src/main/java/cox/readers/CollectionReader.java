@@ -363,7 +363,7 @@ public final class CollectionReader implements AutoCloseable {
         RunSummary written = RunSummary.written(folder);
         if (written != null) {
             try {
-                index.put(id, stamp, new RunIndex.Known(written, Store.hasJournal(folder) && Store.isClosedCleanly(folder)));
+                index.put(id, stamp, new RunIndex.Known(written, Store.isClosedCleanly(folder)));
             } catch (CoxException e) {
                 // its checkpoint cannot be read: not recorded
             }
@@ -384,7 +384,7 @@ public final class CollectionReader implements AutoCloseable {
                 s = RunSummary.of(store);
             }
         }
-        known = new RunIndex.Known(s, Store.hasJournal(folder) && Store.isClosedCleanly(folder));
+        known = new RunIndex.Known(s, Store.isClosedCleanly(folder));
         index.put(id, stamp, known);
         return known;
     }

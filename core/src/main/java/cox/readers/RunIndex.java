@@ -247,7 +247,7 @@ public final class RunIndex {
         boolean closed;
         try {
             Path folder = collection.resolve(expId);
-            closed = Store.hasJournal(folder) && Store.isClosedCleanly(folder);
+            closed = Store.isClosedCleanly(folder);
         } catch (CoxException | java.io.UncheckedIOException unreadable) {
             return null;
         }
