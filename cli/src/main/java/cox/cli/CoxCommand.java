@@ -224,6 +224,14 @@ public final class CoxCommand implements Runnable {
      * @param args the arguments, e.g. {@code ls ./runs}
      */
     public static void main(String[] args) {
+        if (args.length == 1 && ("--version".equals(args[0]) || "-V".equals(args[0]))) {
+            // what picocli would print, without building the command tree: cox --version is the one
+            // command users run only to see that cox starts, so it should start as fast as java does
+            for (String line : new Version().getVersion()) {
+                System.out.println(line);
+            }
+            System.exit(0);
+        }
         System.exit(commandLine(args).execute(args));
     }
 

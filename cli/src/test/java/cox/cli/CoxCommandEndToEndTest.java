@@ -261,6 +261,11 @@ class CoxCommandEndToEndTest {
         assertThat(r.exit()).isZero();
         assertThat(lines(r.out()).get(0)).isEqualTo("cox4j " + System.getProperty("cox.version"));
         assertThat(System.getProperty("cox.version")).isNotBlank().isNotEqualTo("unknown");
+        // main answers --version and -V alone without picocli; --debug --version goes through picocli
+        assertThat(cox(work, "-V").out()).isEqualTo(r.out());
+        CliProcess.Result parsed = cox(work, "--debug", "--version");
+        assertThat(parsed.exit()).isZero();
+        assertThat(parsed.out()).isEqualTo(r.out());
     }
 
     @Test
