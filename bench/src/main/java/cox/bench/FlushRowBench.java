@@ -2,7 +2,12 @@ package cox.bench;
 
 import cox.store.Store;
 import cox.store.Table;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -26,6 +31,11 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@code appendRow} (issue 20's target: its median ≤ 2 µs). Sample mode, so JMH reports the
  * percentiles: the median is the {@code ·p0.50} line.
  *
+ * <p>{@code journalWriteAlone} is the floor under both: one {@code write} of as many bytes as
+ * a row's journal record, through a {@link FileChannel} on a file beside the store, with
+ * nothing else. A row is in the journal when {@code flushRow} returns (so {@code kill -9} loses
+ * no flushed row), which costs this system call per row whatever cox4j does around it.
+ *
  * <pre>{@code
  * bench/run FlushRowBench
  * }</pre>
@@ -42,6 +52,8 @@ public class FlushRowBench {
     Table table;
     Map<String, Object> row = new HashMap<>();
     long epoch;
+    FileChannel alone;
+    ByteBuffer record;
 
     @Setup(Level.Trial)
     public void open() {
@@ -52,6 +64,17 @@ public class FlushRowBench {
         row.put("acc", 0.75);
         row.put("lr", 0.1);
         row.put("phase", "train");
+        try {
+            Path journal = dir.resolve("bench").resolve(".cox.journal");
+            long before = Files.size(journal);
+            row.put("epoch", -1L);
+            table.appendRow(row);
+            record = ByteBuffer.allocate((int) (Files.size(journal) - before));
+            alone = FileChannel.open(dir.resolve("write-alone.bin"), StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @Benchmark
@@ -67,8 +90,16 @@ public class FlushRowBench {
         table.appendRow(row);
     }
 
+    @Benchmark
+    public int journalWriteAlone() throws IOException {
+        record.clear();
+        record.putLong(0, epoch++);
+        return alone.write(record);
+    }
+
     @TearDown(Level.Trial)
-    public void close() {
+    public void close() throws IOException {
+        alone.close();
         store.close();
         BenchStores.delete(dir);
     }
