@@ -6,14 +6,14 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDList;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterServer;
+import ai.djl.training.ParameterStore;
 import ai.djl.training.Trainer;
 import ai.djl.training.evaluator.Evaluator;
 import ai.djl.training.listener.EvaluatorTrainingListener;
 import ai.djl.training.listener.TrainingListener;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
-import ai.djl.training.ParameterServer;
-import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import cox.exceptions.CoxException;
 import cox.exceptions.StoreException;
@@ -81,8 +81,9 @@ import java.util.stream.Collectors;
  *
  * <p>Each {@code results} and {@code batches} value is also a TensorBoard scalar in the store's
  * {@link Store#tensorboard()} log, tag {@code TABLE/COLUMN} ({@code results/train_loss}), step the
- * epoch or the batch number. After each epoch and on training end the store is
- * {@link Store#sync() synced}: a crash (even a power loss) loses at most the epoch in progress.
+ * epoch or the batch number. Each row is in the store's journal once logged, and after each epoch
+ * and on training end the store is {@link Store#sync() synced} (unless {@link #syncEachEpoch}
+ * says otherwise): a crash, even of the machine, loses at most the epoch in progress.
  *
  * <p>The store belongs to the caller, who opened it and closes it, after the trainer (DJL calls
  * {@link #onTrainingEnd} from {@code Trainer.close()}); the listener never closes it. If the store
@@ -119,6 +120,7 @@ public final class CoxTrainingListener implements TrainingListener {
     private final Map<String, Object> params = new LinkedHashMap<>();
     private int batchesEvery;
     private int saveEvery;
+    private boolean syncEachEpoch = true;
     private ParameterNames parameterNames = ParameterNames.TORCH;
     private UnaryOperator<String> rename = UnaryOperator.identity();
     private LongSupplier nanoTime = System::nanoTime;
@@ -208,6 +210,22 @@ public final class CoxTrainingListener implements TrainingListener {
             throw new IllegalArgumentException("saveParametersEvery: k < 0: " + k);
         }
         saveEvery = k;
+        return this;
+    }
+
+    /**
+     * Whether to {@link Store#sync() sync} the store after each epoch (the default) and on
+     * training end. Every row is in the store's journal when it is logged, so a crash of the
+     * process loses nothing logged either way; syncing also survives a crash of the machine and
+     * makes {@code store.h5} exact for readers at once, for an fsync per epoch (a few milliseconds,
+     * see {@code DjlListenerBench}). Without it, each epoch flushes the TensorBoard log only.
+     *
+     * @param sync false to leave the store's durability to the store (its {@code Durability})
+     * @return this listener
+     */
+    public CoxTrainingListener syncEachEpoch(boolean sync) {
+        checkNotBegun("syncEachEpoch");
+        syncEachEpoch = sync;
         return this;
     }
 
@@ -597,7 +615,11 @@ public final class CoxTrainingListener implements TrainingListener {
 
     private void sync(String what) {
         try {
-            store.sync();
+            if (syncEachEpoch) {
+                store.sync();
+            } else {
+                store.tensorboard().flush();
+            }
         } catch (CoxException e) {
             throw e.withContext("CoxTrainingListener cannot sync store " + store.path() + " after " + what);
         }

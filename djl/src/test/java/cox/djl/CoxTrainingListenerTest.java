@@ -2,6 +2,7 @@ package cox.djl;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.offset;
 
 import ai.djl.training.TrainingResult;
 import cox.exceptions.StoreException;
@@ -153,7 +154,7 @@ class CoxTrainingListenerTest {
         try (Store store = Store.open(dir)) {
             run = store.path();
             o = MlpTraining.train(new CoxTrainingListener(store).logBatchesEvery(2).saveParametersEvery(2)
-                    .parameterNames(ParameterNames.DJL, n -> "net." + n), true, EPOCHS);
+                    .parameterNames(ParameterNames.DJL, n -> "net." + n).syncEachEpoch(false), true, EPOCHS);
         }
         try (Store store = read(run)) {
             // the same values whether DJL's EvaluatorTrainingListener ran before or after it
@@ -171,7 +172,7 @@ class CoxTrainingListenerTest {
                 assertThat(batch).isEqualTo(2L * (i + 1));
                 assertThat(b.getColumn("epoch").get(i)).isEqualTo((batch - 1) / perEpoch + 1);
                 assertThat((Double) b.getColumn("train_loss").get(i)).as("batch %d", batch)
-                        .isCloseTo(o.batchLosses().get((int) batch - 1), org.assertj.core.data.Offset.offset(1e-5));
+                        .isCloseTo(o.batchLosses().get((int) batch - 1), offset(1e-5));
             }
             DataFrame c = store.table("checkpoints").df();
             assertThat(c.getColumn("epoch").toList()).containsExactly(2L, 3L);
@@ -179,6 +180,37 @@ class CoxTrainingListenerTest {
             assertThat(last.keySet()).containsExactly("net.01Linear_weight", "net.01Linear_bias", "net.03Linear_weight",
                     "net.03Linear_bias");
             assertThat(last.get("net.03Linear_bias").toFloatArray()).containsExactly(o.parameters().get("03Linear_bias"));
+        }
+    }
+
+    @Test
+    void withoutDjlsEvaluatorListener_resultsHoldEpochAndTimeOnly(@TempDir Path dir) throws Exception {
+        long[] tick = {0};
+        Path run;
+        try (Store store = Store.open(dir)) {
+            run = store.path();
+            // each reading 1.5 s after the last: training begin, then each epoch's end
+            MlpTraining.train(new CoxTrainingListener(store).nanoTime(() -> tick[0]++ * 1_500_000_000L), false, 2, false);
+        }
+        try (Store store = read(run)) {
+            DataFrame r = store.table("results").df();
+            assertThat(r.getColumnsIndex().toArray()).containsExactly("epoch", "epoch_time");
+            assertThat(r.getColumn("epoch").toList()).containsExactly(1L, 2L);
+            assertThat(r.getColumn("epoch_time").toList()).containsExactly(1.5, 1.5);
+            assertThat(store.table("metadata").df().getColumn("evaluators").get(0)).isEqualTo("L1Loss");
+        }
+    }
+
+    @Test
+    void secondTrainingWithTheSameListener_isRefused(@TempDir Path dir) throws Exception {
+        try (Store store = Store.open(dir)) {
+            CoxTrainingListener l = new CoxTrainingListener(store);
+            MlpTraining.train(l, false, 1);
+            assertThatThrownBy(() -> MlpTraining.train(l, false, 1))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessage("this CoxTrainingListener has logged a training run into store " + store.path()
+                            + " already: use a new listener (and store) for each run");
+            assertThatThrownBy(() -> l.param("seed", 1)).hasMessage("param: the training has begun; configure the listener before it");
         }
     }
 

@@ -62,6 +62,11 @@ final class MlpTraining {
      * them with {@code coxFirst}.
      */
     static Outcome train(CoxTrainingListener cox, boolean coxFirst, int epochs) throws Exception {
+        return train(cox, coxFirst, epochs, true);
+    }
+
+    /** As {@link #train(CoxTrainingListener, boolean, int)}; without {@code djlDefaults}, none of DJL's listeners. */
+    static Outcome train(CoxTrainingListener cox, boolean coxFirst, int epochs, boolean djlDefaults) throws Exception {
         Engine.getInstance().setRandomSeed(7);
         List<TrainingResult> results = new ArrayList<>();
         List<Float> batchLosses = new ArrayList<>();
@@ -104,7 +109,9 @@ final class MlpTraining {
                             .optMomentum(MOMENTUM)
                             .optWeightDecays(1e-4f)
                             .build());
-            if (coxFirst) {
+            if (!djlDefaults) {
+                config.addTrainingListeners(cox);
+            } else if (coxFirst) {
                 config.addTrainingListeners(cox).addTrainingListeners(TrainingListener.Defaults.basic());
             } else {
                 config.addTrainingListeners(TrainingListener.Defaults.basic()).addTrainingListeners(cox);

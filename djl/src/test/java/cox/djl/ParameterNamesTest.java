@@ -3,16 +3,17 @@ package cox.djl;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
+import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
-import ai.djl.nn.Parameter;
 import cox.torch.StateDict;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -30,7 +31,7 @@ class ParameterNamesTest {
                     .add(Activation::relu);
             block.setInitializer(Initializer.ONES, Parameter.Type.WEIGHT);
             block.initialize(manager, DataType.FLOAT32, new Shape(2, 3));
-            block.forward(new ParameterStore(manager, false), new ai.djl.ndarray.NDList(manager.ones(new Shape(2, 3))), false);
+            block.forward(new ParameterStore(manager, false), new NDList(manager.ones(new Shape(2, 3))), false);
             List<ModelWeights.Entry> entries = ModelWeights.entries(block);
             // torch.nn.Sequential(Linear(3, 8), Sequential(Linear(8, 4), BatchNorm1d(4)), ReLU()).state_dict(),
             // less BatchNorm1d's num_batches_tracked, which DJL does not keep
