@@ -181,6 +181,13 @@ class CoxTrainingListenerTest {
                     "net.03Linear_bias");
             assertThat(last.get("net.03Linear_bias").toFloatArray()).containsExactly(o.parameters().get("03Linear_bias"));
         }
+        List<ScalarEvent> scalars;
+        try (Stream<Path> files = Files.list(run.resolve("tensorboard"))) {
+            scalars = EventFileReader.readScalars(files.filter(f -> f.getFileName().toString().startsWith("events.out"))
+                    .findFirst().orElseThrow());
+        }
+        assertThat(scalars.stream().filter(s -> s.tag().equals("batches/train_loss")).map(ScalarEvent::step).toList())
+                .containsExactly(2L, 4L, 6L, 8L, 10L, 12L, 14L, 16L, 18L);
     }
 
     @Test

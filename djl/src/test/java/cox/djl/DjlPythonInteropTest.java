@@ -76,6 +76,7 @@ class DjlPythonInteropTest {
         Path expected = runs.resolve("expected.json");
         Files.writeString(expected, json);
         String out = Python.run(SCRIPT, exp.toString(), expected.toString());
+        System.out.println("python: " + out.strip());
         assertThat(out).startsWith("ok 3 epochs");
     }
 
