@@ -209,6 +209,21 @@ class CoxTrainingListenerTest {
     }
 
     @Test
+    void withoutValidationSet_resultsHaveNoValidateColumns(@TempDir Path dir) throws Exception {
+        MlpTraining.Outcome o;
+        Path run;
+        try (Store store = Store.open(dir)) {
+            run = store.path();
+            o = MlpTraining.train(new CoxTrainingListener(store), false, 2, true, false);
+        }
+        try (Store store = read(run)) {
+            DataFrame r = store.table("results").df();
+            assertThat(r.getColumnsIndex().toArray()).containsExactly("epoch", "train_loss", "train_L1Loss", "epoch_time");
+            assertThat(r.getColumn("train_loss").get(1)).isEqualTo((double) o.epochs().get(1).getTrainLoss());
+        }
+    }
+
+    @Test
     void secondTrainingWithTheSameListener_isRefused(@TempDir Path dir) throws Exception {
         try (Store store = Store.open(dir)) {
             CoxTrainingListener l = new CoxTrainingListener(store);

@@ -67,6 +67,12 @@ final class MlpTraining {
 
     /** As {@link #train(CoxTrainingListener, boolean, int)}; without {@code djlDefaults}, none of DJL's listeners. */
     static Outcome train(CoxTrainingListener cox, boolean coxFirst, int epochs, boolean djlDefaults) throws Exception {
+        return train(cox, coxFirst, epochs, djlDefaults, true);
+    }
+
+    /** As {@link #train(CoxTrainingListener, boolean, int, boolean)}; without {@code validation}, no validation set. */
+    static Outcome train(CoxTrainingListener cox, boolean coxFirst, int epochs, boolean djlDefaults, boolean validation)
+            throws Exception {
         Engine.getInstance().setRandomSeed(7);
         List<TrainingResult> results = new ArrayList<>();
         List<Float> batchLosses = new ArrayList<>();
@@ -119,7 +125,7 @@ final class MlpTraining {
             config.addTrainingListeners(probe);
             try (Trainer trainer = model.newTrainer(config)) {
                 trainer.initialize(new Shape(BATCH, FEATURES));
-                EasyTrain.fit(trainer, epochs, train, validate);
+                EasyTrain.fit(trainer, epochs, train, validation ? validate : null);
                 Map<String, float[]> parameters = new LinkedHashMap<>();
                 Map<String, long[]> shapes = new LinkedHashMap<>();
                 for (Pair<String, Parameter> p : model.getBlock().getParameters()) {
