@@ -1,0 +1,43 @@
+package cox.djl.example;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import cox.store.Mode;
+import cox.store.Store;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The README's example runs and leaves a complete run behind. */
+class LogDjlTrainingTest {
+    @Test
+    void main_logsARun(@TempDir Path runs) throws Exception {
+        PrintStream out = System.out;
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
+        try {
+            LogDjlTraining.main(new String[] {runs.toString()});
+        } finally {
+            System.setOut(out);
+        }
+        List<Path> exps;
+        try (Stream<Path> s = Files.list(runs)) {
+            exps = s.toList();
+        }
+        assertThat(exps).hasSize(1);
+        assertThat(printed.toString(StandardCharsets.UTF_8)).contains("logged run " + exps.get(0)).contains("train_loss");
+        try (Store store = Store.open(runs, exps.get(0).getFileName().toString(), Mode.READ)) {
+            assertThat(store.keys()).containsExactlyInAnyOrder("metadata", "results", "batches", "checkpoints");
+            assertThat(store.table("results").nrows()).isEqualTo(3);
+            assertThat(store.table("batches").nrows()).isEqualTo(6); // 8 batches an epoch, every 4th
+            assertThat(store.table("checkpoints").nrows()).isEqualTo(1);
+            assertThat(store.table("metadata").df().getColumn("optimizer").get(0)).isEqualTo("Adam");
+        }
+    }
+}
