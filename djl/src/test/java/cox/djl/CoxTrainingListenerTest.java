@@ -29,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A real DJL training run (PyTorch engine, CPU) logged by {@link CoxTrainingListener}: what the
  * store holds is what DJL reported.
  */
+@LinuxX64
 class CoxTrainingListenerTest {
     private static final int EPOCHS = 3;
 

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * saved state dict loaded into the equivalent {@code torch.nn.Sequential} predicts what DJL
  * predicted, within 1e-5.
  */
+@LinuxX64
 @Interop
 class DjlPythonInteropTest {
     private static final String SCRIPT = String.join("\n",

@@ -19,6 +19,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** DJL's parameter names and the torch names {@link ParameterNames#TORCH} gives them. */
+@LinuxX64
 class ParameterNamesTest {
     @Test
     void torch_nestedSequentialAndBatchNorm_areTorchsKeys() {

@@ -2,6 +2,7 @@ package cox.djl.example;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import cox.djl.LinuxX64;
 import cox.store.Mode;
 import cox.store.Store;
 import java.io.ByteArrayOutputStream;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The README's example runs and leaves a complete run behind. */
+@LinuxX64
 class LogDjlTrainingTest {
     @Test
     void main_logsARun(@TempDir Path runs) throws Exception {
