@@ -40,7 +40,10 @@ import org.tribuo.provenance.ModelProvenance;
  * {@code tribuo-version}, {@code java-version}, {@code os-name}, {@code os-arch}. A list's elements
  * are {@code path.0}, {@code path.1}, ...; OLCUT's {@code host-short-name} entries are left out.
  * Integers are INT, {@code double}s FLOAT ({@code float}s as the double of their decimal text,
- * so {@code 0.1f} is 0.1), booleans BOOL, the rest (strings, enums, times, URLs, hashes) STR. The
+ * so {@code 0.1f} is 0.1), booleans BOOL, the rest (strings, enums, times, URLs, hashes) STR. A
+ * list of more than 16 elements, and an ensemble's {@code member-provenance} (a provenance per
+ * member model), is one OBJECT cell instead: a list of its elements flattened the same way (an
+ * object as a dict of dotted paths), so an ensemble of any size has the same few columns. The
  * user's own {@link #param parameters} follow, typed as {@link Schema#fromExample} infers them.
  *
  * <p><b>results</b>: one row per evaluation, in the order given. {@code evaluation} (STR) names it:
@@ -198,8 +201,8 @@ public final class CoxTribuo {
      * {@code trainer.epochs → 5L}, {@code dataset.num-features → 2L}, {@code class-name → "..."}.
      *
      * @param provenance a Tribuo provenance: a model's, a dataset's, an evaluation's
-     * @return path to {@code Long}, {@code Double}, {@code Boolean} or {@code String}, in the
-     *     provenance's order
+     * @return path to {@code Long}, {@code Double}, {@code Boolean}, {@code String} or, for a list
+     *     kept whole (see the class comment), {@code List}; in the provenance's order
      * @throws IllegalArgumentException if two values flatten to the same path (a key holding a dot)
      */
     public static Map<String, Object> flatten(ObjectProvenance provenance) {
@@ -331,6 +334,9 @@ public final class CoxTribuo {
         }
         if (value instanceof Boolean) {
             return ColumnType.BOOL;
+        }
+        if (value instanceof List || value instanceof Map) {
+            return ColumnType.OBJECT;
         }
         return ColumnType.STR;
     }

@@ -22,10 +22,17 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tribuo.Model;
+import org.tribuo.Prediction;
 import org.tribuo.MutableDataset;
 import org.tribuo.classification.Label;
 import org.tribuo.classification.evaluation.LabelEvaluation;
 import org.tribuo.classification.evaluation.LabelEvaluator;
+import org.tribuo.classification.ensemble.VotingCombiner;
+import org.tribuo.classification.sgd.linear.LogisticRegressionTrainer;
+import org.tribuo.ensemble.BaggingTrainer;
+import org.tribuo.evaluation.Evaluation;
+import org.tribuo.evaluation.metrics.MetricID;
+import org.tribuo.provenance.EvaluationProvenance;
 import org.tribuo.regression.Regressor;
 import org.tribuo.regression.evaluation.RegressionEvaluation;
 import org.tribuo.regression.evaluation.RegressionEvaluator;
@@ -261,6 +268,73 @@ class CoxTribuoTest {
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("evaluation 'train' of store " + store.path() + ": 'precision.bad\tlabel' cannot be a"
                             + " cox column name");
+            assertThat(store.keys()).isEmpty();
+        }
+    }
+
+    @Test
+    void ensembles_ofAnySize_haveTheSameColumns_membersInOneObjectCell() {
+        MutableDataset<Label> train = TribuoData.threeClasses("three blobs, train", 150, 3L);
+        List<Schema> schemas = new ArrayList<>();
+        for (int members : new int[] {3, 20}) {
+            Model<Label> model = new BaggingTrainer<>(new LogisticRegressionTrainer(), new VotingCombiner(), members, 9L)
+                    .train(train);
+            try (Store store = Store.open(runs, "bagging-" + members)) {
+                CoxTribuo.log(store, model, new LabelEvaluator().evaluate(model, train));
+                Table metadata = store.table("metadata");
+                schemas.add(metadata.schema());
+                DataFrame meta = metadata.df();
+                assertThat(cell(meta, "trainer.numMembers")).isEqualTo((long) members);
+                assertThat(cell(meta, "trainer.innerTrainer.class-name"))
+                        .isEqualTo("org.tribuo.classification.sgd.linear.LogisticRegressionTrainer");
+                assertThat(metadata.schema().get("member-provenance")).isEqualTo(ColumnType.OBJECT);
+                List<?> memberList = (List<?>) metadata.getObject((String) cell(meta, "member-provenance"));
+                assertThat(memberList).hasSize(members);
+                @SuppressWarnings("unchecked")
+                Map<String, Object> first = (Map<String, Object>) memberList.get(0);
+                assertThat(first).containsEntry("trainer.class-name",
+                        "org.tribuo.classification.sgd.linear.LogisticRegressionTrainer").containsEntry("dataset.sampled", true);
+                assertThat(metadata.schema().keySet()).noneMatch(c -> c.startsWith("member-provenance."));
+            }
+        }
+        assertThat(schemas.get(1).sameLayout(schemas.get(0))).isTrue();
+        assertThat(schemas.get(0).size()).isLessThan(60);
+    }
+
+    @Test
+    void unsupportedEvaluationKind_andAnotherModelsEvaluation_areRefused_nothingWritten() {
+        MutableDataset<Label> train = TribuoData.threeClasses("three blobs, train", 120, 3L);
+        Model<Label> model = TribuoData.logisticRegression(train, 0.5, 1);
+        LabelEvaluation real = new LabelEvaluator().evaluate(model, train);
+        Evaluation<Label> other = new Evaluation<>() {
+            @Override
+            public Map<MetricID<Label>, Double> asMap() {
+                return real.asMap();
+            }
+
+            @Override
+            public List<Prediction<Label>> getPredictions() {
+                return real.getPredictions();
+            }
+
+            @Override
+            public EvaluationProvenance getProvenance() {
+                return real.getProvenance();
+            }
+        };
+        MutableDataset<Regressor> reg = TribuoData.twoOutputs("two outputs, train", 100, 5L);
+        Model<Regressor> regression = TribuoData.linearRegression(reg, 1);
+        try (Store store = Store.open(runs, "kinds")) {
+            assertThatThrownBy(() -> CoxTribuo.log(store, model, other))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("evaluation 'train' is a " + other.getClass().getName()
+                            + ": CoxTribuo logs a LabelEvaluation (classification) or a RegressionEvaluation");
+            Map<String, Evaluation<?>> mixed = new LinkedHashMap<>();
+            mixed.put("labels", real);
+            mixed.put("numbers", new RegressionEvaluator().evaluate(regression, reg));
+            assertThatThrownBy(() -> CoxTribuo.log(store, model, mixed))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("evaluation 'numbers' is of another model");
             assertThat(store.keys()).isEmpty();
         }
     }
