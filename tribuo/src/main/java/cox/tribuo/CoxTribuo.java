@@ -80,8 +80,9 @@ import org.tribuo.provenance.ModelProvenance;
  * of that kind is logged, so a classification-only application needs no regression module and
  * the other way round.
  *
- * <p>An instance (from {@link #to(Store)}) collects parameters and is not thread-safe; the static
- * methods are thread-safe as the store is.
+ * <p>An instance (from {@link #to(Store)}) collects parameters and is not thread-safe. The static
+ * methods keep no state; two calls logging into the same store at once are not supported (both
+ * may try to add its tables: one of them fails).
  */
 public final class CoxTribuo {
     /** The table of the model's provenance, one row: cox's {@code metadata} convention. */
