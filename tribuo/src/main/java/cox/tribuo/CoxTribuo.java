@@ -1,10 +1,15 @@
 package cox.tribuo;
 
 import com.oracle.labs.mlrg.olcut.provenance.ObjectProvenance;
+import cox.exceptions.CoxIOException;
 import cox.store.ColumnType;
 import cox.store.Schema;
 import cox.store.Store;
 import cox.store.Table;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -67,6 +72,9 @@ import org.tribuo.provenance.ModelProvenance;
  * Last, {@code dataset} (OBJECT): the evaluated data's provenance flattened as above, a dict in
  * Python, so train and test rows are told apart however they were named.
  *
+ * <p>{@link #saveModel()} also writes the model itself to {@code save/model.tribuo} (Tribuo's
+ * protobuf form, for {@code Model.deserializeFromFile}).
+ *
  * <p>Runs of a sweep (a store each, the same kind of model and data) get the same columns, so
  * {@code cox ls}, {@code cox df} and {@code cox serve} compare them. Logging into a store that has
  * these tables already appends to {@code results} when its columns are the same, and leaves
@@ -89,9 +97,12 @@ public final class CoxTribuo {
     public static final String METADATA = "metadata";
     /** The table of the evaluations, one row each. */
     public static final String RESULTS = "results";
+    /** The file {@link #saveModel()} writes in the store's {@code save/} folder. */
+    public static final String MODEL_FILE = "model.tribuo";
 
     private final Store store;
     private final Map<String, Object> params = new LinkedHashMap<>();
+    private boolean saveModel;
 
     private CoxTribuo(Store store) {
         this.store = Objects.requireNonNull(store, "store");
@@ -165,6 +176,19 @@ public final class CoxTribuo {
      */
     public CoxTribuo params(Map<String, ?> params) {
         Objects.requireNonNull(params, "params").forEach(this::param);
+        return this;
+    }
+
+    /**
+     * Also saves the model itself, as Tribuo's {@code Model.serializeToFile} writes it (its
+     * protobuf form), to {@code save/model.tribuo} in the store, after the rows are written;
+     * {@code Model.deserializeFromFile} loads it back. A file of that name is replaced; a failure
+     * to write it is a {@link CoxIOException} naming the store and the file.
+     *
+     * @return this logger
+     */
+    public CoxTribuo saveModel() {
+        this.saveModel = true;
         return this;
     }
 
@@ -255,6 +279,26 @@ public final class CoxTribuo {
             for (Row row : rows) {
                 results.appendRow(row.values());
             }
+        }
+        if (saveModel) {
+            save(model);
+        }
+    }
+
+    private void save(Model<?> model) {
+        Path target = store.saveDir().resolve(MODEL_FILE);
+        Path tmp = store.saveDir().resolve("." + MODEL_FILE + ".tmp");
+        try {
+            Files.createDirectories(store.saveDir());
+            model.serializeToFile(tmp);
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException again) {
+                e.addSuppressed(again);
+            }
+            throw new CoxIOException("store " + store.path() + ": cannot save the model to " + target + ": " + e, e);
         }
     }
 

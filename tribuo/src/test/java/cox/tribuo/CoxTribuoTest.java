@@ -135,7 +135,7 @@ class CoxTribuoTest {
     }
 
     @Test
-    void linearRegression_twoOutputs_resultsEqualTribuos() {
+    void linearRegression_twoOutputs_resultsEqualTribuos_modelSaved() throws Exception {
         MutableDataset<Regressor> train = TribuoData.twoOutputs("two outputs, train", 300, 5L);
         MutableDataset<Regressor> test = TribuoData.twoOutputs("two outputs, test", 100, 6L);
         Model<Regressor> model = TribuoData.linearRegression(train, 5);
@@ -143,8 +143,12 @@ class CoxTribuoTest {
         RegressionEvaluation onTrain = evaluator.evaluate(model, train);
         RegressionEvaluation onTest = evaluator.evaluate(model, test);
         try (Store store = Store.open(runs, "reg")) {
-            CoxTribuo.log(store, model, Map.of("holdout", onTest));
+            CoxTribuo.to(store).saveModel().log(model, Map.of("holdout", onTest));
             CoxTribuo.log(store, model, onTrain); // a second call: metadata kept, a row appended
+            Model<?> saved = Model.deserializeFromFile(store.saveDir().resolve("model.tribuo"));
+            assertThat(saved.getProvenance()).isEqualTo(model.getProvenance());
+            assertThat(new RegressionEvaluator().evaluate(saved.castModel(Regressor.class), test).averageRMSE())
+                    .isEqualTo(onTest.averageRMSE());
         }
         try (Store store = Store.open(runs, "reg", Mode.READ)) {
             DataFrame meta = store.table("metadata").df();
