@@ -49,6 +49,9 @@ class ShadedJarIT {
             assertThat(jar.getEntry("cox/shaded/com/google/protobuf/Message.class")).isNotNull();
             assertThat(jar.getEntry("com/google/protobuf/Message.class")).isNull();
             assertThat(jar.getEntry("org/apache/spark/sql/SparkSession.class")).isNull();
+            assertThat(jar.getEntry("cox/spark/ml/CoxMLListener.class")).isNotNull();
+            assertThat(jar.getEntry("org/apache/spark/ml/Pipeline.class")).isNull();      // spark-mllib is provided
+            assertThat(jar.getEntry("breeze/linalg/DenseVector.class")).isNull();
             assertThat(jar.getEntry("org/slf4j/Logger.class")).isNull();
             String services = new String(jar.getInputStream(
                     jar.getEntry("META-INF/services/org.apache.spark.sql.sources.DataSourceRegister")).readAllBytes(),

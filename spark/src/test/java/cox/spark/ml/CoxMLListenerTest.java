@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import cox.readers.CollectionReader;
 import cox.readers.DfOptions;
+import cox.testing.Interop;
+import cox.testing.Python;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,7 +62,7 @@ class CoxMLListenerTest {
                 .config("spark.extraListeners", CoxMLListener.class.getName())
                 .config(CoxMLListener.DIR_CONF, confDir.toString())
                 .getOrCreate();
-        Dataset<Row>[] split = MLData.classification(spark, 300, 7).randomSplit(new double[] {0.7, 0.3}, 7);
+        Dataset<Row>[] split = MLData.classification(spark, 200, 7).randomSplit(new double[] {0.7, 0.3}, 7);
         train = split[0].cache();
         test = split[1].cache();
     }
@@ -145,6 +147,39 @@ class CoxMLListenerTest {
         }
     }
 
+    /** What pandas reads from a run, as Python cox's readers read it: one line per value. */
+    static final String PANDAS_READS = """
+            import sys, pandas as pd
+            h5 = sys.argv[1] + "/store.h5"
+            m = pd.read_hdf(h5, "metadata")
+            r = pd.read_hdf(h5, "results")
+            print(len(m), len(r), len(m.columns))
+            print(repr(float(m["LogisticRegression.regParam"].iloc[0])))
+            print(int(m["LogisticRegression.maxIter"].iloc[0]))
+            print(m["VectorAssembler.inputCols"].iloc[0])
+            print(m["stages"].iloc[0])
+            print(repr(float(r["areaUnderROC"].iloc[0])))
+            """;
+
+    @Test
+    @Interop
+    void pipelineRun_readByPandas() {
+        Path dir = tmp.resolve("pandas");
+        CoxMLListener cox = added(dir);
+        try {
+            PipelineModel model = pipeline(new LogisticRegression().setMaxIter(7).setRegParam(0.125)).fit(train);
+            FitRun run = cox.runOf(model);
+            double auc = CoxML.logMetrics(run, new BinaryClassificationEvaluator(), model.transform(test));
+            int columns = table(dir, "metadata").width() - 1;      // without the reader's exp_id
+            List<String> read = Python.run(PANDAS_READS, run.path().toString()).lines().toList();
+            assertThat(read.subList(0, 5)).containsExactly(
+                    "1 1 " + columns, "0.125", "7", "[\"x1\",\"x2\",\"x3\"]", "VectorAssembler,LogisticRegression");
+            assertThat(Double.parseDouble(read.get(5))).isEqualTo(auc);     // repr round-trips exactly
+        } finally {
+            spark.sparkContext().removeSparkListener(cox);
+        }
+    }
+
     @Test
     void logMetrics_severalEvaluators_oneRowOfEach_andOtherColumnsLaterAreRefused() {
         Path dir = tmp.resolve("metrics");
@@ -171,14 +206,14 @@ class CoxMLListenerTest {
     @Test
     void crossValidator_isOneRunPerParamMap_withAvgMetrics_andNoRunsOfTheFitsInside() throws IOException {
         CoxMLListener cox = CoxMLListener.of(spark.sparkContext());
-        LogisticRegression lr = new LogisticRegression().setMaxIter(10);
+        LogisticRegression lr = new LogisticRegression().setMaxIter(5);
         Pipeline pipeline = pipeline(lr);
         ParamMap[] grid = new ParamGridBuilder()
                 .addGrid(lr.regParam(), new double[] {0.01, 0.3})
                 .addGrid(lr.elasticNetParam(), new double[] {0.0, 1.0})
                 .build();
         CrossValidator cv = new CrossValidator().setEstimator(pipeline).setEvaluator(new BinaryClassificationEvaluator())
-                .setEstimatorParamMaps(grid).setNumFolds(3).setSeed(11).setParallelism(2);
+                .setEstimatorParamMaps(grid).setNumFolds(2).setSeed(11).setParallelism(2);
         int before = cox.runs().size();
 
         CrossValidatorModel cvModel = cox.fitTuning(cv, train);
@@ -207,8 +242,8 @@ class CoxMLListenerTest {
                 assertThat(cell(meta, "LogisticRegression.regParam", m)).isEqualTo(grid[i].apply(lr.regParam()));
                 assertThat(cell(meta, "LogisticRegression.elasticNetParam", m))
                         .isEqualTo(grid[i].apply(lr.elasticNetParam()));
-                assertThat(cell(meta, "LogisticRegression.maxIter", m)).isEqualTo(10L);
-                assertThat(cell(meta, "CrossValidator.numFolds", m)).isEqualTo(3L);
+                assertThat(cell(meta, "LogisticRegression.maxIter", m)).isEqualTo(5L);
+                assertThat(cell(meta, "CrossValidator.numFolds", m)).isEqualTo(2L);
                 assertThat(cell(meta, "CrossValidator.seed", m)).isEqualTo(11L);
                 assertThat(cell(meta, "BinaryClassificationEvaluator.metricName", m)).isEqualTo("areaUnderROC");
                 assertThat((String) cell(meta, "param_map", m)).contains("LogisticRegression.regParam=" + grid[i].apply(lr.regParam()));

@@ -42,12 +42,12 @@ public final class SparkMLExample {
         CoxMLListener cox = new CoxMLListener(dir);
         spark.sparkContext().addSparkListener(cox);
         try {
-            Dataset<Row>[] split = MLData.classification(spark, 400, 7).randomSplit(new double[] {0.75, 0.25}, 7);
+            Dataset<Row>[] split = MLData.classification(spark, 200, 7).randomSplit(new double[] {0.75, 0.25}, 7);
             Dataset<Row> train = split[0];
             Dataset<Row> test = split[1];
             VectorAssembler features = new VectorAssembler()
                     .setInputCols(new String[] {"x1", "x2", "x3"}).setOutputCol("features");
-            LogisticRegression lr = new LogisticRegression().setMaxIter(20).setRegParam(0.01);
+            LogisticRegression lr = new LogisticRegression().setMaxIter(10).setRegParam(0.01);
             Pipeline pipeline = new Pipeline().setStages(new PipelineStage[] {features, lr});
             BinaryClassificationEvaluator auc = new BinaryClassificationEvaluator();
 
@@ -60,7 +60,7 @@ public final class SparkMLExample {
                     .addGrid(lr.elasticNetParam(), new double[] {0.0, 1.0})
                     .build();
             CrossValidator cv = new CrossValidator().setEstimator(pipeline).setEvaluator(auc)
-                    .setEstimatorParamMaps(grid).setNumFolds(3).setSeed(7).setParallelism(2);
+                    .setEstimatorParamMaps(grid).setNumFolds(2).setSeed(7).setParallelism(2);
             CrossValidatorModel cvModel = cox.fitTuning(cv, train);                 // one run per map
             for (FitRun run : cox.runsOf(cvModel)) {
                 System.out.println("cross-validation: run " + run.expId());
