@@ -27,6 +27,8 @@ import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.tuning.CrossValidator;
 import org.apache.spark.ml.tuning.CrossValidatorModel;
 import org.apache.spark.ml.tuning.ParamGridBuilder;
+import org.apache.spark.ml.tuning.TrainValidationSplit;
+import org.apache.spark.ml.tuning.TrainValidationSplitModel;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -256,6 +258,41 @@ class CoxMLListenerTest {
         Dataset<Row> sweep = spark.read().format("cox").option("table", "results").option("metadata", "metadata")
                 .load(confDir.toString()).where("tuning = 'CrossValidator'");
         assertThat(sweep.count()).isEqualTo(4);
+    }
+
+    @Test
+    void trainValidationSplit_isOneRunPerParamMap_withValidationMetrics() {
+        Path dir = tmp.resolve("tvs");
+        CoxMLListener cox = added(dir);
+        try {
+            LogisticRegression lr = new LogisticRegression().setMaxIter(5);
+            ParamMap[] grid = new ParamGridBuilder().addGrid(lr.regParam(), new double[] {0.05, 0.5}).build();
+            TrainValidationSplit tvs = new TrainValidationSplit().setEstimator(pipeline(lr)).setEstimatorParamMaps(grid)
+                    .setEvaluator(new MulticlassClassificationEvaluator().setMetricName("accuracy"))
+                    .setTrainRatio(0.75).setSeed(3);
+            TrainValidationSplitModel model = cox.fitTuning(tvs, train);
+            List<FitRun> runs = cox.runsOf(model);
+            assertThat(runs).hasSize(2);
+            assertThatThrownBy(() -> cox.runOf(model)).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("has 2 runs, one per parameter map of its tuning fit: use runsOf(model)");
+            try (CollectionReader reader = CollectionReader.open(dir)) {
+                DataFrame meta = reader.df("metadata", DfOptions.defaults());
+                DataFrame results = reader.df("results", DfOptions.defaults());
+                for (int i = 0; i < 2; i++) {
+                    int m = rowOf(meta, runs.get(i).expId());
+                    assertThat(cell(meta, "tuning", m)).isEqualTo("TrainValidationSplit");
+                    assertThat(cell(meta, "TrainValidationSplit.trainRatio", m)).isEqualTo(0.75);
+                    assertThat(cell(meta, "LogisticRegression.regParam", m)).isEqualTo(grid[i].apply(lr.regParam()));
+                    assertThat(cell(results, "accuracy", rowOf(results, runs.get(i).expId())))
+                            .isEqualTo(model.validationMetrics()[i]);
+                }
+            }
+            assertThatThrownBy(() -> cox.fitTuning(lr, train)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageStartingWith("fitTuning takes a CrossValidator or a TrainValidationSplit: got"
+                            + " org.apache.spark.ml.classification.LogisticRegression (logreg_");
+        } finally {
+            spark.sparkContext().removeSparkListener(cox);
+        }
     }
 
     static int rowOf(DataFrame df, String expId) {
