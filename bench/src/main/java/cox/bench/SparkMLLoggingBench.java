@@ -48,7 +48,7 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code listenerPerFit}: the listener's whole work for one pipeline fit, on the thread
  *       that calls it (in Spark, the listener bus thread): the four events Spark posts
  *       ({@code FitStart}/{@code FitEnd} of the pipeline and of its estimator stage), the
- *       parameters of both stages flattened (70 columns) and a new run written and closed;</li>
+ *       parameters of both stages flattened (26 metadata columns) and a new run written and closed;</li>
  *   <li>{@code logMetricsPerCall}: {@code CoxML.logMetrics} with an evaluator that answers at
  *       once, so only cox's part: the run opened, a {@code results} row appended, closed;</li>
  *   <li>{@code pipelineFit} and {@code pipelineFitAndRunOf}: a real fit (150 rows, 10
