@@ -6,7 +6,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -85,6 +84,9 @@ public class CoxMLListener extends SparkListener {
     public static final String DIR_CONF = "spark.cox.ml.dir";
     /** How long {@link #runOf(Model)} waits for the listener to handle a fit's events. */
     public static final Duration DEFAULT_WAIT = Duration.ofSeconds(30);
+
+    /** Fits started and not ended that are kept; a fit that throws never ends. */
+    static final int MAX_OPEN_FITS = 1000;
 
     private static final Logger LOG = LoggerFactory.getLogger(CoxMLListener.class);
     private static final Map<Path, CoxMLListener> FROM_CONF = new ConcurrentHashMap<>();
@@ -208,6 +210,12 @@ public class CoxMLListener extends SparkListener {
     private void started(Estimator<?> estimator) {
         OpenFit parent = enclosing(estimator);
         boolean nested = parent != null || isTunedCopy(estimator);
+        if (open.size() >= MAX_OPEN_FITS) {
+            // a fit that threw posts no FitEnd: forget the oldest such rather than grow without end
+            OpenFit dropped = open.remove(0);
+            LOG.warn("CoxMLListener: {} fits started and not ended; forgetting the oldest, of {} (did it fail?)",
+                    MAX_OPEN_FITS, dropped.estimator.uid());
+        }
         open.add(new OpenFit(estimator, parent, nested, clock.instant(), System.nanoTime()));
     }
 
@@ -241,7 +249,11 @@ public class CoxMLListener extends SparkListener {
             List<Object> models = new ArrayList<>();
             models.add(model);
             if (model instanceof PipelineModel pm) {
-                Collections.addAll(models, (Object[]) pm.stages());
+                for (Object stage : pm.stages()) {
+                    if (stage instanceof Model<?>) {
+                        models.add(stage);      // a fitted stage; a transformer stage is shared by many fits
+                    }
+                }
             }
             recorded(models, List.of(run));
         } catch (VirtualMachineError e) {
@@ -376,14 +388,14 @@ public class CoxMLListener extends SparkListener {
         }
         String metricName = CoxML.metricName(evaluator);
         List<FitRun> written = new ArrayList<>();
+        ParamColumns shared = new ParamColumns();
+        shared.add(tuner, null);
+        shared.add(evaluator, null);
+        ParamColumns names = new ParamColumns();
+        names.addStages(estimator, null);
         for (int i = 0; i < maps.length; i++) {
             ParamColumns stages = new ParamColumns();
             stages.addStages(estimator.copy(maps[i]), null);
-            ParamColumns shared = new ParamColumns();
-            shared.add(tuner, null);
-            shared.add(evaluator, null);
-            ParamColumns names = new ParamColumns();
-            names.addStages(estimator, null);
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("estimator", estimator.getClass().getName());
             row.put("estimator_uid", estimator.uid());
