@@ -79,7 +79,7 @@ import org.slf4j.LoggerFactory;
  * and {@code runOf} of its model throws naming the cause. Each run's store is closed once written.
  * Thread-safe.
  */
-public class CoxMLListener extends SparkListener {
+public final class CoxMLListener extends SparkListener {
     /** The Spark conf key of the folder a listener made by {@code spark.extraListeners} writes to. */
     public static final String DIR_CONF = "spark.cox.ml.dir";
     /** How long {@link #runOf(Model)} waits for the listener to handle a fit's events. */

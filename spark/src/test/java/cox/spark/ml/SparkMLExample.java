@@ -47,7 +47,7 @@ public final class SparkMLExample {
             Dataset<Row> test = split[1];
             VectorAssembler features = new VectorAssembler()
                     .setInputCols(new String[] {"x1", "x2", "x3"}).setOutputCol("features");
-            LogisticRegression lr = new LogisticRegression().setMaxIter(10).setRegParam(0.01);
+            LogisticRegression lr = new LogisticRegression().setMaxIter(5).setRegParam(0.01);
             Pipeline pipeline = new Pipeline().setStages(new PipelineStage[] {features, lr});
             BinaryClassificationEvaluator auc = new BinaryClassificationEvaluator();
 
