@@ -258,6 +258,7 @@ class CoxMLListenerTest {
         Dataset<Row> sweep = spark.read().format("cox").option("table", "results").option("metadata", "metadata")
                 .load(confDir.toString()).where("tuning = 'CrossValidator'");
         assertThat(sweep.count()).isEqualTo(4);
+        assertThat(sweep.where("`LogisticRegression.regParam` < 0.1").count()).isEqualTo(2);
     }
 
     @Test
