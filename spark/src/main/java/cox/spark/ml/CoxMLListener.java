@@ -1,0 +1,572 @@
+package cox.spark.ml;
+
+import java.lang.ref.WeakReference;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.WeakHashMap;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.spark.SparkConf;
+import org.apache.spark.SparkContext;
+import org.apache.spark.ml.Estimator;
+import org.apache.spark.ml.FitEnd;
+import org.apache.spark.ml.FitStart;
+import org.apache.spark.ml.Model;
+import org.apache.spark.ml.Pipeline;
+import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.ml.PipelineStage;
+import org.apache.spark.ml.evaluation.Evaluator;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.tuning.CrossValidator;
+import org.apache.spark.ml.tuning.CrossValidatorModel;
+import org.apache.spark.ml.tuning.TrainValidationSplit;
+import org.apache.spark.ml.tuning.TrainValidationSplitModel;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerApplicationEnd;
+import org.apache.spark.scheduler.SparkListenerEvent;
+import org.apache.spark.sql.Dataset;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes one cox run per Spark ML fit into a collection folder, from the {@code MLEvent}s Spark
+ * posts on its listener bus ({@code FitStart}/{@code FitEnd}); the runs are what cox4j's
+ * {@code CollectionReader}, {@code cox serve}, {@code spark.read().format("cox")} and Python
+ * cox read.
+ *
+ * <pre>{@code
+ * CoxMLListener cox = new CoxMLListener(Path.of("runs"));
+ * spark.sparkContext().addSparkListener(cox);
+ * PipelineModel model = pipeline.fit(train);                      // one run
+ * CoxML.logMetrics(cox.runOf(model), evaluator, model.transform(test));
+ * CrossValidatorModel cv = cox.fitTuning(crossValidator, train);  // one run per parameter map
+ * }</pre>
+ * or, with no code: {@code --conf spark.extraListeners=cox.spark.ml.CoxMLListener --conf
+ * spark.cox.ml.dir=/shared/runs}, the listener then found with {@link #of(SparkContext)}.
+ *
+ * <p><b>Which fits.</b> Spark 4.2 posts {@code FitStart}/{@code FitEnd} for {@code Pipeline.fit}
+ * and, inside it, for each estimator stage; a bare {@code LogisticRegression.fit} or
+ * {@code CrossValidator.fit} posts none. So: every {@code Pipeline} fit is a run; the stage fits
+ * inside it are not runs of their own (their fit time is the column {@code Stage.fit_seconds} of
+ * the pipeline's run); a fit of any other estimator that posts events (a later Spark, or code that
+ * posts them itself) is a run too. A tuning fit goes through {@link #fitTuning(Estimator, Dataset)},
+ * which writes one run per parameter map; the hundreds of pipeline fits Spark makes inside it (one
+ * per fold and parameter map, and the refit of the best) are not runs.
+ *
+ * <p><b>A run.</b> Table {@code metadata}, one row: {@code estimator} (its class name),
+ * {@code estimator_uid}, {@code tuning} (empty, or {@code CrossValidator} /
+ * {@code TrainValidationSplit}), {@code stages} (the stages' column prefixes, comma-separated),
+ * {@code fit_start} and {@code fit_end} (seconds since the epoch), {@code fit_seconds}, then every
+ * parameter of every stage, explicit and default, as {@code StageClass.param}
+ * ({@code LogisticRegression.regParam}; the class's simple name, not the uid, which differs in every
+ * process, so that the runs of a sweep share their columns; a second stage of one class is
+ * {@code StageClass_2}). A fitted model's value of a parameter wins over its estimator's (the
+ * model copied it at the fit; the estimator may have changed since). Table {@code results}: written
+ * by {@link CoxML#logMetrics}, or by {@link #fitTuning} for its runs.
+ *
+ * <p><b>Threads.</b> Spark delivers events on its listener thread, after the fit that posted them
+ * may have returned: the runs of fits are written there, and {@link #runOf(Model)} waits for the
+ * run of a model. Times are taken when the listener handles the events (milliseconds after the
+ * fit on a driver whose listener bus keeps up). Nothing is thrown out of the listener: a run that
+ * cannot be written is logged (SLF4J, warning, with its parameters), kept in {@link #failures()},
+ * and {@code runOf} of its model throws naming the cause. Each run's store is closed once written.
+ * Thread-safe.
+ */
+public final class CoxMLListener extends SparkListener {
+    /** The Spark conf key of the folder a listener made by {@code spark.extraListeners} writes to. */
+    public static final String DIR_CONF = "spark.cox.ml.dir";
+    /** How long {@link #runOf(Model)} waits for the listener to handle a fit's events. */
+    public static final Duration DEFAULT_WAIT = Duration.ofSeconds(30);
+
+    /** Fits started and not ended that are kept; a fit that throws never ends. */
+    static final int MAX_OPEN_FITS = 1000;
+
+    private static final Logger LOG = LoggerFactory.getLogger(CoxMLListener.class);
+    private static final Map<Path, CoxMLListener> FROM_CONF = new ConcurrentHashMap<>();
+
+    private final Path dir;
+    private final Clock clock;
+    private final boolean fromConf;
+    /** Fits started and not ended; the listener thread's alone. */
+    private final List<OpenFit> open = new ArrayList<>();
+    /**
+     * The estimators handed to fitTuning (of any listener: every listener of the JVM leaves out
+     * the fits inside), by uid: Spark fits copies of them (same uid) inside.
+     */
+    private static final Map<String, WeakReference<Estimator<?>>> TUNED = new ConcurrentHashMap<>();
+    private final Object lock = new Object();
+    /** Guarded by lock: the runs of each model (identity: Spark's models keep Object's equals). */
+    private final Map<Object, List<FitRun>> runsByModel = new WeakHashMap<>();
+    private final Map<Object, String> failedByModel = new WeakHashMap<>();
+    private final List<FitRun> runs = new ArrayList<>();
+    private final List<String> failures = new ArrayList<>();
+
+    /**
+     * A listener writing runs into {@code dir}, for {@code sparkContext.addSparkListener}.
+     *
+     * @param dir the collection folder (created when the first run is written)
+     */
+    public CoxMLListener(Path dir) {
+        this(dir, Clock.systemUTC(), false);
+    }
+
+    /**
+     * The constructor Spark calls for {@code spark.extraListeners=cox.spark.ml.CoxMLListener}: the
+     * folder is the conf's {@value #DIR_CONF}. The listener is then {@link #of(SparkContext)}.
+     *
+     * @param conf the SparkContext's configuration
+     * @throws IllegalArgumentException if {@value #DIR_CONF} is not set (the SparkContext then
+     *     fails to start, with this message)
+     */
+    public CoxMLListener(SparkConf conf) {
+        this(dirOf(conf), Clock.systemUTC(), true);
+        FROM_CONF.put(dir, this);
+    }
+
+    CoxMLListener(Path dir, Clock clock, boolean fromConf) {
+        this.dir = Objects.requireNonNull(dir, "dir").toAbsolutePath().normalize();
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.fromConf = fromConf;
+    }
+
+    private static Path dirOf(SparkConf conf) {
+        Objects.requireNonNull(conf, "conf");
+        if (!conf.contains(DIR_CONF)) {
+            throw new IllegalArgumentException(DIR_CONF + " is not set: cox.spark.ml.CoxMLListener (in spark.extraListeners)"
+                    + " needs the folder to write its runs to, e.g. --conf " + DIR_CONF + "=/shared/runs");
+        }
+        return Path.of(conf.get(DIR_CONF));
+    }
+
+    /**
+     * The listener Spark made from {@code spark.extraListeners} for this context.
+     *
+     * @param sc a running SparkContext started with {@code spark.extraListeners=cox.spark.ml.CoxMLListener}
+     * @return its listener
+     * @throws IllegalStateException if the context has no such listener (naming the folder)
+     */
+    public static CoxMLListener of(SparkContext sc) {
+        Objects.requireNonNull(sc, "sc");
+        SparkConf conf = sc.getConf();
+        if (!conf.contains(DIR_CONF)) {
+            throw new IllegalStateException("this SparkContext has no " + DIR_CONF + ": start it with --conf"
+                    + " spark.extraListeners=cox.spark.ml.CoxMLListener --conf " + DIR_CONF + "=DIR");
+        }
+        Path d = Path.of(conf.get(DIR_CONF)).toAbsolutePath().normalize();
+        CoxMLListener l = FROM_CONF.get(d);
+        if (l == null) {
+            throw new IllegalStateException("no CoxMLListener writes to " + d + " (" + DIR_CONF
+                    + "): is cox.spark.ml.CoxMLListener in spark.extraListeners?");
+        }
+        return l;
+    }
+
+    /**
+     * @return the collection folder the runs are written to
+     */
+    public Path dir() {
+        return dir;
+    }
+
+    /**
+     * Handles Spark ML's {@code FitStart} and {@code FitEnd}; other events are ignored. Never throws.
+     *
+     * @param event an event of Spark's listener bus
+     */
+    @Override
+    public void onOtherEvent(SparkListenerEvent event) {
+        try {
+            if (event instanceof FitStart<?> s) {
+                started(s.estimator());
+            } else if (event instanceof FitEnd<?> e) {
+                ended(e.estimator(), e.model());
+            }
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (Throwable e) {
+            fail(null, "cannot handle " + event.getClass().getSimpleName() + ": " + e, e);
+        }
+    }
+
+    /**
+     * Forgets this listener as {@link #of(SparkContext)}'s answer when its application ends.
+     *
+     * @param end the application's end
+     */
+    @Override
+    public void onApplicationEnd(SparkListenerApplicationEnd end) {
+        if (fromConf) {
+            FROM_CONF.remove(dir, this);
+        }
+    }
+
+    private void started(Estimator<?> estimator) {
+        OpenFit parent = enclosing(estimator);
+        boolean nested = parent != null || isTunedCopy(estimator);
+        if (open.size() >= MAX_OPEN_FITS) {
+            // a fit that threw posts no FitEnd: forget the oldest such rather than grow without end
+            OpenFit dropped = open.remove(0);
+            LOG.warn("CoxMLListener: {} fits started and not ended; forgetting the oldest, of {} (did it fail?)",
+                    MAX_OPEN_FITS, dropped.estimator.uid());
+        }
+        open.add(new OpenFit(estimator, parent, nested, clock.instant(), System.nanoTime()));
+    }
+
+    private void ended(Estimator<?> estimator, Model<?> model) {
+        long endNanos = System.nanoTime();
+        Instant end = clock.instant();
+        OpenFit fit = null;
+        for (int i = open.size() - 1; i >= 0; i--) {
+            if (open.get(i).estimator == estimator) {
+                fit = open.remove(i);
+                break;
+            }
+        }
+        if (fit == null) {
+            // its FitStart was missed (the listener added during the fit): still a run, start unknown
+            OpenFit parent = enclosing(estimator);
+            fit = new OpenFit(estimator, parent, parent != null || isTunedCopy(estimator), null, endNanos);
+        }
+        if (fit.parent != null) {
+            fit.parent.stageSeconds.put(estimator, (endNanos - fit.startNanos) / 1e9);
+            return;
+        }
+        if (fit.nested) {
+            return;
+        }
+        Map<String, Object> metadata = null;
+        try {
+            metadata = fitMetadata(fit, model, end, endNanos);
+            FitRun run = RunFiles.write(dir, metadata, null);
+            LOG.debug("run {} for the fit of {}", run.path(), estimator.uid());
+            List<Object> models = new ArrayList<>();
+            models.add(model);
+            if (model instanceof PipelineModel pm) {
+                for (Object stage : pm.stages()) {
+                    if (stage instanceof Model<?>) {
+                        models.add(stage);      // a fitted stage; a transformer stage is shared by many fits
+                    }
+                }
+            }
+            recorded(models, List.of(run));
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (Throwable e) {
+            fail(model, "cannot write the run of the fit of " + estimator.uid() + " into " + dir + ": " + e
+                    + (metadata == null ? "" : "; its metadata: " + metadata), e);
+        }
+    }
+
+    private Map<String, Object> fitMetadata(OpenFit fit, Model<?> model, Instant end, long endNanos) {
+        ParamColumns params = new ParamColumns();
+        params.addStages(fit.estimator, model instanceof PipelineModel pm ? pm.stages() : new PipelineStage[] {model});
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("estimator", fit.estimator.getClass().getName());
+        row.put("estimator_uid", fit.estimator.uid());
+        row.put("tuning", "");
+        row.put("stages", String.join(",", params.stageNames()));
+        row.put("fit_start", fit.start == null ? Double.NaN : seconds(fit.start));
+        row.put("fit_end", seconds(end));
+        row.put("fit_seconds", fit.start == null ? Double.NaN : (endNanos - fit.startNanos) / 1e9);
+        if (fit.estimator instanceof Pipeline p) {
+            for (PipelineStage stage : p.getStages()) {
+                Double s = fit.stageSeconds.get(stage);
+                String prefix = params.prefixOf(stage);
+                if (s != null && prefix != null) {
+                    row.put(prefix + ".fit_seconds", s);
+                }
+            }
+        }
+        row.putAll(params.columns());
+        return row;
+    }
+
+    /** The open pipeline fit that has {@code estimator} among its stages (identity), or null. */
+    private OpenFit enclosing(Estimator<?> estimator) {
+        for (int i = open.size() - 1; i >= 0; i--) {
+            if (open.get(i).estimator instanceof Pipeline p) {
+                for (PipelineStage s : p.getStages()) {
+                    if (s == estimator) {
+                        return open.get(i);
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    private boolean isTunedCopy(Estimator<?> estimator) {
+        WeakReference<Estimator<?>> ref = TUNED.get(estimator.uid());
+        return ref != null && ref.get() != estimator;
+    }
+
+    /**
+     * Fits a {@code CrossValidator} or {@code TrainValidationSplit} and writes one run per
+     * parameter map (Spark posts no event for a tuning fit, so it goes through here). Each run:
+     * {@code metadata} as a fit's run, the estimator's parameters with that map applied, plus
+     * the tuner's and the evaluator's parameters ({@code CrossValidator.numFolds},
+     * {@code BinaryClassificationEvaluator.metricName}), {@code param_map_index},
+     * {@code param_map} (the map as text) and {@code best} (whether Spark chose it); {@code fit_*}
+     * times are the whole tuning fit's. {@code results}, one row: the evaluator's metric under its
+     * {@code metricName} ({@code areaUnderROC}), the value Spark chose by: the average over the folds
+     * ({@code CrossValidatorModel.avgMetrics}) or the validation split's
+     * ({@code TrainValidationSplitModel.validationMetrics}). Spark 4.2 keeps no per-fold metrics,
+     * so there is no standard deviation. The pipeline fits inside (per fold and map, and the refit
+     * of the best map) are not runs, for any {@code CoxMLListener} of the JVM; nor are later fits
+     * of copies of this estimator ({@code estimator.fit(data, paramMap)}), which Spark cannot tell
+     * from the fits inside.
+     *
+     * <p>Runs on the caller's thread; the runs are written when it returns ({@link #runsOf}). A
+     * run that cannot be written is logged and kept in {@link #failures()}, and the model is
+     * returned all the same.
+     *
+     * @param tuner a {@code CrossValidator} or {@code TrainValidationSplit}
+     * @param dataset what to fit on
+     * @param <M> the tuner's model type
+     * @return the tuner's model, as {@code tuner.fit(dataset)}
+     * @throws IllegalArgumentException for another estimator
+     */
+    public <M extends Model<M>> M fitTuning(Estimator<M> tuner, Dataset<?> dataset) {
+        Objects.requireNonNull(tuner, "tuner");
+        Objects.requireNonNull(dataset, "dataset");
+        Estimator<?> estimator;
+        if (tuner instanceof CrossValidator cv) {
+            estimator = cv.getEstimator();
+        } else if (tuner instanceof TrainValidationSplit tvs) {
+            estimator = tvs.getEstimator();
+        } else {
+            throw new IllegalArgumentException("fitTuning takes a CrossValidator or a TrainValidationSplit: got "
+                    + tuner.getClass().getName() + " (" + tuner.uid() + "); fit a Pipeline with fit() and the listener");
+        }
+        TUNED.values().removeIf(r -> r.get() == null);
+        TUNED.put(estimator.uid(), new WeakReference<>(estimator));
+        Instant start = clock.instant();
+        long startNanos = System.nanoTime();
+        M model = tuner.fit(dataset);
+        long endNanos = System.nanoTime();
+        Instant end = clock.instant();
+        try {
+            List<FitRun> written = writeTuning(tuner, model, start, end, (endNanos - startNanos) / 1e9);
+            recorded(List.of(model), written);
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (Throwable e) {
+            fail(model, "cannot write the runs of the tuning fit of " + tuner.uid() + " into " + dir + ": " + e, e);
+        }
+        return model;
+    }
+
+    private List<FitRun> writeTuning(Estimator<?> tuner, Model<?> model, Instant start, Instant end, double seconds) {
+        Estimator<?> estimator;
+        ParamMap[] maps;
+        Evaluator evaluator;
+        double[] metrics;
+        if (model instanceof CrossValidatorModel cv) {
+            estimator = cv.getEstimator();
+            maps = cv.getEstimatorParamMaps();
+            evaluator = cv.getEvaluator();
+            metrics = cv.avgMetrics();
+        } else {
+            TrainValidationSplitModel tvs = (TrainValidationSplitModel) model;
+            estimator = tvs.getEstimator();
+            maps = tvs.getEstimatorParamMaps();
+            evaluator = tvs.getEvaluator();
+            metrics = tvs.validationMetrics();
+        }
+        int best = 0;
+        for (int i = 1; i < metrics.length; i++) {
+            if (evaluator.isLargerBetter() ? metrics[i] > metrics[best] : metrics[i] < metrics[best]) {
+                best = i;
+            }
+        }
+        String metricName = CoxML.metricName(evaluator);
+        List<FitRun> written = new ArrayList<>();
+        ParamColumns shared = new ParamColumns();
+        shared.add(tuner, null);
+        shared.add(evaluator, null);
+        ParamColumns names = new ParamColumns();
+        names.addStages(estimator, null);
+        for (int i = 0; i < maps.length; i++) {
+            ParamColumns stages = new ParamColumns();
+            stages.addStages(estimator.copy(maps[i]), null);
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("estimator", estimator.getClass().getName());
+            row.put("estimator_uid", estimator.uid());
+            row.put("tuning", tuner.getClass().getSimpleName());
+            row.put("stages", String.join(",", stages.stageNames()));
+            row.put("fit_start", seconds(start));
+            row.put("fit_end", seconds(end));
+            row.put("fit_seconds", seconds);
+            row.put("param_map_index", (long) i);
+            row.put("param_map", names.describe(maps[i]));
+            row.put("best", i == best);
+            row.putAll(shared.columns());
+            row.putAll(stages.columns());
+            Map<String, Object> results = new LinkedHashMap<>();
+            results.put(metricName, metrics[i]);
+            written.add(RunFiles.write(dir, row, results));
+        }
+        return written;
+    }
+
+    private void recorded(List<Object> models, List<FitRun> written) {
+        synchronized (lock) {
+            for (Object m : models) {
+                runsByModel.put(m, written);
+            }
+            runs.addAll(written);
+            lock.notifyAll();
+        }
+    }
+
+    private void fail(Model<?> model, String message, Throwable cause) {
+        LOG.warn("CoxMLListener: " + message, cause);
+        synchronized (lock) {
+            failures.add(message);
+            if (model != null) {
+                failedByModel.put(model, message);
+            }
+            lock.notifyAll();
+        }
+    }
+
+    /**
+     * The run of a fit: of the {@code PipelineModel} it returned, or of one of that model's
+     * stages. Waits up to {@link #DEFAULT_WAIT} for the listener to handle the fit's events.
+     *
+     * @param model a model fitted while this listener was registered
+     * @return its run, written and closed
+     * @throws IllegalStateException if the run could not be written (naming the cause), the model
+     *     is a tuning model (it has one run per parameter map: {@link #runsOf(Model, Duration)}),
+     *     or no run came in time (a bare estimator's fit posts no event: fit it in a
+     *     {@code Pipeline})
+     */
+    public FitRun runOf(Model<?> model) {
+        return runOf(model, DEFAULT_WAIT);
+    }
+
+    /**
+     * As {@link #runOf(Model)}, waiting up to {@code wait}.
+     *
+     * @param model a model fitted while this listener was registered
+     * @param wait how long to wait for the listener
+     * @return its run
+     */
+    public FitRun runOf(Model<?> model, Duration wait) {
+        List<FitRun> found = runsOf(model, wait);
+        if (found.size() != 1) {
+            throw new IllegalStateException("model " + model.uid() + " has " + found.size()
+                    + " runs, one per parameter map of its tuning fit: use runsOf(model)");
+        }
+        return found.get(0);
+    }
+
+    /**
+     * As {@link #runsOf(Model, Duration)}, waiting up to {@link #DEFAULT_WAIT}.
+     *
+     * @param model a model fitted while this listener was registered
+     * @return its runs, in parameter-map order
+     */
+    public List<FitRun> runsOf(Model<?> model) {
+        return runsOf(model, DEFAULT_WAIT);
+    }
+
+    /**
+     * The runs of a model: one for a fit, one per parameter map for {@link #fitTuning}.
+     *
+     * @param model a model fitted while this listener was registered
+     * @param wait how long to wait for the listener to handle the fit's events
+     * @return its runs, in parameter-map order
+     * @throws IllegalStateException if they could not be written, or did not come in time
+     */
+    public List<FitRun> runsOf(Model<?> model, Duration wait) {
+        Objects.requireNonNull(model, "model");
+        long deadline = System.nanoTime() + wait.toNanos();
+        synchronized (lock) {
+            while (true) {
+                List<FitRun> found = runsByModel.get(model);
+                if (found != null) {
+                    return found;
+                }
+                String failed = failedByModel.get(model);
+                if (failed != null) {
+                    throw new IllegalStateException("model " + model.uid() + " has no run: " + failed);
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new IllegalStateException("no run of model " + model.uid() + " (" + model.getClass().getSimpleName()
+                            + ") in " + dir + " after " + wait.toMillis() + " ms: Spark posts fit events for Pipeline.fit"
+                            + " only (fit a bare estimator in a Pipeline, a tuner with fitTuning), to listeners"
+                            + " registered before the fit");
+                }
+                try {
+                    lock.wait(Math.max(1, left / 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while waiting for the run of model " + model.uid(), e);
+                }
+            }
+        }
+    }
+
+    /**
+     * @return the runs written so far, in the order written
+     */
+    public List<FitRun> runs() {
+        synchronized (lock) {
+            return List.copyOf(runs);
+        }
+    }
+
+    /**
+     * @return the run written last, or null if none was
+     */
+    public FitRun lastRun() {
+        synchronized (lock) {
+            return runs.isEmpty() ? null : runs.get(runs.size() - 1);
+        }
+    }
+
+    /**
+     * @return what could not be written or handled, each naming the fit and the cause
+     */
+    public List<String> failures() {
+        synchronized (lock) {
+            return List.copyOf(failures);
+        }
+    }
+
+    private static double seconds(Instant t) {
+        return t.getEpochSecond() + t.getNano() / 1e9;
+    }
+
+    @Override
+    public String toString() {
+        return "CoxMLListener[" + dir + "]";
+    }
+
+    /** A fit between its FitStart and FitEnd. */
+    private static final class OpenFit {
+        final Estimator<?> estimator;
+        final OpenFit parent;
+        final boolean nested;
+        final Instant start;
+        final long startNanos;
+        final Map<PipelineStage, Double> stageSeconds = new IdentityHashMap<>();
+
+        OpenFit(Estimator<?> estimator, OpenFit parent, boolean nested, Instant start, long startNanos) {
+            this.estimator = estimator;
+            this.parent = parent;
+            this.nested = nested;
+            this.start = start;
+            this.startNanos = startNanos;
+        }
+    }
+}
