@@ -250,8 +250,8 @@ class CoxTrainingListenerTest {
     }
 
     @Test
-    void param_refusesValuesNoColumnHolds() {
-        try (Store store = Store.open(runs)) {
+    void param_refusesValuesNoColumnHolds(@TempDir Path dir) {
+        try (Store store = Store.open(dir)) {
             CoxTrainingListener l = new CoxTrainingListener(store);
             assertThatThrownBy(() -> l.param("layers", List.of(8, 1)))
                     .isInstanceOf(IllegalArgumentException.class)
