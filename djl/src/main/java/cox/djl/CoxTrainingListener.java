@@ -72,11 +72,14 @@ import java.util.stream.Collectors;
  * (1-based, counted over the whole run), {@code train_loss} and {@code train_NAME} of that batch
  * alone, computed by each DJL evaluator on the batch's labels and predictions.</dd>
  * <dt>{@code checkpoints}</dt>
- * <dd>{@code epoch} and {@code state_dict}, a {@code PYTORCH_STATE} cell: the model's parameters
- * as {@code torch.load(f, weights_only=True)} reads them, named as {@link ParameterNames#TORCH}
- * describes unless {@link #parameterNames} says otherwise. Written on training end (the epoch is
- * the number of epochs finished) and, with {@link #saveParametersEvery}(k), after every k-th
- * epoch (training end then adds no second row for the same epoch).</dd>
+ * <dd>{@code epoch}, {@code complete} and {@code state_dict}, a {@code PYTORCH_STATE} cell: the
+ * model's parameters as {@code torch.load(f, weights_only=True)} reads them, named as
+ * {@link ParameterNames#TORCH} describes unless {@link #parameterNames} says otherwise. Written
+ * on training end and, with {@link #saveParametersEvery}(k), after every k-th epoch (training end
+ * then adds no second row for the same weights). {@code complete} true: the weights at the end
+ * of epoch {@code epoch}. False: saved on training end in the middle of an epoch, after
+ * {@code epoch} complete epochs, because the training threw or was stopped (DJL's
+ * {@code Trainer.close()} calls {@link #onTrainingEnd} either way).</dd>
  * </dl>
  *
  * <p>Each {@code results} and {@code batches} value is also a TensorBoard scalar in the store's
@@ -129,6 +132,10 @@ public final class CoxTrainingListener implements TrainingListener {
     private boolean ended;
     private Map<String, Object> settings;
     private boolean metadataWritten;
+    /** One of this listener's callbacks threw: onTrainingEnd writes nothing more. */
+    private boolean failed;
+    /** A training batch ran since the last epoch's end: the weights are no epoch's. */
+    private boolean midEpoch;
     private EvaluatorTrainingListener evaluatorListener;
     private boolean evaluatorListenerFirst;
     private long epochStart;
@@ -310,12 +317,18 @@ public final class CoxTrainingListener implements TrainingListener {
     /** Logs the metadata row on the first batch, and every n-th batch to {@code batches}. */
     @Override
     public void onTrainingBatch(Trainer trainer, BatchData batchData) {
-        batch++;
-        if (!metadataWritten) {
-            writeMetadata(trainer, batchData.getBatch() == null ? -1 : batchData.getBatch().getSize());
-        }
-        if (batchesEvery > 0 && batch % batchesEvery == 0) {
-            logBatch(trainer, batchData);
+        try {
+            batch++;
+            midEpoch = true;
+            if (!metadataWritten) {
+                writeMetadata(trainer, batchData.getBatch() == null ? -1 : batchData.getBatch().getSize());
+            }
+            if (batchesEvery > 0 && batch % batchesEvery == 0) {
+                logBatch(trainer, batchData);
+            }
+        } catch (RuntimeException | Error e) {
+            failed = true;
+            throw e;
         }
     }
 
@@ -328,29 +341,35 @@ public final class CoxTrainingListener implements TrainingListener {
     /** Logs the epoch's row to {@code results}, saves the parameters if due, and syncs the store. */
     @Override
     public void onEpoch(Trainer trainer) {
-        long now = nanoTime.getAsLong();
-        epoch++;
-        if (!metadataWritten) {
-            writeMetadata(trainer, -1);
+        try {
+            long now = nanoTime.getAsLong();
+            epoch++;
+            midEpoch = false;
+            if (!metadataWritten) {
+                writeMetadata(trainer, -1);
+            }
+            if (withValidation == null) {
+                withValidation = validationBatches > 0;
+            }
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("epoch", (long) epoch);
+            row.putAll(epochValues(trainer));
+            row.put("epoch_time", (now - epochStart) / 1e9);
+            if (results == null) {
+                results = table(RESULTS, schemaOf(row));
+            }
+            append(results, row, "epoch " + epoch);
+            scalars(RESULTS, row, epoch);
+            if (saveEvery > 0 && epoch % saveEvery == 0) {
+                save(trainer);
+            }
+            sync("epoch " + epoch);
+            validationBatches = 0;
+            epochStart = now;
+        } catch (RuntimeException | Error e) {
+            failed = true;
+            throw e;
         }
-        if (withValidation == null) {
-            withValidation = validationBatches > 0;
-        }
-        Map<String, Object> row = new LinkedHashMap<>();
-        row.put("epoch", (long) epoch);
-        row.putAll(epochValues(trainer));
-        row.put("epoch_time", (now - epochStart) / 1e9);
-        if (results == null) {
-            results = table(RESULTS, schemaOf(row));
-        }
-        append(results, row, "epoch " + epoch);
-        scalars(RESULTS, row, epoch);
-        if (saveEvery > 0 && epoch % saveEvery == 0) {
-            save(trainer);
-        }
-        sync("epoch " + epoch);
-        validationBatches = 0;
-        epochStart = now;
     }
 
     /**
@@ -359,14 +378,14 @@ public final class CoxTrainingListener implements TrainingListener {
      */
     @Override
     public void onTrainingEnd(Trainer trainer) {
-        if (!begun || ended) {
+        if (!begun || ended || failed) {
             return;
         }
         ended = true;
         if (!metadataWritten) {
             writeMetadata(trainer, -1);
         }
-        if (savedEpoch != epoch) {
+        if (savedEpoch != epoch || midEpoch) {
             save(trainer);
         }
         sync("training end");
@@ -435,7 +454,6 @@ public final class CoxTrainingListener implements TrainingListener {
     }
 
     private void writeMetadata(Trainer trainer, long batchSize) {
-        metadataWritten = true;
         Map<String, Object> row = new LinkedHashMap<>(settings);
         row.put("block", String.valueOf(trainer.getModel().getBlock())); // with the shapes initialize() gave it
         long count = 0;
@@ -456,6 +474,7 @@ public final class CoxTrainingListener implements TrainingListener {
         row.putAll(params);
         Table t = table(METADATA, schemaOf(row));
         append(t, row, "the run's settings");
+        metadataWritten = true;
     }
 
     // ---- per-epoch and per-batch values
@@ -526,9 +545,10 @@ public final class CoxTrainingListener implements TrainingListener {
     // ---- parameters
 
     private void save(Trainer trainer) {
-        savedEpoch = epoch;
+        boolean complete = !midEpoch;
         if (checkpoints == null) {
-            checkpoints = table(CHECKPOINTS, Schema.of("epoch", ColumnType.INT, "state_dict", ColumnType.PYTORCH_STATE));
+            checkpoints = table(CHECKPOINTS, Schema.builder().add("epoch", ColumnType.INT).add("complete", ColumnType.BOOL)
+                    .add("state_dict", ColumnType.PYTORCH_STATE).build());
         }
         Block block = trainer.getModel().getBlock();
         StateDict dict;
@@ -541,8 +561,11 @@ public final class CoxTrainingListener implements TrainingListener {
         }
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("epoch", (long) epoch);
+        row.put("complete", complete);
         row.put("state_dict", dict);
-        append(checkpoints, row, "the parameters of epoch " + epoch);
+        append(checkpoints, row, complete ? "the parameters of epoch " + epoch
+                : "the parameters after " + epoch + " complete epochs");
+        savedEpoch = epoch;
     }
 
     // ---- store

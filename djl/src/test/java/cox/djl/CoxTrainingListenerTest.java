@@ -118,6 +118,7 @@ class CoxTrainingListenerTest {
             DataFrame c = store.table("checkpoints").df();
             assertThat(c.height()).isEqualTo(1);
             assertThat(c.getColumn("epoch").get(0)).isEqualTo((long) EPOCHS);
+            assertThat(c.getColumn("complete").get(0)).isEqualTo(true);
             StateDict dict = store.table("checkpoints").getStateDict((String) c.getColumn("state_dict").get(0));
             assertThat(dict.keySet()).containsExactly("0.weight", "0.bias", "2.weight", "2.bias");
             String[] djl = {"01Linear_weight", "01Linear_bias", "03Linear_weight", "03Linear_bias"};
@@ -177,6 +178,7 @@ class CoxTrainingListenerTest {
             }
             DataFrame c = store.table("checkpoints").df();
             assertThat(c.getColumn("epoch").toList()).containsExactly(2L, 3L);
+            assertThat(c.getColumn("complete").toList()).containsExactly(true, true);
             StateDict last = store.table("checkpoints").getStateDict((String) c.getColumn("state_dict").get(1));
             assertThat(last.keySet()).containsExactly("net.01Linear_weight", "net.01Linear_bias", "net.03Linear_weight",
                     "net.03Linear_bias");
@@ -221,6 +223,30 @@ class CoxTrainingListenerTest {
             DataFrame r = store.table("results").df();
             assertThat(r.getColumnsIndex().toArray()).containsExactly("epoch", "train_loss", "train_L1Loss", "epoch_time");
             assertThat(r.getColumn("train_loss").get(1)).isEqualTo((double) o.epochs().get(1).getTrainLoss());
+        }
+    }
+
+    @Test
+    void trainingThatThrowsInEpoch2_lastCheckpointIsIncompleteAfterEpoch1(@TempDir Path dir) throws Exception {
+        Path run;
+        try (Store store = Store.open(dir)) {
+            run = store.path();
+            int perEpoch = MlpTraining.TRAIN_ROWS / MlpTraining.BATCH;
+            // the third batch of epoch 2: two of its batches change the weights first
+            assertThatThrownBy(() -> MlpTraining.train(new CoxTrainingListener(store).saveParametersEvery(1), false, EPOCHS,
+                    true, true, perEpoch + 3))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessage("the training set fails at batch " + (perEpoch + 3));
+        }
+        try (Store store = read(run)) {
+            assertThat(store.table("results").nrows()).isEqualTo(1);
+            assertThat(store.table("metadata").nrows()).isEqualTo(1);
+            DataFrame c = store.table("checkpoints").df();
+            assertThat(c.getColumnsIndex().toArray()).containsExactly("epoch", "complete", "state_dict");
+            // after epoch 1 (saveParametersEvery(1)), then on training end, in the middle of epoch 2
+            assertThat(c.getColumn("epoch").toList()).containsExactly(1L, 1L);
+            assertThat(c.getColumn("complete").toList()).containsExactly(true, false);
+            assertThat(store.table("checkpoints").schema().type("complete")).isEqualTo(ColumnType.BOOL);
         }
     }
 
