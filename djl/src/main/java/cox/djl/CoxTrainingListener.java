@@ -29,9 +29,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.LongSupplier;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Logs a Deep Java Library training run into a cox {@link Store}: add it to the training config
@@ -53,7 +56,8 @@ import java.util.stream.Collectors;
  * {@code 0.1f} is logged as {@code 0.1}. Integers are {@code INT}, decimals {@code FLOAT}, flags
  * {@code BOOL}, everything else {@code STR}. The row is written on the first training batch: DJL
  * only knows the batch size and the parameters' shapes by then (without any batch, at the first
- * epoch's end or on training end, without {@code batch_size}).</dd>
+ * epoch's end, without {@code batch_size}). A trainer closed without any batch or epoch writes
+ * nothing at all.</dd>
  * <dt>{@code results}, one row per epoch</dt>
  * <dd>{@code epoch} (1-based: epochs finished, as {@code TrainingResult.getEpoch()}), {@code
  * train_loss}, {@code validate_loss}, then {@code train_NAME} and {@code validate_NAME} for each
@@ -101,12 +105,16 @@ import java.util.stream.Collectors;
  *
  * <p>Errors: a value a table cannot hold, or an existing table with other columns, is a
  * {@link StoreException} (or the {@link CoxException} the store raised) naming the store, table
- * and column; it propagates out of DJL's training loop and stops the training.
+ * and column; it propagates out of DJL's training loop and stops the training, and the listener
+ * then writes nothing more. On training end nothing is thrown: DJL calls {@link #onTrainingEnd}
+ * from {@code Trainer.close()}, which must go on to free the trainer, so a save or sync that
+ * fails there is logged as a WARNING (SLF4J) and kept as the {@link #failure()}.
  *
  * <p>Not thread-safe: DJL calls a listener from its training thread. Configure it (the fluent
  * methods) before the training begins.
  */
 public final class CoxTrainingListener implements TrainingListener {
+    private static final Logger LOG = LoggerFactory.getLogger(CoxTrainingListener.class);
     /** The table of the run's settings, one row. */
     public static final String METADATA = "metadata";
     /** The table of per-epoch metrics. */
@@ -134,6 +142,7 @@ public final class CoxTrainingListener implements TrainingListener {
     private boolean metadataWritten;
     /** One of this listener's callbacks threw: onTrainingEnd writes nothing more. */
     private boolean failed;
+    private String failure;
     /** A training batch ran since the last epoch's end: the weights are no epoch's. */
     private boolean midEpoch;
     private EvaluatorTrainingListener evaluatorListener;
@@ -373,8 +382,12 @@ public final class CoxTrainingListener implements TrainingListener {
     }
 
     /**
-     * Saves the parameters (unless saved for this epoch already) and syncs the store; the store
-     * stays open.
+     * Saves the parameters (unless saved as they are already) and syncs the store; the store
+     * stays open. Writes nothing if no training batch and no epoch ran (a trainer closed without
+     * training), or if one of this listener's callbacks threw (its error went out of the training
+     * loop already). Never throws: DJL calls it from {@code Trainer.close()}, which must go on to
+     * sync the parameters, close the trainer's arrays and call the other listeners; an error is
+     * logged as a WARNING and kept as the {@link #failure()}.
      */
     @Override
     public void onTrainingEnd(Trainer trainer) {
@@ -382,13 +395,34 @@ public final class CoxTrainingListener implements TrainingListener {
             return;
         }
         ended = true;
-        if (!metadataWritten) {
-            writeMetadata(trainer, -1);
+        if (batch == 0 && epoch == 0) {
+            return;
         }
-        if (savedEpoch != epoch || midEpoch) {
-            save(trainer);
+        try {
+            if (!metadataWritten) {
+                writeMetadata(trainer, -1);
+            }
+            if (batch > 0 && (savedEpoch != epoch || midEpoch)) {
+                save(trainer);
+            }
+            sync("training end");
+        } catch (RuntimeException e) {
+            failure = "CoxTrainingListener could not finish the run in store " + store.path() + " on training end: "
+                    + (e.getMessage() == null ? e.toString() : e.getMessage());
+            LOG.warn("{}", failure, e);
         }
-        sync("training end");
+    }
+
+    /**
+     * Why this listener could not finish the run on training end (save the parameters, write the
+     * metadata row or sync the store): the message of the WARNING it logged then, naming the store
+     * and the cause. Empty if it finished, or has not got there yet. {@link #onTrainingEnd} keeps
+     * the error here rather than throw it, since DJL calls it from {@code Trainer.close()}.
+     *
+     * @return the failure, or empty
+     */
+    public Optional<String> failure() {
+        return Optional.ofNullable(failure);
     }
 
     // ---- metadata
@@ -546,10 +580,6 @@ public final class CoxTrainingListener implements TrainingListener {
 
     private void save(Trainer trainer) {
         boolean complete = !midEpoch;
-        if (checkpoints == null) {
-            checkpoints = table(CHECKPOINTS, Schema.builder().add("epoch", ColumnType.INT).add("complete", ColumnType.BOOL)
-                    .add("state_dict", ColumnType.PYTORCH_STATE).build());
-        }
         Block block = trainer.getModel().getBlock();
         StateDict dict;
         try {
@@ -558,6 +588,10 @@ public final class CoxTrainingListener implements TrainingListener {
         } catch (IllegalArgumentException e) {
             throw new StoreException("CoxTrainingListener cannot save the parameters of epoch " + epoch + ": "
                     + e.getMessage(), e);
+        }
+        if (checkpoints == null) { // once there is a state dict to put in it
+            checkpoints = table(CHECKPOINTS, Schema.builder().add("epoch", ColumnType.INT).add("complete", ColumnType.BOOL)
+                    .add("state_dict", ColumnType.PYTORCH_STATE).build());
         }
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("epoch", (long) epoch);

@@ -4,7 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.offset;
 
+import ai.djl.Model;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.core.Linear;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.Trainer;
 import ai.djl.training.TrainingResult;
+import ai.djl.training.loss.Loss;
 import cox.exceptions.StoreException;
 import cox.store.ColumnType;
 import cox.store.Mode;
@@ -247,6 +254,36 @@ class CoxTrainingListenerTest {
             assertThat(c.getColumn("epoch").toList()).containsExactly(1L, 1L);
             assertThat(c.getColumn("complete").toList()).containsExactly(true, false);
             assertThat(store.table("checkpoints").schema().type("complete")).isEqualTo(ColumnType.BOOL);
+        }
+    }
+
+    @Test
+    void trainerClosedWithoutTraining_writesNothingAndThrowsNothing(@TempDir Path dir) {
+        try (Store store = Store.open(dir); Model model = Model.newInstance("mlp")) {
+            model.setBlock(new SequentialBlock().add(Linear.builder().setUnits(1).build()));
+            CoxTrainingListener never = new CoxTrainingListener(store);
+            model.newTrainer(new DefaultTrainingConfig(Loss.l2Loss()).addTrainingListeners(never)).close();
+            CoxTrainingListener initialized = new CoxTrainingListener(store);
+            try (Trainer trainer = model.newTrainer(new DefaultTrainingConfig(Loss.l2Loss()).addTrainingListeners(initialized))) {
+                trainer.initialize(new Shape(2, 3));
+            }
+            // nothing was trained: no checkpoints table (nor an empty one), and the store is free for a run
+            assertThat(store.keys()).isEmpty();
+            assertThat(never.failure()).isEmpty();
+            assertThat(initialized.failure()).isEmpty();
+        }
+    }
+
+    @Test
+    void saveThatFailsOnTrainingEnd_isKeptAsTheFailureNotThrown(@TempDir Path dir) throws Exception {
+        try (Store store = Store.open(dir)) {
+            CoxTrainingListener l = new CoxTrainingListener(store).parameterNames(ParameterNames.TORCH, name -> "w");
+            MlpTraining.train(l, false, 1); // Trainer.close() returns: DJL frees the trainer
+            assertThat(l.failure()).hasValue("CoxTrainingListener could not finish the run in store " + store.path()
+                    + " on training end: CoxTrainingListener cannot save the parameters of epoch 1: table 'checkpoints'"
+                    + " of store " + store.path() + ", column 'state_dict': DJL parameters '01Linear_weight' and"
+                    + " '01Linear_bias' would both be saved as 'w'");
+            assertThat(store.keys()).containsExactlyInAnyOrder("metadata", "results"); // no empty checkpoints table
         }
     }
 
