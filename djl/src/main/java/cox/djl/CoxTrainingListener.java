@@ -93,10 +93,13 @@ import org.slf4j.LoggerFactory;
  * says otherwise): a crash, even of the machine, loses at most the epoch in progress.
  *
  * <p>The store belongs to the caller, who opened it and closes it, after the trainer (DJL calls
- * {@link #onTrainingEnd} from {@code Trainer.close()}); the listener never closes it. If the store
- * already has a table of these names, the listener appends to it when its columns are the ones it
- * would write, and refuses otherwise. One listener logs one training run: a second
- * {@link #onTrainingBegin} is an error.
+ * {@link #onTrainingEnd} from {@code Trainer.close()}); the listener never closes it. One store is
+ * one run, and one listener logs one training: a store whose {@code metadata} table has a row
+ * already, or a listener that has seen a training, is refused with an
+ * {@link IllegalStateException} when the trainer is made ({@link #onTrainingBegin}); {@code
+ * Store.open(dir)} makes a new run for each training. If the store has a table of these names
+ * without a run in it, the listener appends to it when its columns are the ones it would write,
+ * and refuses it otherwise.
  *
  * <p>DJL keeps the optimizer, its learning-rate tracker's settings and the loss's settings in
  * private fields with no getter, and {@code Trainer} does not expose the optimizer: the listener
@@ -285,15 +288,22 @@ public final class CoxTrainingListener implements TrainingListener {
     }
 
     /**
-     * Reads the run's settings; nothing is written yet (see the class comment).
+     * Reads the run's settings; nothing is written yet (see the class comment). DJL calls it from
+     * the {@code Trainer}'s constructor, so a refused store makes {@code model.newTrainer(config)}
+     * throw, before any training.
      *
-     * @throws IllegalStateException if this listener has logged a training run already
+     * @throws IllegalStateException if this listener has seen a training already, or the store
+     *     holds a run already (its table {@code metadata} has a row): one store is one run
      */
     @Override
     public void onTrainingBegin(Trainer trainer) {
         if (begun) {
             throw new IllegalStateException("this CoxTrainingListener has logged a training run into store " + store.path()
-                    + " already: use a new listener (and store) for each run");
+                    + " already, and one store is one run: use a new listener on a new run (Store.open(dir) makes one)");
+        }
+        if (store.keys().contains(METADATA) && store.table(METADATA).nrows() > 0) {
+            throw new IllegalStateException("store " + store.path() + " holds a training run already (table '" + METADATA
+                    + "' has a row), and one store is one run: log this training into a new run (Store.open(dir) makes one)");
         }
         begun = true;
         epochStart = nanoTime.getAsLong();

@@ -295,8 +295,23 @@ class CoxTrainingListenerTest {
             assertThatThrownBy(() -> MlpTraining.train(l, false, 1))
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessage("this CoxTrainingListener has logged a training run into store " + store.path()
-                            + " already: use a new listener (and store) for each run");
+                            + " already, and one store is one run: use a new listener on a new run (Store.open(dir)"
+                            + " makes one)");
             assertThatThrownBy(() -> l.param("seed", 1)).hasMessage("param: the training has begun; configure the listener before it");
+        }
+    }
+
+    @Test
+    void storeThatHoldsARun_isRefusedWhenTheTrainerIsMade(@TempDir Path dir) throws Exception {
+        try (Store store = Store.open(dir)) {
+            MlpTraining.train(new CoxTrainingListener(store), false, 1);
+            // DJL calls onTrainingBegin from the Trainer's constructor: model.newTrainer(config) throws
+            assertThatThrownBy(() -> MlpTraining.train(new CoxTrainingListener(store), false, 1))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessage("store " + store.path() + " holds a training run already (table 'metadata' has a row),"
+                            + " and one store is one run: log this training into a new run (Store.open(dir) makes one)");
+            assertThat(store.table("metadata").nrows()).isEqualTo(1);
+            assertThat(store.table("results").nrows()).isEqualTo(1);
         }
     }
 
