@@ -83,7 +83,11 @@ import org.slf4j.LoggerFactory;
  * then adds no second row for the same weights). {@code complete} true: the weights at the end
  * of epoch {@code epoch}. False: saved on training end in the middle of an epoch, after
  * {@code epoch} complete epochs, because the training threw or was stopped (DJL's
- * {@code Trainer.close()} calls {@link #onTrainingEnd} either way).</dd>
+ * {@code Trainer.close()} calls {@link #onTrainingEnd} either way). The weights are read from
+ * the parameters' arrays on the model's device; if that is not one of the trainer's devices (a
+ * model on the CPU trained on a GPU), DJL copies the trained values back to it only in {@code
+ * ParameterStore.sync()}, which {@code Trainer.close()} calls after {@link #onTrainingEnd}, so
+ * every checkpoint holds stale weights: keep the model on the training device.</dd>
  * </dl>
  *
  * <p>Each {@code results} and {@code batches} value is also a TensorBoard scalar in the store's
