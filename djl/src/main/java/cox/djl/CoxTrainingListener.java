@@ -92,7 +92,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Each {@code results} and {@code batches} value is also a TensorBoard scalar in the store's
  * {@link Store#tensorboard()} log, tag {@code TABLE/COLUMN} ({@code results/train_loss}), step the
- * epoch or the batch number. Each row is in the store's journal once logged, and after each epoch
+ * row's {@code epoch} (1-based) in {@code results} and its {@code batch} (1-based, over the run)
+ * in {@code batches}, as DJL counts them. This differs from {@link Store#logTableAndTb}, whose
+ * step is the table's row count before the row (0-based, and for {@code batches} not the batch
+ * number). Each row is in the store's journal once logged, and after each epoch
  * and on training end the store is {@link Store#sync() synced} (unless {@link #syncEachEpoch}
  * says otherwise): a crash, even of the machine, loses at most the epoch in progress.
  *
