@@ -111,7 +111,8 @@ import org.slf4j.LoggerFactory;
  * <p>DJL keeps the optimizer, its learning-rate tracker's settings and the loss's settings in
  * private fields with no getter, and {@code Trainer} does not expose the optimizer: the listener
  * reads them by reflection (tested with DJL 0.36.0), so a field that a later DJL renames is
- * logged under its new name, and one the JVM does not let it read is left out.
+ * logged under its new name, and one the JVM does not let it read is left out. If it finds no
+ * optimizer, {@code optimizer} is {@code unknown} and a WARNING names the DJL version.
  *
  * <p>Errors: a value a table cannot hold, or an existing table with other columns, is a
  * {@link StoreException} (or the {@link CoxException} the store raised) naming the store, table
@@ -134,6 +135,8 @@ public final class CoxTrainingListener implements TrainingListener {
     /** The table of saved parameters. */
     public static final String CHECKPOINTS = "checkpoints";
 
+    /** The {@code optimizer} value when the trainer's optimizer cannot be found. */
+    private static final String UNKNOWN = "unknown";
     /** This listener's own accumulator in DJL's evaluators, for the value of one batch. */
     private static final String BATCH_ACCUMULATOR = "cox/batch";
 
@@ -470,13 +473,19 @@ public final class CoxTrainingListener implements TrainingListener {
         Optimizer optimizer = optimizerOf(trainer);
         if (optimizer != null) {
             DjlSettings.flatten("optimizer", optimizer, m);
+        } else {
+            m.put("optimizer", UNKNOWN);
+            LOG.warn("CoxTrainingListener found no optimizer in the fields of DJL {}'s Trainer (it reads them by reflection,"
+                    + " tested with DJL 0.36.0): store {} logs optimizer = {} and no optimizer settings",
+                    Engine.getDjlVersion(), store.path(), UNKNOWN);
         }
         return m;
     }
 
     /**
      * The trainer's optimizer: DJL hands it to the engine's parameter server, which the trainer's
-     * parameter store holds, and exposes it nowhere; found by the fields' types, or null.
+     * parameter store holds, and exposes it nowhere; found by the fields' types (the first
+     * readable, non-null field of each), or null.
      */
     static Optimizer optimizerOf(Trainer trainer) {
         Object store = fieldOfType(trainer, ParameterStore.class);
@@ -489,14 +498,15 @@ public final class CoxTrainingListener implements TrainingListener {
         for (Class<?> c = owner.getClass(); c != null && c != Object.class; c = c.getSuperclass()) {
             for (Field f : c.getDeclaredFields()) {
                 if (type.isAssignableFrom(f.getType())) {
+                    Object v;
                     try {
                         f.setAccessible(true);
-                        Object v = f.get(owner);
-                        if (v != null) {
-                            return v;
-                        }
+                        v = f.get(owner);
                     } catch (RuntimeException | IllegalAccessException e) {
-                        return null;
+                        continue; // not readable (a module that does not open the package): try the next
+                    }
+                    if (v != null) {
+                        return v;
                     }
                 }
             }

@@ -39,7 +39,11 @@ class LogDjlTrainingTest {
             assertThat(store.table("results").nrows()).isEqualTo(3);
             assertThat(store.table("batches").nrows()).isEqualTo(6); // 8 batches an epoch, every 4th
             assertThat(store.table("checkpoints").nrows()).isEqualTo(1);
+            // the optimizer, found by reflection in DJL's PyTorch trainer, with its settings
             assertThat(store.table("metadata").df().getColumn("optimizer").get(0)).isEqualTo("Adam");
+            assertThat(store.table("metadata").schema().keySet()).contains("optimizer.learningRateTracker",
+                    "optimizer.learningRateTracker.value", "optimizer.beta1", "optimizer.beta2", "optimizer.epsilon");
+            assertThat(store.table("metadata").df().getColumn("optimizer.learningRateTracker.value").get(0)).isEqualTo(0.01);
         }
     }
 }
