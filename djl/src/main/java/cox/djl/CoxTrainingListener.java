@@ -571,7 +571,9 @@ public final class CoxTrainingListener implements TrainingListener {
 
     /**
      * After DJL's evaluator listener ran, its latest evaluations; before (it resets the
-     * accumulators once it has read them), the accumulators it is about to read.
+     * accumulators once it has read them), the accumulators it is about to read. NaN for an
+     * accumulator the evaluator does not have: DJL's {@code Loss.getAccumulator} throws an
+     * {@link IllegalArgumentException} then; any other error of an evaluator propagates.
      */
     private static double value(Evaluator e, Map<String, Float> latest, String prefix, String accumulator) {
         if (latest != null) {
@@ -580,7 +582,7 @@ public final class CoxTrainingListener implements TrainingListener {
         }
         try {
             return e.getAccumulator(accumulator);
-        } catch (RuntimeException noAccumulator) {
+        } catch (IllegalArgumentException noAccumulator) {
             return Double.NaN;
         }
     }
