@@ -66,8 +66,9 @@ import org.slf4j.LoggerFactory;
  * under its own name. The values are DJL's, exactly (each float widened to a double). {@code
  * validate_*} columns exist if the first epoch had validation batches (a later epoch without
  * them logs NaN, as DJL does). Last, {@code epoch_time}: the epoch's wall time in seconds, from
- * the previous epoch's end (the first from training begin), as DJL's {@code
- * EpochTrainingListener} measures it. The values come from DJL's {@code
+ * the end of this listener's work for the previous epoch (the first from training begin) to the
+ * start of its work for this one: the epoch as DJL's {@code EpochTrainingListener} measures it,
+ * without the listener's own row, checkpoint and sync. The values come from DJL's {@code
  * EvaluatorTrainingListener} (part of every {@code TrainingListener.Defaults} set), whether it
  * was added before or after this listener; without it, DJL computes no metrics, and the rows hold
  * {@code epoch} and {@code epoch_time} only.</dd>
@@ -394,7 +395,7 @@ public final class CoxTrainingListener implements TrainingListener {
             }
             sync("epoch " + epoch);
             validationBatches = 0;
-            epochStart = now;
+            epochStart = nanoTime.getAsLong(); // the next epoch starts now: this listener's own work is no epoch's
         } catch (RuntimeException | Error e) {
             failed = true;
             throw e;
