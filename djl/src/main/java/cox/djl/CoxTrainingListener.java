@@ -5,7 +5,6 @@ import ai.djl.Model;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDList;
 import ai.djl.nn.Block;
-import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterServer;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.Trainer;
@@ -14,7 +13,6 @@ import ai.djl.training.listener.EvaluatorTrainingListener;
 import ai.djl.training.listener.TrainingListener;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
-import ai.djl.util.Pair;
 import cox.exceptions.CoxException;
 import cox.exceptions.StoreException;
 import cox.store.ColumnType;
@@ -44,7 +42,9 @@ import org.slf4j.LoggerFactory;
  * <dl>
  * <dt>{@code metadata}, one row</dt>
  * <dd>{@code model} (the model's name), {@code block} (DJL's outline of the block), {@code
- * parameter_count} (elements in all parameters), {@code data_type}, {@code engine}, {@code
+ * parameter_count} (elements in the parameters that require gradients, as torch's
+ * {@code sum(p.numel() for p in model.parameters())}: a {@code BatchNorm}'s running statistics
+ * are not counted), {@code data_type}, {@code engine}, {@code
  * engine_version}, {@code djl_version}, {@code devices} (comma-separated, as DJL prints them:
  * {@code cpu()}), {@code loss} (the loss's DJL name, e.g. {@code L2Loss}) and its settings
  * ({@code loss.weight}), {@code evaluators} (the other evaluators' names, comma-separated),
@@ -518,16 +518,8 @@ public final class CoxTrainingListener implements TrainingListener {
     private void writeMetadata(Trainer trainer, long batchSize) {
         Map<String, Object> row = new LinkedHashMap<>(settings);
         row.put("block", String.valueOf(trainer.getModel().getBlock())); // with the shapes initialize() gave it
-        long count = 0;
-        boolean known = true;
-        for (Pair<String, Parameter> p : trainer.getModel().getBlock().getParameters()) {
-            if (p.getValue().getShape() == null) {
-                known = false;
-            } else {
-                count += p.getValue().getShape().size();
-            }
-        }
-        if (known) {
+        Long count = ModelWeights.trainableCount(trainer.getModel().getBlock());
+        if (count != null) {
             row.put("parameter_count", count);
         }
         if (batchSize >= 0) {

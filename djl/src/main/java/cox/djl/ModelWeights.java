@@ -27,6 +27,25 @@ final class ModelWeights {
     private ModelWeights() {
     }
 
+    /**
+     * The number of elements in the parameters of {@code block} that require gradients, as
+     * torch's {@code sum(p.numel() for p in model.parameters())} counts (a {@code BatchNorm}'s
+     * running mean and variance are not), or null while one of them has no shape yet.
+     */
+    static Long trainableCount(Block block) {
+        long count = 0;
+        for (Pair<String, Parameter> p : block.getParameters()) {
+            if (!p.getValue().requiresGradient()) {
+                continue;
+            }
+            if (p.getValue().getShape() == null) {
+                return null;
+            }
+            count += p.getValue().getShape().size();
+        }
+        return count;
+    }
+
     /** One parameter: DJL's flattened name, the torch-style name, the parameter. */
     record Entry(String djlName, String torchName, Parameter parameter) {
     }
