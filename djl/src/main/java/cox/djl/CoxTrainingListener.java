@@ -5,7 +5,6 @@ import ai.djl.Model;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDList;
 import ai.djl.nn.Block;
-import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterServer;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.Trainer;
@@ -14,7 +13,6 @@ import ai.djl.training.listener.EvaluatorTrainingListener;
 import ai.djl.training.listener.TrainingListener;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
-import ai.djl.util.Pair;
 import cox.exceptions.CoxException;
 import cox.exceptions.StoreException;
 import cox.store.ColumnType;
@@ -29,9 +27,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.LongSupplier;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Logs a Deep Java Library training run into a cox {@link Store}: add it to the training config
@@ -41,7 +42,9 @@ import java.util.stream.Collectors;
  * <dl>
  * <dt>{@code metadata}, one row</dt>
  * <dd>{@code model} (the model's name), {@code block} (DJL's outline of the block), {@code
- * parameter_count} (elements in all parameters), {@code data_type}, {@code engine}, {@code
+ * parameter_count} (elements in the parameters that require gradients, as torch's
+ * {@code sum(p.numel() for p in model.parameters())}: a {@code BatchNorm}'s running statistics
+ * are not counted), {@code data_type}, {@code engine}, {@code
  * engine_version}, {@code djl_version}, {@code devices} (comma-separated, as DJL prints them:
  * {@code cpu()}), {@code loss} (the loss's DJL name, e.g. {@code L2Loss}) and its settings
  * ({@code loss.weight}), {@code evaluators} (the other evaluators' names, comma-separated),
@@ -53,7 +56,8 @@ import java.util.stream.Collectors;
  * {@code 0.1f} is logged as {@code 0.1}. Integers are {@code INT}, decimals {@code FLOAT}, flags
  * {@code BOOL}, everything else {@code STR}. The row is written on the first training batch: DJL
  * only knows the batch size and the parameters' shapes by then (without any batch, at the first
- * epoch's end or on training end, without {@code batch_size}).</dd>
+ * epoch's end, without {@code batch_size}). A trainer closed without any batch or epoch writes
+ * nothing at all.</dd>
  * <dt>{@code results}, one row per epoch</dt>
  * <dd>{@code epoch} (1-based: epochs finished, as {@code TrainingResult.getEpoch()}), {@code
  * train_loss}, {@code validate_loss}, then {@code train_NAME} and {@code validate_NAME} for each
@@ -62,8 +66,9 @@ import java.util.stream.Collectors;
  * under its own name. The values are DJL's, exactly (each float widened to a double). {@code
  * validate_*} columns exist if the first epoch had validation batches (a later epoch without
  * them logs NaN, as DJL does). Last, {@code epoch_time}: the epoch's wall time in seconds, from
- * the previous epoch's end (the first from training begin), as DJL's {@code
- * EpochTrainingListener} measures it. The values come from DJL's {@code
+ * the end of this listener's work for the previous epoch (the first from training begin) to the
+ * start of its work for this one: the epoch as DJL's {@code EpochTrainingListener} measures it,
+ * without the listener's own row, checkpoint and sync. The values come from DJL's {@code
  * EvaluatorTrainingListener} (part of every {@code TrainingListener.Defaults} set), whether it
  * was added before or after this listener; without it, DJL computes no metrics, and the rows hold
  * {@code epoch} and {@code epoch_time} only.</dd>
@@ -72,38 +77,56 @@ import java.util.stream.Collectors;
  * (1-based, counted over the whole run), {@code train_loss} and {@code train_NAME} of that batch
  * alone, computed by each DJL evaluator on the batch's labels and predictions.</dd>
  * <dt>{@code checkpoints}</dt>
- * <dd>{@code epoch} and {@code state_dict}, a {@code PYTORCH_STATE} cell: the model's parameters
- * as {@code torch.load(f, weights_only=True)} reads them, named as {@link ParameterNames#TORCH}
- * describes unless {@link #parameterNames} says otherwise. Written on training end (the epoch is
- * the number of epochs finished) and, with {@link #saveParametersEvery}(k), after every k-th
- * epoch (training end then adds no second row for the same epoch).</dd>
+ * <dd>{@code epoch}, {@code complete} and {@code state_dict}, a {@code PYTORCH_STATE} cell: the
+ * model's parameters as {@code torch.load(f, weights_only=True)} reads them, named as
+ * {@link ParameterNames#TORCH} describes unless {@link #parameterNames} says otherwise. Written
+ * on training end and, with {@link #saveParametersEvery}(k), after every k-th epoch (training end
+ * then adds no second row for the same weights). {@code complete} true: the weights at the end
+ * of epoch {@code epoch}. False: saved on training end in the middle of an epoch, after
+ * {@code epoch} complete epochs, because the training threw or was stopped (DJL's
+ * {@code Trainer.close()} calls {@link #onTrainingEnd} either way). The weights are read from
+ * the parameters' arrays on the model's device; if that is not one of the trainer's devices (a
+ * model on the CPU trained on a GPU), DJL copies the trained values back to it only in {@code
+ * ParameterStore.sync()}, which {@code Trainer.close()} calls after {@link #onTrainingEnd}, so
+ * every checkpoint holds stale weights: keep the model on the training device.</dd>
  * </dl>
  *
  * <p>Each {@code results} and {@code batches} value is also a TensorBoard scalar in the store's
  * {@link Store#tensorboard()} log, tag {@code TABLE/COLUMN} ({@code results/train_loss}), step the
- * epoch or the batch number. Each row is in the store's journal once logged, and after each epoch
+ * row's {@code epoch} (1-based) in {@code results} and its {@code batch} (1-based, over the run)
+ * in {@code batches}, as DJL counts them. This differs from {@link Store#logTableAndTb}, whose
+ * step is the table's row count before the row (0-based, and for {@code batches} not the batch
+ * number). Each row is in the store's journal once logged, and after each epoch
  * and on training end the store is {@link Store#sync() synced} (unless {@link #syncEachEpoch}
  * says otherwise): a crash, even of the machine, loses at most the epoch in progress.
  *
  * <p>The store belongs to the caller, who opened it and closes it, after the trainer (DJL calls
- * {@link #onTrainingEnd} from {@code Trainer.close()}); the listener never closes it. If the store
- * already has a table of these names, the listener appends to it when its columns are the ones it
- * would write, and refuses otherwise. One listener logs one training run: a second
- * {@link #onTrainingBegin} is an error.
+ * {@link #onTrainingEnd} from {@code Trainer.close()}); the listener never closes it. One store is
+ * one run, and one listener logs one training: a store whose {@code metadata} table has a row
+ * already, or a listener that has seen a training, is refused with an
+ * {@link IllegalStateException} when the trainer is made ({@link #onTrainingBegin}); {@code
+ * Store.open(dir)} makes a new run for each training. If the store has a table of these names
+ * without a run in it, the listener appends to it when its columns are the ones it would write,
+ * and refuses it otherwise.
  *
  * <p>DJL keeps the optimizer, its learning-rate tracker's settings and the loss's settings in
  * private fields with no getter, and {@code Trainer} does not expose the optimizer: the listener
  * reads them by reflection (tested with DJL 0.36.0), so a field that a later DJL renames is
- * logged under its new name, and one the JVM does not let it read is left out.
+ * logged under its new name, and one the JVM does not let it read is left out. If it finds no
+ * optimizer, {@code optimizer} is {@code unknown} and a WARNING names the DJL version.
  *
  * <p>Errors: a value a table cannot hold, or an existing table with other columns, is a
  * {@link StoreException} (or the {@link CoxException} the store raised) naming the store, table
- * and column; it propagates out of DJL's training loop and stops the training.
+ * and column; it propagates out of DJL's training loop and stops the training, and the listener
+ * then writes nothing more. On training end nothing is thrown: DJL calls {@link #onTrainingEnd}
+ * from {@code Trainer.close()}, which must go on to free the trainer, so a save or sync that
+ * fails there is logged as a WARNING (SLF4J) and kept as the {@link #failure()}.
  *
  * <p>Not thread-safe: DJL calls a listener from its training thread. Configure it (the fluent
  * methods) before the training begins.
  */
 public final class CoxTrainingListener implements TrainingListener {
+    private static final Logger LOG = LoggerFactory.getLogger(CoxTrainingListener.class);
     /** The table of the run's settings, one row. */
     public static final String METADATA = "metadata";
     /** The table of per-epoch metrics. */
@@ -113,6 +136,8 @@ public final class CoxTrainingListener implements TrainingListener {
     /** The table of saved parameters. */
     public static final String CHECKPOINTS = "checkpoints";
 
+    /** The {@code optimizer} value when the trainer's optimizer cannot be found. */
+    private static final String UNKNOWN = "unknown";
     /** This listener's own accumulator in DJL's evaluators, for the value of one batch. */
     private static final String BATCH_ACCUMULATOR = "cox/batch";
 
@@ -129,6 +154,11 @@ public final class CoxTrainingListener implements TrainingListener {
     private boolean ended;
     private Map<String, Object> settings;
     private boolean metadataWritten;
+    /** One of this listener's callbacks threw: onTrainingEnd writes nothing more. */
+    private boolean failed;
+    private String failure;
+    /** A training batch ran since the last epoch's end: the weights are no epoch's. */
+    private boolean midEpoch;
     private EvaluatorTrainingListener evaluatorListener;
     private boolean evaluatorListenerFirst;
     private long epochStart;
@@ -269,15 +299,22 @@ public final class CoxTrainingListener implements TrainingListener {
     }
 
     /**
-     * Reads the run's settings; nothing is written yet (see the class comment).
+     * Reads the run's settings; nothing is written yet (see the class comment). DJL calls it from
+     * the {@code Trainer}'s constructor, so a refused store makes {@code model.newTrainer(config)}
+     * throw, before any training.
      *
-     * @throws IllegalStateException if this listener has logged a training run already
+     * @throws IllegalStateException if this listener has seen a training already, or the store
+     *     holds a run already (its table {@code metadata} has a row): one store is one run
      */
     @Override
     public void onTrainingBegin(Trainer trainer) {
         if (begun) {
             throw new IllegalStateException("this CoxTrainingListener has logged a training run into store " + store.path()
-                    + " already: use a new listener (and store) for each run");
+                    + " already, and one store is one run: use a new listener on a new run (Store.open(dir) makes one)");
+        }
+        if (store.keys().contains(METADATA) && store.table(METADATA).nrows() > 0) {
+            throw new IllegalStateException("store " + store.path() + " holds a training run already (table '" + METADATA
+                    + "' has a row), and one store is one run: log this training into a new run (Store.open(dir) makes one)");
         }
         begun = true;
         epochStart = nanoTime.getAsLong();
@@ -310,12 +347,18 @@ public final class CoxTrainingListener implements TrainingListener {
     /** Logs the metadata row on the first batch, and every n-th batch to {@code batches}. */
     @Override
     public void onTrainingBatch(Trainer trainer, BatchData batchData) {
-        batch++;
-        if (!metadataWritten) {
-            writeMetadata(trainer, batchData.getBatch() == null ? -1 : batchData.getBatch().getSize());
-        }
-        if (batchesEvery > 0 && batch % batchesEvery == 0) {
-            logBatch(trainer, batchData);
+        try {
+            batch++;
+            midEpoch = true;
+            if (!metadataWritten) {
+                writeMetadata(trainer, batchData.getBatch() == null ? -1 : batchData.getBatch().getSize());
+            }
+            if (batchesEvery > 0 && batch % batchesEvery == 0) {
+                logBatch(trainer, batchData);
+            }
+        } catch (RuntimeException | Error e) {
+            failed = true;
+            throw e;
         }
     }
 
@@ -328,48 +371,79 @@ public final class CoxTrainingListener implements TrainingListener {
     /** Logs the epoch's row to {@code results}, saves the parameters if due, and syncs the store. */
     @Override
     public void onEpoch(Trainer trainer) {
-        long now = nanoTime.getAsLong();
-        epoch++;
-        if (!metadataWritten) {
-            writeMetadata(trainer, -1);
+        try {
+            long now = nanoTime.getAsLong();
+            epoch++;
+            midEpoch = false;
+            if (!metadataWritten) {
+                writeMetadata(trainer, -1);
+            }
+            if (withValidation == null) {
+                withValidation = validationBatches > 0;
+            }
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("epoch", (long) epoch);
+            row.putAll(epochValues(trainer));
+            row.put("epoch_time", (now - epochStart) / 1e9);
+            if (results == null) {
+                results = table(RESULTS, schemaOf(row));
+            }
+            append(results, row, "epoch " + epoch);
+            scalars(RESULTS, row, epoch);
+            if (saveEvery > 0 && epoch % saveEvery == 0) {
+                save(trainer);
+            }
+            sync("epoch " + epoch);
+            validationBatches = 0;
+            epochStart = nanoTime.getAsLong(); // the next epoch starts now: this listener's own work is no epoch's
+        } catch (RuntimeException | Error e) {
+            failed = true;
+            throw e;
         }
-        if (withValidation == null) {
-            withValidation = validationBatches > 0;
-        }
-        Map<String, Object> row = new LinkedHashMap<>();
-        row.put("epoch", (long) epoch);
-        row.putAll(epochValues(trainer));
-        row.put("epoch_time", (now - epochStart) / 1e9);
-        if (results == null) {
-            results = table(RESULTS, schemaOf(row));
-        }
-        append(results, row, "epoch " + epoch);
-        scalars(RESULTS, row, epoch);
-        if (saveEvery > 0 && epoch % saveEvery == 0) {
-            save(trainer);
-        }
-        sync("epoch " + epoch);
-        validationBatches = 0;
-        epochStart = now;
     }
 
     /**
-     * Saves the parameters (unless saved for this epoch already) and syncs the store; the store
-     * stays open.
+     * Saves the parameters (unless saved as they are already) and syncs the store; the store
+     * stays open. Writes nothing if no training batch and no epoch ran (a trainer closed without
+     * training), or if one of this listener's callbacks threw (its error went out of the training
+     * loop already). Never throws: DJL calls it from {@code Trainer.close()}, which must go on to
+     * sync the parameters, close the trainer's arrays and call the other listeners; an error is
+     * logged as a WARNING and kept as the {@link #failure()}.
      */
     @Override
     public void onTrainingEnd(Trainer trainer) {
-        if (!begun || ended) {
+        if (!begun || ended || failed) {
             return;
         }
         ended = true;
-        if (!metadataWritten) {
-            writeMetadata(trainer, -1);
+        if (batch == 0 && epoch == 0) {
+            return;
         }
-        if (savedEpoch != epoch) {
-            save(trainer);
+        try {
+            if (!metadataWritten) {
+                writeMetadata(trainer, -1);
+            }
+            if (batch > 0 && (savedEpoch != epoch || midEpoch)) {
+                save(trainer);
+            }
+            sync("training end");
+        } catch (RuntimeException e) {
+            failure = "CoxTrainingListener could not finish the run in store " + store.path() + " on training end: "
+                    + (e.getMessage() == null ? e.toString() : e.getMessage());
+            LOG.warn("{}", failure, e);
         }
-        sync("training end");
+    }
+
+    /**
+     * Why this listener could not finish the run on training end (save the parameters, write the
+     * metadata row or sync the store): the message of the WARNING it logged then, naming the store
+     * and the cause. Empty if it finished, or has not got there yet. {@link #onTrainingEnd} keeps
+     * the error here rather than throw it, since DJL calls it from {@code Trainer.close()}.
+     *
+     * @return the failure, or empty
+     */
+    public Optional<String> failure() {
+        return Optional.ofNullable(failure);
     }
 
     // ---- metadata
@@ -400,13 +474,19 @@ public final class CoxTrainingListener implements TrainingListener {
         Optimizer optimizer = optimizerOf(trainer);
         if (optimizer != null) {
             DjlSettings.flatten("optimizer", optimizer, m);
+        } else {
+            m.put("optimizer", UNKNOWN);
+            LOG.warn("CoxTrainingListener found no optimizer in the fields of DJL {}'s Trainer (it reads them by reflection,"
+                    + " tested with DJL 0.36.0): store {} logs optimizer = {} and no optimizer settings",
+                    Engine.getDjlVersion(), store.path(), UNKNOWN);
         }
         return m;
     }
 
     /**
      * The trainer's optimizer: DJL hands it to the engine's parameter server, which the trainer's
-     * parameter store holds, and exposes it nowhere; found by the fields' types, or null.
+     * parameter store holds, and exposes it nowhere; found by the fields' types (the first
+     * readable, non-null field of each), or null.
      */
     static Optimizer optimizerOf(Trainer trainer) {
         Object store = fieldOfType(trainer, ParameterStore.class);
@@ -419,14 +499,15 @@ public final class CoxTrainingListener implements TrainingListener {
         for (Class<?> c = owner.getClass(); c != null && c != Object.class; c = c.getSuperclass()) {
             for (Field f : c.getDeclaredFields()) {
                 if (type.isAssignableFrom(f.getType())) {
+                    Object v;
                     try {
                         f.setAccessible(true);
-                        Object v = f.get(owner);
-                        if (v != null) {
-                            return v;
-                        }
+                        v = f.get(owner);
                     } catch (RuntimeException | IllegalAccessException e) {
-                        return null;
+                        continue; // not readable (a module that does not open the package): try the next
+                    }
+                    if (v != null) {
+                        return v;
                     }
                 }
             }
@@ -435,19 +516,10 @@ public final class CoxTrainingListener implements TrainingListener {
     }
 
     private void writeMetadata(Trainer trainer, long batchSize) {
-        metadataWritten = true;
         Map<String, Object> row = new LinkedHashMap<>(settings);
         row.put("block", String.valueOf(trainer.getModel().getBlock())); // with the shapes initialize() gave it
-        long count = 0;
-        boolean known = true;
-        for (Pair<String, Parameter> p : trainer.getModel().getBlock().getParameters()) {
-            if (p.getValue().getShape() == null) {
-                known = false;
-            } else {
-                count += p.getValue().getShape().size();
-            }
-        }
-        if (known) {
+        Long count = ModelWeights.trainableCount(trainer.getModel().getBlock());
+        if (count != null) {
             row.put("parameter_count", count);
         }
         if (batchSize >= 0) {
@@ -456,6 +528,7 @@ public final class CoxTrainingListener implements TrainingListener {
         row.putAll(params);
         Table t = table(METADATA, schemaOf(row));
         append(t, row, "the run's settings");
+        metadataWritten = true;
     }
 
     // ---- per-epoch and per-batch values
@@ -491,7 +564,9 @@ public final class CoxTrainingListener implements TrainingListener {
 
     /**
      * After DJL's evaluator listener ran, its latest evaluations; before (it resets the
-     * accumulators once it has read them), the accumulators it is about to read.
+     * accumulators once it has read them), the accumulators it is about to read. NaN for an
+     * accumulator the evaluator does not have: DJL's {@code Loss.getAccumulator} throws an
+     * {@link IllegalArgumentException} then; any other error of an evaluator propagates.
      */
     private static double value(Evaluator e, Map<String, Float> latest, String prefix, String accumulator) {
         if (latest != null) {
@@ -500,7 +575,7 @@ public final class CoxTrainingListener implements TrainingListener {
         }
         try {
             return e.getAccumulator(accumulator);
-        } catch (RuntimeException noAccumulator) {
+        } catch (IllegalArgumentException noAccumulator) {
             return Double.NaN;
         }
     }
@@ -526,10 +601,7 @@ public final class CoxTrainingListener implements TrainingListener {
     // ---- parameters
 
     private void save(Trainer trainer) {
-        savedEpoch = epoch;
-        if (checkpoints == null) {
-            checkpoints = table(CHECKPOINTS, Schema.of("epoch", ColumnType.INT, "state_dict", ColumnType.PYTORCH_STATE));
-        }
+        boolean complete = !midEpoch;
         Block block = trainer.getModel().getBlock();
         StateDict dict;
         try {
@@ -539,10 +611,17 @@ public final class CoxTrainingListener implements TrainingListener {
             throw new StoreException("CoxTrainingListener cannot save the parameters of epoch " + epoch + ": "
                     + e.getMessage(), e);
         }
+        if (checkpoints == null) { // once there is a state dict to put in it
+            checkpoints = table(CHECKPOINTS, Schema.builder().add("epoch", ColumnType.INT).add("complete", ColumnType.BOOL)
+                    .add("state_dict", ColumnType.PYTORCH_STATE).build());
+        }
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("epoch", (long) epoch);
+        row.put("complete", complete);
         row.put("state_dict", dict);
-        append(checkpoints, row, "the parameters of epoch " + epoch);
+        append(checkpoints, row, complete ? "the parameters of epoch " + epoch
+                : "the parameters after " + epoch + " complete epochs");
+        savedEpoch = epoch;
     }
 
     // ---- store

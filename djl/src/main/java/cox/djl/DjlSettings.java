@@ -14,7 +14,9 @@ import java.util.Set;
  * expose none of them, so they are read by reflection: each instance field of a simple type,
  * named by its path ({@code optimizer.momentum}, {@code optimizer.learningRateTracker.value}), as
  * DJL's source names the field. A field holding another DJL object (a tracker, a tracker inside a
- * warm-up tracker) gives its class's simple name and, one level further down, its own settings.
+ * warm-up tracker) gives its class's simple name and, one level further down, its own settings;
+ * a lambda (a tracker written as {@code step -> 0.1f}) gives {@code lambda}, whoever wrote it,
+ * since its class's name changes from run to run.
  * Collections and maps (the optimizer's per-parameter state) and the update counters are state,
  * not settings, and are skipped; so is a field the JVM does not let us read.
  */
@@ -26,6 +28,8 @@ final class DjlSettings {
     private static final Set<String> SKIPPED_FIELDS = Set.of("numUpdate", "updateCounts", "stepIndex", "totalInstances",
             "totalLoss", "name");
     private static final int MAX_DEPTH = 3;
+    /** What a lambda-valued setting is logged as. */
+    private static final String LAMBDA = "lambda";
 
     private DjlSettings() {
     }
@@ -63,6 +67,8 @@ final class DjlSettings {
                 Object simple = simpleValue(value);
                 if (simple != null) {
                     out.put(key, simple);
+                } else if (value != null && isLambda(value.getClass())) {
+                    out.put(key, LAMBDA);
                 } else if (value != null && isDjl(value.getClass()) && !(value instanceof Iterable)
                         && path.stream().noneMatch(p -> p == value)) {
                     out.put(key, className(value.getClass()));
@@ -112,8 +118,22 @@ final class DjlSettings {
         return c.getName().startsWith("ai.djl.");
     }
 
-    /** The simple name, or the binary name for a class that has none (anonymous, lambda). */
+    /**
+     * A lambda's class ({@code Foo$$Lambda/0x...}): its name changes from run to run, and it has
+     * no settings to read.
+     */
+    private static boolean isLambda(Class<?> c) {
+        return c.getName().contains("$$Lambda");
+    }
+
+    /**
+     * The simple name; {@code lambda} for a lambda, so that the runs of a sweep agree; the binary
+     * name for another class that has none (anonymous).
+     */
     static String className(Class<?> c) {
+        if (isLambda(c)) {
+            return LAMBDA;
+        }
         String simple = c.getSimpleName();
         return simple.isEmpty() || c.isSynthetic() ? c.getName() : simple;
     }

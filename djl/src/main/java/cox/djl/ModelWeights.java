@@ -6,6 +6,9 @@ import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.ParallelBlock;
 import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.core.Embedding;
+import ai.djl.nn.norm.BatchNorm;
+import ai.djl.nn.norm.LayerNorm;
 import ai.djl.util.Pair;
 import cox.torch.DType;
 import cox.torch.StateDict;
@@ -24,6 +27,25 @@ final class ModelWeights {
     private ModelWeights() {
     }
 
+    /**
+     * The number of elements in the parameters of {@code block} that require gradients, as
+     * torch's {@code sum(p.numel() for p in model.parameters())} counts (a {@code BatchNorm}'s
+     * running mean and variance are not), or null while one of them has no shape yet.
+     */
+    static Long trainableCount(Block block) {
+        long count = 0;
+        for (Pair<String, Parameter> p : block.getParameters()) {
+            if (!p.getValue().requiresGradient()) {
+                continue;
+            }
+            if (p.getValue().getShape() == null) {
+                return null;
+            }
+            count += p.getValue().getShape().size();
+        }
+        return count;
+    }
+
     /** One parameter: DJL's flattened name, the torch-style name, the parameter. */
     record Entry(String djlName, String torchName, Parameter parameter) {
     }
@@ -39,9 +61,8 @@ final class ModelWeights {
     }
 
     private static void walk(Block block, String djlPrefix, String torchPrefix, List<Entry> out) {
-        boolean norm = isNorm(block);
         for (Pair<String, Parameter> p : block.getDirectParameters()) {
-            String leaf = norm ? torchNormName(p.getKey()) : p.getKey();
+            String leaf = torchLeafName(block, p.getKey());
             out.add(new Entry(join(djlPrefix, "_", p.getKey()), join(torchPrefix, ".", leaf), p.getValue()));
         }
         boolean indexed = block instanceof SequentialBlock || block instanceof ParallelBlock;
@@ -66,24 +87,30 @@ final class ModelWeights {
         return i >= 2 && i < childName.length() ? childName.substring(i) : childName;
     }
 
-    private static boolean isNorm(Block block) {
-        String name = block.getClass().getSimpleName();
-        return name.equals("BatchNorm") || name.equals("LayerNorm");
-    }
-
-    private static String torchNormName(String djlName) {
-        switch (djlName) {
-            case "gamma":
-                return "weight";
-            case "beta":
-                return "bias";
-            case "runningMean":
-                return "running_mean";
-            case "runningVar":
-                return "running_var";
-            default:
-                return djlName;
+    /**
+     * The torch name of a parameter DJL names {@code djlName} in {@code block}: {@code BatchNorm}'s
+     * and {@code LayerNorm}'s as torch's {@code BatchNorm*d}/{@code LayerNorm}, {@code
+     * Embedding}'s as {@code nn.Embedding}'s; any other, DJL's.
+     */
+    private static String torchLeafName(Block block, String djlName) {
+        if (block instanceof BatchNorm || block instanceof LayerNorm) {
+            switch (djlName) {
+                case "gamma":
+                    return "weight";
+                case "beta":
+                    return "bias";
+                case "runningMean":
+                    return "running_mean";
+                case "runningVar":
+                    return "running_var";
+                default:
+                    return djlName;
+            }
         }
+        if (block instanceof Embedding<?> && djlName.equals("embedding")) {
+            return "weight";
+        }
+        return djlName;
     }
 
     /**

@@ -16,14 +16,18 @@ public enum ParameterNames {
      * loads the weights into the equivalent {@code torch.nn} model. The path is joined with
      * {@code .}; a child of a {@code SequentialBlock} (DJL's {@code Mlp} is one) or
      * {@code ParallelBlock} is its 0-based index; any other child is the name its block gave it,
-     * without DJL's {@code NN} prefix ({@code 01encoder} becomes {@code encoder}). The parameters
-     * of DJL's {@code BatchNorm} and {@code LayerNorm} take torch's names: {@code gamma} becomes
-     * {@code weight}, {@code beta} {@code bias}, {@code runningMean} {@code running_mean},
-     * {@code runningVar} {@code running_var}; every other parameter keeps DJL's name
-     * ({@code weight}, {@code bias}). So {@code Linear, relu, Linear} in a {@code SequentialBlock}
-     * gives {@code 0.weight, 0.bias, 2.weight, 2.bias}, the keys of
-     * {@code torch.nn.Sequential(nn.Linear, nn.ReLU(), nn.Linear)}. The shapes are DJL's, which
-     * for {@code Linear} and {@code Conv} weights are torch's too ({@code (out, in, ...)}).
+     * without DJL's {@code NN} prefix ({@code 01encoder} becomes {@code encoder}). The blocks
+     * whose parameters get torch's names are exactly these: {@code Linear} and {@code Conv1d},
+     * {@code Conv2d}, {@code Conv3d} ({@code weight}, {@code bias}: DJL's names are torch's, and
+     * so are the shapes, {@code (out, in, ...)}); {@code BatchNorm} (and {@code GhostBatchNorm})
+     * and {@code LayerNorm} ({@code gamma} becomes {@code weight}, {@code beta} {@code bias},
+     * {@code runningMean} {@code running_mean}, {@code runningVar} {@code running_var}); and
+     * {@code Embedding} ({@code embedding} becomes {@code weight}, of shape {@code (num_embeddings,
+     * dim)}, as {@code nn.Embedding}'s). Every other block's parameters keep the names DJL gives
+     * them ({@code LSTM}'s and {@code GRU}'s, for instance, are not torch's {@code weight_ih_l0}
+     * ...), under the torch-style path. So {@code Linear, relu, Linear} in a
+     * {@code SequentialBlock} gives {@code 0.weight, 0.bias, 2.weight, 2.bias}, the keys of
+     * {@code torch.nn.Sequential(nn.Linear, nn.ReLU(), nn.Linear)}.
      */
     TORCH,
     /** DJL's own names, as {@code block.getParameters()} lists them: {@code 01Linear_weight}. */

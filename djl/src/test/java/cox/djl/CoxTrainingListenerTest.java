@@ -4,7 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.offset;
 
+import ai.djl.Model;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.core.Linear;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.Trainer;
 import ai.djl.training.TrainingResult;
+import ai.djl.training.loss.Loss;
 import cox.exceptions.StoreException;
 import cox.store.ColumnType;
 import cox.store.Mode;
@@ -118,6 +125,7 @@ class CoxTrainingListenerTest {
             DataFrame c = store.table("checkpoints").df();
             assertThat(c.height()).isEqualTo(1);
             assertThat(c.getColumn("epoch").get(0)).isEqualTo((long) EPOCHS);
+            assertThat(c.getColumn("complete").get(0)).isEqualTo(true);
             StateDict dict = store.table("checkpoints").getStateDict((String) c.getColumn("state_dict").get(0));
             assertThat(dict.keySet()).containsExactly("0.weight", "0.bias", "2.weight", "2.bias");
             String[] djl = {"01Linear_weight", "01Linear_bias", "03Linear_weight", "03Linear_bias"};
@@ -177,6 +185,7 @@ class CoxTrainingListenerTest {
             }
             DataFrame c = store.table("checkpoints").df();
             assertThat(c.getColumn("epoch").toList()).containsExactly(2L, 3L);
+            assertThat(c.getColumn("complete").toList()).containsExactly(true, true);
             StateDict last = store.table("checkpoints").getStateDict((String) c.getColumn("state_dict").get(1));
             assertThat(last.keySet()).containsExactly("net.01Linear_weight", "net.01Linear_bias", "net.03Linear_weight",
                     "net.03Linear_bias");
@@ -193,12 +202,14 @@ class CoxTrainingListenerTest {
 
     @Test
     void withoutDjlsEvaluatorListener_resultsHoldEpochAndTimeOnly(@TempDir Path dir) throws Exception {
-        long[] tick = {0};
+        // the clock's readings: training begin, then each epoch's start and end of onEpoch; the
+        // listener's own work in onEpoch (4 s here) is no epoch's time
+        long[] readings = {0, 1_500_000_000L, 5_500_000_000L, 7_000_000_000L, 11_000_000_000L};
+        int[] next = {0};
         Path run;
         try (Store store = Store.open(dir)) {
             run = store.path();
-            // each reading 1.5 s after the last: training begin, then each epoch's end
-            MlpTraining.train(new CoxTrainingListener(store).nanoTime(() -> tick[0]++ * 1_500_000_000L), false, 2, false);
+            MlpTraining.train(new CoxTrainingListener(store).nanoTime(() -> readings[next[0]++]), false, 2, false);
         }
         try (Store store = read(run)) {
             DataFrame r = store.table("results").df();
@@ -225,6 +236,60 @@ class CoxTrainingListenerTest {
     }
 
     @Test
+    void trainingThatThrowsInEpoch2_lastCheckpointIsIncompleteAfterEpoch1(@TempDir Path dir) throws Exception {
+        Path run;
+        try (Store store = Store.open(dir)) {
+            run = store.path();
+            int perEpoch = MlpTraining.TRAIN_ROWS / MlpTraining.BATCH;
+            // the third batch of epoch 2: two of its batches change the weights first
+            assertThatThrownBy(() -> MlpTraining.train(new CoxTrainingListener(store).saveParametersEvery(1), false, EPOCHS,
+                    true, true, perEpoch + 3))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessage("the training set fails at batch " + (perEpoch + 3));
+        }
+        try (Store store = read(run)) {
+            assertThat(store.table("results").nrows()).isEqualTo(1);
+            assertThat(store.table("metadata").nrows()).isEqualTo(1);
+            DataFrame c = store.table("checkpoints").df();
+            assertThat(c.getColumnsIndex().toArray()).containsExactly("epoch", "complete", "state_dict");
+            // after epoch 1 (saveParametersEvery(1)), then on training end, in the middle of epoch 2
+            assertThat(c.getColumn("epoch").toList()).containsExactly(1L, 1L);
+            assertThat(c.getColumn("complete").toList()).containsExactly(true, false);
+            assertThat(store.table("checkpoints").schema().type("complete")).isEqualTo(ColumnType.BOOL);
+        }
+    }
+
+    @Test
+    void trainerClosedWithoutTraining_writesNothingAndThrowsNothing(@TempDir Path dir) {
+        try (Store store = Store.open(dir); Model model = Model.newInstance("mlp")) {
+            model.setBlock(new SequentialBlock().add(Linear.builder().setUnits(1).build()));
+            CoxTrainingListener never = new CoxTrainingListener(store);
+            model.newTrainer(new DefaultTrainingConfig(Loss.l2Loss()).addTrainingListeners(never)).close();
+            CoxTrainingListener initialized = new CoxTrainingListener(store);
+            try (Trainer trainer = model.newTrainer(new DefaultTrainingConfig(Loss.l2Loss()).addTrainingListeners(initialized))) {
+                trainer.initialize(new Shape(2, 3));
+            }
+            // nothing was trained: no checkpoints table (nor an empty one), and the store is free for a run
+            assertThat(store.keys()).isEmpty();
+            assertThat(never.failure()).isEmpty();
+            assertThat(initialized.failure()).isEmpty();
+        }
+    }
+
+    @Test
+    void saveThatFailsOnTrainingEnd_isKeptAsTheFailureNotThrown(@TempDir Path dir) throws Exception {
+        try (Store store = Store.open(dir)) {
+            CoxTrainingListener l = new CoxTrainingListener(store).parameterNames(ParameterNames.TORCH, name -> "w");
+            MlpTraining.train(l, false, 1); // Trainer.close() returns: DJL frees the trainer
+            assertThat(l.failure()).hasValue("CoxTrainingListener could not finish the run in store " + store.path()
+                    + " on training end: CoxTrainingListener cannot save the parameters of epoch 1: table 'checkpoints'"
+                    + " of store " + store.path() + ", column 'state_dict': DJL parameters '01Linear_weight' and"
+                    + " '01Linear_bias' would both be saved as 'w'");
+            assertThat(store.keys()).containsExactlyInAnyOrder("metadata", "results"); // no empty checkpoints table
+        }
+    }
+
+    @Test
     void secondTrainingWithTheSameListener_isRefused(@TempDir Path dir) throws Exception {
         try (Store store = Store.open(dir)) {
             CoxTrainingListener l = new CoxTrainingListener(store);
@@ -232,8 +297,23 @@ class CoxTrainingListenerTest {
             assertThatThrownBy(() -> MlpTraining.train(l, false, 1))
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessage("this CoxTrainingListener has logged a training run into store " + store.path()
-                            + " already: use a new listener (and store) for each run");
+                            + " already, and one store is one run: use a new listener on a new run (Store.open(dir)"
+                            + " makes one)");
             assertThatThrownBy(() -> l.param("seed", 1)).hasMessage("param: the training has begun; configure the listener before it");
+        }
+    }
+
+    @Test
+    void storeThatHoldsARun_isRefusedWhenTheTrainerIsMade(@TempDir Path dir) throws Exception {
+        try (Store store = Store.open(dir)) {
+            MlpTraining.train(new CoxTrainingListener(store), false, 1);
+            // DJL calls onTrainingBegin from the Trainer's constructor: model.newTrainer(config) throws
+            assertThatThrownBy(() -> MlpTraining.train(new CoxTrainingListener(store), false, 1))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessage("store " + store.path() + " holds a training run already (table 'metadata' has a row),"
+                            + " and one store is one run: log this training into a new run (Store.open(dir) makes one)");
+            assertThat(store.table("metadata").nrows()).isEqualTo(1);
+            assertThat(store.table("results").nrows()).isEqualTo(1);
         }
     }
 
@@ -250,8 +330,8 @@ class CoxTrainingListenerTest {
     }
 
     @Test
-    void param_refusesValuesNoColumnHolds() {
-        try (Store store = Store.open(runs)) {
+    void param_refusesValuesNoColumnHolds(@TempDir Path dir) {
+        try (Store store = Store.open(dir)) {
             CoxTrainingListener l = new CoxTrainingListener(store);
             assertThatThrownBy(() -> l.param("layers", List.of(8, 1)))
                     .isInstanceOf(IllegalArgumentException.class)

@@ -42,7 +42,7 @@ class DjlPythonInteropTest {
             "    got = res[col].tolist()",
             "    assert got == want[col], (col, got, want[col])",
             "assert (res['epoch_time'] > 0).all(), res",
-            "assert ckpt['epoch'].tolist() == [3], ckpt",
+            "assert ckpt['epoch'].tolist() == [3] and ckpt['complete'].tolist() == [True], ckpt",
             "state = torch.load(os.path.join(exp, '.table_objects', ckpt['state_dict'].iloc[-1]), weights_only=True)",
             "net = torch.nn.Sequential(torch.nn.Linear(4, 8), torch.nn.ReLU(), torch.nn.Linear(8, 1))",
             "assert list(state.keys()) == list(net.state_dict().keys()), list(state.keys())",

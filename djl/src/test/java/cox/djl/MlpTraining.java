@@ -16,17 +16,24 @@ import ai.djl.training.EasyTrain;
 import ai.djl.training.Trainer;
 import ai.djl.training.TrainingResult;
 import ai.djl.training.dataset.ArrayDataset;
+import ai.djl.training.dataset.Batch;
+import ai.djl.training.dataset.Dataset;
 import ai.djl.training.listener.TrainingListener;
 import ai.djl.training.listener.TrainingListenerAdapter;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
+import ai.djl.translate.TranslateException;
 import ai.djl.util.Pair;
+import ai.djl.util.Progress;
+import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.ExecutorService;
 
 /**
  * The training the tests log: a small MLP ({@code Linear(8), relu, Linear(1)} in a
@@ -73,6 +80,16 @@ final class MlpTraining {
     /** As {@link #train(CoxTrainingListener, boolean, int, boolean)}; without {@code validation}, no validation set. */
     static Outcome train(CoxTrainingListener cox, boolean coxFirst, int epochs, boolean djlDefaults, boolean validation)
             throws Exception {
+        return train(cox, coxFirst, epochs, djlDefaults, validation, 0);
+    }
+
+    /**
+     * As {@link #train(CoxTrainingListener, boolean, int, boolean, boolean)}; with {@code failAtBatch}
+     * above 0, the training set throws an {@link IllegalStateException} when asked for that batch
+     * (1-based, counted over the run), after the batches before it were trained on.
+     */
+    static Outcome train(CoxTrainingListener cox, boolean coxFirst, int epochs, boolean djlDefaults, boolean validation,
+            int failAtBatch) throws Exception {
         Engine.getInstance().setRandomSeed(7);
         List<TrainingResult> results = new ArrayList<>();
         List<Float> batchLosses = new ArrayList<>();
@@ -106,7 +123,8 @@ final class MlpTraining {
                     .add(Activation::relu)
                     .add(Linear.builder().setUnits(1).build()));
             Random random = new Random(7);
-            ArrayDataset train = dataset(manager, random, TRAIN_ROWS);
+            Dataset train = failAtBatch > 0 ? new FailingDataset(dataset(manager, random, TRAIN_ROWS), failAtBatch)
+                    : dataset(manager, random, TRAIN_ROWS);
             ArrayDataset validate = dataset(manager, random, VALIDATE_ROWS);
             DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.l2Loss())
                     .addEvaluator(Loss.l1Loss())
@@ -143,6 +161,53 @@ final class MlpTraining {
                 }
                 return new Outcome(results, trainer.getTrainingResult(), batchLosses, parameters, shapes, predictions);
             }
+        }
+    }
+
+    /** A dataset that throws when asked for its {@code failAt}-th batch, counted over all its iterations. */
+    private static final class FailingDataset implements Dataset {
+        private final Dataset inner;
+        private final int failAt;
+        private int served;
+
+        FailingDataset(Dataset inner, int failAt) {
+            this.inner = inner;
+            this.failAt = failAt;
+        }
+
+        @Override
+        public Iterable<Batch> getData(NDManager manager) throws IOException, TranslateException {
+            return failing(inner.getData(manager));
+        }
+
+        @Override
+        public Iterable<Batch> getData(NDManager manager, ExecutorService executor) throws IOException, TranslateException {
+            return failing(inner.getData(manager, executor));
+        }
+
+        private Iterable<Batch> failing(Iterable<Batch> batches) {
+            return () -> {
+                Iterator<Batch> it = batches.iterator();
+                return new Iterator<>() {
+                    @Override
+                    public boolean hasNext() {
+                        return it.hasNext();
+                    }
+
+                    @Override
+                    public Batch next() {
+                        if (++served == failAt) {
+                            throw new IllegalStateException("the training set fails at batch " + failAt);
+                        }
+                        return it.next();
+                    }
+                };
+            };
+        }
+
+        @Override
+        public void prepare(Progress progress) throws IOException, TranslateException {
+            inner.prepare(progress);
         }
     }
 

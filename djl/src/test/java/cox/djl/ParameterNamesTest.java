@@ -3,6 +3,8 @@ package cox.djl;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ai.djl.modality.nlp.DefaultVocabulary;
+import ai.djl.modality.nlp.embedding.TrainableWordEmbedding;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -43,9 +45,30 @@ class ParameterNamesTest {
             StateDict dict = ModelWeights.stateDict(block, ParameterNames.TORCH, n -> n, "here");
             assertThat(dict.get("1.0.weight").shape()).containsExactly(4, 8);
             assertThat(dict.get("1.1.running_var").shape()).containsExactly(4);
+            // sum(p.numel() for p in model.parameters()): BatchNorm's running mean and variance are buffers
+            assertThat(ModelWeights.trainableCount(block)).isEqualTo(3 * 8 + 8 + 8 * 4 + 4 + 4 + 4);
             assertThatThrownBy(() -> ModelWeights.stateDict(block, ParameterNames.TORCH, n -> n.substring(0, 1), "here"))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessage("here: DJL parameters '01Linear_weight' and '01Linear_bias' would both be saved as '0'");
+        }
+    }
+
+    @Test
+    void torch_embeddingIsWeight_asInNnEmbedding() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            SequentialBlock block = new SequentialBlock()
+                    .add(TrainableWordEmbedding.builder().setVocabulary(new DefaultVocabulary(List.of("a", "b", "c")))
+                            .setEmbeddingSize(4).build())
+                    .add(Linear.builder().setUnits(2).build());
+            block.initialize(manager, DataType.FLOAT32, new Shape(2, 5));
+            List<ModelWeights.Entry> entries = ModelWeights.entries(block);
+            // torch.nn.Sequential(Embedding(n, 4), Linear(4, 2)).state_dict()
+            assertThat(entries).extracting(ModelWeights.Entry::torchName).containsExactly("0.weight", "1.weight", "1.bias");
+            assertThat(entries).extracting(ModelWeights.Entry::djlName).containsExactly("01TrainableWordEmbedding_embedding",
+                    "02Linear_weight", "02Linear_bias");
+            StateDict dict = ModelWeights.stateDict(block, ParameterNames.TORCH, n -> n, "here");
+            long rows = block.getChildren().get(0).getValue().getParameters().get("embedding").getArray().getShape().get(0);
+            assertThat(dict.get("0.weight").shape()).containsExactly(rows, 4); // nn.Embedding's (num_embeddings, dim)
         }
     }
 
@@ -60,6 +83,7 @@ class ParameterNamesTest {
     @Test
     void uninitializedParameter_isNamed() {
         SequentialBlock block = new SequentialBlock().add(Linear.builder().setUnits(2).build());
+        assertThat(ModelWeights.trainableCount(block)).isNull(); // no shapes yet
         assertThatThrownBy(() -> ModelWeights.stateDict(block, ParameterNames.TORCH, n -> n, "table 'checkpoints'"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("table 'checkpoints': DJL parameter '01Linear_weight' has no value yet (call"

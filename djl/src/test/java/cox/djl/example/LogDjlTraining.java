@@ -55,14 +55,15 @@ public final class LogDjlTraining {
                     .addEvaluator(Loss.l1Loss())
                     .optOptimizer(Optimizer.adam().optLearningRateTracker(Tracker.fixed(0.01f)).build())
                     .addTrainingListeners(TrainingListener.Defaults.basic())
-                    .addTrainingListeners(new CoxTrainingListener(store)
-                            .param("seed", seed)
+                    .addTrainingListeners(new CoxTrainingListener(store)   // one store, one run
+                            .param("seed", seed)                           // your own metadata columns
                             .param("dataset", "y = 2 x0 - x1 + noise")
-                            .logBatchesEvery(4));
+                            .logBatchesEvery(4)                            // optional: table batches
+                            .saveParametersEvery(1));                      // optional: weights after every epoch
             try (Trainer trainer = model.newTrainer(config)) {
                 trainer.initialize(new Shape(32, 2));
                 EasyTrain.fit(trainer, 3, train, validate);
-            } // Trainer.close() calls onTrainingEnd: the parameters are saved to table checkpoints
+            } // Trainer.close() calls onTrainingEnd: the final weights are saved (here, those of epoch 3 already)
             System.out.println("logged run " + store.path());
             System.out.println(store.table("results").df());
         }
