@@ -134,6 +134,93 @@ class CoxTribuoTest {
         }
     }
 
+    /** The matrix counted straight from the predictions, independently of Tribuo's ConfusionMatrix. */
+    @Test
+    void confusionMatrix_isTruthThenPredicted_asCountedFromThePredictions() {
+        MutableDataset<Label> train = TribuoData.threeClasses("three blobs, train", 300, 3L);
+        MutableDataset<Label> test = TribuoData.threeClasses("three blobs, test", 150, 4L);
+        Model<Label> model = TribuoData.logisticRegression(train, 0.05, 1);
+        LabelEvaluation evaluation = new LabelEvaluator().evaluate(model, test);
+        Map<String, Map<String, Double>> expected = new LinkedHashMap<>();
+        for (String truth : List.of("blue", "green", "red")) {
+            Map<String, Double> row = new LinkedHashMap<>();
+            for (String predicted : List.of("blue", "green", "red")) {
+                row.put(predicted, 0.0);
+            }
+            expected.put(truth, row);
+        }
+        for (Prediction<Label> p : evaluation.getPredictions()) {
+            expected.get(p.getExample().getOutput().getLabel()).merge(p.getOutput().getLabel(), 1.0, Double::sum);
+        }
+        // not symmetric, so a transposed matrix would not pass
+        assertThat(expected.get("red").get("green")).isNotEqualTo(expected.get("green").get("red"));
+        try (Store store = Store.open(runs, "orientation")) {
+            CoxTribuo.log(store, model, evaluation);
+            Table results = store.table("results");
+            Object cm = results.getObject((String) cell(results.df(), "confusionMatrix"));
+            assertThat(cm).isEqualTo(expected);
+            assertThat(((Map<?, ?>) cm).keySet().stream().map(String::valueOf).toList()).containsExactly("blue", "green", "red");
+        }
+    }
+
+    /** A label the model knows but the test set lacks keeps its columns, with Tribuo's values. */
+    @Test
+    void testSetWithoutALabel_keepsItsColumns_withTribuosValues() {
+        MutableDataset<Label> train = TribuoData.threeClasses("three blobs, train", 300, 3L);
+        MutableDataset<Label> test = TribuoData.threeClassesWithout("blue", "two blobs, test", 150, 4L);
+        Model<Label> model = TribuoData.logisticRegression(train, 0.5, 3);
+        LabelEvaluation evaluation = new LabelEvaluator().evaluate(model, test);
+        Label blue = new Label("blue");
+        try (Store store = Store.open(runs, "no-blue")) {
+            CoxTribuo.log(store, model, evaluation);
+            Table results = store.table("results");
+            DataFrame df = results.df();
+            assertThat(df.getColumnsIndex().toArray()).contains("precision.blue", "recall.blue", "f1.blue");
+            assertThat(cell(df, "precision.blue")).isEqualTo(evaluation.precision(blue)).isEqualTo(0.0);
+            assertThat(cell(df, "recall.blue")).isEqualTo(evaluation.recall(blue));
+            assertThat(cell(df, "f1.blue")).isEqualTo(evaluation.f1(blue));
+            assertLabelRow(results, df, 0, evaluation);
+            @SuppressWarnings("unchecked")
+            Map<String, Map<String, Double>> cm = (Map<String, Map<String, Double>>) results.getObject(
+                    (String) cell(df, "confusionMatrix"));
+            assertThat(cm.get("blue")).containsExactly(Map.entry("blue", 0.0), Map.entry("green", 0.0), Map.entry("red", 0.0));
+        }
+    }
+
+    /** An output dimension whose true values are all equal: R² is NaN, as Tribuo gives it. */
+    @Test
+    void regression_aConstantOutputDimension_hasAnR2OfNaN() {
+        MutableDataset<Regressor> train = TribuoData.oneFlatOutput("flat, train", 200, 8L);
+        MutableDataset<Regressor> test = TribuoData.oneFlatOutput("flat, test", 60, 9L);
+        Model<Regressor> model = TribuoData.linearRegression(train, 3);
+        RegressionEvaluation evaluation = new RegressionEvaluator().evaluate(model, test);
+        Regressor flat = new Regressor("flat", Double.NaN);
+        assertThat(evaluation.r2(flat)).isNaN();
+        try (Store store = Store.open(runs, "flat")) {
+            CoxTribuo.log(store, model, evaluation);
+            DataFrame df = store.table("results").df();
+            assertThat((double) cell(df, "r2.flat")).isNaN();
+            assertThat(cell(df, "averageR2")).isEqualTo(evaluation.averageR2());
+            assertThat(cell(df, "r2.y")).isEqualTo(evaluation.r2(new Regressor("y", Double.NaN)));
+            assertThat(cell(df, "rmse.flat")).isEqualTo(evaluation.rmse(flat));
+        }
+    }
+
+    /** An evaluation of a DataSource carries the source's provenance: never "train", even of the training source. */
+    @Test
+    void evaluationOfADataSource_isNeverNamedTrain() {
+        org.tribuo.classification.example.GaussianLabelDataSource source =
+                new org.tribuo.classification.example.GaussianLabelDataSource(100, 2L, new double[] {1, 1},
+                        new double[] {1, 0, 0, 1}, new double[] {-1, -1}, new double[] {1, 0, 0, 1});
+        MutableDataset<Label> train = new MutableDataset<>(source);
+        Model<Label> model = TribuoData.logisticRegression(train, 0.5, 1);
+        LabelEvaluator evaluator = new LabelEvaluator();
+        try (Store store = Store.open(runs, "source")) {
+            CoxTribuo.log(store, model, evaluator.evaluate(model, source), evaluator.evaluate(model, train));
+            assertThat(store.table("results").df().getColumn("evaluation").toList()).containsExactly("test", "train");
+        }
+    }
+
     @Test
     void linearRegression_twoOutputs_resultsEqualTribuos_modelSaved() throws Exception {
         MutableDataset<Regressor> train = TribuoData.twoOutputs("two outputs, train", 300, 5L);
