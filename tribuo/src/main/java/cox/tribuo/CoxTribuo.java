@@ -147,10 +147,11 @@ public final class CoxTribuo {
      * @param evaluations evaluations of {@code model}, e.g. from a {@code LabelEvaluator}; none
      *     logs the metadata only
      * @throws NullPointerException for a null argument
-     * @throws IllegalArgumentException for an evaluation of another model or of an unsupported
-     *     kind, evaluations whose columns differ, a label that cannot be a column name, or tables
-     *     of the store whose columns or metadata row differ from these (see the class comment);
-     *     the message starts with {@code store DIR: }, and nothing is written then
+     * @throws IllegalArgumentException for an evaluation of another model or of an
+     *     unsupported kind, evaluations whose columns differ, a label that cannot be
+     *     a column name, or tables of the store whose columns or metadata row differ from
+     *     these (see the class comment); the message starts with {@code store DIR: }, and
+     *     nothing is written then
      * @throws IllegalStateException if the store is read-only or closed
      */
     public static void log(Store store, Model<?> model, Evaluation<?>... evaluations) {
@@ -165,10 +166,11 @@ public final class CoxTribuo {
      * @param model the trained model
      * @param evaluations names to evaluations of {@code model}
      * @throws NullPointerException for a null argument
-     * @throws IllegalArgumentException for an evaluation of another model or of an unsupported
-     *     kind, evaluations whose columns differ, an empty name, a label that cannot be a column name, or tables
-     *     of the store whose columns or metadata row differ from these (see the class comment);
-     *     the message starts with {@code store DIR: }, and nothing is written then
+     * @throws IllegalArgumentException for an evaluation of another model or of an
+     *     unsupported kind, evaluations whose columns differ, an empty name, a label that cannot be
+     *     a column name, or tables of the store whose columns or metadata row differ from
+     *     these (see the class comment); the message starts with {@code store DIR: }, and
+     *     nothing is written then
      * @throws IllegalStateException if the store is read-only or closed
      */
     public static void log(Store store, Model<?> model, Map<String, ? extends Evaluation<?>> evaluations) {
@@ -263,10 +265,12 @@ public final class CoxTribuo {
      * @param model the trained model
      * @param evaluations evaluations of {@code model}
      * @throws NullPointerException for a null argument
-     * @throws IllegalArgumentException for a parameter given again with another value, an evaluation of another model or of an unsupported
-     *     kind, evaluations whose columns differ, a label that cannot be a column name, or tables
-     *     of the store whose columns or metadata row differ from these (see the class comment);
-     *     the message starts with {@code store DIR: }, and nothing is written then
+     * @throws IllegalArgumentException for a parameter given again with another value,
+     *     an evaluation of another model or of an
+     *     unsupported kind, evaluations whose columns differ, a label that cannot be
+     *     a column name, or tables of the store whose columns or metadata row differ from
+     *     these (see the class comment); the message starts with {@code store DIR: }, and
+     *     nothing is written then
      * @throws IllegalStateException if the store is read-only or closed
      */
     public void log(Model<?> model, Evaluation<?>... evaluations) {
@@ -286,10 +290,12 @@ public final class CoxTribuo {
      * @param model the trained model
      * @param evaluations names to evaluations of {@code model}, in the map's order
      * @throws NullPointerException for a null argument
-     * @throws IllegalArgumentException for a parameter given again with another value, an evaluation of another model or of an unsupported
-     *     kind, evaluations whose columns differ, an empty name, a label that cannot be a column name, or tables
-     *     of the store whose columns or metadata row differ from these (see the class comment);
-     *     the message starts with {@code store DIR: }, and nothing is written then
+     * @throws IllegalArgumentException for a parameter given again with another value,
+     *     an evaluation of another model or of an
+     *     unsupported kind, evaluations whose columns differ, an empty name, a label that cannot be
+     *     a column name, or tables of the store whose columns or metadata row differ from
+     *     these (see the class comment); the message starts with {@code store DIR: }, and
+     *     nothing is written then
      * @throws IllegalStateException if the store is read-only or closed
      */
     public void log(Model<?> model, Map<String, ? extends Evaluation<?>> evaluations) {
