@@ -2,6 +2,7 @@ package cox.tribuo;
 
 import com.oracle.labs.mlrg.olcut.provenance.ObjectProvenance;
 import cox.exceptions.CoxIOException;
+import cox.readers.TableSchema;
 import cox.store.ColumnType;
 import cox.store.Schema;
 import cox.store.Store;
@@ -11,9 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -42,32 +42,49 @@ import org.tribuo.provenance.ModelProvenance;
  * {@code trainer.optimiser.initialLearningRate}), the training data ({@code dataset.num-examples},
  * {@code dataset.num-features}, {@code dataset.num-outputs}, {@code dataset.datasource.*} with the
  * source and any split, {@code dataset.transformations.0.*}), {@code trained-at},
- * {@code tribuo-version}, {@code java-version}, {@code os-name}, {@code os-arch}. A list's elements
- * are {@code path.0}, {@code path.1}, ...; OLCUT's {@code host-short-name} entries are left out.
- * Integers are INT, {@code double}s FLOAT ({@code float}s as the double of their decimal text,
- * so {@code 0.1f} is 0.1), booleans BOOL, the rest (strings, enums, times, URLs, hashes) STR. A
- * list of more than 16 elements, and an ensemble's {@code member-provenance} (a provenance per
- * member model), is one OBJECT cell instead: a list of its elements flattened the same way (an
- * object as a dict of dotted paths), so an ensemble of any size has the same few columns. The
- * user's own {@link #param parameters} follow, typed as {@link Schema#fromExample} infers them.
+ * {@code tribuo-version}, {@code java-version}, {@code os-name}, {@code os-arch}. Within each
+ * object the keys are sorted ({@code class-name} first, then by name), so equal provenances give
+ * the same columns in the same order. A list's elements are {@code path.0}, {@code path.1}, ...;
+ * OLCUT's {@code host-short-name} entries are left out. Integers are INT, {@code double}s FLOAT
+ * ({@code float}s as the double of their decimal text, so {@code 0.1f} is 0.1), booleans BOOL,
+ * the rest (strings, enums, times, URLs, hashes) STR. A list of more than 16 elements, and an
+ * ensemble's {@code member-provenance} (a provenance per member model), is one OBJECT cell
+ * instead: a list of its elements flattened the same way (an object as a dict of dotted paths),
+ * so an ensemble of any size has the same few columns. A list of at most 16 elements is spread,
+ * so a sweep over a list-valued hyperparameter whose length varies gives runs with different
+ * metadata columns ({@code x.0}, {@code x.1} in one, {@code x.0} to {@code x.2} in another):
+ * {@code CollectionReader.df("metadata")} (and {@code cox df}) reads them as the union of the
+ * columns, a run's missing ones null. Keys holding dots (a {@code RowProcessor}'s
+ * {@code fieldProcessorMap} keyed by CSV headers such as {@code Sepal.Length}) can give one path
+ * twice; each map, object or list whose path collides is then one OBJECT cell (a dict of its own
+ * keys) instead of its columns. The user's own {@link #param parameters} follow.
  *
  * <p><b>results</b>: one row per evaluation, in the order given. {@code evaluation} (STR) names it:
- * the name given, else {@code "train"} if it evaluated the data the model was trained on (equal
- * dataset provenance) and {@code "test"} otherwise ({@code "test-2"}, {@code "test-3"}, ... for
- * further ones in the same call). {@code num-examples} (INT) is the number of predictions. Then
- * the metrics, each named after the Tribuo method that gives it (values exactly Tribuo's):
+ * the name given, else {@code "train"} if it evaluated the {@code Dataset} the model was trained
+ * on (equal dataset provenance) and {@code "test"} otherwise; a default name the {@code results}
+ * table or an earlier evaluation of the call has already gets {@code "-2"}, {@code "-3"}, ...
+ * ({@code "test-2"} for the held-out set of a second call). An evaluation made from a
+ * {@code DataSource} ({@code evaluator.evaluate(model, source)}) carries the source's provenance,
+ * never the training {@code Dataset}'s, so it is never recognised as {@code "train"}, even if it
+ * is the source the training data came from: name it. {@code num-examples} (INT) is the number of
+ * predictions. Then the metrics, each named after the Tribuo method that gives it (values exactly
+ * Tribuo's):
  * <ul>
  * <li>a {@code LabelEvaluation} (classification): {@code accuracy}, {@code balancedErrorRate},
  *     {@code macroAveragedPrecision}, {@code macroAveragedRecall}, {@code macroAveragedF1},
  *     {@code microAveragedPrecision}, {@code microAveragedRecall}, {@code microAveragedF1}; for each
- *     label of the model's domain, sorted by name, {@code precision.LABEL}, {@code recall.LABEL},
+ *     label of the confusion matrix's domain (the labels the model knows, whether or not the
+ *     evaluated data has them), sorted by name, {@code precision.LABEL}, {@code recall.LABEL},
  *     {@code f1.LABEL}; and {@code confusionMatrix}, an OBJECT cell holding
- *     {@code {true label: {predicted label: count}}} (Python gets a dict of dicts of floats:
- *     {@code pandas.DataFrame.from_dict(cm, orient="index")} is the matrix as Tribuo prints it);</li>
+ *     {@code {true label: {predicted label: count}}} over all those labels, sorted by name, a
+ *     pair never seen 0.0: a row per true label, a column per predicted label, as Tribuo's
+ *     {@code ConfusionMatrix} prints it (Python gets a dict of dicts of floats:
+ *     {@code pandas.DataFrame.from_dict(cm, orient="index")} is the matrix);</li>
  * <li>a {@code RegressionEvaluation}: {@code averageRMSE}, {@code averageMAE}, {@code averageR2},
  *     {@code averagedExplainedVariance} (Tribuo's averages over the output dimensions); for each
- *     dimension, sorted by name, {@code rmse.DIM}, {@code mae.DIM}, {@code r2.DIM},
- *     {@code explainedVariance.DIM}.</li>
+ *     dimension, its names sorted as strings ({@code "x10"} before {@code "x2"}),
+ *     {@code rmse.DIM}, {@code mae.DIM}, {@code r2.DIM}, {@code explainedVariance.DIM}; a
+ *     dimension whose true values are all equal has an R² of NaN, as Tribuo gives it.</li>
  * </ul>
  * Last, {@code dataset} (OBJECT): the evaluated data's provenance flattened as above, a dict in
  * Python, so train and test rows are told apart however they were named.
@@ -76,12 +93,24 @@ import org.tribuo.provenance.ModelProvenance;
  * protobuf form, for {@code Model.deserializeFromFile}).
  *
  * <p>Runs of a sweep (a store each, the same kind of model and data) get the same columns, so
- * {@code cox ls}, {@code cox df} and {@code cox serve} compare them. Logging into a store that has
- * these tables already appends to {@code results} when its columns are the same, and leaves
- * {@code metadata} alone when its row is this model's (the same values); anything else is an
- * {@link IllegalArgumentException} naming the store, table and columns, before anything is
- * written. Every evaluation is checked before the first row is written, so a call writes all of
- * its rows or none.
+ * {@code cox ls}, {@code cox df} and {@code cox serve} compare them. Logging again into a store
+ * that has these tables (more evaluations of the same model) appends to {@code results} when its
+ * columns are the same, and leaves {@code metadata} alone when its row is this model's: its
+ * provenance columns hold this model's values (OBJECT cells compared as the values they unpickle
+ * to). The parameters need not be given again; one given again must equal the stored value, and
+ * one the row does not have cannot be added.
+ *
+ * <p>Errors, all before anything is written, so a call writes all of its rows or none (and the
+ * model file after them): an {@link IllegalArgumentException} whose message starts with
+ * {@code store DIR: } and names the table, column, parameter or evaluation and the values, for
+ * a parameter cox cannot store, an evaluation of another model or of an unsupported kind,
+ * evaluations whose columns differ, a label or dimension that cannot be a column name, a table
+ * whose columns differ, another model's metadata row or a parameter given again with another
+ * value; a {@link NullPointerException} for a null argument or parameter name. The store's own
+ * errors pass through: {@link IllegalStateException} for a store that is read-only or closed,
+ * {@link cox.exceptions.CoxException} (a {@link CoxIOException} for a failing disk) while
+ * writing, and {@code Store.addTable}'s {@link IllegalArgumentException} for a table that exists
+ * already (two calls adding it at once, see below) or is more than store.h5 can hold.
  *
  * <p>Tribuo is the application's own dependency: this class needs only {@code tribuo-core}; the
  * classification and regression columns are read through classes loaded only when an evaluation
@@ -90,7 +119,8 @@ import org.tribuo.provenance.ModelProvenance;
  *
  * <p>An instance (from {@link #to(Store)}) collects parameters and is not thread-safe. The static
  * methods keep no state; two calls logging into the same store at once are not supported (both
- * may try to add its tables: one of them fails).
+ * may try to add its tables: one of them fails with {@code Store.addTable}'s
+ * {@link IllegalArgumentException}).
  */
 public final class CoxTribuo {
     /** The table of the model's provenance, one row: cox's {@code metadata} convention. */
@@ -116,9 +146,13 @@ public final class CoxTribuo {
      * @param model the trained model
      * @param evaluations evaluations of {@code model}, e.g. from a {@code LabelEvaluator}; none
      *     logs the metadata only
-     * @throws IllegalArgumentException for an evaluation of another model or of an unsupported
-     *     kind, evaluations whose columns differ, or tables of the store whose columns or metadata
-     *     row differ from these; nothing is written then
+     * @throws NullPointerException for a null argument
+     * @throws IllegalArgumentException for an evaluation of another model or of an
+     *     unsupported kind, evaluations whose columns differ, a label that cannot be
+     *     a column name, or tables of the store whose columns or metadata row differ from
+     *     these (see the class comment); the message starts with {@code store DIR: }, and
+     *     nothing is written then
+     * @throws IllegalStateException if the store is read-only or closed
      */
     public static void log(Store store, Model<?> model, Evaluation<?>... evaluations) {
         to(store).log(model, evaluations);
@@ -131,6 +165,13 @@ public final class CoxTribuo {
      * @param store the run's store, open for writing
      * @param model the trained model
      * @param evaluations names to evaluations of {@code model}
+     * @throws NullPointerException for a null argument
+     * @throws IllegalArgumentException for an evaluation of another model or of an
+     *     unsupported kind, evaluations whose columns differ, an empty name, a label that cannot be
+     *     a column name, or tables of the store whose columns or metadata row differ from
+     *     these (see the class comment); the message starts with {@code store DIR: }, and
+     *     nothing is written then
+     * @throws IllegalStateException if the store is read-only or closed
      */
     public static void log(Store store, Model<?> model, Map<String, ? extends Evaluation<?>> evaluations) {
         to(store).log(model, evaluations);
@@ -149,34 +190,60 @@ public final class CoxTribuo {
 
     /**
      * Adds a column of the user's to the metadata row, after the provenance's, typed as
-     * {@link Schema#fromExample} infers it ({@code Integer}/{@code Long} INT, {@code Double}
-     * FLOAT, {@code String} STR, {@code Boolean} BOOL, else OBJECT).
+     * {@link Schema#fromExample} infers it ({@code Long}/{@code Integer}/{@code Short}/{@code Byte}/
+     * {@code BigInteger} INT, {@code Double}/{@code Float} FLOAT, {@code String} STR,
+     * {@code Boolean} BOOL, a {@code List} or {@code Map} OBJECT) or, for null, an OBJECT cell
+     * holding Python's None. The value is checked now, so that {@link #log} never fails half-way
+     * on it: it must be null, a {@code String}, one of those numbers (a {@code BigInteger} within
+     * int64), a {@code Boolean}, or a {@code List} or a {@code Map} with {@code String} keys of
+     * these, nested at most {@value StorableValue#MAX_DEPTH} deep; anything else (an
+     * {@code Instant}, a {@code Path}, an enum) must be converted first, e.g. to its text.
      *
      * @param name the column name; not one the provenance gives
-     * @param value its value, not null
+     * @param value its value
      * @return this logger
-     * @throws IllegalArgumentException for a null value or a name set before
+     * @throws NullPointerException if {@code name} is null
+     * @throws IllegalArgumentException for a value cox cannot store (the message names the store,
+     *     the parameter and the value's class) or a name set before
      */
     public CoxTribuo param(String name, Object value) {
         Objects.requireNonNull(name, "name");
-        if (value == null) {
-            throw new IllegalArgumentException("parameter '" + name + "' has no value (null)");
+        checkParam(name, value);
+        if (params.containsKey(name)) {
+            throw new IllegalArgumentException(where() + ": parameter '" + name + "' is set twice");
         }
-        if (params.putIfAbsent(name, value) != null) {
-            throw new IllegalArgumentException("parameter '" + name + "' is set twice");
-        }
+        params.put(name, value);
         return this;
     }
 
     /**
-     * Adds each entry as {@link #param(String, Object)} does, in the map's order.
+     * Adds each entry as {@link #param(String, Object)} does, in the map's order; every entry is
+     * checked before any is added.
      *
      * @param params names to values
      * @return this logger
+     * @throws NullPointerException if {@code params} or a name in it is null
+     * @throws IllegalArgumentException as {@link #param(String, Object)}; no entry is added then
      */
     public CoxTribuo params(Map<String, ?> params) {
-        Objects.requireNonNull(params, "params").forEach(this::param);
+        Objects.requireNonNull(params, "params");
+        Set<String> names = new HashSet<>();
+        params.forEach((name, value) -> {
+            Objects.requireNonNull(name, "name");
+            checkParam(name, value);
+            if (this.params.containsKey(name) || !names.add(name)) {
+                throw new IllegalArgumentException(where() + ": parameter '" + name + "' is set twice");
+            }
+        });
+        this.params.putAll(params);
         return this;
+    }
+
+    private void checkParam(String name, Object value) {
+        String problem = StorableValue.paramProblem(value);
+        if (problem != null) {
+            throw new IllegalArgumentException(where() + ": parameter '" + name + "' " + problem);
+        }
     }
 
     /**
@@ -197,6 +264,14 @@ public final class CoxTribuo {
      *
      * @param model the trained model
      * @param evaluations evaluations of {@code model}
+     * @throws NullPointerException for a null argument
+     * @throws IllegalArgumentException for a parameter given again with another value,
+     *     an evaluation of another model or of an
+     *     unsupported kind, evaluations whose columns differ, a label that cannot be
+     *     a column name, or tables of the store whose columns or metadata row differ from
+     *     these (see the class comment); the message starts with {@code store DIR: }, and
+     *     nothing is written then
+     * @throws IllegalStateException if the store is read-only or closed
      */
     public void log(Model<?> model, Evaluation<?>... evaluations) {
         Objects.requireNonNull(model, "model");
@@ -214,6 +289,14 @@ public final class CoxTribuo {
      *
      * @param model the trained model
      * @param evaluations names to evaluations of {@code model}, in the map's order
+     * @throws NullPointerException for a null argument
+     * @throws IllegalArgumentException for a parameter given again with another value,
+     *     an evaluation of another model or of an
+     *     unsupported kind, evaluations whose columns differ, an empty name, a label that cannot be
+     *     a column name, or tables of the store whose columns or metadata row differ from
+     *     these (see the class comment); the message starts with {@code store DIR: }, and
+     *     nothing is written then
+     * @throws IllegalStateException if the store is read-only or closed
      */
     public void log(Model<?> model, Map<String, ? extends Evaluation<?>> evaluations) {
         Objects.requireNonNull(model, "model");
@@ -227,8 +310,8 @@ public final class CoxTribuo {
      *
      * @param provenance a Tribuo provenance: a model's, a dataset's, an evaluation's
      * @return path to {@code Long}, {@code Double}, {@code Boolean}, {@code String} or, for a list
-     *     kept whole (see the class comment), {@code List}; in the provenance's order
-     * @throws IllegalArgumentException if two values flatten to the same path (a key holding a dot)
+     *     or a subtree kept whole (see the class comment), {@code List} or {@code Map}; keys
+     *     sorted within each object, {@code class-name} first
      */
     public static Map<String, Object> flatten(ObjectProvenance provenance) {
         return ProvenanceColumns.flatten(Objects.requireNonNull(provenance, "provenance"));
@@ -236,49 +319,59 @@ public final class CoxTribuo {
 
     // ------------------------------------------------------------------ writing
 
+    private String where() {
+        return "store " + store.path();
+    }
+
     private void write(Model<?> model, Map<String, Evaluation<?>> evaluations) {
         ModelProvenance provenance = model.getProvenance();
-        Row metadata = metadataRow(provenance);
+        Map<String, Object> provenanceColumns = ProvenanceColumns.flatten(provenance);
+        Row metadata = metadataRow(provenanceColumns);
         List<Row> rows = new ArrayList<>();
         String first = null;
         for (Map.Entry<String, Evaluation<?>> e : evaluations.entrySet()) {
             String name = e.getKey();
             Evaluation<?> evaluation = e.getValue();
             if (name == null || name.isEmpty() || evaluation == null) {
-                throw new IllegalArgumentException("evaluation '" + name + "': needs a non-empty name and an evaluation, got "
-                        + (evaluation == null ? "null" : evaluation.getClass().getName()));
+                throw new IllegalArgumentException(where() + ": evaluation '" + name + "': needs a non-empty name and an"
+                        + " evaluation, got " + (evaluation == null ? "null" : evaluation.getClass().getName()));
             }
             checkOfModel(name, evaluation, provenance);
             Row row = resultsRow(name, evaluation);
             if (!rows.isEmpty() && !row.schema().sameLayout(rows.get(0).schema())) {
-                throw new IllegalArgumentException("evaluations '" + first + "' and '" + name + "' give different results"
-                        + " columns, which one table cannot hold: " + difference(rows.get(0).schema(), row.schema())
-                        + "; log them into separate stores");
+                throw new IllegalArgumentException(where() + ": evaluations '" + first + "' and '" + name + "' give different"
+                        + " results columns, which one table cannot hold (" + difference(rows.get(0).schema(),
+                        "evaluation '" + name + "'", row.schema()) + "); log them into separate stores");
             }
             if (first == null) {
                 first = name;
             }
             rows.add(row);
         }
-        boolean hasMetadata = store.keys().contains(METADATA);
-        if (hasMetadata) {
-            checkMetadata(store.table(METADATA), metadata);
-        }
+        // every check before the first table is added: a call writes all of its rows or none
+        Table metadataTable = store.keys().contains(METADATA) ? store.table(METADATA) : null;
+        boolean appendMetadata = metadataTable == null
+                || checkMetadata(metadataTable, metadata, provenanceColumns.keySet());
         Table results = null;
         if (!rows.isEmpty() && store.keys().contains(RESULTS)) {
             results = store.table(RESULTS);
-            checkColumns(results, rows.get(0).schema(), "evaluation '" + first + "'");
-        }
-        if (!hasMetadata) {
-            store.addTable(METADATA, metadata.schema()).appendRow(metadata.values());
-        }
-        if (!rows.isEmpty()) {
-            if (results == null) {
-                results = store.addTable(RESULTS, rows.get(0).schema());
+            if (!results.schema().sameLayout(rows.get(0).schema())) {
+                throw new IllegalArgumentException(where() + ": table '" + RESULTS + "' has other columns than evaluation '"
+                        + first + "' gives (" + difference(results.schema(), "evaluation '" + first + "'",
+                        rows.get(0).schema()) + "); log each model into a store of its own");
             }
-            for (Row row : rows) {
-                results.appendRow(row.values());
-            }
+        }
+        if (metadataTable == null) {
+            metadataTable = store.addTable(METADATA, metadata.schema());
+        }
+        if (!rows.isEmpty() && results == null) {
+            results = store.addTable(RESULTS, rows.get(0).schema());
+        }
+        if (appendMetadata) {
+            metadataTable.appendRow(metadata.values());
+        }
+        for (Row row : rows) {
+            results.appendRow(row.values());
         }
         if (saveModel) {
             save(model);
@@ -298,18 +391,17 @@ public final class CoxTribuo {
             } catch (IOException again) {
                 e.addSuppressed(again);
             }
-            throw new CoxIOException("store " + store.path() + ": cannot save the model to " + target + ": " + e, e);
+            throw new CoxIOException(where() + ": cannot save the model to " + target + ": " + e, e);
         }
     }
 
-    private Row metadataRow(ModelProvenance provenance) {
-        Row.Builder row = new Row.Builder("the metadata row of store " + store.path());
-        Map<String, Object> columns = ProvenanceColumns.flatten(provenance);
-        columns.forEach((name, value) -> row.add(name, typeOf(value), value));
+    private Row metadataRow(Map<String, Object> columns) {
+        Row.Builder row = new Row.Builder(where() + ": the metadata row");
+        columns.forEach(row::addInferred);
         params.forEach((name, value) -> {
             if (columns.containsKey(name)) {
-                throw new IllegalArgumentException("parameter '" + name + "' of store " + store.path() + " is a column of"
-                        + " the model's provenance already (" + columns.get(name) + "): choose another name");
+                throw new IllegalArgumentException(where() + ": parameter '" + name + "' is a column of the model's"
+                        + " provenance already (" + columns.get(name) + "): choose another name");
             }
             row.addInferred(name, value);
         });
@@ -317,7 +409,7 @@ public final class CoxTribuo {
     }
 
     private Row resultsRow(String name, Evaluation<?> evaluation) {
-        Row.Builder row = new Row.Builder("evaluation '" + name + "' of store " + store.path());
+        Row.Builder row = new Row.Builder(where() + ": evaluation '" + name + "'");
         row.add("evaluation", ColumnType.STR, name);
         row.add("num-examples", ColumnType.INT, (long) evaluation.getPredictions().size());
         if (implementsInterface(evaluation.getClass(), LabelEvaluationColumns.INTERFACE)) {
@@ -325,7 +417,7 @@ public final class CoxTribuo {
         } else if (implementsInterface(evaluation.getClass(), RegressionEvaluationColumns.INTERFACE)) {
             RegressionEvaluationColumns.add(row, evaluation);
         } else {
-            throw new IllegalArgumentException("evaluation '" + name + "' is a " + evaluation.getClass().getName()
+            throw new IllegalArgumentException(where() + ": evaluation '" + name + "' is a " + evaluation.getClass().getName()
                     + ": CoxTribuo logs a LabelEvaluation (classification) or a RegressionEvaluation");
         }
         DataProvenance data = evaluation.getProvenance().getTestDatasetProvenance();
@@ -333,28 +425,38 @@ public final class CoxTribuo {
         return row.build();
     }
 
-    /** "train" for the training data, "test", "test-2", ... for the rest. */
-    private static List<String> defaultNames(Model<?> model, Evaluation<?>[] evaluations) {
+    /**
+     * "train" for the training data, else "test"; "-2", "-3", ... appended to a name that the
+     * store's {@code results} table or an earlier evaluation of this call has already.
+     */
+    private List<String> defaultNames(Model<?> model, Evaluation<?>[] evaluations) {
+        Set<String> taken = new HashSet<>();
+        if (store.keys().contains(RESULTS) && store.table(RESULTS).schema().containsKey("evaluation")) {
+            store.table(RESULTS).df().getColumn("evaluation").forEach(v -> taken.add(String.valueOf(v)));
+        }
         List<String> names = new ArrayList<>();
-        Map<String, Integer> seen = new HashMap<>();
         for (int i = 0; i < evaluations.length; i++) {
             if (evaluations[i] == null) {
-                throw new IllegalArgumentException("evaluation " + i + " is null");
+                throw new IllegalArgumentException(where() + ": evaluation " + i + " is null");
             }
             DataProvenance data = evaluations[i].getProvenance().getTestDatasetProvenance();
             String base = model.getProvenance().getDatasetProvenance().equals(data) ? "train" : "test";
-            int n = seen.merge(base, 1, Integer::sum);
-            names.add(n == 1 ? base : base + "-" + n);
+            String name = base;
+            for (int n = 2; taken.contains(name); n++) {
+                name = base + "-" + n;
+            }
+            taken.add(name);
+            names.add(name);
         }
         return names;
     }
 
-    private static void checkOfModel(String name, Evaluation<?> evaluation, ModelProvenance model) {
+    private void checkOfModel(String name, Evaluation<?> evaluation, ModelProvenance model) {
         ModelProvenance of = evaluation.getProvenance().getModelProvenance();
         if (of != null && !of.equals(model)) {
-            throw new IllegalArgumentException("evaluation '" + name + "' is of another model (" + of.getClassName()
-                    + " trained at " + of.getTrainingTime() + "), not of the model logged (" + model.getClassName()
-                    + " trained at " + model.getTrainingTime() + ")");
+            throw new IllegalArgumentException(where() + ": evaluation '" + name + "' is of another model ("
+                    + of.getClassName() + " trained at " + of.getTrainingTime() + "), not of the model logged ("
+                    + model.getClassName() + " trained at " + model.getTrainingTime() + ")");
         }
     }
 
@@ -370,93 +472,87 @@ public final class CoxTribuo {
         return false;
     }
 
-    private static ColumnType typeOf(Object value) {
-        if (value instanceof Long) {
-            return ColumnType.INT;
-        }
-        if (value instanceof Double) {
-            return ColumnType.FLOAT;
-        }
-        if (value instanceof Boolean) {
-            return ColumnType.BOOL;
-        }
-        if (value instanceof List || value instanceof Map) {
-            return ColumnType.OBJECT;
-        }
-        return ColumnType.STR;
-    }
-
-    private void checkColumns(Table table, Schema wanted, String what) {
-        if (!table.schema().equals(wanted)) {
-            throw new IllegalArgumentException("store " + store.path() + ": table '" + table.name() + "' has other columns than "
-                    + what + " gives: " + difference(table.schema(), wanted) + "; log each model into a store of its own");
-        }
-    }
-
     /**
-     * Leaves a metadata table alone that holds this model's row already (a second call logging
-     * more evaluations); anything else is an error.
+     * Checks a metadata table there is already: one row whose provenance columns are this
+     * model's, and whose columns after them are the parameters of the call that wrote it, equal
+     * to the ones given again. A table without a row (left by a call that stopped between adding
+     * the table and its row) must have this call's columns.
+     *
+     * @return whether the metadata row is still to be appended (the table has none)
      */
-    private void checkMetadata(Table table, Row row) {
-        checkColumns(table, row.schema(), "the model's provenance");
+    private boolean checkMetadata(Table table, Row row, Set<String> provenance) {
+        String where = where() + ": table '" + METADATA + "'";
+        Schema have = table.schema();
+        if (table.nrows() == 0) {
+            if (!have.sameLayout(row.schema())) {
+                throw new IllegalArgumentException(where + " has no row and other columns than this call gives ("
+                        + difference(have, "this call", row.schema()) + "); log each model into a store of its own");
+            }
+            return true;
+        }
+        Schema.Builder expected = Schema.builder();
+        row.schema().forEach((name, type) -> {
+            if (provenance.contains(name)) {
+                expected.add(name, type);
+            }
+        });
+        have.forEach((name, type) -> {
+            if (!provenance.contains(name)) {
+                expected.add(name, type);
+            }
+        });
+        Schema layout = expected.build();
+        if (!have.sameLayout(layout)) {
+            throw new IllegalArgumentException(where + " has other columns than the model's provenance gives ("
+                    + difference(have, "the model's provenance", layout) + "); log each model into a store of its own");
+        }
+        for (String name : params.keySet()) {
+            if (!have.containsKey(name)) {
+                throw new IllegalArgumentException(where() + ": parameter '" + name + "' is not a column of table '"
+                        + METADATA + "', whose row was logged without it: a second log cannot add a column");
+            }
+        }
         DataFrame df = table.df();
-        String where = "store " + store.path() + ": table '" + METADATA + "'";
         if (df.height() != 1) {
             throw new IllegalArgumentException(where + " has " + df.height() + " rows: CoxTribuo logs one model per store,"
                     + " its provenance in one row");
         }
-        for (Map.Entry<String, ColumnType> c : row.schema().entrySet()) {
-            if (c.getValue().isObject()) {
-                continue; // the user's own OBJECT parameters: their stored text is not compared
+        List<String> differing = new ArrayList<>();
+        String paramChanged = null;
+        for (String name : row.schema().keySet()) {
+            Object stored = df.getColumn(name).get(0);
+            if (have.get(name).isObject()) {
+                stored = table.getObject((String) stored);
             }
-            Object stored = df.getColumn(c.getKey()).get(0);
-            Object value = row.values().get(c.getKey());
-            Object expected = switch (c.getValue()) {
-                case INT -> ((Number) value).longValue();
-                case FLOAT -> ((Number) value).doubleValue();
-                default -> value;
-            };
-            if (!Objects.equals(stored, expected)) {
-                throw new IllegalArgumentException(where + " holds another model's row: column '" + c.getKey() + "' is "
-                        + stored + ", this model's is " + expected + "; log each model into a store of its own");
+            Object value = StorableValue.normalized(row.values().get(name));
+            if (Objects.equals(stored, value)) {
+                continue;
             }
+            if (!provenance.contains(name)) {
+                paramChanged = paramChanged != null ? paramChanged : where() + ": parameter '" + name + "' is " + stored
+                        + " in table '" + METADATA + "', given again as " + value + "; a logged row cannot change";
+                continue;
+            }
+            differing.add("'" + name + "' is " + stored + ", this model's is " + value);
         }
+        if (!differing.isEmpty()) {
+            int shown = Math.min(differing.size(), 5);
+            throw new IllegalArgumentException(where + " holds another model's row: column " + String.join("; column ",
+                    differing.subList(0, shown)) + (differing.size() > shown ? "; and " + (differing.size() - shown)
+                    + " more columns" : "") + "; log each model into a store of its own");
+        }
+        if (paramChanged != null) {
+            throw new IllegalArgumentException(paramChanged);
+        }
+        return false;
     }
 
-    private static String difference(Schema have, Schema want) {
-        Set<String> missing = new LinkedHashSet<>();
-        Set<String> extra = new LinkedHashSet<>();
-        List<String> retyped = new ArrayList<>();
-        want.forEach((name, type) -> {
-            ColumnType t = have.get(name);
-            if (t == null) {
-                missing.add(name);
-            } else if (t != type) {
-                retyped.add("'" + name + "' " + t.pythonName() + " vs " + type.pythonName());
-            }
-        });
-        have.keySet().stream().filter(n -> !want.containsKey(n)).forEach(extra::add);
-        List<String> parts = new ArrayList<>();
-        if (!missing.isEmpty()) {
-            parts.add("not in the table: " + quoted(missing));
-        }
-        if (!extra.isEmpty()) {
-            parts.add("only in the table: " + quoted(extra));
-        }
-        if (!retyped.isEmpty()) {
-            parts.add("of another type: " + String.join(", ", retyped));
-        }
-        if (parts.isEmpty()) {
-            parts.add("the same columns in another order");
-        }
-        return String.join("; ", parts);
-    }
-
-    private static String quoted(Set<String> names) {
-        List<String> q = new ArrayList<>();
-        for (String n : names) {
-            q.add("'" + n + "'");
-        }
-        return String.join(", ", q);
+    /**
+     * How {@code own} differs from a table's schema {@code have}, as cox's
+     * {@link TableSchema#describeDifferences} words it for a collection's runs:
+     * {@code "evaluation 'test': extra column x (int); no column y"}.
+     */
+    private static String difference(Schema have, String label, Schema own) {
+        return new TableSchema("", have, 2, have, Map.of(label, own)).describeDifferences().get(0);
     }
 }

@@ -13,7 +13,8 @@ import org.tribuo.evaluation.Evaluation;
 
 /**
  * The columns of a classification evaluation ({@link LabelEvaluation}), named after the method
- * of {@code LabelEvaluation} that gives each value. The only class of this module that names
+ * of {@code LabelEvaluation} that gives each value, per label for every label of the confusion
+ * matrix's domain sorted by name (a label the evaluated data lacks included). The only class of this module that names
  * tribuo-classification-core's types: it is loaded when a {@code LabelEvaluation} is logged, so
  * a user without classification needs nothing of it.
  */
@@ -43,7 +44,9 @@ final class LabelEvaluationColumns {
             row.add("recall." + name, ColumnType.FLOAT, e.recall(label));
             row.add("f1." + name, ColumnType.FLOAT, e.f1(label));
         }
-        // {true label: {predicted label: count}}, as Tribuo prints it: a row per true label
+        // {true label: {predicted label: count}} over every label of the domain, sorted by name, 0.0 for a
+        // pair never seen: a row per true label, as Tribuo's ConfusionMatrix.toString prints it
+        // (confusion(predicted, truth) is Tribuo's argument order)
         Map<String, Map<String, Double>> counts = new LinkedHashMap<>();
         for (Label truth : labels) {
             Map<String, Double> predicted = new LinkedHashMap<>();

@@ -12,7 +12,8 @@ import org.tribuo.regression.evaluation.RegressionEvaluation;
 /**
  * The columns of a regression evaluation ({@link RegressionEvaluation}), named after the method
  * of {@code RegressionEvaluation} that gives each value: the averages over the output dimensions
- * (Tribuo's macro average), then each dimension's values. The only class of this module that
+ * (Tribuo's macro average), then each dimension's values, the dimensions sorted by name as
+ * strings ({@code "x10"} before {@code "x2"}). The only class of this module that
  * names tribuo-regression-core's types, loaded only when a {@code RegressionEvaluation} is logged.
  */
 final class RegressionEvaluationColumns {

@@ -137,6 +137,23 @@ class CoxTribuoPythonTest {
         }
     }
 
+    @Test
+    void regression_aConstantOutputDimension_pandasReadsR2AsNaN() {
+        TRIBUO_LOG.setLevel(Level.WARNING);
+        MutableDataset<Regressor> train = TribuoData.oneFlatOutput("flat, train", 200, 8L);
+        Model<Regressor> model = TribuoData.linearRegression(train, 3);
+        RegressionEvaluation e = new RegressionEvaluator().evaluate(model, TribuoData.oneFlatOutput("flat, test", 60, 9L));
+        Path h5;
+        try (Store store = Store.open(runs, "python-flat")) {
+            CoxTribuo.log(store, model, e);
+            h5 = store.path().resolve("store.h5");
+        }
+        Printed printed = Printed.parse(Python.run(SCRIPT, h5.toString()));
+        assertThat(printed.dtype("results", "r2.flat")).isEqualTo("float64");
+        assertThat(printed.cell("results", 0, "r2.flat")).isEqualTo("nan");
+        assertThat(printed.floatCell("results", 0, "r2.y")).isEqualTo(e.r2(new Regressor("y", Double.NaN)));
+    }
+
     /** Every metadata column pandas reads is the flattened provenance's, typed int64/float64/bool/str. */
     private static void assertMetadata(Printed printed, Map<String, Object> expected) {
         List<String> columns = new ArrayList<>();

@@ -54,6 +54,32 @@ final class TribuoData {
         return data;
     }
 
+    /** {@link #threeClasses} without the examples of {@code label}: a test set that lacks a class. */
+    static MutableDataset<Label> threeClassesWithout(String label, String description, int n, long seed) {
+        LabelFactory factory = new LabelFactory();
+        MutableDataset<Label> data = new MutableDataset<>(new SimpleDataSourceProvenance(description, factory), factory);
+        for (org.tribuo.Example<Label> example : threeClasses(description, n, seed)) {
+            if (!example.getOutput().getLabel().equals(label)) {
+                data.add(example);
+            }
+        }
+        return data;
+    }
+
+    /** Two outputs: "y", linear in 2 features plus noise, and "flat", always 0 (its variance is 0). */
+    static MutableDataset<Regressor> oneFlatOutput(String description, int n, long seed) {
+        RegressionFactory factory = new RegressionFactory();
+        MutableDataset<Regressor> data = new MutableDataset<>(new SimpleDataSourceProvenance(description, factory), factory);
+        Random random = new Random(seed);
+        for (int i = 0; i < n; i++) {
+            double[] x = {random.nextGaussian(), random.nextGaussian()};
+            double y = 1 + x[0] - 2 * x[1] + 0.1 * random.nextGaussian();
+            data.add(new ListExample<>(new Regressor(new String[] {"y", "flat"}, new double[] {y, 0.0}),
+                    new String[] {"x0", "x1"}, x));
+        }
+        return data;
+    }
+
     /** Two outputs ("price", "demand"), each linear in 3 features plus noise. */
     static MutableDataset<Regressor> twoOutputs(String description, int n, long seed) {
         RegressionFactory factory = new RegressionFactory();
