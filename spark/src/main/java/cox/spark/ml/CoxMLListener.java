@@ -313,7 +313,7 @@ public final class CoxMLListener extends SparkListener {
      * {@code metadata} as a fit's run, the estimator's parameters with that map applied, plus
      * the tuner's and the evaluator's parameters ({@code CrossValidator.numFolds},
      * {@code BinaryClassificationEvaluator.metricName}), {@code param_map_index},
-     * {@code param_map} (the map as text) and {@code best} (whether Spark chose it); {@code fit_*}
+     * {@code param_map} (the map as text, its pairs sorted by column name, so the same map reads the same in every process) and {@code best} (whether Spark chose it); {@code fit_*}
      * times are the whole tuning fit's. {@code results}, one row: the evaluator's metric under its
      * {@code metricName} ({@code areaUnderROC}), the value Spark chose by: the average over the folds
      * ({@code CrossValidatorModel.avgMetrics}) or the validation split's
