@@ -191,7 +191,9 @@ public final class CoxMLListener extends SparkListener {
         } catch (VirtualMachineError e) {
             throw e;
         } catch (Throwable e) {
-            fail(null, "cannot handle " + event.getClass().getSimpleName() + ": " + e, e);
+            // a FitEnd's model is what runOf waits for: it hears of the failure at once
+            fail(event instanceof FitEnd<?> end ? end.model() : null,
+                    "cannot handle " + event.getClass().getSimpleName() + ": " + e, e);
         }
     }
 
@@ -235,7 +237,9 @@ public final class CoxMLListener extends SparkListener {
             fit = new OpenFit(estimator, parent, parent != null || isTunedCopy(estimator), null, endNanos);
         }
         if (fit.parent != null) {
-            fit.parent.stageSeconds.put(estimator, (endNanos - fit.startNanos) / 1e9);
+            fit.parent.stageSeconds.put(estimator, fit.start == null ? Double.NaN : (endNanos - fit.startNanos) / 1e9);
+            // a nested pipeline's stages are columns of the outer run: their times go up with it
+            fit.parent.stageSeconds.putAll(fit.stageSeconds);
             return;
         }
         if (fit.nested) {
@@ -246,16 +250,7 @@ public final class CoxMLListener extends SparkListener {
             metadata = fitMetadata(fit, model, end, endNanos);
             FitRun run = RunFiles.write(dir, metadata, null);
             LOG.debug("run {} for the fit of {}", run.path(), estimator.uid());
-            List<Object> models = new ArrayList<>();
-            models.add(model);
-            if (model instanceof PipelineModel pm) {
-                for (Object stage : pm.stages()) {
-                    if (stage instanceof Model<?>) {
-                        models.add(stage);      // a fitted stage; a transformer stage is shared by many fits
-                    }
-                }
-            }
-            recorded(models, List.of(run));
+            recorded(fittedModels(model), List.of(run), false);
         } catch (VirtualMachineError e) {
             throw e;
         } catch (Throwable e) {
@@ -275,17 +270,45 @@ public final class CoxMLListener extends SparkListener {
         row.put("fit_start", fit.start == null ? Double.NaN : seconds(fit.start));
         row.put("fit_end", seconds(end));
         row.put("fit_seconds", fit.start == null ? Double.NaN : (endNanos - fit.startNanos) / 1e9);
-        if (fit.estimator instanceof Pipeline p) {
-            for (PipelineStage stage : p.getStages()) {
-                Double s = fit.stageSeconds.get(stage);
-                String prefix = params.prefixOf(stage);
-                if (s != null && prefix != null) {
-                    row.put(prefix + ".fit_seconds", s);
-                }
+        for (PipelineStage stage : leafStages(fit.estimator, new ArrayList<>())) {
+            Double s = fit.stageSeconds.get(stage);
+            String prefix = params.prefixOf(stage);
+            if (s != null && prefix != null) {
+                row.put(prefix + ".fit_seconds", s);
             }
         }
         row.putAll(params.columns());
         return row;
+    }
+
+    /** A pipeline's stages, nested pipelines flattened in order (as ParamColumns names them). */
+    private static List<PipelineStage> leafStages(PipelineStage stage, List<PipelineStage> into) {
+        if (stage instanceof Pipeline p) {
+            for (PipelineStage s : p.getStages()) {
+                leafStages(s, into);
+            }
+        } else {
+            into.add(stage);
+        }
+        return into;
+    }
+
+    /**
+     * A model and, if it is a {@code PipelineModel}, its fitted stages (nested ones too): each
+     * finds the fit's run. Transformer stages are left out: the same object is a stage of every
+     * fit of its pipeline.
+     */
+    private static List<Object> fittedModels(Model<?> model) {
+        List<Object> models = new ArrayList<>();
+        models.add(model);
+        if (model instanceof PipelineModel pm) {
+            for (Object stage : pm.stages()) {
+                if (stage instanceof Model<?> m) {
+                    models.addAll(fittedModels(m));
+                }
+            }
+        }
+        return models;
     }
 
     /** The open pipeline fit that has {@code estimator} among its stages (identity), or null. */
@@ -354,7 +377,7 @@ public final class CoxMLListener extends SparkListener {
         Instant end = clock.instant();
         try {
             List<FitRun> written = writeTuning(tuner, model, start, end, (endNanos - startNanos) / 1e9);
-            recorded(List.of(model), written);
+            recorded(List.of(model), written, true);
         } catch (VirtualMachineError e) {
             throw e;
         } catch (Throwable e) {
@@ -416,10 +439,20 @@ public final class CoxMLListener extends SparkListener {
         return written;
     }
 
-    private void recorded(List<Object> models, List<FitRun> written) {
+    /**
+     * Keeps the runs of models. {@code tuning}: the runs of a tuning model's parameter maps win
+     * over a run the listener wrote of the same model (its best model, refit by a plain
+     * {@code cv.fit}), whichever came first.
+     */
+    private void recorded(List<Object> models, List<FitRun> written, boolean tuning) {
+        List<FitRun> copy = List.copyOf(written);
         synchronized (lock) {
             for (Object m : models) {
-                runsByModel.put(m, written);
+                if (tuning) {
+                    runsByModel.put(m, copy);
+                } else {
+                    runsByModel.putIfAbsent(m, copy);
+                }
             }
             runs.addAll(written);
             lock.notifyAll();
@@ -503,8 +536,10 @@ public final class CoxMLListener extends SparkListener {
                 if (left <= 0) {
                     throw new IllegalStateException("no run of model " + model.uid() + " (" + model.getClass().getSimpleName()
                             + ") in " + dir + " after " + wait.toMillis() + " ms: Spark posts fit events for Pipeline.fit"
-                            + " only (fit a bare estimator in a Pipeline, a tuner with fitTuning), to listeners"
-                            + " registered before the fit");
+                            + " only (fit a bare estimator in a Pipeline, a tuner with fitTuning or logTuning), to"
+                            + " listeners registered before the fit; or Spark's listener bus dropped the fit's events"
+                            + " (its queue was full: the driver's log says 'Dropping event from queue'; raise"
+                            + " spark.scheduler.listenerbus.eventqueue.capacity)");
                 }
                 try {
                     lock.wait(Math.max(1, left / 1_000_000));
