@@ -1,6 +1,7 @@
 package cox.spark.ml;
 
 import java.lang.ref.WeakReference;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -13,6 +14,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.spark.SparkConf;
 import org.apache.spark.SparkContext;
 import org.apache.spark.ml.Estimator;
@@ -90,6 +93,8 @@ public final class CoxMLListener extends SparkListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(CoxMLListener.class);
     private static final Map<Path, CoxMLListener> FROM_CONF = new ConcurrentHashMap<>();
+    /** A URI's scheme ({@code hdfs:}, {@code s3a:}, {@code dbfs:}); one letter is a Windows drive. */
+    private static final Pattern SCHEME = Pattern.compile("([A-Za-z][A-Za-z0-9+.-]+):");
 
     private final Path dir;
     private final Clock clock;
@@ -111,7 +116,10 @@ public final class CoxMLListener extends SparkListener {
     /**
      * A listener writing runs into {@code dir}, for {@code sparkContext.addSparkListener}.
      *
-     * @param dir the collection folder (created when the first run is written)
+     * @param dir the collection folder (created when the first run is written), local or mounted
+     * @throws IllegalArgumentException for a remote folder read as a path
+     *     ({@code Path.of("hdfs://namenode/runs")}, {@code s3a:}, {@code dbfs:}), naming it: remote
+     *     folders are not supported yet
      */
     public CoxMLListener(Path dir) {
         this(dir, Clock.systemUTC(), false);
@@ -119,11 +127,13 @@ public final class CoxMLListener extends SparkListener {
 
     /**
      * The constructor Spark calls for {@code spark.extraListeners=cox.spark.ml.CoxMLListener}: the
-     * folder is the conf's {@value #DIR_CONF}. The listener is then {@link #of(SparkContext)}.
+     * folder is the conf's {@value #DIR_CONF}, a path or a {@code file:} URI. The listener is then
+     * {@link #of(SparkContext)}.
      *
      * @param conf the SparkContext's configuration
-     * @throws IllegalArgumentException if {@value #DIR_CONF} is not set (the SparkContext then
-     *     fails to start, with this message)
+     * @throws IllegalArgumentException if {@value #DIR_CONF} is not set, or is a URI of another
+     *     scheme ({@code hdfs://}, {@code s3a://}, {@code dbfs:}: remote folders are not supported
+     *     yet), naming the key and value (the SparkContext then fails to start, with this message)
      */
     public CoxMLListener(SparkConf conf) {
         this(dirOf(conf), Clock.systemUTC(), true);
@@ -131,7 +141,15 @@ public final class CoxMLListener extends SparkListener {
     }
 
     CoxMLListener(Path dir, Clock clock, boolean fromConf) {
-        this.dir = Objects.requireNonNull(dir, "dir").toAbsolutePath().normalize();
+        Objects.requireNonNull(dir, "dir");
+        if (!dir.isAbsolute() && dir.getNameCount() > 0) {
+            // Path.of("hdfs://nn/runs") is the relative path hdfs:/nn/runs: not a folder anyone means
+            Matcher scheme = SCHEME.matcher(dir.getName(0).toString());
+            if (scheme.matches()) {
+                throw remote("dir " + dir, scheme.group(1));
+            }
+        }
+        this.dir = dir.toAbsolutePath().normalize();
         this.clock = Objects.requireNonNull(clock, "clock");
         this.fromConf = fromConf;
     }
@@ -142,7 +160,30 @@ public final class CoxMLListener extends SparkListener {
             throw new IllegalArgumentException(DIR_CONF + " is not set: cox.spark.ml.CoxMLListener (in spark.extraListeners)"
                     + " needs the folder to write its runs to, e.g. --conf " + DIR_CONF + "=/shared/runs");
         }
-        return Path.of(conf.get(DIR_CONF));
+        return folderOf(conf.get(DIR_CONF));
+    }
+
+    /** The folder of {@value #DIR_CONF}'s value: a path, or a {@code file:} URI. */
+    private static Path folderOf(String value) {
+        Matcher scheme = SCHEME.matcher(value);
+        if (!scheme.lookingAt()) {
+            return Path.of(value);
+        }
+        if (!scheme.group(1).equalsIgnoreCase("file")) {
+            throw remote(DIR_CONF + "=" + value, scheme.group(1));
+        }
+        try {
+            return Path.of(URI.create(value));
+        } catch (IllegalArgumentException | java.nio.file.FileSystemNotFoundException e) {
+            throw new IllegalArgumentException(DIR_CONF + "=" + value + ": not the URI of a local folder (file:///path/to/runs): "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private static IllegalArgumentException remote(String what, String scheme) {
+        return new IllegalArgumentException(what + ": CoxMLListener writes to a local (or mounted) folder, not to a "
+                + scheme + ": URI (remote folders are not supported yet: write to a local or mounted folder and copy"
+                + " the runs)");
     }
 
     /**
@@ -159,7 +200,7 @@ public final class CoxMLListener extends SparkListener {
             throw new IllegalStateException("this SparkContext has no " + DIR_CONF + ": start it with --conf"
                     + " spark.extraListeners=cox.spark.ml.CoxMLListener --conf " + DIR_CONF + "=DIR");
         }
-        Path d = Path.of(conf.get(DIR_CONF)).toAbsolutePath().normalize();
+        Path d = folderOf(conf.get(DIR_CONF)).toAbsolutePath().normalize();
         CoxMLListener l = FROM_CONF.get(d);
         if (l == null) {
             throw new IllegalStateException("no CoxMLListener writes to " + d + " (" + DIR_CONF

@@ -357,6 +357,23 @@ class CoxMLListenerTest {
     }
 
     @Test
+    void confFolderOfARemoteScheme_isRefused_namingKeyAndValue_aFileUriIsAFolder() {
+        for (String remote : List.of("hdfs://namenode:8020/runs", "s3a://bucket/runs", "dbfs:/runs")) {
+            assertThatThrownBy(() -> new CoxMLListener(new SparkConf(false).set(CoxMLListener.DIR_CONF, remote)))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageStartingWith("spark.cox.ml.dir=" + remote + ": CoxMLListener writes to a local (or mounted)"
+                            + " folder, not to a " + remote.substring(0, remote.indexOf(':') + 1) + " URI");
+        }
+        Path local = tmp.resolve("file-uri");
+        assertThat(new CoxMLListener(new SparkConf(false).set(CoxMLListener.DIR_CONF, local.toUri().toString())).dir())
+                .isEqualTo(local.toAbsolutePath());
+        assertThatThrownBy(() -> new CoxMLListener(Path.of("s3a://bucket/runs")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("dir s3a:/bucket/runs: CoxMLListener writes to a local (or mounted) folder,"
+                        + " not to a s3a: URI");
+    }
+
+    @Test
     void confWithoutTheFolder_isRefused_namingTheKey() {
         assertThatThrownBy(() -> new CoxMLListener(new SparkConf(false)))
                 .isInstanceOf(IllegalArgumentException.class)
