@@ -93,6 +93,11 @@ public final class CoxMLListener extends SparkListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(CoxMLListener.class);
     private static final Map<Path, CoxMLListener> FROM_CONF = new ConcurrentHashMap<>();
+    /**
+     * The estimators handed to fitTuning (of any listener: every listener of the JVM leaves out
+     * the fits inside), by uid: Spark fits copies of them (same uid) inside.
+     */
+    private static final Map<String, WeakReference<Estimator<?>>> TUNED = new ConcurrentHashMap<>();
     /** A URI's scheme ({@code hdfs:}, {@code s3a:}, {@code dbfs:}); one letter is a Windows drive. */
     private static final Pattern SCHEME = Pattern.compile("([A-Za-z][A-Za-z0-9+.-]+):");
 
@@ -101,12 +106,9 @@ public final class CoxMLListener extends SparkListener {
     private final boolean fromConf;
     /** Fits started and not ended; the listener thread's alone. */
     private final List<OpenFit> open = new ArrayList<>();
-    /**
-     * The estimators handed to fitTuning (of any listener: every listener of the JVM leaves out
-     * the fits inside), by uid: Spark fits copies of them (same uid) inside.
-     */
-    private static final Map<String, WeakReference<Estimator<?>>> TUNED = new ConcurrentHashMap<>();
     private final Object lock = new Object();
+    /** Held while tuning runs are written: logTuning writes a model's runs once. */
+    private final Object tuningLock = new Object();
     /** Guarded by lock: the runs of each model (identity: Spark's models keep Object's equals). */
     private final Map<Object, List<FitRun>> runsByModel = new WeakHashMap<>();
     private final Map<Object, String> failedByModel = new WeakHashMap<>();
@@ -291,7 +293,7 @@ public final class CoxMLListener extends SparkListener {
             metadata = fitMetadata(fit, model, end, endNanos);
             FitRun run = RunFiles.write(dir, metadata, null);
             LOG.debug("run {} for the fit of {}", run.path(), estimator.uid());
-            recorded(fittedModels(model), List.of(run), false);
+            recorded(fittedModels(model), List.of(run));
         } catch (VirtualMachineError e) {
             throw e;
         } catch (Throwable e) {
@@ -372,43 +374,55 @@ public final class CoxMLListener extends SparkListener {
     }
 
     /**
-     * Fits a {@code CrossValidator} or {@code TrainValidationSplit} and writes one run per
-     * parameter map (Spark posts no event for a tuning fit, so it goes through here). Each run:
-     * {@code metadata} as a fit's run, the estimator's parameters with that map applied, plus
-     * the tuner's and the evaluator's parameters ({@code CrossValidator.numFolds},
-     * {@code BinaryClassificationEvaluator.metricName}), {@code param_map_index},
-     * {@code param_map} (the map as text, its pairs sorted by column name, so the same map reads the same in every process) and {@code best} (whether Spark chose it); {@code fit_*}
-     * times are the whole tuning fit's. {@code results}, one row: the evaluator's metric under its
-     * {@code metricName} ({@code areaUnderROC}), the value Spark chose by: the average over the folds
-     * ({@code CrossValidatorModel.avgMetrics}) or the validation split's
-     * ({@code TrainValidationSplitModel.validationMetrics}). Spark 4.2 keeps no per-fold metrics,
-     * so there is no standard deviation. The pipeline fits inside (per fold and map, and the refit
-     * of the best map) are not runs, for any {@code CoxMLListener} of the JVM; nor are later fits
-     * of copies of this estimator ({@code estimator.fit(data, paramMap)}), which Spark cannot tell
-     * from the fits inside.
+     * Fits a {@code CrossValidator} and writes one run per parameter map (Spark posts no event for
+     * a tuning fit, so it goes through here). Each run: {@code metadata} as a fit's run, the
+     * estimator's parameters with that map applied, plus the tuner's and the evaluator's
+     * parameters ({@code CrossValidator.numFolds}, {@code BinaryClassificationEvaluator.metricName}),
+     * {@code param_map_index}, {@code param_map} (the map as text, its pairs sorted by column name,
+     * so that one map reads the same in every process) and {@code best} (whether Spark chose it:
+     * the first of the best metrics in {@code Double.compare}'s order, as Spark chooses);
+     * {@code fit_*} times are the whole tuning fit's. {@code results}, one row: the metric Spark
+     * chose by, the average over the folds ({@code CrossValidatorModel.avgMetrics}), in the column
+     * {@code avg_<metricName>} ({@code avg_areaUnderROC}, as MLflow names its cross-validation
+     * runs' metric), so that it is not taken for a metric {@link CoxML#logMetrics} logs on test
+     * data. Spark 4.2 keeps no per-fold metrics, so there is no standard deviation.
      *
-     * <p>Runs on the caller's thread; the runs are written when it returns ({@link #runsOf}). A
-     * run that cannot be written is logged and kept in {@link #failures()}, and the model is
-     * returned all the same.
+     * <p>The pipeline fits inside (per fold and map, and the refit of the best map) are not runs,
+     * for any {@code CoxMLListener} of the JVM; nor are later fits of copies of this estimator
+     * ({@code pipeline.fit(data, paramMap)}, {@code pipeline.copy(map).fit(data)}) while it is
+     * reachable, which Spark cannot tell from the fits inside; {@code pipeline.fit(data)} itself
+     * still is a run. {@link #runOf(Model)} of the model's {@code bestModel()} (or of one of its
+     * fitted stages) is the best map's run; {@link #runsOf(Model)} of the returned model, every
+     * map's run.
      *
-     * @param tuner a {@code CrossValidator} or {@code TrainValidationSplit}
+     * <p>Runs on the caller's thread; the runs are written when it returns. A run that cannot be
+     * written is logged and kept in {@link #failures()}, and the model is returned all the same.
+     *
+     * @param tuner the cross-validator
      * @param dataset what to fit on
-     * @param <M> the tuner's model type
      * @return the tuner's model, as {@code tuner.fit(dataset)}
-     * @throws IllegalArgumentException for another estimator
      */
-    public <M extends Model<M>> M fitTuning(Estimator<M> tuner, Dataset<?> dataset) {
+    public CrossValidatorModel fitTuning(CrossValidator tuner, Dataset<?> dataset) {
         Objects.requireNonNull(tuner, "tuner");
+        return fitTuning(tuner, tuner.getEstimator(), dataset);
+    }
+
+    /**
+     * As {@link #fitTuning(CrossValidator, Dataset)}, for a {@code TrainValidationSplit}: the
+     * metric is the validation split's ({@code TrainValidationSplitModel.validationMetrics}), in
+     * the column {@code validation_<metricName>} ({@code validation_accuracy}).
+     *
+     * @param tuner the train-validation split
+     * @param dataset what to fit on
+     * @return the tuner's model, as {@code tuner.fit(dataset)}
+     */
+    public TrainValidationSplitModel fitTuning(TrainValidationSplit tuner, Dataset<?> dataset) {
+        Objects.requireNonNull(tuner, "tuner");
+        return fitTuning(tuner, tuner.getEstimator(), dataset);
+    }
+
+    private <M extends Model<M>> M fitTuning(Estimator<M> tuner, Estimator<?> estimator, Dataset<?> dataset) {
         Objects.requireNonNull(dataset, "dataset");
-        Estimator<?> estimator;
-        if (tuner instanceof CrossValidator cv) {
-            estimator = cv.getEstimator();
-        } else if (tuner instanceof TrainValidationSplit tvs) {
-            estimator = tvs.getEstimator();
-        } else {
-            throw new IllegalArgumentException("fitTuning takes a CrossValidator or a TrainValidationSplit: got "
-                    + tuner.getClass().getName() + " (" + tuner.uid() + "); fit a Pipeline with fit() and the listener");
-        }
         TUNED.values().removeIf(r -> r.get() == null);
         TUNED.put(estimator.uid(), new WeakReference<>(estimator));
         Instant start = clock.instant();
@@ -416,44 +430,149 @@ public final class CoxMLListener extends SparkListener {
         M model = tuner.fit(dataset);
         long endNanos = System.nanoTime();
         Instant end = clock.instant();
-        try {
-            List<FitRun> written = writeTuning(tuner, model, start, end, (endNanos - startNanos) / 1e9);
-            recorded(List.of(model), written, true);
-        } catch (VirtualMachineError e) {
-            throw e;
-        } catch (Throwable e) {
-            fail(model, "cannot write the runs of the tuning fit of " + tuner.uid() + " into " + dir + ": " + e, e);
+        synchronized (tuningLock) {
+            try {
+                writeTuning(model, seconds(start), seconds(end), (endNanos - startNanos) / 1e9);
+            } catch (VirtualMachineError e) {
+                throw e;
+            } catch (Throwable e) {
+                fail(model, cannotWrite(model, e), e);
+            }
         }
         return model;
     }
 
-    private List<FitRun> writeTuning(Estimator<?> tuner, Model<?> model, Instant start, Instant end, double seconds) {
+    /**
+     * Writes the runs {@link #fitTuning(CrossValidator, Dataset)} would have written, from a
+     * {@code CrossValidatorModel} alone: for a model of a plain {@code cv.fit(data)}, or one
+     * loaded with {@code CrossValidatorModel.load}. The same columns, but {@code fit_start},
+     * {@code fit_end} and {@code fit_seconds} are NaN (the model does not keep them). This
+     * listener need not be registered.
+     *
+     * <p>A plain {@code cv.fit(data)} while a {@code CoxMLListener} is registered posts Spark's
+     * events of the pipeline fits inside, so the listener writes {@code numFolds x maps + 1}
+     * runs of them (each fold and map, and the refit of the best map on all the data), each a
+     * plain pipeline run ({@code tuning} empty, no {@code results}, nothing saying which fold);
+     * {@code logTuning} adds the per-map runs beside them and leaves those in place. To have the
+     * per-map runs only, fit with {@code fitTuning}.
+     *
+     * <p>Once per model and listener: a model this listener already wrote the runs of (by
+     * {@code fitTuning} or {@code logTuning}) gets those back, nothing is written. Afterwards
+     * {@link #runOf(Model)} of the model's {@code bestModel()} is the best map's run (rather than
+     * the refit's run), and {@link #runsOf(Model)} of the model every map's run.
+     *
+     * @param model a fitted cross-validator's model
+     * @return its runs, in parameter-map order
+     * @throws IllegalStateException if the runs cannot be written (naming the cause; the runs
+     *     written before it stay)
+     */
+    public List<FitRun> logTuning(CrossValidatorModel model) {
+        return logTuning((Model<?>) model);
+    }
+
+    /**
+     * As {@link #logTuning(CrossValidatorModel)}, for a {@code TrainValidationSplitModel}: a plain
+     * {@code tvs.fit(data)} with the listener registered writes {@code maps + 1} pipeline runs
+     * (each map on the training split, and the refit of the best).
+     *
+     * @param model a fitted train-validation split's model
+     * @return its runs, in parameter-map order
+     * @throws IllegalStateException if the runs cannot be written (naming the cause)
+     */
+    public List<FitRun> logTuning(TrainValidationSplitModel model) {
+        return logTuning((Model<?>) model);
+    }
+
+    private List<FitRun> logTuning(Model<?> model) {
+        Objects.requireNonNull(model, "model");
+        synchronized (tuningLock) {
+            synchronized (lock) {
+                List<FitRun> known = runsByModel.get(model);
+                if (known != null) {
+                    return known;
+                }
+            }
+            try {
+                return writeTuning(model, Double.NaN, Double.NaN, Double.NaN);
+            } catch (VirtualMachineError e) {
+                throw e;
+            } catch (Throwable e) {
+                String message = cannotWrite(model, e);
+                fail(model, message, e);
+                throw new IllegalStateException(message, e);
+            }
+        }
+    }
+
+    private String cannotWrite(Model<?> model, Throwable e) {
+        return "cannot write the runs of the tuning model " + model.uid() + " into " + dir + ": " + e;
+    }
+
+    /** Writes and records the runs of a tuning model. */
+    private List<FitRun> writeTuning(Model<?> model, double start, double end, double seconds) {
+        List<FitRun> written = tuningRuns(model, start, end, seconds);
+        Model<?> best = model instanceof CrossValidatorModel cv ? cv.bestModel()
+                : ((TrainValidationSplitModel) model).bestModel();
+        FitRun bestRun = written.get(bestIndex(model));
+        synchronized (lock) {
+            runsByModel.put(model, List.copyOf(written));
+            for (Object m : fittedModels(best)) {
+                // over the refit's own run, if a plain fit's events wrote one (or will)
+                runsByModel.put(m, List.of(bestRun));
+            }
+            runs.addAll(written);
+            failedByModel.remove(model);
+            lock.notifyAll();
+        }
+        return written;
+    }
+
+    /** The parameter map Spark chose: the first best in Double.compare's order, as Spark 4.2 does. */
+    private static int bestIndex(Model<?> model) {
+        double[] metrics = model instanceof CrossValidatorModel cv ? cv.avgMetrics()
+                : ((TrainValidationSplitModel) model).validationMetrics();
+        boolean larger = (model instanceof CrossValidatorModel cv ? cv.getEvaluator()
+                : ((TrainValidationSplitModel) model).getEvaluator()).isLargerBetter();
+        int best = 0;
+        for (int i = 1; i < metrics.length; i++) {
+            int c = Double.compare(metrics[i], metrics[best]);
+            if (larger ? c > 0 : c < 0) {
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    private List<FitRun> tuningRuns(Model<?> model, double start, double end, double seconds) {
         Estimator<?> estimator;
         ParamMap[] maps;
         Evaluator evaluator;
         double[] metrics;
+        String tuning;
+        String metricPrefix;
         if (model instanceof CrossValidatorModel cv) {
             estimator = cv.getEstimator();
             maps = cv.getEstimatorParamMaps();
             evaluator = cv.getEvaluator();
             metrics = cv.avgMetrics();
+            tuning = "CrossValidator";
+            metricPrefix = "avg";
         } else {
             TrainValidationSplitModel tvs = (TrainValidationSplitModel) model;
             estimator = tvs.getEstimator();
             maps = tvs.getEstimatorParamMaps();
             evaluator = tvs.getEvaluator();
             metrics = tvs.validationMetrics();
+            tuning = "TrainValidationSplit";
+            metricPrefix = "validation";
         }
-        int best = 0;
-        for (int i = 1; i < metrics.length; i++) {
-            if (evaluator.isLargerBetter() ? metrics[i] > metrics[best] : metrics[i] < metrics[best]) {
-                best = i;
-            }
-        }
-        String metricName = CoxML.metricName(evaluator);
+        int best = bestIndex(model);
+        String metric = metricPrefix + "_" + CoxML.metricName(evaluator);
         List<FitRun> written = new ArrayList<>();
         ParamColumns shared = new ParamColumns();
-        shared.add(tuner, null);
+        // the model's params (it copied the tuner's) under the tuner's name: fitTuning and
+        // logTuning runs share their columns
+        shared.add(model, null, tuning);
         shared.add(evaluator, null);
         ParamColumns names = new ParamColumns();
         names.addStages(estimator, null);
@@ -463,10 +582,10 @@ public final class CoxMLListener extends SparkListener {
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("estimator", estimator.getClass().getName());
             row.put("estimator_uid", estimator.uid());
-            row.put("tuning", tuner.getClass().getSimpleName());
+            row.put("tuning", tuning);
             row.put("stages", String.join(",", stages.stageNames()));
-            row.put("fit_start", seconds(start));
-            row.put("fit_end", seconds(end));
+            row.put("fit_start", start);
+            row.put("fit_end", end);
             row.put("fit_seconds", seconds);
             row.put("param_map_index", (long) i);
             row.put("param_map", names.describe(maps[i]));
@@ -474,26 +593,21 @@ public final class CoxMLListener extends SparkListener {
             row.putAll(shared.columns());
             row.putAll(stages.columns());
             Map<String, Object> results = new LinkedHashMap<>();
-            results.put(metricName, metrics[i]);
+            results.put(metric, metrics[i]);
             written.add(RunFiles.write(dir, row, results));
         }
         return written;
     }
 
     /**
-     * Keeps the runs of models. {@code tuning}: the runs of a tuning model's parameter maps win
-     * over a run the listener wrote of the same model (its best model, refit by a plain
-     * {@code cv.fit}), whichever came first.
+     * Keeps the runs of a fit's models. A tuning's best-map run, if written first, stays the run
+     * of its best model (the refit of a plain {@code cv.fit}, whose events may come later).
      */
-    private void recorded(List<Object> models, List<FitRun> written, boolean tuning) {
+    private void recorded(List<Object> models, List<FitRun> written) {
         List<FitRun> copy = List.copyOf(written);
         synchronized (lock) {
             for (Object m : models) {
-                if (tuning) {
-                    runsByModel.put(m, copy);
-                } else {
-                    runsByModel.putIfAbsent(m, copy);
-                }
+                runsByModel.putIfAbsent(m, copy);
             }
             runs.addAll(written);
             lock.notifyAll();
@@ -537,7 +651,8 @@ public final class CoxMLListener extends SparkListener {
         List<FitRun> found = runsOf(model, wait);
         if (found.size() != 1) {
             throw new IllegalStateException("model " + model.uid() + " has " + found.size()
-                    + " runs, one per parameter map of its tuning fit: use runsOf(model)");
+                    + " runs, one per parameter map of its tuning fit: use runsOf(model), or runOf(model.bestModel())"
+                    + " for the best map's");
         }
         return found.get(0);
     }

@@ -46,7 +46,14 @@ final class ParamColumns {
      * @return the column prefix of the stage
      */
     String add(Params stage, Params fitted) {
-        String simple = stage.getClass().getSimpleName();
+        return add(stage, fitted, stage.getClass().getSimpleName());
+    }
+
+    /**
+     * As {@link #add(Params, Params)}, the columns named for {@code simple} rather than the
+     * stage's class ({@code CrossValidator} for a {@code CrossValidatorModel}'s params).
+     */
+    String add(Params stage, Params fitted, String simple) {
         int n = seen.merge(simple, 1, Integer::sum);
         String prefix = n == 1 ? simple : simple + "_" + n;
         prefixes.put(stage, prefix);
