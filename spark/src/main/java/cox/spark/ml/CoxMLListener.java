@@ -48,20 +48,28 @@ import org.slf4j.LoggerFactory;
  * CoxMLListener cox = new CoxMLListener(Path.of("runs"));
  * spark.sparkContext().addSparkListener(cox);
  * PipelineModel model = pipeline.fit(train);                      // one run
- * CoxML.logMetrics(cox.runOf(model), evaluator, model.transform(test));
+ * CoxML.logMetrics(cox.runOf(model), "test", evaluator, model.transform(test));
  * CrossValidatorModel cv = cox.fitTuning(crossValidator, train);  // one run per parameter map
  * }</pre>
  * or, with no code: {@code --conf spark.extraListeners=cox.spark.ml.CoxMLListener --conf
- * spark.cox.ml.dir=/shared/runs}, the listener then found with {@link #of(SparkContext)}.
+ * spark.cox.ml.dir=/shared/runs}, the listener then found with {@link #of(SparkContext)}. Spark
+ * makes the listener when the SparkContext starts, so the cox4j jar must be on the driver's class
+ * path then ({@code spark-submit --jars} or {@code --driver-class-path}); {@code spark.jars} set
+ * in the application's builder is too late.
  *
  * <p><b>Which fits.</b> Spark 4.2 posts {@code FitStart}/{@code FitEnd} for {@code Pipeline.fit}
- * and, inside it, for each estimator stage; a bare {@code LogisticRegression.fit} or
- * {@code CrossValidator.fit} posts none. So: every {@code Pipeline} fit is a run; the stage fits
- * inside it are not runs of their own (their fit time is the column {@code Stage.fit_seconds} of
- * the pipeline's run); a fit of any other estimator that posts events (a later Spark, or code that
- * posts them itself) is a run too. A tuning fit goes through {@link #fitTuning(Estimator, Dataset)},
- * which writes one run per parameter map; the hundreds of pipeline fits Spark makes inside it (one
- * per fold and parameter map, and the refit of the best) are not runs.
+ * and, inside it, for each estimator stage; a bare {@code LogisticRegression.fit},
+ * {@code CrossValidator.fit} or {@code TrainValidationSplit.fit} posts none of its own. So: every
+ * {@code Pipeline} fit is a run; the stage fits inside it are not runs of their own (their fit
+ * time is the column {@code Stage.fit_seconds} of the pipeline's run, nested pipelines' stages
+ * included); a fit of any other estimator that posts events (a later Spark, or code that posts
+ * them itself) is a run too. A tuning fit goes through {@link #fitTuning(CrossValidator, Dataset)}
+ * (or its {@code TrainValidationSplit} twin), which writes one run per parameter map and none for
+ * the pipeline fits Spark makes inside (one per fold and parameter map, and the refit of the
+ * best). A plain {@code cv.fit(train)} with the listener registered writes a plain pipeline run
+ * for each of those inner fits ({@code numFolds x maps + 1}; {@code maps + 1} for a
+ * {@code TrainValidationSplit}) and none with a metric; {@link #logTuning(CrossValidatorModel)}
+ * then adds the per-map runs, from the model alone.
  *
  * <p><b>A run.</b> Table {@code metadata}, one row: {@code estimator} (its class name),
  * {@code estimator_uid}, {@code tuning} (empty, or {@code CrossValidator} /
@@ -70,17 +78,22 @@ import org.slf4j.LoggerFactory;
  * parameter of every stage, explicit and default, as {@code StageClass.param}
  * ({@code LogisticRegression.regParam}; the class's simple name, not the uid, which differs in every
  * process, so that the runs of a sweep share their columns; a second stage of one class is
- * {@code StageClass_2}). A fitted model's value of a parameter wins over its estimator's (the
- * model copied it at the fit; the estimator may have changed since). Table {@code results}: written
- * by {@link CoxML#logMetrics}, or by {@link #fitTuning} for its runs.
+ * {@code StageClass_2}). For an estimator stage, the fitted model's value of a parameter wins over
+ * the estimator's (the model copied it at the fit; the estimator may have changed since); a
+ * transformer stage ({@code VectorAssembler}) is the same object in the fitted pipeline, read when
+ * the listener writes the run, so a change made to it right after the fit may show. Table
+ * {@code results}: written by {@link CoxML#logMetrics}, or by {@link #fitTuning}/{@link #logTuning}
+ * for their runs.
  *
- * <p><b>Threads.</b> Spark delivers events on its listener thread, after the fit that posted them
- * may have returned: the runs of fits are written there, and {@link #runOf(Model)} waits for the
- * run of a model. Times are taken when the listener handles the events (milliseconds after the
+ * <p><b>Threads.</b> Spark delivers events on its one listener thread, after the fit that posted
+ * them may have returned: the runs of fits are written there, and {@link #runOf(Model)} waits for
+ * the run of a model. Times are taken when the listener handles the events (milliseconds after the
  * fit on a driver whose listener bus keeps up). Nothing is thrown out of the listener: a run that
  * cannot be written is logged (SLF4J, warning, with its parameters), kept in {@link #failures()},
  * and {@code runOf} of its model throws naming the cause. Each run's store is closed once written.
- * Thread-safe.
+ * Every public method may be called from any thread; {@link #onOtherEvent} expects Spark's way of
+ * calling it, from one thread at a time, in the bus's order (the fits it has seen start are its
+ * own, unguarded).
  */
 public final class CoxMLListener extends SparkListener {
     /** The Spark conf key of the folder a listener made by {@code spark.extraListeners} writes to. */
@@ -444,8 +457,8 @@ public final class CoxMLListener extends SparkListener {
 
     /**
      * Writes the runs {@link #fitTuning(CrossValidator, Dataset)} would have written, from a
-     * {@code CrossValidatorModel} alone: for a model of a plain {@code cv.fit(data)}, or one
-     * loaded with {@code CrossValidatorModel.load}. The same columns, but {@code fit_start},
+     * {@code CrossValidatorModel} alone, for a model of a plain {@code cv.fit(data)}. The same
+     * columns, but {@code fit_start},
      * {@code fit_end} and {@code fit_seconds} are NaN (the model does not keep them). This
      * listener need not be registered.
      *
@@ -626,15 +639,18 @@ public final class CoxMLListener extends SparkListener {
     }
 
     /**
-     * The run of a fit: of the {@code PipelineModel} it returned, or of one of that model's
-     * stages. Waits up to {@link #DEFAULT_WAIT} for the listener to handle the fit's events.
+     * The run of a fit: of the {@code PipelineModel} it returned, or of one of that model's fitted
+     * stages; or, after {@link #fitTuning}/{@link #logTuning}, the best map's run of the tuning
+     * model's {@code bestModel()} (or of its fitted stages). Waits up to {@link #DEFAULT_WAIT} for
+     * the listener to handle the fit's events; a model the listener never sees a fit of (a bare
+     * estimator's, one fitted before the listener was registered) costs the whole wait.
      *
      * @param model a model fitted while this listener was registered
      * @return its run, written and closed
-     * @throws IllegalStateException if the run could not be written (naming the cause), the model
-     *     is a tuning model (it has one run per parameter map: {@link #runsOf(Model, Duration)}),
+     * @throws IllegalStateException if the run could not be written (naming the cause, at once), the
+     *     model is a tuning model (it has one run per parameter map: {@link #runsOf(Model, Duration)}),
      *     or no run came in time (a bare estimator's fit posts no event: fit it in a
-     *     {@code Pipeline})
+     *     {@code Pipeline}; or Spark's listener bus dropped the events)
      */
     public FitRun runOf(Model<?> model) {
         return runOf(model, DEFAULT_WAIT);
@@ -646,6 +662,8 @@ public final class CoxMLListener extends SparkListener {
      * @param model a model fitted while this listener was registered
      * @param wait how long to wait for the listener
      * @return its run
+     * @throws IllegalStateException as {@link #runOf(Model)}: the run could not be written (at
+     *     once), the model has several runs, or none came within {@code wait}
      */
     public FitRun runOf(Model<?> model, Duration wait) {
         List<FitRun> found = runsOf(model, wait);
@@ -668,12 +686,15 @@ public final class CoxMLListener extends SparkListener {
     }
 
     /**
-     * The runs of a model: one for a fit, one per parameter map for {@link #fitTuning}.
+     * The runs of a model: one for a fit, one per parameter map for a tuning model of
+     * {@link #fitTuning}/{@link #logTuning}.
      *
      * @param model a model fitted while this listener was registered
-     * @param wait how long to wait for the listener to handle the fit's events
-     * @return its runs, in parameter-map order
-     * @throws IllegalStateException if they could not be written, or did not come in time
+     * @param wait how long to wait for the listener to handle the fit's events (all of it for a
+     *     model the listener never sees a fit of)
+     * @return its runs, in parameter-map order, an unmodifiable list
+     * @throws IllegalStateException if they could not be written (at once, naming the cause), or
+     *     did not come in time
      */
     public List<FitRun> runsOf(Model<?> model, Duration wait) {
         Objects.requireNonNull(model, "model");
