@@ -8,11 +8,14 @@ import org.apache.spark.ml.param.Param;
 import org.apache.spark.sql.Dataset;
 
 /**
- * Metrics of Spark ML evaluators into the run of a fit ({@link CoxMLListener#runOf}).
+ * Metrics of Spark ML evaluators into the run of a fit ({@link CoxMLListener#runOf}), in its
+ * {@code results} table, each column named by the evaluator's {@code metricName}, with a prefix
+ * saying on what data if one is given.
  *
  * <pre>{@code
- * double auc = CoxML.logMetrics(cox.runOf(model), new BinaryClassificationEvaluator(), model.transform(test));
+ * double auc = CoxML.logMetrics(cox.runOf(model), "test", new BinaryClassificationEvaluator(), model.transform(test));
  * }</pre>
+ * Each call opens, writes and closes the run's store.
  */
 public final class CoxML {
     private CoxML() {
@@ -36,6 +39,33 @@ public final class CoxML {
      */
     public static double logMetrics(FitRun run, Evaluator evaluator, Dataset<?> predictions) {
         return logMetrics(run, predictions, evaluator).values().iterator().next();
+    }
+
+    /**
+     * As {@link #logMetrics(FitRun, Evaluator, Dataset)}, the column named
+     * {@code <prefix>_<metricName>}: {@code logMetrics(run, "test", evaluator, model.transform(test))}
+     * writes {@code test_areaUnderROC}, as a tuning run's metric is {@code avg_areaUnderROC}
+     * ({@code CrossValidator}) or {@code validation_areaUnderROC} ({@code TrainValidationSplit}).
+     *
+     * @param run the run of the fit, from {@link CoxMLListener#runOf}
+     * @param prefix what the data is ({@code test}, {@code train}); not empty
+     * @param evaluator the evaluator
+     * @param predictions the model's output
+     * @return the value, as {@code evaluator.evaluate(predictions)}
+     * @throws IllegalArgumentException for an empty prefix, or if the run's {@code results} has
+     *     other columns (naming both)
+     */
+    public static double logMetrics(FitRun run, String prefix, Evaluator evaluator, Dataset<?> predictions) {
+        Objects.requireNonNull(run, "run");
+        Objects.requireNonNull(prefix, "prefix");
+        if (prefix.isEmpty()) {
+            throw new IllegalArgumentException("logMetrics of run " + run.path() + ": the prefix is empty (give e.g. \"test\", or none)");
+        }
+        Objects.requireNonNull(predictions, "predictions");
+        String name = prefix + "_" + metricName(Objects.requireNonNull(evaluator, "evaluator"));
+        double value = evaluator.evaluate(predictions);
+        RunFiles.appendResults(run, Map.of(name, value));
+        return value;
     }
 
     /**

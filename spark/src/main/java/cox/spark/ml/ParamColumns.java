@@ -6,6 +6,7 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.apache.spark.ml.Pipeline;
 import org.apache.spark.ml.PipelineStage;
 import org.apache.spark.ml.param.Param;
@@ -45,7 +46,14 @@ final class ParamColumns {
      * @return the column prefix of the stage
      */
     String add(Params stage, Params fitted) {
-        String simple = stage.getClass().getSimpleName();
+        return add(stage, fitted, stage.getClass().getSimpleName());
+    }
+
+    /**
+     * As {@link #add(Params, Params)}, the columns named for {@code simple} rather than the
+     * stage's class ({@code CrossValidator} for a {@code CrossValidatorModel}'s params).
+     */
+    String add(Params stage, Params fitted, String simple) {
         int n = seen.merge(simple, 1, Integer::sum);
         String prefix = n == 1 ? simple : simple + "_" + n;
         prefixes.put(stage, prefix);
@@ -109,19 +117,19 @@ final class ParamColumns {
     }
 
     /**
-     * A param map as text in the columns' names, in the map's order:
-     * {@code LogisticRegression.regParam=0.01, LogisticRegression.maxIter=5}.
+     * A param map as text in the columns' names, its pairs sorted by column name (a
+     * {@code ParamMap}'s own order follows its params' hashes, which follow the stages' random
+     * uids, so it differs from process to process):
+     * {@code LogisticRegression.maxIter=5, LogisticRegression.regParam=0.01}.
      */
     String describe(ParamMap map) {
-        StringBuilder b = new StringBuilder();
+        Map<String, Object> sorted = new TreeMap<>();
         for (ParamPair<?> pair : CollectionConverters.asJava(map.toSeq())) {
-            if (!b.isEmpty()) {
-                b.append(", ");
-            }
             String prefix = prefixByUid.getOrDefault(pair.param().parent(), pair.param().parent());
-            b.append(prefix).append('.').append(pair.param().name()).append('=')
-                    .append(cell(pair.param(), pair.value()));
+            sorted.put(prefix + "." + pair.param().name(), cell(pair.param(), pair.value()));
         }
+        StringBuilder b = new StringBuilder();
+        sorted.forEach((column, value) -> b.append(b.isEmpty() ? "" : ", ").append(column).append('=').append(value));
         return b.toString();
     }
 

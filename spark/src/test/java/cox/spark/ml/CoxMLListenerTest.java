@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.apache.spark.SparkConf;
@@ -19,6 +20,7 @@ import org.apache.spark.ml.Pipeline;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.PipelineStage;
 import org.apache.spark.ml.classification.LogisticRegression;
+import org.apache.spark.ml.classification.LogisticRegressionModel;
 import org.apache.spark.ml.evaluation.BinaryClassificationEvaluator;
 import org.apache.spark.ml.evaluation.MulticlassClassificationEvaluator;
 import org.apache.spark.ml.feature.VectorAssembler;
@@ -110,7 +112,7 @@ class CoxMLListenerTest {
             lr.setRegParam(0.5);        // after the fit: the run keeps what was fitted
             BinaryClassificationEvaluator auc = new BinaryClassificationEvaluator();
             FitRun run = cox.runOf(model);
-            double logged = CoxML.logMetrics(run, auc, model.transform(test));
+            double logged = CoxML.logMetrics(run, "test", auc, model.transform(test));
 
             assertThat(logged).isEqualTo(auc.evaluate(model.transform(test)));
             assertThat(cox.runOf((Model<?>) model.stages()[1])).isEqualTo(run);
@@ -138,7 +140,7 @@ class CoxMLListenerTest {
             }
             DataFrame results = table(dir, "results");
             assertThat(results.height()).isEqualTo(1);
-            assertThat(cell(results, "areaUnderROC", 0)).isEqualTo(logged);
+            assertThat(cell(results, "test_areaUnderROC", 0)).isEqualTo(logged);
 
             // the listener Spark made from spark.extraListeners saw the same fit
             FitRun fromConf = CoxMLListener.of(spark.sparkContext()).runOf(model);
@@ -196,10 +198,13 @@ class CoxMLListenerTest {
             assertThat(logged).containsOnlyKeys("accuracy", "f1");
             assertThat(logged.get("accuracy")).isEqualTo(accuracy.evaluate(predictions));
             assertThat(logged.get("f1")).isEqualTo(f1.evaluate(predictions));
-            assertThatThrownBy(() -> CoxML.logMetrics(run, new BinaryClassificationEvaluator(), predictions))
+            assertThatThrownBy(() -> CoxML.logMetrics(run, "test", accuracy, predictions))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining(run.path().toString())
-                    .hasMessageContaining("table 'results' has the columns [accuracy, f1], cannot append a row of [areaUnderROC]");
+                    .hasMessageContaining("table 'results' has the columns [accuracy, f1], cannot append a row of [test_accuracy]");
+            assertThatThrownBy(() -> CoxML.logMetrics(run, "", accuracy, predictions))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("logMetrics of run " + run.path() + ": the prefix is empty (give e.g. \"test\", or none)");
         } finally {
             spark.sparkContext().removeSparkListener(cox);
         }
@@ -249,9 +254,11 @@ class CoxMLListenerTest {
                 assertThat(cell(meta, "CrossValidator.seed", m)).isEqualTo(11L);
                 assertThat(cell(meta, "BinaryClassificationEvaluator.metricName", m)).isEqualTo("areaUnderROC");
                 assertThat((String) cell(meta, "param_map", m)).contains("LogisticRegression.regParam=" + grid[i].apply(lr.regParam()));
-                assertThat(cell(results, "areaUnderROC", r)).isEqualTo(cvModel.avgMetrics()[i]);
-                assertThat(cell(meta, "best", m)).isEqualTo(cvModel.avgMetrics()[i] == max(cvModel.avgMetrics()));
+                assertThat(cell(results, "avg_areaUnderROC", r)).isEqualTo(cvModel.avgMetrics()[i]);
             }
+            FitRun best = bestRunIsSparksBestModel(meta, runs, cvModel.bestModel());
+            assertThat(cox.runOf(cvModel.bestModel())).isEqualTo(best);
+            assertThat(cox.runOf((Model<?>) ((PipelineModel) cvModel.bestModel()).stages()[1])).isEqualTo(best);
         }
 
         // and Spark reads them: one row per parameter map
@@ -259,6 +266,63 @@ class CoxMLListenerTest {
                 .load(confDir.toString()).where("tuning = 'CrossValidator'");
         assertThat(sweep.count()).isEqualTo(4);
         assertThat(sweep.where("`LogisticRegression.regParam` < 0.1").count()).isEqualTo(2);
+    }
+
+    @Test
+    void plainCrossValidatorFit_isARunPerPipelineFitInside_noMetric_thenLogTuningAddsOnePerMap() {
+        Path dir = tmp.resolve("plain-cv");
+        CoxMLListener cox = added(dir);
+        try {
+            LogisticRegression lr = new LogisticRegression().setMaxIter(5);
+            Pipeline pipeline = pipeline(lr);
+            ParamMap[] grid = new ParamGridBuilder().addGrid(lr.regParam(), new double[] {0.01, 0.3}).build();
+            CrossValidator cv = new CrossValidator().setEstimator(pipeline).setEvaluator(new BinaryClassificationEvaluator())
+                    .setEstimatorParamMaps(grid).setNumFolds(2).setSeed(5);
+
+            CrossValidatorModel cvModel = cv.fit(train);
+
+            // once the run of a later fit is there, every event of the fits inside has been handled
+            VectorAssembler only = new VectorAssembler().setInputCols(new String[] {"x1"}).setOutputCol("v");
+            FitRun later = cox.runOf(new Pipeline().setStages(new PipelineStage[] {only}).fit(train));
+            List<FitRun> inside = cox.runs().subList(0, cox.runs().size() - 1);
+            assertThat(cox.runs()).endsWith(later);
+            // numFolds x maps pipeline fits, and the refit of the best map on all the data
+            assertThat(inside).hasSize(2 * 2 + 1);
+            double bestRegParam = ((LogisticRegressionModel) ((PipelineModel) cvModel.bestModel()).stages()[1]).getRegParam();
+            try (CollectionReader reader = CollectionReader.open(dir)) {
+                DataFrame meta = reader.df("metadata", DfOptions.defaults());
+                List<Object> regParams = new ArrayList<>();
+                for (FitRun run : inside) {
+                    int m = rowOf(meta, run.expId());
+                    assertThat(cell(meta, "tuning", m)).isEqualTo("");
+                    assertThat(cell(meta, "estimator_uid", m)).isEqualTo(pipeline.uid());
+                    regParams.add(cell(meta, "LogisticRegression.regParam", m));
+                }
+                assertThat(regParams).containsOnly(0.01, 0.3).filteredOn(v -> v.equals(bestRegParam)).hasSize(3);
+            }
+
+            List<FitRun> perMap = cox.logTuning(cvModel);
+            assertThat(perMap).hasSize(2);
+            assertThat(cox.runs()).hasSize(inside.size() + 1 + 2);      // the runs of the fits inside stay
+            try (CollectionReader reader = CollectionReader.open(dir)) {
+                DataFrame meta = reader.df("metadata", DfOptions.defaults());
+                DataFrame results = reader.df("results", DfOptions.defaults());
+                assertThat(results.height()).isEqualTo(2);      // only the per-map runs have a metric
+                for (int i = 0; i < 2; i++) {
+                    int m = rowOf(meta, perMap.get(i).expId());
+                    assertThat(cell(meta, "tuning", m)).isEqualTo("CrossValidator");
+                    assertThat(cell(meta, "param_map", m)).isEqualTo("LogisticRegression.regParam=" + grid[i].apply(lr.regParam()));
+                    assertThat(cell(meta, "CrossValidator.numFolds", m)).isEqualTo(2L);
+                    assertThat((Double) cell(meta, "fit_seconds", m)).isNaN();
+                    assertThat(cell(results, "avg_areaUnderROC", rowOf(results, perMap.get(i).expId())))
+                            .isEqualTo(cvModel.avgMetrics()[i]);
+                }
+                // the best model is the refit's, whose run was written first: now it finds the best map's
+                assertThat(cox.runOf(cvModel.bestModel())).isEqualTo(bestRunIsSparksBestModel(meta, perMap, cvModel.bestModel()));
+            }
+        } finally {
+            spark.sparkContext().removeSparkListener(cox);
+        }
     }
 
     @Test
@@ -284,13 +348,32 @@ class CoxMLListenerTest {
                     assertThat(cell(meta, "tuning", m)).isEqualTo("TrainValidationSplit");
                     assertThat(cell(meta, "TrainValidationSplit.trainRatio", m)).isEqualTo(0.75);
                     assertThat(cell(meta, "LogisticRegression.regParam", m)).isEqualTo(grid[i].apply(lr.regParam()));
-                    assertThat(cell(results, "accuracy", rowOf(results, runs.get(i).expId())))
+                    assertThat(cell(results, "validation_accuracy", rowOf(results, runs.get(i).expId())))
                             .isEqualTo(model.validationMetrics()[i]);
                 }
+                assertThat(cox.runOf(model.bestModel())).isEqualTo(bestRunIsSparksBestModel(meta, runs, model.bestModel()));
             }
-            assertThatThrownBy(() -> cox.fitTuning(lr, train)).isInstanceOf(IllegalArgumentException.class)
-                    .hasMessageStartingWith("fitTuning takes a CrossValidator or a TrainValidationSplit: got"
-                            + " org.apache.spark.ml.classification.LogisticRegression (logreg_");
+
+            // the same from the model alone, by a listener that saw no fit (after a plain tvs.fit)
+            Path logged = tmp.resolve("tvs-logged");
+            CoxMLListener later = new CoxMLListener(logged);
+            List<FitRun> again = later.logTuning(model);
+            assertThat(again).hasSize(2).doesNotContainAnyElementsOf(runs);
+            assertThat(later.logTuning(model)).isEqualTo(again);        // once per model
+            try (CollectionReader reader = CollectionReader.open(logged)) {
+                DataFrame meta = reader.df("metadata", DfOptions.defaults());
+                DataFrame results = reader.df("results", DfOptions.defaults());
+                assertThat(meta.height()).isEqualTo(2);
+                for (int i = 0; i < 2; i++) {
+                    int m = rowOf(meta, again.get(i).expId());
+                    assertThat(cell(meta, "tuning", m)).isEqualTo("TrainValidationSplit");
+                    assertThat(cell(meta, "TrainValidationSplit.trainRatio", m)).isEqualTo(0.75);
+                    assertThat((Double) cell(meta, "fit_start", m)).isNaN();
+                    assertThat(cell(results, "validation_accuracy", rowOf(results, again.get(i).expId())))
+                            .isEqualTo(model.validationMetrics()[i]);
+                }
+                assertThat(later.runOf(model.bestModel())).isEqualTo(bestRunIsSparksBestModel(meta, again, model.bestModel()));
+            }
         } finally {
             spark.sparkContext().removeSparkListener(cox);
         }
@@ -305,12 +388,18 @@ class CoxMLListenerTest {
         throw new AssertionError("no row of run " + expId);
     }
 
-    static double max(double[] values) {
-        double m = Double.NEGATIVE_INFINITY;
-        for (double v : values) {
-            m = Math.max(m, v);
-        }
-        return m;
+    /**
+     * The one run marked {@code best}, asserted to hold the parameters of the model Spark chose
+     * (the regression of the {@code PipelineModel} Spark refit with the best map).
+     */
+    static FitRun bestRunIsSparksBestModel(DataFrame meta, List<FitRun> runs, Model<?> bestModel) {
+        List<FitRun> best = runs.stream().filter(r -> Boolean.TRUE.equals(cell(meta, "best", rowOf(meta, r.expId())))).toList();
+        assertThat(best).hasSize(1);
+        LogisticRegressionModel chosen = (LogisticRegressionModel) ((PipelineModel) bestModel).stages()[1];
+        int m = rowOf(meta, best.get(0).expId());
+        assertThat(cell(meta, "LogisticRegression.regParam", m)).isEqualTo(chosen.getRegParam());
+        assertThat(cell(meta, "LogisticRegression.elasticNetParam", m)).isEqualTo(chosen.getElasticNetParam());
+        return best.get(0);
     }
 
     @Test
@@ -354,6 +443,23 @@ class CoxMLListenerTest {
         try (CollectionReader reader = CollectionReader.open(dir)) {
             assertThat(reader.df("metadata", DfOptions.defaults()).height()).isEqualTo(5);
         }
+    }
+
+    @Test
+    void confFolderOfARemoteScheme_isRefused_namingKeyAndValue_aFileUriIsAFolder() {
+        for (String remote : List.of("hdfs://namenode:8020/runs", "s3a://bucket/runs", "dbfs:/runs")) {
+            assertThatThrownBy(() -> new CoxMLListener(new SparkConf(false).set(CoxMLListener.DIR_CONF, remote)))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageStartingWith("spark.cox.ml.dir=" + remote + ": CoxMLListener writes to a local (or mounted)"
+                            + " folder, not to a " + remote.substring(0, remote.indexOf(':') + 1) + " URI");
+        }
+        Path local = tmp.resolve("file-uri");
+        assertThat(new CoxMLListener(new SparkConf(false).set(CoxMLListener.DIR_CONF, local.toUri().toString())).dir())
+                .isEqualTo(local.toAbsolutePath());
+        assertThatThrownBy(() -> new CoxMLListener(Path.of("s3a://bucket/runs")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("dir s3a:/bucket/runs: CoxMLListener writes to a local (or mounted) folder,"
+                        + " not to a s3a: URI");
     }
 
     @Test

@@ -65,6 +65,7 @@ public final class SparkMLExample {
             for (FitRun run : cox.runsOf(cvModel)) {
                 System.out.println("cross-validation: run " + run.expId());
             }
+            System.out.println("best: run " + cox.runOf(cvModel.bestModel()).expId());
             return cox;
         } finally {
             spark.sparkContext().removeSparkListener(cox);
