@@ -187,18 +187,27 @@ final class SummaryCodec {
      */
     private static void checkKept(String name, ColumnType[] types, long rows, long[] counts, long[] minRows,
             long[] maxRows, double[] minValues, double[] maxValues, long[] kept, Object[][] keptRows) throws Malformed {
-        java.util.TreeSet<Long> expected = new java.util.TreeSet<>();
+        // the distinct rows in order, with primitives: a command decodes a summary per run in a cold JVM
+        long[] candidates = new long[2 + 2 * counts.length];
+        int n = 0;
         if (rows > 0) {
-            expected.add(0L);
-            expected.add(rows - 1);
+            candidates[n++] = 0L;
+            candidates[n++] = rows - 1;
         }
         for (int k = 0; k < counts.length; k++) {
             if (counts[k] > 0) {
-                expected.add(minRows[k]);
-                expected.add(maxRows[k]);
+                candidates[n++] = minRows[k];
+                candidates[n++] = maxRows[k];
             }
         }
-        long[] want = expected.stream().mapToLong(Long::longValue).toArray();
+        java.util.Arrays.sort(candidates, 0, n);
+        int distinct = 0;
+        for (int i = 0; i < n; i++) {
+            if (distinct == 0 || candidates[i] != candidates[distinct - 1]) {
+                candidates[distinct++] = candidates[i];
+            }
+        }
+        long[] want = java.util.Arrays.copyOf(candidates, distinct);
         if (!java.util.Arrays.equals(want, kept)) {
             throw new Malformed("table '" + name + "': kept rows " + java.util.Arrays.toString(kept) + " where its first, last,"
                     + " least and greatest rows are " + java.util.Arrays.toString(want));
@@ -326,12 +335,24 @@ final class SummaryCodec {
             }
             byte[] b = new byte[(int) (n - 1)];
             buf.get(b);
+            if (ascii(b)) {
+                return new String(b, StandardCharsets.US_ASCII); // the names and most text: no decoder to make
+            }
             try {
                 return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                         .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(b)).toString();
             } catch (CharacterCodingException e) {
                 throw new Malformed("text at byte " + buf.position() + " is not UTF-8");
             }
+        }
+
+        private static boolean ascii(byte[] b) {
+            for (byte x : b) {
+                if (x < 0) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         String name(String what) throws Malformed {
