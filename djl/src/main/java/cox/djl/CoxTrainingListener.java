@@ -42,9 +42,9 @@ import org.slf4j.LoggerFactory;
  * <dl>
  * <dt>{@code metadata}, one row</dt>
  * <dd>{@code model} (the model's name), {@code block} (DJL's outline of the block), {@code
- * parameter_count} (elements in the parameters that require gradients, as torch's
+ * parameter_count} (elements in the parameters, as torch's
  * {@code sum(p.numel() for p in model.parameters())}: a {@code BatchNorm}'s running statistics
- * are not counted), {@code data_type}, {@code engine}, {@code
+ * are not counted, frozen parameters are), {@code data_type}, {@code engine}, {@code
  * engine_version}, {@code djl_version}, {@code devices} (comma-separated, as DJL prints them:
  * {@code cpu()}), {@code loss} (the loss's DJL name, e.g. {@code L2Loss}) and its settings
  * ({@code loss.weight}), {@code evaluators} (the other evaluators' names, comma-separated),
@@ -518,7 +518,7 @@ public final class CoxTrainingListener implements TrainingListener {
     private void writeMetadata(Trainer trainer, long batchSize) {
         Map<String, Object> row = new LinkedHashMap<>(settings);
         row.put("block", String.valueOf(trainer.getModel().getBlock())); // with the shapes initialize() gave it
-        Long count = ModelWeights.trainableCount(trainer.getModel().getBlock());
+        Long count = ModelWeights.parameterCount(trainer.getModel().getBlock());
         if (count != null) {
             row.put("parameter_count", count);
         }

@@ -28,14 +28,17 @@ final class ModelWeights {
     }
 
     /**
-     * The number of elements in the parameters of {@code block} that require gradients, as
-     * torch's {@code sum(p.numel() for p in model.parameters())} counts (a {@code BatchNorm}'s
-     * running mean and variance are not), or null while one of them has no shape yet.
+     * The number of elements in the parameters of {@code block}, as torch's
+     * {@code sum(p.numel() for p in model.parameters())} counts: a {@code BatchNorm}'s running
+     * mean and variance are buffers in torch and not counted; a frozen parameter
+     * ({@code Block.freezeParameters}) is, as torch counts one with {@code requires_grad=False}.
+     * Null while one of them has no shape yet.
      */
-    static Long trainableCount(Block block) {
+    static Long parameterCount(Block block) {
         long count = 0;
         for (Pair<String, Parameter> p : block.getParameters()) {
-            if (!p.getValue().requiresGradient()) {
+            Parameter.Type type = p.getValue().getType();
+            if (type == Parameter.Type.RUNNING_MEAN || type == Parameter.Type.RUNNING_VAR) {
                 continue;
             }
             if (p.getValue().getShape() == null) {

@@ -46,7 +46,11 @@ class ParameterNamesTest {
             assertThat(dict.get("1.0.weight").shape()).containsExactly(4, 8);
             assertThat(dict.get("1.1.running_var").shape()).containsExactly(4);
             // sum(p.numel() for p in model.parameters()): BatchNorm's running mean and variance are buffers
-            assertThat(ModelWeights.trainableCount(block)).isEqualTo(3 * 8 + 8 + 8 * 4 + 4 + 4 + 4);
+            assertThat(ModelWeights.parameterCount(block)).isEqualTo(3 * 8 + 8 + 8 * 4 + 4 + 4 + 4);
+            // torch counts a frozen parameter (requires_grad=False) too: freezing changes no count
+            block.freezeParameters(true);
+            assertThat(ModelWeights.parameterCount(block)).isEqualTo(3 * 8 + 8 + 8 * 4 + 4 + 4 + 4);
+            block.freezeParameters(false);
             assertThatThrownBy(() -> ModelWeights.stateDict(block, ParameterNames.TORCH, n -> n.substring(0, 1), "here"))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessage("here: DJL parameters '01Linear_weight' and '01Linear_bias' would both be saved as '0'");
@@ -83,7 +87,7 @@ class ParameterNamesTest {
     @Test
     void uninitializedParameter_isNamed() {
         SequentialBlock block = new SequentialBlock().add(Linear.builder().setUnits(2).build());
-        assertThat(ModelWeights.trainableCount(block)).isNull(); // no shapes yet
+        assertThat(ModelWeights.parameterCount(block)).isNull(); // no shapes yet
         assertThatThrownBy(() -> ModelWeights.stateDict(block, ParameterNames.TORCH, n -> n, "table 'checkpoints'"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("table 'checkpoints': DJL parameter '01Linear_weight' has no value yet (call"
