@@ -76,7 +76,11 @@ final class StorableValue {
     }
 
     private static String objectProblem(Object value, String at, int depth, IdentityHashMap<Object, Boolean> open) {
-        if (value == null || value instanceof String || value instanceof Boolean || value instanceof Long
+        if (value instanceof String s) {
+            // a string inside an OBJECT cell is pickled: NUL is fine there, a lone surrogate is refused
+            return surrogateProblem(s, at.isEmpty() ? "" : " of the string at " + at);
+        }
+        if (value == null || value instanceof Boolean || value instanceof Long
                 || value instanceof Integer || value instanceof Short || value instanceof Byte || value instanceof BigInteger
                 || value instanceof Double || value instanceof Float) {
             return null;
@@ -104,7 +108,11 @@ final class StorableValue {
                         return "holds a map key that is not a String (" + className(e.getKey()) + " " + e.getKey() + ")"
                                 + (at.isEmpty() ? "" : " at " + at) + ": a Python dict in cox has str keys";
                     }
-                    String p = objectProblem(e.getValue(), at + "[\"" + key + "\"]", depth + 1, open);
+                    String p = surrogateProblem(key, " of a map key" + (at.isEmpty() ? "" : " at " + at));
+                    if (p != null) {
+                        return p;
+                    }
+                    p = objectProblem(e.getValue(), at + "[\"" + key + "\"]", depth + 1, open);
                     if (p != null) {
                         return p;
                     }
@@ -120,12 +128,18 @@ final class StorableValue {
         if (s.indexOf('\0') >= 0) {
             return "holds a NUL character, which store.h5's strings cannot keep";
         }
+        return surrogateProblem(s, "");
+    }
+
+    /** Why {@code s} holds a lone surrogate, {@code where} saying which string it is, or null. */
+    private static String surrogateProblem(String s, String where) {
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
             if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
                 i++;
             } else if (Character.isSurrogate(c)) {
-                return String.format("holds a lone surrogate U+%04X at index %d, which UTF-8 cannot store", (int) c, i);
+                return String.format("holds a lone surrogate U+%04X at index %d%s, which UTF-8 cannot store", (int) c, i,
+                        where);
             }
         }
         return null;

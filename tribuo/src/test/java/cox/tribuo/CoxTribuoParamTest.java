@@ -81,6 +81,14 @@ class CoxTribuoParamTest {
             assertThatThrownBy(() -> logger.params(some)).isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("parameter 'when' is a java.time.Instant");
             assertThatThrownBy(() -> logger.param(null, 1)).isInstanceOf(NullPointerException.class).hasMessage("name");
+            // inside an OBJECT cell the store's pickler refuses a lone surrogate, in a string or a map key
+            assertThatThrownBy(() -> logger.param("tags", List.of("ok", "a\uD800")))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("store " + store.path() + ": parameter 'tags' holds a lone surrogate U+D800 at index 1"
+                            + " of the string at [1], which UTF-8 cannot store");
+            assertThatThrownBy(() -> logger.param("byName", Map.of("b\uDC00", 1)))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("parameter 'byName' holds a lone surrogate U+DC00 at index 1 of a map key,");
             assertThat(store.keys()).isEmpty();
 
             Map<String, Object> nested = new LinkedHashMap<>();
