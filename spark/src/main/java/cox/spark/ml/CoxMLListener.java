@@ -111,8 +111,16 @@ public final class CoxMLListener extends SparkListener {
      * the fits inside), by uid: Spark fits copies of them (same uid) inside.
      */
     private static final Map<String, WeakReference<Estimator<?>>> TUNED = new ConcurrentHashMap<>();
-    /** A URI's scheme ({@code hdfs:}, {@code s3a:}, {@code dbfs:}); one letter is a Windows drive. */
+    /** What may be a URI's scheme ({@code hdfs:}, {@code s3a:}, {@code dbfs:}); one letter is a Windows drive. */
     private static final Pattern SCHEME = Pattern.compile("([A-Za-z][A-Za-z0-9+.-]+):");
+    /**
+     * The schemes of Hadoop's and the clouds' file systems: {@code NAME:} followed by one of them
+     * is a remote folder even without {@code //} ({@code dbfs:/runs}); any other {@code NAME:} is
+     * a URI only before {@code //}, so a local folder may be named {@code exp:1}.
+     */
+    private static final java.util.Set<String> REMOTE_SCHEMES = java.util.Set.of("hdfs", "webhdfs", "swebhdfs", "viewfs",
+            "s3", "s3a", "s3n", "gs", "abfs", "abfss", "wasb", "wasbs", "adl", "dbfs", "oss", "cos", "cosn", "ofs", "o3fs",
+            "ftp", "sftp", "http", "https");
 
     private final Path dir;
     private final Clock clock;
@@ -160,7 +168,7 @@ public final class CoxMLListener extends SparkListener {
         if (!dir.isAbsolute() && dir.getNameCount() > 0) {
             // Path.of("hdfs://nn/runs") is the relative path hdfs:/nn/runs: not a folder anyone means
             Matcher scheme = SCHEME.matcher(dir.getName(0).toString());
-            if (scheme.matches()) {
+            if (scheme.matches() && REMOTE_SCHEMES.contains(scheme.group(1).toLowerCase(java.util.Locale.ROOT))) {
                 throw remote("dir " + dir, scheme.group(1));
             }
         }
@@ -181,8 +189,10 @@ public final class CoxMLListener extends SparkListener {
     /** The folder of {@value #DIR_CONF}'s value: a path, or a {@code file:} URI. */
     private static Path folderOf(String value) {
         Matcher scheme = SCHEME.matcher(value);
-        if (!scheme.lookingAt()) {
-            return Path.of(value);
+        if (!scheme.lookingAt() || !(value.startsWith("//", scheme.end())
+                || REMOTE_SCHEMES.contains(scheme.group(1).toLowerCase(java.util.Locale.ROOT))
+                || scheme.group(1).equalsIgnoreCase("file"))) {
+            return Path.of(value); // a folder, maybe named with a colon (exp:1)
         }
         if (!scheme.group(1).equalsIgnoreCase("file")) {
             throw remote(DIR_CONF + "=" + value, scheme.group(1));

@@ -456,6 +456,14 @@ class CoxMLListenerTest {
         Path local = tmp.resolve("file-uri");
         assertThat(new CoxMLListener(new SparkConf(false).set(CoxMLListener.DIR_CONF, local.toUri().toString())).dir())
                 .isEqualTo(local.toAbsolutePath());
+        // a folder whose name has a colon is a folder, unless a known remote scheme or // follows
+        for (String folder : List.of("exp:1", "runs:v2/x")) {
+            assertThat(new CoxMLListener(new SparkConf(false).set(CoxMLListener.DIR_CONF, folder)).dir())
+                    .isEqualTo(Path.of(folder).toAbsolutePath());
+            assertThat(new CoxMLListener(Path.of(folder)).dir()).isEqualTo(Path.of(folder).toAbsolutePath());
+        }
+        assertThatThrownBy(() -> new CoxMLListener(new SparkConf(false).set(CoxMLListener.DIR_CONF, "minio://host/runs")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not to a minio: URI");
         assertThatThrownBy(() -> new CoxMLListener(Path.of("s3a://bucket/runs")))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("dir s3a:/bucket/runs: CoxMLListener writes to a local (or mounted) folder,"
