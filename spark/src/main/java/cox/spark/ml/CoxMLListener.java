@@ -533,10 +533,10 @@ public final class CoxMLListener extends SparkListener {
 
     /** Writes and records the runs of a tuning model. */
     private List<FitRun> writeTuning(Model<?> model, double start, double end, double seconds) {
-        List<FitRun> written = tuningRuns(model, start, end, seconds);
-        Model<?> best = model instanceof CrossValidatorModel cv ? cv.bestModel()
-                : ((TrainValidationSplitModel) model).bestModel();
-        FitRun bestRun = written.get(bestIndex(model));
+        Tuned tuned = Tuned.of(model);
+        List<FitRun> written = tuningRuns(model, tuned, start, end, seconds);
+        Model<?> best = tuned.bestModel();
+        FitRun bestRun = written.get(tuned.best());
         synchronized (lock) {
             runsByModel.put(model, List.copyOf(written));
             for (Object m : fittedModels(best)) {
@@ -550,46 +550,45 @@ public final class CoxMLListener extends SparkListener {
         return written;
     }
 
-    /** The parameter map Spark chose: the first best in Double.compare's order, as Spark 4.2 does. */
-    private static int bestIndex(Model<?> model) {
-        double[] metrics = model instanceof CrossValidatorModel cv ? cv.avgMetrics()
-                : ((TrainValidationSplitModel) model).validationMetrics();
-        boolean larger = (model instanceof CrossValidatorModel cv ? cv.getEvaluator()
-                : ((TrainValidationSplitModel) model).getEvaluator()).isLargerBetter();
-        int best = 0;
-        for (int i = 1; i < metrics.length; i++) {
-            int c = Double.compare(metrics[i], metrics[best]);
-            if (larger ? c > 0 : c < 0) {
-                best = i;
+    /**
+     * What a tuning model holds, read once from a {@code CrossValidatorModel} or a
+     * {@code TrainValidationSplitModel}: the metric Spark chose by ({@code avgMetrics} or
+     * {@code validationMetrics}) and the prefix of its column ({@code avg}, {@code validation}).
+     */
+    private record Tuned(Estimator<?> estimator, ParamMap[] maps, Evaluator evaluator, double[] metrics, String tuning,
+                         String metricPrefix, Model<?> bestModel) {
+        static Tuned of(Model<?> model) {
+            if (model instanceof CrossValidatorModel cv) {
+                return new Tuned(cv.getEstimator(), cv.getEstimatorParamMaps(), cv.getEvaluator(), cv.avgMetrics(),
+                        "CrossValidator", "avg", cv.bestModel());
             }
+            TrainValidationSplitModel tvs = (TrainValidationSplitModel) model;
+            return new Tuned(tvs.getEstimator(), tvs.getEstimatorParamMaps(), tvs.getEvaluator(), tvs.validationMetrics(),
+                    "TrainValidationSplit", "validation", tvs.bestModel());
         }
-        return best;
+
+        /** The parameter map Spark chose: the first best in Double.compare's order, as Spark 4.2 does. */
+        int best() {
+            boolean larger = evaluator.isLargerBetter();
+            int best = 0;
+            for (int i = 1; i < metrics.length; i++) {
+                int c = Double.compare(metrics[i], metrics[best]);
+                if (larger ? c > 0 : c < 0) {
+                    best = i;
+                }
+            }
+            return best;
+        }
     }
 
-    private List<FitRun> tuningRuns(Model<?> model, double start, double end, double seconds) {
-        Estimator<?> estimator;
-        ParamMap[] maps;
-        Evaluator evaluator;
-        double[] metrics;
-        String tuning;
-        String metricPrefix;
-        if (model instanceof CrossValidatorModel cv) {
-            estimator = cv.getEstimator();
-            maps = cv.getEstimatorParamMaps();
-            evaluator = cv.getEvaluator();
-            metrics = cv.avgMetrics();
-            tuning = "CrossValidator";
-            metricPrefix = "avg";
-        } else {
-            TrainValidationSplitModel tvs = (TrainValidationSplitModel) model;
-            estimator = tvs.getEstimator();
-            maps = tvs.getEstimatorParamMaps();
-            evaluator = tvs.getEvaluator();
-            metrics = tvs.validationMetrics();
-            tuning = "TrainValidationSplit";
-            metricPrefix = "validation";
-        }
-        int best = bestIndex(model);
+    private List<FitRun> tuningRuns(Model<?> model, Tuned tuned, double start, double end, double seconds) {
+        Estimator<?> estimator = tuned.estimator();
+        ParamMap[] maps = tuned.maps();
+        Evaluator evaluator = tuned.evaluator();
+        double[] metrics = tuned.metrics();
+        String tuning = tuned.tuning();
+        String metricPrefix = tuned.metricPrefix();
+        int best = tuned.best();
         String metric = metricPrefix + "_" + CoxML.metricName(evaluator);
         List<FitRun> written = new ArrayList<>();
         ParamColumns shared = new ParamColumns();
