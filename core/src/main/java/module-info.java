@@ -17,6 +17,7 @@ module cox4j.core {
     requires org.apache.commons.statistics.distribution;
 
     exports cox.exceptions;
+    exports cox.io;
     exports cox.store;
     exports cox.readers;
     exports cox.readers.filter;

@@ -38,10 +38,11 @@ import org.junit.jupiter.api.Test;
  * cox.readers
  *   ├─▶ cox.readers.filter ──▶ cox.readers.text ──▶ cox.torch
  *   └─▶ cox.store
- *         ├─▶ cox.store.hdf5 ─────▶ cox.pickle
- *         ├─▶ cox.store.journal ──▶ cox.exceptions
+ *         ├─▶ cox.store.hdf5 ─────▶ cox.pickle, cox.io
+ *         ├─▶ cox.store.journal ──▶ cox.io ──▶ cox.exceptions
  *         ├─▶ cox.tensorboard ────▶ cox.exceptions
- *         └─▶ cox.torch ──────────▶ cox.pickle ──▶ cox.exceptions
+ *         └─▶ cox.torch ──────────▶ cox.pickle, cox.io
+ *                                   cox.pickle ──▶ cox.exceptions
  * </pre>
  */
 class LayersTest {
@@ -50,11 +51,12 @@ class LayersTest {
 
     static {
         USES.put("cox.exceptions", Set.of());
+        USES.put("cox.io", Set.of("cox.exceptions"));
         USES.put("cox.pickle", Set.of("cox.exceptions"));
-        USES.put("cox.torch", Set.of("cox.pickle"));
+        USES.put("cox.torch", Set.of("cox.pickle", "cox.io"));
         USES.put("cox.tensorboard", Set.of("cox.exceptions"));
-        USES.put("cox.store.journal", Set.of("cox.exceptions"));
-        USES.put("cox.store.hdf5", Set.of("cox.pickle"));
+        USES.put("cox.store.journal", Set.of("cox.io"));
+        USES.put("cox.store.hdf5", Set.of("cox.pickle", "cox.io"));
         USES.put("cox.store", Set.of("cox.store.hdf5", "cox.store.journal", "cox.tensorboard", "cox.torch"));
         USES.put("cox.readers.text", Set.of("cox.torch"));
         USES.put("cox.readers.filter", Set.of("cox.readers.text"));

@@ -1,0 +1,137 @@
+package cox.io;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Opens a {@link PositionalInput} on a path of any {@code java.nio} file system, and counts the
+ * range requests made to files that are not local.
+ *
+ * <ul>
+ *   <li>A file of the default (local) file system is read through a {@code FileChannel}: every
+ *       read is one positional read, and the operating system's cache does the rest.</li>
+ *   <li>A file of another file system is opened with {@link Files#newByteChannel}; if the channel
+ *       is itself a {@link PositionalInput} (the Hadoop file system of module {@code spark}), its
+ *       own positional reads are used, otherwise reads seek then read under a lock. Either way it
+ *       is read ahead in ranges of {@link #RANGE} bytes ({@link RangeReadAhead}), so a file of up
+ *       to 4 MiB costs one request and a larger one few.</li>
+ * </ul>
+ */
+public final class PositionalInputs {
+    /** The size of one range request to a file that is not local: 4 MiB. */
+    public static final int RANGE = 4 << 20;
+
+    private static final LongAdder REQUESTS = new LongAdder();
+
+    private PositionalInputs() {
+    }
+
+    /**
+     * Opens {@code file} for positional reads.
+     *
+     * @param file a regular file of any file system
+     * @return its reader; the caller closes it
+     * @throws IOException if the file cannot be opened (a missing one: {@code NoSuchFileException})
+     */
+    public static PositionalInput open(Path file) throws IOException {
+        if (isLocal(file)) {
+            return new LocalFileInput(file, FileChannel.open(file, StandardOpenOption.READ));
+        }
+        SeekableByteChannel ch = Files.newByteChannel(file, StandardOpenOption.READ);
+        PositionalInput base = ch instanceof PositionalInput p ? p : new ChannelInput(file.toUri().toString(), ch);
+        return new RangeReadAhead(base, RANGE, REQUESTS);
+    }
+
+    /**
+     * Whether {@code file} is on the default file system, read without any request cost.
+     *
+     * @param file a path
+     * @return true for a local path
+     */
+    public static boolean isLocal(Path file) {
+        return file.getFileSystem() == FileSystems.getDefault();
+    }
+
+    /**
+     * The range requests made so far, by this JVM, to files that are not local: what the
+     * benchmarks and tests count per store.
+     *
+     * @return the number of requests since the JVM started
+     */
+    public static long rangeRequests() {
+        return REQUESTS.sum();
+    }
+
+    /** A local file read through a {@code FileChannel}'s positional reads. */
+    private static final class LocalFileInput implements PositionalInput {
+        private final Path file;
+        private final FileChannel channel;
+
+        LocalFileInput(Path file, FileChannel channel) {
+            this.file = file;
+            this.channel = channel;
+        }
+
+        @Override
+        public long size() throws IOException {
+            return channel.size();
+        }
+
+        @Override
+        public int read(long position, ByteBuffer dst) throws IOException {
+            return channel.read(dst, position);
+        }
+
+        @Override
+        public String name() {
+            return file.toString();
+        }
+
+        @Override
+        public void close() throws IOException {
+            channel.close();
+        }
+    }
+
+    /** A channel without positional reads of its own: each read seeks, then reads, under the lock. */
+    private static final class ChannelInput implements PositionalInput {
+        private final String name;
+        private final SeekableByteChannel channel;
+
+        ChannelInput(String name, SeekableByteChannel channel) {
+            this.name = name;
+            this.channel = channel;
+        }
+
+        @Override
+        public synchronized long size() throws IOException {
+            return channel.size();
+        }
+
+        @Override
+        public synchronized int read(long position, ByteBuffer dst) throws IOException {
+            if (position >= channel.size()) {
+                return -1;
+            }
+            channel.position(position);
+            return channel.read(dst);
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public synchronized void close() throws IOException {
+            channel.close();
+        }
+    }
+}
