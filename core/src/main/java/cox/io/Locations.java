@@ -1,0 +1,105 @@
+package cox.io;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.FileSystemNotFoundException;
+import java.nio.file.FileSystems;
+import java.nio.file.Path;
+import java.nio.file.ProviderNotFoundException;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Where runs are: a local path, or a URI of any file system whose {@code java.nio} provider is on
+ * the class path: {@code s3://bucket/prefix} (aws-java-nio-spi-for-s3), {@code hdfs://host:port/dir}
+ * and the other Hadoop schemes (module {@code cox4j-hadoop} with Hadoop's client jars).
+ */
+public final class Locations {
+    private Locations() {
+    }
+
+    /**
+     * The path a command-line argument or option names: a URI with a scheme of two or more
+     * letters followed by {@code ://} (or {@code file:}) is resolved as {@link #path(URI)}; anything
+     * else is a local path, so a folder named {@code exp:1} stays local.
+     *
+     * @param text what the user wrote
+     * @return its path
+     * @throws IllegalArgumentException naming the text if no installed file system serves its scheme
+     */
+    public static Path of(String text) {
+        if (isUri(text)) {
+            return path(URI.create(text));
+        }
+        return Path.of(text);
+    }
+
+    /**
+     * Whether {@code text} is written as a URI ({@code scheme://...} or {@code file:...}) rather than a local path.
+     *
+     * @param text what the user wrote
+     * @return true for a URI
+     */
+    public static boolean isUri(String text) {
+        int colon = text.indexOf(':');
+        if (colon < 2) {
+            return false; // no scheme, or a Windows drive letter (C:\runs)
+        }
+        for (int i = 0; i < colon; i++) {
+            char c = text.charAt(i);
+            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (i > 0 && ((c >= '0' && c <= '9') || c == '+'
+                    || c == '-' || c == '.'));
+            if (!ok) {
+                return false;
+            }
+        }
+        String scheme = text.substring(0, colon).toLowerCase(Locale.ROOT);
+        return text.startsWith("//", colon + 1) || scheme.equals("file");
+    }
+
+    /**
+     * The path {@code uri} names: a {@code file:} URI is a local path; any other scheme is served by
+     * the installed {@code java.nio} provider for it, whose file system is created on first use.
+     *
+     * @param uri where the runs are
+     * @return its path
+     * @throws IllegalArgumentException naming the URI if no installed provider serves its scheme, or
+     *     the provider refuses it
+     */
+    public static Path path(URI uri) {
+        String scheme = uri.getScheme();
+        if (scheme == null || scheme.equalsIgnoreCase("file")) {
+            return scheme == null ? Path.of(uri.toString()) : Path.of(uri);
+        }
+        try {
+            return Path.of(uri);
+        } catch (FileSystemNotFoundException e) {
+            try {
+                FileSystems.newFileSystem(uri, Map.of());
+            } catch (java.nio.file.FileSystemAlreadyExistsException raced) {
+                // another thread made it: use it
+            } catch (IOException | RuntimeException made) {
+                throw new IllegalArgumentException("cannot reach " + uri + ": " + made.getMessage(), made);
+            }
+            return Path.of(uri);
+        } catch (IllegalArgumentException e) {
+            if (e.getCause() instanceof ProviderNotFoundException || isMissingProvider(e)) {
+                throw new IllegalArgumentException(noProvider(uri), e);
+            }
+            throw new IllegalArgumentException("cannot read " + uri + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean isMissingProvider(IllegalArgumentException e) {
+        return e.getMessage() != null && e.getMessage().contains("not found");
+    }
+
+    private static String noProvider(URI uri) {
+        String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
+        String how = scheme.equals("s3")
+                ? "s3:// is read through aws-java-nio-spi-for-s3, which the cox command ships: is it on the class path?"
+                : "hdfs://, s3a:// and the other Hadoop schemes are read through cox4j-hadoop with Hadoop's client jars on"
+                        + " the class path (the cox command adds $COX_CLASSPATH, e.g. COX_CLASSPATH=\"$(hadoop classpath)\")";
+        return "no file system on the class path serves " + scheme + ": URIs such as " + uri + "; " + how;
+    }
+}
