@@ -3,9 +3,9 @@ package cox.io;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.FileSystemNotFoundException;
-import java.nio.file.FileSystems;
 import java.nio.file.Path;
-import java.nio.file.ProviderNotFoundException;
+import java.nio.file.FileSystemAlreadyExistsException;
+import java.nio.file.spi.FileSystemProvider;
 import java.util.Locale;
 import java.util.Map;
 
@@ -71,27 +71,30 @@ public final class Locations {
         if (scheme == null || scheme.equalsIgnoreCase("file")) {
             return scheme == null ? Path.of(uri.toString()) : Path.of(uri);
         }
-        try {
-            return Path.of(uri);
-        } catch (FileSystemNotFoundException e) {
-            try {
-                FileSystems.newFileSystem(uri, Map.of());
-            } catch (java.nio.file.FileSystemAlreadyExistsException raced) {
-                // another thread made it: use it
-            } catch (IOException | RuntimeException made) {
-                throw new IllegalArgumentException("cannot reach " + uri + ": " + made.getMessage(), made);
+        FileSystemProvider provider = null;
+        for (FileSystemProvider p : FileSystemProvider.installedProviders()) {
+            if (p.getScheme().equalsIgnoreCase(scheme)) {
+                provider = p;
+                break;
             }
-            return Path.of(uri);
-        } catch (IllegalArgumentException e) {
-            if (e.getCause() instanceof ProviderNotFoundException || isMissingProvider(e)) {
-                throw new IllegalArgumentException(noProvider(uri), e);
-            }
-            throw new IllegalArgumentException("cannot read " + uri + ": " + e.getMessage(), e);
         }
-    }
-
-    private static boolean isMissingProvider(IllegalArgumentException e) {
-        return e.getMessage() != null && e.getMessage().contains("not found");
+        if (provider == null) {
+            throw new IllegalArgumentException(noProvider(uri));
+        }
+        try {
+            try {
+                return provider.getPath(uri);
+            } catch (FileSystemNotFoundException e) {
+                try {
+                    provider.newFileSystem(uri, Map.of());
+                } catch (FileSystemAlreadyExistsException raced) {
+                    // another thread made it: use it
+                }
+                return provider.getPath(uri);
+            }
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalArgumentException("cannot reach " + uri + ": " + e.getMessage(), e);
+        }
     }
 
     private static String noProvider(URI uri) {
