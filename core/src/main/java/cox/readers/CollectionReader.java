@@ -3,6 +3,8 @@ package cox.readers;
 import cox.exceptions.CoxException;
 import cox.exceptions.CoxIOException;
 import cox.exceptions.StoreException;
+import cox.io.PositionalInputs;
+import cox.io.StoragePaths;
 import cox.readers.filter.RunFilter;
 import cox.store.Mode;
 import cox.store.RunSummary;
@@ -12,6 +14,7 @@ import cox.store.Table;
 import cox.store.TableSummary;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -68,6 +71,12 @@ import org.dflib.Series;
  * not depend on it. An experiment that cannot be read fails the call with a {@link CoxException}
  * naming it, or, with {@code skipErrors}, is left out and reported by {@link #errors()}.
  *
+ * <p>The folder may be on any {@code java.nio} file system: a local one, or HDFS, S3 and the like
+ * through their providers ({@link #builder(URI)} takes {@code s3://bucket/runs} or
+ * {@code hdfs://namenode/runs}). A remote collection is read as a local one is, through positional
+ * reads in large ranges ({@link cox.io.PositionalInputs}), and only read: no writer's lock can be
+ * seen there, so a run is reported running only when its writer is on this machine.
+ *
  * <p>Thread-safe: any number of threads may call a reader at once.
  */
 public final class CollectionReader implements AutoCloseable {
@@ -75,6 +84,8 @@ public final class CollectionReader implements AutoCloseable {
     public static final String EXP_ID = "exp_id";
 
     private final Path directory;
+    /** The folder as messages name it: its path if local, else its URI ({@code s3://bucket/runs}). */
+    private final String name;
     private final Predicate<String> expFilter;
     private final boolean skipErrors;
     private final List<ReadError> errors = new ArrayList<>();
@@ -96,8 +107,44 @@ public final class CollectionReader implements AutoCloseable {
         return builder(directory).build();
     }
 
+    /**
+     * A reader of every experiment in {@code directory}, with the defaults of {@link #builder}:
+     * {@link #open(Path)}. Python: {@code CollectionReader(directory)}.
+     *
+     * @param directory the storage folder whose sub-folders are experiments, on any
+     *     {@code java.nio} file system (a folder that is not local is read-only)
+     * @throws IllegalArgumentException if {@code directory} is not a folder
+     */
+    public CollectionReader(Path directory) {
+        this(new Builder(directory));
+    }
+
+    /**
+     * A reader of every experiment in the folder {@code directory} names, with the defaults of
+     * {@link #builder}: {@link #open(URI)}.
+     *
+     * @param directory {@code file:///runs}, {@code s3://bucket/runs}, {@code hdfs://namenode/runs}, ...
+     * @throws IllegalArgumentException if no installed file system serves the URI, or it is not a folder
+     */
+    public CollectionReader(URI directory) {
+        this(builder(directory));
+    }
+
+    /**
+     * A reader of every experiment in the folder {@code directory} names, with the defaults of
+     * {@link #builder}.
+     *
+     * @param directory {@code file:///runs}, {@code s3://bucket/runs}, {@code hdfs://namenode/runs}, ...
+     * @return the reader; close it
+     * @throws IllegalArgumentException if no installed file system serves the URI, or it is not a folder
+     */
+    public static CollectionReader open(URI directory) {
+        return builder(directory).build();
+    }
+
     private CollectionReader(Builder b) {
         this.directory = b.directory;
+        this.name = PositionalInputs.isLocal(directory) ? directory.toString() : directory.toUri().toString();
         this.expFilter = b.expFilter;
         this.skipErrors = b.skipErrors;
         this.clock = b.clock;
@@ -109,12 +156,29 @@ public final class CollectionReader implements AutoCloseable {
      * A builder of a reader of {@code directory}: by default every experiment, errors fail the
      * call, no progress reports, one thread per processor.
      *
-     * @param directory the storage folder whose sub-folders are experiments
+     * @param directory the storage folder whose sub-folders are experiments, on any
+     *     {@code java.nio} file system (a folder that is not local is read-only)
      * @return a new builder
      * @throws IllegalArgumentException if {@code directory} is not a folder
      */
     public static Builder builder(Path directory) {
         return new Builder(directory);
+    }
+
+    /**
+     * A builder of a reader of the folder {@code directory} names: a {@code file:} URI is a local
+     * folder; any other scheme is read through the {@code java.nio} file system provider installed
+     * for it ({@link StoragePaths#of}): {@code s3://} with {@code aws-java-nio-spi-for-s3},
+     * {@code hdfs://} and Hadoop's other schemes with module {@code cox4j-hadoop} and the Hadoop
+     * client jars. A remote collection is read-only.
+     *
+     * @param directory {@code file:///runs}, {@code s3://bucket/runs}, {@code hdfs://namenode/runs}, ...
+     * @return a new builder
+     * @throws IllegalArgumentException naming the URI if no installed file system serves its scheme
+     *     (the message says which jars do), or it is not a folder
+     */
+    public static Builder builder(URI directory) {
+        return new Builder(StoragePaths.of(directory));
     }
 
     /** @return the storage folder, absolute */
@@ -144,7 +208,7 @@ public final class CollectionReader implements AutoCloseable {
                     .sorted()
                     .toList();
         } catch (IOException | UncheckedIOException e) {
-            throw new CoxIOException("cannot list the experiments in " + directory, e);
+            throw new CoxIOException("cannot list the experiments in " + name, e);
         }
     }
 
@@ -185,12 +249,12 @@ public final class CollectionReader implements AutoCloseable {
             return matches.get(0);
         }
         if (matches.isEmpty()) {
-            throw new IllegalArgumentException("no run '" + prefix + "' in " + directory
+            throw new IllegalArgumentException("no run '" + prefix + "' in " + name
                     + " (no run's exp_id is or starts with it)");
         }
         int shown = Math.min(10, matches.size());
         throw new IllegalArgumentException("'" + prefix + "' is the start of " + matches.size() + " runs' exp_ids in "
-                + directory + ": " + String.join(", ", matches.subList(0, shown))
+                + name + ": " + String.join(", ", matches.subList(0, shown))
                 + (shown < matches.size() ? " and " + (matches.size() - shown) + " more" : "") + "; give more of it");
     }
 
@@ -208,7 +272,7 @@ public final class CollectionReader implements AutoCloseable {
         try {
             return Store.open(directory, expId, Mode.READ);
         } catch (CoxException e) {
-            throw e.withContext("experiment " + expId + " of " + directory);
+            throw e.withContext("experiment " + expId + " of " + name);
         }
     }
 
@@ -330,7 +394,7 @@ public final class CollectionReader implements AutoCloseable {
         try {
             return summaryOf(expId);
         } catch (CoxException e) {
-            throw e.withContext("experiment " + expId + " of " + directory);
+            throw e.withContext("experiment " + expId + " of " + name);
         }
     }
 
@@ -546,7 +610,7 @@ public final class CollectionReader implements AutoCloseable {
             missing.removeAll(own);
             Set<String> extra = new LinkedHashSet<>(own);
             extra.removeAll(expected);
-            StoreException e = new StoreException("experiment " + r.expId + " of " + directory + ": table '" + table
+            StoreException e = new StoreException("experiment " + r.expId + " of " + name + ": table '" + table
                     + "' has other columns than in experiment " + first.expId + " (missing " + missing + ", extra " + extra
                     + "); use unionSchemas(true) to join them on column names");
             if (!skip) {
@@ -585,7 +649,7 @@ public final class CollectionReader implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "CollectionReader " + directory + (closed ? " (closed)" : "");
+        return "CollectionReader " + name + (closed ? " (closed)" : "");
     }
 
     // ------------------------------------------------------------------ internals
@@ -665,8 +729,8 @@ public final class CollectionReader implements AutoCloseable {
     }
 
     private String where(String expId, String table) {
-        return table == null ? "experiment " + expId + " of " + directory
-                : "cannot read table '" + table + "' of experiment " + expId + " in " + directory;
+        return table == null ? "experiment " + expId + " of " + name
+                : "cannot read table '" + table + "' of experiment " + expId + " in " + name;
     }
 
     private void record(ReadError e) {
@@ -679,7 +743,7 @@ public final class CollectionReader implements AutoCloseable {
 
     private void checkOpen() {
         if (closed) {
-            throw new IllegalStateException("collection reader of " + directory + " is closed");
+            throw new IllegalStateException("collection reader of " + name + " is closed");
         }
     }
 
@@ -700,7 +764,8 @@ public final class CollectionReader implements AutoCloseable {
             Objects.requireNonNull(directory, "directory");
             this.directory = directory.toAbsolutePath().normalize();
             if (!Files.isDirectory(this.directory)) {
-                throw new IllegalArgumentException("not a folder of experiments: " + this.directory);
+                throw new IllegalArgumentException("not a folder of experiments: " + (PositionalInputs.isLocal(this.directory)
+                        ? this.directory : this.directory.toUri()));
             }
         }
 
