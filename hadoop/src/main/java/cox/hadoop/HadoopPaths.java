@@ -64,6 +64,22 @@ public final class HadoopPaths {
     }
 
     /**
+     * The Hadoop file system a path of this module reads through, and the path as Hadoop names it:
+     * for what {@code java.nio} does not say (Hadoop's statistics), or for writing through
+     * Hadoop's own API, as {@code cox push} does.
+     *
+     * @param path a path made by {@link #of} or an installed provider of this module
+     * @return its Hadoop file system, shared with Hadoop's cache: do not close it
+     * @throws IllegalArgumentException if {@code path} is not such a path
+     */
+    public static org.apache.hadoop.fs.FileSystem hadoopFileSystem(Path path) {
+        if (!(path instanceof HadoopPath p)) {
+            throw new IllegalArgumentException("not a path of a Hadoop file system: " + path);
+        }
+        return p.getFileSystem().hadoop();
+    }
+
+    /**
      * Whether {@code path} is a path of a Hadoop file system of this module.
      *
      * @param path any path

@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import cox.hadoop.HadoopPaths;
 import cox.io.PositionalInputs;
+import cox.io.ReusedInput;
 import cox.readers.CollectionReader;
 import cox.readers.DfOptions;
 import cox.store.Mode;
@@ -133,14 +134,23 @@ class HdfsReadTest {
     }
 
     @Test
-    void aClosedStoreUnder4MiB_isFetchedInOneRequest() throws IOException {
+    void aClosedStoreUnder4MiB_isFetchedInOneRequest() throws IOException, InterruptedException {
         Path remote = HadoopPaths.of(URI.create(hdfsRuns), spark.sparkContext().hadoopConfiguration());
         for (String id : List.of("exp-0", "java-00")) {
             Path h5 = remote.resolve(id).resolve("store.h5");
             assertThat(Files.size(h5)).isLessThan(PositionalInputs.RANGE);
-            long files;
-            try (var walk = Files.walk(local.resolve(id))) {
-                files = walk.filter(Files::isRegularFile).count();
+            long files = 0;
+            long newest = 0;
+            try (var walk = Files.walk(remote.resolve(id))) {
+                for (Path f : walk.filter(Files::isRegularFile).toList()) {
+                    files++;
+                    newest = Math.max(newest, Files.getLastModifiedTime(f).toMillis());
+                }
+            }
+            // the engine reuses an open remote file only once it has settled (unchanged for a while)
+            long settled = newest + java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(ReusedInput.SETTLED_NANOS) + 100;
+            while (System.currentTimeMillis() < settled) {
+                Thread.sleep(settled - System.currentTimeMillis());
             }
             long before = PositionalInputs.rangeRequests();
             try (Store s = Store.open(remote, id, Mode.READ)) {
