@@ -406,9 +406,15 @@ public class HadoopFileSystemProvider extends FileSystemProvider {
             };
         }
 
+        /** Ends the listing; an object store's paged listing is closed with it. */
         @Override
-        public synchronized void close() {
-            closed = true;
+        public synchronized void close() throws IOException {
+            if (!closed) {
+                closed = true;
+                if (rest instanceof java.io.Closeable c) {
+                    c.close();
+                }
+            }
         }
     }
 
