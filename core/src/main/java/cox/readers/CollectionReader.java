@@ -71,6 +71,12 @@ import org.dflib.Series;
  * not depend on it. An experiment that cannot be read fails the call with a {@link CoxException}
  * naming it, or, with {@code skipErrors}, is left out and reported by {@link #errors()}.
  *
+ * <p>The folder may be on any {@code java.nio} file system: a local one, or HDFS, S3 and the like
+ * through their providers ({@link #builder(URI)} takes {@code s3://bucket/runs} or
+ * {@code hdfs://namenode/runs}). A remote collection is read as a local one is, through positional
+ * reads in large ranges ({@link cox.io.PositionalInputs}), and only read: no writer's lock can be
+ * seen there, so a run is reported running only when its writer is on this machine.
+ *
  * <p>Thread-safe: any number of threads may call a reader at once.
  */
 public final class CollectionReader implements AutoCloseable {
@@ -78,6 +84,8 @@ public final class CollectionReader implements AutoCloseable {
     public static final String EXP_ID = "exp_id";
 
     private final Path directory;
+    /** The folder as messages name it: its path if local, else its URI ({@code s3://bucket/runs}). */
+    private final String name;
     private final Predicate<String> expFilter;
     private final boolean skipErrors;
     private final List<ReadError> errors = new ArrayList<>();
@@ -136,6 +144,7 @@ public final class CollectionReader implements AutoCloseable {
 
     private CollectionReader(Builder b) {
         this.directory = b.directory;
+        this.name = PositionalInputs.isLocal(directory) ? directory.toString() : directory.toUri().toString();
         this.expFilter = b.expFilter;
         this.skipErrors = b.skipErrors;
         this.clock = b.clock;
@@ -199,7 +208,7 @@ public final class CollectionReader implements AutoCloseable {
                     .sorted()
                     .toList();
         } catch (IOException | UncheckedIOException e) {
-            throw new CoxIOException("cannot list the experiments in " + directory, e);
+            throw new CoxIOException("cannot list the experiments in " + name, e);
         }
     }
 
@@ -240,12 +249,12 @@ public final class CollectionReader implements AutoCloseable {
             return matches.get(0);
         }
         if (matches.isEmpty()) {
-            throw new IllegalArgumentException("no run '" + prefix + "' in " + directory
+            throw new IllegalArgumentException("no run '" + prefix + "' in " + name
                     + " (no run's exp_id is or starts with it)");
         }
         int shown = Math.min(10, matches.size());
         throw new IllegalArgumentException("'" + prefix + "' is the start of " + matches.size() + " runs' exp_ids in "
-                + directory + ": " + String.join(", ", matches.subList(0, shown))
+                + name + ": " + String.join(", ", matches.subList(0, shown))
                 + (shown < matches.size() ? " and " + (matches.size() - shown) + " more" : "") + "; give more of it");
     }
 
@@ -263,7 +272,7 @@ public final class CollectionReader implements AutoCloseable {
         try {
             return Store.open(directory, expId, Mode.READ);
         } catch (CoxException e) {
-            throw e.withContext("experiment " + expId + " of " + directory);
+            throw e.withContext("experiment " + expId + " of " + name);
         }
     }
 
@@ -385,7 +394,7 @@ public final class CollectionReader implements AutoCloseable {
         try {
             return summaryOf(expId);
         } catch (CoxException e) {
-            throw e.withContext("experiment " + expId + " of " + directory);
+            throw e.withContext("experiment " + expId + " of " + name);
         }
     }
 
@@ -601,7 +610,7 @@ public final class CollectionReader implements AutoCloseable {
             missing.removeAll(own);
             Set<String> extra = new LinkedHashSet<>(own);
             extra.removeAll(expected);
-            StoreException e = new StoreException("experiment " + r.expId + " of " + directory + ": table '" + table
+            StoreException e = new StoreException("experiment " + r.expId + " of " + name + ": table '" + table
                     + "' has other columns than in experiment " + first.expId + " (missing " + missing + ", extra " + extra
                     + "); use unionSchemas(true) to join them on column names");
             if (!skip) {
@@ -640,7 +649,7 @@ public final class CollectionReader implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "CollectionReader " + directory + (closed ? " (closed)" : "");
+        return "CollectionReader " + name + (closed ? " (closed)" : "");
     }
 
     // ------------------------------------------------------------------ internals
@@ -720,8 +729,8 @@ public final class CollectionReader implements AutoCloseable {
     }
 
     private String where(String expId, String table) {
-        return table == null ? "experiment " + expId + " of " + directory
-                : "cannot read table '" + table + "' of experiment " + expId + " in " + directory;
+        return table == null ? "experiment " + expId + " of " + name
+                : "cannot read table '" + table + "' of experiment " + expId + " in " + name;
     }
 
     private void record(ReadError e) {
@@ -734,7 +743,7 @@ public final class CollectionReader implements AutoCloseable {
 
     private void checkOpen() {
         if (closed) {
-            throw new IllegalStateException("collection reader of " + directory + " is closed");
+            throw new IllegalStateException("collection reader of " + name + " is closed");
         }
     }
 

@@ -278,9 +278,10 @@ final class StoreReader {
                     : compare();
             if (disagreement != null && h5 != null && cp != null) {
                 // (without a checkpoint with digests there is nothing to disagree with: the journal answers)
-                if (behind && WriterProbe.isLocked(files)) {
+                if (behind && (!PositionalInputs.isLocal(files.h5()) || WriterProbe.isLocked(files))) {
                     // a writer's newest rows reach store.h5's readers a moment after the checkpoint counts
-                    // them (docs/live-reads.md): normal while it writes, and the journal has them all
+                    // them (docs/live-reads.md): normal while it writes, and the journal has them all; a
+                    // remote store's writer (on another machine) cannot be seen, so its lag is taken as that
                     LOG.debug("store.h5 {} is behind its writer's checkpoint ({}); answering from the journal {}",
                             files.h5(), disagreement, files.journal());
                     return;

@@ -256,6 +256,12 @@ class RemoteCollectionTest {
                 assertThat(same(s.table("objects").getPickle(pickle), ls.table("objects").getPickle(pickle))).isTrue();
             }
         }
+        // errors name the remote folder by its URI
+        try (CollectionReader r = reader(remote)) {
+            assertThatThrownBy(() -> r.resolveExpId("zz")).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("in " + remote.toUri());
+            assertThat(r.toString()).contains(remote.toUri().toString());
+        }
         // the same through the file system's URI
         try (CollectionReader r = CollectionReader.builder(remote.toUri()).clock(CLOCK).build();
                 CollectionReader l = reader(local)) {
