@@ -1,8 +1,12 @@
 package cox.spark;
 
+import cox.exceptions.CoxIOException;
+import cox.hadoop.HadoopPaths;
 import cox.readers.filter.RunFilter;
 import cox.store.Store;
+import java.io.IOException;
 import java.io.Serializable;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -12,13 +16,22 @@ import java.util.TreeSet;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.util.SerializableConfiguration;
 
 /**
  * The options of {@code spark.read().format("cox")}, checked on the driver: where the runs are
  * (a storage folder of experiments, or one experiment folder), which table, and how to read it.
- * Immutable; serialized to the executors with each partition.
+ * Immutable; serialized to the executors with the reader factory.
  *
- * @param directory the storage folder, absolute
+ * <p>A local path (a plain path, or a {@code file:} URI) is read as a local folder. A URI of any
+ * other scheme ({@code hdfs://}, {@code s3a://}, {@code abfs://}, {@code gs://} ...) is read
+ * through the Hadoop {@code FileSystem} of its scheme, with the session's Hadoop configuration
+ * ({@code spark.hadoop.*} and the session's SQL settings, as Spark's own file sources), which
+ * travels to the executors with the options.
+ *
+ * @param directory the storage folder, absolute: a local path, or the full URI of a remote one
  * @param singleExpId the experiment when the path is one experiment folder, else null
  * @param table the cox table to read
  * @param metadata the metadata table whose last row is joined to each run's rows, or null
@@ -27,9 +40,11 @@ import java.util.regex.PatternSyntaxException;
  * @param skipErrors whether a run that cannot be read is left out (and counted) instead of failing the query
  * @param where a filter choosing whole runs by exp_id, status and parameters, as {@code cox export
  *     --where} ({@link cox.readers.query.RunSelection}), or null
+ * @param hadoopConf the Hadoop configuration a remote folder is read with; null for a local one
  */
 record ReadOptions(String directory, String singleExpId, String table, String metadata, String expFilter,
-        boolean unionSchemas, boolean skipErrors, String where) implements Serializable {
+        boolean unionSchemas, boolean skipErrors, String where, SerializableConfiguration hadoopConf)
+        implements Serializable {
     private static final long serialVersionUID = 1L;
 
     static final String PATH = "path";
@@ -93,16 +108,92 @@ record ReadOptions(String directory, String singleExpId, String table, String me
         }
         boolean union = bool(lower, UNION_SCHEMAS, true);
         boolean skip = bool(lower, SKIP_ERRORS, false);
-        Path p = Path.of(path).toAbsolutePath().normalize();
+        if (isRemote(path)) {
+            return remote(path, table, metadata, expFilter, union, skip, where);
+        }
+        Path p = (isFileUri(path) ? Path.of(new org.apache.hadoop.fs.Path(path).toUri()) : Path.of(path))
+                .toAbsolutePath().normalize();
         if (!Files.isDirectory(p)) {
             throw new IllegalArgumentException("not a folder: " + p + " (format(\"cox\") reads a folder of experiments,"
                     + " or one experiment folder)");
         }
         if (Store.isExperiment(p) && p.getParent() != null) {
             return new ReadOptions(p.getParent().toString(), p.getFileName().toString(), table, metadata, expFilter,
-                    union, skip, where);
+                    union, skip, where, null);
         }
-        return new ReadOptions(p.toString(), null, table, metadata, expFilter, union, skip, where);
+        return new ReadOptions(p.toString(), null, table, metadata, expFilter, union, skip, where, null);
+    }
+
+    /** A URI's scheme followed by {@code //}: {@code hdfs://nn/runs}, {@code s3a://bucket/runs}, {@code file:///runs}. */
+    private static final Pattern URI_SCHEME = Pattern.compile("^([A-Za-z][A-Za-z0-9+.-]+):(//.*|/.*)$");
+
+    /** Hadoop schemes taken as URIs even with one slash ({@code hdfs:/runs}), as Hadoop takes them. */
+    private static final Set<String> HADOOP_SCHEMES = Set.of("hdfs", "webhdfs", "swebhdfs", "viewfs", "s3a", "abfs",
+            "abfss", "wasb", "wasbs", "gs", "o3fs", "ofs", "oss", "cosn", "obs", "alluxio", "dbfs");
+
+    private static String scheme(String path) {
+        java.util.regex.Matcher m = URI_SCHEME.matcher(path);
+        if (!m.matches() || (!m.group(2).startsWith("//")
+                && !HADOOP_SCHEMES.contains(m.group(1).toLowerCase(Locale.ROOT)) && !m.group(1).equalsIgnoreCase("file"))) {
+            return null;
+        }
+        return m.group(1).toLowerCase(Locale.ROOT);
+    }
+
+    /** Whether {@code path} is a URI of a file system other than the local one. */
+    static boolean isRemote(String path) {
+        String scheme = scheme(path);
+        return scheme != null && !scheme.equals("file");
+    }
+
+    private static boolean isFileUri(String path) {
+        return "file".equals(scheme(path));
+    }
+
+    /** The options of a folder read through Hadoop, with the active session's Hadoop configuration. */
+    private static ReadOptions remote(String path, String table, String metadata, String expFilter, boolean union,
+            boolean skip, String where) {
+        Configuration conf = sessionHadoopConf();
+        URI uri;
+        try {
+            org.apache.hadoop.fs.Path hp = new org.apache.hadoop.fs.Path(path);
+            uri = hp.getFileSystem(conf).makeQualified(hp).toUri();
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalArgumentException("cannot reach " + path + " through Hadoop's file system for its scheme: "
+                    + e.getMessage(), e);
+        }
+        SerializableConfiguration shipped = new SerializableConfiguration(conf);
+        Path p = path(uri, conf);
+        try {
+            if (!Files.isDirectory(p)) {
+                throw new IllegalArgumentException("not a folder: " + uri + " (format(\"cox\") reads a folder of"
+                        + " experiments, or one experiment folder)");
+            }
+        } catch (SecurityException e) {
+            throw new IllegalArgumentException("cannot read " + uri + ": " + e.getMessage(), e);
+        }
+        if (Store.isExperiment(p) && p.getParent() != null) {
+            return new ReadOptions(p.getParent().toUri().toString(), p.getFileName().toString(), table, metadata,
+                    expFilter, union, skip, where, shipped);
+        }
+        return new ReadOptions(p.toUri().toString(), null, table, metadata, expFilter, union, skip, where, shipped);
+    }
+
+    /** The session's Hadoop configuration: the context's, with the session's SQL settings, as Spark's file sources use. */
+    private static Configuration sessionHadoopConf() {
+        SparkSession session = SparkSession.active();
+        if (session instanceof org.apache.spark.sql.classic.SparkSession classic) {
+            return classic.sessionState().newHadoopConf();
+        }
+        return new Configuration(session.sparkContext().hadoopConfiguration());
+    }
+
+    private static Path path(URI uri, Configuration conf) {
+        try {
+            return HadoopPaths.of(uri, conf);
+        } catch (IOException e) {
+            throw new CoxIOException("cannot reach " + uri + " through Hadoop: " + e.getMessage(), e);
+        }
     }
 
     private static String blankToNull(String s) {
@@ -123,9 +214,14 @@ record ReadOptions(String directory, String singleExpId, String table, String me
         throw new IllegalArgumentException("option " + name + " is true or false, not '" + v + "'");
     }
 
-    /** @return the storage folder */
+    /** @return whether the folder is read through Hadoop (not a local folder) */
+    boolean remote() {
+        return hadoopConf != null;
+    }
+
+    /** @return the storage folder: a local path, or a path of its Hadoop file system */
     Path directoryPath() {
-        return Path.of(directory);
+        return hadoopConf == null ? Path.of(directory) : path(URI.create(directory), hadoopConf.value());
     }
 
     /** @return the filter on experiment ids that {@link #expFilter} asks for (all pass without one) */
@@ -139,6 +235,9 @@ record ReadOptions(String directory, String singleExpId, String table, String me
 
     /** @return the path the user gave, as a folder: the collection or the single experiment */
     String source() {
-        return singleExpId == null ? directory : directoryPath().resolve(singleExpId).toString();
+        if (singleExpId == null) {
+            return directory;
+        }
+        return remote() ? directory + "/" + singleExpId : directoryPath().resolve(singleExpId).toString();
     }
 }

@@ -17,6 +17,7 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
 import org.apache.spark.sql.SparkSession;
@@ -53,6 +54,8 @@ final class RunScan implements Scan, Batch {
     private final StructType readSchema;
     private final Filter[] pushed;
     private List<String> expIds;
+    /** For a remote folder: each listed run's store size, from the listing. */
+    private Map<String, Long> listedSizes;
 
     RunScan(ReadOptions options, StructType fullSchema, StructType readSchema, Filter[] pushed) {
         this.options = options;
@@ -123,6 +126,9 @@ final class RunScan implements Scan, Batch {
     }
 
     private long storeSize(String expId) {
+        if (listedSizes != null) {
+            return listedSizes.getOrDefault(expId, 0L);
+        }
         Path h5 = options.directoryPath().resolve(expId).resolve("store.h5");
         try {
             return Files.isRegularFile(h5) ? Files.size(h5) : 0;
@@ -192,6 +198,10 @@ final class RunScan implements Scan, Batch {
             for (Filter f : pushed) {
                 keep = keep.and(id -> ExpIdFilters.test(f, id));
             }
+            if (options.remote()) {
+                expIds = remoteExpIds(keep);
+                return expIds;
+            }
             try (CollectionReader reader = CollectionReader.builder(options.directoryPath()).expFilter(keep)
                     .skipErrors(options.skipErrors()).build()) {
                 List<String> ids = options.singleExpId() != null
@@ -201,5 +211,22 @@ final class RunScan implements Scan, Batch {
             }
         }
         return expIds;
+    }
+
+    /**
+     * The runs of a remote folder, from listings that carry the sizes planning needs: no store is
+     * opened unless option {@code where} asks for parameters.
+     */
+    private List<String> remoteExpIds(Predicate<String> keep) {
+        Path dir = options.directoryPath();
+        listedSizes = RunListing.runs(dir, keep, options.singleExpId());
+        List<String> ids = List.copyOf(listedSizes.keySet());
+        if (options.where() == null) {
+            return ids;
+        }
+        try (CollectionReader reader = CollectionReader.builder(dir).expFilter(keep).skipErrors(options.skipErrors())
+                .build()) {
+            return chosen(reader, ids);
+        }
     }
 }

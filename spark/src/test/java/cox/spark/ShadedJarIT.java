@@ -56,6 +56,8 @@ class ShadedJarIT {
             assertThat(jar.getEntry("org/apache/spark/ml/Pipeline.class")).isNull();      // spark-mllib is provided
             assertThat(jar.getEntry("breeze/linalg/DenseVector.class")).isNull();
             assertThat(jar.getEntry("org/slf4j/Logger.class")).isNull();
+            assertThat(jar.getEntry("cox/hadoop/HadoopPaths.class")).isNotNull();              // hdfs://, s3a:// ...
+            assertThat(jar.getEntry("org/apache/hadoop/fs/FileSystem.class")).isNull();       // Hadoop is Spark's
             String services = new String(jar.getInputStream(
                     jar.getEntry("META-INF/services/org.apache.spark.sql.sources.DataSourceRegister")).readAllBytes(),
                     StandardCharsets.UTF_8);
