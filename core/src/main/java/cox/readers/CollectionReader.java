@@ -3,6 +3,7 @@ package cox.readers;
 import cox.exceptions.CoxException;
 import cox.exceptions.CoxIOException;
 import cox.exceptions.StoreException;
+import cox.io.Locations;
 import cox.readers.filter.RunFilter;
 import cox.store.Mode;
 import cox.store.RunSummary;
@@ -139,7 +140,7 @@ public final class CollectionReader implements AutoCloseable {
         try (Stream<Path> children = Files.list(directory)) {
             return children
                     .filter(Store::isExperiment)
-                    .map(p -> p.getFileName().toString())
+                    .map(Locations::name)
                     .filter(expFilter)
                     .sorted()
                     .toList();

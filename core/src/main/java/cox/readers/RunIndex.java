@@ -1,6 +1,7 @@
 package cox.readers;
 
 import cox.exceptions.CoxException;
+import cox.io.Locations;
 import cox.store.RunSummary;
 import cox.store.Store;
 import java.io.ByteArrayOutputStream;
@@ -9,6 +10,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -203,7 +205,8 @@ public final class RunIndex {
      */
     public static RunIndex load(Path cacheDir, Path collection) {
         Path dir = collection.toAbsolutePath().normalize();
-        RunIndex index = new RunIndex(dir, cacheDir.resolve("runs-" + hash(dir.toString()) + ".idx"));
+        // a remote folder by its URI: the bucket or host is not in every provider's toString()
+        RunIndex index = new RunIndex(dir, cacheDir.resolve("runs-" + hash(Locations.text(dir)) + ".idx"));
         index.read();
         return index;
     }
@@ -294,7 +297,7 @@ public final class RunIndex {
         }
         Path tmp = null;
         try {
-            entries.keySet().removeIf(id -> !Files.isDirectory(collection.resolve(id)));
+            entries.keySet().removeIf(id -> !isRun(collection.resolve(id)));
             Map<String, Entry> snapshot = new java.util.LinkedHashMap<>(entries); // reader threads may put meanwhile
             changed = false;
             ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + snapshot.size() * 512);
@@ -391,6 +394,14 @@ public final class RunIndex {
             LOG.debug("run index {} cannot be read ({}); it is rebuilt", file, e.toString());
             entries.clear();
         }
+    }
+
+    /**
+     * Whether {@code folder} is still there: a folder of the local file system; elsewhere a run
+     * (an object store has no folders of its own: its provider calls any path ending in a slash one).
+     */
+    private static boolean isRun(Path folder) {
+        return folder.getFileSystem() == FileSystems.getDefault() ? Files.isDirectory(folder) : Store.isExperiment(folder);
     }
 
     private static String hash(String s) {
