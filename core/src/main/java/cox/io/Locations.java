@@ -146,14 +146,18 @@ public final class Locations {
 
     /**
      * How to write {@code path} in a message or on the command line: a local path as itself, any
-     * other as its URI ({@code s3://bucket/runs/}), which names the bucket or host that its own
-     * {@code toString()} may leave out.
+     * other as its URI without a folder's trailing slash ({@code s3://bucket/runs}), which names the
+     * bucket or host that its own {@code toString()} may leave out.
      *
      * @param path a path of any file system
      * @return its text
      */
     public static String text(Path path) {
-        return path.getFileSystem() == FileSystems.getDefault() ? path.toString() : path.toUri().toString();
+        if (path.getFileSystem() == FileSystems.getDefault()) {
+            return path.toString();
+        }
+        String uri = path.toUri().toString();
+        return uri.endsWith("/") && path.getFileName() != null ? uri.substring(0, uri.length() - 1) : uri;
     }
 
     private static String noProvider(URI uri) {

@@ -5,7 +5,6 @@ import cox.exceptions.CoxIOException;
 import cox.exceptions.StoreException;
 import cox.io.Locations;
 import cox.io.PositionalInputs;
-import cox.io.StoragePaths;
 import cox.readers.filter.RunFilter;
 import cox.store.Mode;
 import cox.store.RunSummary;
@@ -160,9 +159,10 @@ public final class CollectionReader implements AutoCloseable {
     /**
      * A builder of a reader of the folder {@code directory} names: a {@code file:} URI is a local
      * folder; any other scheme is read through the {@code java.nio} file system provider installed
-     * for it ({@link StoragePaths#of}): {@code s3://} with {@code aws-java-nio-spi-for-s3},
-     * {@code hdfs://} and Hadoop's other schemes with module {@code cox4j-hadoop} and the Hadoop
-     * client jars. A remote collection is read-only.
+     * for it ({@link Locations#path}): {@code s3://} with {@code aws-java-nio-spi-for-s3} (set up
+     * from the usual AWS settings, {@code AWS_ENDPOINT_URL} included), {@code hdfs://} and Hadoop's
+     * other schemes with module {@code cox4j-hadoop} and the Hadoop client jars. A remote
+     * collection is read-only.
      *
      * @param directory {@code file:///runs}, {@code s3://bucket/runs}, {@code hdfs://namenode/runs}, ...
      * @return a new builder
@@ -170,7 +170,7 @@ public final class CollectionReader implements AutoCloseable {
      *     (the message says which jars do), or it is not a folder
      */
     public static Builder builder(URI directory) {
-        return new Builder(StoragePaths.of(directory));
+        return new Builder(Locations.path(directory));
     }
 
     /** @return the storage folder, absolute */
@@ -200,7 +200,7 @@ public final class CollectionReader implements AutoCloseable {
                     .sorted()
                     .toList();
         } catch (IOException | UncheckedIOException e) {
-            throw new CoxIOException("cannot list the experiments in " + directory, e);
+            throw new CoxIOException("cannot list the experiments in " + Locations.text(directory), e);
         }
     }
 
@@ -241,12 +241,12 @@ public final class CollectionReader implements AutoCloseable {
             return matches.get(0);
         }
         if (matches.isEmpty()) {
-            throw new IllegalArgumentException("no run '" + prefix + "' in " + directory
+            throw new IllegalArgumentException("no run '" + prefix + "' in " + Locations.text(directory)
                     + " (no run's exp_id is or starts with it)");
         }
         int shown = Math.min(10, matches.size());
         throw new IllegalArgumentException("'" + prefix + "' is the start of " + matches.size() + " runs' exp_ids in "
-                + directory + ": " + String.join(", ", matches.subList(0, shown))
+                + Locations.text(directory) + ": " + String.join(", ", matches.subList(0, shown))
                 + (shown < matches.size() ? " and " + (matches.size() - shown) + " more" : "") + "; give more of it");
     }
 
@@ -264,7 +264,7 @@ public final class CollectionReader implements AutoCloseable {
         try {
             return Store.open(directory, expId, Mode.READ);
         } catch (CoxException e) {
-            throw e.withContext("experiment " + expId + " of " + directory);
+            throw e.withContext("experiment " + expId + " of " + Locations.text(directory));
         }
     }
 
@@ -386,7 +386,7 @@ public final class CollectionReader implements AutoCloseable {
         try {
             return summaryOf(expId);
         } catch (CoxException e) {
-            throw e.withContext("experiment " + expId + " of " + directory);
+            throw e.withContext("experiment " + expId + " of " + Locations.text(directory));
         }
     }
 
@@ -602,7 +602,7 @@ public final class CollectionReader implements AutoCloseable {
             missing.removeAll(own);
             Set<String> extra = new LinkedHashSet<>(own);
             extra.removeAll(expected);
-            StoreException e = new StoreException("experiment " + r.expId + " of " + directory + ": table '" + table
+            StoreException e = new StoreException("experiment " + r.expId + " of " + Locations.text(directory) + ": table '" + table
                     + "' has other columns than in experiment " + first.expId + " (missing " + missing + ", extra " + extra
                     + "); use unionSchemas(true) to join them on column names");
             if (!skip) {
@@ -641,7 +641,7 @@ public final class CollectionReader implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "CollectionReader " + directory + (closed ? " (closed)" : "");
+        return "CollectionReader " + Locations.text(directory) + (closed ? " (closed)" : "");
     }
 
     // ------------------------------------------------------------------ internals
@@ -721,8 +721,8 @@ public final class CollectionReader implements AutoCloseable {
     }
 
     private String where(String expId, String table) {
-        return table == null ? "experiment " + expId + " of " + directory
-                : "cannot read table '" + table + "' of experiment " + expId + " in " + directory;
+        return table == null ? "experiment " + expId + " of " + Locations.text(directory)
+                : "cannot read table '" + table + "' of experiment " + expId + " in " + Locations.text(directory);
     }
 
     private void record(ReadError e) {
@@ -735,7 +735,7 @@ public final class CollectionReader implements AutoCloseable {
 
     private void checkOpen() {
         if (closed) {
-            throw new IllegalStateException("collection reader of " + directory + " is closed");
+            throw new IllegalStateException("collection reader of " + Locations.text(directory) + " is closed");
         }
     }
 

@@ -166,7 +166,8 @@ public final class S3ProxyServer implements AutoCloseable {
      * Makes bucket {@code bucket} (if missing) and uploads every file below {@code folder} into it
      * as an object named {@code prefix/RELATIVE/PATH}, one S3 {@code PUT} each (signed with AWS
      * signature version 2), so the server keeps each object's ETag as S3 does; empty folders are
-     * left out, as S3 has none.
+     * left out, as S3 has none. Each object's Last-Modified is the local file's modification time
+     * (to the second), so listings of the two agree.
      *
      * @param folder a local folder
      * @param bucket a bucket name (lower case letters, digits, hyphens)
@@ -187,6 +188,12 @@ public final class S3ProxyServer implements AutoCloseable {
                     key.append('/').append(part);
                 }
                 request(key.toString(), Files.readAllBytes(f));
+                // the backend's file is the object: its time is the object's Last-Modified, as S3 keeps
+                // the upload's; set to the local file's, a test compares the times a reader shows
+                Path stored = buckets.resolve(key.substring(1));
+                if (Files.isRegularFile(stored)) {
+                    Files.setLastModifiedTime(stored, Files.getLastModifiedTime(f));
+                }
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -364,7 +364,7 @@ final class RunScanner implements AutoCloseable {
                 now.put(name, run);
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot list the runs in " + directory, e);
+            throw new UncheckedIOException("cannot list the runs in " + Locations.text(directory), e);
         }
         for (String id : old.keySet()) {
             if (!now.containsKey(id)) {
