@@ -257,6 +257,20 @@ class S3RunsEndToEndTest {
         assertThat(r.err()).contains("hdfs://namenode:8020/runs", "cox4j-hadoop", "COX_CLASSPATH");
     }
 
+    @Test
+    void aMissingBucketOrRefusedCredentials_namesTheUriAndWhy() {
+        CoxRun r = CoxRun.cox("ls", "s3://no-such-bucket/runs", "--no-cache");
+        assertThat(r.exit()).as("%s", r).isEqualTo(1);
+        assertThat(r.err()).startsWith("cox ls: ").contains("s3://no-such-bucket/runs", "bucket does not exist")
+                .doesNotContain("internal error");
+
+        Map<String, String> env = new HashMap<>(s3.environment());
+        env.put("AWS_SECRET_ACCESS_KEY", "wrong");
+        CliProcess.Result refused = CliProcess.cox(dir, env, "ls", SWEEP, "--no-cache");
+        assertThat(refused.exit()).as("%s", refused).isEqualTo(1);
+        assertThat(refused.err()).contains(SWEEP, "403", "AWS_SECRET_ACCESS_KEY").doesNotContain("internal error");
+    }
+
     /** As a user runs it: the AWS settings in the environment only, the command in its own JVM. */
     @Test
     void ls_inAChildJvm_takesTheServerFromTheEnvironment() {

@@ -160,12 +160,20 @@ public final class Locations {
         return uri.endsWith("/") && path.getFileName() != null ? uri.substring(0, uri.length() - 1) : uri;
     }
 
+    private static boolean isHadoopScheme(String scheme) {
+        return switch (scheme) {
+            case "hdfs", "webhdfs", "swebhdfs", "viewfs", "s3a", "abfs", "abfss", "gs", "o3fs", "ofs", "wasb", "wasbs" -> true;
+            default -> false;
+        };
+    }
+
     private static String noProvider(URI uri) {
         String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
-        String how = scheme.equals("s3")
-                ? "s3:// is read through aws-java-nio-spi-for-s3, which the cox command ships: is it on the class path?"
+        String s3 = "s3:// is read through software.amazon.nio.s3:aws-java-nio-spi-for-s3, which the cox command ships";
+        String how = scheme.equals("s3") ? s3 + ": is it on the class path?"
                 : "hdfs://, s3a:// and the other Hadoop schemes are read through cox4j-hadoop with Hadoop's client jars on"
-                        + " the class path (the cox command adds $COX_CLASSPATH, e.g. COX_CLASSPATH=\"$(hadoop classpath)\")";
+                        + " the class path (the cox command adds $COX_CLASSPATH, e.g. COX_CLASSPATH=\"$(hadoop classpath)\")"
+                        + (isHadoopScheme(scheme) ? "" : "; " + s3);
         return "no file system on the class path serves " + scheme + ": URIs such as " + uri + "; " + how;
     }
 }
