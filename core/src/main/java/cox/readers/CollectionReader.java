@@ -71,6 +71,12 @@ import org.dflib.Series;
  * not depend on it. An experiment that cannot be read fails the call with a {@link CoxException}
  * naming it, or, with {@code skipErrors}, is left out and reported by {@link #errors()}.
  *
+ * <p>The folder may be on any {@code java.nio} file system: a local one, or HDFS, S3 and the like
+ * through their providers ({@link #builder(URI)} takes {@code s3://bucket/runs} or
+ * {@code hdfs://namenode/runs}). A remote collection is read as a local one is, through positional
+ * reads in large ranges ({@link cox.io.PositionalInputs}), and only read: no writer's lock can be
+ * seen there, so a run is reported running only when its writer is on this machine.
+ *
  * <p>Thread-safe: any number of threads may call a reader at once.
  */
 public final class CollectionReader implements AutoCloseable {
@@ -78,6 +84,8 @@ public final class CollectionReader implements AutoCloseable {
     public static final String EXP_ID = "exp_id";
 
     private final Path directory;
+    /** The folder as messages name it: its path if local, else its URI ({@code s3://bucket/runs}). */
+    private final String name;
     private final Predicate<String> expFilter;
     private final boolean skipErrors;
     private final List<ReadError> errors = new ArrayList<>();
@@ -136,6 +144,7 @@ public final class CollectionReader implements AutoCloseable {
 
     private CollectionReader(Builder b) {
         this.directory = b.directory;
+        this.name = Locations.text(directory);
         this.expFilter = b.expFilter;
         this.skipErrors = b.skipErrors;
         this.clock = b.clock;
@@ -160,9 +169,9 @@ public final class CollectionReader implements AutoCloseable {
      * A builder of a reader of the folder {@code directory} names: a {@code file:} URI is a local
      * folder; any other scheme is read through the {@code java.nio} file system provider installed
      * for it ({@link Locations#path}): {@code s3://} with {@code aws-java-nio-spi-for-s3} (set up
-     * from the usual AWS settings, {@code AWS_ENDPOINT_URL} included), {@code hdfs://} and Hadoop's
-     * other schemes with module {@code cox4j-hadoop} and the Hadoop client jars. A remote
-     * collection is read-only.
+     * from the usual AWS settings, {@code AWS_ENDPOINT_URL} included),
+     * {@code hdfs://} and Hadoop's other schemes with module {@code cox4j-hadoop} and the Hadoop
+     * client jars. A remote collection is read-only.
      *
      * @param directory {@code file:///runs}, {@code s3://bucket/runs}, {@code hdfs://namenode/runs}, ...
      * @return a new builder
@@ -200,7 +209,7 @@ public final class CollectionReader implements AutoCloseable {
                     .sorted()
                     .toList();
         } catch (IOException | UncheckedIOException e) {
-            throw new CoxIOException("cannot list the experiments in " + Locations.text(directory), e);
+            throw new CoxIOException("cannot list the experiments in " + name, e);
         }
     }
 
@@ -241,12 +250,12 @@ public final class CollectionReader implements AutoCloseable {
             return matches.get(0);
         }
         if (matches.isEmpty()) {
-            throw new IllegalArgumentException("no run '" + prefix + "' in " + Locations.text(directory)
+            throw new IllegalArgumentException("no run '" + prefix + "' in " + name
                     + " (no run's exp_id is or starts with it)");
         }
         int shown = Math.min(10, matches.size());
         throw new IllegalArgumentException("'" + prefix + "' is the start of " + matches.size() + " runs' exp_ids in "
-                + Locations.text(directory) + ": " + String.join(", ", matches.subList(0, shown))
+                + name + ": " + String.join(", ", matches.subList(0, shown))
                 + (shown < matches.size() ? " and " + (matches.size() - shown) + " more" : "") + "; give more of it");
     }
 
@@ -264,7 +273,7 @@ public final class CollectionReader implements AutoCloseable {
         try {
             return Store.open(directory, expId, Mode.READ);
         } catch (CoxException e) {
-            throw e.withContext("experiment " + expId + " of " + Locations.text(directory));
+            throw e.withContext("experiment " + expId + " of " + name);
         }
     }
 
@@ -386,7 +395,7 @@ public final class CollectionReader implements AutoCloseable {
         try {
             return summaryOf(expId);
         } catch (CoxException e) {
-            throw e.withContext("experiment " + expId + " of " + Locations.text(directory));
+            throw e.withContext("experiment " + expId + " of " + name);
         }
     }
 
@@ -602,7 +611,7 @@ public final class CollectionReader implements AutoCloseable {
             missing.removeAll(own);
             Set<String> extra = new LinkedHashSet<>(own);
             extra.removeAll(expected);
-            StoreException e = new StoreException("experiment " + r.expId + " of " + Locations.text(directory) + ": table '" + table
+            StoreException e = new StoreException("experiment " + r.expId + " of " + name + ": table '" + table
                     + "' has other columns than in experiment " + first.expId + " (missing " + missing + ", extra " + extra
                     + "); use unionSchemas(true) to join them on column names");
             if (!skip) {
@@ -641,7 +650,7 @@ public final class CollectionReader implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "CollectionReader " + Locations.text(directory) + (closed ? " (closed)" : "");
+        return "CollectionReader " + name + (closed ? " (closed)" : "");
     }
 
     // ------------------------------------------------------------------ internals
@@ -721,8 +730,8 @@ public final class CollectionReader implements AutoCloseable {
     }
 
     private String where(String expId, String table) {
-        return table == null ? "experiment " + expId + " of " + Locations.text(directory)
-                : "cannot read table '" + table + "' of experiment " + expId + " in " + Locations.text(directory);
+        return table == null ? "experiment " + expId + " of " + name
+                : "cannot read table '" + table + "' of experiment " + expId + " in " + name;
     }
 
     private void record(ReadError e) {
@@ -735,7 +744,7 @@ public final class CollectionReader implements AutoCloseable {
 
     private void checkOpen() {
         if (closed) {
-            throw new IllegalStateException("collection reader of " + Locations.text(directory) + " is closed");
+            throw new IllegalStateException("collection reader of " + name + " is closed");
         }
     }
 
