@@ -116,8 +116,8 @@ public final class CoxCommand implements Runnable {
             }
             PrintWriter err = commandLine.getErr();
             boolean debug = DebugOption.isOn(commandLine.getCommandSpec());
-            err.println(commandLine.getCommandSpec().qualifiedName() + ": " + ErrorText.oneLine(e, debug)
-                    + skipErrorsHint(e, commandLine));
+            err.println(commandLine.getCommandSpec().qualifiedName() + ": " + remoteUri(e, parseResult)
+                    + ErrorText.oneLine(e, debug) + skipErrorsHint(e, commandLine));
             if (debug) {
                 e.printStackTrace(err);
             }
@@ -172,6 +172,22 @@ public final class CoxCommand implements Runnable {
     private static void withExitCodes(CommandLine cl) {
         cl.getCommandSpec().usageMessage().exitCodeListHeading("%nExit status:%n").exitCodeList(EXIT_CODES);
         cl.getSubcommands().values().forEach(CoxCommand::withExitCodes);
+    }
+
+    /**
+     * For an error the object store's client threw on its own (no file named, e.g. a missing
+     * region): {@code cannot read URI: }, URI the command's first argument that is one; else "".
+     */
+    private static String remoteUri(Exception e, CommandLine.ParseResult parseResult) {
+        if (!e.getClass().getName().startsWith("software.amazon.awssdk.") || parseResult == null) {
+            return "";
+        }
+        for (String a : parseResult.originalArgs()) {
+            if (cox.io.Locations.isUri(a)) {
+                return "cannot read " + a + ": ";
+            }
+        }
+        return "";
     }
 
     /**

@@ -45,11 +45,15 @@ final class ErrorText {
      * printed), points at {@code --debug}.
      */
     static String oneLine(Throwable e, boolean debug) {
+        String remote = remoteReason(e);
         boolean expected = e instanceof CoxException || e instanceof IllegalArgumentException || e instanceof IOException
-                || e instanceof UncheckedIOException || e instanceof IllegalStateException;
+                || e instanceof UncheckedIOException || e instanceof IllegalStateException || remote != null;
         String message = e instanceof IOException io ? described(io) : e.getMessage();
         if (message == null || message.isBlank()) {
             message = e.getCause() != null && e.getCause().getMessage() != null ? e.getCause().getMessage() : "";
+        }
+        if (remote != null) {
+            message = isRemoteError(e) ? remote : message + ": " + remote;
         }
         String flat = message.replace("\r", "").replace('\n', ' ');
         // only cox's own messages grow by context naming a path again; others (SQL's) may quote the user's text
@@ -59,6 +63,42 @@ final class ErrorText {
             return debug ? line : line + " (run with --debug for the stack trace)";
         }
         return line.isEmpty() ? "failed" : line;
+    }
+
+    /**
+     * What the object store's client (the AWS SDK under the S3 provider) said, when it is the cause
+     * of {@code e}: its message without the request's ids, and what to set for a missing region or
+     * refused credentials; null if no such client failed. Found by class name: the cli does not
+     * compile against the SDK, which is on the class path at run time only.
+     */
+    static String remoteReason(Throwable e) {
+        Throwable remote = null;
+        for (Throwable t = e; t != null && t != t.getCause(); t = t.getCause()) {
+            if (isRemoteError(t)) {
+                remote = t;
+            }
+        }
+        if (remote == null || remote.getMessage() == null) {
+            return null;
+        }
+        String m = remote.getMessage();
+        int ids = m.indexOf(" (Service: ");
+        String words = (ids > 0 ? m.substring(0, ids) : m).replaceAll("\\S+@[0-9a-f]+", "").strip();
+        if (m.contains("Unable to load region")) {
+            return "no AWS region is set: set AWS_REGION (e.g. us-east-1), or a region in ~/.aws/config";
+        }
+        if (m.contains("Unable to load credentials")) {
+            return "no AWS credentials found: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE";
+        }
+        if (m.contains("Status Code: 403")) {
+            return words + " (403): the AWS credentials (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY) are refused"
+                    + " or may not read this";
+        }
+        return words;
+    }
+
+    private static boolean isRemoteError(Throwable t) {
+        return t.getClass().getName().startsWith("software.amazon.awssdk.");
     }
 
     /**

@@ -22,12 +22,14 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * A fresh JVM spends a short command's time loading classes: the commands that print runs load no
  * class of the web server (Javalin, Jetty, Kotlin), of DuckDB or of Jackson's data binding, which
- * only {@code serve}, {@code sql}, {@code export} and the JSON outputs need. Each command runs in a
+ * only {@code serve}, {@code sql}, {@code export} and the JSON outputs need, nor of the S3 provider
+ * (AWS SDK, Netty) or Hadoop, which only {@code s3://} and {@code hdfs://} URIs need. Each command runs in a
  * child JVM that logs every class it loads ({@code -Xlog:class+load}).
  */
 class ClassesLoadedTest {
     private static final List<String> NOT_NEEDED = List.of("io.javalin.", "org.eclipse.jetty.", "kotlin.",
-            "org.duckdb.", "com.fasterxml.jackson.databind.", "org.apache.spark.");
+            "org.duckdb.", "com.fasterxml.jackson.databind.", "org.apache.spark.", "software.amazon.", "io.netty.",
+            "org.apache.hadoop.");
     private static final Pattern LOADED = Pattern.compile("\\] (\\S+) source:");
 
     @TempDir

@@ -56,7 +56,7 @@ class SharedOptionsTest {
     void runsFolderParameter_isOneDeclaration_inEveryCommandThatReadsAFolder() {
         Map<String, String> dir = descriptions("DIR");
         assertThat(dir.keySet()).containsExactlyInAnyOrder("df", "diff", "export", "ls", "serve", "sql");
-        assertThat(new TreeSet<>(dir.values())).containsExactly("A folder of cox stores (one sub-folder per run).");
+        assertThat(new TreeSet<>(dir.values())).containsExactly("A folder of cox stores (one sub-folder per run): a path, or a URI such as s3://bucket/runs.");
     }
 
     @Test

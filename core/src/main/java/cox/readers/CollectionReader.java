@@ -3,8 +3,8 @@ package cox.readers;
 import cox.exceptions.CoxException;
 import cox.exceptions.CoxIOException;
 import cox.exceptions.StoreException;
+import cox.io.Locations;
 import cox.io.PositionalInputs;
-import cox.io.StoragePaths;
 import cox.readers.filter.RunFilter;
 import cox.store.Mode;
 import cox.store.RunSummary;
@@ -144,7 +144,7 @@ public final class CollectionReader implements AutoCloseable {
 
     private CollectionReader(Builder b) {
         this.directory = b.directory;
-        this.name = PositionalInputs.isLocal(directory) ? directory.toString() : directory.toUri().toString();
+        this.name = Locations.text(directory);
         this.expFilter = b.expFilter;
         this.skipErrors = b.skipErrors;
         this.clock = b.clock;
@@ -168,7 +168,8 @@ public final class CollectionReader implements AutoCloseable {
     /**
      * A builder of a reader of the folder {@code directory} names: a {@code file:} URI is a local
      * folder; any other scheme is read through the {@code java.nio} file system provider installed
-     * for it ({@link StoragePaths#of}): {@code s3://} with {@code aws-java-nio-spi-for-s3},
+     * for it ({@link Locations#path}): {@code s3://} with {@code aws-java-nio-spi-for-s3} (set up
+     * from the usual AWS settings, {@code AWS_ENDPOINT_URL} included),
      * {@code hdfs://} and Hadoop's other schemes with module {@code cox4j-hadoop} and the Hadoop
      * client jars. A remote collection is read-only.
      *
@@ -178,7 +179,7 @@ public final class CollectionReader implements AutoCloseable {
      *     (the message says which jars do), or it is not a folder
      */
     public static Builder builder(URI directory) {
-        return new Builder(StoragePaths.of(directory));
+        return new Builder(Locations.path(directory));
     }
 
     /** @return the storage folder, absolute */
@@ -203,7 +204,7 @@ public final class CollectionReader implements AutoCloseable {
         try (Stream<Path> children = Files.list(directory)) {
             return children
                     .filter(Store::isExperiment)
-                    .map(p -> p.getFileName().toString())
+                    .map(Locations::name)
                     .filter(expFilter)
                     .sorted()
                     .toList();

@@ -4,6 +4,7 @@ import cox.exceptions.CoxException;
 import cox.exceptions.CoxIOException;
 import cox.exceptions.StoreFormatException;
 import cox.exceptions.ValueTooLargeException;
+import cox.io.Locations;
 import cox.readers.text.ValueExpansion;
 import cox.store.ColumnType;
 import cox.store.Mode;
@@ -96,7 +97,7 @@ final class ExperimentRows {
             }
             return new ExperimentRows(expId, schema, names, columns, df.height(), parameters);
         } catch (UncheckedIOException e) {
-            throw new CoxIOException("store " + directory.resolve(expId) + ": " + e.getMessage(), e);
+            throw new CoxIOException("store " + Locations.text(directory.resolve(expId)) + ": " + e.getMessage(), e);
         }
     }
 

@@ -1,5 +1,6 @@
 package cox.readers;
 
+import cox.io.Locations;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -122,7 +123,7 @@ final class ReaderThreads implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 futures.forEach(x -> x.cancel(true));
-                throw new IllegalStateException("interrupted while reading " + directory, e);
+                throw new IllegalStateException("interrupted while reading " + Locations.text(directory), e);
             } catch (ExecutionException e) {
                 Throwable c = e.getCause();
                 if (c instanceof Error err) {
@@ -152,7 +153,7 @@ final class ReaderThreads implements AutoCloseable {
     private void checkOpen() {
         synchronized (poolLock) {
             if (closed) {
-                throw new IllegalStateException("collection reader of " + directory + " is closed");
+                throw new IllegalStateException("collection reader of " + Locations.text(directory) + " is closed");
             }
         }
     }

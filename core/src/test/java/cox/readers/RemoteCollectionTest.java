@@ -259,8 +259,8 @@ class RemoteCollectionTest {
         // errors name the remote folder by its URI
         try (CollectionReader r = reader(remote)) {
             assertThatThrownBy(() -> r.resolveExpId("zz")).isInstanceOf(IllegalArgumentException.class)
-                    .hasMessageContaining("in " + remote.toUri());
-            assertThat(r.toString()).contains(remote.toUri().toString());
+                    .hasMessageContaining("in " + cox.io.Locations.text(remote) + " ");
+            assertThat(r.toString()).contains(cox.io.Locations.text(remote));
         }
         // the same through the file system's URI
         try (CollectionReader r = CollectionReader.builder(remote.toUri()).clock(CLOCK).build();

@@ -1,5 +1,6 @@
 package cox.web;
 
+import cox.io.Locations;
 import cox.readers.filter.FilterBudgetException;
 import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
@@ -407,7 +408,7 @@ public final class CoxServer implements AutoCloseable {
          */
         public CoxServer start() {
             if (!Files.isDirectory(directory)) {
-                throw new IllegalArgumentException("not a folder of experiments: " + directory);
+                throw new IllegalArgumentException("not a folder of experiments: " + Locations.text(directory));
             }
             return new CoxServer(this);
         }

@@ -1,5 +1,6 @@
 package cox.web;
 
+import cox.io.Locations;
 import cox.readers.RunStatus;
 import cox.readers.ShortRuns;
 import cox.readers.filter.RunFilter;
@@ -80,7 +81,7 @@ final class RunsEndpoints {
         try (JsonOut out = new JsonOut(ctx.outputStream())) {
             var g = out.g;
             g.writeStartObject();
-            g.writeStringField("dir", scanner.directory().toString());
+            g.writeStringField("dir", Locations.text(scanner.directory()));
             g.writeNumberField("version", snap.version());
             g.writeBooleanField("incremental", incremental);
             out.value("table", table);
@@ -182,7 +183,7 @@ final class RunsEndpoints {
         ctx.contentType("application/json; charset=utf-8");
         try (JsonOut out = new JsonOut(ctx.outputStream())) {
             out.g.writeStartObject();
-            out.g.writeStringField("dir", scanner.directory().toString());
+            out.g.writeStringField("dir", Locations.text(scanner.directory()));
             out.g.writeNumberField("runs", snap.runs().size());
             out.g.writeNumberField("running", snap.runs().stream().filter(r -> r.state().running()).count());
             Map<String, Integer> byStatus = new LinkedHashMap<>();

@@ -1,5 +1,6 @@
 package cox.web;
 
+import cox.io.Locations;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -241,7 +242,7 @@ final class SummaryCache implements AutoCloseable {
                 f.get();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while reading the runs of " + directory, e);
+                throw new IllegalStateException("interrupted while reading the runs of " + Locations.text(directory), e);
             } catch (CancellationException e) {
                 throw new IllegalStateException("the server is closing", e);
             } catch (ExecutionException e) {

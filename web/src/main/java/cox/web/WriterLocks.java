@@ -1,5 +1,6 @@
 package cox.web;
 
+import cox.io.PositionalInputs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -74,9 +75,15 @@ final class WriterLocks {
      *     if it does not exist or the platform does not tell
      */
     static String keyOf(Path file) {
+        if (!PositionalInputs.isLocal(file)) {
+            return null; // a writer elsewhere holds no lock this machine sees (and S3's provider has no inodes)
+        }
         try {
             Object ino = Files.getAttribute(file, "unix:ino");
             Object dev = Files.getAttribute(file, "unix:dev");
+            if (!(dev instanceof Number) || !(ino instanceof Number)) {
+                return null;
+            }
             long d = ((Number) dev).longValue();
             long major = ((d >>> 8) & 0xfff) | ((d >>> 32) & ~0xfffL);
             long minor = (d & 0xff) | ((d >>> 12) & ~0xffL);
