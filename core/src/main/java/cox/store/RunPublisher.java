@@ -373,7 +373,7 @@ final class RunPublisher {
             }
         }
         if (wantSummary) {
-            writeSummary(src, dst, mine.files().get(JOURNAL));
+            bytes += writeSummary(src, dst, mine.files().get(JOURNAL));
             copied.add(RunSummary.FILE_NAME);
         }
         return new Publication(expId, dst, outcome, copied, skipped, deleted, bytes);
@@ -511,15 +511,19 @@ final class RunPublisher {
      * Writes the target's run summary: the run's (the one its writer left, else one read from the
      * run), describing the target's store.h5 as it is now and its journal of {@code journalLength}
      * bytes, so that readers of the target use it exactly as they would the run's own.
+     *
+     * @return the bytes written
      */
-    private void writeSummary(Path src, Path dst, long journalLength) throws IOException {
+    private long writeSummary(Path src, Path dst, long journalLength) throws IOException {
         RunSummary summary = RunSummary.written(src);
         if (summary == null) {
             try (Store store = Store.open(src.getParent(), src.getFileName().toString(), Mode.READ)) {
                 summary = RunSummary.of(store);
             }
         }
-        writeBytes(dst.resolve(RunSummary.FILE_NAME), summary.fileBytes(journalLength, RunSummary.sizeAndTime(dst.resolve(H5))));
+        byte[] bytes = summary.fileBytes(journalLength, RunSummary.sizeAndTime(dst.resolve(H5)));
+        writeBytes(dst.resolve(RunSummary.FILE_NAME), bytes);
+        return bytes.length;
     }
 
     private static String tempName(String name) {
