@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
  * rows, and is the same.
  */
 final class CacheOptions {
-    @Option(names = "--cache-dir", paramLabel = "DIR",
+    @Option(names = "--cache-dir", paramLabel = "DIR", converter = RunsLocation.LocalOnly.class,
             description = "Where to keep the run index: each run's summary, reused while its files are unchanged"
                     + " (default: $XDG_CACHE_HOME/cox4j or ~/.cache/cox4j; deleting it is always safe).")
     Path cacheDir;

@@ -31,7 +31,8 @@ final class DemoCommand implements Callable<Integer> {
     static final double[] STARTS = {-10, 0, 10};
     static final int MAX_STEPS = 10_000;
 
-    @Parameters(index = "0", arity = "0..1", defaultValue = "cox-demo", description = "Folder for the stores (default: ${DEFAULT-VALUE}).")
+    @Parameters(index = "0", arity = "0..1", defaultValue = "cox-demo", converter = RunsLocation.LocalOnly.class,
+            description = "Folder for the stores (default: ${DEFAULT-VALUE}).")
     Path dir;
 
     PrintStream out = System.out;

@@ -118,7 +118,7 @@ final class DfCommand implements Callable<Integer> {
             description = "table, csv, json or markdown (default: ${DEFAULT-VALUE}).")
     FrameWriter.Format format;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write to FILE instead of standard output.")
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE", converter = RunsLocation.LocalOnly.class, description = "Write to FILE instead of standard output.")
     Path output;
 
     @Option(names = "--skip-errors", description = "Skip runs that cannot be read (each is named on standard error).")

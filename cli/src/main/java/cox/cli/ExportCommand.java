@@ -70,7 +70,7 @@ final class ExportCommand implements Callable<Integer> {
     @CommandLine.Mixin
     RunsDirOptions runsDir = new RunsDirOptions();
 
-    @Option(names = {"-o", "--output"}, paramLabel = "OUT", required = true,
+    @Option(names = {"-o", "--output"}, paramLabel = "OUT", required = true, converter = RunsLocation.LocalOnly.class,
             description = "The folder to write into: made if missing, but its parent folder must exist; files of the "
                     + "same names are replaced.")
     Path out;

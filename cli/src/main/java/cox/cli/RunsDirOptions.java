@@ -1,5 +1,6 @@
 package cox.cli;
 
+import cox.io.Locations;
 import cox.store.Store;
 import java.nio.file.Path;
 import picocli.CommandLine;
@@ -12,7 +13,8 @@ import picocli.CommandLine.Parameters;
  * each says the same.
  */
 final class RunsDirOptions {
-    @Parameters(index = "0", paramLabel = "DIR", description = "A folder of cox stores (one sub-folder per run).")
+    @Parameters(index = "0", paramLabel = "DIR", converter = RunsLocation.class,
+            description = "A folder of cox stores (one sub-folder per run): a path, or a URI such as s3://bucket/runs.")
     Path dir;
 
     /**
@@ -25,8 +27,8 @@ final class RunsDirOptions {
     Path folderOfRuns(CommandSpec spec) {
         Path absolute = dir.toAbsolutePath().normalize();
         if (absolute.getParent() != null && Store.isExperiment(absolute)) {
-            throw new CommandLine.ParameterException(spec.commandLine(), dir + " is one run's folder (it holds store.h5 or "
-                    + ".cox.journal), not a folder of runs: give its parent folder, " + absolute.getParent());
+            throw new CommandLine.ParameterException(spec.commandLine(), Locations.text(dir) + " is one run's folder (it holds store.h5 or "
+                    + ".cox.journal), not a folder of runs: give its parent folder, " + Locations.text(absolute.getParent()));
         }
         return dir;
     }

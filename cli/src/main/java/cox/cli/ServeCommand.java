@@ -1,5 +1,6 @@
 package cox.cli;
 
+import cox.io.Locations;
 import cox.web.CoxServer;
 import java.awt.Desktop;
 import java.io.IOException;
@@ -41,7 +42,7 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--open", description = "Open the page in the default browser.")
     boolean open;
 
-    @Option(names = "--cache-dir", paramLabel = "DIR",
+    @Option(names = "--cache-dir", paramLabel = "DIR", converter = RunsLocation.LocalOnly.class,
             description = "Where to keep the runs' summaries between starts, so a restart reads only the stores that "
                     + "changed (default: $XDG_CACHE_HOME/cox4j/serve or ~/.cache/cox4j/serve, and the run index shared with "
                     + "cox ls and cox df in $XDG_CACHE_HOME/cox4j or ~/.cache/cox4j; the files can be deleted at any time).")
@@ -79,7 +80,7 @@ final class ServeCommand implements Callable<Integer> {
             out.flush();
         }, "cox-serve-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        out.println("cox serve: " + server.directory() + " at " + server.uri() + "  (Ctrl-C stops)");
+        out.println("cox serve: " + Locations.text(server.directory()) + " at " + server.uri() + "  (Ctrl-C stops)");
         out.flush();
         if (open) {
             browse(server);

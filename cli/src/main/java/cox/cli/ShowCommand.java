@@ -1,6 +1,7 @@
 package cox.cli;
 
 import cox.exceptions.CoxException;
+import cox.io.Locations;
 import cox.readers.RunStatus;
 import cox.readers.text.CellText;
 import cox.store.ColumnType;
@@ -10,12 +11,14 @@ import cox.store.Store;
 import cox.store.Table;
 import java.io.IOException;
 import java.io.Writer;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import org.dflib.DataFrame;
 import org.dflib.Series;
 import picocli.CommandLine;
@@ -36,7 +39,7 @@ final class ShowCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "DIR/EXP",
+    @Parameters(index = "0", paramLabel = "DIR/EXP", converter = RunsLocation.class,
             description = "A run's folder (a cox store); its name may be cut to a start of the exp_id that names one run in DIR.")
     Path run;
 
@@ -54,7 +57,7 @@ final class ShowCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         Path folder = folder(run.toAbsolutePath().normalize());
         Writer out = spec.commandLine().getOut();
-        try (Store store = Store.open(folder.getParent(), folder.getFileName().toString(), Mode.READ)) {
+        try (Store store = Store.open(folder.getParent(), Locations.name(folder), Mode.READ)) {
             List<String> names = new ArrayList<>(store.keys());
             if (table != null) {
                 if (!names.contains(table)) {
@@ -63,7 +66,7 @@ final class ShowCommand implements Callable<Integer> {
                 }
                 names = List.of(table);
             }
-            out.write("run " + store.expId() + " (" + folder + "), " + RunStatus.of(folder, Instant.now()).label() + "\n");
+            out.write("run " + store.expId() + " (" + Locations.text(folder) + "), " + RunStatus.of(folder, Instant.now()).label() + "\n");
             for (String name : names) {
                 Table t = store.table(name);
                 DataFrame df = t.df();
@@ -76,7 +79,7 @@ final class ShowCommand implements Callable<Integer> {
                 }
             }
         } catch (CoxException e) {
-            throw e.withContext("run " + folder.getFileName()); // the folder's path is in the message already
+            throw e.withContext("run " + Locations.name(folder)); // the folder's path is in the message already
         }
         out.flush();
         return 0;
@@ -91,12 +94,28 @@ final class ShowCommand implements Callable<Integer> {
             return path;
         }
         Path parent = path.getParent();
-        if (path.getFileName() == null || Files.isDirectory(path) || parent == null || !Files.isDirectory(parent)) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "not a cox store: " + run
-                    + " (a run's folder holds store.h5 or .cox.journal" + (Files.isDirectory(path) ? "; give one of the runs in it)" : ")"));
+        boolean folder = isFolder(path);
+        if (path.getFileName() == null || folder || parent == null || !Files.isDirectory(parent)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "not a cox store: " + Locations.text(run)
+                    + " (a run's folder holds store.h5 or .cox.journal" + (folder ? "; give one of the runs in it)" : ")"));
         }
         try (ReaderSession session = new ReaderSession(spec, parent, false)) {
-            return parent.resolve(session.expId(path.getFileName().toString()));
+            return parent.resolve(session.expId(Locations.name(path)));
+        }
+    }
+
+    /**
+     * Whether {@code path} is a folder: on an object store, whose provider calls every path that
+     * ends in a slash a folder, one that holds something.
+     */
+    private static boolean isFolder(Path path) {
+        if (path.getFileSystem() == FileSystems.getDefault()) {
+            return Files.isDirectory(path);
+        }
+        try (Stream<Path> children = Files.list(path)) {
+            return children.findAny().isPresent();
+        } catch (IOException | RuntimeException e) {
+            return false;
         }
     }
 

@@ -64,7 +64,7 @@ final class SqlCommand implements Callable<Integer> {
             description = "table, csv, json or markdown (default: ${DEFAULT-VALUE}).")
     FrameWriter.Format format;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write to FILE instead of standard output.")
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE", converter = RunsLocation.LocalOnly.class, description = "Write to FILE instead of standard output.")
     Path output;
 
     @Option(names = "--allow-writes",

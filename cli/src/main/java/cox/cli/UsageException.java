@@ -17,7 +17,7 @@ final class UsageException extends RuntimeException {
      * tables there are.
      */
     static UsageException noTable(java.nio.file.Path dir, String table, java.util.Collection<String> tables) {
-        return new UsageException("no run in " + dir + " has a table '" + table + "'"
+        return new UsageException("no run in " + cox.io.Locations.text(dir) + " has a table '" + table + "'"
                 + (tables.isEmpty() ? " (it holds no runs)" : "; the tables are " + String.join(", ", tables)));
     }
 }

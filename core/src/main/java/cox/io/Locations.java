@@ -2,9 +2,10 @@ package cox.io;
 
 import java.io.IOException;
 import java.net.URI;
-import java.nio.file.FileSystemNotFoundException;
-import java.nio.file.Path;
 import java.nio.file.FileSystemAlreadyExistsException;
+import java.nio.file.FileSystemNotFoundException;
+import java.nio.file.FileSystems;
+import java.nio.file.Path;
 import java.nio.file.spi.FileSystemProvider;
 import java.util.Locale;
 import java.util.Map;
@@ -13,6 +14,11 @@ import java.util.Map;
  * Where runs are: a local path, or a URI of any file system whose {@code java.nio} provider is on
  * the class path: {@code s3://bucket/prefix} (aws-java-nio-spi-for-s3), {@code hdfs://host:port/dir}
  * and the other Hadoop schemes (module {@code cox4j-hadoop} with Hadoop's client jars).
+ *
+ * <p>{@code s3://} is set up as the AWS tools do ({@link S3Settings}): credentials, region and
+ * endpoint come from the usual AWS settings, {@code AWS_ENDPOINT_URL} included, with path-style
+ * addressing when the endpoint is an IP address or {@code localhost}. A local path loads no
+ * provider. Thread-safe.
  */
 public final class Locations {
     private Locations() {
@@ -71,6 +77,11 @@ public final class Locations {
         if (scheme == null || scheme.equalsIgnoreCase("file")) {
             return scheme == null ? Path.of(uri.toString()) : Path.of(uri);
         }
+        if (scheme.equalsIgnoreCase("s3")) {
+            S3Settings.apply(System.getenv(), System.getProperties());
+            // the S3 provider tells a folder from an object by a trailing slash alone
+            uri = asFolder(uri);
+        }
         FileSystemProvider provider = null;
         for (FileSystemProvider p : FileSystemProvider.installedProviders()) {
             if (p.getScheme().equalsIgnoreCase(scheme)) {
@@ -85,6 +96,9 @@ public final class Locations {
             try {
                 return provider.getPath(uri);
             } catch (FileSystemNotFoundException e) {
+                if (scheme.equalsIgnoreCase("s3")) {
+                    throw e; // its newFileSystem makes a bucket: a write
+                }
                 try {
                     provider.newFileSystem(uri, Map.of());
                 } catch (FileSystemAlreadyExistsException raced) {
@@ -95,6 +109,51 @@ public final class Locations {
         } catch (IOException | RuntimeException e) {
             throw new IllegalArgumentException("cannot reach " + uri + ": " + e.getMessage(), e);
         }
+    }
+
+    /** {@code uri} with its path ending in a slash (a bucket alone: {@code /}). */
+    private static URI asFolder(URI uri) {
+        String path = uri.getRawPath();
+        if (path != null && path.endsWith("/")) {
+            return uri;
+        }
+        String text = uri.toString();
+        int end = text.length();
+        for (char c : new char[] {'?', '#'}) {
+            int i = text.indexOf(c);
+            if (i >= 0 && i < end) {
+                end = i;
+            }
+        }
+        return URI.create(text.substring(0, end) + "/" + text.substring(end));
+    }
+
+    /**
+     * The name of {@code path}'s last element, without the trailing slash some object-store
+     * providers keep on a folder's name (the S3 provider lists {@code runs/exp-0/} as {@code exp-0/}).
+     *
+     * @param path a path of any file system
+     * @return its file name, or "" for a root
+     */
+    public static String name(Path path) {
+        Path name = path.getFileName();
+        if (name == null) {
+            return "";
+        }
+        String text = name.toString();
+        return text.length() > 1 && text.endsWith("/") ? text.substring(0, text.length() - 1) : text;
+    }
+
+    /**
+     * How to write {@code path} in a message or on the command line: a local path as itself, any
+     * other as its URI ({@code s3://bucket/runs/}), which names the bucket or host that its own
+     * {@code toString()} may leave out.
+     *
+     * @param path a path of any file system
+     * @return its text
+     */
+    public static String text(Path path) {
+        return path.getFileSystem() == FileSystems.getDefault() ? path.toString() : path.toUri().toString();
     }
 
     private static String noProvider(URI uri) {

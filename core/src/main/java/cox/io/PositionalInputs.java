@@ -50,6 +50,57 @@ public final class PositionalInputs {
     }
 
     /**
+     * Reads through {@code channel}, an open local file (a file being written, which its writer
+     * reads back): closing the result closes the channel.
+     *
+     * @param file the channel's file, for messages
+     * @param channel an open channel readable by position
+     * @return its reader
+     */
+    public static PositionalInput over(Path file, FileChannel channel) {
+        return new LocalFileInput(file, channel);
+    }
+
+    /**
+     * Reads all of {@code file}, of any file system: one read of a local file, and for a remote one
+     * as few range requests as its size allows (one up to {@link #RANGE} bytes).
+     *
+     * @param file a regular file
+     * @return its bytes
+     * @throws IOException if it cannot be read, or is larger than an array holds
+     */
+    public static byte[] readAllBytes(Path file) throws IOException {
+        try (PositionalInput in = open(file)) {
+            return readAll(in);
+        }
+    }
+
+    /**
+     * Reads all of {@code in} as it is now.
+     *
+     * @param in an open file
+     * @return its bytes
+     * @throws IOException if it cannot be read, or is larger than an array holds
+     */
+    public static byte[] readAll(PositionalInput in) throws IOException {
+        long size = in.size();
+        if (size > Integer.MAX_VALUE - 16) {
+            throw new IOException(in.name() + " is " + size + " bytes long, more than one array holds");
+        }
+        byte[] all = new byte[(int) size];
+        ByteBuffer b = ByteBuffer.wrap(all);
+        long p = 0;
+        while (b.hasRemaining()) {
+            int n = in.read(p, b);
+            if (n < 0) {
+                break; // the file was cut meanwhile: what was there
+            }
+            p += n;
+        }
+        return b.hasRemaining() ? java.util.Arrays.copyOf(all, b.position()) : all;
+    }
+
+    /**
      * Whether {@code file} is on the default file system, read without any request cost.
      *
      * @param file a path

@@ -3,6 +3,9 @@ package cox.readers;
 import cox.exceptions.CoxException;
 import cox.exceptions.CoxIOException;
 import cox.exceptions.StoreException;
+import cox.io.Locations;
+import cox.io.PositionalInputs;
+import cox.io.StoragePaths;
 import cox.readers.filter.RunFilter;
 import cox.store.Mode;
 import cox.store.RunSummary;
@@ -12,6 +15,7 @@ import cox.store.Table;
 import cox.store.TableSummary;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -96,6 +100,41 @@ public final class CollectionReader implements AutoCloseable {
         return builder(directory).build();
     }
 
+    /**
+     * A reader of every experiment in {@code directory}, with the defaults of {@link #builder}:
+     * {@link #open(Path)}. Python: {@code CollectionReader(directory)}.
+     *
+     * @param directory the storage folder whose sub-folders are experiments, on any
+     *     {@code java.nio} file system (a folder that is not local is read-only)
+     * @throws IllegalArgumentException if {@code directory} is not a folder
+     */
+    public CollectionReader(Path directory) {
+        this(new Builder(directory));
+    }
+
+    /**
+     * A reader of every experiment in the folder {@code directory} names, with the defaults of
+     * {@link #builder}: {@link #open(URI)}.
+     *
+     * @param directory {@code file:///runs}, {@code s3://bucket/runs}, {@code hdfs://namenode/runs}, ...
+     * @throws IllegalArgumentException if no installed file system serves the URI, or it is not a folder
+     */
+    public CollectionReader(URI directory) {
+        this(builder(directory));
+    }
+
+    /**
+     * A reader of every experiment in the folder {@code directory} names, with the defaults of
+     * {@link #builder}.
+     *
+     * @param directory {@code file:///runs}, {@code s3://bucket/runs}, {@code hdfs://namenode/runs}, ...
+     * @return the reader; close it
+     * @throws IllegalArgumentException if no installed file system serves the URI, or it is not a folder
+     */
+    public static CollectionReader open(URI directory) {
+        return builder(directory).build();
+    }
+
     private CollectionReader(Builder b) {
         this.directory = b.directory;
         this.expFilter = b.expFilter;
@@ -109,12 +148,29 @@ public final class CollectionReader implements AutoCloseable {
      * A builder of a reader of {@code directory}: by default every experiment, errors fail the
      * call, no progress reports, one thread per processor.
      *
-     * @param directory the storage folder whose sub-folders are experiments
+     * @param directory the storage folder whose sub-folders are experiments, on any
+     *     {@code java.nio} file system (a folder that is not local is read-only)
      * @return a new builder
      * @throws IllegalArgumentException if {@code directory} is not a folder
      */
     public static Builder builder(Path directory) {
         return new Builder(directory);
+    }
+
+    /**
+     * A builder of a reader of the folder {@code directory} names: a {@code file:} URI is a local
+     * folder; any other scheme is read through the {@code java.nio} file system provider installed
+     * for it ({@link StoragePaths#of}): {@code s3://} with {@code aws-java-nio-spi-for-s3},
+     * {@code hdfs://} and Hadoop's other schemes with module {@code cox4j-hadoop} and the Hadoop
+     * client jars. A remote collection is read-only.
+     *
+     * @param directory {@code file:///runs}, {@code s3://bucket/runs}, {@code hdfs://namenode/runs}, ...
+     * @return a new builder
+     * @throws IllegalArgumentException naming the URI if no installed file system serves its scheme
+     *     (the message says which jars do), or it is not a folder
+     */
+    public static Builder builder(URI directory) {
+        return new Builder(StoragePaths.of(directory));
     }
 
     /** @return the storage folder, absolute */
@@ -139,7 +195,7 @@ public final class CollectionReader implements AutoCloseable {
         try (Stream<Path> children = Files.list(directory)) {
             return children
                     .filter(Store::isExperiment)
-                    .map(p -> p.getFileName().toString())
+                    .map(Locations::name)
                     .filter(expFilter)
                     .sorted()
                     .toList();
@@ -700,7 +756,8 @@ public final class CollectionReader implements AutoCloseable {
             Objects.requireNonNull(directory, "directory");
             this.directory = directory.toAbsolutePath().normalize();
             if (!Files.isDirectory(this.directory)) {
-                throw new IllegalArgumentException("not a folder of experiments: " + this.directory);
+                throw new IllegalArgumentException("not a folder of experiments: " + (PositionalInputs.isLocal(this.directory)
+                        ? this.directory : this.directory.toUri()));
             }
         }
 

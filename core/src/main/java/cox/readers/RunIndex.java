@@ -1,6 +1,7 @@
 package cox.readers;
 
 import cox.exceptions.CoxException;
+import cox.io.PositionalInputs;
 import cox.store.RunSummary;
 import cox.store.Store;
 import java.io.ByteArrayOutputStream;
@@ -197,13 +198,14 @@ public final class RunIndex {
      * The index of {@code collection} kept in {@code cacheDir}, as last saved there (empty if it
      * was never saved, or the file cannot be read or is damaged).
      *
-     * @param cacheDir the cache folder; created when the index is first saved
-     * @param collection the storage folder
+     * @param cacheDir the cache folder (a local one); created when the index is first saved
+     * @param collection the storage folder, on any file system: a local one is known by its
+     *     absolute path, any other by its URI ({@code s3://bucket/runs}, {@code hdfs://nn:8020/runs})
      * @return the index
      */
     public static RunIndex load(Path cacheDir, Path collection) {
         Path dir = collection.toAbsolutePath().normalize();
-        RunIndex index = new RunIndex(dir, cacheDir.resolve("runs-" + hash(dir.toString()) + ".idx"));
+        RunIndex index = new RunIndex(dir, cacheDir.resolve("runs-" + hash(key(dir)) + ".idx"));
         index.read();
         return index;
     }
@@ -294,13 +296,16 @@ public final class RunIndex {
         }
         Path tmp = null;
         try {
-            entries.keySet().removeIf(id -> !Files.isDirectory(collection.resolve(id)));
+            if (PositionalInputs.isLocal(collection)) {
+                // (a remote collection keeps the entries of deleted runs: looking costs a request per run)
+                entries.keySet().removeIf(id -> !Files.isDirectory(collection.resolve(id)));
+            }
             Map<String, Entry> snapshot = new java.util.LinkedHashMap<>(entries); // reader threads may put meanwhile
             changed = false;
             ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + snapshot.size() * 512);
             DataOutputStream out = new DataOutputStream(bytes);
             out.write(MAGIC);
-            out.writeUTF(collection.toString());
+            out.writeUTF(key(collection));
             out.writeInt(snapshot.size());
             for (Map.Entry<String, Entry> e : snapshot.entrySet()) {
                 Entry v = e.getValue();
@@ -367,7 +372,7 @@ public final class RunIndex {
             }
             java.io.DataInputStream in = new java.io.DataInputStream(new java.io.ByteArrayInputStream(all, MAGIC.length,
                     all.length - MAGIC.length - 4));
-            if (!in.readUTF().equals(collection.toString())) {
+            if (!in.readUTF().equals(key(collection))) {
                 return; // another folder whose name hashes alike
             }
             int n = in.readInt();
@@ -391,6 +396,14 @@ public final class RunIndex {
             LOG.debug("run index {} cannot be read ({}); it is rebuilt", file, e.toString());
             entries.clear();
         }
+    }
+
+    /**
+     * What names a collection in its cache file: the absolute path of a local folder, the URI of
+     * any other ({@code s3://bucket/runs}), so two file systems' folders of the same path differ.
+     */
+    private static String key(Path collection) {
+        return PositionalInputs.isLocal(collection) ? collection.toString() : collection.toUri().toString();
     }
 
     private static String hash(String s) {

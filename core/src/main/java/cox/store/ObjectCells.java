@@ -4,6 +4,7 @@ import cox.exceptions.CoxException;
 import cox.exceptions.CoxIOException;
 import cox.exceptions.StoreException;
 import cox.exceptions.StoreFormatException;
+import cox.io.PositionalInputs;
 import cox.torch.NumpyPickles;
 import cox.torch.StateDict;
 import cox.torch.Tensor;
@@ -238,7 +239,7 @@ final class ObjectCells {
     static Object getPickle(Path dir, String uid) {
         Path file = objectFile(dir, uid);
         try {
-            byte[] bytes = Files.readAllBytes(file);
+            byte[] bytes = PositionalInputs.readAllBytes(file);
             MessageDigest sha = sha256();
             sha.update(bytes);
             checkContent(file, uid, sha, bytes.length);

@@ -2,6 +2,7 @@ package cox.store;
 
 import cox.exceptions.CoxIOException;
 import cox.exceptions.StoreFormatException;
+import cox.io.PositionalInputs;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -95,7 +96,7 @@ public final class RunSummary {
             if (!a.isRegularFile() || a.size() > MAX_FILE) {
                 return null;
             }
-            bytes = Files.readAllBytes(file);
+            bytes = PositionalInputs.readAllBytes(file);
         } catch (IOException e) {
             return null;
         }

@@ -4,6 +4,7 @@ import cox.exceptions.CoxException;
 import cox.exceptions.CoxIOException;
 import cox.exceptions.StoreException;
 import cox.exceptions.StoreLockedException;
+import cox.io.PositionalInputs;
 import cox.tensorboard.SummaryWriter;
 import java.io.IOException;
 import java.net.URI;
@@ -87,12 +88,14 @@ public final class Store implements AutoCloseable {
      * Opens experiment {@code expId} of {@code storageFolder} in {@code mode}. Python:
      * {@code Store(storage_folder, exp_id, mode=mode)}.
      *
-     * @param storageFolder the folder that holds experiments
+     * @param storageFolder the folder that holds experiments: a local folder, or in
+     *     {@link Mode#READ} a folder of any {@code java.nio} file system (HDFS, S3, ...)
      * @param expId the experiment's folder name, or null for a random UUID4
      * @param mode {@link Mode#APPEND} ("a"), {@link Mode#READ} ("r", never writes) or
      *     {@link Mode#WRITE} ("w", starts the tables afresh)
      * @return the open store; close it
-     * @throws IllegalArgumentException for an experiment id that is not a plain folder name
+     * @throws IllegalArgumentException for an experiment id that is not a plain folder name, or a
+     *     writing mode on a folder that is not local (remote runs are read-only)
      * @throws StoreException if it is missing in READ mode, is locked by another writer, or cannot
      *     be opened or recovered
      */
@@ -230,7 +233,8 @@ public final class Store implements AutoCloseable {
          * Opens the store.
          *
          * @return the open store; close it
-         * @throws IllegalArgumentException for an experiment id that is not a plain folder name, or
+         * @throws IllegalArgumentException for an experiment id that is not a plain folder name,
+         *     a writing mode on a storage folder that is not local (remote runs are read-only), or
          *     {@link #publishTo} in READ mode
          * @throws StoreException if the experiment exists and must be new, is missing in READ
          *     mode, is locked by another writer, or cannot be opened or recovered
@@ -259,6 +263,10 @@ public final class Store implements AutoCloseable {
         checkFileName("experiment id", this.expId);
         this.mode = mode;
         this.files = new StoreFiles(storageFolder.resolve(this.expId).toAbsolutePath().normalize(), h5ChunkRows);
+        if (mode != Mode.READ && !PositionalInputs.isLocal(files.dir())) {
+            throw new IllegalArgumentException("store " + files.dir().toUri() + " is not on a local file system, and remote"
+                    + " runs are read-only: open it with Mode.READ (publish a run with cox push)");
+        }
         if (isNew && Files.exists(files.dir())) {
             throw new StoreException("experiment " + files.dir() + " exists already, and isNew asks for a new one");
         }

@@ -2,6 +2,7 @@ package cox.store;
 
 import cox.exceptions.CoxIOException;
 import cox.exceptions.StoreLockedException;
+import cox.io.PositionalInputs;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -89,8 +90,8 @@ final class WriterLock {
      * channel on its lock file, since closing that channel would release the writer's lock.
      */
     static boolean heldInThisJvm(StoreFiles files) {
-        if (HELD.isEmpty()) {
-            return false; // a reader's JVM, listing many runs: no path to resolve
+        if (HELD.isEmpty() || !PositionalInputs.isLocal(files.dir())) {
+            return false; // a reader's JVM, listing many runs, or a remote store no writer here can hold
         }
         Path key;
         try {

@@ -1,6 +1,7 @@
 package cox.store;
 
 import cox.exceptions.CoxIOException;
+import cox.io.PositionalInputs;
 import cox.store.journal.Checkpoint;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -26,13 +27,15 @@ final class WriterProbe {
     }
 
     /**
-     * Whether a process on this machine holds the store's writer lock. On Linux this reads
+     * Whether a process on this machine holds the store's writer lock; false for a store that is
+     * not on the local file system (its writer, if any, is on another machine). On Linux this reads
      * {@code /proc/locks}, which disturbs nobody; elsewhere it tries a shared lock on the lock file
      * and releases it at once (a writer opening the store in that microsecond would see it locked).
      */
     static boolean isLocked(StoreFiles files) {
         Path lock = files.lock();
-        if (!Files.exists(lock)) {
+        if (!PositionalInputs.isLocal(lock) || !Files.exists(lock)) {
+            // a store on another file system (HDFS, S3): no lock of its writer can be seen from here
             return false;
         }
         if (Files.isReadable(PROC_LOCKS)) {
@@ -63,6 +66,9 @@ final class WriterProbe {
             return WriterProbe::isLocked;
         }
         return files -> {
+            if (!PositionalInputs.isLocal(files.dir())) {
+                return false; // no lock can be seen on another file system
+            }
             if (WriterLock.heldInThisJvm(files)) {
                 return true;
             }
@@ -79,6 +85,9 @@ final class WriterProbe {
     /** Whether a shared lock on the lock file is refused (another process holds it) or overlaps one of this JVM. */
     static boolean lockedPerTry(StoreFiles files) {
         Path lock = files.lock();
+        if (!PositionalInputs.isLocal(lock)) {
+            return false; // no lock can be seen on another file system
+        }
         if (WriterLock.heldInThisJvm(files)) {
             return true; // and opening a channel here would release it when closed
         }

@@ -3,6 +3,8 @@ package cox.torch;
 import cox.exceptions.CoxIOException;
 import cox.exceptions.TorchFormatException;
 import cox.exceptions.UnpicklingException;
+import cox.io.PositionalInput;
+import cox.io.PositionalInputs;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -159,6 +161,11 @@ public final class TorchSerialization {
         Objects.requireNonNull(file, "file");
         if (Files.exists(file) && !Files.isRegularFile(file)) {
             throw new TorchFormatException(file + ": not a regular file (a FIFO, device or folder), so it is not opened");
+        }
+        if (!PositionalInputs.isLocal(file)) {
+            try (PositionalInput in = PositionalInputs.open(file)) {
+                return read(TorchZipReader.of(file.toUri().toString(), in));
+            }
         }
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             return read(TorchZipReader.of(file.toString(), ch));

@@ -1,6 +1,7 @@
 package cox.torch;
 
 import cox.exceptions.TorchFormatException;
+import cox.io.PositionalInput;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -35,6 +36,11 @@ final class TorchZipReader {
     /** The zip in {@code channel}, named {@code name} in messages; the channel stays the caller's. */
     static TorchZipReader of(String name, FileChannel channel) throws IOException {
         return new TorchZipReader(new Source(name, channel));
+    }
+
+    /** A zip read through {@code input} (a file that is not local), which the caller closes. */
+    static TorchZipReader of(String name, PositionalInput input) throws IOException {
+        return new TorchZipReader(new Source(name, input));
     }
 
     /** The zip in {@code bytes}, named {@code name} in messages. */
@@ -88,19 +94,30 @@ final class TorchZipReader {
     private static final class Source {
         final String name;
         final FileChannel channel;
+        final PositionalInput input;
         final byte[] array;
         final long size;
 
         Source(String name, FileChannel channel) throws IOException {
             this.name = name;
             this.channel = channel;
+            this.input = null;
             this.array = null;
             this.size = channel.size();
+        }
+
+        Source(String name, PositionalInput input) throws IOException {
+            this.name = name;
+            this.channel = null;
+            this.input = input;
+            this.array = null;
+            this.size = input.size();
         }
 
         Source(String name, byte[] array) {
             this.name = name;
             this.channel = null;
+            this.input = null;
             this.array = array;
             this.size = array.length;
         }
@@ -119,6 +136,14 @@ final class TorchZipReader {
             ByteBuffer b;
             if (array != null) {
                 b = ByteBuffer.wrap(array, (int) offset, (int) length).slice();
+            } else if (input != null) {
+                b = ByteBuffer.allocate((int) length);
+                try {
+                    input.readFully(offset, b);
+                } catch (EOFException e) {
+                    throw new EOFException(name + ": unexpected end of file");
+                }
+                b.flip();
             } else if (length < 4096) {
                 b = ByteBuffer.allocate((int) length);
                 while (b.hasRemaining()) {

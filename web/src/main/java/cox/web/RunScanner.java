@@ -1,5 +1,6 @@
 package cox.web;
 
+import cox.io.Locations;
 import cox.store.Store;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -315,7 +316,7 @@ final class RunScanner implements AutoCloseable {
         Map<String, ListedRun> known = runs;
         try (DirectoryStream<Path> children = Files.newDirectoryStream(directory)) {
             for (Path child : children) {
-                String name = child.getFileName().toString();
+                String name = Locations.name(child);
                 if (known.containsKey(name) || !Files.isDirectory(child) || !Store.isExperiment(child)) {
                     continue;
                 }
@@ -341,7 +342,7 @@ final class RunScanner implements AutoCloseable {
         WriterLocks locks = WriterLocks.now();
         try (DirectoryStream<Path> children = Files.newDirectoryStream(directory)) {
             for (Path child : children) {
-                String name = child.getFileName().toString();
+                String name = Locations.name(child);
                 ListedRun run = old.get(name);
                 RunStamp stamp = RunStamp.of(child);
                 if (stamp.h5Size() < 0 && stamp.journalSize() < 0 && (run != null || !Store.isExperiment(child))) {

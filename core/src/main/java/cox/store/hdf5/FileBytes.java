@@ -1,12 +1,13 @@
 package cox.store.hdf5;
 
 import cox.exceptions.StoreFormatException;
+import cox.io.PositionalInput;
+import cox.io.PositionalInputs;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 
 /**
  * The bytes of an HDF5 file, read by address. Every read is checked against the file's length
@@ -14,21 +15,24 @@ import java.nio.file.StandardOpenOption;
  * {@link StoreFormatException} naming the file, the object and the address, never a huge
  * allocation or an unchecked exception.
  *
- * <p>A file opened for reading that is small is read whole, in one read, at open: the parser
- * then works on that snapshot. A larger file, and a file being written, are read where asked.
- * Thread-safe: reads are positional.
+ * <p>A file opened for reading that is small is read whole, in one read, at open (one range
+ * request for a file that is not local): the parser then works on that snapshot. A larger file,
+ * and a file being written, are read where asked, through a {@link PositionalInput} of the
+ * file's file system ({@link PositionalInputs#open}). Thread-safe: reads are positional.
  */
 final class FileBytes implements AutoCloseable {
     /** Files up to this size are read whole when opened for reading. */
     static final long SNAPSHOT_MAX = 4L << 20;
 
     private final Path path;
-    private final FileChannel channel;
+    private final PositionalInput channel;
     private final ByteBuffer snapshot;
     private final boolean ownsChannel;
     private volatile long length;
+    /** The whole file, read once for jHDF when the file is not local ({@link #whole}). */
+    private ByteBuffer whole;
 
-    private FileBytes(Path path, FileChannel channel, ByteBuffer snapshot, long length, boolean ownsChannel) {
+    private FileBytes(Path path, PositionalInput channel, ByteBuffer snapshot, long length, boolean ownsChannel) {
         this.path = path;
         this.channel = channel;
         this.snapshot = snapshot;
@@ -38,9 +42,9 @@ final class FileBytes implements AutoCloseable {
 
     /** Opens {@code path} for reading; a small file is read whole now. */
     static FileBytes openForReading(Path path) {
-        FileChannel ch;
+        PositionalInput ch;
         try {
-            ch = FileChannel.open(path, StandardOpenOption.READ);
+            ch = PositionalInputs.open(path);
         } catch (IOException e) {
             throw new StoreFormatException("cannot open " + path + ": " + e, e);
         }
@@ -49,7 +53,7 @@ final class FileBytes implements AutoCloseable {
             if (size <= SNAPSHOT_MAX) {
                 ByteBuffer all = ByteBuffer.allocate((int) size);
                 while (all.hasRemaining()) {
-                    if (ch.read(all, all.position()) < 0) {
+                    if (ch.read(all.position(), all) < 0) {
                         break;
                     }
                 }
@@ -67,7 +71,7 @@ final class FileBytes implements AutoCloseable {
     /** Reads through {@code channel} (a file being written), which the caller closes. */
     static FileBytes over(Path path, FileChannel channel) {
         try {
-            return new FileBytes(path, channel, null, channel.size(), false);
+            return new FileBytes(path, PositionalInputs.over(path, channel), null, channel.size(), false);
         } catch (IOException e) {
             throw new StoreFormatException("cannot read " + path + ": " + e, e);
         }
@@ -104,7 +108,7 @@ final class FileBytes implements AutoCloseable {
         ByteBuffer buf = ByteBuffer.allocate(n).order(ByteOrder.LITTLE_ENDIAN);
         try {
             while (buf.hasRemaining()) {
-                int r = channel.read(buf, address + buf.position());
+                int r = channel.read(address + buf.position(), buf);
                 if (r < 0) {
                     throw error(what + " at address " + address + " (" + count + " bytes) lies beyond the end of the"
                             + " file (" + buf.position() + " bytes could be read)");
@@ -127,7 +131,7 @@ final class FileBytes implements AutoCloseable {
         ByteBuffer buf = ByteBuffer.wrap(out, offset, count);
         try {
             while (buf.hasRemaining()) {
-                if (channel.read(buf, address + (buf.position() - offset)) < 0) {
+                if (channel.read(address + (buf.position() - offset), buf) < 0) {
                     throw error(what + " at address " + address + " lies beyond the end of the file");
                 }
             }
@@ -172,7 +176,26 @@ final class FileBytes implements AutoCloseable {
         }
     }
 
-    private static void closeQuietly(FileChannel ch) {
+    /**
+     * The whole file as a read-only buffer, for jHDF on a file that is not local (jHDF would open
+     * a {@code FileChannel}): the snapshot of a small file, else read once, in large ranges, and kept.
+     */
+    synchronized ByteBuffer whole() {
+        if (snapshot != null) {
+            return snapshot.duplicate();
+        }
+        if (whole == null) {
+            try {
+                byte[] all = PositionalInputs.readAll(channel);
+                whole = ByteBuffer.wrap(all).asReadOnlyBuffer();
+            } catch (IOException e) {
+                throw new StoreFormatException("cannot read " + path + ": " + e, e);
+            }
+        }
+        return whole.duplicate();
+    }
+
+    private static void closeQuietly(PositionalInput ch) {
         try {
             ch.close();
         } catch (IOException ignored) {

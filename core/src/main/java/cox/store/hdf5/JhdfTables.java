@@ -60,7 +60,7 @@ final class JhdfTables {
 
     /** The frame tables of {@code file}, read entirely with jHDF. */
     static Map<String, Table> list(Path file, FileBytes f) {
-        try (HdfFile h = new HdfFile(file)) {
+        try (HdfFile h = open(file, f)) {
             Map<String, Table> out = new LinkedHashMap<>();
             for (Map.Entry<String, Node> e : h.getChildren().entrySet()) {
                 if (!(e.getValue() instanceof Group g)) {
@@ -94,8 +94,8 @@ final class JhdfTables {
     }
 
     /** Rows {@code [start, start + count)} of table {@code name}, decoded with {@code frame}'s layout. */
-    static Object[] read(Path file, String name, FrameTable frame, long start, int count) {
-        try (HdfFile h = new HdfFile(file)) {
+    static Object[] read(Path file, FileBytes f, String name, FrameTable frame, long start, int count) {
+        try (HdfFile h = open(file, f)) {
             Node n = h.getByPath("/" + name + "/table");
             if (!(n instanceof DatasetBase ds)) {
                 throw new StoreFormatException(file + ": table '" + name + "' has no dataset jHDF can read");
@@ -121,6 +121,18 @@ final class JhdfTables {
         } catch (RuntimeException e) {
             throw new StoreFormatException(file + ": table '" + name + "': jHDF cannot read its rows: " + e, e);
         }
+    }
+
+    /**
+     * jHDF's view of {@code file}: a local file is opened by path (jHDF maps it); a file of another
+     * file system is handed over as its bytes ({@link FileBytes#whole}), read once, as jHDF's own
+     * opening would need a {@code FileChannel}.
+     */
+    private static HdfFile open(Path file, FileBytes f) {
+        if (cox.io.PositionalInputs.isLocal(file)) {
+            return new HdfFile(file);
+        }
+        return HdfFile.fromByteBuffer(f.whole());
     }
 
     /**

@@ -470,7 +470,7 @@ public final class PandasStoreFile implements AutoCloseable {
 
     /** Reads rows of a table stored with a feature cox4j's own reader does not cover, with jHDF. */
     Object[] readForeign(PandasTable t, long start, int count) {
-        return JhdfTables.read(path, t.name(), t.frame(), start, count);
+        return JhdfTables.read(path, bytes, t.name(), t.frame(), start, count);
     }
 
     void checkWritable() {

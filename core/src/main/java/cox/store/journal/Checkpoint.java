@@ -1,6 +1,7 @@
 package cox.store.journal;
 
 import cox.exceptions.CoxIOException;
+import cox.io.PositionalInputs;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -121,7 +122,7 @@ public record Checkpoint(boolean consistent, long journalOffset, List<JournalTab
             return null; // a FIFO or device would block or never end: damaged, never opened
         }
         try {
-            bytes = Files.readAllBytes(path);
+            bytes = PositionalInputs.readAllBytes(path);
         } catch (NoSuchFileException e) {
             return null;
         } catch (IOException e) {

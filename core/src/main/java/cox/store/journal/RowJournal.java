@@ -3,6 +3,8 @@ package cox.store.journal;
 import cox.exceptions.CoxIOException;
 import cox.exceptions.StoreFormatException;
 import cox.exceptions.StoreRecoveryException;
+import cox.io.PositionalInput;
+import cox.io.PositionalInputs;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -275,7 +277,7 @@ public final class RowJournal implements AutoCloseable {
             throw new StoreFormatException("not a cox4j journal: " + path + " is not a regular file (a FIFO, device or"
                     + " folder), so it is not opened");
         }
-        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+        try (PositionalInput ch = PositionalInputs.open(path)) {
             long fileSize = ch.size();
             long size = Math.min(fileSize, to);
             ByteBuffer magic = ByteBuffer.allocate(HEADER_SIZE);
@@ -374,12 +376,12 @@ public final class RowJournal implements AutoCloseable {
      */
     private static final class Window {
         private static final int CHUNK = 1 << 20;
-        private final FileChannel ch;
+        private final PositionalInput ch;
         private final long size;
         private ByteBuffer buf = ByteBuffer.allocate(0).order(ByteOrder.LITTLE_ENDIAN);
         private long start;
 
-        Window(FileChannel ch, long size) {
+        Window(PositionalInput ch, long size) {
             this.ch = ch;
             this.size = size;
         }
@@ -485,10 +487,10 @@ public final class RowJournal implements AutoCloseable {
         }
     }
 
-    private static void readFully(FileChannel ch, ByteBuffer buf, long pos) throws IOException {
+    private static void readFully(PositionalInput ch, ByteBuffer buf, long pos) throws IOException {
         long p = pos;
         while (buf.hasRemaining()) {
-            int n = ch.read(buf, p);
+            int n = ch.read(p, buf);
             if (n < 0) {
                 break;
             }
