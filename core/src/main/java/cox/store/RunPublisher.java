@@ -4,6 +4,7 @@ import cox.exceptions.CoxException;
 import cox.exceptions.CoxIOException;
 import cox.exceptions.StoreException;
 import cox.exceptions.StoreLockedException;
+import cox.io.Locations;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -93,9 +94,21 @@ final class RunPublisher {
 
         @Override
         public void createDirectories(Path dir) throws IOException {
-            Files.createDirectories(dir);
+            if (!keepsNoFolders(dir)) {
+                Files.createDirectories(dir);
+            }
         }
     };
+
+    /**
+     * Whether {@code path} is of an object store, where a folder is only the common prefix of its
+     * objects' keys: nothing to make (and the S3 provider's {@code createDirectories} fails on a
+     * prefix of several levels).
+     */
+    static boolean keepsNoFolders(Path path) {
+        String scheme = path.getFileSystem().provider().getScheme();
+        return scheme.equalsIgnoreCase("s3") || scheme.equalsIgnoreCase("s3x");
+    }
 
     private final TargetWrites writes;
     private final Clock clock;
@@ -175,7 +188,8 @@ final class RunPublisher {
         }
         String expId = src.getFileName().toString();
         Store.checkExpId(expId);
-        Path dst = collection.resolve(expId);
+        // with a trailing slash, which the S3 provider needs to take a path for a folder (others drop it)
+        Path dst = collection.resolve(expId + "/");
         if (isLocal(collection) && isLocal(src) && dst.toAbsolutePath().normalize().equals(src)) {
             throw new IllegalArgumentException("cannot push run " + expId + " onto itself: " + collection
                     + " is the folder it is in");
@@ -186,9 +200,9 @@ final class RunPublisher {
         try {
             return copy(src, dst, expId, mine, replace);
         } catch (IOException e) {
-            throw new CoxIOException("cannot push run " + expId + " to " + dst + ": " + e, e);
+            throw new CoxIOException("cannot push run " + expId + " to " + Locations.text(dst) + ": " + e, e);
         } catch (CoxException e) {
-            throw e.withContext("pushing run " + expId + " to " + dst);
+            throw e.withContext("pushing run " + expId + " to " + Locations.text(dst));
         }
     }
 
@@ -262,8 +276,8 @@ final class RunPublisher {
 
     private Publication copy(Path src, Path dst, String expId, Manifest mine, boolean replace) throws IOException {
         Map<String, Long> there = listing(dst);
-        Manifest theirs = readManifest(dst);
         boolean manifestThere = there.containsKey(MANIFEST);
+        Manifest theirs = manifestThere ? readManifest(dst) : null;
         boolean runThere = there.containsKey(H5) || there.containsKey(JOURNAL);
         boolean wantSummary = mine.files().containsKey(JOURNAL);
         List<String> others = there.keySet().stream().filter(f -> !f.endsWith(TEMP_SUFFIX) && !f.equals(MANIFEST)).toList();
@@ -280,7 +294,7 @@ final class RunPublisher {
                 mode = Treatment.RESUME;
                 outcome = Publication.Outcome.RESUMED;
             } else if (!replace) {
-                throw new StoreException(dst + " holds another run with experiment id " + expId + " (" + difference(mine, there, theirs)
+                throw new StoreException(Locations.text(dst) + " holds another run with experiment id " + expId + " (" + difference(mine, there, theirs)
                         + "): push with replace (cox push --replace) to replace it");
             } else {
                 // the old run stops being one before anything of the new one is written
@@ -299,7 +313,7 @@ final class RunPublisher {
                 mode = same ? Treatment.RESUME : Treatment.REPLACE;
                 outcome = same ? Publication.Outcome.RESUMED : Publication.Outcome.REPLACED;
             } else if (!replace) {
-                throw new StoreException(dst + " holds files (" + String.join(", ", first(others, 5)) + ") but no run,"
+                throw new StoreException(Locations.text(dst) + " holds files (" + String.join(", ", first(others, 5)) + ") but no run,"
                         + " and no cox push left them: push with replace (cox push --replace) to replace them");
             } else {
                 mode = Treatment.REPLACE;
@@ -379,22 +393,26 @@ final class RunPublisher {
         return new Publication(expId, dst, outcome, copied, skipped, deleted, bytes);
     }
 
-    /** The regular files under {@code dir} and their sizes, relative to it; empty if it does not exist. */
+    /**
+     * The regular files under {@code dir} and their sizes, relative to it; empty if it does not
+     * exist. Listed without asking first whether it exists (on S3 a question about a missing key is
+     * a request that fails, and the provider logs it as an error).
+     */
     private static Map<String, Long> listing(Path dir) throws IOException {
         Map<String, Long> out = new TreeMap<>();
-        if (!Files.isDirectory(dir)) {
-            if (Files.exists(dir)) {
-                throw new IOException(dir + " exists and is not a folder");
-            }
-            return out;
-        }
         try (Stream<Path> walk = Files.walk(dir)) {
             for (Path p : (Iterable<Path>) walk::iterator) {
                 BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
+                String rel = relative(dir, p);
+                if (rel.isEmpty() && !a.isDirectory()) {
+                    throw new IOException(dir + " exists and is not a folder");
+                }
                 if (!a.isDirectory()) {
-                    out.put(relative(dir, p), a.size());
+                    out.put(rel, a.size());
                 }
             }
+        } catch (NoSuchFileException e) {
+            return out;
         }
         return out;
     }
@@ -405,7 +423,7 @@ final class RunPublisher {
         } catch (NoSuchFileException e) {
             return null;
         } catch (IOException e) {
-            throw new CoxIOException("cannot read " + dst.resolve(MANIFEST) + ": " + e, e);
+            throw new CoxIOException("cannot read " + Locations.text(dst.resolve(MANIFEST)) + ": " + e, e);
         }
     }
 
@@ -530,10 +548,28 @@ final class RunPublisher {
         return (name.startsWith(".") ? "" : ".") + name + TEMP_SUFFIX;
     }
 
+    /**
+     * {@code p}'s path below {@code dir}, names joined by {@code /}. By name elements rather than
+     * {@code relativize}: the S3 provider lists a folder's children as relative paths under an
+     * absolute folder, and keeps a folder's trailing slash on its name ({@code save/}).
+     */
     private static String relative(Path dir, Path p) {
+        int from = dir.getNameCount();
+        if (p.getNameCount() < from) {
+            throw new IllegalArgumentException(p + " is not in " + dir);
+        }
         StringBuilder sb = new StringBuilder();
-        for (Path part : dir.relativize(p)) {
-            sb.append(sb.length() == 0 ? "" : "/").append(part);
+        for (int i = 0; i < p.getNameCount(); i++) {
+            String name = p.getName(i).toString();
+            name = name.length() > 1 && name.endsWith("/") ? name.substring(0, name.length() - 1) : name;
+            if (i < from) {
+                String expected = dir.getName(i).toString();
+                if (!name.equals(expected) && !(name + "/").equals(expected)) {
+                    throw new IllegalArgumentException(p + " is not in " + dir);
+                }
+                continue;
+            }
+            sb.append(sb.length() == 0 ? "" : "/").append(name);
         }
         return sb.toString();
     }
