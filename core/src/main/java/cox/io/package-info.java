@@ -7,6 +7,11 @@
  * and a {@code SeekableByteChannel} for any other {@code java.nio} file system (S3, an in-memory
  * one), read ahead in large ranges so a remote file costs few requests.
  *
+ * <p>{@link cox.io.StoragePaths} turns a URI ({@code s3://bucket/runs}, {@code hdfs://nn/runs})
+ * into a path of the installed provider's file system; {@link cox.io.ReusedInput} keeps a remote
+ * file open between a reader's looks while it is unchanged, so a store read table after table
+ * fetches its small {@code store.h5} once.
+ *
  * <p>A layer just above {@code cox.exceptions}: it knows nothing of stores.
  */
 package cox.io;

@@ -72,6 +72,12 @@ import org.dflib.Series;
  * not depend on it. An experiment that cannot be read fails the call with a {@link CoxException}
  * naming it, or, with {@code skipErrors}, is left out and reported by {@link #errors()}.
  *
+ * <p>The folder may be on any {@code java.nio} file system: a local one, or HDFS, S3 and the like
+ * through their providers ({@link #builder(URI)} takes {@code s3://bucket/runs} or
+ * {@code hdfs://namenode/runs}). A remote collection is read as a local one is, through positional
+ * reads in large ranges ({@link cox.io.PositionalInputs}), and only read: no writer's lock can be
+ * seen there, so a run is reported running only when its writer is on this machine.
+ *
  * <p>Thread-safe: any number of threads may call a reader at once.
  */
 public final class CollectionReader implements AutoCloseable {

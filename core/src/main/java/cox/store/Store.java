@@ -282,7 +282,11 @@ public final class Store implements AutoCloseable {
             try {
                 found = reader.tables();
             } catch (CoxException e) {
+                reader.close();
                 throw e.withContext("cannot read store " + files.dir());
+            } catch (RuntimeException e) {
+                reader.close();
+                throw e;
             }
             for (Map.Entry<String, Schema> e : found.entrySet()) {
                 tables.put(e.getKey(), new Table(this, new TableDefinition(-1, e.getKey(), e.getValue())));
@@ -728,6 +732,9 @@ public final class Store implements AutoCloseable {
             } catch (RuntimeException e) {
                 failure = StoreWriter.addTo(failure, e);
             }
+        }
+        if (reader != null) {
+            reader.close();
         }
         try {
             releaseLock();

@@ -1,6 +1,7 @@
 package cox.store;
 
 import cox.exceptions.StoreFormatException;
+import cox.io.PositionalInput;
 import cox.store.hdf5.PandasStoreFile;
 import cox.store.hdf5.PandasTable;
 import java.nio.charset.StandardCharsets;
@@ -31,6 +32,17 @@ final class StoreH5 implements AutoCloseable {
      */
     static StoreH5 open(StoreFiles files, Path path, boolean writable) {
         return new StoreH5(PandasStoreFile.open(path, writable, options(files)));
+    }
+
+    /**
+     * Opens {@code path} read-only through {@code input} (a file that is not local, kept open by
+     * its reader between looks).
+     *
+     * @param input an open reader of {@code path}, closed with the result
+     * @throws StoreFormatException if it is not a pandas store cox4j can read (the message names it)
+     */
+    static StoreH5 openForReading(Path path, PositionalInput input) {
+        return new StoreH5(PandasStoreFile.openForReading(path, input));
     }
 
     /** Creates an empty {@code store.h5} at {@code path} for the store in {@code files}, replacing any file there. */

@@ -4,6 +4,9 @@ import cox.exceptions.CoxException;
 import cox.exceptions.CoxIOException;
 import cox.exceptions.StoreFormatException;
 import cox.exceptions.StoreRecoveryException;
+import cox.io.PositionalInput;
+import cox.io.PositionalInputs;
+import cox.io.ReusedInput;
 import cox.store.TrustChecks.FewerRows;
 import cox.store.TrustChecks.Implausible;
 import cox.store.TrustChecks.Mismatch;
@@ -41,9 +44,35 @@ final class StoreReader {
 
     private final StoreFiles files;
     private final Set<String> warned = ConcurrentHashMap.newKeySet();
+    /** store.h5 and the journal of a store that is not local, kept open between looks while unchanged. */
+    private final ReusedInput h5Input;
+    private final ReusedInput journalInput;
 
     StoreReader(StoreFiles files) {
         this.files = files;
+        this.h5Input = new ReusedInput(files.h5());
+        this.journalInput = new ReusedInput(files.journal());
+    }
+
+    /** Closes the files a remote store keeps open between looks; idempotent. */
+    void close() {
+        h5Input.close();
+        journalInput.close();
+    }
+
+    /** Scans the journal from {@code from} (a remote one through the file kept open while unchanged). */
+    private void scanJournal(long from, RowJournal.Visitor visitor) {
+        if (PositionalInputs.isLocal(files.journal())) {
+            RowJournal.scan(files.journal(), from, visitor);
+            return;
+        }
+        PositionalInput in;
+        try {
+            in = journalInput.open();
+        } catch (IOException e) {
+            throw new CoxIOException("cannot read journal " + files.journal() + ": " + e, e);
+        }
+        RowJournal.scan(files.journal(), in, from, Long.MAX_VALUE, visitor);
     }
 
     /** The store's tables: those the journal defines, in order, then those only store.h5 has. */
@@ -143,7 +172,16 @@ final class StoreReader {
                 return null;
             }
             try {
-                return StoreH5.open(files, files.h5(), false);
+                if (PositionalInputs.isLocal(files.h5())) {
+                    return StoreH5.open(files, files.h5(), false);
+                }
+                PositionalInput in;
+                try {
+                    in = h5Input.open();
+                } catch (IOException e) {
+                    throw new StoreFormatException("cannot open " + files.h5() + ": " + e, e);
+                }
+                return StoreH5.openForReading(files.h5(), in);
             } catch (RuntimeException e) {
                 last = e;
                 pause();
@@ -201,7 +239,7 @@ final class StoreReader {
                     // store.h5 may still answer every row the checkpoint records: see rowsOf
                     lost = TrustChecks.journalLost(files, size, from);
                 }
-                RowJournal.scan(files.journal(), Math.min(from, size), new RowJournal.Visitor() {
+                scanJournal(Math.min(from, size), new RowJournal.Visitor() {
                     @Override
                     public void table(long offset, JournalTable t) {
                         if (t.id() == definitions.size()) {
@@ -240,9 +278,10 @@ final class StoreReader {
                     : compare();
             if (disagreement != null && h5 != null && cp != null) {
                 // (without a checkpoint with digests there is nothing to disagree with: the journal answers)
-                if (behind && WriterProbe.isLocked(files)) {
+                if (behind && (!PositionalInputs.isLocal(files.h5()) || WriterProbe.isLocked(files))) {
                     // a writer's newest rows reach store.h5's readers a moment after the checkpoint counts
-                    // them (docs/live-reads.md): normal while it writes, and the journal has them all
+                    // them (docs/live-reads.md): normal while it writes, and the journal has them all; a
+                    // remote store's writer (on another machine) cannot be seen, so its lag is taken as that
                     LOG.debug("store.h5 {} is behind its writer's checkpoint ({}); answering from the journal {}",
                             files.h5(), disagreement, files.journal());
                     return;
@@ -385,7 +424,7 @@ final class StoreReader {
             CellEncoding[] encodings = JournalTables.encodings(d.schema());
             long[] count = {0};
             List<Object[]> rows = new ArrayList<>();
-            RowJournal.scan(files.journal(), RowJournal.HEADER_SIZE, new RowJournal.Visitor() {
+            scanJournal(RowJournal.HEADER_SIZE, new RowJournal.Visitor() {
                 @Override
                 public void row(long offset, JournalRow row) {
                     if (row.tableId() == d.id()) {

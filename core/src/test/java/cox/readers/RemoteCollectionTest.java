@@ -91,6 +91,20 @@ class RemoteCollectionTest {
         }
     }
 
+    /**
+     * Sets every file's modification time an hour back, as a run closed long ago has them: only
+     * a file that has settled is kept open between looks ({@link cox.io.ReusedInput}).
+     */
+    private static Path settled(Path folder) throws IOException {
+        java.nio.file.attribute.FileTime old = java.nio.file.attribute.FileTime.from(Instant.now().minusSeconds(3600));
+        try (Stream<Path> files = Files.walk(folder)) {
+            for (Path p : files.toList()) {
+                Files.setLastModifiedTime(p, old);
+            }
+        }
+        return folder;
+    }
+
     private Path toJimfs(Path local) throws IOException {
         Path remote = jimfs.getPath("/data/runs");
         copyTree(local, remote);
@@ -305,6 +319,57 @@ class RemoteCollectionTest {
                 assertThat(r.df("results").height()).isEqualTo(50);
             }
         }
+    }
+
+    @Test
+    void closedSmallStoreH5_isFetchedInOneRangeRequest() throws Exception {
+        Path local = PythonCoxRuns.copyAll(dir.resolve("runs"));
+        Path remote = settled(toJimfs(local));
+        assertThat(Files.size(remote.resolve("exp-0/store.h5"))).isLessThan(PositionalInputs.RANGE);
+        long before = PositionalInputs.rangeRequests();
+        try (Store s = Store.open(remote, "exp-0", Mode.READ)) {
+            for (String t : List.of("metadata", "results", "special")) {
+                assertThat(s.table(t).df().height()).isPositive();
+            }
+        }
+        assertThat(PositionalInputs.rangeRequests() - before).as("range requests to read exp-0's store.h5").isEqualTo(1);
+        // reading the local copy makes none
+        before = PositionalInputs.rangeRequests();
+        try (Store s = Store.open(local, "exp-0", Mode.READ)) {
+            assertThat(s.table("results").df().height()).isPositive();
+        }
+        assertThat(PositionalInputs.rangeRequests()).isEqualTo(before);
+    }
+
+    @Test
+    void largeStoreH5_isFetchedInFewRangeRequests() throws Exception {
+        Path local = Files.createDirectories(dir.resolve("runs"));
+        String wide = "ü".repeat(40);
+        int rows = 120_000;
+        try (Store s = Store.open(local, "big")) {
+            Table t = s.addTable("results", Schema.of("epoch", ColumnType.INT, "loss", ColumnType.FLOAT,
+                    "note", ColumnType.STR));
+            for (int i = 0; i < rows; i++) {
+                t.appendRow(Map.of("epoch", i, "loss", i % 1000 == 0 ? Double.NaN : i * 0.5, "note", wide + i));
+            }
+        }
+        Path remote = settled(toJimfs(local));
+        long h5 = Files.size(remote.resolve("big/store.h5"));
+        assertThat(h5).as("store.h5's size").isGreaterThan(2L * PositionalInputs.RANGE);
+        long before = PositionalInputs.rangeRequests();
+        DataFrame remoteRows;
+        try (Store s = Store.open(remote, "big", Mode.READ)) {
+            remoteRows = s.table("results").df();
+        }
+        long requests = PositionalInputs.rangeRequests() - before;
+        // store.h5 in whole ranges (10 measured: 6 of store.h5, its head again, the journal's head, the
+        // checkpoint once for each of the two looks), with a little slack
+        long bound = h5 / PositionalInputs.RANGE + 1 + 6;
+        assertThat(requests).as("range requests to read a store.h5 of %d bytes", h5).isBetween(2L, bound);
+        try (Store s = Store.open(local, "big", Mode.READ)) {
+            assertSameFrame(remoteRows, s.table("results").df(), "big results");
+        }
+        assertThat(remoteRows.height()).isEqualTo(rows);
     }
 
     @Test

@@ -48,6 +48,11 @@ final class FileBytes implements AutoCloseable {
         } catch (IOException e) {
             throw new StoreFormatException("cannot open " + path + ": " + e, e);
         }
+        return openForReading(path, ch);
+    }
+
+    /** Reads {@code path} through {@code ch}, which is closed with the result (at once for a small file). */
+    static FileBytes openForReading(Path path, PositionalInput ch) {
         try {
             long size = ch.size();
             if (size <= SNAPSHOT_MAX) {

@@ -3,6 +3,7 @@ package cox.store.hdf5;
 import cox.exceptions.CoxException;
 import cox.exceptions.CoxIOException;
 import cox.exceptions.StoreFormatException;
+import cox.io.PositionalInput;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -179,8 +180,27 @@ public final class PandasStoreFile implements AutoCloseable {
      * @throws StoreFormatException as {@link #open(Path, boolean)}
      */
     public static PandasStoreFile open(Path file, boolean writable, Options options) {
+        return open(file, writable, options, null);
+    }
+
+    /**
+     * As {@link #open(Path, boolean)} read-only, reading through {@code input} (a file that is not
+     * local, kept open between looks by its reader: {@link cox.io.ReusedInput}).
+     *
+     * @param file the store.h5 path
+     * @param input an open reader of {@code file}; closed when the returned file is closed, or now
+     *     if it cannot be read
+     * @return the open file
+     * @throws StoreFormatException as {@link #open(Path, boolean)}
+     */
+    public static PandasStoreFile openForReading(Path file, PositionalInput input) {
+        Objects.requireNonNull(input, "input");
+        return open(file, false, Options.DEFAULT, input);
+    }
+
+    private static PandasStoreFile open(Path file, boolean writable, Options options, PositionalInput input) {
         Objects.requireNonNull(options, "options");
-        if (Files.exists(file) && !Files.isRegularFile(file)) {
+        if (input == null && Files.exists(file) && !Files.isRegularFile(file)) {
             // opening a FIFO to read blocks until someone writes to it
             throw new StoreFormatException("cannot read HDF5 file " + file + " as a pandas store: it is not a regular file"
                     + " (a FIFO, device or folder), so it is not opened");
@@ -190,7 +210,7 @@ public final class PandasStoreFile implements AutoCloseable {
             if (writable) {
                 f.openForWriting();
             } else {
-                f.bytes = FileBytes.openForReading(file);
+                f.bytes = input != null ? FileBytes.openForReading(file, input) : FileBytes.openForReading(file);
                 try {
                     f.structure = FileStructure.read(f.bytes, false);
                 } catch (UnsupportedFeatureException e) {

@@ -277,7 +277,31 @@ public final class RowJournal implements AutoCloseable {
             throw new StoreFormatException("not a cox4j journal: " + path + " is not a regular file (a FIFO, device or"
                     + " folder), so it is not opened");
         }
-        try (PositionalInput ch = PositionalInputs.open(path)) {
+        PositionalInput opened;
+        try {
+            opened = PositionalInputs.open(path);
+        } catch (IOException e) {
+            throw new CoxIOException("cannot read journal " + path + ": " + e, e);
+        }
+        return scan(path, opened, from, to, visitor);
+    }
+
+    /**
+     * As {@link #scan(Path, long, long, Visitor)}, reading through {@code input} (a journal that
+     * is not local, kept open between looks by its reader: {@link cox.io.ReusedInput}).
+     *
+     * @param path the journal file, for messages
+     * @param input an open reader of it; closed when this returns
+     * @param from a record boundary (the header size for the start)
+     * @param to where to stop at the latest
+     * @param visitor receives each record
+     * @return the offset after the last whole record read
+     * @throws StoreFormatException if the file is not a journal, or a whole record does not parse
+     * @throws StoreRecoveryException if a record is damaged, or the file ends before {@code from}
+     * @throws CoxIOException if the file cannot be read
+     */
+    public static long scan(Path path, PositionalInput input, long from, long to, Visitor visitor) {
+        try (PositionalInput ch = input) {
             long fileSize = ch.size();
             long size = Math.min(fileSize, to);
             ByteBuffer magic = ByteBuffer.allocate(HEADER_SIZE);

@@ -201,6 +201,28 @@ class HostileChunksTest {
     }
 
     @Test
+    void compressedTable_onAnotherFileSystem_isReadWithJhdfFromItsBytes_asLocally() throws Exception {
+        Path local = javaCompressed("store.h5");
+        try (java.nio.file.FileSystem jimfs = com.google.common.jimfs.Jimfs.newFileSystem(
+                com.google.common.jimfs.Configuration.unix())) {
+            Path remote = jimfs.getPath("/runs/exp/store.h5");
+            java.nio.file.Files.createDirectories(remote.getParent());
+            java.nio.file.Files.copy(local, remote);
+            long before = cox.io.PositionalInputs.rangeRequests();
+            try (PandasStoreFile r = PandasStoreFile.open(remote, false); PandasStoreFile l = PandasStoreFile.open(local, false)) {
+                for (int c = 0; c < COLUMNS; c++) {
+                    assertThat((double[]) r.table("results").read(0, ROWS)[c])
+                            .isEqualTo((double[]) l.table("results").read(0, ROWS)[c]);
+                }
+                assertThat(((double[]) r.table("results").read(ROWS - 2, 2)[3])[1]).isEqualTo((ROWS - 1) * 3.5);
+            }
+            // a file under 4 MiB: fetched once, and jHDF reads those bytes
+            assertThat(java.nio.file.Files.size(remote)).isLessThan(cox.io.PositionalInputs.RANGE);
+            assertThat(cox.io.PositionalInputs.rangeRequests() - before).isEqualTo(1);
+        }
+    }
+
+    @Test
     void hostileChunks_compressedInJava_areRefusedByName_inA256MbHeap() throws Exception {
         assertNamedErrors(hostile(javaCompressed("java.h5"), "java"));
     }
