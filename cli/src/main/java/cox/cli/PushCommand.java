@@ -1,6 +1,5 @@
 package cox.cli;
 
-import cox.exceptions.CoxException;
 import cox.io.Locations;
 import cox.store.Publication;
 import cox.store.Store;
@@ -58,12 +57,7 @@ final class PushCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e, null, target);
         }
-        Publication p;
-        try {
-            p = Store.publish(folder, collection, replace);
-        } catch (CoxException e) {
-            throw e.withContext("run " + folder.getFileName());
-        }
+        Publication p = Store.publish(folder, collection, replace); // its errors name the run and the target
         PrintWriter out = spec.commandLine().getOut();
         String where = where(p);
         if (p.outcome() == Publication.Outcome.UNCHANGED) {

@@ -201,6 +201,11 @@ final class RunPublisher {
             return copy(src, dst, expId, mine, replace);
         } catch (IOException e) {
             throw new CoxIOException("cannot push run " + expId + " to " + Locations.text(dst) + ": " + e, e);
+        } catch (UnsupportedOperationException e) {
+            // ReadOnlyFileSystemException among them: cox4j-hadoop's file systems only read
+            throw new CoxIOException("cannot push run " + expId + " to " + Locations.text(dst) + ": its file system ("
+                    + dst.getFileSystem().provider().getScheme() + ") does not write" + (e.getMessage() == null ? ""
+                    : " (" + e.getMessage() + ")"), e);
         } catch (CoxException e) {
             throw e.withContext("pushing run " + expId + " to " + Locations.text(dst));
         }

@@ -391,6 +391,21 @@ class RunPublisherTest {
     }
 
     @Test
+    void publish_ontoAFileSystemThatDoesNotWrite_failsSayingSo() throws IOException {
+        Path run = writeRun(dir.resolve("runs"), "exp-a", 1);
+        Recording readOnly = new Recording(jimfs.getPath("/ro/exp-a"), Long.MAX_VALUE, Long.MAX_VALUE) {
+            @Override
+            public OutputStream create(Path file) {
+                throw new java.nio.file.ReadOnlyFileSystemException();
+            }
+        };
+
+        assertThatThrownBy(() -> new RunPublisher(readOnly, Clock.systemUTC()).publish(run, jimfs.getPath("/ro"), false))
+                .isInstanceOf(CoxIOException.class)
+                .hasMessageStartingWith("cannot push run exp-a to jimfs://").hasMessageEndingWith("/ro/exp-a/: its file system (jimfs) does not write");
+    }
+
+    @Test
     void publish_ontoItself_isRefused() throws IOException {
         Path run = writeRun(dir.resolve("runs"), "exp-a", 1);
         assertThatThrownBy(() -> Store.publish(run, dir.resolve("runs"))).isInstanceOf(IllegalArgumentException.class)
@@ -415,7 +430,7 @@ class RunPublisherTest {
      * as a crash would: before its {@code ops}-th write, after {@code bytes} bytes, or at the write
      * {@link #stopAt}.
      */
-    static final class Recording implements RunPublisher.TargetWrites {
+    static class Recording implements RunPublisher.TargetWrites {
         final List<String> log = new ArrayList<>();
         final Path runDir;
         long opsLeft;
