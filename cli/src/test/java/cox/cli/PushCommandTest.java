@@ -8,8 +8,12 @@ import cox.store.ColumnType;
 import cox.store.Schema;
 import cox.store.Store;
 import cox.testing.SweepRuns;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.dflib.DataFrame;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -62,6 +66,34 @@ class PushCommandTest {
         CoxRun replaced = cox("push", runs.resolve("run-01").toString(), pushed.toString(), "--replace");
         assertThat(replaced.exit()).as(replaced.err()).isZero();
         assertThat(replaced.out()).contains("deleted store.h5\n").contains("replaced with run run-01 at " + pushed.resolve("run-01"));
+    }
+
+    @Test
+    void ls_ofAFolderHoldingAStoppedPush_listsOnlyTheWholeRuns() throws IOException {
+        Path runs = SweepRuns.COMMAND_LINE.write(dir.resolve("runs"), "run-%02d", 2);
+        Path pushed = dir.resolve("pushed");
+        assertThat(cox("push", runs.resolve("run-00").toString(), pushed.toString()).exit()).isZero();
+        // run-01 as a push stopped just before store.h5 is moved into place leaves it: every other
+        // file, store.h5 under its temporary name, no checkpoint or journal yet
+        Path partial = pushed.resolve("run-01");
+        try (Stream<Path> files = Files.walk(runs.resolve("run-01"))) {
+            for (Path f : files.toList()) {
+                Path to = partial.resolve(runs.resolve("run-01").relativize(f).toString());
+                if (Files.isDirectory(f)) {
+                    Files.createDirectories(to);
+                } else if (!List.of("store.h5", ".cox.journal", ".cox.checkpoint", ".cox.lock", ".cox.summary")
+                        .contains(f.getFileName().toString())) {
+                    Files.copy(f, to);
+                }
+            }
+        }
+        Files.copy(runs.resolve("run-01/store.h5"), partial.resolve(".store.h5.cox-push-tmp"));
+
+        CoxRun ls = cox("ls", pushed.toString());
+
+        assertThat(ls.exit()).as(ls.err()).isZero();
+        assertThat(ls.out()).contains("run-00").doesNotContain("run-01");
+        assertThat(cox("df", pushed.toString(), "results").out()).contains("run-00").doesNotContain("run-01");
     }
 
     @Test
