@@ -42,6 +42,15 @@ public record Publication(String expId, Path target, Outcome outcome, List<Strin
     }
 
     /**
+     * Checks the components and copies the lists.
+     *
+     * @param expId the run's experiment id
+     * @param target the run's folder at the target
+     * @param outcome what was done
+     * @param copied the files copied, in the order they were placed
+     * @param skipped the files already there
+     * @param deleted the files deleted at the target
+     * @param bytesCopied the bytes of the files copied
      * @throws NullPointerException for a null argument
      */
     public Publication {
