@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
  *   <li>{@code diff} ({@link DiffCommand}): two or more runs side by side;</li>
  *   <li>{@code sql} ({@link SqlCommand}): an SQL query (DuckDB, read-only) over the runs;</li>
  *   <li>{@code export} ({@link ExportCommand}): the runs' tables as Parquet, CSV or JSON lines;</li>
+ *   <li>{@code push} ({@link PushCommand}): copy a closed run to another folder, S3 or HDFS, whole or not at all;</li>
  *   <li>{@code tensorboard-view} ({@link TensorBoardViewCommand}): TensorBoard on the runs, named by
  *       their parameters (Python cox's {@code cox.tensorboard_view});</li>
  *   <li>{@code serve} ({@link ServeCommand}): the runs in the browser, live;</li>
@@ -60,6 +61,7 @@ public final class CoxCommand implements Runnable {
     private static final List<Map.Entry<String, Supplier<Object>>> SUBCOMMANDS = List.of(
             Map.entry("ls", LsCommand::new), Map.entry("show", ShowCommand::new), Map.entry("df", DfCommand::new),
             Map.entry("diff", DiffCommand::new), Map.entry("sql", SqlCommand::new), Map.entry("export", ExportCommand::new),
+            Map.entry("push", PushCommand::new),
             Map.entry("tensorboard-view", TensorBoardViewCommand::new), Map.entry("serve", ServeCommand::new),
             Map.entry("demo", DemoCommand::new), Map.entry("generate-completion", AutoComplete.GenerateCompletion::new));
 

@@ -136,19 +136,13 @@ public final class RunSummary {
      * {@code journalLength} bytes and {@code store.h5} as it is now (temporary file and rename).
      */
     void write(StoreFiles files, long journalLength) {
-        long[] h5 = sizeAndTime(files.h5());
-        byte[] payload = SummaryCodec.encode(this);
-        ByteBuffer b = ByteBuffer.allocate(HEADER + payload.length + Integer.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-        b.put(MAGIC).putLong(journalLength).putLong(h5[0]).putLong(h5[1]).putInt(payload.length).put(payload);
-        CRC32C crc = new CRC32C();
-        crc.update(b.array(), 0, b.position());
-        b.putInt((int) crc.getValue());
+        byte[] bytes = fileBytes(journalLength, sizeAndTime(files.h5()));
         Path target = files.dir().resolve(FILE_NAME);
         Path tmp = files.dir().resolve(FILE_NAME + ".tmp");
         try {
             // created new: a FIFO (or anything else) left under the temporary name would block or redirect the write
             Files.deleteIfExists(tmp);
-            Files.write(tmp, b.array(), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            Files.write(tmp, bytes, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
             try {
                 Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
@@ -157,6 +151,21 @@ public final class RunSummary {
         } catch (IOException e) {
             throw new CoxIOException("cannot write the run summary " + target + ": " + e, e);
         }
+    }
+
+    /**
+     * The bytes of a summary file holding this summary, as describing a journal of
+     * {@code journalLength} bytes (-1: none) and a {@code store.h5} of the size and modification
+     * time {@code h5} ({@link #sizeAndTime}).
+     */
+    byte[] fileBytes(long journalLength, long[] h5) {
+        byte[] payload = SummaryCodec.encode(this);
+        ByteBuffer b = ByteBuffer.allocate(HEADER + payload.length + Integer.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        b.put(MAGIC).putLong(journalLength).putLong(h5[0]).putLong(h5[1]).putInt(payload.length).put(payload);
+        CRC32C crc = new CRC32C();
+        crc.update(b.array(), 0, b.position());
+        b.putInt((int) crc.getValue());
+        return b.array();
     }
 
     /** Removes the summary file of a store, if any: a writer that cannot keep it up to date says so. */

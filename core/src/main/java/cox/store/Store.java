@@ -7,6 +7,7 @@ import cox.exceptions.StoreLockedException;
 import cox.io.PositionalInputs;
 import cox.tensorboard.SummaryWriter;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
@@ -54,6 +55,7 @@ public final class Store implements AutoCloseable {
     private final WriterLock lock;
     private final SummaryWriter tensorboard;
     private final Map<String, Table> tables = new LinkedHashMap<>();
+    private final Path publishTo;
     private volatile boolean closed;
 
     /**
@@ -129,6 +131,7 @@ public final class Store implements AutoCloseable {
         private Mode mode = Mode.APPEND;
         private Durability durability = Durability.PROCESS;
         private int h5ChunkRows;
+        private Path publishTo;
 
         private Builder(Path storageFolder) {
             this.storageFolder = Objects.requireNonNull(storageFolder, "storageFolder");
@@ -181,6 +184,39 @@ public final class Store implements AutoCloseable {
         }
 
         /**
+         * Has {@link Store#close()} push the run, once closed, to {@code collection/EXP_ID} as
+         * {@link Store#publish(Path, Path, boolean)} does (without {@code replace}): to object
+         * storage, HDFS or any folder of a {@code java.nio} file system. Not in Python cox.
+         *
+         * <pre>{@code
+         * try (Store store = Store.builder(Path.of("runs")).publishTo(URI.create("s3://bucket/runs")).build()) {
+         *     ...
+         * } // closed, then pushed to s3://bucket/runs/EXP_ID
+         * }</pre>
+         *
+         * @param collection the folder the run is pushed into, or null (the default) not to push it
+         * @return this builder
+         */
+        public Builder publishTo(Path collection) {
+            this.publishTo = collection;
+            return this;
+        }
+
+        /**
+         * As {@link #publishTo(Path)}, the folder named by a URI ({@code s3://bucket/prefix},
+         * {@code hdfs://namenode:8020/runs}, {@code file:///runs}) through the {@code java.nio}
+         * file system installed for its scheme ({@link cox.io.Locations#path(URI)}).
+         *
+         * @param collection the folder the run is pushed into
+         * @return this builder
+         * @throws IllegalArgumentException naming the URI if no installed file system serves its scheme
+         */
+        public Builder publishTo(URI collection) {
+            this.publishTo = cox.io.Locations.path(Objects.requireNonNull(collection, "collection"));
+            return this;
+        }
+
+        /**
          * Has every table of {@code store.h5} written in chunks of {@code rows} rows, not the
          * engine's own choice: for tests that want many chunks (index nodes and rows far into the
          * file) in a small store.
@@ -198,16 +234,28 @@ public final class Store implements AutoCloseable {
          *
          * @return the open store; close it
          * @throws IllegalArgumentException for an experiment id that is not a plain folder name,
-         *     or a writing mode on a storage folder that is not local (remote runs are read-only)
+         *     a writing mode on a storage folder that is not local (remote runs are read-only), or
+         *     {@link #publishTo} in READ mode
          * @throws StoreException if the experiment exists and must be new, is missing in READ
          *     mode, is locked by another writer, or cannot be opened or recovered
          */
         public Store build() {
-            return new Store(storageFolder, expId, mustBeNew, mode, durability, h5ChunkRows);
+            if (publishTo != null && mode == Mode.READ) {
+                throw new IllegalArgumentException("publishTo(" + publishTo + ") pushes a run its store wrote when it is"
+                        + " closed: open it for writing (mode a or w), or push it with Store.publish");
+            }
+            if (publishTo != null && publishTo.getFileSystem() == storageFolder.getFileSystem()
+                    && publishTo.toAbsolutePath().normalize().equals(storageFolder.toAbsolutePath().normalize())) {
+                throw new IllegalArgumentException("publishTo(" + publishTo + ") is the store's own folder: a run is pushed"
+                        + " to another one");
+            }
+            return new Store(storageFolder, expId, mustBeNew, mode, durability, h5ChunkRows, publishTo);
         }
     }
 
-    private Store(Path storageFolder, String expId, boolean isNew, Mode mode, Durability durability, int h5ChunkRows) {
+    private Store(Path storageFolder, String expId, boolean isNew, Mode mode, Durability durability, int h5ChunkRows,
+            Path publishTo) {
+        this.publishTo = publishTo;
         Objects.requireNonNull(storageFolder, "storageFolder");
         Objects.requireNonNull(mode, "mode");
         Objects.requireNonNull(durability, "durability");
@@ -560,6 +608,75 @@ public final class Store implements AutoCloseable {
         return WriterProbe.lastWrite(new StoreFiles(folder));
     }
 
+    /**
+     * Pushes a closed run to {@code collection/EXP_ID} as {@link #publish(Path, Path, boolean)}
+     * does, without replacing another run there.
+     *
+     * @param runDir the run's folder, {@code STORAGE_FOLDER/EXP_ID}
+     * @param collection the folder to push it into, on any {@code java.nio} file system
+     * @return what was copied
+     */
+    public static Publication publish(Path runDir, Path collection) {
+        return publish(runDir, collection, false);
+    }
+
+    /**
+     * Pushes (publishes) a closed run: copies its folder {@code runDir} to
+     * {@code collection/EXP_ID}, on any {@code java.nio} file system whose provider writes (a local
+     * or shared folder, S3 through aws-java-nio-spi-for-s3, an in-memory one), through
+     * {@code Files} only, so that a reader of {@code collection} never takes a half-copied run for a
+     * run, and a push that was interrupted (a crash, a lost connection) is completed or replaced by
+     * the next one, never read. {@code cox push RUN_DIR URI} calls it. Not in Python cox.
+     *
+     * <p><b>Which runs.</b> Only a closed one: a run a writer holds ({@link #isOpenForWriting}) is
+     * refused, and so is a cox4j run that was not closed cleanly ({@link #isClosedCleanly}: its
+     * {@code store.h5} may be behind its journal; opening it for writing once and closing it brings
+     * store.h5 up to date). A store without a journal (Python cox's, pandas') carries no mark of a
+     * clean close and its writers take no lock: it is refused if its files changed within the last
+     * two minutes ({@code cox ls} calls it {@code active}).
+     *
+     * <p><b>Which files.</b> Every regular file of the folder, with its sub-folders ({@code save/},
+     * {@code tensorboard/}, {@code .table_objects/}, the journal and checkpoint), but the writer's
+     * lock {@code .cox.lock}, the writers' temporary files, and the run summary {@code .cox.summary},
+     * which is written afresh at the target so that it describes the target's files (readers use a
+     * summary only while it matches {@code store.h5}'s size and modification time).
+     *
+     * <p><b>In what order.</b> A folder is a run to a reader once it holds {@code store.h5} or a
+     * journal ({@link #isExperiment}). The push first writes its manifest {@code .cox.push} (the
+     * run's files, their sizes, and the SHA-256 of {@code store.h5}, the journal and the
+     * checkpoint), then every other file straight to its name, then {@code store.h5}, the checkpoint
+     * and the journal each under a temporary name ({@code .NAME.cox-push-tmp}, checked against the
+     * digest taken before: a run that changed meanwhile fails the push), and moves them into place:
+     * <b>{@code store.h5} first</b>, atomically where the file system renames (local, HDFS, in-memory;
+     * on S3 a move is a server-side copy, and an object appears whole or not at all). From then on
+     * the folder is a complete run: until the journal follows, a reader answers from store.h5 alone,
+     * which a clean close made exact (a table without rows may be missing from it meanwhile). Then
+     * the checkpoint, the journal, and the summary. A reader therefore sees no run, or the whole of
+     * this one.
+     *
+     * <p><b>Again.</b> Pushing a run already at the target, unchanged, writes nothing
+     * ({@link Publication.Outcome#UNCHANGED}). A push of the same state of the run (its store files'
+     * digests are those of the target's manifest, or, without one, of the target's files) that was
+     * interrupted is completed: files already there with the same size are kept, the others copied,
+     * leftovers deleted ({@link Publication.Outcome#RESUMED}). An interrupted push of another state
+     * of the run was never readable and is replaced. A target holding another run with this
+     * experiment id (or files no push left) is refused unless {@code replace}: then the old run is
+     * first made no run (its summary, journal, checkpoint and store.h5 deleted), then replaced.
+     *
+     * @param runDir the run's folder, {@code STORAGE_FOLDER/EXP_ID}
+     * @param collection the folder to push it into: it lands at {@code collection/EXP_ID}
+     * @param replace whether a different run at the target is replaced (else refused)
+     * @return what was done and copied
+     * @throws IllegalArgumentException if {@code runDir} holds no run, or is the target itself
+     * @throws StoreLockedException if a writer holds the run
+     * @throws StoreException if the run is not closed, the target holds another run (without
+     *     {@code replace}), or the run changed while it was pushed; the message names the run
+     * @throws CoxIOException if a file cannot be read or written (a read-only target included)
+     */
+    public static Publication publish(Path runDir, Path collection, boolean replace) {
+        return new RunPublisher(RunPublisher.FILES, java.time.Clock.systemUTC()).publish(runDir, collection, replace);
+    }
+
     /** @return the mode the store was opened in */
     public Mode mode() {
         return mode;
@@ -582,13 +699,16 @@ public final class Store implements AutoCloseable {
     }
 
     /**
-     * Makes {@code store.h5} exact, closes it and releases the writer's lock; idempotent.
+     * Makes {@code store.h5} exact, closes it and releases the writer's lock; idempotent. With
+     * {@link Builder#publishTo}, then pushes the closed run there ({@link #publish(Path, Path)}).
      * Python: {@code Store.close()}.
      *
      * @throws StoreException if {@code store.h5} does not hold every flushed row (every row is in
      *     the journal, and the next writer rebuilds store.h5), or a file cannot be closed; the store
-     *     is closed all the same. An error of the TensorBoard writer comes after the store's own, as
-     *     a suppressed exception.
+     *     is closed all the same, and not pushed. An error of the TensorBoard writer comes after the
+     *     store's own, as a suppressed exception. If the push fails, its exception (a
+     *     {@link CoxException}, saying the store is closed but not pushed) comes after the store is
+     *     closed; {@code cox push} pushes it later.
      */
     @Override
     public void close() {
@@ -623,6 +743,13 @@ public final class Store implements AutoCloseable {
         }
         if (failure != null) {
             throw failure;
+        }
+        if (publishTo != null) {
+            try {
+                publish(files.dir(), publishTo);
+            } catch (CoxException e) {
+                throw e.withContext("store " + files.dir() + " is closed, but was not pushed to " + publishTo);
+            }
         }
     }
 
