@@ -44,6 +44,10 @@ import java.util.UUID;
  * unchecked.
  */
 final class ObjectCells {
+    /** How an object file being written starts its name, until it is moved to its content's name. */
+    static final String TEMP_PREFIX = ".cox-object-";
+    /** How an object file being written ends its name. */
+    static final String TEMP_SUFFIX = ".tmp";
     private static final Base64.Encoder BASE64_LINES = Base64.getMimeEncoder(76, new byte[] {'\n'});
 
     private ObjectCells() {
@@ -139,7 +143,7 @@ final class ObjectCells {
      * @return the UID, the cell's text
      */
     private static String writeNamedByContent(Path dir, Writer writer) {
-        Path tmp = dir.resolve(".cox-object-" + UUID.randomUUID() + ".tmp");
+        Path tmp = dir.resolve(TEMP_PREFIX + UUID.randomUUID() + TEMP_SUFFIX);
         Path target = null;
         try {
             Files.createDirectories(dir);

@@ -14,10 +14,10 @@ import java.util.Objects;
  * @param copied the files copied, relative to the run's folder with {@code /} between names, in the
  *     order they were placed ({@code store.h5} after every file of the run's data but the journal
  *     and checkpoint, see {@link Store#publish(Path, Path, boolean)})
- * @param skipped the files already at the target (same size; for {@code store.h5}, the journal and
- *     the checkpoint, the same bytes), not copied again
- * @param deleted the files deleted at the target: leftovers of an interrupted push, or the files of
- *     the run a push with {@code replace} replaced
+ * @param skipped the files already at the target (same size, and the same SHA-256 in the target's
+ *     manifest {@code .cox.push}), not copied again
+ * @param deleted the files deleted at the target: leftovers of an interrupted push, files it then
+ *     copied again, or the files of the run a push with {@code replace} replaced
  * @param bytesCopied the bytes of the files copied
  */
 public record Publication(String expId, Path target, Outcome outcome, List<String> copied, List<String> skipped,
@@ -27,14 +27,16 @@ public record Publication(String expId, Path target, Outcome outcome, List<Strin
         /** No run and no file of one: every file was copied. */
         PUBLISHED,
         /**
-         * This same state of the run (its store files hold the same bytes), with files missing or of
-         * another size: a push that was interrupted, or files added to the run's folder since. Those
-         * were copied.
+         * This same state of the run (its store files hold the same bytes), with files missing, of
+         * another size or with other bytes: a push that was interrupted, or files added to or
+         * rewritten in the run's folder since. Those were copied.
          */
         RESUMED,
         /**
-         * Another run with the same experiment id (replaced because {@code replace} was asked for), or
-         * the unfinished push of another state of this run (never readable, so replaced without asking).
+         * Another run with the same experiment id (replaced because {@code replace} was asked for;
+         * an unfinished push of another state of this run that had placed {@code store.h5}, and so
+         * was readable, is one), or an unfinished push of another state of this run that stopped
+         * before it placed {@code store.h5} (never readable, so replaced without asking).
          */
         REPLACED,
         /** This run, complete and unchanged: nothing was written. */

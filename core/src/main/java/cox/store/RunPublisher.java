@@ -8,6 +8,7 @@ import cox.io.Locations;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileSystems;
@@ -28,7 +29,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 
 /**
@@ -49,10 +52,12 @@ final class RunPublisher {
     static final String TEMP_SUFFIX = ".cox-push-tmp";
     /** As {@code cox ls}'s {@code active}: a store without a journal written this recently may still be being written. */
     static final Duration ACTIVE_WINDOW = Duration.ofMinutes(2);
-    private static final String MANIFEST_HEADER = "cox-push 1";
-    private static final String H5 = "store.h5";
-    private static final String JOURNAL = ".cox.journal";
-    private static final String CHECKPOINT = ".cox.checkpoint";
+    /** The manifest's first line: format 2 has the SHA-256 of every file (1 had it for the store files only). */
+    private static final String MANIFEST_HEADER = "cox-push 2";
+    private static final String MANIFEST_HEADER_1 = "cox-push 1";
+    private static final String H5 = StoreFiles.H5;
+    private static final String JOURNAL = StoreFiles.JOURNAL;
+    private static final String CHECKPOINT = StoreFiles.CHECKPOINT;
     /** The files that make a run and say what its rows are: copied under a temporary name and moved into place, last. */
     private static final List<String> STORE_FILES = List.of(CHECKPOINT, JOURNAL, H5);
 
@@ -118,11 +123,30 @@ final class RunPublisher {
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
-    /** What the source run is: its files and sizes, and the digests of the files that say what its rows are. */
+    /**
+     * What the source run is: its files, their sizes and SHA-256 digests. At the target it says what
+     * the files there hold: a file there with the size its manifest gives has the digest it gives
+     * (a push deletes a file at the target before it writes a manifest that would say otherwise).
+     */
     private record Manifest(Map<String, Long> files, Map<String, String> digests) {
         /** Whether {@code other} is a push of the same state of the run: the same store files, byte for byte. */
         boolean sameRun(Manifest other) {
-            return other != null && digests.equals(other.digests);
+            if (other == null) {
+                return false;
+            }
+            for (String name : STORE_FILES) {
+                if (!Objects.equals(files.get(name), other.files.get(name))
+                        || !Objects.equals(digests.get(name), other.digests.get(name))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /** Whether {@code other} says file {@code rel} has this manifest's size and digest. */
+        boolean sameFile(Manifest other, String rel) {
+            return other != null && digests.containsKey(rel) && Objects.equals(files.get(rel), other.files.get(rel))
+                    && digests.get(rel).equals(other.digests.get(rel));
         }
 
         String text() {
@@ -137,7 +161,8 @@ final class RunPublisher {
         /** The manifest {@link #text()} wrote, or null if {@code text} is not one (a push interrupted while writing it). */
         static Manifest parse(String text) {
             String[] lines = text.split("\n", -1);
-            if (lines.length < 2 || !lines[0].equals(MANIFEST_HEADER) || !lines[lines.length - 1].isEmpty()) {
+            if (lines.length < 2 || !(lines[0].equals(MANIFEST_HEADER) || lines[0].equals(MANIFEST_HEADER_1))
+                    || !lines[lines.length - 1].isEmpty()) {
                 return null;
             }
             Map<String, Long> files = new TreeMap<>();
@@ -164,9 +189,12 @@ final class RunPublisher {
     private enum Treatment {
         /** Nothing there: copy all. */
         FRESH,
-        /** This push's own earlier, unfinished copy: keep what has the right size, delete what the run lacks. */
+        /**
+         * This push's own earlier, unfinished copy: keep what has the right size and, in the target's
+         * manifest, the right digest; delete what the run lacks.
+         */
         RESUME,
-        /** Something else, to be replaced: copy all, delete what the run lacks. */
+        /** Something else, to be replaced: delete every file there, then copy all. */
         REPLACE
     }
 
@@ -177,37 +205,45 @@ final class RunPublisher {
      * @throws StoreLockedException if a writer holds the run
      * @throws StoreException if the run is not closed, or the target holds another run and
      *     {@code replace} is false, or the run changed while it was copied
-     * @throws CoxIOException if a file cannot be read or written
+     * @throws CoxIOException if a file cannot be read or written, or the target's file system
+     *     fails in any other way (an object store's client's exceptions among them)
      */
     Publication publish(Path runDir, Path collection, boolean replace) {
         Objects.requireNonNull(runDir, "runDir");
         Objects.requireNonNull(collection, "collection");
         Path src = isLocal(runDir) ? runDir.toAbsolutePath().normalize() : runDir;
         if (src.getFileName() == null) {
-            throw new IllegalArgumentException("not a run's folder: " + runDir);
+            throw new IllegalArgumentException("not a run's folder: " + Locations.text(runDir));
         }
         String expId = src.getFileName().toString();
         Store.checkExpId(expId);
         // with a trailing slash, which the S3 provider needs to take a path for a folder (others drop it)
         Path dst = collection.resolve(expId + "/");
         if (isLocal(collection) && isLocal(src) && dst.toAbsolutePath().normalize().equals(src)) {
-            throw new IllegalArgumentException("cannot push run " + expId + " onto itself: " + collection
+            throw new IllegalArgumentException("cannot push run " + expId + " onto itself: " + Locations.text(collection)
                     + " is the folder it is in");
         }
         StoreFiles files = new StoreFiles(src);
         checkClosed(files, expId);
         Manifest mine = manifestOf(src, expId);
+        String where = Locations.text(dst);
         try {
-            return copy(src, dst, expId, mine, replace);
+            return copy(files, dst, expId, mine, replace);
         } catch (IOException e) {
-            throw new CoxIOException("cannot push run " + expId + " to " + Locations.text(dst) + ": " + e, e);
+            throw new CoxIOException("cannot push run " + expId + " to " + where + ": " + e, e);
+        } catch (UncheckedIOException e) {
+            // Files.walk's iterator reports a listing's failure so
+            throw new CoxIOException("cannot push run " + expId + " to " + where + ": " + e.getCause(), e);
         } catch (UnsupportedOperationException e) {
             // ReadOnlyFileSystemException among them: cox4j-hadoop's file systems only read
-            throw new CoxIOException("cannot push run " + expId + " to " + Locations.text(dst) + ": its file system ("
+            throw new CoxIOException("cannot push run " + expId + " to " + where + ": its file system ("
                     + dst.getFileSystem().provider().getScheme() + ") does not write" + (e.getMessage() == null ? ""
                     : " (" + e.getMessage() + ")"), e);
         } catch (CoxException e) {
-            throw e.withContext("pushing run " + expId + " to " + Locations.text(dst));
+            throw e.withContext("pushing run " + expId + " to " + where);
+        } catch (RuntimeException e) {
+            // what a provider throws unchecked: the AWS SDK's exceptions (no credentials, access denied) among them
+            throw new CoxIOException("cannot push run " + expId + " to " + where + ": " + e, e);
         }
     }
 
@@ -215,9 +251,9 @@ final class RunPublisher {
     private void checkClosed(StoreFiles files, String expId) {
         Path dir = files.dir();
         if (!files.exists()) {
-            throw new IllegalArgumentException("no run at " + dir + ": it has neither store.h5 nor a journal");
+            throw new IllegalArgumentException("no run at " + Locations.text(dir) + ": it has neither store.h5 nor a journal");
         }
-        String run = "run " + expId + " (" + dir + ")";
+        String run = "run " + expId + " (" + Locations.text(dir) + ")";
         if (isLocal(dir) && WriterProbe.isLocked(files)) {
             throw new StoreLockedException(run + " is open for writing: only a closed run is pushed; push it once its"
                     + " store is closed");
@@ -242,7 +278,7 @@ final class RunPublisher {
         }
     }
 
-    /** The run's files to push (all regular files but the lock, the writers' temporary files and the summary) and its store files' digests. */
+    /** The run's files to push (all regular files but the lock, the writers' temporary files and the summary), their sizes and digests. */
     private Manifest manifestOf(Path src, String expId) {
         Map<String, Long> files = new TreeMap<>();
         Map<String, String> digests = new TreeMap<>();
@@ -260,26 +296,42 @@ final class RunPublisher {
                 files.put(rel, a.size());
             }
         } catch (IOException e) {
-            throw new CoxIOException("cannot list the files of run " + expId + " (" + src + "): " + e, e);
+            throw new CoxIOException("cannot list the files of run " + expId + " (" + Locations.text(src) + "): " + e, e);
+        } catch (UncheckedIOException e) {
+            throw new CoxIOException("cannot list the files of run " + expId + " (" + Locations.text(src) + "): "
+                    + e.getCause(), e);
         }
-        for (String name : STORE_FILES) {
-            if (files.containsKey(name)) {
-                digests.put(name, digest(src.resolve(name)));
-            }
+        for (String name : files.keySet()) {
+            digests.put(name, digest(src.resolve(name)));
         }
         return new Manifest(files, digests);
     }
 
-    /** Whether a file of a run folder (path relative to it) is pushed. */
+    /**
+     * Whether a file of a run folder (path relative to it) is pushed: not the lock, the summary
+     * (written afresh at the target), a push's manifest or temporary file, nor a writer's temporary
+     * file (a checkpoint, journal, rebuilt store.h5 or object cell being written) or a store.h5 a
+     * rebuild set aside.
+     */
     private static boolean pushed(String rel) {
-        return switch (rel) {
-            case ".cox.lock", RunSummary.FILE_NAME, RunSummary.FILE_NAME + ".tmp", ".cox.checkpoint.tmp", ".store.h5.rebuild",
-                    ".cox.journal.new", MANIFEST -> false;
-            default -> !rel.endsWith(TEMP_SUFFIX);
-        };
+        StoreFiles none = new StoreFiles(Path.of(""));
+        for (Path p : List.of(none.lock(), none.checkpointTmp(), none.rebuild(), none.journalBeingMade())) {
+            if (rel.equals(p.toString())) {
+                return false;
+            }
+        }
+        if (rel.startsWith(StoreFiles.TABLE_OBJECTS + "/")) {
+            String name = rel.substring(rel.lastIndexOf('/') + 1);
+            if (name.startsWith(ObjectCells.TEMP_PREFIX) && name.endsWith(ObjectCells.TEMP_SUFFIX)) {
+                return false;
+            }
+        }
+        return !rel.equals(RunSummary.FILE_NAME) && !rel.equals(RunSummary.FILE_NAME + ".tmp") && !rel.equals(MANIFEST)
+                && !rel.startsWith(StoreFiles.SET_ASIDE) && !rel.endsWith(TEMP_SUFFIX);
     }
 
-    private Publication copy(Path src, Path dst, String expId, Manifest mine, boolean replace) throws IOException {
+    private Publication copy(StoreFiles files, Path dst, String expId, Manifest mine, boolean replace) throws IOException {
+        Path src = files.dir();
         Map<String, Long> there = listing(dst);
         boolean manifestThere = there.containsKey(MANIFEST);
         Manifest theirs = manifestThere ? readManifest(dst) : null;
@@ -288,11 +340,10 @@ final class RunPublisher {
         List<String> others = there.keySet().stream().filter(f -> !f.endsWith(TEMP_SUFFIX) && !f.equals(MANIFEST)).toList();
         Treatment mode;
         Publication.Outcome outcome;
-        List<String> deleted = new ArrayList<>();
         if (runThere) {
             boolean same = theirs != null ? mine.sameRun(theirs) && sameSizes(mine, there) : sameBytes(mine, there, dst);
             if (same) {
-                if (complete(mine, there, wantSummary)) {
+                if (complete(mine, theirs, there, wantSummary)) {
                     return new Publication(expId, dst, Publication.Outcome.UNCHANGED, List.of(), List.copyOf(mine.files().keySet()),
                             List.of(), 0);
                 }
@@ -302,18 +353,12 @@ final class RunPublisher {
                 throw new StoreException(Locations.text(dst) + " holds another run with experiment id " + expId + " (" + difference(mine, there, theirs)
                         + "): push with replace (cox push --replace) to replace it");
             } else {
-                // the old run stops being one before anything of the new one is written
-                for (String name : List.of(RunSummary.FILE_NAME, JOURNAL, CHECKPOINT, H5)) {
-                    if (there.remove(name) != null) {
-                        writes.delete(dst.resolve(name));
-                        deleted.add(name);
-                    }
-                }
                 mode = Treatment.REPLACE;
                 outcome = Publication.Outcome.REPLACED;
             }
         } else if (!others.isEmpty()) {
             if (manifestThere) {
+                // a push stopped before it placed store.h5: never readable
                 boolean same = mine.sameRun(theirs);
                 mode = same ? Treatment.RESUME : Treatment.REPLACE;
                 outcome = same ? Publication.Outcome.RESUMED : Publication.Outcome.REPLACED;
@@ -329,17 +374,48 @@ final class RunPublisher {
             outcome = Publication.Outcome.PUBLISHED;
         }
 
-        // leftovers: a file the run lacks is an interrupted push's, or the replaced run's; in a run that
-        // is this one (resumed after store.h5 was placed), only this push's temporary files are
-        for (String rel : there.keySet()) {
-            boolean leftover = rel.endsWith(TEMP_SUFFIX) || ((!runThere || mode == Treatment.REPLACE)
-                    && !mine.files().containsKey(rel) && !rel.equals(MANIFEST));
-            if (leftover) {
-                writes.delete(dst.resolve(rel));
-                deleted.add(rel);
+        // what is kept: a file there whose size and digest, in the target's manifest, are the run's
+        // (a file there has what the manifest says whenever it has the size it says); store files of
+        // a run no push left are kept when their bytes were compared (sameBytes)
+        Set<String> kept = new TreeSet<>();
+        if (mode == Treatment.RESUME) {
+            for (Map.Entry<String, Long> f : mine.files().entrySet()) {
+                String rel = f.getKey();
+                boolean sameSize = f.getValue().equals(there.get(rel));
+                if (sameSize && (mine.sameFile(theirs, rel) || (theirs == null && STORE_FILES.contains(rel)))) {
+                    kept.add(rel);
+                }
             }
         }
-        there.keySet().removeAll(deleted);
+        List<String> deleted = new ArrayList<>();
+        if (mode == Treatment.REPLACE) {
+            // the old run stops being one before anything else is deleted, then every file of it goes:
+            // none of its files may be taken for the new run's by a push that resumes this one
+            for (String name : List.of(RunSummary.FILE_NAME, JOURNAL, CHECKPOINT, H5)) {
+                if (there.containsKey(name)) {
+                    writes.delete(dst.resolve(name));
+                    deleted.add(name);
+                }
+            }
+            for (String rel : there.keySet()) {
+                if (!deleted.contains(rel) && !rel.equals(MANIFEST)) {
+                    writes.delete(dst.resolve(rel));
+                    deleted.add(rel);
+                }
+            }
+        } else {
+            // leftovers: a file the run lacks is an interrupted push's; in a run that is this one
+            // (resumed after store.h5 was placed), only this push's temporary files are. And a file
+            // to be copied again goes first, so that the manifest written next says nothing untrue
+            for (String rel : there.keySet()) {
+                boolean leftover = rel.endsWith(TEMP_SUFFIX) || (!runThere && !mine.files().containsKey(rel) && !rel.equals(MANIFEST));
+                boolean stale = mine.files().containsKey(rel) && !kept.contains(rel);
+                if (leftover || stale) {
+                    writes.delete(dst.resolve(rel));
+                    deleted.add(rel);
+                }
+            }
+        }
 
         writes.createDirectories(dst);
         writeBytes(dst.resolve(MANIFEST), mine.text().getBytes(StandardCharsets.UTF_8));
@@ -355,33 +431,34 @@ final class RunPublisher {
         List<String> skipped = new ArrayList<>();
         long bytes = 0;
         // the run's other files first, each straight to its name: no reader looks at them before store.h5 is there
-        for (Map.Entry<String, Long> f : mine.files().entrySet()) {
-            String rel = f.getKey();
+        for (String rel : mine.files().keySet()) {
             if (STORE_FILES.contains(rel)) {
                 continue;
             }
-            if (mode == Treatment.RESUME && f.getValue().equals(there.get(rel))) {
+            if (kept.contains(rel)) {
                 skipped.add(rel);
                 continue;
             }
-            bytes += copyFile(src.resolve(rel), dst.resolve(rel), null, expId);
+            bytes += copyFile(src.resolve(rel), dst.resolve(rel), mine.digests().get(rel), expId, true);
             copied.add(rel);
         }
         // then the store files under temporary names, each checked against the digest taken before
         Map<String, Path> staged = new LinkedHashMap<>();
         for (String name : STORE_FILES) {
-            Long size = mine.files().get(name);
-            if (size == null) {
+            if (!mine.files().containsKey(name)) {
                 continue;
             }
-            if (mode == Treatment.RESUME && size.equals(there.get(name))) {
+            if (kept.contains(name)) {
                 skipped.add(name);
                 continue;
             }
             Path tmp = dst.resolve(tempName(name));
-            bytes += copyFile(src.resolve(name), tmp, mine.digests().get(name), expId);
+            bytes += copyFile(src.resolve(name), tmp, mine.digests().get(name), expId, false);
             staged.put(name, tmp);
         }
+        // a writer may have opened the run since it was checked: what was copied may be a state it
+        // has not closed (its store.h5 behind its journal)
+        checkClosed(files, expId);
         // store.h5 first: from here the folder is a run, complete, read from store.h5 alone until the
         // checkpoint and journal follow (a reader without a journal answers from store.h5)
         for (String name : List.of(H5, CHECKPOINT, JOURNAL)) {
@@ -410,7 +487,7 @@ final class RunPublisher {
                 BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
                 String rel = relative(dir, p);
                 if (rel.isEmpty() && !a.isDirectory()) {
-                    throw new IOException(dir + " exists and is not a folder");
+                    throw new IOException(Locations.text(dir) + " exists and is not a folder");
                 }
                 if (!a.isDirectory()) {
                     out.put(rel, a.size());
@@ -458,10 +535,13 @@ final class RunPublisher {
         return true;
     }
 
-    /** Whether every file of the run is at the target with its size, and the summary too if the run has one. */
-    private static boolean complete(Manifest mine, Map<String, Long> there, boolean wantSummary) {
+    /**
+     * Whether every file of the run is at the target with its size and, in the target's manifest,
+     * its digest, and the summary too if the run has one.
+     */
+    private static boolean complete(Manifest mine, Manifest theirs, Map<String, Long> there, boolean wantSummary) {
         for (Map.Entry<String, Long> f : mine.files().entrySet()) {
-            if (!f.getValue().equals(there.get(f.getKey()))) {
+            if (!f.getValue().equals(there.get(f.getKey())) || !mine.sameFile(theirs, f.getKey())) {
                 return false;
             }
         }
@@ -497,16 +577,17 @@ final class RunPublisher {
     }
 
     /**
-     * Copies {@code from} to {@code to}; when {@code digest} is given, the bytes copied must have it,
-     * else the run changed since it was looked at and nothing more is done.
+     * Copies {@code from} to {@code to}; the bytes copied must have {@code digest}, else the run
+     * changed since it was looked at and nothing more is done ({@code to} is deleted if
+     * {@code deleteIfChanged}, so that no file at the target has the size but not the digest its
+     * manifest gives).
      *
      * @return the bytes copied
      */
-    private long copyFile(Path from, Path to, String digest, String expId) throws IOException {
-        MessageDigest md = digest == null ? null : sha256();
+    private long copyFile(Path from, Path to, String digest, String expId, boolean deleteIfChanged) throws IOException {
+        MessageDigest md = sha256();
         long n = 0;
-        try (InputStream raw = Files.newInputStream(from);
-                InputStream in = md == null ? raw : new DigestInputStream(raw, md);
+        try (InputStream in = new DigestInputStream(Files.newInputStream(from), md);
                 OutputStream out = writes.create(to)) {
             byte[] buf = new byte[1 << 16];
             for (int r; (r = in.read(buf)) > 0;) {
@@ -514,8 +595,11 @@ final class RunPublisher {
                 n += r;
             }
         }
-        if (md != null && !HexFormat.of().formatHex(md.digest()).equals(digest)) {
-            throw new StoreException("run " + expId + " changed while it was being pushed: " + from + " no longer holds the"
+        if (!HexFormat.of().formatHex(md.digest()).equals(digest)) {
+            if (deleteIfChanged) {
+                writes.delete(to);
+            }
+            throw new StoreException("run " + expId + " changed while it was being pushed: " + Locations.text(from) + " no longer holds the"
                     + " bytes it held when the push began (did a writer open the run?); the copy is not readable at the"
                     + " target, push again");
         }
@@ -587,7 +671,9 @@ final class RunPublisher {
                 md.update(buf, 0, r);
             }
         } catch (IOException e) {
-            throw new CoxIOException("cannot read " + file + ": " + e, e);
+            throw new CoxIOException("cannot read " + Locations.text(file) + ": " + e, e);
+        } catch (UncheckedIOException e) {
+            throw new CoxIOException("cannot read " + Locations.text(file) + ": " + e.getCause(), e);
         }
         return HexFormat.of().formatHex(md.digest());
     }

@@ -642,11 +642,13 @@ public final class Store implements AutoCloseable {
      * summary only while it matches {@code store.h5}'s size and modification time).
      *
      * <p><b>In what order.</b> A folder is a run to a reader once it holds {@code store.h5} or a
-     * journal ({@link #isExperiment}). The push first writes its manifest {@code .cox.push} (the
-     * run's files, their sizes, and the SHA-256 of {@code store.h5}, the journal and the
-     * checkpoint), then every other file straight to its name, then {@code store.h5}, the checkpoint
-     * and the journal each under a temporary name ({@code .NAME.cox-push-tmp}, checked against the
-     * digest taken before: a run that changed meanwhile fails the push), and moves them into place:
+     * journal ({@link #isExperiment}). The push first deletes what it will not keep at the target
+     * (a replaced run's files, leftovers, files it copies again), then writes its manifest
+     * {@code .cox.push} (the run's files, their sizes and SHA-256 digests), then every other file
+     * straight to its name, then {@code store.h5}, the checkpoint and the journal each under a
+     * temporary name ({@code .NAME.cox-push-tmp}); every file is checked against the digest taken
+     * before (a run that changed meanwhile fails the push). It checks again that no writer holds the
+     * run and that it is closed cleanly (a writer may have opened it meanwhile), and moves them into place:
      * <b>{@code store.h5} first</b>, atomically where the file system renames (local, HDFS, in-memory;
      * on S3 a move is a server-side copy, and an object appears whole or not at all). From then on
      * the folder is a complete run: until the journal follows, a reader answers from store.h5 alone,
@@ -657,11 +659,14 @@ public final class Store implements AutoCloseable {
      * <p><b>Again.</b> Pushing a run already at the target, unchanged, writes nothing
      * ({@link Publication.Outcome#UNCHANGED}). A push of the same state of the run (its store files'
      * digests are those of the target's manifest, or, without one, of the target's files) that was
-     * interrupted is completed: files already there with the same size are kept, the others copied,
-     * leftovers deleted ({@link Publication.Outcome#RESUMED}). An interrupted push of another state
-     * of the run was never readable and is replaced. A target holding another run with this
-     * experiment id (or files no push left) is refused unless {@code replace}: then the old run is
-     * first made no run (its summary, journal, checkpoint and store.h5 deleted), then replaced.
+     * interrupted is completed: files already there with the size and, in the target's manifest, the
+     * SHA-256 of the run's are kept, the others copied, leftovers deleted
+     * ({@link Publication.Outcome#RESUMED}). An interrupted push of another state of the run that
+     * stopped before it placed {@code store.h5} left no readable run and is replaced without asking;
+     * one that placed it left a readable run, which is another run (below). A target holding another
+     * run with this experiment id (or files no push left) is refused unless {@code replace}: then the
+     * old run is first made no run (its summary, journal, checkpoint and store.h5 deleted), then
+     * every other file of it is deleted, and only then is the new run written.
      *
      * @param runDir the run's folder, {@code STORAGE_FOLDER/EXP_ID}
      * @param collection the folder to push it into: it lands at {@code collection/EXP_ID}
@@ -745,10 +750,13 @@ public final class Store implements AutoCloseable {
             throw failure;
         }
         if (publishTo != null) {
+            String notPushed = "store " + files.dir() + " is closed, but was not pushed to " + cox.io.Locations.text(publishTo);
             try {
                 publish(files.dir(), publishTo);
             } catch (CoxException e) {
-                throw e.withContext("store " + files.dir() + " is closed, but was not pushed to " + publishTo);
+                throw e.withContext(notPushed);
+            } catch (RuntimeException e) {
+                throw new StoreException(notPushed + ": " + e.getMessage(), e);
             }
         }
     }

@@ -17,21 +17,34 @@ import java.nio.file.StandardCopyOption;
  *     own choice (the default; only tests choose, to have many chunks in a small store)
  */
 record StoreFiles(Path dir, int h5ChunkRows) {
+    /** The name of the HDF5 file, {@link #h5()}. */
+    static final String H5 = "store.h5";
+    /** The name of the journal, {@link #journal()}. */
+    static final String JOURNAL = ".cox.journal";
+    /** The name of the checkpoint, {@link #checkpoint()}. */
+    static final String CHECKPOINT = ".cox.checkpoint";
+    /** The name of the writer's lock, {@link #lock()}. */
+    static final String LOCK = ".cox.lock";
+    /** The name of the folder of object cells, {@link #tableObjects()}. */
+    static final String TABLE_OBJECTS = ".table_objects";
+    /** What {@link #setAside()} names a store.h5 it moves aside, then {@code -2}, {@code -3}... */
+    static final String SET_ASIDE = H5 + ".set-aside";
+
     /** The files of the store in {@code dir}, {@code store.h5} chunked as the engine chooses. */
     StoreFiles(Path dir) {
         this(dir, 0);
     }
 
     Path h5() {
-        return dir.resolve("store.h5");
+        return dir.resolve(H5);
     }
 
     Path journal() {
-        return dir.resolve(".cox.journal");
+        return dir.resolve(JOURNAL);
     }
 
     Path checkpoint() {
-        return dir.resolve(".cox.checkpoint");
+        return dir.resolve(CHECKPOINT);
     }
 
     /** Where a rebuilt store.h5 is written before it replaces store.h5. */
@@ -67,7 +80,7 @@ record StoreFiles(Path dir, int h5ChunkRows) {
     }
 
     Path lock() {
-        return dir.resolve(".cox.lock");
+        return dir.resolve(LOCK);
     }
 
     Path save() {
@@ -75,7 +88,7 @@ record StoreFiles(Path dir, int h5ChunkRows) {
     }
 
     Path tableObjects() {
-        return dir.resolve(".table_objects");
+        return dir.resolve(TABLE_OBJECTS);
     }
 
     Path tensorboard() {
@@ -135,9 +148,9 @@ record StoreFiles(Path dir, int h5ChunkRows) {
      * @throws CoxIOException if it cannot be moved
      */
     Path setAside() {
-        Path aside = dir.resolve("store.h5.set-aside");
+        Path aside = dir.resolve(SET_ASIDE);
         for (int i = 2; Files.exists(aside); i++) {
-            aside = dir.resolve("store.h5.set-aside-" + i);
+            aside = dir.resolve(SET_ASIDE + "-" + i);
         }
         try {
             Files.move(h5(), aside);

@@ -402,7 +402,7 @@ class RunPublisherTest {
 
         assertThatThrownBy(() -> new RunPublisher(readOnly, Clock.systemUTC()).publish(run, jimfs.getPath("/ro"), false))
                 .isInstanceOf(CoxIOException.class)
-                .hasMessageStartingWith("cannot push run exp-a to jimfs://").hasMessageEndingWith("/ro/exp-a/: its file system (jimfs) does not write");
+                .hasMessageStartingWith("cannot push run exp-a to jimfs://").hasMessageEndingWith("/ro/exp-a: its file system (jimfs) does not write");
     }
 
     @Test
@@ -410,6 +410,129 @@ class RunPublisherTest {
         Path run = writeRun(dir.resolve("runs"), "exp-a", 1);
         assertThatThrownBy(() -> Store.publish(run, dir.resolve("runs"))).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("cannot push run exp-a onto itself: " + dir.resolve("runs") + " is the folder it is in");
+    }
+
+    @Test
+    void publish_resumedAfterAReplaceStoppedOnceTheManifestWasWritten_keepsNoFileOfTheOldRun() throws IOException {
+        Path runs = dir.resolve("runs");
+        Path run = writeRun(runs, "exp-a", 4);
+        Files.writeString(run.resolve("save/model.pt"), "new weights");
+        Path old = writeRun(dir.resolve("other"), "exp-a", 2);
+        Files.writeString(old.resolve("save/model.pt"), "old weights");
+        Files.writeString(old.resolve("save/model.txt"), Files.readString(run.resolve("save/model.txt")).replace('w', 'W'));
+        Path bucket = jimfs.getPath("/bucket");
+        Store.publish(old, bucket);
+        Recording stopped = new Recording(bucket.resolve("exp-a"), Long.MAX_VALUE, Long.MAX_VALUE);
+        stopped.stopAt = "create save/model.pt";
+
+        assertThatThrownBy(() -> new RunPublisher(stopped, Clock.systemUTC()).publish(run, bucket, true))
+                .isInstanceOf(CoxIOException.class);
+        assertThat(stopped.log).contains("move .cox.push.cox-push-tmp .cox.push", "delete save/model.pt", "delete save/model.txt");
+
+        Publication p = Store.publish(run, bucket);
+
+        assertThat(p.copied()).contains("save/model.pt", "save/model.txt");
+        assertSameFiles(bucket.resolve("exp-a"), run);
+        assertReadsAs(bucket, runs);
+    }
+
+    @Test
+    void publish_ofARunWhoseSavedFileWasRewrittenWithTheSameSize_copiesIt() throws IOException {
+        Path run = writeRun(dir.resolve("runs"), "exp-a", 3);
+        Path bucket = jimfs.getPath("/bucket");
+        Store.publish(run, bucket);
+        Files.writeString(run.resolve("save/model.txt"), Files.readString(run.resolve("save/model.txt")).replace('w', 'W'));
+
+        Publication p = Store.publish(run, bucket);
+
+        assertThat(p.outcome()).isEqualTo(Publication.Outcome.RESUMED);
+        assertThat(p.copied()).containsExactly("save/model.txt", RunSummary.FILE_NAME);
+        assertSameFiles(bucket.resolve("exp-a"), run);
+        assertThat(Store.publish(run, bucket).outcome()).isEqualTo(Publication.Outcome.UNCHANGED);
+    }
+
+    @Test
+    void publish_stoppedBeforeASavedFileWasCopiedAgain_copiesItOnResume() throws IOException {
+        Path run = writeRun(dir.resolve("runs"), "exp-a", 3);
+        Path bucket = jimfs.getPath("/bucket");
+        Store.publish(run, bucket);
+        Files.writeString(run.resolve("save/model.txt"), Files.readString(run.resolve("save/model.txt")).replace('w', 'W'));
+        Recording stopped = new Recording(bucket.resolve("exp-a"), Long.MAX_VALUE, Long.MAX_VALUE);
+        stopped.stopAt = "create save/model.txt";
+        assertThatThrownBy(() -> new RunPublisher(stopped, Clock.systemUTC()).publish(run, bucket, false))
+                .isInstanceOf(CoxIOException.class);
+
+        assertThat(Store.publish(run, bucket).copied()).contains("save/model.txt");
+        assertSameFiles(bucket.resolve("exp-a"), run);
+    }
+
+    @Test
+    void publish_ofARunAWriterOpensWhileItIsCopied_isRefusedBeforeStoreH5IsPlaced() throws IOException {
+        Path runs = dir.resolve("runs");
+        Path run = writeRun(runs, "exp-a", 3);
+        Path bucket = jimfs.getPath("/bucket");
+        Store[] writer = new Store[1];
+        Recording opening = new Recording(bucket.resolve("exp-a"), Long.MAX_VALUE, Long.MAX_VALUE) {
+            @Override
+            public OutputStream create(Path file) throws IOException {
+                OutputStream out = super.create(file);
+                if (!file.getFileName().toString().equals(".store.h5.cox-push-tmp")) {
+                    return out;
+                }
+                return new FilterOutputStream(out) {
+                    @Override
+                    public void write(byte[] b, int off, int len) throws IOException {
+                        out.write(b, off, len);
+                    }
+
+                    @Override
+                    public void close() throws IOException {
+                        super.close();
+                        // the run in append mode, once every store file was copied as it was
+                        writer[0] = Store.open(runs, "exp-a");
+                    }
+                };
+            }
+        };
+        try {
+            assertThatThrownBy(() -> new RunPublisher(opening, Clock.systemUTC()).publish(run, bucket, false))
+                    .isInstanceOf(StoreLockedException.class).hasMessageContaining("run exp-a (" + run + ") is open for writing")
+                    .hasMessageContaining("pushing run exp-a to jimfs://");
+        } finally {
+            writer[0].close();
+        }
+        assertThat(opening.log).doesNotContain("move .store.h5.cox-push-tmp store.h5");
+        assertThat(Store.isExperiment(bucket.resolve("exp-a"))).isFalse();
+    }
+
+    @Test
+    void publish_whenTheTargetFailsUnchecked_namesTheRunAndTheTarget() throws IOException {
+        Path run = writeRun(dir.resolve("runs"), "exp-a", 1);
+        Recording failing = new Recording(jimfs.getPath("/b/exp-a"), Long.MAX_VALUE, Long.MAX_VALUE) {
+            @Override
+            public OutputStream create(Path file) {
+                throw new IllegalStateException("the client gave up: Access Denied");
+            }
+        };
+
+        assertThatThrownBy(() -> new RunPublisher(failing, Clock.systemUTC()).publish(run, jimfs.getPath("/b"), false))
+                .isInstanceOf(CoxIOException.class).hasMessageStartingWith("cannot push run exp-a to jimfs://")
+                .hasMessageContaining("/b/exp-a: ").hasMessageContaining("the client gave up: Access Denied");
+    }
+
+    @Test
+    void publish_leavesOutTheWritersTemporaryFiles() throws IOException {
+        Path run = writeRun(dir.resolve("runs"), "exp-a", 1);
+        Files.writeString(run.resolve(".table_objects/.cox-object-1234.tmp"), "half");
+        Files.writeString(run.resolve("store.h5.set-aside"), "old");
+        Files.writeString(run.resolve("store.h5.set-aside-2"), "older");
+        Files.writeString(run.resolve(".cox.checkpoint.tmp"), "x");
+
+        Publication p = Store.publish(run, jimfs.getPath("/b"));
+
+        assertThat(p.copied()).contains("save/model.txt").noneMatch(f -> f.contains("cox-object-") || f.contains("set-aside")
+                || f.endsWith(".tmp"));
+        assertThat(jimfs.getPath("/b/exp-a/.table_objects/.cox-object-1234.tmp")).doesNotExist();
     }
 
     private static void copyTree(Path from, Path to) throws IOException {
