@@ -118,7 +118,7 @@ public final class CoxCommand implements Runnable {
             }
             PrintWriter err = commandLine.getErr();
             boolean debug = DebugOption.isOn(commandLine.getCommandSpec());
-            err.println(commandLine.getCommandSpec().qualifiedName() + ": " + remoteUri(e, parseResult)
+            err.println(commandLine.getCommandSpec().qualifiedName() + ": " + remoteUri(e, commandLine, parseResult)
                     + ErrorText.oneLine(e, debug) + skipErrorsHint(e, commandLine));
             if (debug) {
                 e.printStackTrace(err);
@@ -178,18 +178,21 @@ public final class CoxCommand implements Runnable {
 
     /**
      * For an error the object store's client threw on its own (no file named, e.g. a missing
-     * region): {@code cannot read URI: }, URI the command's first argument that is one; else "".
+     * region): {@code cannot read URI: } ({@code cannot push to URI: } for {@code cox push}), URI
+     * the command's first argument that is one (push's last), without user-info; else "".
      */
-    private static String remoteUri(Exception e, CommandLine.ParseResult parseResult) {
+    private static String remoteUri(Exception e, CommandLine commandLine, CommandLine.ParseResult parseResult) {
         if (!e.getClass().getName().startsWith("software.amazon.awssdk.") || parseResult == null) {
             return "";
         }
+        boolean push = commandLine.getCommandName().equals("push");
+        String uri = null;
         for (String a : parseResult.originalArgs()) {
-            if (cox.io.Locations.isUri(a)) {
-                return "cannot read " + a + ": ";
+            if (cox.io.Locations.isUri(a) && (uri == null || push)) {
+                uri = a;
             }
         }
-        return "";
+        return uri == null ? "" : (push ? "cannot push to " : "cannot read ") + RunsLocation.redacted(uri) + ": ";
     }
 
     /**

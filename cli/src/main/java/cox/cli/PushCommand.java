@@ -18,6 +18,10 @@ import picocli.CommandLine.Parameters;
  * a local folder, {@code s3://bucket/prefix} or any URI whose {@code java.nio} file system is on the
  * class path, so that readers there see the whole run or none of it; prints each file copied and
  * what was done. An interrupted push is completed by running it again.
+ *
+ * <p>A refused push (another run with the EXP_ID at the target without {@code --replace}, a run
+ * open for writing or not closed cleanly) exits with status 1, as a failed read or write does: the
+ * command line has no status of its own for a refusal, and the one-line message says which it was.
  */
 @Command(name = "push", mixinStandardHelpOptions = true,
         description = {"Copy a closed run to URI/EXP_ID: a local folder, s3://bucket/prefix, or another URI whose file system"
@@ -25,8 +29,8 @@ import picocli.CommandLine.Parameters;
             "",
             "store.h5 is moved into place after the run's other files (its journal and checkpoint follow it), so a reader"
                 + " of URI sees the whole run or no run. Run it again after an interruption: files already there with the"
-                + " same size are kept. A run already there, unchanged, is left alone. A run that is open for writing,"
-                + " or was not closed cleanly, is refused."},
+                + " same size and SHA-256 are kept. A run already there, unchanged, is left alone. A run that is open for"
+                + " writing, or was not closed cleanly, is refused (exit status 1)."},
         footer = {"", "Examples:", "  cox push runs/5e8e89ce-15ab-453f-b7d4-b24b63ec425c s3://bucket/runs",
             "  cox push runs/lr-0.1 /mnt/shared/runs --replace     replace the run lr-0.1 there"})
 final class PushCommand implements Callable<Integer> {
@@ -53,9 +57,10 @@ final class PushCommand implements Callable<Integer> {
         }
         Path collection;
         try {
-            collection = Locations.of(target);
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e, null, target);
+            // as the commands that read: the S3 provider's ERROR lines for keys a push looks for are not errors
+            collection = new RunsLocation().convert(target);
+        } catch (CommandLine.TypeConversionException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e, null, RunsLocation.redacted(target));
         }
         Publication p = Store.publish(folder, collection, replace); // its errors name the run and the target
         PrintWriter out = spec.commandLine().getOut();
@@ -85,9 +90,10 @@ final class PushCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The target folder as the user named its collection: their URI or path, then {@code /EXP_ID}. */
+    /** The target folder as the user named its collection: their URI (without user-info) or path, then {@code /EXP_ID}. */
     private String where(Publication p) {
-        return Locations.isUri(target) ? target.replaceAll("/+$", "") + "/" + p.expId() : p.target().toString();
+        return Locations.isUri(target) ? RunsLocation.redacted(target).replaceAll("/+$", "") + "/" + p.expId()
+                : p.target().toString();
     }
 
     private static String count(int n, String noun) {

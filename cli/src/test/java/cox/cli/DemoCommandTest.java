@@ -1,8 +1,10 @@
 package cox.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import cox.readers.CollectionReader;
+import cox.store.Store;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -38,6 +40,31 @@ class DemoCommandTest {
             }
             assertThat((long) log.height()).isEqualTo(steps);
         }
+    }
+
+    @Test
+    void demo_intoAFileUri_writesToItsLocalPath() {
+        DemoCommand demo = new DemoCommand();
+        demo.out = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+        Path into = dir.resolve("demo");
+
+        int status = new CommandLine(demo).execute(into.toUri().toString());
+
+        assertThat(status).isZero();
+        assertThat(Store.isExperiment(into.resolve(into.toFile().list()[0]))).isTrue();
+        assertThat(Path.of("file:")).as("no folder named file: in the working folder").doesNotExist();
+    }
+
+    @Test
+    void localOnly_takesTheLocalPathOfAFileUri_andRefusesOtherUris() {
+        RunsLocation.LocalOnly local = new RunsLocation.LocalOnly();
+        assertThat(local.convert("file:///tmp/x")).isEqualTo(Path.of("/tmp/x"));
+        assertThat(local.convert("FILE:///tmp/x")).isEqualTo(Path.of("/tmp/x"));
+        assertThat(local.convert("out/x.csv")).isEqualTo(Path.of("out/x.csv"));
+        assertThatThrownBy(() -> local.convert("file:x")).isInstanceOf(CommandLine.TypeConversionException.class)
+                .hasMessageContaining("not a local path: file:x");
+        assertThatThrownBy(() -> local.convert("s3a://KEY:SECRET@bucket/out")).isInstanceOf(CommandLine.TypeConversionException.class)
+                .hasMessageStartingWith("s3a://bucket/out is not on this machine").hasMessageNotContaining("SECRET");
     }
 
     @Test

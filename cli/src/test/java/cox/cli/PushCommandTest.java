@@ -119,5 +119,9 @@ class PushCommandTest {
         CoxRun unknown = cox("push", runs.resolve("run-00").toString(), "nosuch://bucket/runs");
         assertThat(unknown.exit()).isEqualTo(2);
         assertThat(unknown.err()).contains("no file system on the class path serves nosuch");
+
+        CoxRun secret = cox("push", runs.resolve("run-00").toString(), "nosuch://KEY:SECRET@bucket/runs");
+        assertThat(secret.exit()).isEqualTo(2);
+        assertThat(secret.err()).contains("nosuch://bucket/runs").doesNotContain("SECRET");
     }
 }

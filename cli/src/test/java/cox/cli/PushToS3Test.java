@@ -8,7 +8,10 @@ import cox.io.Locations;
 import cox.readers.CollectionReader;
 import cox.testing.S3ProxyServer;
 import cox.testing.SweepRuns;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -73,9 +76,19 @@ class PushToS3Test {
     void push_toS3_readsBackAsTheRun() {
         String uri = "s3://" + BUCKET + "/team/runs";
 
-        CoxRun r = cox("push", runs.resolve("run-02").toString(), uri);
+        CoxRun r;
+        PrintStream stderr = System.err;
+        ByteArrayOutputStream logged = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(logged, true, StandardCharsets.UTF_8));
+        try {
+            r = cox("push", runs.resolve("run-02").toString(), uri);
+        } finally {
+            System.setErr(stderr);
+        }
 
         assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(logged.toString(StandardCharsets.UTF_8)).as("the S3 provider's log: a key a push looks for and does not"
+                + " find is no error").doesNotContain("ERROR");
         assertThat(r.out()).contains("copied  store.h5\n", "copied  .cox.journal\n")
                 .contains("pushed run run-02 to " + uri + "/run-02: ");
         try (CollectionReader source = CollectionReader.builder(runs).expFilter("run-02"::equals).build();

@@ -176,4 +176,31 @@ public final class Locations {
                         + (isHadoopScheme(scheme) ? "" : "; " + s3);
         return "no file system on the class path serves " + scheme + ": URIs such as " + uri + "; " + how;
     }
+
+    /**
+     * {@code uri} without its user-info ({@code s3a://KEY:SECRET@bucket/runs} is
+     * {@code s3a://bucket/runs}), to echo a URI a user typed in a message or log line without the
+     * credentials it may carry; a URI without user-info is returned as it is.
+     *
+     * @param uri a URI
+     * @return it without user-info
+     */
+    public static URI redacted(URI uri) {
+        String authority = uri.getRawAuthority();
+        int at = authority == null ? -1 : authority.lastIndexOf('@');
+        if (uri.isOpaque() || at < 0) {
+            return uri;
+        }
+        StringBuilder sb = new StringBuilder(uri.getScheme()).append("://").append(authority.substring(at + 1));
+        if (uri.getRawPath() != null) {
+            sb.append(uri.getRawPath());
+        }
+        if (uri.getRawQuery() != null) {
+            sb.append('?').append(uri.getRawQuery());
+        }
+        if (uri.getRawFragment() != null) {
+            sb.append('#').append(uri.getRawFragment());
+        }
+        return URI.create(sb.toString());
+    }
 }
