@@ -159,18 +159,19 @@ record ReadOptions(String directory, String singleExpId, String table, String me
             org.apache.hadoop.fs.Path hp = new org.apache.hadoop.fs.Path(path);
             uri = hp.getFileSystem(conf).makeQualified(hp).toUri();
         } catch (IOException | RuntimeException e) {
-            throw new IllegalArgumentException("cannot reach " + path + " through Hadoop's file system for its scheme: "
-                    + e.getMessage(), e);
+            String shown = path.replaceFirst("^([^:/?#]+://)[^/?#]*@", "$1"); // no user-info (s3a://KEY:SECRET@bucket)
+            throw new IllegalArgumentException("cannot reach " + shown + " through Hadoop's file system for its scheme: "
+                    + String.valueOf(e.getMessage()).replace(path, shown), e);
         }
         SerializableConfiguration shipped = new SerializableConfiguration(conf);
         Path p = path(uri, conf);
         try {
             if (!Files.isDirectory(p)) {
-                throw new IllegalArgumentException("not a folder: " + uri + " (format(\"cox\") reads a folder of"
+                throw new IllegalArgumentException("not a folder: " + cox.io.Locations.redacted(uri) + " (format(\"cox\") reads a folder of"
                         + " experiments, or one experiment folder)");
             }
         } catch (SecurityException e) {
-            throw new IllegalArgumentException("cannot read " + uri + ": " + e.getMessage(), e);
+            throw new IllegalArgumentException("cannot read " + cox.io.Locations.redacted(uri) + ": " + e.getMessage(), e);
         }
         if (Store.isExperiment(p) && p.getParent() != null) {
             return new ReadOptions(p.getParent().toUri().toString(), p.getFileName().toString(), table, metadata,
@@ -192,7 +193,7 @@ record ReadOptions(String directory, String singleExpId, String table, String me
         try {
             return HadoopPaths.of(uri, conf);
         } catch (IOException e) {
-            throw new CoxIOException("cannot reach " + uri + " through Hadoop: " + e.getMessage(), e);
+            throw new CoxIOException("cannot reach " + cox.io.Locations.redacted(uri) + " through Hadoop: " + e.getMessage(), e);
         }
     }
 
