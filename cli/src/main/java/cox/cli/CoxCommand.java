@@ -33,8 +33,9 @@ import picocli.CommandLine.Command;
  *
  * <p>Exit status, the same for every command ({@link #EXIT_CODES}, shown in each one's
  * {@code --help}): 0 on success, 1 when the command failed (a run or file cannot be read or
- * written; the error is one line on standard error naming what and where, {@code --debug} adds
- * the stack trace), 2 for a usage error (an unknown command or option, a bad {@code --where}
+ * written, or {@code cox push} refuses a run: there is no status of its own for a refusal; the
+ * error is one line on standard error naming what and where, {@code --debug} adds the stack
+ * trace), 2 for a usage error (an unknown command or option, a bad {@code --where}
  * expression or SQL query, a table, column or run that does not exist, an output file whose
  * folder does not exist).
  */
@@ -71,7 +72,8 @@ public final class CoxCommand implements Runnable {
     private static Map<String, String> exitCodes() {
         Map<String, String> codes = new LinkedHashMap<>();
         codes.put("0", "Success.");
-        codes.put("1", "Failure: a run or file cannot be read or written (--skip-errors skips unreadable runs).");
+        codes.put("1", "Failure: a run or file cannot be read or written (--skip-errors skips unreadable runs), or cox push"
+                + " refuses a run (open for writing, not closed cleanly, another run at the target).");
         codes.put("2", "Usage error: an unknown command or option, a bad --where or query, a table, column or run that "
                 + "does not exist, -o into a folder that does not exist.");
         return Collections.unmodifiableMap(codes);
