@@ -202,7 +202,7 @@ final class RunPublisher {
         } catch (IOException e) {
             throw new CoxIOException("cannot push run " + expId + " to " + Locations.text(dst) + ": " + e, e);
         } catch (UnsupportedOperationException e) {
-            // ReadOnlyFileSystemException among them: cox4j-hadoop's file systems only read
+            // ReadOnlyFileSystemException among them, and what cox4j-hadoop's file systems do not write (APPEND ...)
             throw new CoxIOException("cannot push run " + expId + " to " + Locations.text(dst) + ": its file system ("
                     + dst.getFileSystem().provider().getScheme() + ") does not write" + (e.getMessage() == null ? ""
                     : " (" + e.getMessage() + ")"), e);
