@@ -15,8 +15,8 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code cox push RUN_DIR URI}: copies a closed run to {@code URI/EXP_ID} ({@link Store#publish}),
- * a local folder, {@code s3://bucket/prefix} or any URI whose {@code java.nio} file system is on the
- * class path, so that readers there see the whole run or none of it; prints each file copied and
+ * a local folder, {@code s3://bucket/prefix}, {@code hdfs://namenode:port/dir} (with Hadoop's jars in
+ * {@code COX_CLASSPATH}) or any URI whose {@code java.nio} file system is on the class path, so that readers there see the whole run or none of it; prints each file copied and
  * what was done. An interrupted push is completed by running it again.
  *
  * <p>A refused push (another run with the EXP_ID at the target without {@code --replace}, a run
@@ -24,8 +24,8 @@ import picocli.CommandLine.Parameters;
  * command line has no status of its own for a refusal, and the one-line message says which it was.
  */
 @Command(name = "push", mixinStandardHelpOptions = true,
-        description = {"Copy a closed run to URI/EXP_ID: a local folder, s3://bucket/prefix, or another URI whose file system"
-                + " is on the class path.",
+        description = {"Copy a closed run to URI/EXP_ID: a local folder, s3://bucket/prefix, hdfs://namenode:port/dir"
+                + " (with COX_CLASSPATH=\"$(hadoop classpath)\"), or another URI whose file system is on the class path.",
             "",
             "store.h5 is moved into place after the run's other files (its journal and checkpoint follow it), so a reader"
                 + " of URI sees the whole run or no run. Run it again after an interruption: files already there with the"
@@ -41,8 +41,8 @@ final class PushCommand implements Callable<Integer> {
     Path run;
 
     @Parameters(index = "1", paramLabel = "URI",
-            description = "The folder of runs to push it into: a local folder or a URI (s3://bucket/prefix); the run lands"
-                + " at URI/EXP_ID.")
+            description = "The folder of runs to push it into: a local folder or a URI (s3://bucket/prefix,"
+                + " hdfs://namenode:port/dir); the run lands at URI/EXP_ID.")
     String target;
 
     @Option(names = "--replace", description = "Replace a different run with the same exp_id at URI (else it is an error).")

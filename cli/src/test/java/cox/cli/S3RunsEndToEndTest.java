@@ -252,9 +252,10 @@ class S3RunsEndToEndTest {
 
     @Test
     void aSchemeWithoutProvider_namesTheUriAndWhatIsMissing() {
-        CoxRun r = CoxRun.cox("ls", "hdfs://namenode:8020/runs");
+        // (hdfs:// has cox4j-hadoop's provider, and Hadoop is on the tests' class path: HdfsRunsEndToEndTest)
+        CoxRun r = CoxRun.cox("ls", "wasb://runs@account.blob.core.windows.net/runs");
         assertThat(r.exit()).as("%s", r).isEqualTo(2);
-        assertThat(r.err()).contains("hdfs://namenode:8020/runs", "cox4j-hadoop", "COX_CLASSPATH");
+        assertThat(r.err()).contains("wasb://runs@account.blob.core.windows.net/runs", "cox4j-hadoop", "COX_CLASSPATH");
     }
 
     @Test

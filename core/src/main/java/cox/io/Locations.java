@@ -106,6 +106,10 @@ public final class Locations {
                 }
                 return provider.getPath(uri);
             }
+        } catch (java.nio.file.ProviderNotFoundException e) {
+            // cox4j-hadoop's providers are installed without Hadoop's jars, and say that those are missing
+            throw new IllegalArgumentException("cannot reach " + uri + ": " + e.getMessage() + " (the cox command adds"
+                    + " $COX_CLASSPATH, e.g. COX_CLASSPATH=\"$(hadoop classpath)\")", e);
         } catch (IOException | RuntimeException e) {
             throw new IllegalArgumentException("cannot reach " + uri + ": " + e.getMessage(), e);
         }

@@ -235,7 +235,7 @@ final class RunPublisher {
             // Files.walk's iterator reports a listing's failure so
             throw new CoxIOException("cannot push run " + expId + " to " + where + ": " + e.getCause(), e);
         } catch (UnsupportedOperationException e) {
-            // ReadOnlyFileSystemException among them: cox4j-hadoop's file systems only read
+            // ReadOnlyFileSystemException among them, and what cox4j-hadoop's file systems do not write (APPEND ...)
             throw new CoxIOException("cannot push run " + expId + " to " + where + ": its file system ("
                     + dst.getFileSystem().provider().getScheme() + ") does not write" + (e.getMessage() == null ? ""
                     : " (" + e.getMessage() + ")"), e);

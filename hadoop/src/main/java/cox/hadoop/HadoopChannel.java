@@ -108,7 +108,7 @@ final class HadoopChannel implements SeekableByteChannel, PositionalInput {
         return n;
     }
 
-    /** @throws NonWritableChannelException always: the file system is read-only */
+    /** @throws NonWritableChannelException always: a channel opened for reading only reads */
     @Override
     public int write(ByteBuffer src) {
         throw new NonWritableChannelException();
@@ -130,7 +130,7 @@ final class HadoopChannel implements SeekableByteChannel, PositionalInput {
         return this;
     }
 
-    /** @throws NonWritableChannelException always: the file system is read-only */
+    /** @throws NonWritableChannelException always: a channel opened for reading only reads */
     @Override
     public SeekableByteChannel truncate(long newSize) {
         throw new NonWritableChannelException();

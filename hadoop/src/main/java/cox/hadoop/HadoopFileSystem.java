@@ -15,10 +15,11 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * A read-only {@code java.nio} file system over one Hadoop {@code FileSystem}: one scheme and
+ * A {@code java.nio} file system over one Hadoop {@code FileSystem}: one scheme and
  * authority ({@code hdfs://namenode:8020}, {@code s3a://bucket}). Thread-safe. Closing it
  * forgets it; the Hadoop file system it reads through is Hadoop's shared, cached instance and
- * stays open for its other users (Spark among them).
+ * stays open for its other users (Spark among them). It writes only what publishing a run needs
+ * ({@link HadoopFileSystemProvider}).
  */
 final class HadoopFileSystem extends FileSystem {
     private final HadoopFileSystemProvider provider;
@@ -81,9 +82,10 @@ final class HadoopFileSystem extends FileSystem {
         return open;
     }
 
+    /** @return false: files can be written, as publishing a run ({@code cox push}) needs */
     @Override
     public boolean isReadOnly() {
-        return true;
+        return false;
     }
 
     @Override

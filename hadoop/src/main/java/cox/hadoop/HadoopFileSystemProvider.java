@@ -20,7 +20,7 @@ import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.ProviderMismatchException;
 import java.nio.file.ProviderNotFoundException;
-import java.nio.file.ReadOnlyFileSystemException;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -42,8 +42,9 @@ import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.RemoteIterator;
 
 /**
- * A read-only {@code java.nio} file system provider over Hadoop's {@code FileSystem}, for one
- * URI scheme. The nested subclasses, one per common Hadoop scheme, are registered in
+ * A {@code java.nio} file system provider over Hadoop's {@code FileSystem}, for one URI scheme:
+ * cox reads runs through it, and {@code cox push} publishes runs through it. The nested
+ * subclasses, one per common Hadoop scheme, are registered in
  * {@code META-INF/services/java.nio.file.spi.FileSystemProvider}, so that with Hadoop's jars on
  * the class path (and, for object stores, the scheme's connector such as {@code hadoop-aws})
  * {@code Path.of(URI.create("hdfs://namenode:8020/runs"))} is a path cox reads:
@@ -59,14 +60,39 @@ import org.apache.hadoop.fs.RemoteIterator;
  * environment map, else {@code new Configuration()} with {@code core-site.xml} and
  * {@code hdfs-site.xml} of {@code $HADOOP_CONF_DIR} when that is set; then every other entry of
  * the map whose value is a {@code String} is set on it. {@link HadoopPaths#of} makes paths
- * without an installed provider, with a configuration of the caller's (Spark's).
+ * without an installed provider, with a configuration of the caller's (Spark's). The provider is
+ * installed whether or not Hadoop's jars are there: without them, making a path of it throws
+ * {@link ProviderNotFoundException} saying so, and nothing of Hadoop is loaded before.
  *
- * <p>Everything that writes (creating, deleting, moving, copying, writing a file or its
- * attributes) throws {@link ReadOnlyFileSystemException}: runs are published with Hadoop's own
- * API ({@code cox push}). A file opened with {@link #newByteChannel} is read through
+ * <p>Reading: a file opened with {@link #newByteChannel} for reading is read through
  * {@code FSDataInputStream}'s positional reads, and its channel is a
  * {@link cox.io.PositionalInput}. Listing a folder keeps each child's Hadoop {@code FileStatus}
- * in the child path it returns, so that path's attributes cost no further request. Thread-safe.
+ * in the child path it returns, so that path's attributes cost no further request. cox's readers
+ * never write.
+ *
+ * <p>Writing exists for publishing runs ({@code cox push}, {@code Store.publish}), and is only
+ * what that needs:
+ * <ul>
+ *   <li>{@link #newOutputStream} and {@link #newByteChannel} with {@code WRITE} and
+ *       {@code CREATE}, {@code CREATE_NEW} or {@code TRUNCATE_EXISTING}: a write-only stream or
+ *       channel over {@code FileSystem.create}, written sequentially from the file's start
+ *       ({@code APPEND}, {@code READ} with {@code WRITE}, {@code DELETE_ON_CLOSE}, {@code SYNC},
+ *       {@code DSYNC} and writing into an existing file without truncating it are unsupported);
+ *       the file's folder must exist;</li>
+ *   <li>{@link #createDirectory}: one level, {@code FileSystem.mkdirs} once its parent is there;</li>
+ *   <li>{@link #delete}: a file or an empty folder, never recursively;</li>
+ *   <li>{@link #move}: {@code FileSystem.rename}; with {@code REPLACE_EXISTING} a target file or
+ *       empty folder is replaced, on HDFS by the rename itself ({@code Options.Rename.OVERWRITE}),
+ *       elsewhere by deleting it first. {@code ATOMIC_MOVE} is supported where a rename is one
+ *       atomic operation: {@code hdfs}, {@code webhdfs} and {@code swebhdfs}. Every other scheme
+ *       ({@code s3a}, {@code gs}, {@code abfs}: a rename copies, then deletes; {@code viewfs},
+ *       {@code o3fs}, {@code ofs}: it depends on what is mounted or how the bucket is laid out)
+ *       throws {@link java.nio.file.AtomicMoveNotSupportedException}, so a caller that wants
+ *       atomicity knows it does not have it ({@code cox push} then moves plainly).</li>
+ * </ul>
+ * Copying, setting times or other attributes, links and file stores are unsupported
+ * ({@link UnsupportedOperationException}). Hadoop's permission checks apply as in any client
+ * of it. Thread-safe.
  */
 public class HadoopFileSystemProvider extends FileSystemProvider {
     /** Key of the environment map ({@code FileSystems.newFileSystem(uri, env)}) holding a Hadoop {@code Configuration}. */
@@ -250,37 +276,37 @@ public class HadoopFileSystemProvider extends FileSystemProvider {
         }
     }
 
-    private static ReadOnlyFileSystemException readOnly() {
-        return new ReadOnlyFileSystemException();
+    private static UnsupportedOperationException unsupported(String what) {
+        return new UnsupportedOperationException("cox4j-hadoop writes only what publishing a run needs: " + what
+                + " is not supported");
     }
 
     /**
-     * Opens a file for reading: the channel is a {@link cox.io.PositionalInput} reading through
-     * {@code FSDataInputStream}'s positional reads.
+     * Opens a file: for reading (no {@code WRITE}), a channel that is a
+     * {@link cox.io.PositionalInput} reading through {@code FSDataInputStream}'s positional reads;
+     * with {@code WRITE}, a write-only channel over {@code FileSystem.create}, written sequentially
+     * from the file's start (see the class comment for the options).
      *
      * @param path a file of this provider
-     * @param options {@code READ} (or none); anything that writes is refused
+     * @param options {@code READ} (or none) to read; {@code WRITE} with {@code CREATE},
+     *     {@code CREATE_NEW} or {@code TRUNCATE_EXISTING} to write
      * @param attrs none
      * @return the channel
-     * @throws ReadOnlyFileSystemException for an option that writes
-     * @throws NoSuchFileException if the file does not exist
+     * @throws UnsupportedOperationException for {@code APPEND}, {@code READ} with {@code WRITE},
+     *     {@code DELETE_ON_CLOSE}, {@code SYNC}, {@code DSYNC}, file attributes, or writing into an
+     *     existing file without truncating it
+     * @throws NoSuchFileException if the file (when read, or written without {@code CREATE}) or its
+     *     folder does not exist
+     * @throws java.nio.file.FileAlreadyExistsException with {@code CREATE_NEW} if the file exists
      * @throws IOException if it is a folder or cannot be opened
      */
     @Override
     public SeekableByteChannel newByteChannel(Path path, Set<? extends OpenOption> options, FileAttribute<?>... attrs)
             throws IOException {
-        for (OpenOption o : options) {
-            if (o == StandardOpenOption.WRITE || o == StandardOpenOption.APPEND || o == StandardOpenOption.CREATE
-                    || o == StandardOpenOption.CREATE_NEW || o == StandardOpenOption.TRUNCATE_EXISTING
-                    || o == StandardOpenOption.DELETE_ON_CLOSE || o == StandardOpenOption.SYNC
-                    || o == StandardOpenOption.DSYNC) {
-                throw readOnly();
-            }
-        }
-        if (attrs.length > 0) {
-            throw readOnly();
-        }
         HadoopPath p = toHadoop(path);
+        if (writes(options, attrs)) {
+            return new HadoopWriteChannel(p.toUri().toString(), openForWriting(p, options));
+        }
         FileStatus st = status(p);
         if (st.isDirectory()) {
             throw new IOException("is a folder, not a file: " + p.toUri());
@@ -307,6 +333,62 @@ public class HadoopFileSystemProvider extends FileSystemProvider {
             in = hadoop.open(p.toHadoopPath());
         }
         return new HadoopChannel(p.toUri().toString(), in, st.getLen());
+    }
+
+    /**
+     * Whether {@code options} open a file for writing; refuses what this provider does not write.
+     */
+    private static boolean writes(Set<? extends OpenOption> options, FileAttribute<?>... attrs) {
+        if (options.contains(StandardOpenOption.APPEND)) {
+            throw unsupported("appending to a file (APPEND)");
+        }
+        for (OpenOption o : options) {
+            if (o == StandardOpenOption.DELETE_ON_CLOSE || o == StandardOpenOption.SYNC || o == StandardOpenOption.DSYNC) {
+                throw unsupported("opening a file with " + o);
+            }
+        }
+        if (attrs.length > 0) {
+            throw unsupported("file attributes");
+        }
+        boolean write = options.contains(StandardOpenOption.WRITE);
+        if (write && options.contains(StandardOpenOption.READ)) {
+            throw unsupported("opening a file for reading and writing at once");
+        }
+        return write;
+    }
+
+    private static java.io.OutputStream openForWriting(HadoopPath p, Set<? extends OpenOption> options)
+            throws IOException {
+        return HadoopWrites.create(p, options.contains(StandardOpenOption.CREATE_NEW),
+                options.contains(StandardOpenOption.CREATE), options.contains(StandardOpenOption.TRUNCATE_EXISTING));
+    }
+
+    /**
+     * Opens a file for writing: {@code FileSystem.create}'s stream, written sequentially from the
+     * file's start. No options mean {@code CREATE}, {@code TRUNCATE_EXISTING}, {@code WRITE}.
+     *
+     * @param path a file of this provider, whose folder exists
+     * @param options as {@link #newByteChannel} takes for writing
+     * @return the stream; closing it completes the file
+     * @throws IllegalArgumentException for {@code READ}
+     * @throws UnsupportedOperationException as {@link #newByteChannel}
+     * @throws NoSuchFileException if the file's folder does not exist
+     * @throws IOException if Hadoop cannot create the file
+     */
+    @Override
+    public java.io.OutputStream newOutputStream(Path path, OpenOption... options) throws IOException {
+        HadoopPath p = toHadoop(path);
+        Set<OpenOption> opts = new java.util.HashSet<>(java.util.Arrays.asList(options));
+        if (opts.isEmpty()) {
+            opts.add(StandardOpenOption.CREATE);
+            opts.add(StandardOpenOption.TRUNCATE_EXISTING);
+        }
+        if (opts.contains(StandardOpenOption.READ)) {
+            throw new IllegalArgumentException("READ is no option of an output stream");
+        }
+        opts.add(StandardOpenOption.WRITE);
+        writes(opts);
+        return openForWriting(p, opts);
     }
 
     /**
@@ -418,28 +500,69 @@ public class HadoopFileSystemProvider extends FileSystemProvider {
         }
     }
 
-    /** @throws ReadOnlyFileSystemException always */
+    /**
+     * Makes one folder ({@code FileSystem.mkdirs} once its parent is known to be a folder).
+     *
+     * @param dir the folder to make
+     * @param attrs none
+     * @throws java.nio.file.FileAlreadyExistsException if a file or folder is there
+     * @throws NoSuchFileException if its parent does not exist
+     * @throws UnsupportedOperationException for file attributes
+     */
     @Override
-    public void createDirectory(Path dir, FileAttribute<?>... attrs) {
-        throw readOnly();
+    public void createDirectory(Path dir, FileAttribute<?>... attrs) throws IOException {
+        HadoopPath d = toHadoop(dir);
+        if (attrs.length > 0) {
+            throw unsupported("file attributes");
+        }
+        HadoopWrites.createDirectory(d);
     }
 
-    /** @throws ReadOnlyFileSystemException always */
+    /**
+     * Deletes a file or an empty folder ({@code FileSystem.delete}, never recursive).
+     *
+     * @throws NoSuchFileException if it does not exist
+     * @throws java.nio.file.DirectoryNotEmptyException if it is a folder with children
+     */
     @Override
-    public void delete(Path path) {
-        throw readOnly();
+    public void delete(Path path) throws IOException {
+        HadoopWrites.delete(toHadoop(path));
     }
 
-    /** @throws ReadOnlyFileSystemException always */
+    /** @throws UnsupportedOperationException always: a push writes each file from its source */
     @Override
     public void copy(Path source, Path target, CopyOption... options) {
-        throw readOnly();
+        throw unsupported("copying within a Hadoop file system");
     }
 
-    /** @throws ReadOnlyFileSystemException always */
+    /**
+     * Moves (renames) a file or folder within one Hadoop file system ({@code FileSystem.rename}).
+     *
+     * @param options {@code REPLACE_EXISTING} to replace a file or empty folder at {@code target};
+     *     {@code ATOMIC_MOVE} where renames are atomic (see the class comment)
+     * @throws java.nio.file.AtomicMoveNotSupportedException for {@code ATOMIC_MOVE} on a scheme
+     *     whose rename copies
+     * @throws java.nio.file.FileAlreadyExistsException if {@code target} exists and is not to be replaced
+     * @throws java.nio.file.DirectoryNotEmptyException if {@code target} is a folder with children
+     * @throws NoSuchFileException if {@code source}, or {@code target}'s folder, does not exist
+     * @throws UnsupportedOperationException for {@code COPY_ATTRIBUTES} and other options
+     */
     @Override
-    public void move(Path source, Path target, CopyOption... options) {
-        throw readOnly();
+    public void move(Path source, Path target, CopyOption... options) throws IOException {
+        HadoopPath from = toHadoop(source);
+        HadoopPath to = toHadoop(target);
+        boolean replace = false;
+        boolean atomic = false;
+        for (CopyOption o : options) {
+            if (o == StandardCopyOption.REPLACE_EXISTING) {
+                replace = true;
+            } else if (o == StandardCopyOption.ATOMIC_MOVE) {
+                atomic = true;
+            } else if (o != LinkOption.NOFOLLOW_LINKS) {
+                throw unsupported("moving with " + o);
+            }
+        }
+        HadoopWrites.move(from, to, replace, atomic);
     }
 
     /** @return whether the two are equal paths (Hadoop file systems have no links cox follows) */
@@ -462,26 +585,31 @@ public class HadoopFileSystemProvider extends FileSystemProvider {
     }
 
     /**
-     * Checks that {@code path} exists (its status is asked for, unless a listing gave it); write
-     * access is always denied.
+     * Checks that {@code path} exists (its status is asked for, unless a listing gave it); for
+     * {@code WRITE}, that Hadoop lets this user write it ({@code FileSystem.access}).
      *
      * @throws NoSuchFileException if it does not exist
-     * @throws AccessDeniedException if {@code WRITE} is asked for
+     * @throws AccessDeniedException if {@code WRITE} is asked for and Hadoop denies it, or for {@code EXECUTE}
      */
     @Override
     public void checkAccess(Path path, AccessMode... modes) throws IOException {
         HadoopPath p = toHadoop(path);
+        boolean write = false;
         for (AccessMode m : modes) {
-            if (m == AccessMode.WRITE) {
-                throw new AccessDeniedException(p.toUri().toString(), null, "read-only file system");
+            if (m == AccessMode.EXECUTE) {
+                throw new AccessDeniedException(p.toUri().toString(), null, "nothing is executed from a Hadoop file system");
             }
+            write |= m == AccessMode.WRITE;
         }
         status(p);
+        if (write) {
+            HadoopWrites.checkWrite(p);
+        }
     }
 
     /**
      * A view of the basic attributes; only {@code readAttributes} works, {@code setTimes} is
-     * refused.
+     * unsupported.
      */
     @Override
     @SuppressWarnings("unchecked")
@@ -503,7 +631,7 @@ public class HadoopFileSystemProvider extends FileSystemProvider {
 
             @Override
             public void setTimes(FileTime lastModifiedTime, FileTime lastAccessTime, FileTime createTime) {
-                throw readOnly();
+                throw unsupported("setting a file's times");
             }
         };
     }
@@ -560,10 +688,10 @@ public class HadoopFileSystemProvider extends FileSystemProvider {
         return out;
     }
 
-    /** @throws ReadOnlyFileSystemException always */
+    /** @throws UnsupportedOperationException always */
     @Override
     public void setAttribute(Path path, String attribute, Object value, LinkOption... options) {
-        throw readOnly();
+        throw unsupported("setting a file's attributes");
     }
 
     /** The provider of {@code hdfs://} (HDFS). */

@@ -29,7 +29,7 @@ public final class HadoopPaths {
 
     /**
      * The path of {@code uri} on its Hadoop file system ({@code FileSystem.get(uri, conf)}),
-     * read-only as {@link HadoopFileSystemProvider} describes. Two calls for the same Hadoop
+     * read, and written for publishing runs, as {@link HadoopFileSystemProvider} describes. Two calls for the same Hadoop
      * file system give paths of the same NIO file system, so they compare equal.
      *
      * @param uri an absolute URI with a scheme Hadoop knows: {@code hdfs://nn:8020/runs}, {@code s3a://bucket/runs}
@@ -65,8 +65,7 @@ public final class HadoopPaths {
 
     /**
      * The Hadoop file system a path of this module reads through, and the path as Hadoop names it:
-     * for what {@code java.nio} does not say (Hadoop's statistics), or for writing through
-     * Hadoop's own API, as {@code cox push} does.
+     * for what {@code java.nio} does not say (Hadoop's statistics, permissions).
      *
      * @param path a path made by {@link #of} or an installed provider of this module
      * @return its Hadoop file system, shared with Hadoop's cache: do not close it

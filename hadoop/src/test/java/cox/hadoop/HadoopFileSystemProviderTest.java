@@ -7,20 +7,25 @@ import cox.io.PositionalInput;
 import cox.io.PositionalInputs;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.URI;
 import java.nio.ByteBuffer;
+import java.nio.channels.NonReadableChannelException;
 import java.nio.channels.NonWritableChannelException;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.AccessMode;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystem;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
-import java.nio.file.ReadOnlyFileSystemException;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
@@ -37,7 +42,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The provider over a real HDFS, in process (MiniDFSCluster): listing, attributes, positional reads, no writes. */
+/** The provider over a real HDFS, in process (MiniDFSCluster): listing, attributes, positional reads, and the writes a push makes. */
 class HadoopFileSystemProviderTest {
     @TempDir
     static java.nio.file.Path base;
@@ -108,7 +113,7 @@ class HadoopFileSystemProviderTest {
         URI other = URI.create("hdfs://127.0.0.1:" + cluster.getNameNodePort() + "/");
         try (FileSystem fs = FileSystems.newFileSystem(other, Map.of(HadoopFileSystemProvider.CONF_KEY, conf,
                 "dfs.client.read.shortcircuit", "false"))) {
-            assertThat(fs.isReadOnly()).isTrue();
+            assertThat(fs.isReadOnly()).isFalse();
             Path b = fs.getPath("/runs", "b", "store.h5");
             assertThat(Files.readAllBytes(b)).containsExactly(1, 2, 3);
             assertThat(fs.provider().getFileSystem(other)).isSameAs(fs);
@@ -202,13 +207,15 @@ class HadoopFileSystemProviderTest {
     }
 
     @Test
-    void checkAccess_readsButNeverWrites() throws IOException {
+    void checkAccess_readAndHadoopsWritePermission() throws IOException {
         Path f = runs().resolve("a/store.h5");
         f.getFileSystem().provider().checkAccess(f, AccessMode.READ);
-        assertThatThrownBy(() -> f.getFileSystem().provider().checkAccess(f, AccessMode.WRITE))
-                .isInstanceOf(AccessDeniedException.class).hasMessageContaining("read-only");
+        f.getFileSystem().provider().checkAccess(f, AccessMode.WRITE); // the test's user owns the file
+        assertThatThrownBy(() -> f.getFileSystem().provider().checkAccess(f, AccessMode.EXECUTE))
+                .isInstanceOf(AccessDeniedException.class);
         assertThat(Files.isReadable(f)).isTrue();
-        assertThat(Files.isWritable(f)).isFalse();
+        assertThat(Files.isWritable(f)).isTrue();
+        assertThat(Files.isWritable(runs().resolve("a/nope"))).isFalse();
     }
 
     @Test
@@ -262,22 +269,175 @@ class HadoopFileSystemProviderTest {
         assertThat(PositionalInputs.rangeRequests() - before).isEqualTo(3);
     }
 
+    private static Path scratch(String name) throws IOException {
+        Path d = runs().resolveSibling("scratch-" + name);
+        hdfs.delete(new org.apache.hadoop.fs.Path(d.toUri().getPath()), true);
+        hdfs.mkdirs(new org.apache.hadoop.fs.Path(d.toUri().getPath()));
+        return d;
+    }
+
+    private static byte[] hdfsBytes(Path p) throws IOException {
+        try (InputStream in = hdfs.open(new org.apache.hadoop.fs.Path(p.toUri().getPath()))) {
+            return in.readAllBytes();
+        }
+    }
+
     @Test
-    void everyWriteIsRefused() throws IOException {
+    void newOutputStream_createsAndTruncates_readableAtOnce() throws IOException {
+        Path d = scratch("out");
+        Path f = d.resolve("x.bin");
+        try (OutputStream out = Files.newOutputStream(f)) {
+            out.write(big, 0, 5_000_000);
+            out.write(7);
+        }
+        assertThat(Files.size(f)).isEqualTo(5_000_001);
+        byte[] expected = java.util.Arrays.copyOf(big, 5_000_001);
+        expected[5_000_000] = 7;
+        assertThat(hdfsBytes(f)).isEqualTo(expected);
+        Files.write(f, new byte[] {4, 5}); // CREATE, TRUNCATE_EXISTING, WRITE: replaces
+        assertThat(Files.readAllBytes(f)).containsExactly(4, 5);
+        Files.writeString(d.resolve("y.txt"), "hello", StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        assertThat(Files.readString(d.resolve("y.txt"))).isEqualTo("hello");
+        assertThatThrownBy(() -> Files.write(d.resolve("y.txt"), new byte[1], StandardOpenOption.CREATE_NEW))
+                .isInstanceOf(FileAlreadyExistsException.class).hasMessageContaining("y.txt");
+        // java.nio's contract, not Hadoop's habit: the folder must be there
+        assertThatThrownBy(() -> Files.write(d.resolve("no/z.bin"), new byte[1]))
+                .isInstanceOf(NoSuchFileException.class).hasMessageContaining("no/z.bin");
+        assertThat(hdfs.exists(new org.apache.hadoop.fs.Path(d.toUri().getPath() + "/no"))).isFalse();
+        assertThatThrownBy(() -> Files.write(d.resolve("w.bin"), new byte[1], StandardOpenOption.WRITE))
+                .isInstanceOf(NoSuchFileException.class);
+        assertThatThrownBy(() -> Files.write(d, new byte[1])).isInstanceOf(java.nio.file.FileSystemException.class)
+                .hasMessageContaining("folder");
+    }
+
+    @Test
+    void newByteChannel_write_isSequentialAndWriteOnly() throws IOException {
+        Path d = scratch("channel");
+        Path f = d.resolve("c.bin");
+        try (SeekableByteChannel ch = Files.newByteChannel(f, StandardOpenOption.WRITE, StandardOpenOption.CREATE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            assertThat(ch).isNotInstanceOf(PositionalInput.class);
+            assertThat(ch.write(ByteBuffer.wrap(new byte[] {1, 2, 3}))).isEqualTo(3);
+            ByteBuffer direct = ByteBuffer.allocateDirect(2).put((byte) 4).put((byte) 5).flip();
+            assertThat(ch.write(direct)).isEqualTo(2);
+            assertThat(ch.position()).isEqualTo(5);
+            assertThat(ch.size()).isEqualTo(5);
+            ch.position(5);
+            assertThatThrownBy(() -> ch.position(0)).isInstanceOf(UnsupportedOperationException.class)
+                    .hasMessageContaining("sequentially");
+            assertThatThrownBy(() -> ch.read(ByteBuffer.allocate(1))).isInstanceOf(NonReadableChannelException.class);
+        }
+        assertThat(Files.readAllBytes(f)).containsExactly(1, 2, 3, 4, 5);
+        // writing into a file without emptying it, appending, reading and writing at once: not a push's
+        assertThatThrownBy(() -> Files.newByteChannel(f, StandardOpenOption.WRITE))
+                .isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("TRUNCATE_EXISTING");
+        assertThatThrownBy(() -> Files.newByteChannel(f, StandardOpenOption.WRITE, StandardOpenOption.APPEND))
+                .isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("APPEND");
+        assertThatThrownBy(() -> Files.newByteChannel(f, StandardOpenOption.READ, StandardOpenOption.WRITE))
+                .isInstanceOf(UnsupportedOperationException.class);
+        assertThat(Files.readAllBytes(f)).containsExactly(1, 2, 3, 4, 5);
+    }
+
+    @Test
+    void createDirectory_oneLevel_andCreateDirectories() throws IOException {
+        Path d = scratch("dirs");
+        Files.createDirectory(d.resolve("one"));
+        assertThat(Files.isDirectory(d.resolve("one"))).isTrue();
+        assertThatThrownBy(() -> Files.createDirectory(d.resolve("one")))
+                .isInstanceOf(FileAlreadyExistsException.class);
+        assertThatThrownBy(() -> Files.createDirectory(d.resolve("two/three")))
+                .isInstanceOf(NoSuchFileException.class);
+        assertThat(Files.exists(d.resolve("two"))).isFalse();
+        Files.write(d.resolve("file"), new byte[] {1});
+        assertThatThrownBy(() -> Files.createDirectory(d.resolve("file")))
+                .isInstanceOf(FileAlreadyExistsException.class);
+        assertThatThrownBy(() -> Files.createDirectories(d.resolve("file")))
+                .isInstanceOf(FileAlreadyExistsException.class);
+        assertThat(Files.isRegularFile(d.resolve("file"))).isTrue();
+        Files.createDirectories(d.resolve("two/three/four"));
+        assertThat(Files.isDirectory(d.resolve("two/three/four"))).isTrue();
+        Files.createDirectories(d.resolve("two/three/four")); // there already: fine
+    }
+
+    @Test
+    void delete_fileOrEmptyFolder_neverRecursive() throws IOException {
+        Path d = scratch("delete");
+        Files.createDirectories(d.resolve("sub/empty"));
+        Files.write(d.resolve("sub/f"), new byte[] {1});
+        assertThatThrownBy(() -> Files.delete(d.resolve("sub"))).isInstanceOf(DirectoryNotEmptyException.class)
+                .hasMessageContaining("/sub");
+        assertThat(Files.exists(d.resolve("sub/f"))).isTrue();
+        Files.delete(d.resolve("sub/f"));
+        assertThat(Files.exists(d.resolve("sub/f"))).isFalse();
+        assertThatThrownBy(() -> Files.delete(d.resolve("sub/f"))).isInstanceOf(NoSuchFileException.class);
+        assertThat(Files.deleteIfExists(d.resolve("sub/f"))).isFalse();
+        assertThat(Files.deleteIfExists(d.resolve("sub/empty"))).isTrue();
+        Files.delete(d.resolve("sub"));
+        assertThat(Files.exists(d.resolve("sub"))).isFalse();
+    }
+
+    @Test
+    void move_renames_replacesOnAsk_atomicOnHdfs() throws IOException {
+        Path d = scratch("move");
+        Path a = d.resolve("a");
+        Path b = d.resolve("b");
+        Files.write(a, new byte[] {1});
+        Files.move(a, b, StandardCopyOption.ATOMIC_MOVE);
+        assertThat(Files.exists(a)).isFalse();
+        assertThat(Files.readAllBytes(b)).containsExactly(1);
+        Files.write(a, new byte[] {2});
+        assertThatThrownBy(() -> Files.move(a, b)).isInstanceOf(FileAlreadyExistsException.class);
+        // what cox push does: one rename that replaces the target, atomically on HDFS
+        Files.move(a, b, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        assertThat(Files.readAllBytes(b)).containsExactly(2);
+        assertThat(Files.exists(a)).isFalse();
+        Files.write(a, new byte[] {3});
+        Files.move(a, b, StandardCopyOption.REPLACE_EXISTING);
+        assertThat(Files.readAllBytes(b)).containsExactly(3);
+        assertThatThrownBy(() -> Files.move(a, b, StandardCopyOption.REPLACE_EXISTING))
+                .isInstanceOf(NoSuchFileException.class);
+        // a folder moves whole; an existing folder is no place to move into (Hadoop's rename would)
+        Files.createDirectories(d.resolve("x/y"));
+        Files.write(d.resolve("x/y/f"), new byte[] {4});
+        Files.move(d.resolve("x"), d.resolve("z"));
+        assertThat(Files.readAllBytes(d.resolve("z/y/f"))).containsExactly(4);
+        Files.createDirectory(d.resolve("x"));
+        Files.write(d.resolve("x/g"), new byte[] {5});
+        assertThatThrownBy(() -> Files.move(d.resolve("z"), d.resolve("x"), StandardCopyOption.REPLACE_EXISTING))
+                .isInstanceOf(DirectoryNotEmptyException.class);
+        assertThatThrownBy(() -> Files.move(b, d.resolve("no/b"))).isInstanceOf(NoSuchFileException.class);
+        assertThatThrownBy(() -> Files.move(b, d.resolve("c"), StandardCopyOption.COPY_ATTRIBUTES))
+                .isInstanceOf(UnsupportedOperationException.class);
+        assertThat(Files.readAllBytes(b)).containsExactly(3);
+    }
+
+    @Test
+    void atomicMove_isRefusedWhereARenameCopies() throws IOException {
+        // a Hadoop file system of another scheme over the same bytes: the local one, which renames
+        // atomically, is not known to; and s3a:// (copy, then delete) is what this guards
+        Path local = HadoopPaths.of(base.toUri(), new Configuration());
+        Path from = local.resolve("atomic-a");
+        Files.write(from, new byte[] {1});
+        assertThatThrownBy(() -> Files.move(from, local.resolve("atomic-b"), StandardCopyOption.ATOMIC_MOVE))
+                .isInstanceOf(AtomicMoveNotSupportedException.class).hasMessageContaining("not atomically");
+        Files.move(from, local.resolve("atomic-b"), StandardCopyOption.REPLACE_EXISTING);
+        assertThat(Files.readAllBytes(local.resolve("atomic-b"))).containsExactly(1);
+        assertThat(java.nio.file.Files.readAllBytes(base.resolve("atomic-b"))).containsExactly(1);
+    }
+
+    @Test
+    void whatAPushNeedsNot_isUnsupported() throws IOException {
         Path f = runs().resolve("a/store.h5");
         Path d = runs().resolve("new");
-        assertThatThrownBy(() -> Files.write(f, new byte[1])).isInstanceOf(ReadOnlyFileSystemException.class);
-        assertThatThrownBy(() -> Files.newByteChannel(f, StandardOpenOption.WRITE))
-                .isInstanceOf(ReadOnlyFileSystemException.class);
-        assertThatThrownBy(() -> Files.newOutputStream(d.resolve("x"))).isInstanceOf(ReadOnlyFileSystemException.class);
-        assertThatThrownBy(() -> Files.createDirectory(d)).isInstanceOf(ReadOnlyFileSystemException.class);
-        assertThatThrownBy(() -> Files.createDirectories(d)).isInstanceOf(ReadOnlyFileSystemException.class);
-        assertThatThrownBy(() -> Files.delete(f)).isInstanceOf(ReadOnlyFileSystemException.class);
-        assertThatThrownBy(() -> Files.deleteIfExists(f)).isInstanceOf(ReadOnlyFileSystemException.class);
-        assertThatThrownBy(() -> Files.move(f, d)).isInstanceOf(ReadOnlyFileSystemException.class);
-        assertThatThrownBy(() -> Files.copy(f, d)).isInstanceOf(ReadOnlyFileSystemException.class);
+        assertThatThrownBy(() -> Files.copy(f, d)).isInstanceOf(UnsupportedOperationException.class)
+                .hasMessageContaining("copying");
         assertThatThrownBy(() -> Files.setLastModifiedTime(f, FileTime.fromMillis(0)))
-                .isInstanceOf(ReadOnlyFileSystemException.class);
+                .isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> Files.setAttribute(f, "basic:lastModifiedTime", FileTime.fromMillis(0)))
+                .isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> Files.newByteChannel(f, StandardOpenOption.READ, StandardOpenOption.DELETE_ON_CLOSE))
+                .isInstanceOf(UnsupportedOperationException.class);
+        assertThat(f.getFileSystem().isReadOnly()).isFalse();
         assertThat(hdfs.exists(new org.apache.hadoop.fs.Path("/runs/new"))).isFalse();
         assertThat(Files.readAllBytes(f)).isEqualTo(small);
     }
