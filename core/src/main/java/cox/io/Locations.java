@@ -166,7 +166,7 @@ public final class Locations {
 
     private static boolean isHadoopScheme(String scheme) {
         return switch (scheme) {
-            case "hdfs", "webhdfs", "swebhdfs", "viewfs", "s3a", "abfs", "abfss", "gs", "o3fs", "ofs", "wasb", "wasbs" -> true;
+            case "hdfs", "webhdfs", "viewfs", "s3a", "abfs", "abfss", "gs", "o3fs", "ofs" -> true; // cox4j-hadoop's providers
             default -> false;
         };
     }

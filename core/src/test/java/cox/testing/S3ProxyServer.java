@@ -35,8 +35,9 @@ import javax.crypto.spec.SecretKeySpec;
  *
  * <p>The jar is found through the system property {@value #JAR_PROPERTY}, which the module's
  * Maven build sets to the artifact's path (maven-dependency-plugin's {@code properties} goal);
- * {@link #isAvailable()} says whether it is set. Not thread-safe; {@link #close()} stops the
- * server and is idempotent.
+ * {@link #isAvailable()} says whether it is set. A child that exits while starting (another
+ * process took its port) is started again on a new port; a shutdown hook kills it if the test JVM
+ * ends without {@link #close()}. Not thread-safe; {@link #close()} stops the server and is idempotent.
  */
 public final class S3ProxyServer implements AutoCloseable {
     /** The system property naming S3Proxy's jar-with-dependencies. */
@@ -47,12 +48,16 @@ public final class S3ProxyServer implements AutoCloseable {
     public static final String SECRET_KEY = "cox-test-secret";
     /** How long the server may take to start before {@link #start} gives up (a deadline, not a measurement). */
     private static final long START_SECONDS = 120;
+    /** How many times {@link #start} starts the server when it exits at once (its port taken meanwhile). */
+    private static final int START_ATTEMPTS = 3;
 
     private final Process process;
     private final Path log;
     private final Path buckets;
     private final URI endpoint;
     private boolean closed;
+    /** The shutdown hook that kills the child if the test JVM ends without {@link #close()}. */
+    private Thread killer;
 
     private S3ProxyServer(Process process, Path log, Path buckets, URI endpoint) {
         this.process = process;
@@ -81,6 +86,31 @@ public final class S3ProxyServer implements AutoCloseable {
             throw new IllegalStateException("S3Proxy's jar is not known: the system property " + JAR_PROPERTY
                     + " (set by the module's pom) names " + System.getProperty(JAR_PROPERTY));
         }
+        IllegalStateException exited = null;
+        for (int attempt = 0; attempt < START_ATTEMPTS; attempt++) {
+            try {
+                return startOnce(workDir);
+            } catch (ExitedAtStart e) {
+                // most likely another process took the free port before the child bound it: a new port
+                if (exited != null) {
+                    e.addSuppressed(exited);
+                }
+                exited = e;
+            }
+        }
+        throw exited;
+    }
+
+    /** The child JVM ended before it listened. */
+    private static final class ExitedAtStart extends IllegalStateException {
+        private static final long serialVersionUID = 1L;
+
+        ExitedAtStart(String message) {
+            super(message);
+        }
+    }
+
+    private static S3ProxyServer startOnce(Path workDir) {
         try {
             Path buckets = Files.createDirectories(workDir.resolve("s3proxy-buckets"));
             int port = freePort();
@@ -103,6 +133,9 @@ public final class S3ProxyServer implements AutoCloseable {
                     "-XX:+UseSerialGC", "-jar", System.getProperty(JAR_PROPERTY), "--properties", properties.toString()));
             Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
             S3ProxyServer server = new S3ProxyServer(process, log, buckets, endpoint);
+            // a test JVM that dies (or is stopped) without close() must not leave the server running
+            server.killer = new Thread(process::destroyForcibly, "s3proxy-killer");
+            Runtime.getRuntime().addShutdownHook(server.killer);
             try {
                 server.awaitListening(port);
             } catch (RuntimeException e) {
@@ -125,7 +158,7 @@ public final class S3ProxyServer implements AutoCloseable {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(START_SECONDS);
         while (true) {
             if (!process.isAlive()) {
-                throw new IllegalStateException("S3Proxy exited with " + process.exitValue() + ":\n" + log());
+                throw new ExitedAtStart("S3Proxy exited with " + process.exitValue() + ":\n" + log());
             }
             try (Socket s = new Socket()) {
                 s.connect(new InetSocketAddress("127.0.0.1", port), 1000);
@@ -254,6 +287,13 @@ public final class S3ProxyServer implements AutoCloseable {
             return;
         }
         closed = true;
+        if (killer != null) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(killer);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook runs anyway
+            }
+        }
         process.destroy();
         try {
             if (!process.waitFor(30, TimeUnit.SECONDS)) {

@@ -406,20 +406,35 @@ public class HadoopFileSystemProvider extends FileSystemProvider {
             throws IOException {
         HadoopPath d = toHadoop(dir);
         org.apache.hadoop.fs.Path hd = d.toHadoopPath();
-        RemoteIterator<FileStatus> it;
+        RemoteIterator<FileStatus> it = null;
         FileStatus first;
         try {
             it = d.getFileSystem().hadoop().listStatusIterator(hd);
             first = it.hasNext() ? it.next() : null;
-        } catch (FileNotFoundException e) {
-            NoSuchFileException n = new NoSuchFileException(d.toUri().toString());
-            n.initCause(e);
-            throw n;
-        }
-        if (first != null && !first.isDirectory() && first.getPath().toUri().getPath().equals(hd.toUri().getPath())) {
-            throw new NotDirectoryException(d.toUri().toString()); // Hadoop lists a file as itself
+            if (first != null && !first.isDirectory() && first.getPath().toUri().getPath().equals(hd.toUri().getPath())) {
+                throw new NotDirectoryException(d.toUri().toString()); // Hadoop lists a file as itself
+            }
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(it, e); // an object store's paged listing holds a connection
+            if (e instanceof FileNotFoundException) {
+                NoSuchFileException n = new NoSuchFileException(d.toUri().toString());
+                n.initCause(e);
+                throw n;
+            }
+            throw e;
         }
         return new Listing(d, first, it, filter);
+    }
+
+    /** Closes a listing that will not be returned, if it can be closed; a failure is added to {@code failure}. */
+    private static void closeQuietly(RemoteIterator<FileStatus> it, Exception failure) {
+        if (it instanceof java.io.Closeable c) {
+            try {
+                c.close();
+            } catch (IOException | RuntimeException e) {
+                failure.addSuppressed(e);
+            }
+        }
     }
 
     /** A folder's children, as Hadoop lists them. */

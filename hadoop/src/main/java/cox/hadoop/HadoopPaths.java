@@ -1,12 +1,14 @@
 package cox.hadoop;
 
 import java.io.IOException;
+import java.lang.ref.WeakReference;
 import java.net.URI;
 import java.nio.file.Path;
 import java.nio.file.spi.FileSystemProvider;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.hadoop.conf.Configuration;
 
@@ -20,8 +22,15 @@ import org.apache.hadoop.conf.Configuration;
  * }</pre>
  */
 public final class HadoopPaths {
-    /** One NIO file system per Hadoop file system, which Hadoop itself caches per scheme, authority and user. */
-    private static final Map<org.apache.hadoop.fs.FileSystem, HadoopFileSystem> SYSTEMS = new ConcurrentHashMap<>();
+    /**
+     * One NIO file system per Hadoop file system (which Hadoop itself caches per scheme, authority
+     * and user, unless {@code fs.SCHEME.impl.disable.cache}), while either is in use: weak keys
+     * (identity, as Hadoop file systems do not override {@code equals}) and weak values (the NIO
+     * file system holds its Hadoop one), so closed or uncached Hadoop file systems do not pile up.
+     * Guarded by itself.
+     */
+    private static final Map<org.apache.hadoop.fs.FileSystem, WeakReference<HadoopFileSystem>> SYSTEMS =
+            new WeakHashMap<>();
     private static final Map<String, HadoopFileSystemProvider> PROVIDERS = new ConcurrentHashMap<>();
 
     private HadoopPaths() {
@@ -29,8 +38,9 @@ public final class HadoopPaths {
 
     /**
      * The path of {@code uri} on its Hadoop file system ({@code FileSystem.get(uri, conf)}),
-     * read, and written for publishing runs, as {@link HadoopFileSystemProvider} describes. Two calls for the same Hadoop
-     * file system give paths of the same NIO file system, so they compare equal.
+     * read, and written only to publish runs, as {@link HadoopFileSystemProvider} describes. Two calls for the same Hadoop
+     * file system give paths of the same NIO file system, so they compare equal. Each call asks
+     * Hadoop for the file system: resolve a folder once and {@code resolve} paths under it.
      *
      * @param uri an absolute URI with a scheme Hadoop knows: {@code hdfs://nn:8020/runs}, {@code s3a://bucket/runs}
      * @param conf the Hadoop configuration (credentials, endpoints)
@@ -46,7 +56,15 @@ public final class HadoopPaths {
         }
         String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
         org.apache.hadoop.fs.FileSystem hadoop = org.apache.hadoop.fs.FileSystem.get(uri, conf);
-        HadoopFileSystem fs = SYSTEMS.computeIfAbsent(hadoop, h -> provider(scheme).detached(h, uri.getAuthority()));
+        HadoopFileSystem fs;
+        synchronized (SYSTEMS) {
+            WeakReference<HadoopFileSystem> known = SYSTEMS.get(hadoop);
+            fs = known == null ? null : known.get();
+            if (fs == null) {
+                fs = provider(scheme).detached(hadoop, uri.getAuthority());
+                SYSTEMS.put(hadoop, new WeakReference<>(fs));
+            }
+        }
         String p = uri.getPath();
         return new HadoopPath(fs, p == null || p.isEmpty() ? "/" : p);
     }

@@ -2,6 +2,7 @@ package cox.spark;
 
 import cox.exceptions.CoxIOException;
 import cox.hadoop.HadoopPaths;
+import cox.io.Locations;
 import cox.readers.filter.RunFilter;
 import cox.store.Store;
 import java.io.IOException;
@@ -23,29 +24,93 @@ import org.apache.spark.util.SerializableConfiguration;
 /**
  * The options of {@code spark.read().format("cox")}, checked on the driver: where the runs are
  * (a storage folder of experiments, or one experiment folder), which table, and how to read it.
- * Immutable; serialized to the executors with the reader factory.
+ * Immutable; serialized to the executors with the reader factory. The folder's path is resolved
+ * once per copy ({@link #directoryPath()}), not per run: with Hadoop's file system cache turned
+ * off ({@code fs.SCHEME.impl.disable.cache}) each resolution would make a new Hadoop file system.
  *
- * <p>A local path (a plain path, or a {@code file:} URI) is read as a local folder. A URI of any
- * other scheme ({@code hdfs://}, {@code s3a://}, {@code abfs://}, {@code gs://} ...) is read
+ * <p>A {@code file:} URI is read as a local folder, and so is a plain path unless the session's
+ * {@code fs.defaultFS} is another file system (then the path is on it, as Spark's own sources take
+ * it: {@code load("/runs")} on a cluster whose default is {@code hdfs://nn} reads
+ * {@code hdfs://nn/runs}). A URI of any other scheme ({@code hdfs://}, {@code s3a://}, {@code abfs://}, {@code gs://} ...) is read
  * through the Hadoop {@code FileSystem} of its scheme, with the session's Hadoop configuration
  * ({@code spark.hadoop.*} and the session's SQL settings, as Spark's own file sources), which
  * travels to the executors with the options.
- *
- * @param directory the storage folder, absolute: a local path, or the full URI of a remote one
- * @param singleExpId the experiment when the path is one experiment folder, else null
- * @param table the cox table to read
- * @param metadata the metadata table whose last row is joined to each run's rows, or null
- * @param expFilter a regular expression an experiment id must contain (find semantics), or null
- * @param unionSchemas whether runs whose table has other columns are joined on column names
- * @param skipErrors whether a run that cannot be read is left out (and counted) instead of failing the query
- * @param where a filter choosing whole runs by exp_id, status and parameters, as {@code cox export
- *     --where} ({@link cox.readers.query.RunSelection}), or null
- * @param hadoopConf the Hadoop configuration a remote folder is read with; null for a local one
  */
-record ReadOptions(String directory, String singleExpId, String table, String metadata, String expFilter,
-        boolean unionSchemas, boolean skipErrors, String where, SerializableConfiguration hadoopConf)
-        implements Serializable {
-    private static final long serialVersionUID = 1L;
+final class ReadOptions implements Serializable {
+    private static final long serialVersionUID = 2L;
+
+    private final String directory;
+    private final String singleExpId;
+    private final String table;
+    private final String metadata;
+    private final String expFilter;
+    private final boolean unionSchemas;
+    private final boolean skipErrors;
+    private final String where;
+    private final SerializableConfiguration hadoopConf;
+    /** {@link #directoryPath()}, resolved once per copy (a driver's, each task's): not sent. */
+    private transient volatile Path resolved;
+
+    /**
+     * @param directory the storage folder, absolute: a local path, or the full URI of a remote one
+     * @param singleExpId the experiment when the path is one experiment folder, else null
+     * @param table the cox table to read
+     * @param metadata the metadata table whose last row is joined to each run's rows, or null
+     * @param expFilter a regular expression an experiment id must contain (find semantics), or null
+     * @param unionSchemas whether runs whose table has other columns are joined on column names
+     * @param skipErrors whether a run that cannot be read is left out (and counted) instead of failing the query
+     * @param where a filter choosing whole runs by exp_id, status and parameters, as {@code cox export
+     *     --where} ({@link cox.readers.query.RunSelection}), or null
+     * @param hadoopConf the Hadoop configuration a remote folder is read with; null for a local one
+     */
+    ReadOptions(String directory, String singleExpId, String table, String metadata, String expFilter,
+            boolean unionSchemas, boolean skipErrors, String where, SerializableConfiguration hadoopConf) {
+        this.directory = directory;
+        this.singleExpId = singleExpId;
+        this.table = table;
+        this.metadata = metadata;
+        this.expFilter = expFilter;
+        this.unionSchemas = unionSchemas;
+        this.skipErrors = skipErrors;
+        this.where = where;
+        this.hadoopConf = hadoopConf;
+    }
+
+    String directory() {
+        return directory;
+    }
+
+    String singleExpId() {
+        return singleExpId;
+    }
+
+    String table() {
+        return table;
+    }
+
+    String metadata() {
+        return metadata;
+    }
+
+    String expFilter() {
+        return expFilter;
+    }
+
+    boolean unionSchemas() {
+        return unionSchemas;
+    }
+
+    boolean skipErrors() {
+        return skipErrors;
+    }
+
+    String where() {
+        return where;
+    }
+
+    SerializableConfiguration hadoopConf() {
+        return hadoopConf;
+    }
 
     static final String PATH = "path";
     static final String TABLE = "table";
@@ -109,7 +174,14 @@ record ReadOptions(String directory, String singleExpId, String table, String me
         boolean union = bool(lower, UNION_SCHEMAS, true);
         boolean skip = bool(lower, SKIP_ERRORS, false);
         if (isRemote(path)) {
-            return remote(path, table, metadata, expFilter, union, skip, where);
+            return remote(path, sessionHadoopConf(), table, metadata, expFilter, union, skip, where);
+        }
+        if (!isFileUri(path)) {
+            // a plain path is on fs.defaultFS, as Spark's own sources take it: a local folder unless that is remote
+            Configuration conf = defaultFsConf();
+            if (conf != null) {
+                return remote(path, conf, table, metadata, expFilter, union, skip, where);
+            }
         }
         Path p = (isFileUri(path) ? Path.of(new org.apache.hadoop.fs.Path(path).toUri()) : Path.of(path))
                 .toAbsolutePath().normalize();
@@ -124,23 +196,16 @@ record ReadOptions(String directory, String singleExpId, String table, String me
         return new ReadOptions(p.toString(), null, table, metadata, expFilter, union, skip, where, null);
     }
 
-    /** A URI's scheme followed by {@code //}: {@code hdfs://nn/runs}, {@code s3a://bucket/runs}, {@code file:///runs}. */
-    private static final Pattern URI_SCHEME = Pattern.compile("^([A-Za-z][A-Za-z0-9+.-]+):(//.*|/.*)$");
-
-    /** Hadoop schemes taken as URIs even with one slash ({@code hdfs:/runs}), as Hadoop takes them. */
-    private static final Set<String> HADOOP_SCHEMES = Set.of("hdfs", "webhdfs", "swebhdfs", "viewfs", "s3a", "abfs",
-            "abfss", "wasb", "wasbs", "gs", "o3fs", "ofs", "oss", "cosn", "obs", "alluxio", "dbfs");
-
+    /** The lower-case scheme of {@code path} if it is written as a URI ({@link Locations#isUri}), else null. */
     private static String scheme(String path) {
-        java.util.regex.Matcher m = URI_SCHEME.matcher(path);
-        if (!m.matches() || (!m.group(2).startsWith("//")
-                && !HADOOP_SCHEMES.contains(m.group(1).toLowerCase(Locale.ROOT)) && !m.group(1).equalsIgnoreCase("file"))) {
-            return null;
-        }
-        return m.group(1).toLowerCase(Locale.ROOT);
+        return Locations.isUri(path) ? path.substring(0, path.indexOf(':')).toLowerCase(Locale.ROOT) : null;
     }
 
-    /** Whether {@code path} is a URI of a file system other than the local one. */
+    /**
+     * Whether {@code path} is a URI of a file system other than the local one: a scheme other than
+     * {@code file}, followed by {@code //} ({@code hdfs://nn/runs}, {@code s3a://bucket/runs}); any
+     * scheme Hadoop has a {@code FileSystem} for is read.
+     */
     static boolean isRemote(String path) {
         String scheme = scheme(path);
         return scheme != null && !scheme.equals("file");
@@ -150,10 +215,21 @@ record ReadOptions(String directory, String singleExpId, String table, String me
         return "file".equals(scheme(path));
     }
 
-    /** The options of a folder read through Hadoop, with the active session's Hadoop configuration. */
-    private static ReadOptions remote(String path, String table, String metadata, String expFilter, boolean union,
-            boolean skip, String where) {
-        Configuration conf = sessionHadoopConf();
+    /** The session's Hadoop configuration if its {@code fs.defaultFS} is not the local file system, else null. */
+    private static Configuration defaultFsConf() {
+        Configuration conf;
+        try {
+            conf = sessionHadoopConf();
+        } catch (IllegalStateException noSession) {
+            return null;
+        }
+        String scheme = org.apache.hadoop.fs.FileSystem.getDefaultUri(conf).getScheme();
+        return scheme == null || scheme.equalsIgnoreCase("file") ? null : conf;
+    }
+
+    /** The options of a folder read through Hadoop, with the session's Hadoop configuration {@code conf}. */
+    private static ReadOptions remote(String path, Configuration conf, String table, String metadata, String expFilter,
+            boolean union, boolean skip, String where) {
         URI uri;
         try {
             org.apache.hadoop.fs.Path hp = new org.apache.hadoop.fs.Path(path);
@@ -220,9 +296,14 @@ record ReadOptions(String directory, String singleExpId, String table, String me
         return hadoopConf != null;
     }
 
-    /** @return the storage folder: a local path, or a path of its Hadoop file system */
+    /** @return the storage folder: a local path, or a path of its Hadoop file system (resolved once) */
     Path directoryPath() {
-        return hadoopConf == null ? Path.of(directory) : path(URI.create(directory), hadoopConf.value());
+        Path p = resolved;
+        if (p == null) {
+            p = hadoopConf == null ? Path.of(directory) : path(URI.create(directory), hadoopConf.value());
+            resolved = p;
+        }
+        return p;
     }
 
     /** @return the filter on experiment ids that {@link #expFilter} asks for (all pass without one) */

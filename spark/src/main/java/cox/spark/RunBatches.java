@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * whole, the store closed, and its rows handed to Spark as one {@link ColumnarBatch} whose
  * vectors read the run's columns in place. A run without the table gives no rows; a run that
  * cannot be read fails the task with a {@link CoxException} naming it, or with
- * {@code skipErrors} is left out, logged and counted. Not thread-safe: one task owns it.
+ * {@code skipErrors} is left out, logged and counted when its store itself cannot be read (a
+ * failure of the storage still fails the task, see {@link RunErrors}). Not thread-safe: one task owns it.
  */
 final class RunBatches {
     private static final Logger LOG = LoggerFactory.getLogger(RunBatches.class);
@@ -58,7 +59,7 @@ final class RunBatches {
 
     /**
      * @return the next run's rows, or null when every run of the partition has been read
-     * @throws CoxException naming the run that cannot be read (unless skipErrors)
+     * @throws CoxException naming the run that cannot be read (unless skipErrors and its store is unreadable)
      */
     ColumnarBatch next() {
         while (next < expIds.size()) {
@@ -67,8 +68,8 @@ final class RunBatches {
             try {
                 batch = read(expId);
             } catch (CoxException e) {
-                if (!options.skipErrors()) {
-                    throw e;
+                if (!options.skipErrors() || RunErrors.isStorageFailure(e)) {
+                    throw e; // a failure of the storage fails the task, so Spark retries it
                 }
                 storesSkipped++;
                 LOG.warn("cox: skipping experiment {}: {}", expId, e.getMessage());

@@ -3,6 +3,7 @@ package cox.spark;
 import cox.exceptions.CoxIOException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +17,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The runs of a remote folder and the sizes of their {@code store.h5}, from listings alone: one
@@ -25,6 +28,8 @@ import java.util.function.Predicate;
  * run). Used on the driver to plan a scan.
  */
 final class RunListing {
+    private static final Logger LOG = LoggerFactory.getLogger(RunListing.class);
+
     /** A run folder holds one of these: the names of {@code StoreFiles.h5()} and {@code journal()} (docs/format.md). */
     static final String STORE_H5 = "store.h5";
     static final String JOURNAL = ".cox.journal";
@@ -38,15 +43,18 @@ final class RunListing {
     /**
      * The experiments among the folders of {@code directory} (or among {@code only}, when given)
      * whose ids pass {@code keep}, with the size of their {@code store.h5} (0 for a run with a
-     * journal only), in id order.
+     * journal only), in id order. With {@code skipErrors}, a run folder that may not be listed
+     * (access denied) is kept with size 0: the executor that reads it skips it and counts it as
+     * any unreadable run; a failure of the storage ({@link RunErrors}) fails the listing anyway.
      *
      * @param directory the storage folder, on any file system
      * @param keep which experiment ids to list
      * @param only the one run folder to look at, or null for every child folder
+     * @param skipErrors whether a run folder that cannot be listed is left to the executors to skip
      * @return id to store size, sorted by id
      * @throws CoxIOException naming the folder if it cannot be listed
      */
-    static Map<String, Long> runs(Path directory, Predicate<String> keep, String only) {
+    static Map<String, Long> runs(Path directory, Predicate<String> keep, String only, boolean skipErrors) {
         List<String> candidates = new ArrayList<>();
         if (only != null) {
             if (keep.test(only)) {
@@ -60,6 +68,9 @@ final class RunListing {
                         candidates.add(id);
                     }
                 }
+            } catch (DirectoryIteratorException e) {
+                throw new CoxIOException("cannot list the experiments in " + directory.toUri() + ": " + e.getCause(),
+                        e.getCause());
             } catch (IOException | UncheckedIOException e) {
                 throw new CoxIOException("cannot list the experiments in " + directory.toUri(), e);
             }
@@ -76,7 +87,7 @@ final class RunListing {
         try {
             List<Future<Long>> sizes = new ArrayList<>();
             for (String id : candidates) {
-                sizes.add(pool.submit(() -> storeSize(directory.resolve(id))));
+                sizes.add(pool.submit(() -> storeSize(directory.resolve(id), skipErrors)));
             }
             for (int i = 0; i < candidates.size(); i++) {
                 Long size = sizes.get(i).get();
@@ -96,8 +107,11 @@ final class RunListing {
         return out;
     }
 
-    /** The size of the run's store.h5 (0 with a journal only), or null if the folder holds no experiment. */
-    private static Long storeSize(Path run) {
+    /**
+     * The size of the run's store.h5 (0 with a journal only, or with {@code skipErrors} when the
+     * folder may not be listed), or null if the folder holds no experiment.
+     */
+    private static Long storeSize(Path run, boolean skipErrors) {
         Long h5 = null;
         boolean journal = false;
         try (DirectoryStream<Path> files = Files.newDirectoryStream(run)) {
@@ -116,8 +130,14 @@ final class RunListing {
             }
         } catch (java.nio.file.NoSuchFileException | java.nio.file.NotDirectoryException e) {
             return null;
-        } catch (IOException | UncheckedIOException e) {
-            throw new CoxIOException("cannot list experiment folder " + run.toUri(), e);
+        } catch (IOException | UncheckedIOException | DirectoryIteratorException e) {
+            Throwable cause = e instanceof DirectoryIteratorException d ? d.getCause() : e;
+            CoxIOException failure = new CoxIOException("cannot list experiment folder " + run.toUri() + ": " + cause, cause);
+            if (!skipErrors || RunErrors.isStorageFailure(cause)) {
+                throw failure;
+            }
+            LOG.warn("cox: cannot list experiment folder {} ({}); the executor reading it skips it", run.toUri(), cause);
+            return 0L;
         }
         return h5 != null ? h5 : journal ? Long.valueOf(0) : null;
     }

@@ -170,7 +170,7 @@ final class RunScan implements Scan, Batch {
             }
             return new LinkedHashSet<>(s.table(options.table()).schema().keySet());
         } catch (CoxException e) {
-            if (options.skipErrors()) {
+            if (options.skipErrors() && !RunErrors.isStorageFailure(e)) {
                 return null;
             }
             throw e.withContext("cannot read table '" + options.table() + "' of experiment " + id + " in "
@@ -208,25 +208,31 @@ final class RunScan implements Scan, Batch {
                         ? (keep.test(options.singleExpId()) ? List.of(options.singleExpId()) : List.of())
                         : reader.expIds();
                 expIds = options.where() == null ? ids : chosen(reader, ids);
+                RunErrors.rethrowStorageFailures(reader);
             }
         }
         return expIds;
     }
 
     /**
-     * The runs of a remote folder, from listings that carry the sizes planning needs: no store is
-     * opened unless option {@code where} asks for parameters.
+     * The runs of a remote folder, from listings that carry the sizes planning needs: listing them
+     * opens no store, except with option {@code where} (the runs' parameters are read). Other steps
+     * on the driver do open stores: inferring the schema (every run's schemas, unless the read
+     * gives {@code .schema(...)}) and, with {@code unionSchemas=false}, finding the first run
+     * that has the table ({@link #createReaderFactory}).
      */
     private List<String> remoteExpIds(Predicate<String> keep) {
         Path dir = options.directoryPath();
-        listedSizes = RunListing.runs(dir, keep, options.singleExpId());
+        listedSizes = RunListing.runs(dir, keep, options.singleExpId(), options.skipErrors());
         List<String> ids = List.copyOf(listedSizes.keySet());
         if (options.where() == null) {
             return ids;
         }
         try (CollectionReader reader = CollectionReader.builder(dir).expFilter(keep).skipErrors(options.skipErrors())
                 .build()) {
-            return chosen(reader, ids);
+            List<String> chosen = chosen(reader, ids);
+            RunErrors.rethrowStorageFailures(reader);
+            return chosen;
         }
     }
 }

@@ -56,7 +56,8 @@ final class SchemaInference {
      * Opens each run that passes the options' filter once, reading schemas only.
      *
      * @throws IllegalArgumentException if no run has the table
-     * @throws CoxException naming a run whose store cannot be read (unless skipErrors)
+     * @throws CoxException naming a run whose store cannot be read (unless skipErrors), or whose
+     *     storage failed (whatever skipErrors says)
      */
     static StructType infer(ReadOptions o) {
         Map<String, TableSchema> schemas = schemas(o);
@@ -102,6 +103,7 @@ final class SchemaInference {
         try (CollectionReader reader = CollectionReader.builder(o.directoryPath())
                 .expFilter(o.expIdPredicate()).skipErrors(o.skipErrors()).build()) {
             Map<String, TableSchema> out = reader.schemas();
+            RunErrors.rethrowStorageFailures(reader);
             for (ReadError e : reader.errors()) {
                 LOG.warn("cox: skipping experiment {} while inferring the schema: {}", e.expId(), e.reason());
             }

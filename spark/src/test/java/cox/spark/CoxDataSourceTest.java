@@ -116,6 +116,7 @@ class CoxDataSourceTest {
      * only other runs have are null here; the rest equals the reader's frame of these runs.
      */
     static void assertSameCellsOfSomeRuns(Dataset<Row> actual, DataFrame expected) {
+        assertThat(expected.height()).as("rows expected (a check of no runs proves nothing)").isPositive();
         List<String> own = List.of(expected.getColumnsIndex().toArray());
         List<org.apache.spark.sql.Column> others = new ArrayList<>();
         for (String c : actual.columns()) {

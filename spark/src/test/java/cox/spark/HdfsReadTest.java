@@ -1,141 +1,102 @@
 package cox.spark;
 
-import static cox.spark.CoxDataSourceTest.OBJECT_COLUMNS;
 import static cox.spark.CoxDataSourceTest.assertSameCells;
-import static cox.spark.CoxDataSourceTest.assertSameCellsOfSomeRuns;
-import static org.apache.spark.sql.functions.col;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import cox.hadoop.HadoopPaths;
 import cox.io.PositionalInputs;
 import cox.io.ReusedInput;
-import cox.readers.CollectionReader;
-import cox.readers.DfOptions;
 import cox.store.Mode;
 import cox.store.Store;
-import cox.testing.PythonCoxRuns;
-import cox.testing.SweepRuns;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.function.Predicate;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.hdfs.MiniDFSCluster;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.dflib.DataFrame;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code format("cox")} over {@code hdfs://}: an in-process HDFS (MiniDFSCluster) holding runs
- * written by cox4j and by the real Python cox, read by a {@code local[2]} Spark session; every
- * answer equals the local {@link CollectionReader#df} of the same runs, cell for cell.
+ * written by cox4j and by the real Python cox; the shared checks are {@link RemoteReadContract}'s,
+ * these are HDFS's own (range requests, planning, a plain path on {@code fs.defaultFS}).
  */
-class HdfsReadTest {
-    @TempDir
-    static Path tmp;
-    static Path local;
-    static MiniDFSCluster cluster;
-    static String hdfsRuns;
-    static SparkSession spark;
+class HdfsReadTest extends RemoteReadContract {
+    MiniDFSCluster cluster;
 
-    @BeforeAll
-    static void start() throws IOException {
-        local = Files.createDirectories(tmp.resolve("runs"));
-        PythonCoxRuns.copyAll(local);
-        SweepRuns.SPARK.write(local, "java-%02d", 4);
+    @Override
+    String startServer(Path work) throws IOException {
         Configuration conf = new Configuration();
-        conf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, tmp.resolve("hdfs").toString());
+        conf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, work.resolve("hdfs").toString());
         cluster = new MiniDFSCluster.Builder(conf).numDataNodes(1).build();
         cluster.waitActive();
-        org.apache.hadoop.fs.FileSystem fs = cluster.getFileSystem();
-        fs.copyFromLocalFile(false, true, new org.apache.hadoop.fs.Path(local.toUri()),
-                new org.apache.hadoop.fs.Path("/data/runs"));
-        hdfsRuns = "hdfs://localhost:" + cluster.getNameNodePort() + "/data/runs";
-        spark = SparkSession.builder()
-                .master("local[2]")
-                .appName("cox4j-hdfs-test")
-                .config("spark.ui.enabled", "false")
-                .config("spark.driver.bindAddress", "127.0.0.1").config("spark.driver.host", "127.0.0.1")
-                .config("spark.sql.shuffle.partitions", "2")
-                .getOrCreate();
+        return "hdfs://localhost:" + cluster.getNameNodePort() + "/data";
     }
 
-    @AfterAll
-    static void stop() {
-        if (spark != null) {
-            spark.stop();
-        }
+    @Override
+    SparkSession.Builder configure(SparkSession.Builder builder) {
+        return builder;
+    }
+
+    @Override
+    void upload(Path folder, String uri) throws IOException {
+        cluster.getFileSystem().copyFromLocalFile(false, true, new org.apache.hadoop.fs.Path(folder.toUri()),
+                new org.apache.hadoop.fs.Path(URI.create(uri).getPath()));
+    }
+
+    @Override
+    void stopServer() {
         if (cluster != null) {
             cluster.shutdown();
         }
     }
 
-    static Dataset<Row> read(String path, String table, String... options) {
-        var reader = spark.read().format("cox").option("table", table);
-        for (int i = 0; i < options.length; i += 2) {
-            reader = reader.option(options[i], options[i + 1]);
-        }
-        return reader.load(path);
-    }
-
-    static DataFrame expected(String table, String metadata, Predicate<String> expFilter) {
-        try (CollectionReader reader = CollectionReader.open(local)) {
-            DfOptions o = DfOptions.defaults().keepSerialized(OBJECT_COLUMNS).metadataTable(metadata);
-            return reader.df(table, expFilter == null ? o : o.expFilter(expFilter));
-        }
-    }
-
-    @Test
-    void everyTable_equalsTheLocalRead_cellForCell() {
-        for (String table : List.of("results", "metadata", "objects", "special")) {
-            assertSameCells(read(hdfsRuns, table).orderBy("exp_id"), expected(table, null, null));
-        }
-    }
-
-    @Test
-    void options_metadataExpFilterWhereAndPushdown_asOnLocalPaths() {
-        assertSameCells(read(hdfsRuns, "results", "metadata", "metadata").orderBy("exp_id"),
-                expected("results", "metadata", null));
-        assertSameCellsOfSomeRuns(read(hdfsRuns, "results", "expFilter", "^java-0[12]").orderBy("exp_id"),
-                expected("results", null, id -> id.matches("java-0[12]")));
-        assertSameCellsOfSomeRuns(read(hdfsRuns, "results").filter(col("exp_id").equalTo("exp-1")),
-                expected("results", null, "exp-1"::equals));
-        Dataset<Row> local = spark.read().format("cox").option("table", "results").option("metadata", "metadata")
-                .option("where", "optimizer == adam").load(localPath());
-        Dataset<Row> remote = read(hdfsRuns, "results", "metadata", "metadata", "where", "optimizer == adam");
-        assertThat(remote.orderBy("exp_id").collectAsList()).isEqualTo(local.orderBy("exp_id").collectAsList());
-        assertThat(remote.count()).isPositive();
-        assertThat(read(hdfsRuns, "results", "unionSchemas", "false", "skipErrors", "true").count())
-                .isEqualTo(read(localPath(), "results", "unionSchemas", "false", "skipErrors", "true").count());
-    }
-
-    private static String localPath() {
+    private String localPath() {
         return local.toString();
     }
 
     @Test
-    void oneExperimentFolder_andAFileUri() {
-        assertSameCells(read(hdfsRuns + "/java-01", "results"), expected("results", null, "java-01"::equals));
+    void aPlainPath_isOnFsDefaultFs_whenThatIsNotLocal() {
+        spark.conf().set("fs.defaultFS", "hdfs://localhost:" + cluster.getNameNodePort());
+        try {
+            assertSameCells(read("/data/runs", "results").orderBy("exp_id"), expected("results", null, null));
+        } finally {
+            spark.conf().unset("fs.defaultFS");
+        }
+    }
+
+    /** An HDFS user who may not list one run's folder: with skipErrors the run is left to the executors to skip. */
+    @Test
+    void aRunFolderThatMayNotBeListed_failsTheListing_orIsKeptForTheExecutorsToSkip() throws Exception {
+        org.apache.hadoop.fs.FileSystem fs = cluster.getFileSystem();
+        org.apache.hadoop.fs.Path locked = new org.apache.hadoop.fs.Path("/data/locked/x");
+        fs.mkdirs(locked);
+        fs.mkdirs(new org.apache.hadoop.fs.Path("/data/locked/y"));
+        fs.setPermission(locked, new org.apache.hadoop.fs.permission.FsPermission((short) 0700));
+        String folder = "hdfs://localhost:" + cluster.getNameNodePort() + "/data/locked";
+        org.apache.hadoop.security.UserGroupInformation.createRemoteUser("someone-else")
+                .doAs((java.security.PrivilegedExceptionAction<Void>) () -> {
+                    Configuration conf = new Configuration(spark.sparkContext().hadoopConfiguration());
+                    Path dir = HadoopPaths.of(URI.create(folder), conf);
+                    assertThatThrownBy(() -> RunListing.runs(dir, id -> true, null, false))
+                            .isInstanceOf(cox.exceptions.CoxIOException.class)
+                            .hasMessageContaining("cannot list experiment folder " + folder + "/x");
+                    assertThat(RunListing.runs(dir, id -> true, null, true)).isEqualTo(java.util.Map.of("x", 0L));
+                    return null;
+                });
+    }
+
+    @Test
+    void aFileUri_isALocalFolder() {
         assertSameCells(read(local.toUri().toString(), "results").orderBy("exp_id"), expected("results", null, null));
     }
 
     @Test
-    void aMissingFolder_isAClearError() {
-        assertThatThrownBy(() -> read(hdfsRuns + "-nope", "results").count())
-                .hasMessageContaining("not a folder: " + hdfsRuns + "-nope");
-    }
-
-    @Test
     void aClosedStoreUnder4MiB_isFetchedInOneRequest() throws IOException, InterruptedException {
-        Path remote = HadoopPaths.of(URI.create(hdfsRuns), spark.sparkContext().hadoopConfiguration());
+        Path remote = HadoopPaths.of(URI.create(remoteRuns), spark.sparkContext().hadoopConfiguration());
         for (String id : List.of("exp-0", "java-00")) {
             Path h5 = remote.resolve(id).resolve("store.h5");
             assertThat(Files.size(h5)).isLessThan(PositionalInputs.RANGE);
@@ -170,9 +131,9 @@ class HdfsReadTest {
 
     @Test
     void planning_listsButOpensNoStore_andSplitsAsLocally() {
-        org.apache.spark.sql.types.StructType schema = read(hdfsRuns, "results").schema();
+        org.apache.spark.sql.types.StructType schema = read(remoteRuns, "results").schema();
         long before = PositionalInputs.rangeRequests();
-        int remote = spark.read().format("cox").schema(schema).option("table", "results").load(hdfsRuns)
+        int remote = spark.read().format("cox").schema(schema).option("table", "results").load(remoteRuns)
                 .rdd().getNumPartitions();
         assertThat(PositionalInputs.rangeRequests() - before).as("range requests while planning").isZero();
         int local = spark.read().format("cox").schema(schema).option("table", "results").load(localPath())

@@ -365,6 +365,9 @@ final class RunScanner implements AutoCloseable {
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list the runs in " + Locations.text(directory), e);
+        } catch (java.nio.file.DirectoryIteratorException e) { // a failure while listing, after the first child
+            throw new UncheckedIOException("cannot list the runs in " + Locations.text(directory) + ": " + e.getCause(),
+                    e.getCause());
         }
         for (String id : old.keySet()) {
             if (!now.containsKey(id)) {
