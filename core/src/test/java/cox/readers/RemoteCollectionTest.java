@@ -93,7 +93,7 @@ class RemoteCollectionTest {
 
     /**
      * Sets every file's modification time an hour back, as a run closed long ago has them: only
-     * a file that has settled is kept open between looks ({@link cox.io.ReusedInput}).
+     * a file that has settled is kept open between looks ({@link cox.io.internal.ReusedInput}).
      */
     private static Path settled(Path folder) throws IOException {
         java.nio.file.attribute.FileTime old = java.nio.file.attribute.FileTime.from(Instant.now().minusSeconds(3600));

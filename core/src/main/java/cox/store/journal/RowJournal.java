@@ -288,7 +288,7 @@ public final class RowJournal implements AutoCloseable {
 
     /**
      * As {@link #scan(Path, long, long, Visitor)}, reading through {@code input} (a journal that
-     * is not local, kept open between looks by its reader: {@link cox.io.ReusedInput}).
+     * is not local, kept open between looks by its reader: {@link cox.io.internal.ReusedInput}).
      *
      * @param path the journal file, for messages
      * @param input an open reader of it; closed when this returns
