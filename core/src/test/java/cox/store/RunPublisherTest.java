@@ -402,7 +402,7 @@ class RunPublisherTest {
 
         assertThatThrownBy(() -> new RunPublisher(readOnly, Clock.systemUTC()).publish(run, jimfs.getPath("/ro"), false))
                 .isInstanceOf(CoxIOException.class)
-                .hasMessageStartingWith("cannot push run exp-a to jimfs://").hasMessageEndingWith("/ro/exp-a/: its file system (jimfs) does not write");
+                .hasMessageStartingWith("cannot push run exp-a to jimfs://").hasMessageEndingWith("/ro/exp-a: its file system (jimfs) does not write");
     }
 
     @Test
