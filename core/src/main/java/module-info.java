@@ -4,7 +4,7 @@
  * {@code cox.readers.filter}, Python-style text {@code cox.readers.text} and run summaries
  * {@code cox.readers.summary}), TensorBoard ({@code cox.tensorboard}), tensors ({@code cox.torch})
  * and the exceptions they throw ({@code cox.exceptions}); the HDF5 layer, the journal, the pickle
- * codec and the generated protobuf classes stay inside.
+ * codec, the generated protobuf classes and {@code cox.io.internal} stay inside.
  * {@code ModulePathIT} runs a consumer module against the packaged jar to prove it.
  */
 module cox4j.core {

@@ -41,6 +41,7 @@ import org.junit.jupiter.api.Test;
  *         ├─▶ cox.store.hdf5 ─────▶ cox.pickle, cox.io
  *         ├─▶ cox.store.journal ──▶ cox.io ──▶ cox.exceptions
  *         ├─▶ cox.tensorboard ────▶ cox.exceptions
+ *         ├─▶ cox.io.internal ────▶ cox.io
  *         └─▶ cox.torch ──────────▶ cox.pickle, cox.io
  *                                   cox.pickle ──▶ cox.exceptions
  * </pre>
@@ -52,12 +53,14 @@ class LayersTest {
     static {
         USES.put("cox.exceptions", Set.of());
         USES.put("cox.io", Set.of("cox.exceptions"));
+        USES.put("cox.io.internal", Set.of("cox.io"));
         USES.put("cox.pickle", Set.of("cox.exceptions"));
         USES.put("cox.torch", Set.of("cox.pickle", "cox.io"));
         USES.put("cox.tensorboard", Set.of("cox.exceptions"));
         USES.put("cox.store.journal", Set.of("cox.io"));
         USES.put("cox.store.hdf5", Set.of("cox.pickle", "cox.io"));
-        USES.put("cox.store", Set.of("cox.store.hdf5", "cox.store.journal", "cox.tensorboard", "cox.torch"));
+        USES.put("cox.store", Set.of("cox.store.hdf5", "cox.store.journal", "cox.tensorboard", "cox.torch",
+                "cox.io.internal"));
         USES.put("cox.readers.text", Set.of("cox.torch"));
         USES.put("cox.readers.filter", Set.of("cox.readers.text"));
         USES.put("cox.readers", Set.of("cox.store", "cox.readers.filter", "cox.readers.text"));

@@ -1,5 +1,6 @@
 package cox.io;
 
+import cox.exceptions.CoxIOException;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.FileSystemAlreadyExistsException;
@@ -9,11 +10,13 @@ import java.nio.file.Path;
 import java.nio.file.spi.FileSystemProvider;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Where runs are: a local path, or a URI of any file system whose {@code java.nio} provider is on
  * the class path: {@code s3://bucket/prefix} (aws-java-nio-spi-for-s3), {@code hdfs://host:port/dir}
- * and the other Hadoop schemes (module {@code cox4j-hadoop} with Hadoop's client jars).
+ * and the other Hadoop schemes (artifact {@code cox4j-hadoop}, module {@code hadoop}, with Hadoop's
+ * client jars).
  *
  * <p>{@code s3://} is set up as the AWS tools do ({@link S3Settings}): credentials, region and
  * endpoint come from the usual AWS settings, {@code AWS_ENDPOINT_URL} included, with path-style
@@ -64,18 +67,26 @@ public final class Locations {
     }
 
     /**
-     * The path {@code uri} names: a {@code file:} URI is a local path; any other scheme is served by
-     * the installed {@code java.nio} provider for it, whose file system is created on first use.
+     * The path {@code uri} names: a URI without a scheme is a local path (its path part), a
+     * {@code file:} URI is a local path; any other scheme is served by the installed
+     * {@code java.nio} provider for it, whose file system is created on first use (with the
+     * provider's default settings) and stays open for the life of the JVM.
      *
      * @param uri where the runs are
      * @return its path
-     * @throws IllegalArgumentException naming the URI if no installed provider serves its scheme, or
-     *     the provider refuses it
+     * @throws IllegalArgumentException naming the URI if no installed provider serves its scheme
+     *     (the message says which jars do), or the provider refuses the URI
+     * @throws CoxIOException naming the URI if its file system cannot be reached (the provider
+     *     fails with an {@code IOException} or another error while making it)
      */
     public static Path path(URI uri) {
+        Objects.requireNonNull(uri, "uri");
         String scheme = uri.getScheme();
-        if (scheme == null || scheme.equalsIgnoreCase("file")) {
-            return scheme == null ? Path.of(uri.toString()) : Path.of(uri);
+        if (scheme == null) {
+            return Path.of(uri.getPath());
+        }
+        if (scheme.equalsIgnoreCase("file")) {
+            return Path.of(uri);
         }
         if (scheme.equalsIgnoreCase("s3")) {
             S3Settings.apply(System.getenv(), System.getProperties());
@@ -110,8 +121,11 @@ public final class Locations {
             // cox4j-hadoop's providers are installed without Hadoop's jars, and say that those are missing
             throw new IllegalArgumentException("cannot reach " + uri + ": " + e.getMessage() + " (the cox command adds"
                     + " $COX_CLASSPATH, e.g. COX_CLASSPATH=\"$(hadoop classpath)\")", e);
+        } catch (IllegalArgumentException | FileSystemNotFoundException e) {
+            throw new IllegalArgumentException("the " + scheme.toLowerCase(Locale.ROOT) + ":// file system provider "
+                    + provider.getClass().getName() + " does not take " + uri + ": " + e.getMessage(), e);
         } catch (IOException | RuntimeException e) {
-            throw new IllegalArgumentException("cannot reach " + uri + ": " + e.getMessage(), e);
+            throw new CoxIOException("cannot reach " + uri + ": " + e, e);
         }
     }
 
@@ -174,10 +188,11 @@ public final class Locations {
     private static String noProvider(URI uri) {
         String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
         String s3 = "s3:// is read through software.amazon.nio.s3:aws-java-nio-spi-for-s3, which the cox command ships";
+        String hadoop = "hdfs://, webhdfs://, s3a://, abfs://, abfss://, gs://, viewfs:// and the other Hadoop schemes are"
+                + " read through the artifact cox4j-hadoop with Hadoop's client jars on the class path (the cox command"
+                + " adds $COX_CLASSPATH, e.g. COX_CLASSPATH=\"$(hadoop classpath)\")";
         String how = scheme.equals("s3") ? s3 + ": is it on the class path?"
-                : "hdfs://, s3a:// and the other Hadoop schemes are read through cox4j-hadoop with Hadoop's client jars on"
-                        + " the class path (the cox command adds $COX_CLASSPATH, e.g. COX_CLASSPATH=\"$(hadoop classpath)\")"
-                        + (isHadoopScheme(scheme) ? "" : "; " + s3);
+                : isHadoopScheme(scheme) ? hadoop : hadoop + "; " + s3;
         return "no file system on the class path serves " + scheme + ": URIs such as " + uri + "; " + how;
     }
 

@@ -8,15 +8,18 @@ import java.nio.ByteBuffer;
 /**
  * One file, read by position: N bytes at an offset, and the file's size. Implementations are
  * thread-safe (a read names its position, so concurrent reads do not disturb each other) and
- * read-only. A file another process is writing may grow: {@link #size()} tells its length now.
+ * read-only. A file another process is writing may grow: {@link #size()} tells its length as the
+ * file system reports it to an open file (a local file's length now; the S3 provider's channel
+ * keeps the size it had when opened).
  *
  * <p>Local files are read through {@code FileChannel}'s positional reads, files of any other
  * {@code java.nio} file system through its {@code SeekableByteChannel}, and HDFS, S3A and the
- * other Hadoop file systems (module {@code spark}) through {@code FSDataInputStream}'s.
+ * other Hadoop file systems through {@code FSDataInputStream}'s positional reads: the channels of
+ * {@code cox.hadoop.HadoopFileSystemProvider} (module {@code hadoop}) implement this interface.
  */
 public interface PositionalInput extends Closeable {
     /**
-     * The file's length now.
+     * The file's length now, as far as the open file can tell (see above).
      *
      * @return its size in bytes
      * @throws IOException if the file cannot be asked

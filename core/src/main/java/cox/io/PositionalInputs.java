@@ -18,10 +18,13 @@ import java.util.concurrent.atomic.LongAdder;
  *   <li>A file of the default (local) file system is read through a {@code FileChannel}: every
  *       read is one positional read, and the operating system's cache does the rest.</li>
  *   <li>A file of another file system is opened with {@link Files#newByteChannel}; if the channel
- *       is itself a {@link PositionalInput} (the Hadoop file system of module {@code spark}), its
- *       own positional reads are used, otherwise reads seek then read under a lock. Either way it
- *       is read ahead in ranges of {@link #RANGE} bytes ({@link RangeReadAhead}), so a file of up
- *       to 4 MiB costs one request and a larger one few.</li>
+ *       is itself a {@link PositionalInput} (the channels of {@code cox.hadoop.HadoopFileSystemProvider},
+ *       module {@code hadoop}), its own positional reads are used, otherwise reads seek then read
+ *       under a lock. Either way it is read ahead in ranges of {@link #RANGE} bytes
+ *       ({@link RangeReadAhead}), so a file of up to 4 MiB costs one request and a larger one few.
+ *       The ranges kept stay valid while the file only grows; a file replaced or rewritten while
+ *       open may be read as a mix of two versions, which the store reader detects by looking at
+ *       the file's size, time and key again at the end of each look (it then looks again).</li>
  * </ul>
  */
 public final class PositionalInputs {
@@ -45,20 +48,8 @@ public final class PositionalInputs {
             return new LocalFileInput(file, FileChannel.open(file, StandardOpenOption.READ));
         }
         SeekableByteChannel ch = Files.newByteChannel(file, StandardOpenOption.READ);
-        PositionalInput base = ch instanceof PositionalInput p ? p : new ChannelInput(file.toUri().toString(), ch);
+        PositionalInput base = ch instanceof PositionalInput p ? p : new ChannelInput(Locations.text(file), ch);
         return new RangeReadAhead(base, RANGE, REQUESTS);
-    }
-
-    /**
-     * Reads through {@code channel}, an open local file (a file being written, which its writer
-     * reads back): closing the result closes the channel.
-     *
-     * @param file the channel's file, for messages
-     * @param channel an open channel readable by position
-     * @return its reader
-     */
-    public static PositionalInput over(Path file, FileChannel channel) {
-        return new LocalFileInput(file, channel);
     }
 
     /**
@@ -83,7 +74,19 @@ public final class PositionalInputs {
      * @throws IOException if it cannot be read, or is larger than an array holds
      */
     public static byte[] readAll(PositionalInput in) throws IOException {
-        long size = in.size();
+        return readAll(in, in.size());
+    }
+
+    /**
+     * Reads the first {@code size} bytes of {@code in}, its size as the caller just asked it (or
+     * fewer if the file was cut meanwhile).
+     *
+     * @param in an open file
+     * @param size its size
+     * @return its bytes
+     * @throws IOException if it cannot be read, or is larger than an array holds
+     */
+    public static byte[] readAll(PositionalInput in, long size) throws IOException {
         if (size > Integer.MAX_VALUE - 16) {
             throw new IOException(in.name() + " is " + size + " bytes long, more than one array holds");
         }
@@ -168,10 +171,7 @@ public final class PositionalInputs {
 
         @Override
         public synchronized int read(long position, ByteBuffer dst) throws IOException {
-            if (position >= channel.size()) {
-                return -1;
-            }
-            channel.position(position);
+            channel.position(position); // past the end is allowed: the read then returns -1
             return channel.read(dst);
         }
 

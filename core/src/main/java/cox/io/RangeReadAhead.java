@@ -8,8 +8,14 @@ import java.util.concurrent.atomic.LongAdder;
  * Reads a remote file in large aligned ranges and keeps the last few, so the many small reads
  * of an HDF5 parser (a superblock, an object header, a chunk index, then rows) cost one request
  * per range rather than one each. A read larger than a range goes straight to the file. A range
- * that was short because the file ended then is fetched again when a read reaches past it, so a
- * file another process is appending to is read as it grows. Thread-safe.
+ * that was short because the file ended then is fetched again when a read reaches past it (and
+ * replaces the short one), so a file another process is appending to is read as it grows.
+ *
+ * <p>The ranges kept are valid while the file only grows. They are never checked against the
+ * file again: a file replaced or rewritten in place while this is open may be read as a mix of
+ * its two versions. The store reader looks at the file's size, time and key again at the end of
+ * each look and looks again if they changed ({@link cox.io.internal.ReusedInput#unchanged}).
+ * Thread-safe.
  */
 final class RangeReadAhead implements PositionalInput {
     /** How many ranges are kept: enough for the head of a file, its chunk index and its rows. */
@@ -38,7 +44,7 @@ final class RangeReadAhead implements PositionalInput {
         if (position < 0) {
             throw new IllegalArgumentException(file.name() + ": negative position " + position);
         }
-        if (dst.remaining() >= range) {
+        if (dst.remaining() > range) {
             requests.increment();
             return file.read(position, dst);
         }
@@ -69,6 +75,12 @@ final class RangeReadAhead implements PositionalInput {
         requests.increment();
         file.readFully(start, r);
         r.flip();
+        for (int i = 0; i < KEPT; i++) {
+            if (kept[i] != null && starts[i] == start) {
+                kept[i] = r; // the file grew past a short last range: the longer one replaces it
+                return r;
+            }
+        }
         starts[next] = start;
         kept[next] = r;
         next = (next + 1) % KEPT;

@@ -4,7 +4,6 @@ import cox.exceptions.CoxException;
 import cox.exceptions.CoxIOException;
 import cox.exceptions.StoreException;
 import cox.io.Locations;
-import cox.io.PositionalInputs;
 import cox.readers.filter.RunFilter;
 import cox.store.Mode;
 import cox.store.RunSummary;
@@ -322,7 +321,9 @@ public final class CollectionReader implements AutoCloseable {
      * What {@code cox ls} shows of each experiment: tables with row counts, last write time, and
      * its {@link RunStatus} (the builder's {@link Builder#clock clock} tells {@code active} from
      * {@code idle}). An experiment that cannot be read is listed with its error (this method does
-     * not fail for one experiment, whatever {@code skipErrors} says).
+     * not fail for one experiment, whatever {@code skipErrors} says). A collection that is not
+     * local never has a {@link RunStatus#RUNNING running} run: a writer on another machine cannot
+     * be seen, so a cox4j run being written there is {@link RunStatus#INTERRUPTED interrupted}.
      *
      * @return one entry per experiment, in id order
      */
@@ -765,8 +766,7 @@ public final class CollectionReader implements AutoCloseable {
             Objects.requireNonNull(directory, "directory");
             this.directory = directory.toAbsolutePath().normalize();
             if (!Files.isDirectory(this.directory)) {
-                throw new IllegalArgumentException("not a folder of experiments: " + (PositionalInputs.isLocal(this.directory)
-                        ? this.directory : this.directory.toUri()));
+                throw new IllegalArgumentException("not a folder of experiments: " + Locations.text(this.directory));
             }
         }
 

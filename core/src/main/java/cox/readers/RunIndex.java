@@ -1,7 +1,9 @@
 package cox.readers;
 
 import cox.exceptions.CoxException;
+import cox.io.Locations;
 import cox.io.PositionalInputs;
+import cox.io.internal.Settling;
 import cox.store.RunSummary;
 import cox.store.Store;
 import java.io.ByteArrayOutputStream;
@@ -16,7 +18,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Objects;
@@ -127,7 +128,7 @@ public final class RunIndex {
     /**
      * A run's entry: its stamp, its summary (decoded from {@code bytes} on first use), and whether
      * its last writer closed it cleanly, or null when that was found while the run's files were
-     * within {@link #RACY_NANOS} of being written ({@link #racy}) and is looked at again.
+     * too recently written ({@link #racy}) and is looked at again.
      */
     private static final class Entry {
         final Stamp stamp;
@@ -153,24 +154,17 @@ public final class RunIndex {
     }
 
     /**
-     * How long after a file's modification time the file may still change without its time or size
-     * changing: a file system's time resolution (a clock tick of a few milliseconds on Linux, 1 s
-     * or 2 s on some file systems). A writer closing a store replaces its checkpoint twice within
-     * milliseconds ("consistent", then "closed"), both the same size.
-     */
-    static final long RACY_NANOS = 2_000_000_000L;
-
-    /**
      * Whether a stamp taken now may not tell the run's files from the next version of them: one of
-     * them was modified less than {@link #RACY_NANOS} ago (or in the future), as git's "racily
-     * clean" index entries. The rows of a summary do not depend on it (the journal grows with every
-     * record); whether the run was closed cleanly, read from the checkpoint, does.
+     * them was modified too recently by the local clock ({@link Settling#byClock}: within a file
+     * system's time resolution for a local collection, widened by a remote server's possible clock
+     * skew for any other), as git's "racily clean" index entries. The cache persists across
+     * processes, so the time a stamp was first seen cannot be used. The rows of a summary do not
+     * depend on it (the journal grows with every record); whether the run was closed cleanly, read
+     * from the checkpoint, does.
      */
-    static boolean racy(Stamp stamp) {
+    boolean racy(Stamp stamp) {
         long latest = Math.max(stamp.h5Time(), Math.max(stamp.journalTime(), stamp.checkpointTime()));
-        Instant now = Instant.now();
-        long nowNanos = now.getEpochSecond() * 1_000_000_000L + now.getNano();
-        return latest >= nowNanos - RACY_NANOS;
+        return !Settling.byClock(collection, latest);
     }
 
     private final Path collection;
@@ -202,8 +196,13 @@ public final class RunIndex {
      * @param collection the storage folder, on any file system: a local one is known by its
      *     absolute path, any other by its URI ({@code s3://bucket/runs}, {@code hdfs://nn:8020/runs})
      * @return the index
+     * @throws IllegalArgumentException if {@code cacheDir} is not a local folder
      */
     public static RunIndex load(Path cacheDir, Path collection) {
+        if (!PositionalInputs.isLocal(cacheDir)) {
+            throw new IllegalArgumentException("the run index's cache folder must be a local folder, not "
+                    + Locations.text(cacheDir));
+        }
         Path dir = collection.toAbsolutePath().normalize();
         RunIndex index = new RunIndex(dir, cacheDir.resolve("runs-" + hash(key(dir)) + ".idx"));
         index.read();
@@ -265,7 +264,7 @@ public final class RunIndex {
      * @param expId a run
      * @param stamp its files' stamp, taken before {@code known} was found
      * @param known what was found; not kept for a run without a journal whose files changed less
-     *     than {@link #RACY_NANOS} ago (its next write may leave the same stamp)
+     *     too recently ({@link #racy}: its next write may leave the same stamp)
      */
     void put(String expId, Stamp stamp, Known known) {
         Objects.requireNonNull(known, "known");
@@ -403,7 +402,7 @@ public final class RunIndex {
      * any other ({@code s3://bucket/runs}), so two file systems' folders of the same path differ.
      */
     private static String key(Path collection) {
-        return PositionalInputs.isLocal(collection) ? collection.toString() : collection.toUri().toString();
+        return Locations.text(collection);
     }
 
     private static String hash(String s) {

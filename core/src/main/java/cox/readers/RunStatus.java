@@ -14,11 +14,18 @@ import java.util.Objects;
  * crash or {@code kill -9}); a store Python cox or pandas wrote carries no such marks, so it is
  * {@link #ACTIVE} if its files changed within {@link #ACTIVE_WINDOW}, else {@link #IDLE}. Not in
  * Python cox.
+ *
+ * <p>A run that is not on a local file system ({@code s3://}, {@code hdfs://}) is never
+ * {@link #RUNNING}: its writer, on another machine, cannot be seen, so a cox4j run still being
+ * written there shows as {@link #INTERRUPTED} until its writer closes it.
  */
 public enum RunStatus {
-    /** A cox4j writer on this machine holds the store's lock now. */
+    /** A cox4j writer on this machine holds the store's lock now (never for a store that is not local). */
     RUNNING,
-    /** A cox4j store no writer holds, whose last writer did not close it cleanly (or rows came after its close). */
+    /**
+     * A cox4j store no writer holds, whose last writer did not close it cleanly (or rows came after
+     * its close); also a remote cox4j store being written now, whose writer cannot be seen.
+     */
     INTERRUPTED,
     /** A cox4j store whose last writer closed it cleanly ({@link Store#close()}), nothing written since. */
     CLOSED,

@@ -11,7 +11,6 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -687,6 +686,6 @@ final class RunPublisher {
     }
 
     private static boolean isLocal(Path p) {
-        return p.getFileSystem() == FileSystems.getDefault();
+        return cox.io.PositionalInputs.isLocal(p);
     }
 }

@@ -264,7 +264,7 @@ public final class Store implements AutoCloseable {
         this.mode = mode;
         this.files = new StoreFiles(storageFolder.resolve(this.expId).toAbsolutePath().normalize(), h5ChunkRows);
         if (mode != Mode.READ && !PositionalInputs.isLocal(files.dir())) {
-            throw new IllegalArgumentException("store " + files.dir().toUri() + " is not on a local file system, and remote"
+            throw new IllegalArgumentException("store " + cox.io.Locations.text(files.dir()) + " is not on a local file system, and remote"
                     + " runs are read-only: open it with Mode.READ (publish a run with cox push)");
         }
         if (isNew && Files.exists(files.dir())) {
@@ -272,7 +272,7 @@ public final class Store implements AutoCloseable {
         }
         if (mode == Mode.READ) {
             if (!files.exists()) {
-                throw new StoreException("no store at " + files.dir() + ": it has neither store.h5 nor a journal");
+                throw new StoreException("no store at " + cox.io.Locations.text(files.dir()) + ": it has neither store.h5 nor a journal");
             }
             this.writer = null;
             this.lock = null;
@@ -339,13 +339,13 @@ public final class Store implements AutoCloseable {
         synchronized (tables) {
             checkWritable("add table '" + name + "'");
             if (tables.containsKey(name)) {
-                throw new IllegalArgumentException("store " + files.dir() + " has a table '" + name + "' already");
+                throw new IllegalArgumentException("store " + cox.io.Locations.text(files.dir()) + " has a table '" + name + "' already");
             }
             if (schema.isEmpty()) {
                 throw new IllegalArgumentException("table '" + name + "' needs at least one column");
             }
             if (tables.size() >= FrameTableLimits.MAX_TABLES) {
-                throw new IllegalArgumentException("store " + files.dir() + " has " + tables.size() + " tables, the most"
+                throw new IllegalArgumentException("store " + cox.io.Locations.text(files.dir()) + " has " + tables.size() + " tables, the most"
                         + " a store can have (the journal numbers them with 16 bits): cannot add table '" + name + "'");
             }
             if (FrameTableLimits.enforced) {
@@ -404,7 +404,7 @@ public final class Store implements AutoCloseable {
         synchronized (tables) {
             Table t = tables.get(name);
             if (t == null) {
-                throw new IllegalArgumentException("store " + files.dir() + " has no table '" + name + "': its tables are "
+                throw new IllegalArgumentException("store " + cox.io.Locations.text(files.dir()) + " has no table '" + name + "': its tables are "
                         + tables.keySet());
             }
             return t;
@@ -453,7 +453,7 @@ public final class Store implements AutoCloseable {
      */
     public SummaryWriter tensorboard() {
         if (tensorboard == null) {
-            throw new IllegalStateException("store " + files.dir() + " is open read-only (mode r): it has no TensorBoard writer");
+            throw new IllegalStateException("store " + cox.io.Locations.text(files.dir()) + " is open read-only (mode r): it has no TensorBoard writer");
         }
         checkOpen();
         return tensorboard;
@@ -778,14 +778,14 @@ public final class Store implements AutoCloseable {
 
     void checkWritable(String action) {
         if (mode == Mode.READ) {
-            throw new IllegalStateException("cannot " + action + ": store " + files.dir() + " is open read-only (mode r)");
+            throw new IllegalStateException("cannot " + action + ": store " + cox.io.Locations.text(files.dir()) + " is open read-only (mode r)");
         }
         checkOpen();
     }
 
     private void checkOpen() {
         if (closed) {
-            throw new IllegalStateException("store " + files.dir() + " is closed");
+            throw new IllegalStateException("store " + cox.io.Locations.text(files.dir()) + " is closed");
         }
     }
 

@@ -4,9 +4,10 @@ import cox.exceptions.CoxException;
 import cox.exceptions.CoxIOException;
 import cox.exceptions.StoreFormatException;
 import cox.exceptions.StoreRecoveryException;
+import cox.io.Locations;
 import cox.io.PositionalInput;
 import cox.io.PositionalInputs;
-import cox.io.ReusedInput;
+import cox.io.internal.ReusedInput;
 import cox.store.TrustChecks.FewerRows;
 import cox.store.TrustChecks.Implausible;
 import cox.store.TrustChecks.Mismatch;
@@ -25,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,6 +45,8 @@ final class StoreReader {
     private static final Logger LOG = LoggerFactory.getLogger(StoreReader.class);
 
     private final StoreFiles files;
+    /** Whether store.h5 is on the default file system. */
+    private final boolean local;
     private final Set<String> warned = ConcurrentHashMap.newKeySet();
     /** store.h5 and the journal of a store that is not local, kept open between looks while unchanged. */
     private final ReusedInput h5Input;
@@ -50,6 +54,7 @@ final class StoreReader {
 
     StoreReader(StoreFiles files) {
         this.files = files;
+        this.local = PositionalInputs.isLocal(files.h5());
         this.h5Input = new ReusedInput(files.h5());
         this.journalInput = new ReusedInput(files.journal());
     }
@@ -70,16 +75,20 @@ final class StoreReader {
         try {
             in = journalInput.open();
         } catch (IOException e) {
-            throw new CoxIOException("cannot read journal " + files.journal() + ": " + e, e);
+            throw new CoxIOException("cannot read journal " + Locations.text(files.journal()) + ": " + e, e);
         }
         RowJournal.scan(files.journal(), in, from, Long.MAX_VALUE, visitor);
     }
 
     /** The store's tables: those the journal defines, in order, then those only store.h5 has. */
     Map<String, Schema> tables() {
+        return stable(views -> tables(views));
+    }
+
+    private Map<String, Schema> tables(List<PositionalInput> views) {
         Map<String, Schema> out = new LinkedHashMap<>();
         if (!RowJournal.exists(files.journal())) {
-            try (StoreH5 h5 = openH5(true)) {
+            try (StoreH5 h5 = openH5(true, views)) {
                 try {
                     for (String name : h5.tableNames()) {
                         out.put(name, h5.schema(name));
@@ -90,7 +99,7 @@ final class StoreReader {
             }
             return out;
         }
-        try (Look look = new Look(null, false)) {
+        try (Look look = new Look(null, false, views)) {
             for (TableDefinition d : look.definitions) {
                 out.put(d.name(), d.schema());
             }
@@ -114,12 +123,16 @@ final class StoreReader {
     }
 
     private TableRows rows(String name, Schema schema, boolean countOnly) {
+        return stable(views -> rows(name, schema, countOnly, views));
+    }
+
+    private TableRows rows(String name, Schema schema, boolean countOnly, List<PositionalInput> views) {
         if (!RowJournal.exists(files.journal())) {
-            try (StoreH5 h5 = openH5(true)) {
+            try (StoreH5 h5 = openH5(true, views)) {
                 return h5Only(h5, name, schema, countOnly);
             }
         }
-        try (Look look = new Look(name, !countOnly)) {
+        try (Look look = new Look(name, !countOnly, views)) {
             TableDefinition d = look.definition(name);
             if (d == null) {
                 if (look.h5 != null && look.externalTables.containsKey(name)) {
@@ -128,6 +141,62 @@ final class StoreReader {
                 return new TableRows(0, countOnly ? null : Columns.empty(schema));
             }
             return look.rowsOf(d, countOnly);
+        }
+    }
+
+    /**
+     * Runs one look at the store. A store.h5 that is not local may be replaced or rewritten between
+     * two of the look's range requests, and the ranges kept from one version then mix with those of
+     * the next: at the end of the look its size, time and key are looked at again (one metadata
+     * call), and if they changed, the file kept open is dropped and the look is made again (up to
+     * {@link #H5_ATTEMPTS} times), so the answer is one version's. A local store.h5 is read through
+     * the operating system, which never mixes versions of a file replaced by renaming.
+     *
+     * @param look the look, given a list to which it adds the readers of store.h5 it opened (null
+     *     for a local store)
+     */
+    private <T> T stable(Function<List<PositionalInput>, T> look) {
+        if (local) {
+            return look.apply(null);
+        }
+        for (int attempt = 1; ; attempt++) {
+            List<PositionalInput> views = new ArrayList<>(1);
+            T out = null;
+            RuntimeException failed = null;
+            try {
+                out = look.apply(views);
+            } catch (IllegalStateException closed) {
+                throw closed;
+            } catch (RuntimeException e) {
+                failed = e; // perhaps what a mix of two versions looks like: see whether the file changed
+            }
+            if (unchanged(views)) {
+                if (failed != null) {
+                    throw failed;
+                }
+                return out;
+            }
+            if (attempt >= H5_ATTEMPTS) {
+                throw new StoreFormatException(Locations.text(files.h5()) + " changed while it was read, in each of "
+                        + H5_ATTEMPTS + " attempts: it is being rewritten; read it again later");
+            }
+            LOG.debug("{} changed while it was read; reading it again", Locations.text(files.h5()));
+            pause();
+        }
+    }
+
+    /** Whether store.h5 is as it was when each of {@code views} was opened. */
+    private boolean unchanged(List<PositionalInput> views) {
+        try {
+            for (PositionalInput v : views) {
+                if (!h5Input.unchanged(v)) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (IOException e) {
+            throw new CoxIOException("cannot reach " + Locations.text(files.h5()) + " to check it did not change while"
+                    + " it was read: " + e, e);
         }
     }
 
@@ -142,7 +211,7 @@ final class StoreReader {
                 return new TableRows(n, null);
             }
             if (n > Integer.MAX_VALUE - 8) {
-                throw new StoreFormatException("table '" + name + "' of " + files.h5() + " has " + n
+                throw new StoreFormatException("table '" + name + "' of " + Locations.text(files.h5()) + " has " + n
                         + " rows, more than one data frame can hold");
             }
             return new TableRows(n, h5.read(name, schema, 0, (int) n));
@@ -156,31 +225,42 @@ final class StoreReader {
         if (e instanceof CoxException c) {
             return c;
         }
-        return new StoreFormatException("cannot read " + files.h5() + ": " + e, e);
+        return new StoreFormatException("cannot read " + Locations.text(files.h5()) + ": " + e, e);
     }
 
     /**
      * Opens store.h5, retrying a few times: a writer may be replacing it at that moment.
      *
      * @param required throw if it cannot be opened (there is no journal to answer instead)
+     * @param views where a store.h5 that is not local adds the reader it opened ({@link #stable})
      * @return the file, or null if it is missing or (not required) cannot be opened
+     * @throws IllegalStateException if this reader was closed
      */
-    private StoreH5 openH5(boolean required) {
+    private StoreH5 openH5(boolean required, List<PositionalInput> views) {
         RuntimeException last = null;
         for (int attempt = 0; attempt < H5_ATTEMPTS; attempt++) {
             if (!Files.exists(files.h5()) && !required) {
                 return null;
             }
-            try {
-                if (PositionalInputs.isLocal(files.h5())) {
-                    return StoreH5.open(files, files.h5(), false);
-                }
-                PositionalInput in;
+            if (local) {
                 try {
-                    in = h5Input.open();
-                } catch (IOException e) {
-                    throw new StoreFormatException("cannot open " + files.h5() + ": " + e, e);
+                    return StoreH5.open(files, files.h5(), false);
+                } catch (RuntimeException e) {
+                    last = e;
+                    pause();
+                    continue;
                 }
+            }
+            PositionalInput in;
+            try {
+                in = h5Input.open(); // closed: IllegalStateException, not retried
+            } catch (IOException e) {
+                last = new StoreFormatException("cannot open " + Locations.text(files.h5()) + ": " + e, e);
+                pause();
+                continue;
+            }
+            views.add(in);
+            try {
                 return StoreH5.openForReading(files.h5(), in);
             } catch (RuntimeException e) {
                 last = e;
@@ -190,7 +270,8 @@ final class StoreReader {
         if (required) {
             throw unsound(last);
         }
-        warn("cannot read " + files.h5() + " (" + last.getMessage() + "); answering from the journal " + files.journal());
+        warn("cannot read " + Locations.text(files.h5()) + " (" + last.getMessage() + "); answering from the journal "
+                + Locations.text(files.journal()));
         return null;
     }
 
@@ -220,9 +301,17 @@ final class StoreReader {
         /** Why the journal cannot answer alone (it lost records the checkpoint says it had), or null. */
         String lost;
 
-        Look(String table, boolean collect) {
-            StoreH5 opened = openH5(false);
-            Checkpoint c = Checkpoint.read(files.checkpoint());
+        Look(String table, boolean collect, List<PositionalInput> views) {
+            StoreH5 opened = openH5(false, views);
+            Checkpoint c;
+            try {
+                c = Checkpoint.read(files.checkpoint());
+            } catch (RuntimeException e) {
+                if (opened != null) {
+                    opened.close();
+                }
+                throw e;
+            }
             this.cp = c != null && c.hasDigests() ? c : null;
             this.from = cp == null ? RowJournal.HEADER_SIZE : cp.journalOffset();
             try {
@@ -278,16 +367,17 @@ final class StoreReader {
                     : compare();
             if (disagreement != null && h5 != null && cp != null) {
                 // (without a checkpoint with digests there is nothing to disagree with: the journal answers)
-                if (behind && (!PositionalInputs.isLocal(files.h5()) || WriterProbe.isLocked(files))) {
+                if (behind && (local ? WriterProbe.isLocked(files) : !cp.closed())) {
                     // a writer's newest rows reach store.h5's readers a moment after the checkpoint counts
                     // them (docs/live-reads.md): normal while it writes, and the journal has them all; a
                     // remote store's writer (on another machine) cannot be seen, so its lag is taken as that
+                    // unless the checkpoint says the store was closed: then store.h5 lost rows
                     LOG.debug("store.h5 {} is behind its writer's checkpoint ({}); answering from the journal {}",
-                            files.h5(), disagreement, files.journal());
+                            Locations.text(files.h5()), disagreement, Locations.text(files.journal()));
                     return;
                 }
-                warn("store.h5 " + files.h5() + " does not agree with the checkpoint " + files.checkpoint() + " and the"
-                        + " journal (" + disagreement + "); answering from the journal " + files.journal());
+                warn("store.h5 " + Locations.text(files.h5()) + " does not agree with the checkpoint "
+                        + Locations.text(files.checkpoint()) + " and the journal (" + disagreement + "); answering from the journal " + Locations.text(files.journal()));
             }
         }
 
@@ -371,7 +461,7 @@ final class StoreReader {
                         external = h5Rows - journalRows;
                     }
                     if (why != null) {
-                        warn("table '" + d.name() + "' in " + files.h5() + " has " + (h5Rows - journalRows) + " rows beyond"
+                        warn("table '" + d.name() + "' in " + Locations.text(files.h5()) + " has " + (h5Rows - journalRows) + " rows beyond"
                                 + " the journal's " + journalRows + ", which are not read: " + why);
                     }
                 }
@@ -380,8 +470,8 @@ final class StoreReader {
                 }
                 Columns prefix = h5.read(d.name(), d.schema(), 0, toInt(d, inH5));
                 if (prefix.digest(RowDigest.EMPTY) != cp.digests()[i]) {
-                    warn("table '" + d.name() + "' in " + files.h5() + " does not hold the rows the checkpoint "
-                            + files.checkpoint() + " records (row digest); answering from the journal " + files.journal());
+                    warn("table '" + d.name() + "' in " + Locations.text(files.h5()) + " does not hold the rows the checkpoint "
+                            + Locations.text(files.checkpoint()) + " records (row digest); answering from the journal " + Locations.text(files.journal()));
                     return fromJournal(d, countOnly);
                 }
                 Columns rows = prefix.append(collected);
@@ -390,15 +480,15 @@ final class StoreReader {
                 }
                 return new TableRows(journalRows + external, countOnly ? null : rows);
             } catch (RuntimeException e) {
-                warn("table '" + d.name() + "' in " + files.h5() + " cannot be read (" + e.getMessage() + "); answering"
-                        + " from the journal " + files.journal());
+                warn("table '" + d.name() + "' in " + Locations.text(files.h5()) + " cannot be read (" + e.getMessage() + "); answering"
+                        + " from the journal " + Locations.text(files.journal()));
                 return fromJournal(d, countOnly);
             }
         }
 
         private int toInt(TableDefinition d, long n) {
             if (n > Integer.MAX_VALUE - 8) {
-                throw new StoreFormatException("table '" + d.name() + "' of " + files.dir() + " has " + n
+                throw new StoreFormatException("table '" + d.name() + "' of " + Locations.text(files.dir()) + " has " + n
                         + " rows, more than one data frame can hold");
             }
             return (int) n;

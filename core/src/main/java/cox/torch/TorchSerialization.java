@@ -160,11 +160,12 @@ public final class TorchSerialization {
     public static Object loadObject(Path file) throws IOException {
         Objects.requireNonNull(file, "file");
         if (Files.exists(file) && !Files.isRegularFile(file)) {
-            throw new TorchFormatException(file + ": not a regular file (a FIFO, device or folder), so it is not opened");
+            throw new TorchFormatException(cox.io.Locations.text(file) + ": not a regular file (a FIFO, device or folder),"
+                    + " so it is not opened");
         }
         if (!PositionalInputs.isLocal(file)) {
             try (PositionalInput in = PositionalInputs.open(file)) {
-                return read(TorchZipReader.of(file.toUri().toString(), in));
+                return read(TorchZipReader.of(cox.io.Locations.text(file), in));
             }
         }
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {

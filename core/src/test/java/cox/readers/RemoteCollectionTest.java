@@ -93,7 +93,7 @@ class RemoteCollectionTest {
 
     /**
      * Sets every file's modification time an hour back, as a run closed long ago has them: only
-     * a file that has settled is kept open between looks ({@link cox.io.ReusedInput}).
+     * a file that has settled is kept open between looks ({@link cox.io.internal.ReusedInput}).
      */
     private static Path settled(Path folder) throws IOException {
         java.nio.file.attribute.FileTime old = java.nio.file.attribute.FileTime.from(Instant.now().minusSeconds(3600));
@@ -389,7 +389,7 @@ class RemoteCollectionTest {
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("remote runs are read-only")
                     .hasMessageContaining("cox push")
-                    .hasMessageContaining(remote.resolve("a").toUri().toString());
+                    .hasMessageContaining(cox.io.Locations.text(remote.resolve("a")));
         }
         assertThatThrownBy(() -> Store.open(remote, "new-run", Mode.APPEND))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("read-only");
@@ -439,7 +439,7 @@ class RemoteCollectionTest {
         try (CollectionReader r = CollectionReader.builder(remote).clock(CLOCK).runIndex(remoteIndex).build()) {
             first = r.runs();
         }
-        assertThat(Files.readString(remoteIndex.file(), StandardCharsets.ISO_8859_1)).contains(remote.toUri().toString());
+        assertThat(Files.readString(remoteIndex.file(), StandardCharsets.ISO_8859_1)).contains(cox.io.Locations.text(remote));
         RunIndex again = RunIndex.load(cache, remote);
         assertThat(again.size()).isEqualTo(2);
         try (CollectionReader r = CollectionReader.builder(remote).clock(CLOCK).runIndex(again).build()) {

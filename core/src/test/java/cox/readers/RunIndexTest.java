@@ -32,6 +32,15 @@ class RunIndexTest {
     }
 
     @Test
+    void load_withACacheFolderThatIsNotLocal_isRefused() throws Exception {
+        try (java.nio.file.FileSystem jimfs = com.google.common.jimfs.Jimfs.newFileSystem(
+                com.google.common.jimfs.Configuration.unix())) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> RunIndex.load(jimfs.getPath("/cache"), dir))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("local").hasMessageContaining("jimfs://");
+        }
+    }
+
+    @Test
     void anEntry_isKeptAcrossLoads_andHoldsOnlyWhileTheRunsFilesAreUnchanged() {
         RunSummary a = writeRun("a", 3);
         RunIndex index = RunIndex.load(cache, dir);

@@ -99,7 +99,7 @@ class RemoteStoreFuzzTest {
                     copyTree(local, remote, true);
                     try (Stream<Path> files = Files.walk(remote)) {
                         for (Path p : files.toList()) {
-                            Files.setLastModifiedTime(p, settled); // kept open between looks (cox.io.ReusedInput)
+                            Files.setLastModifiedTime(p, settled); // kept open between looks (cox.io.internal.ReusedInput)
                         }
                     }
                     String where = v + " trial " + trial + " (" + file + ": " + mutation + ")";

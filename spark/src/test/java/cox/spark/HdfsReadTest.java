@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import cox.hadoop.HadoopPaths;
 import cox.io.PositionalInputs;
-import cox.io.ReusedInput;
+import cox.io.internal.Settling;
 import cox.store.Mode;
 import cox.store.Store;
 import java.io.IOException;
@@ -101,20 +101,17 @@ class HdfsReadTest extends RemoteReadContract {
             Path h5 = remote.resolve(id).resolve("store.h5");
             assertThat(Files.size(h5)).isLessThan(PositionalInputs.RANGE);
             long files = 0;
-            long newest = 0;
             try (var walk = Files.walk(remote.resolve(id))) {
-                for (Path f : walk.filter(Files::isRegularFile).toList()) {
-                    files++;
-                    newest = Math.max(newest, Files.getLastModifiedTime(f).toMillis());
-                }
+                files = walk.filter(Files::isRegularFile).count();
             }
-            // the engine reuses an open remote file only once it has settled (unchanged for a while)
-            long settled = newest + java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(ReusedInput.SETTLED_NANOS) + 100;
-            while (System.currentTimeMillis() < settled) {
-                Thread.sleep(settled - System.currentTimeMillis());
-            }
-            long before = PositionalInputs.rangeRequests();
+            long before;
             try (Store s = Store.open(remote, id, Mode.READ)) {
+                for (String t : s.keys()) {
+                    s.table(t).df(); // the reader first sees each file's size and time
+                }
+                // it keeps a remote file open between looks once opened a clock tick after that
+                Thread.sleep(java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(Settling.TICK_NANOS) + 100);
+                before = PositionalInputs.rangeRequests();
                 for (String t : s.keys()) {
                     s.table(t).df();
                 }

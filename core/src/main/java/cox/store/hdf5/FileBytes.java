@@ -1,6 +1,7 @@
 package cox.store.hdf5;
 
 import cox.exceptions.StoreFormatException;
+import cox.io.Locations;
 import cox.io.PositionalInput;
 import cox.io.PositionalInputs;
 import java.io.IOException;
@@ -23,6 +24,8 @@ import java.nio.file.Path;
 final class FileBytes implements AutoCloseable {
     /** Files up to this size are read whole when opened for reading. */
     static final long SNAPSHOT_MAX = 4L << 20;
+    /** The largest file that is not local read whole into memory for jHDF ({@link #whole}): 256 MiB. */
+    static final long WHOLE_MAX = 256L << 20;
 
     private final Path path;
     private final PositionalInput channel;
@@ -46,7 +49,7 @@ final class FileBytes implements AutoCloseable {
         try {
             ch = PositionalInputs.open(path);
         } catch (IOException e) {
-            throw new StoreFormatException("cannot open " + path + ": " + e, e);
+            throw new StoreFormatException("cannot open " + Locations.text(path) + ": " + e, e);
         }
         return openForReading(path, ch);
     }
@@ -56,29 +59,23 @@ final class FileBytes implements AutoCloseable {
         try {
             long size = ch.size();
             if (size <= SNAPSHOT_MAX) {
-                ByteBuffer all = ByteBuffer.allocate((int) size);
-                while (all.hasRemaining()) {
-                    if (ch.read(all.position(), all) < 0) {
-                        break;
-                    }
-                }
-                all.flip();
+                byte[] all = PositionalInputs.readAll(ch, size);
                 ch.close();
-                return new FileBytes(path, null, all.asReadOnlyBuffer(), all.limit(), false);
+                return new FileBytes(path, null, ByteBuffer.wrap(all).asReadOnlyBuffer(), all.length, false);
             }
             return new FileBytes(path, ch, null, size, true);
         } catch (IOException e) {
             closeQuietly(ch);
-            throw new StoreFormatException("cannot read " + path + ": " + e, e);
+            throw new StoreFormatException("cannot read " + Locations.text(path) + ": " + e, e);
         }
     }
 
     /** Reads through {@code channel} (a file being written), which the caller closes. */
     static FileBytes over(Path path, FileChannel channel) {
         try {
-            return new FileBytes(path, PositionalInputs.over(path, channel), null, channel.size(), false);
+            return new FileBytes(path, new ChannelReads(path, channel), null, channel.size(), false);
         } catch (IOException e) {
-            throw new StoreFormatException("cannot read " + path + ": " + e, e);
+            throw new StoreFormatException("cannot read " + Locations.text(path) + ": " + e, e);
         }
     }
 
@@ -120,7 +117,7 @@ final class FileBytes implements AutoCloseable {
                 }
             }
         } catch (IOException e) {
-            throw new StoreFormatException("cannot read " + path + " at address " + address + ": " + e, e);
+            throw new StoreFormatException("cannot read " + Locations.text(path) + " at address " + address + ": " + e, e);
         }
         buf.flip();
         return buf;
@@ -141,7 +138,7 @@ final class FileBytes implements AutoCloseable {
                 }
             }
         } catch (IOException e) {
-            throw new StoreFormatException("cannot read " + path + " at address " + address + ": " + e, e);
+            throw new StoreFormatException("cannot read " + Locations.text(path) + " at address " + address + ": " + e, e);
         }
     }
 
@@ -155,7 +152,7 @@ final class FileBytes implements AutoCloseable {
             try {
                 grewTo(channel.size());
             } catch (IOException e) {
-                throw new StoreFormatException("cannot read " + path + ": " + e, e);
+                throw new StoreFormatException("cannot read " + Locations.text(path) + ": " + e, e);
             }
         }
         if (address + count > length) {
@@ -166,12 +163,12 @@ final class FileBytes implements AutoCloseable {
 
     /** An error naming this file for a feature of HDF5 outside what cox4j reads itself (jHDF may read it). */
     UnsupportedFeatureException unsupported(String message) {
-        return new UnsupportedFeatureException(path + ": " + message);
+        return new UnsupportedFeatureException(Locations.text(path) + ": " + message);
     }
 
     /** A format error naming this file. */
     StoreFormatException error(String message) {
-        return new StoreFormatException(path + ": " + message);
+        return new StoreFormatException(Locations.text(path) + ": " + message);
     }
 
     @Override
@@ -184,20 +181,49 @@ final class FileBytes implements AutoCloseable {
     /**
      * The whole file as a read-only buffer, for jHDF on a file that is not local (jHDF would open
      * a {@code FileChannel}): the snapshot of a small file, else read once, in large ranges, and kept.
+     *
+     * @throws StoreFormatException naming the file and the limit if it is larger than {@link #WHOLE_MAX}
      */
     synchronized ByteBuffer whole() {
         if (snapshot != null) {
             return snapshot.duplicate();
         }
         if (whole == null) {
+            if (length > WHOLE_MAX) {
+                throw error("is " + length + " bytes long; a store.h5 that is not local and that cox4j's own reader"
+                        + " cannot read is read whole into memory for jHDF, up to " + WHOLE_MAX + " bytes (256 MiB)");
+            }
             try {
                 byte[] all = PositionalInputs.readAll(channel);
                 whole = ByteBuffer.wrap(all).asReadOnlyBuffer();
             } catch (IOException e) {
-                throw new StoreFormatException("cannot read " + path + ": " + e, e);
+                throw new StoreFormatException("cannot read " + Locations.text(path) + ": " + e, e);
             }
         }
         return whole.duplicate();
+    }
+
+    /** A local file being written, read through its writer's channel (which the writer closes). */
+    private record ChannelReads(Path path, FileChannel channel) implements PositionalInput {
+        @Override
+        public long size() throws IOException {
+            return channel.size();
+        }
+
+        @Override
+        public int read(long position, ByteBuffer dst) throws IOException {
+            return channel.read(dst, position);
+        }
+
+        @Override
+        public String name() {
+            return path.toString();
+        }
+
+        @Override
+        public void close() {
+            // the writer's channel: the writer closes it
+        }
     }
 
     private static void closeQuietly(PositionalInput ch) {

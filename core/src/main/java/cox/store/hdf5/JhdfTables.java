@@ -89,7 +89,7 @@ final class JhdfTables {
         } catch (CoxException e) {
             throw e;
         } catch (RuntimeException e) {
-            throw new StoreFormatException(file + ": jHDF cannot read it: " + e, e);
+            throw new StoreFormatException(cox.io.Locations.text(file) + ": jHDF cannot read it: " + e, e);
         }
     }
 
@@ -98,7 +98,7 @@ final class JhdfTables {
         try (HdfFile h = open(file, f)) {
             Node n = h.getByPath("/" + name + "/table");
             if (!(n instanceof DatasetBase ds)) {
-                throw new StoreFormatException(file + ": table '" + name + "' has no dataset jHDF can read");
+                throw new StoreFormatException(cox.io.Locations.text(file) + ": table '" + name + "' has no dataset jHDF can read");
             }
             String what = "table '" + name + "'";
             long extent = ds.getDimensionsAsLong()[0];
@@ -110,7 +110,7 @@ final class JhdfTables {
             if (count > 0) {
                 ByteBuffer b = ds.getSliceDataBuffer(new long[] {start}, new int[] {count});
                 if (b.remaining() < bytes.length) {
-                    throw new StoreFormatException(file + ": table '" + name + "': jHDF read " + b.remaining()
+                    throw new StoreFormatException(cox.io.Locations.text(file) + ": table '" + name + "': jHDF read " + b.remaining()
                             + " bytes for " + count + " rows of " + frame.layout.rowSize);
                 }
                 b.get(bytes);
@@ -119,7 +119,7 @@ final class JhdfTables {
         } catch (CoxException e) {
             throw e;
         } catch (RuntimeException e) {
-            throw new StoreFormatException(file + ": table '" + name + "': jHDF cannot read its rows: " + e, e);
+            throw new StoreFormatException(cox.io.Locations.text(file) + ": table '" + name + "': jHDF cannot read its rows: " + e, e);
         }
     }
 
@@ -147,16 +147,16 @@ final class JhdfTables {
         }
         int[] chunkDims = cd.getChunkDimensions();
         if (chunkDims.length < 1) {
-            throw new StoreFormatException(file + ": " + what + " has a chunk shape of no dimensions");
+            throw new StoreFormatException(cox.io.Locations.text(file) + ": " + what + " has a chunk shape of no dimensions");
         }
         long chunkRows = Integer.toUnsignedLong(chunkDims[0]);
         String problem = FormatLimits.chunkShapeProblem(chunkRows, rowSize, extent);
         if (problem != null) {
-            throw new StoreFormatException(file + ": " + what + " has " + problem);
+            throw new StoreFormatException(cox.io.Locations.text(file) + ": " + what + " has " + problem);
         }
         for (PipelineFilterWithData filter : cd.getFilters()) {
             if (!BOUNDED_FILTERS.contains(filter.getId())) {
-                throw new StoreFormatException(file + ": " + what + " is stored with the filter " + filter.getName()
+                throw new StoreFormatException(cox.io.Locations.text(file) + ": " + what + " is stored with the filter " + filter.getName()
                         + " (id " + filter.getId() + "), which cox4j does not read: it reads tables compressed with"
                         + " deflate (zlib), with or without shuffle and fletcher32");
             }
@@ -203,7 +203,7 @@ final class JhdfTables {
                     out += got;
                 }
                 if (out > chunkBytes) {
-                    throw new StoreFormatException(file + ": " + what + ": its compressed chunk at row " + row
+                    throw new StoreFormatException(cox.io.Locations.text(file) + ": " + what + ": its compressed chunk at row " + row
                             + " inflates to more than the " + chunkBytes + " bytes of its " + chunkRows + " rows of "
                             + rowSize + " bytes");
                 }

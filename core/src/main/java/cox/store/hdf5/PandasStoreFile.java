@@ -185,7 +185,7 @@ public final class PandasStoreFile implements AutoCloseable {
 
     /**
      * As {@link #open(Path, boolean)} read-only, reading through {@code input} (a file that is not
-     * local, kept open between looks by its reader: {@link cox.io.ReusedInput}).
+     * local, kept open between looks by its reader: {@link cox.io.internal.ReusedInput}).
      *
      * @param file the store.h5 path
      * @param input an open reader of {@code file}; closed when the returned file is closed, or now
@@ -227,15 +227,17 @@ public final class PandasStoreFile implements AutoCloseable {
             return f;
         } catch (CoxException e) {
             f.closeQuietly();
+            String name = cox.io.Locations.text(file);
             String detail = e.getMessage();
-            if (detail != null && detail.startsWith(file + ": ")) {
-                detail = detail.substring(file.toString().length() + 2);
+            if (detail != null && detail.startsWith(name + ": ")) {
+                detail = detail.substring(name.length() + 2);
             }
-            throw new StoreFormatException("cannot read HDF5 file " + file + " as a pandas store"
+            throw new StoreFormatException("cannot read HDF5 file " + name + " as a pandas store"
                     + (writable ? " to append to" : "") + ": " + detail, e);
         } catch (RuntimeException e) {
             f.closeQuietly();
-            throw new StoreFormatException("cannot read HDF5 file " + file + " as a pandas store: " + e, e);
+            throw new StoreFormatException("cannot read HDF5 file " + cox.io.Locations.text(file) + " as a pandas store: "
+                    + e, e);
         }
     }
 

@@ -126,7 +126,7 @@ public record Checkpoint(boolean consistent, long journalOffset, List<JournalTab
         } catch (NoSuchFileException e) {
             return null;
         } catch (IOException e) {
-            throw new CoxIOException("cannot read checkpoint " + path + ": " + e, e);
+            throw new CoxIOException("cannot read checkpoint " + cox.io.Locations.text(path) + ": " + e, e);
         }
         if (bytes.length < 12) {
             return null;
@@ -195,7 +195,7 @@ public record Checkpoint(boolean consistent, long journalOffset, List<JournalTab
         } catch (NoSuchFileException e) {
             return 0;
         } catch (IOException e) {
-            throw new CoxIOException("cannot read checkpoint " + path + ": " + e, e);
+            throw new CoxIOException("cannot read checkpoint " + cox.io.Locations.text(path) + ": " + e, e);
         }
         return Arrays.equals(magic, MAGIC) ? 3 : Arrays.equals(magic, MAGIC_2) ? 2 : Arrays.equals(magic, MAGIC_1) ? 1 : 0;
     }

@@ -3,6 +3,7 @@ package cox.store.journal;
 import cox.exceptions.CoxIOException;
 import cox.exceptions.StoreFormatException;
 import cox.exceptions.StoreRecoveryException;
+import cox.io.Locations;
 import cox.io.PositionalInput;
 import cox.io.PositionalInputs;
 import java.io.IOException;
@@ -274,21 +275,21 @@ public final class RowJournal implements AutoCloseable {
      */
     public static long scan(Path path, long from, long to, Visitor visitor) {
         if (Files.exists(path) && !Files.isRegularFile(path)) {
-            throw new StoreFormatException("not a cox4j journal: " + path + " is not a regular file (a FIFO, device or"
+            throw new StoreFormatException("not a cox4j journal: " + Locations.text(path) + " is not a regular file (a FIFO, device or"
                     + " folder), so it is not opened");
         }
         PositionalInput opened;
         try {
             opened = PositionalInputs.open(path);
         } catch (IOException e) {
-            throw new CoxIOException("cannot read journal " + path + ": " + e, e);
+            throw new CoxIOException("cannot read journal " + Locations.text(path) + ": " + e, e);
         }
         return scan(path, opened, from, to, visitor);
     }
 
     /**
      * As {@link #scan(Path, long, long, Visitor)}, reading through {@code input} (a journal that
-     * is not local, kept open between looks by its reader: {@link cox.io.ReusedInput}).
+     * is not local, kept open between looks by its reader: {@link cox.io.internal.ReusedInput}).
      *
      * @param path the journal file, for messages
      * @param input an open reader of it; closed when this returns
@@ -307,12 +308,12 @@ public final class RowJournal implements AutoCloseable {
             ByteBuffer magic = ByteBuffer.allocate(HEADER_SIZE);
             readFully(ch, magic, 0);
             if (magic.position() < HEADER_SIZE || !Arrays.equals(magic.array(), MAGIC)) {
-                throw new StoreFormatException("not a cox4j journal: " + path + " (" + fileSize + " bytes) does not start"
+                throw new StoreFormatException("not a cox4j journal: " + Locations.text(path) + " (" + fileSize + " bytes) does not start"
                         + " with COXJRNL1");
             }
             long pos = Math.max(from, HEADER_SIZE);
             if (pos > fileSize) {
-                throw new StoreRecoveryException("journal " + path + " is " + fileSize + " bytes long, but the records up"
+                throw new StoreRecoveryException("journal " + Locations.text(path) + " is " + fileSize + " bytes long, but the records up"
                         + " to offset " + pos + " were written to it before: the journal has lost records");
             }
             Window window = new Window(ch, size);
@@ -334,12 +335,12 @@ public final class RowJournal implements AutoCloseable {
                     if (next == -1) {
                         return pos; // torn last record: it claims more than was written, and nothing follows
                     }
-                    throw new StoreRecoveryException("journal " + path + " is damaged at offset " + pos
+                    throw new StoreRecoveryException("journal " + Locations.text(path) + " is damaged at offset " + pos
                             + ": the record there claims " + length + " bytes, more than the " + (left - FRAME_SIZE)
                             + " bytes left in the file, but " + describe(next));
                 }
                 if (length > MAX_PAYLOAD) {
-                    throw new StoreRecoveryException("journal " + path + " is damaged at offset " + pos
+                    throw new StoreRecoveryException("journal " + Locations.text(path) + " is damaged at offset " + pos
                             + ": the record there claims " + length + " bytes, more than cox4j writes in one record");
                 }
                 b = window.at(pos + FRAME_SIZE, (int) length);
@@ -365,7 +366,7 @@ public final class RowJournal implements AutoCloseable {
             }
             return pos;
         } catch (IOException e) {
-            throw new CoxIOException("cannot read journal " + path + ": " + e, e);
+            throw new CoxIOException("cannot read journal " + Locations.text(path) + ": " + e, e);
         }
     }
 
@@ -377,7 +378,7 @@ public final class RowJournal implements AutoCloseable {
 
     /** A record of length 0: cox4j never writes one. Zeros to the end of the file get a hint. */
     private static StoreRecoveryException zeroLength(Path path, Window window, long pos, long size) throws IOException {
-        String why = "journal " + path + " is damaged at offset " + pos + ": a record of length 0, which cox4j never writes";
+        String why = "journal " + Locations.text(path) + " is damaged at offset " + pos + ": a record of length 0, which cox4j never writes";
         if (window.zerosFrom(pos)) {
             return new StoreRecoveryException(why + "; the " + (size - pos) + " bytes from there to the end of the file are"
                     + " all zero, as a file system can leave them after a power loss: if that is what happened, cut the"
@@ -490,7 +491,7 @@ public final class RowJournal implements AutoCloseable {
     /** Hands one whole record to the visitor: a table or a row (other kinds are skipped). */
     private static void visit(Path path, long offset, ByteBuffer payload, Visitor visitor) {
         if (!payload.hasRemaining()) {
-            throw new StoreFormatException("journal " + path + ": record at offset " + offset + " is empty");
+            throw new StoreFormatException("journal " + Locations.text(path) + ": record at offset " + offset + " is empty");
         }
         byte kind = payload.get();
         if (kind == RecordCodec.TABLE) {
@@ -498,12 +499,12 @@ public final class RowJournal implements AutoCloseable {
             try {
                 table = RecordCodec.decodeTable(payload);
             } catch (StoreFormatException e) {
-                throw e.withContext("journal " + path + ": record at offset " + offset);
+                throw e.withContext("journal " + Locations.text(path) + ": record at offset " + offset);
             }
             visitor.table(offset, table);
         } else if (kind == RecordCodec.ROW) {
             if (payload.remaining() < 2) {
-                throw new StoreFormatException("journal " + path + ": record at offset " + offset
+                throw new StoreFormatException("journal " + Locations.text(path) + ": record at offset " + offset
                         + " is a row without a table id");
             }
             int tableId = Short.toUnsignedInt(payload.getShort());
