@@ -79,7 +79,8 @@ class S3aReadTest extends RemoteReadContract {
         }
     }
 
-    private static void assertOneGetEach(Path remote, org.apache.hadoop.fs.FileSystem s3a) throws IOException {
+    private static void assertOneGetEach(Path remote, org.apache.hadoop.fs.FileSystem s3a)
+            throws IOException, InterruptedException {
         for (String id : List.of("exp-0", "exp-1")) {
             Path h5 = remote.resolve(id).resolve("store.h5");
             assertThat(Files.size(h5)).isLessThan(PositionalInputs.RANGE);
