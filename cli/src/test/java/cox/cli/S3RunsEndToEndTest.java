@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import cox.readers.CollectionReader;
 import cox.testing.PythonCoxRuns;
 import cox.testing.S3ProxyServer;
+import cox.testing.SameCells;
 import cox.testing.SweepRuns;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -25,7 +26,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -203,42 +203,7 @@ class S3RunsEndToEndTest {
         }
     }
 
-    private static void assertSameFrame(DataFrame remote, DataFrame local, String what) {
-        assertThat(remote.getColumnsIndex().toArray()).as("%s: columns", what).containsExactly(local.getColumnsIndex().toArray());
-        assertThat(remote.height()).as("%s: rows", what).isEqualTo(local.height()).isPositive();
-        for (String c : local.getColumnsIndex().toArray()) {
-            for (int r = 0; r < local.height(); r++) {
-                Object a = remote.getColumn(c).get(r);
-                Object b = local.getColumn(c).get(r);
-                assertThat(same(a, b)).as("%s: column %s row %d: S3 %s, local %s", what, c, r, a, b).isTrue();
-            }
-        }
-    }
 
-    /** Equal, doubles by their bits (NaN, -0.0), through maps, lists and arrays. */
-    private static boolean same(Object a, Object b) {
-        if (a instanceof Double x && b instanceof Double y) {
-            return Double.doubleToRawLongBits(x) == Double.doubleToRawLongBits(y);
-        }
-        if (a instanceof Map<?, ?> x && b instanceof Map<?, ?> y) {
-            return x.keySet().equals(y.keySet()) && x.keySet().stream().allMatch(k -> same(x.get(k), y.get(k)));
-        }
-        if (a instanceof List<?> x && b instanceof List<?> y) {
-            return same(x.toArray(), y.toArray());
-        }
-        if (a instanceof Object[] x && b instanceof Object[] y) {
-            if (x.length != y.length) {
-                return false;
-            }
-            for (int i = 0; i < x.length; i++) {
-                if (!same(x[i], y[i])) {
-                    return false;
-                }
-            }
-            return true;
-        }
-        return Objects.deepEquals(a, b);
-    }
 
     @Test
     void writeToS3_isRefusedAsReadOnly() {
@@ -312,5 +277,10 @@ class S3RunsEndToEndTest {
                 p.destroyForcibly();
             }
         }
+    }
+
+    private static void assertSameFrame(DataFrame remote, DataFrame local, String what) {
+        assertThat(local.height()).as("%s: rows", what).isPositive();
+        SameCells.assertSameFrame(remote, local, what + " (S3 against local)");
     }
 }

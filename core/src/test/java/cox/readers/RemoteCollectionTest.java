@@ -1,5 +1,7 @@
 package cox.readers;
 
+import static cox.testing.SameCells.assertSameFrame;
+import static cox.testing.SameCells.same;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -33,7 +35,6 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.dflib.DataFrame;
@@ -111,48 +112,7 @@ class RemoteCollectionTest {
         return remote;
     }
 
-    /** Cell for cell: same columns in the same order, same height, and each cell equal (NaN, -0.0 and bits). */
-    static void assertSameFrame(DataFrame remote, DataFrame local, String what) {
-        assertThat(remote.getColumnsIndex().toArray()).as("%s: columns", what)
-                .containsExactly(local.getColumnsIndex().toArray());
-        assertThat(remote.height()).as("%s: rows", what).isEqualTo(local.height());
-        for (String c : local.getColumnsIndex().toArray()) {
-            for (int r = 0; r < local.height(); r++) {
-                Object a = remote.getColumn(c).get(r);
-                Object b = local.getColumn(c).get(r);
-                boolean same = same(a, b);
-                assertThat(same).as("%s: column %s row %d: remote %s, local %s", what, c, r, a, b).isTrue();
-            }
-        }
-    }
 
-    /** Equal, with doubles and floats by their bits (NaN, -0.0), through maps, lists and arrays. */
-    static boolean same(Object a, Object b) {
-        if (a instanceof Double x && b instanceof Double y) {
-            return Double.doubleToRawLongBits(x) == Double.doubleToRawLongBits(y);
-        }
-        if (a instanceof Float x && b instanceof Float y) {
-            return Float.floatToRawIntBits(x) == Float.floatToRawIntBits(y);
-        }
-        if (a instanceof Map<?, ?> x && b instanceof Map<?, ?> y) {
-            return x.keySet().equals(y.keySet()) && x.keySet().stream().allMatch(k -> same(x.get(k), y.get(k)));
-        }
-        if (a instanceof List<?> x && b instanceof List<?> y) {
-            return same(x.toArray(), y.toArray());
-        }
-        if (a instanceof Object[] x && b instanceof Object[] y) {
-            if (x.length != y.length) {
-                return false;
-            }
-            for (int i = 0; i < x.length; i++) {
-                if (!same(x[i], y[i])) {
-                    return false;
-                }
-            }
-            return true;
-        }
-        return Objects.deepEquals(a, b);
-    }
 
     /** Every answer of the two readers, compared. */
     private static void assertSameAnswers(CollectionReader remote, CollectionReader local) {

@@ -9,6 +9,7 @@ import cox.readers.CollectionReader;
 import cox.store.Publication;
 import cox.store.Store;
 import cox.testing.PythonCoxRuns;
+import cox.testing.SameCells;
 import cox.testing.SweepRuns;
 import java.io.IOException;
 import java.net.URI;
@@ -18,8 +19,6 @@ import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.Map;
-import java.util.Objects;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataOutputStream;
@@ -171,40 +170,10 @@ class HdfsPushTest {
         }
     }
 
-    private static void assertSameFrame(DataFrame remote, DataFrame local, String what) {
-        assertThat(remote.getColumnsIndex().toArray()).as("%s: columns", what).containsExactly(local.getColumnsIndex().toArray());
-        assertThat(remote.height()).as("%s: rows", what).isEqualTo(local.height()).isPositive();
-        for (String c : local.getColumnsIndex().toArray()) {
-            for (int r = 0; r < local.height(); r++) {
-                Object a = remote.getColumn(c).get(r);
-                Object b = local.getColumn(c).get(r);
-                assertThat(same(a, b)).as("%s: column %s row %d: HDFS %s, local %s", what, c, r, a, b).isTrue();
-            }
-        }
-    }
 
-    /** Equal, doubles by their bits (NaN, -0.0), through maps, lists and arrays. */
-    private static boolean same(Object a, Object b) {
-        if (a instanceof Double x && b instanceof Double y) {
-            return Double.doubleToRawLongBits(x) == Double.doubleToRawLongBits(y);
-        }
-        if (a instanceof Map<?, ?> x && b instanceof Map<?, ?> y) {
-            return x.keySet().equals(y.keySet()) && x.keySet().stream().allMatch(k -> same(x.get(k), y.get(k)));
-        }
-        if (a instanceof List<?> x && b instanceof List<?> y) {
-            return same(x.toArray(), y.toArray());
-        }
-        if (a instanceof Object[] x && b instanceof Object[] y) {
-            if (x.length != y.length) {
-                return false;
-            }
-            for (int i = 0; i < x.length; i++) {
-                if (!same(x[i], y[i])) {
-                    return false;
-                }
-            }
-            return true;
-        }
-        return Objects.deepEquals(a, b);
+
+    private static void assertSameFrame(DataFrame remote, DataFrame local, String what) {
+        assertThat(local.height()).as("%s: rows", what).isPositive();
+        SameCells.assertSameFrame(remote, local, what + " (HDFS against local)");
     }
 }
