@@ -197,17 +197,19 @@ public final class Locations {
     }
 
     /**
-     * {@code uri} without its user-info ({@code s3a://KEY:SECRET@bucket/runs} is
-     * {@code s3a://bucket/runs}), to echo a URI a user typed in a message or log line without the
-     * credentials it may carry; a URI without user-info is returned as it is.
+     * {@code uri} without a user-info that carries a secret ({@code s3a://KEY:SECRET@bucket/runs}
+     * is {@code s3a://bucket/runs}), to echo a URI a user typed in a message or log line without
+     * the credentials it may carry. A user-info without a colon is a name, not a secret (HDFS's
+     * {@code hdfs://alice@nn/runs}, Azure's container in {@code wasb://container@account/runs}) and
+     * is kept, as is a URI without user-info.
      *
      * @param uri a URI
-     * @return it without user-info
+     * @return it without a secret
      */
     public static URI redacted(URI uri) {
         String authority = uri.getRawAuthority();
         int at = authority == null ? -1 : authority.lastIndexOf('@');
-        if (uri.isOpaque() || at < 0) {
+        if (uri.isOpaque() || at < 0 || authority.lastIndexOf(':', at) < 0) {
             return uri;
         }
         StringBuilder sb = new StringBuilder(uri.getScheme()).append("://").append(authority.substring(at + 1));
