@@ -713,7 +713,8 @@ public final class Store implements AutoCloseable {
      *     is closed all the same, and not pushed. An error of the TensorBoard writer comes after the
      *     store's own, as a suppressed exception. If the push fails, its exception (a
      *     {@link CoxException}, saying the store is closed but not pushed) comes after the store is
-     *     closed; {@code cox push} pushes it later.
+     *     closed; {@code cox push} pushes it later. A thread that is interrupted closes the store
+     *     all the same, and is still interrupted afterwards.
      */
     @Override
     public void close() {
@@ -723,6 +724,19 @@ public final class Store implements AutoCloseable {
             }
             closed = true;
         }
+        // the files are closed through interruptible channels, which an interrupted thread (a
+        // cancelled training task) would close unwritten: close with the flag clear, then restore it
+        boolean interrupted = Thread.interrupted();
+        try {
+            closeFiles();
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void closeFiles() {
         RuntimeException failure = null;
         if (writer != null) {
             try {

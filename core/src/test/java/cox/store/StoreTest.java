@@ -52,6 +52,33 @@ class StoreTest {
     }
 
     @Test
+    void aWriterThreadThatIsInterrupted_keepsLogging_andKeepsItsInterrupt() {
+        // a training framework cancels a task by interrupting its thread: the journal must stay open
+        // (an interruptible FileChannel would close it under the store and lose every later row)
+        try (Store s = Store.open(dir, "exp")) {
+            Table t = s.addTable("results", RESULTS);
+            t.appendRow(row(0, 0.5, "train", true));
+            Thread.currentThread().interrupt();
+            try {
+                t.appendRow(row(1, 0.25, "train", false));
+                t.updateRow(row(2, 0.125, "val", false));
+                t.flushRow();
+                assertThat(Thread.currentThread().isInterrupted()).as("the interrupt is the caller's, kept").isTrue();
+            } finally {
+                Thread.interrupted();
+            }
+            t.appendRow(row(3, 0.0625, "val", true));
+            assertThat(t.df().getColumn("epoch").toList()).containsExactly(0L, 1L, 2L, 3L);
+            Thread.currentThread().interrupt(); // and closed by a cancelled thread
+        } finally {
+            Thread.interrupted();
+        }
+        try (Store again = Store.open(dir, "exp")) {
+            assertThat(again.table("results").df().getColumn("epoch").toList()).containsExactly(0L, 1L, 2L, 3L);
+        }
+    }
+
+    @Test
     void appendRow_thenDf_returnsRowsInSchemaOrder() {
         try (Store s = Store.open(dir, "exp")) {
             Table t = s.addTable("results", RESULTS);
