@@ -253,6 +253,7 @@ export class RunSource {
 
   /** Asks the server which runs the view's filter keeps (a bad filter is shown and not applied), then shows them. */
   async refilter(live) {
+    window.coxTimings.filterStart = performance.now();
     const d = this.data;
     const where = this.view.where;
     const input = $('#where');
