@@ -103,7 +103,8 @@ export class Run {
 
 /**
  * The page's data, made once and handed to the parts that show it: what the server said of the
- * table (tables, params, metrics, default x), the runs by exp_id, the filter's answer, the rows
+ * table (tables, params, metrics, default x), the runs by exp_id, the filter's answer (filtered:
+ * the exp_ids it keeps, an array, or null for every run), the rows
  * and columns the table shows (set by the table), and the curves fetched for the charts.
  */
 export function emptyData() {
@@ -112,6 +113,7 @@ export function emptyData() {
     runs: new Map(), ids: [], filtered: null, filterError: null, filterWarnings: [], rows: [], columns: [],
     series: new Map(), seriesKey: '', live: false, loaded: false,
     generation: 0, // moves on whenever the runs or the filter's answer change: what the table caches is keyed by it
+    runsGeneration: 0, // moves on whenever the runs change (each column's keys are kept while it stays)
   };
 }
 
@@ -170,6 +172,7 @@ export class RunSource {
       this.absorb(resp);
       d.runs = new Map(new RunBatch(resp.runs).runs().map((r) => [r.exp_id, r]));
       d.generation++;
+      d.runsGeneration++;
       d.version = resp.version;
       d.ids = [...d.runs.keys()];
       d.series.clear();
@@ -215,6 +218,7 @@ export class RunSource {
       }
       d.ids = [...d.runs.keys()].sort();
       d.generation++;
+      d.runsGeneration++;
       for (const id of changed) d.series.delete(id);
       if (this.view.where) await this.refilter(true);
       else {
@@ -239,8 +243,12 @@ export class RunSource {
 
   /** The live badge: connected or not, how many runs of each status (running always), time of the last check. */
   updateLiveText() {
-    const counts = new Map([['running', 0]]);
-    for (const r of this.data.runs.values()) counts.set(r.status, (counts.get(r.status) || 0) + 1);
+    if (!this.statuses || this.statuses.generation !== this.data.runsGeneration) {
+      const counts = new Map([['running', 0]]);
+      for (const r of this.data.runs.values()) counts.set(r.status, (counts.get(r.status) || 0) + 1);
+      this.statuses = {generation: this.data.runsGeneration, counts}; // counted again when the runs change
+    }
+    const counts = this.statuses.counts;
     const statuses = ['running', 'interrupted', 'closed', 'active', 'idle']
       .filter((s) => s === 'running' || counts.get(s))
       .map((s) => `${counts.get(s)} ${s}`).join(' · ');
@@ -268,7 +276,7 @@ export class RunSource {
         const t0 = performance.now();
         const resp = await api.filter({...this.params(), where});
         window.coxTimings.filterFetchMs = performance.now() - t0;
-        d.filtered = new Set(resp.ids);
+        d.filtered = resp.ids; // the table keeps their positions (TableRuns.kept)
         d.generation++;
         d.filterError = null;
         d.filterWarnings = resp.warnings || [];
