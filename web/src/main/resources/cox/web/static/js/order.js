@@ -4,8 +4,10 @@
 
 /**
  * One column's keys over the runs: numbers (numeric: every key present is a number or a boolean,
- * as 0 or 1, unless asText) in a Float64Array, or texts (String of each key) as codes into a list
- * of the distinct texts; absent marks the missing ones (1: null or undefined, 2: NaN). rank()
+ * as 0 or 1, in mode 'auto'; in mode 'numbers' the others count as missing) in a Float64Array, or
+ * texts (String of each key; mode 'auto' with other keys, or 'text') as codes into a list of the
+ * distinct texts; absent marks the missing ones (1: null or undefined, 2: NaN, 3: not a number in
+ * mode 'numbers'). rank()
  * gives each run its rank among the distinct keys in ascending order (-1 if missing), worked out
  * on the first sort by the column. exact: the keys are of one kind, so equal keys are equal values.
  */
@@ -14,7 +16,7 @@ export class ColumnKeys {
    * @param runs the runs, by position
    * @param key a run's key (a number, a text, null or undefined)
    */
-  constructor(runs, key, asText = false) {
+  constructor(runs, key, mode = 'auto') {
     const n = runs.length;
     const raw = new Array(n);
     let kinds = 0; // 1 numbers, 2 booleans, 4 texts, 8 anything else
@@ -25,7 +27,8 @@ export class ColumnKeys {
       const t = typeof k;
       kinds |= t === 'number' ? 1 : t === 'boolean' ? 2 : t === 'string' ? 4 : 8;
     }
-    const numeric = !asText && (kinds & ~3) === 0;
+    const numeric = mode === 'numbers' || (mode === 'auto' && (kinds & ~3) === 0);
+    this.key = key;
     this.numeric = numeric;
     // one kind of key (numbers, booleans or texts): equal keys are equal values, shown alike
     this.exact = kinds === 1 || kinds === 2 || kinds === 4 || kinds === 0;
@@ -36,6 +39,7 @@ export class ColumnKeys {
       const k = raw[i];
       if (k === null || k === undefined) this.absent[i] = 1;
       else if (typeof k === 'number' && Number.isNaN(k)) this.absent[i] = 2;
+      else if (numeric && typeof k !== 'number' && typeof k !== 'boolean') this.absent[i] = 3; // mode numbers: not ordered
     }
     if (numeric) {
       const v = new Float64Array(n);
@@ -65,7 +69,56 @@ export class ColumnKeys {
       }
       this.codes = codes;
       this.texts = texts;
+      this.seen = seen;
     }
+    this.kindCounts = new Int32Array(9); // how many keys of each kind (1, 2, 4, 8), so an update knows if one is left
+    this.kindOf = new Uint8Array(n);
+    for (let i = 0; i < n; i++) {
+      const k = raw[i];
+      if (this.absent[i] === 1) continue;
+      const t = typeof k;
+      this.kindOf[i] = t === 'number' ? 1 : t === 'boolean' ? 2 : t === 'string' ? 4 : 8;
+      this.kindCounts[this.kindOf[i]]++;
+    }
+  }
+
+  /**
+   * Reads run p's key again (the run changed). False if the column's kinds of keys changed (then
+   * the keys are to be read afresh); the ranks are worked out again if the key changed.
+   */
+  update(p, run) {
+    const k = this.key(run);
+    const kind = k === null || k === undefined ? 0 : typeof k === 'number' ? 1 : typeof k === 'boolean' ? 2
+      : typeof k === 'string' ? 4 : 8;
+    const counts = this.kindCounts;
+    const old = this.kindOf[p];
+    if (kind !== old && ((kind && counts[kind] === 0) || (old && counts[old] === 1))) return false;
+    if (kind === 8) return false; // objects are compared by identity in nothing here: read afresh
+    if (old) counts[old]--;
+    if (kind) counts[kind]++;
+    this.kindOf[p] = kind;
+    const absent = kind === 0 ? 1 : typeof k === 'number' && Number.isNaN(k) ? 2 : this.numeric && kind > 2 ? 3 : 0;
+    if (this.numeric) {
+      const v = absent ? 0 : k === 0 ? 0 : Number(k);
+      if (absent === this.absent[p] && (absent || v === this.values[p])) return true;
+      this.values[p] = v;
+    } else {
+      let c = -1;
+      if (!absent) {
+        const t = String(typeof k === 'boolean' ? Number(k) : k);
+        c = this.seen.get(t);
+        if (c === undefined) {
+          c = this.texts.length;
+          this.texts.push(t);
+          this.seen.set(t, c);
+        }
+      }
+      if (absent === this.absent[p] && c === this.codes[p]) return true;
+      this.codes[p] = c;
+    }
+    this.absent[p] = absent;
+    this.ranks = null;
+    return true;
   }
 
   /** Each run's rank among the distinct keys in ascending order (-1: missing), as an Int32Array; this.distinct: how many. */
@@ -110,6 +163,13 @@ export class ColumnKeys {
     }
     this.ranks = ranks;
     return ranks;
+  }
+
+  /** Whether the keys at positions are all numbers or booleans (or missing). */
+  numbersAt(positions) {
+    const kindOf = this.kindOf;
+    for (let j = 0; j < positions.length; j++) if (kindOf[positions[j]] > 2) return false;
+    return true;
   }
 
   /** Whether run p's key and run q's are the same (null and undefined are the same, NaN and NaN too). */
@@ -180,14 +240,38 @@ export class TableRuns {
     this.every = null;
   }
 
-  /** A column's keys (ColumnKeys), read with key(run) the first time the name is asked for. */
-  keys(name, key) {
+  /** A column's keys (ColumnKeys in mode), read with key(run) the first time the name is asked for. */
+  keys(name, key, mode = 'auto') {
     let c = this.columns.get(name);
     if (!c) {
-      c = new ColumnKeys(this.runs, key);
+      c = new ColumnKeys(this.runs, key, mode);
       this.columns.set(name, c);
     }
     return c;
+  }
+
+  /**
+   * The runs changed (none came or went): each at its position, its keys read again. False if
+   * one is not among the runs (then the runs are to be indexed afresh).
+   */
+  update(changed) {
+    const byId = this.positions();
+    if (!changed.every((r) => r && byId.has(r.exp_id))) return false;
+    for (const r of changed) {
+      const p = byId.get(r.exp_id);
+      this.runs[p] = r;
+      for (const [name, c] of this.columns) if (!c.update(p, r)) this.columns.delete(name);
+    }
+    return true;
+  }
+
+  /** Each run's position by exp_id. */
+  positions() {
+    if (!this.byId) {
+      this.byId = new Map();
+      for (let i = 0; i < this.runs.length; i++) this.byId.set(this.runs[i].exp_id, i);
+    }
+    return this.byId;
   }
 
   /** Every position, in order. */
@@ -216,14 +300,11 @@ export class TableRuns {
       walked[j] = i++;
     }
     if (j === ids.length) return walked;
-    if (!this.byId) {
-      this.byId = new Map();
-      for (let i = 0; i < this.runs.length; i++) this.byId.set(this.runs[i].exp_id, i);
-    }
+    const byId = this.positions();
     const keep = new Uint8Array(this.runs.length);
     let m = 0;
     for (let j = 0; j < ids.length; j++) {
-      const p = this.byId.get(ids[j]);
+      const p = byId.get(ids[j]);
       if (p !== undefined && !keep[p]) {
         keep[p] = 1;
         m++;

@@ -114,6 +114,7 @@ export function emptyData() {
     series: new Map(), seriesKey: '', live: false, loaded: false,
     generation: 0, // moves on whenever the runs or the filter's answer change: what the table caches is keyed by it
     runsGeneration: 0, // moves on whenever the runs change (each column's keys are kept while it stays)
+    runsChange: null, // {from: runsGeneration, ids}: the last change, if it only changed runs of data.ids (none came or went)
   };
 }
 
@@ -173,6 +174,7 @@ export class RunSource {
       d.runs = new Map(new RunBatch(resp.runs).runs().map((r) => [r.exp_id, r]));
       d.generation++;
       d.runsGeneration++;
+      d.runsChange = null;
       d.version = resp.version;
       d.ids = [...d.runs.keys()];
       d.series.clear();
@@ -198,17 +200,19 @@ export class RunSource {
       const resp = await api.runs({...this.params(), since: d.version});
       this.setLive(true);
       const changed = [];
+      let sameIds = resp.incremental; // only runs the page has changed: data.ids stays as it is
       if (!resp.incremental) {
         d.runs = new Map();
         d.series.clear();
       }
       this.absorb(resp);
       for (const r of new RunBatch(resp.runs).runs()) {
+        if (!d.runs.has(r.exp_id)) sameIds = false;
         d.runs.set(r.exp_id, r);
         changed.push(r.exp_id);
       }
       for (const id of resp.removed) {
-        d.runs.delete(id);
+        if (d.runs.delete(id)) sameIds = false;
         changed.push(id);
       }
       d.version = resp.version;
@@ -216,7 +220,8 @@ export class RunSource {
         this.updateLiveText();
         return;
       }
-      d.ids = [...d.runs.keys()].sort();
+      d.runsChange = sameIds ? {from: d.runsGeneration, ids: changed} : null;
+      if (!sameIds) d.ids = [...d.runs.keys()].sort();
       d.generation++;
       d.runsGeneration++;
       for (const id of changed) d.series.delete(id);

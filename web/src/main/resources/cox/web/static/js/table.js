@@ -8,7 +8,7 @@ import {ColumnKeys, TableRuns, orderByRank} from './order.js';
 import {saveView, xAxis, metricValue} from './view.js';
 
 /** How long the runs stay the same before the ranks of the columns shown are worked out (when idle). */
-const RANK_DELAY_MS = 1000;
+const RANK_DELAY_MS = 500;
 
 /**
  * The name of a metric's summary, as cox df, the filter and the CSV name it: loss.last, acc.best,
@@ -232,6 +232,13 @@ export class RunsTable {
    */
   tableRuns() {
     const data = this.data;
+    const change = data.runsChange;
+    if (this.runsIndex && this.runsIndex.generation !== data.runsGeneration && change
+        && change.from === this.runsIndex.generation && change.from + 1 === data.runsGeneration
+        && change.ids.length * 10 < this.runsIndex.runs.length) {
+      // a few runs changed, none came or went: their keys are read again, the rest kept
+      if (this.runsIndex.update(change.ids.map((id) => data.runs.get(id)))) this.runsIndex.generation = data.runsGeneration;
+    }
     if (!this.runsIndex || this.runsIndex.generation !== data.runsGeneration) {
       const runs = [];
       for (const id of data.ids) {
@@ -245,9 +252,9 @@ export class RunsTable {
   }
 
   /** A column's keys over every run (ColumnKeys, kept while the runs stay), a metric's of the summary shown. */
-  columnKeys(col) {
-    const name = col.startsWith('m:') ? col + '|' + this.view.summary + '|' + this.view.at : col;
-    return this.tableRuns().keys(name, this.keyReader(col));
+  columnKeys(col, mode = 'auto') {
+    const name = (col.startsWith('m:') ? col + '|' + this.view.summary + '|' + this.view.at : col) + '|' + mode;
+    return this.tableRuns().keys(name, this.keyReader(col), mode);
   }
 
   /**
@@ -268,7 +275,9 @@ export class RunsTable {
       return kept;
     }
     const t0 = performance.now();
-    const keys = this.columnKeys(col);
+    let keys = this.columnKeys(col);
+    // a column of numbers and texts whose runs shown have numbers only sorts them as numbers
+    if (!keys.numeric && keys.numbersAt(positions)) keys = this.columnKeys(col, 'numbers');
     const t1 = performance.now();
     const ranks = keys.rank();
     const t2 = performance.now();
@@ -398,7 +407,9 @@ export class RunsTable {
    */
   rankLater(cols) {
     const generation = this.data.runsGeneration;
-    const names = cols.filter((c) => c.id !== '_select' && c.id !== 'exp_id').map((c) => c.id);
+    // the metrics first (most sorted by), then the parameters, then the rest
+    const rank = (c) => (c.kind === 'metric' ? 0 : c.kind === 'param' ? 1 : 2);
+    const names = cols.filter((c) => c.id !== '_select' && c.id !== 'exp_id').sort((a, b) => rank(a) - rank(b)).map((c) => c.id);
     const idle = window.requestIdleCallback || ((f) => setTimeout(f, 50));
     clearTimeout(this.rankTimer);
     this.rankTimer = setTimeout(() => {
@@ -491,6 +502,6 @@ export class RunsTable {
  * an array of keys.
  */
 export function sortedPositions(keys, numeric, desc) {
-  const ck = new ColumnKeys(keys, (k) => k, !numeric);
+  const ck = new ColumnKeys(keys, (k) => k, numeric ? 'auto' : 'text');
   return orderByRank(new TableRuns(keys).all(), ck.rank(), ck.distinct, desc);
 }
