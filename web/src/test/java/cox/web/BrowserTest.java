@@ -108,8 +108,17 @@ class BrowserTest {
                 + "return row && col >= 0 ? row.children[col].textContent : null;", expId, column);
     }
 
+    /** The text of an element; one a live update replaced between finding and reading it is found again. */
     String text(String css) {
-        return browser.driver.findElement(By.cssSelector(css)).getText();
+        for (int attempt = 0; ; attempt++) {
+            try {
+                return browser.driver.findElement(By.cssSelector(css)).getText();
+            } catch (org.openqa.selenium.StaleElementReferenceException e) {
+                if (attempt == 5) {
+                    throw e;
+                }
+            }
+        }
     }
 
     void click(String expId) {

@@ -34,6 +34,7 @@ export class ColumnKeys {
     this.exact = kinds === 1 || kinds === 2 || kinds === 4 || kinds === 0;
     this.absent = new Uint8Array(n); // 1 null or undefined, 2 NaN
     this.ranks = null;
+    this.everyOrder = null;
     this.distinct = 0;
     for (let i = 0; i < n; i++) {
       const k = raw[i];
@@ -118,6 +119,7 @@ export class ColumnKeys {
     }
     this.absent[p] = absent;
     this.ranks = null;
+    this.everyOrder = null;
     return true;
   }
 
@@ -165,6 +167,18 @@ export class ColumnKeys {
     return ranks;
   }
 
+  /**
+   * The positions in this column's order (orderByRank); the order of every run (positions is
+   * every: TableRuns.all()) is kept, both ways, while the ranks stay.
+   */
+  order(positions, desc, every) {
+    const ranks = this.rank();
+    if (positions !== every) return orderByRank(positions, ranks, this.distinct, desc);
+    if (!this.everyOrder) this.everyOrder = new Map();
+    if (!this.everyOrder.has(desc)) this.everyOrder.set(desc, orderByRank(positions, ranks, this.distinct, desc));
+    return this.everyOrder.get(desc);
+  }
+
   /** Whether the keys at positions are all numbers or booleans (or missing). */
   numbersAt(positions) {
     const kindOf = this.kindOf;
@@ -198,7 +212,8 @@ export class ColumnKeys {
 /**
  * The positions in sorted order by a column's ranks (an Int32Array, -1 missing): ascending, or
  * descending (desc); missing keys last either way; equal keys in the order of positions. A
- * counting sort: linear in the positions and the distinct keys.
+ * counting sort, linear in the positions and the distinct keys; for a few positions among many
+ * distinct keys, a native sort of each position's rank and place packed in one number.
  *
  * @param positions the positions to order (an Int32Array)
  * @param ranks each position's rank, ColumnKeys.rank()
@@ -207,6 +222,25 @@ export class ColumnKeys {
  */
 export function orderByRank(positions, ranks, distinct, desc) {
   const m = positions.length;
+  if (m * 8 < distinct) {
+    let scale = 1;
+    while (scale <= m) scale *= 2;
+    const packed = new Float64Array(m); // rank * scale + place: exact below 2^53, ties in the places' order
+    let present = 0;
+    const out = new Int32Array(m);
+    let tail = m;
+    for (let j = m - 1; j >= 0; j--) { // missing keys from the end backwards, so they keep their order
+      const r = ranks[positions[j]];
+      if (r < 0) out[--tail] = positions[j];
+    }
+    for (let j = 0; j < m; j++) {
+      const r = ranks[positions[j]];
+      if (r >= 0) packed[present++] = (desc ? distinct - 1 - r : r) * scale + j;
+    }
+    const sorted = packed.subarray(0, present).sort();
+    for (let k = 0; k < present; k++) out[k] = positions[sorted[k] % scale];
+    return out;
+  }
   const counts = new Int32Array(distinct + 1);
   let absent = 0;
   for (let j = 0; j < m; j++) {

@@ -279,9 +279,9 @@ export class RunsTable {
     // a column of numbers and texts whose runs shown have numbers only sorts them as numbers
     if (!keys.numeric && keys.numbersAt(positions)) keys = this.columnKeys(col, 'numbers');
     const t1 = performance.now();
-    const ranks = keys.rank();
+    keys.rank();
     const t2 = performance.now();
-    const order = orderByRank(positions, ranks, keys.distinct, desc);
+    const order = keys.order(positions, desc, this.tableRuns().all());
     shown.sorted.set(key, order);
     window.coxTimings.sortParts = {keysMs: t1 - t0, rankMs: t2 - t1, orderMs: performance.now() - t2};
     return order;
