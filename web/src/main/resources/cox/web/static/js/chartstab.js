@@ -38,16 +38,17 @@ export class ChartsTab {
   /** The runs to draw and a note saying why only those. */
   plottedIds() {
     const view = this.view;
-    const shown = this.data.rows.map((r) => r.exp_id);
-    const selected = shown.filter((id) => view.sel.has(id));
+    const rows = this.data.rows; // up to 100,000: only the runs drawn are listed
+    const ids = (rs) => rs.map((r) => r.exp_id);
+    const selected = view.sel.size ? ids(rows.filter((r) => view.sel.has(r.exp_id))) : [];
     if (view.scope === 'selected') return {ids: selected, note: selected.length ? '' : 'Select runs with the checkboxes.'};
-    if (view.scope === 'filtered') return {ids: shown, note: ''};
+    if (view.scope === 'filtered') return {ids: ids(rows), note: ''};
     if (selected.length) return {ids: selected, note: ''};
-    if (shown.length > AUTO_RUNS) {
-      return {ids: shown.slice(0, AUTO_RUNS),
-        note: `Showing the first ${count(AUTO_RUNS)} of ${count(shown.length)} runs in the table's order; select runs, or choose “all shown” to draw them all.`};
+    if (rows.length > AUTO_RUNS) {
+      return {ids: ids(rows.slice(0, AUTO_RUNS)),
+        note: `Showing the first ${count(AUTO_RUNS)} of ${count(rows.length)} runs in the table's order; select runs, or choose “all shown” to draw them all.`};
     }
-    return {ids: shown, note: ''};
+    return {ids: ids(rows), note: ''};
   }
 
   /**

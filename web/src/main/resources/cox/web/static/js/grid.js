@@ -24,8 +24,13 @@ export class Grid {
     el.setAttribute('role', 'grid');
     this.frame = 0;
     this.cache = new Map();
+    this.viewH = 0; // the container's height, kept so a paint after a change need not wait for a layout
+    this.headH = 0;
     el.addEventListener('scroll', () => this.schedule(), {passive: true});
-    new ResizeObserver(() => this.schedule()).observe(el);
+    new ResizeObserver(() => {
+      this.viewH = 0;
+      this.schedule();
+    }).observe(el);
   }
 
   /** cols: [{id, label, width, cls, title}]; paint false when setRows follows (it paints) */
@@ -51,13 +56,23 @@ export class Grid {
     if (paint) this.paint(true);
   }
 
-  setRows(rows) {
+  /**
+   * Shows rows, painting those in view at scroll position top (the container's scrollTop, read
+   * by the caller before it changed the page, or 0 after it set it so): the paint then does not
+   * wait for a layout of the page. Without top, the container's scrollTop is read.
+   */
+  setRows(rows, top) {
     this.rows = rows;
     this.body.style.height = rows.length * this.rh + 'px';
     // as tall as the rows need, up to 42% of the window
     const need = (rows.length + 1) * this.rh + 20;
-    this.el.style.height = Math.max(140, Math.min(Math.round(window.innerHeight * 0.42), need)) + 'px';
-    this.paint(true);
+    const height = Math.max(140, Math.min(Math.round(window.innerHeight * 0.42), need));
+    if (height !== this.height) {
+      this.el.style.height = height + 'px';
+      this.height = height;
+      this.viewH = height;
+    }
+    this.paint(true, top);
   }
 
   /** Repaints the visible rows (after a change to the data of some rows). */
@@ -73,10 +88,14 @@ export class Grid {
     });
   }
 
-  paint(force) {
-    const top = this.el.scrollTop;
-    const height = this.el.clientHeight || 600;
-    const headH = this.head.offsetHeight || this.rh;
+  paint(force, scrollTop) {
+    const t0 = performance.now();
+    const top = scrollTop === undefined ? this.el.scrollTop : scrollTop;
+    if (!this.viewH) this.viewH = this.el.clientHeight || 600;
+    if (!this.headH) this.headH = this.head.offsetHeight;
+    const height = this.viewH;
+    const headH = this.headH || this.rh;
+    const t1 = performance.now();
     const first = Math.max(0, Math.floor((top - headH) / this.rh) - OVERSCAN);
     const last = Math.min(this.rows.length, Math.ceil((top + height) / this.rh) + OVERSCAN);
     if (!force && first === this.first && last === this.last) return;
@@ -86,6 +105,7 @@ export class Grid {
     this.nextCache = new Map();
     for (let i = first; i < last; i++) out.push(this.renderRow(this.rows[i], i));
     this.cache = this.nextCache;
+    const t2 = performance.now();
     this.body.replaceChildren(...out);
     const check = this.head.querySelector('input');
     if (check) {
@@ -94,6 +114,7 @@ export class Grid {
       check.checked = n > 0 && n === this.rows.length;
       check.indeterminate = n > 0 && n < this.rows.length;
     }
+    this.timings = {layoutMs: t1 - t0, rowsMs: t2 - t1, domMs: performance.now() - t2};
   }
 
   renderRow(row, i) {

@@ -26,13 +26,13 @@ export class Tabs {
     else this.renderers.diff();
   }
 
-  /** Shows the tab once the table is painted, so sorting and filtering stay quick. */
+  /** Shows the tab once the table is painted (after the next frame), so sorting and filtering stay quick. */
   schedule() {
     if (this.timer) return;
-    this.timer = setTimeout(() => {
+    this.timer = requestAnimationFrame(() => setTimeout(() => {
       this.timer = 0;
       this.show();
-    }, 0);
+    }, 0));
   }
 }
 

@@ -103,7 +103,8 @@ export class Run {
 
 /**
  * The page's data, made once and handed to the parts that show it: what the server said of the
- * table (tables, params, metrics, default x), the runs by exp_id, the filter's answer, the rows
+ * table (tables, params, metrics, default x), the runs by exp_id, the filter's answer (filtered:
+ * the exp_ids it keeps, an array, or null for every run), the rows
  * and columns the table shows (set by the table), and the curves fetched for the charts.
  */
 export function emptyData() {
@@ -112,6 +113,8 @@ export function emptyData() {
     runs: new Map(), ids: [], filtered: null, filterError: null, filterWarnings: [], rows: [], columns: [],
     series: new Map(), seriesKey: '', live: false, loaded: false,
     generation: 0, // moves on whenever the runs or the filter's answer change: what the table caches is keyed by it
+    runsGeneration: 0, // moves on whenever the runs change (each column's keys are kept while it stays)
+    runsChange: null, // {from: runsGeneration, ids}: the last change, if it only changed runs of data.ids (none came or went)
   };
 }
 
@@ -170,6 +173,8 @@ export class RunSource {
       this.absorb(resp);
       d.runs = new Map(new RunBatch(resp.runs).runs().map((r) => [r.exp_id, r]));
       d.generation++;
+      d.runsGeneration++;
+      d.runsChange = null;
       d.version = resp.version;
       d.ids = [...d.runs.keys()];
       d.series.clear();
@@ -195,17 +200,19 @@ export class RunSource {
       const resp = await api.runs({...this.params(), since: d.version});
       this.setLive(true);
       const changed = [];
+      let sameIds = resp.incremental; // only runs the page has changed: data.ids stays as it is
       if (!resp.incremental) {
         d.runs = new Map();
         d.series.clear();
       }
       this.absorb(resp);
       for (const r of new RunBatch(resp.runs).runs()) {
+        if (!d.runs.has(r.exp_id)) sameIds = false;
         d.runs.set(r.exp_id, r);
         changed.push(r.exp_id);
       }
       for (const id of resp.removed) {
-        d.runs.delete(id);
+        if (d.runs.delete(id)) sameIds = false;
         changed.push(id);
       }
       d.version = resp.version;
@@ -213,8 +220,10 @@ export class RunSource {
         this.updateLiveText();
         return;
       }
-      d.ids = [...d.runs.keys()].sort();
+      d.runsChange = sameIds ? {from: d.runsGeneration, ids: changed} : null;
+      if (!sameIds) d.ids = [...d.runs.keys()].sort();
       d.generation++;
+      d.runsGeneration++;
       for (const id of changed) d.series.delete(id);
       if (this.view.where) await this.refilter(true);
       else {
@@ -239,8 +248,12 @@ export class RunSource {
 
   /** The live badge: connected or not, how many runs of each status (running always), time of the last check. */
   updateLiveText() {
-    const counts = new Map([['running', 0]]);
-    for (const r of this.data.runs.values()) counts.set(r.status, (counts.get(r.status) || 0) + 1);
+    if (!this.statuses || this.statuses.generation !== this.data.runsGeneration) {
+      const counts = new Map([['running', 0]]);
+      for (const r of this.data.runs.values()) counts.set(r.status, (counts.get(r.status) || 0) + 1);
+      this.statuses = {generation: this.data.runsGeneration, counts}; // counted again when the runs change
+    }
+    const counts = this.statuses.counts;
     const statuses = ['running', 'interrupted', 'closed', 'active', 'idle']
       .filter((s) => s === 'running' || counts.get(s))
       .map((s) => `${counts.get(s)} ${s}`).join(' · ');
@@ -253,6 +266,7 @@ export class RunSource {
 
   /** Asks the server which runs the view's filter keeps (a bad filter is shown and not applied), then shows them. */
   async refilter(live) {
+    window.coxTimings.filterStart = performance.now();
     const d = this.data;
     const where = this.view.where;
     const input = $('#where');
@@ -267,7 +281,7 @@ export class RunSource {
         const t0 = performance.now();
         const resp = await api.filter({...this.params(), where});
         window.coxTimings.filterFetchMs = performance.now() - t0;
-        d.filtered = new Set(resp.ids);
+        d.filtered = resp.ids; // the table keeps their positions (TableRuns.kept)
         d.generation++;
         d.filterError = null;
         d.filterWarnings = resp.warnings || [];

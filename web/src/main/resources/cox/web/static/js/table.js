@@ -4,7 +4,11 @@
 import {h, fill, $} from './dom.js';
 import {pyStr, pyFloat, short, when, ago, csvField, count, clip, num, OBJECT_CHARS} from './text.js';
 import {Grid} from './grid.js';
+import {ColumnKeys, TableRuns, orderByRank} from './order.js';
 import {saveView, xAxis, metricValue} from './view.js';
+
+/** How long the runs stay the same before the ranks of the columns shown are worked out (when idle). */
+const RANK_DELAY_MS = 500;
 
 /**
  * The name of a metric's summary, as cox df, the filter and the CSV name it: loss.last, acc.best,
@@ -102,11 +106,22 @@ export class RunsTable {
       {id: 'rows', label: 'rows', width: 70, cls: 'numeric'},
       {id: 'last_write', label: 'last write', width: 168},
     ];
-    const sample = [...data.runs.values()].slice(0, 300);
-    const widest = (f) => sample.reduce((m, r) => Math.max(m, String(f(r)).length), 0);
-    cols[1].width = Math.max(120, Math.min(300, 7.4 * widest((r) => r.exp_id) + 24));
+    if (!this.sample || this.sample.generation !== data.runsGeneration) {
+      const runs = [];
+      for (const r of data.runs.values()) {
+        if (runs.length === 300) break;
+        runs.push(r);
+      }
+      this.sample = {generation: data.runsGeneration, runs, widest: new Map()};
+    }
+    const sample = this.sample; // the first 300 runs and their widest texts, kept while the runs stay
+    const widest = (name, f) => {
+      if (!sample.widest.has(name)) sample.widest.set(name, sample.runs.reduce((m, r) => Math.max(m, String(f(r)).length), 0));
+      return sample.widest.get(name);
+    };
+    cols[1].width = Math.max(120, Math.min(300, 7.4 * widest('exp_id', (r) => r.exp_id) + 24));
     for (const p of data.params) {
-      const content = Math.min(OBJECT_CHARS, widest((r) => pyStr(r.param(p.name), p.type)));
+      const content = Math.min(OBJECT_CHARS, widest('p:' + p.name + '|' + p.type, (r) => pyStr(r.param(p.name), p.type)));
       cols.push({id: 'p:' + p.name, label: p.name, kind: 'param', type: p.type,
         width: Math.round(Math.max(64, Math.min(240, Math.max(8 * p.name.length + 26, 7.2 * content + 22)))), cls: p.type === 'STR' || p.type === 'BOOL' ? '' : 'numeric',
         title: `${p.name} (${p.type}, parameter from table '${data.paramTypes.size ? 'metadata' : ''}')`});
@@ -176,13 +191,7 @@ export class RunsTable {
         return typeof v === 'number' ? v : num(v);
       };
     }
-    if (col.startsWith('p:')) {
-      const value = this.paramReader(col.slice(2));
-      return (r) => {
-        const v = value(r);
-        return typeof v === 'boolean' ? Number(v) : v;
-      };
-    }
+    if (col.startsWith('p:')) return this.paramReader(col.slice(2)); // booleans sort as 0 and 1 (ColumnKeys)
     return (r) => this.sortKey(r, col);
   }
 
@@ -218,69 +227,107 @@ export class RunsTable {
   }
 
   /**
-   * The rows in the view's order; missing values (and NaN) last either way, ties in the order given.
-   * The keys go into a typed array (Float64Array of numbers, or Int32Array of the ranks of text)
-   * and an Int32Array of positions is sorted by them: no pair of objects is compared.
+   * The runs by position (the order of data.ids) and each column's keys, made again when the runs
+   * change (data.runsGeneration): what a sort, a filter and a best value read.
    */
-  sortRows(rows) {
-    if (!this.view.sort) return rows;
+  tableRuns() {
+    const data = this.data;
+    const change = data.runsChange;
+    if (this.runsIndex && this.runsIndex.generation !== data.runsGeneration && change
+        && change.from === this.runsIndex.generation && change.from + 1 === data.runsGeneration
+        && change.ids.length * 10 < this.runsIndex.runs.length) {
+      // a few runs changed, none came or went: their keys are read again, the rest kept
+      if (this.runsIndex.update(change.ids.map((id) => data.runs.get(id)))) this.runsIndex.generation = data.runsGeneration;
+    }
+    if (!this.runsIndex || this.runsIndex.generation !== data.runsGeneration) {
+      const runs = [];
+      for (const id of data.ids) {
+        const r = data.runs.get(id);
+        if (r) runs.push(r);
+      }
+      this.runsIndex = new TableRuns(runs);
+      this.runsIndex.generation = data.runsGeneration;
+    }
+    return this.runsIndex;
+  }
+
+  /** A column's keys over every run (ColumnKeys, kept while the runs stay), a metric's of the summary shown. */
+  columnKeys(col, mode = 'auto') {
+    const name = (col.startsWith('m:') ? col + '|' + this.view.summary + '|' + this.view.at : col) + '|' + mode;
+    return this.tableRuns().keys(name, this.keyReader(col), mode);
+  }
+
+  /**
+   * The positions of the runs shown in the view's order, an Int32Array: missing values (and NaN)
+   * last either way, ties in exp_id order. A counting sort of the positions by each run's rank in
+   * the column (ColumnKeys, worked out on the column's first sort); each order is kept while the
+   * runs shown stay the same.
+   */
+  sortedPositions(shown) {
+    if (!this.view.sort) return shown.positions;
     const {col, desc} = this.view.sort;
-    const n = rows.length;
-    if (col === 'exp_id') return desc ? rows.slice().reverse() : rows; // the rows come in exp_id order
+    const positions = shown.positions;
+    if (col === 'exp_id') return desc ? positions.slice().reverse() : positions; // the rows come in exp_id order
+    const key = col + '|' + desc;
+    const kept = shown.sorted.get(key);
+    if (kept) {
+      window.coxTimings.sortParts = {kept: 1};
+      return kept;
+    }
     const t0 = performance.now();
-    const raw = new Array(n);
-    let numeric = true;
-    const key = this.keyReader(col);
-    for (let i = 0; i < n; i++) {
-      const k = key(rows[i]);
-      raw[i] = k;
-      if (k !== null && k !== undefined && typeof k !== 'number') numeric = false;
-    }
+    let keys = this.columnKeys(col);
+    // a column of numbers and texts whose runs shown have numbers only sorts them as numbers
+    if (!keys.numeric && keys.numbersAt(positions)) keys = this.columnKeys(col, 'numbers');
     const t1 = performance.now();
-    const order = sortedPositions(raw, numeric, desc);
+    keys.rank();
     const t2 = performance.now();
-    const out = new Array(n);
-    for (let i = 0; i < n; i++) out[i] = rows[order[i]];
-    window.coxTimings.sortParts = {keysMs: t1 - t0, orderMs: t2 - t1, rowsMs: performance.now() - t2};
-    return out;
+    const order = keys.order(positions, desc, this.tableRuns().all());
+    shown.sorted.set(key, order);
+    window.coxTimings.sortParts = {keysMs: t1 - t0, rankMs: t2 - t1, orderMs: performance.now() - t2};
+    return order;
   }
 
-  /** Whether a column has more than one value among the rows shown (kept for the runs shown). */
-  differs(rows, c) {
-    const shown = this.shown;
-    if (shown && shown.rows === rows) {
-      if (!shown.same.has(c.id)) shown.same.set(c.id, !this.differsNow(rows, c));
-      return !shown.same.get(c.id);
-    }
-    return this.differsNow(rows, c);
+  /** Whether a column has more than one value among the runs shown (kept for the runs shown). */
+  differs(shown, c) {
+    if (!shown.same.has(c.id)) shown.same.set(c.id, !this.differsNow(shown, c));
+    return !shown.same.get(c.id);
   }
 
-  differsNow(rows, c) {
-    if (rows.length < 2) return true;
+  differsNow(shown, c) {
+    const positions = shown.positions;
+    const runs = this.tableRuns().runs;
+    if (positions.length < 2) return true;
+    let from = 1;
     if (c.kind === 'param' || c.kind === 'metric') {
-      // the values read from the batches' columns; only two that are not the same are compared as text
+      // keys of one kind are compared as numbers or codes; from the first that differs, as text
+      const keys = this.columnKeys(c.id);
+      if (keys.exact) {
+        const p0 = positions[0];
+        while (from < positions.length && keys.same(positions[from], p0)) from++;
+        if (from === positions.length) return false;
+      }
       const value = c.kind === 'metric' ? this.keyReader(c.id) : this.paramReader(c.id.slice(2));
       const text = c.kind === 'metric' ? (v) => short(v) : (v) => pyStr(v, c.type);
-      const first = value(rows[0]);
+      const first = value(runs[positions[0]]);
       let firstText = null;
-      for (let i = 1; i < rows.length; i++) {
-        const v = value(rows[i]);
+      for (let i = from; i < positions.length; i++) {
+        const v = value(runs[positions[i]]);
         if (Object.is(v, first) || ((v === null || v === undefined) && (first === null || first === undefined))) continue;
         if (firstText === null) firstText = text(first);
         if (text(v) !== firstText) return true;
       }
       return false;
     }
-    const first = this.cellText(rows[0], c);
-    for (let i = 1; i < rows.length; i++) if (this.cellText(rows[i], c) !== first) return true;
+    const first = this.cellText(runs[positions[0]], c);
+    for (let i = 1; i < positions.length; i++) if (this.cellText(runs[positions[i]], c) !== first) return true;
     return false;
   }
 
-  visibleColumns(rows) {
+  visibleColumns(shown) {
     const view = this.view;
     const out = [];
     for (const c of this.allColumns()) {
-      c.same = c.kind && !this.differs(rows, c);
+      c.same = c.kind && !this.differs(shown, c);
       if (c.id === '_select' || c.id === 'exp_id') out.push(c);
       else if (view.show.has(c.id)) out.push(c);
       else if (view.hide.has(c.id)) continue;
@@ -290,67 +337,89 @@ export class RunsTable {
     return out;
   }
 
-  /** Draws the runs data holds, as the view says; keepScroll keeps the position (a live update). */
   /**
-   * The runs the filter keeps, in exp_id order, and what the table works out of them alone (which
-   * columns differ, each metric's best value): kept while neither the runs, the filter's answer nor
-   * the summary shown change, so a sort or a column choice does not work them out again.
+   * The runs the filter keeps, as positions in exp_id order (an Int32Array), and what the table
+   * works out of them alone (which columns differ, each metric's best value, each sort's order):
+   * kept while neither the runs, the filter's answer nor the summary shown change, so a sort or a
+   * column choice does not work them out again.
    */
   shownRuns() {
     const data = this.data;
     const key = data.generation + '|' + this.view.summary + '|' + this.view.at;
     if (this.shown && this.shown.key === key) return this.shown;
-    const rows = [];
-    for (const id of data.ids) {
-      const r = data.runs.get(id);
-      if (r && (data.filtered === null || data.filtered.has(id))) rows.push(r);
-    }
-    this.shown = {key, rows, same: new Map(), best: new Map()};
+    const positions = this.tableRuns().kept(data.filtered);
+    this.shown = {key, positions, same: new Map(), best: new Map(), sorted: new Map()};
     return this.shown;
   }
 
+  /** Draws the runs data holds, as the view says; keepScroll keeps the position (a live update). */
   render({keepScroll, changed} = {}) {
     const view = this.view;
     const data = this.data;
     const t0 = performance.now();
     const shown = this.shownRuns();
     const t1 = performance.now();
-    const rows = this.sortRows(shown.rows);
+    const rows = this.tableRuns().rowsAt(this.sortedPositions(shown));
     data.rows = rows;
     const t2 = performance.now();
-    const cols = this.visibleColumns(shown.rows);
+    const cols = this.visibleColumns(shown);
     const xName = xAxis(view, data);
     for (const c of cols) {
       if (c.kind === 'metric' && c.id !== 'm:' + xName) {
         if (!shown.best.has(c.id)) {
-          let best;
-          const value = this.keyReader(c.id); // the metric's summary shown, read from the batches' columns
-          for (const r of shown.rows) {
-            const v = value(r);
-            if (v !== null && !Number.isNaN(v) && (best === undefined || (c.goal === 'max' ? v > best : v < best))) best = v;
-          }
-          shown.best.set(c.id, best);
+          // the metric's summary shown, from its keys: the least, or the greatest if higher is better
+          const keys = this.columnKeys(c.id);
+          const p = keys.extreme(shown.positions, c.goal === 'max');
+          shown.best.set(c.id, p < 0 ? undefined : keys.values[p]);
         }
         c.best = rows.length > 1 ? shown.best.get(c.id) : undefined;
       }
     }
     data.columns = cols;
     const t3 = performance.now();
-    const scroll = $('#grid').scrollTop;
+    // the scroll position read and set before the page changes, so neither waits for a layout
+    const grid = $('#grid');
+    const scroll = grid.scrollTop;
+    if (!keepScroll && scroll !== 0) grid.scrollTop = 0;
     this.grid.setColumns(cols, view.sort, false);
-    this.grid.setRows(rows);
-    if (!keepScroll) $('#grid').scrollTop = 0;
-    else $('#grid').scrollTop = scroll;
+    this.grid.setRows(rows, keepScroll ? scroll : 0);
     const t4 = performance.now();
     this.updateCounts();
     this.opts.showControls();
     saveView(view);
     // where a render's time goes, for ScaleBrowserTest
     window.coxTimings.render = {shownMs: t1 - t0, sortMs: t2 - t1, columnsMs: t3 - t2, paintMs: t4 - t3,
-      restMs: performance.now() - t4};
+      restMs: performance.now() - t4, ...this.grid.timings};
     if (!window.coxTimings.tableReady) window.coxTimings.tableReady = performance.now();
     window.coxTimings.lastRender = performance.now();
+    // when the table was painted (the first task after the next frame), for ScaleBrowserTest
+    const paint = this.paints = (this.paints || 0) + 1;
+    requestAnimationFrame(() => setTimeout(() => {
+      if (paint === this.paints) window.coxTimings.lastPainted = performance.now();
+    }, 0));
     this.opts.rendered();
+    this.rankLater(cols);
+  }
+
+  /**
+   * Works out the ranks of the columns shown (ColumnKeys.rank) while the page is idle, once the
+   * runs have stayed the same for RANK_DELAY_MS: the first sort by a column then only orders.
+   */
+  rankLater(cols) {
+    const generation = this.data.runsGeneration;
+    // the metrics first (most sorted by), then the parameters, then the rest
+    const rank = (c) => (c.kind === 'metric' ? 0 : c.kind === 'param' ? 1 : 2);
+    const names = cols.filter((c) => c.id !== '_select' && c.id !== 'exp_id').sort((a, b) => rank(a) - rank(b)).map((c) => c.id);
+    const idle = window.requestIdleCallback || ((f) => setTimeout(f, 50));
+    clearTimeout(this.rankTimer);
+    this.rankTimer = setTimeout(() => {
+      const next = () => {
+        if (this.data.runsGeneration !== generation || names.length === 0) return;
+        this.columnKeys(names.shift()).rank();
+        idle(next);
+      };
+      idle(next);
+    }, RANK_DELAY_MS);
   }
 
   updateCounts() {
@@ -369,7 +438,7 @@ export class RunsTable {
     const view = this.view;
     const menu = $('#columns-menu');
     const cols = this.allColumns().filter((c) => c.kind);
-    const rows = this.shownRuns().rows;
+    const shown = this.shownRuns();
     const items = [h('label', {}, h('input', {type: 'checkbox', checked: view.differ, onchange: (e) => {
       view.differ = e.target.checked;
       this.render({keepScroll: true});
@@ -378,7 +447,7 @@ export class RunsTable {
     for (const kind of ['param', 'metric']) {
       items.push(h('h4', {}, kind === 'param' ? 'Parameters' : `Metrics of '${this.data.table}'`));
       for (const c of cols.filter((x) => x.kind === kind)) {
-        const same = !this.differs(rows, c);
+        const same = !this.differs(shown, c);
         const on = view.show.has(c.id) || (!view.hide.has(c.id) && !(view.differ && same));
         items.push(h('label', {class: same ? 'same' : '', title: same ? 'the same in every run shown' : ''},
           h('input', {type: 'checkbox', checked: on, onchange: (e) => {
@@ -428,93 +497,11 @@ export class RunsTable {
 
 /**
  * The positions 0..n-1 of keys in sorted order, as an Int32Array: numbers (numeric) or text
- * (String order of each key, by the keys' ranks); null, undefined and NaN last; desc reverses the
- * order of the others; equal keys keep their positions' order. Numbers become 64-bit keys that
- * order as the numbers do and text its rank, and a stable radix sort (16 bits a pass) orders the
- * positions: no comparator is called but among numbers equal in their first 32 bits.
+ * (String order of each key); null, undefined and NaN last; desc reverses the order of the
+ * others; equal keys keep their positions' order. The table's sort (ColumnKeys, orderByRank) on
+ * an array of keys.
  */
 export function sortedPositions(keys, numeric, desc) {
-  const n = keys.length;
-  const present = new Int32Array(n);
-  const missing = [];
-  let m = 0;
-  const hi = new Uint32Array(n);
-  const lo = new Uint32Array(n);
-  if (numeric) {
-    const f = new Float64Array(1);
-    const u = new Uint32Array(f.buffer); // little-endian: u[0] the low word, u[1] the high word
-    for (let i = 0; i < n; i++) {
-      const k = keys[i];
-      if (k === null || k === undefined || Number.isNaN(k)) {
-        missing.push(i);
-        continue;
-      }
-      f[0] = k === 0 ? 0 : k; // -0 sorts with 0, as the comparison does
-      let h = u[1];
-      let l = u[0];
-      // IEEE 754 bits as an unsigned key in the numbers' order: negatives all flipped, positives the sign
-      if (h & 0x80000000) {
-        h = ~h >>> 0;
-        l = ~l >>> 0;
-      } else {
-        h = (h | 0x80000000) >>> 0;
-      }
-      hi[i] = desc ? ~h >>> 0 : h;
-      lo[i] = desc ? ~l >>> 0 : l;
-      present[m++] = i;
-    }
-  } else {
-    const text = new Array(n);
-    const distinct = new Set();
-    for (let i = 0; i < n; i++) {
-      const k = keys[i];
-      if (k === null || k === undefined || (typeof k === 'number' && Number.isNaN(k))) missing.push(i);
-      else {
-        text[i] = String(k);
-        distinct.add(text[i]);
-      }
-    }
-    // the default sort compares strings by UTF-16 code units, as < does
-    const rank = new Map([...distinct].sort().map((v, r) => [v, r]));
-    for (let i = 0; i < n; i++) {
-      if (text[i] === undefined) continue;
-      const r = rank.get(text[i]);
-      lo[i] = desc ? ~r >>> 0 : r;
-      present[m++] = i;
-    }
-  }
-  // a stable LSD radix sort of the positions by the high word, 16 bits a pass (the keys stay where
-  // they are and are read through the positions), then runs of equal high words are put in order
-  // of the low word (numbers that close are few)
-  let order = present.subarray(0, m);
-  let tmp = new Int32Array(m);
-  const counts = new Uint32Array(65537);
-  const main = numeric ? hi : lo;
-  for (const shift of [0, 16]) {
-    counts.fill(0);
-    for (let j = 0; j < m; j++) counts[((main[order[j]] >>> shift) & 0xffff) + 1]++;
-    if (counts[((main[order[0]] >>> shift) & 0xffff) + 1] === m) continue; // one digit for all: nothing moves
-    for (let d = 0; d < 65536; d++) counts[d + 1] += counts[d];
-    for (let j = 0; j < m; j++) {
-      const p = order[j];
-      tmp[counts[(main[p] >>> shift) & 0xffff]++] = p;
-    }
-    [order, tmp] = [tmp, order];
-  }
-  if (numeric) {
-    for (let a = 0; a < m;) {
-      let b = a + 1;
-      while (b < m && hi[order[b]] === hi[order[a]]) b++;
-      if (b - a > 1) {
-        let differ = false;
-        for (let j = a + 1; j < b && !differ; j++) differ = lo[order[j]] !== lo[order[a]];
-        if (differ) order.subarray(a, b).sort((x, y) => (lo[x] - lo[y]) || (x - y));
-      }
-      a = b;
-    }
-  }
-  const out = new Int32Array(n);
-  out.set(order, 0);
-  out.set(missing, m);
-  return out;
+  const ck = new ColumnKeys(keys, (k) => k, numeric ? 'auto' : 'text');
+  return orderByRank(new TableRuns(keys).all(), ck.rank(), ck.distinct, desc);
 }
