@@ -185,6 +185,15 @@ final class SummaryCache implements AutoCloseable {
     }
 
     /**
+     * The run's contents as known, fresh or not, without reading its store.
+     *
+     * @return the contents, or null if never read
+     */
+    RunContents knownContents(ListedRun run) {
+        return knownOf(run).contents();
+    }
+
+    /**
      * The run's summary of {@code table} as known, fresh or not, without reading its store.
      *
      * @return the summary, or null if none was ever read
