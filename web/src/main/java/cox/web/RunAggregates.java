@@ -52,6 +52,10 @@ final class RunAggregates {
     private final Map<Object, Integer> shapes = new HashMap<>(); // under this
     private final Map<Object, Integer> groups = new HashMap<>(); // under this
     private volatile Aggregates last;
+    /** The maps of the last shape numbered, and its number: runs loaded together share their maps. Under this. */
+    private Object lastTables;
+    private Object lastTypes;
+    private int lastShape;
 
     RunAggregates(SummaryCache summaries) {
         this.summaries = summaries;
@@ -84,6 +88,8 @@ final class RunAggregates {
             derived.clear(); // numbers of runs long gone: start again
             shapes.clear();
             groups.clear();
+            lastTables = null;
+            lastTypes = null;
         }
         // the union over the first run of each shape, in listing order, and the ranges, from what is known
         List<RunContents> firstOfShape = new ArrayList<>();
@@ -166,7 +172,16 @@ final class RunAggregates {
         if (d != null && d.contents() == contents) {
             return d;
         }
-        d = new Derived(contents, number(shapes, shapeKey(contents)), number(groups, ShortRuns.groupKey(contents.params())));
+        int shape;
+        if (contents.tables() == lastTables && contents.paramTypes() == lastTypes) {
+            shape = lastShape; // the same maps as the run before (the summary file shares them): the same shape
+        } else {
+            shape = number(shapes, shapeKey(contents));
+            lastTables = contents.tables();
+            lastTypes = contents.paramTypes();
+            lastShape = shape;
+        }
+        d = new Derived(contents, shape, number(groups, ShortRuns.groupKey(contents.params())));
         derived.put(expId, d);
         return d;
     }
