@@ -27,7 +27,9 @@ import java.util.regex.Pattern;
  * java -cp bench/target/classes:$(cat bench/target/classpath.txt) cox.bench.ServeStart 100000 100 [restarts] [cacheDir]
  * }</pre>
  * prints one line per start. The time is measured in this JVM from the server's start to the
- * answer's last byte (the JVM's own start is not counted); the collection is made first if needed.
+ * answer's last byte (the JVM's own start is not counted), with the CPU time the JVM used meanwhile
+ * (all its threads: on a loaded machine a steadier measure than the wall time); the collection is
+ * made first if needed.
  */
 final class ServeStart {
     private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
@@ -49,26 +51,32 @@ final class ServeStart {
         Path dir = ServeCollection.get(runs, rows);
         for (int i = 0; i <= restarts; i++) {
             long t0 = System.nanoTime();
+            long c0 = cpu();
             try (CoxServer server = CoxServer.builder(dir).port(0).summaryDir(cache).runIndexDir(cache).start()) {
                 String body = get(server.uri(), FIRST);
                 long t1 = System.nanoTime();
-                System.out.printf(Locale.ROOT, "%s start: complete /api/runs (%s runs, %,d bytes) %.2f s%n",
-                        i == 0 ? "first" : "re", group(COUNT, body), body.length(), (t1 - t0) / 1e9);
+                System.out.printf(Locale.ROOT, "%s start: complete /api/runs (%s runs, %,d bytes) %.2f s (cpu %.2f s)%n",
+                        i == 0 ? "first" : "re", group(COUNT, body), body.length(), (t1 - t0) / 1e9, (cpu() - c0) / 1e9);
                 if (i == restarts) {
                     appears(server, dir, body);
                 }
                 long t2 = System.nanoTime();
+                long c2 = cpu();
                 get(server.uri(), FIRST);
-                System.out.printf(Locale.ROOT, "  the same again (warm): %.2f s%n", (System.nanoTime() - t2) / 1e9);
+                System.out.printf(Locale.ROOT, "  the same again (warm): %.2f s (cpu %.2f s)%n", (System.nanoTime() - t2) / 1e9,
+                        (cpu() - c2) / 1e9);
                 if (i == restarts) {
                     StringBuilder times = new StringBuilder();
+                    StringBuilder cpus = new StringBuilder();
                     for (String where : new String[] {"lr < 0.01 and optimizer == adam", "loss.best < 0.2 or arch == resnet50",
                         "exp_id ~ 9$", "lr < 0.01 and optimizer == adam"}) {
                         long t3 = System.nanoTime();
+                        long c3 = cpu();
                         get(server.uri(), "/api/filter?summary=last&where=" + java.net.URLEncoder.encode(where, StandardCharsets.UTF_8));
                         times.append(String.format(Locale.ROOT, " %.0f", (System.nanoTime() - t3) / 1e6));
+                        cpus.append(String.format(Locale.ROOT, " %.0f", (cpu() - c3) / 1e6));
                     }
-                    System.out.println("  /api/filter over every run (ms):" + times);
+                    System.out.println("  /api/filter over every run (ms):" + times + " (cpu ms:" + cpus + ")");
                 }
             }
         }
@@ -77,19 +85,35 @@ final class ServeStart {
     /**
      * Opens a run that was quiet (as a training job resuming it does), appends a row, and polls as
      * the page does until the run comes with its new row count; the writer stays open meanwhile.
+     * Once right after the start, and once more (another run) after the scanner's first full scan.
      */
     private static void appears(CoxServer server, Path dir, String first) throws Exception {
-        long version = Long.parseLong(group(VERSION, first));
-        String id = "run-00007";
+        appears(server, dir, Long.parseLong(group(VERSION, first)), "run-00007", "");
+        // once the restart's first full scan is done (the scanner knows each run's lock), as a server running for a while
+        Pattern lastScan = Pattern.compile("\"last_scan_ms\":(\\d+)");
+        long waited = System.nanoTime();
+        while (Long.parseLong(group(lastScan, get(server.uri(), "/api/status")).replace("?", "0")) == 0
+                && System.nanoTime() - waited < 120_000_000_000L) {
+            Thread.sleep(200);
+        }
+        Thread.sleep(1000);
+        String now = get(server.uri(), "/api/status");
+        appears(server, dir, Long.parseLong(group(VERSION, now)), "run-00011", " (after the first full scan)");
+    }
+
+    private static void appears(CoxServer server, Path dir, long since, String id, String when) throws Exception {
+        long version = since;
         try (Store store = Store.open(dir, id)) {
             long rows = store.table("results").nrows();
             store.table("results").appendRow(Map.of("epoch", rows, "loss", 0.5, "acc", 0.5, "val_loss", 0.5, "val_acc", 0.5));
             long written = System.nanoTime();
+            long writtenCpu = cpu();
             while (System.nanoTime() - written < 120_000_000_000L) {
                 String body = get(server.uri(), FIRST + "&since=" + version);
                 if (body.contains("\"" + id + "\"") && body.contains("\"rows\":[" + (rows + 1) + "]")) {
-                    System.out.printf(Locale.ROOT, "  a quiet run a writer opens and appends a row to appears in the poll, "
-                            + "with the row, %.2f s after the append%n", (System.nanoTime() - written) / 1e9);
+                    System.out.printf(Locale.ROOT, "  a quiet run a writer opens and appends a row to appears in the poll%s, "
+                            + "with the row, %.2f s after the append (cpu %.2f s)%n", when, (System.nanoTime() - written) / 1e9,
+                            (cpu() - writtenCpu) / 1e9);
                     return;
                 }
                 version = Long.parseLong(group(VERSION, body));
@@ -97,6 +121,12 @@ final class ServeStart {
             }
         }
         System.out.println("  the run written did not appear within 120 s");
+    }
+
+    /** The CPU time this JVM used so far (every thread: the server's, its GC and compiler, this client's), in nanoseconds. */
+    private static long cpu() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     private static String group(Pattern p, String s) {

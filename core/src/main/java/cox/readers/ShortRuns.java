@@ -61,8 +61,15 @@ public final class ShortRuns {
         return out;
     }
 
-    /** The parameters that make a run's group: without seed, exp_id, nulls and decoded objects; numbers by value. */
-    private static Map<String, Object> groupKey(Map<String, ?> params) {
+    /**
+     * The parameters that make a run's group: without seed, exp_id, nulls and decoded objects;
+     * numbers by value. Two runs are in one group of {@link #of} exactly when their keys are equal,
+     * so a caller that keeps the keys (the page, over many polls) can group runs without redoing them.
+     *
+     * @param params a run's parameters, or null (no metadata row: an empty key)
+     * @return its group's key, a new sorted map
+     */
+    public static Map<String, Object> groupKey(Map<String, ?> params) {
         Map<String, Object> key = new TreeMap<>();
         if (params == null) {
             return key;

@@ -117,17 +117,35 @@ final class RunColumns {
         column(out, "short", runs, Run::isShort);
         column(out, "rows", runs, Run::rows);
         Set<String> paramNames = new LinkedHashSet<>(columns.params.keySet());
+        Map<String, Object> lastParams = null;
         for (Run r : runs) {
-            paramNames.addAll(r.params().keySet());
+            if (r.params() != lastParams) { // runs often share one map of parameters (an empty one)
+                paramNames.addAll(r.params().keySet());
+                lastParams = r.params();
+            }
         }
+        int n = runs.size();
         g.writeObjectFieldStart("params");
         Map<String, List<Integer>> absent = new LinkedHashMap<>();
+        Object[] values = new Object[n];
         for (String p : paramNames) {
-            column(out, p, runs, r -> r.params().get(p));
-            for (int i = 0; i < runs.size(); i++) {
-                if (!runs.get(i).params().containsKey(p)) {
-                    absent.computeIfAbsent(p, k -> new ArrayList<>()).add(i);
+            boolean text = true;
+            List<Integer> lacking = null;
+            for (int i = 0; i < n; i++) {
+                Map<String, Object> params = runs.get(i).params();
+                Object v = params.get(p);
+                if (v == null && !params.containsKey(p)) {
+                    if (lacking == null) {
+                        lacking = new ArrayList<>();
+                    }
+                    lacking.add(i);
                 }
+                values[i] = v;
+                text &= v == null || v instanceof String;
+            }
+            column(out, p, values, n, text);
+            if (lacking != null) {
+                absent.put(p, lacking);
             }
         }
         g.writeEndObject();
@@ -141,13 +159,17 @@ final class RunColumns {
         }
         g.writeEndObject();
         g.writeObjectFieldStart("metrics");
+        MetricSummary[] summaries = new MetricSummary[n];
         for (String m : columns.metrics.keySet()) {
             Goal goal = Goal.guess(m);
+            for (int i = 0; i < n; i++) {
+                summaries[i] = runs.get(i).metrics().get(m);
+            }
             g.writeObjectFieldStart(m);
             for (String stat : stats) {
                 g.writeArrayFieldStart(stat);
-                for (Run r : runs) {
-                    MetricSummary s = r.metrics().get(m);
+                for (int i = 0; i < n; i++) {
+                    MetricSummary s = summaries[i];
                     if (s == null) {
                         g.writeNull();
                     } else if (stat.equals("count")) {
@@ -160,8 +182,9 @@ final class RunColumns {
             }
             if (withAt) {
                 g.writeArrayFieldStart("at");
-                for (Run r : runs) {
-                    out.value(r.metrics().get(m) == null || r.at() == null ? null : r.at().get(m));
+                for (int i = 0; i < n; i++) {
+                    Run r = runs.get(i);
+                    out.value(summaries[i] == null || r.at() == null ? null : r.at().get(m));
                 }
                 g.writeEndArray();
             }
@@ -188,6 +211,56 @@ final class RunColumns {
             default:
                 throw new IllegalArgumentException("stat: " + stat);
         }
+    }
+
+    /** Writes a column of {@code n} values: dictionary-encoded if {@code text} (every value that is not null is text), else as a plain array. */
+    private static void column(JsonOut out, String name, Object[] values, int n, boolean text) throws IOException {
+        var g = out.g;
+        g.writeFieldName(name);
+        if (!text) {
+            g.writeStartArray();
+            for (int i = 0; i < n; i++) {
+                out.value(values[i]);
+            }
+            g.writeEndArray();
+            return;
+        }
+        Map<String, Integer> codes = new HashMap<>();
+        List<String> dict = new ArrayList<>();
+        int[] index = new int[n];
+        String last = null;
+        int lastCode = -1;
+        for (int i = 0; i < n; i++) {
+            String v = (String) values[i];
+            if (v == null) {
+                index[i] = -1;
+            } else if (v == last) { // runs often share one text (from the summary file's names)
+                index[i] = lastCode;
+            } else {
+                lastCode = codes.computeIfAbsent(v, k -> {
+                    dict.add(k);
+                    return dict.size() - 1;
+                });
+                last = v;
+                index[i] = lastCode;
+            }
+        }
+        writeDict(g, dict, index);
+    }
+
+    private static void writeDict(com.fasterxml.jackson.core.JsonGenerator g, List<String> dict, int[] index) throws IOException {
+        g.writeStartObject();
+        g.writeArrayFieldStart("dict");
+        for (String d : dict) {
+            g.writeString(d);
+        }
+        g.writeEndArray();
+        g.writeArrayFieldStart("index");
+        for (int i : index) {
+            g.writeNumber(i);
+        }
+        g.writeEndArray();
+        g.writeEndObject();
     }
 
     /** Writes a column: dictionary-encoded if every value that is not null is text, else as a plain array. */
@@ -225,17 +298,6 @@ final class RunColumns {
                 });
             }
         }
-        g.writeStartObject();
-        g.writeArrayFieldStart("dict");
-        for (String d : dict) {
-            g.writeString(d);
-        }
-        g.writeEndArray();
-        g.writeArrayFieldStart("index");
-        for (int i : index) {
-            g.writeNumber(i);
-        }
-        g.writeEndArray();
-        g.writeEndObject();
+        writeDict(g, dict, index);
     }
 }

@@ -85,6 +85,8 @@ final class RunScanner implements AutoCloseable {
     private volatile Map<String, ListedRun> byLockKey = Map.of();
     /** Locked files that are no run's lock (another program's locks), already looked for; under scanLock. */
     private final Set<String> foreignKeys = new HashSet<>();
+    /** The folder's modification time when it was last listed (taken before the listing), or never; under scanLock. */
+    private long listedModified = Long.MIN_VALUE;
     private volatile Listing listing = new Listing(0, List.of(), Map.of());
     private volatile long version;
     private volatile boolean scanned;
@@ -248,7 +250,8 @@ final class RunScanner implements AutoCloseable {
     /**
      * Takes the stamps of the hot runs only: those running or changed in the last minute, and
      * those whose lock a writer took since (found in {@code /proc/locks} by their lock file's key;
-     * a lock no run is known by makes the folder's names be listed, to find a new run). Between
+     * a lock no run is known by makes the folder's names be listed, to find a new run, unless the
+     * folder's modification time is the one it had when last listed: no run was made since). Between
      * two full scans of a big folder (which find removed and long-quiet runs, and runs written
      * without a lock) this keeps a run that is being written current within about
      * {@code minScanMillis}, whether it was hot or not.
@@ -280,7 +283,8 @@ final class RunScanner implements AutoCloseable {
                 }
             }
         }
-        Map<String, ListedRun> added = unknownLock ? newRuns(locks, next) : Map.of();
+        // a new run is a new folder, which changes the folder's time: unchanged, no new run to look for
+        Map<String, ListedRun> added = unknownLock && folderModified() != listedModified ? newRuns(locks, next) : Map.of();
         if (!added.isEmpty()) {
             Map<String, ListedRun> all = new TreeMap<>(runs);
             all.putAll(added);
@@ -314,6 +318,7 @@ final class RunScanner implements AutoCloseable {
     private Map<String, ListedRun> newRuns(WriterLocks locks, long next) {
         Map<String, ListedRun> out = new TreeMap<>();
         Map<String, ListedRun> known = runs;
+        long modified = folderModified(); // before listing: a run made meanwhile changes it again
         try (DirectoryStream<Path> children = Files.newDirectoryStream(directory)) {
             for (Path child : children) {
                 String name = Locations.name(child);
@@ -329,7 +334,20 @@ final class RunScanner implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             return Map.of(); // the next full scan finds them
         }
+        listedModified = modified;
         return out;
+    }
+
+    /**
+     * @return the folder's modification time (nanoseconds), which a run made or removed in it
+     *     changes; a value no listing records if it cannot be read
+     */
+    private long folderModified() {
+        try {
+            return Files.getLastModifiedTime(directory).to(TimeUnit.NANOSECONDS);
+        } catch (IOException | RuntimeException e) {
+            return Long.MIN_VALUE + 1;
+        }
     }
 
     /** @param withKeys whether to learn each run's lock key (the thread's scans; a request's scan saves the stats) */
@@ -340,6 +358,7 @@ final class RunScanner implements AutoCloseable {
         long next = version + 1;
         boolean changed = false;
         WriterLocks locks = WriterLocks.now();
+        long modified = folderModified(); // before listing: a run made meanwhile changes it again
         try (DirectoryStream<Path> children = Files.newDirectoryStream(directory)) {
             for (Path child : children) {
                 String name = Locations.name(child);
@@ -388,6 +407,7 @@ final class RunScanner implements AutoCloseable {
         }
         byLockKey = keys;
         foreignKeys.retainAll(locks.held());
+        listedModified = modified;
         listing = new Listing(version, List.copyOf(now.values()), Map.copyOf(removed));
         lastScanNanos = System.nanoTime();
         lastScanMillis = (lastScanNanos - start) / 1_000_000;

@@ -2,7 +2,6 @@ package cox.web;
 
 import cox.io.Locations;
 import cox.readers.RunStatus;
-import cox.readers.ShortRuns;
 import cox.readers.filter.RunFilter;
 import cox.readers.query.RunQuery;
 import cox.readers.summary.Goal;
@@ -27,10 +26,12 @@ final class RunsEndpoints {
     private final RunScanner scanner;
     private final SummaryCache summaries;
     private final RequestParams params;
+    private final RunAggregates aggregates;
 
     RunsEndpoints(RunScanner scanner, SummaryCache summaries) {
         this.scanner = scanner;
         this.summaries = summaries;
+        this.aggregates = new RunAggregates(summaries);
         this.params = new RequestParams(scanner, summaries);
     }
 
@@ -63,7 +64,7 @@ final class RunsEndpoints {
         } else {
             summaries.summarize(chosen, null);
         }
-        Aggregates all = aggregates(snap, table);
+        RunAggregates.Aggregates all = aggregates(snap, table);
         ColumnUnion columns = all.columns();
         RequestParams.summary(ctx); // checked (a 400 if unknown); the page shows it, a filter reads C.last for a bare C
         RequestParams.Step step = RequestParams.step(ctx, table, columns);
@@ -147,7 +148,7 @@ final class RunsEndpoints {
         String table = params.table(ctx, snap);
         RunFilter parsed = RequestParams.filter(ctx);
         summaries.summarize(snap.runs(), table);
-        Aggregates all = aggregates(snap, table);
+        RunAggregates.Aggregates all = aggregates(snap, table);
         ColumnUnion columns = all.columns();
         RequestParams.summary(ctx); // checked (a 400 if unknown); the page shows it, a filter reads C.last for a bare C
         RequestParams.Step step = RequestParams.step(ctx, table, columns);
@@ -301,31 +302,6 @@ final class RunsEndpoints {
         g.writeEndArray();
     }
 
-    /**
-     * Which runs are {@value RunQuery#SHORT} in {@code table} ({@link ShortRuns}: fewer rows than
-     * another run with the same parameters apart from seed), as {@code cox df} reads the run field.
-     * Runs not yet summarized are left out (missing).
-     */
-    private Map<String, Boolean> shortRuns(List<ListedRun> runs, String table) {
-        Map<String, Boolean> out = new java.util.HashMap<>();
-        if (table == null) {
-            return out;
-        }
-        Map<String, Map<String, Object>> parameters = new java.util.HashMap<>();
-        Map<String, Long> rows = new LinkedHashMap<>();
-        for (ListedRun r : runs) {
-            TableSummary s = summaries.summary(r, table);
-            if (s == null || s.rows() < 0) {
-                continue;
-            }
-            parameters.put(r.expId, summaries.contents(r).params());
-            rows.put(r.expId, s.rows());
-        }
-        java.util.Set<String> shortOnes = ShortRuns.of(parameters, rows);
-        rows.keySet().forEach(id -> out.put(id, shortOnes.contains(id)));
-        return out;
-    }
-
     private Row row(ListedRun r, String table, RequestParams.Step step, Map<String, Boolean> shortRuns) {
         RunContents info = summaries.contents(r);
         TableSummary s = table == null ? null : summaries.summary(r, table);
@@ -359,44 +335,7 @@ final class RunsEndpoints {
         return found < 0 ? null : y[found];
     }
 
-    /**
-     * What a request works out over every run, kept while the listing and what is known of the
-     * runs are the same (a poll every second at 100,000 runs must not redo it): the columns of the
-     * table, which runs are short, and each metric's least and greatest value over the runs
-     * ({@code min} and {@code max} in the answer's {@code metrics}: the page lays the curves of
-     * many runs on a grid of x over this range).
-     */
-    private record Aggregates(List<Object> key, ColumnUnion columns, Map<String, Boolean> shortRuns,
-                              Map<String, double[]> ranges) {
-    }
-
-    private volatile Aggregates aggregates;
-
-    private Aggregates aggregates(RunScanner.Listing snap, String table) {
-        List<Object> key = java.util.Arrays.asList(table, snap.version(), snap.runs().size(), summaries.generation());
-        Aggregates a = aggregates;
-        if (a != null && a.key().equals(key)) {
-            return a;
-        }
-        ColumnUnion columns = ColumnUnion.of(summaries.knownContents(snap.runs()), table);
-        Map<String, double[]> ranges = new java.util.HashMap<>();
-        for (ListedRun r : snap.runs()) {
-            TableSummary s = summaries.knownSummary(r, table);
-            if (s == null) {
-                continue;
-            }
-            for (Map.Entry<String, MetricSummary> e : s.metrics().entrySet()) {
-                MetricSummary m = e.getValue();
-                if (m.count() > 0) {
-                    double[] range = ranges.computeIfAbsent(e.getKey(),
-                            k -> new double[] {Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY});
-                    range[0] = Math.min(range[0], m.min());
-                    range[1] = Math.max(range[1], m.max());
-                }
-            }
-        }
-        a = new Aggregates(key, columns, shortRuns(snap.runs(), table), ranges);
-        aggregates = a;
-        return a;
+    private RunAggregates.Aggregates aggregates(RunScanner.Listing snap, String table) {
+        return aggregates.of(snap, table);
     }
 }

@@ -185,6 +185,15 @@ final class SummaryCache implements AutoCloseable {
     }
 
     /**
+     * The run's contents as known, fresh or not, without reading its store.
+     *
+     * @return the contents, or null if never read
+     */
+    RunContents knownContents(ListedRun run) {
+        return knownOf(run).contents();
+    }
+
+    /**
      * The run's summary of {@code table} as known, fresh or not, without reading its store.
      *
      * @return the summary, or null if none was ever read
@@ -340,7 +349,8 @@ final class SummaryCache implements AutoCloseable {
      * one row), counted over up to the first {@link #DEFAULT_TABLE_SAMPLE} runs (those already
      * known, if any are), a run without the table counting 0 rows; ties go to the one seen first.
      * Row counts come from the summaries known, else from the tables' headers (a store open that
-     * reads no rows and is not counted as a store read), once for the sample's stamps.
+     * reads no rows and is not counted as a store read), once for the sample's stamps; the
+     * metadata table's are not counted (it is chosen only when it is the one table).
      *
      * @return a table name, or null if no run has a table
      */
@@ -368,7 +378,9 @@ final class SummaryCache implements AutoCloseable {
             for (String t : info.tables().keySet()) {
                 TableSummary known = knownOf(run).tables().get(t); // no read: a stale summary is as good a count here
                 long n;
-                if (known != null && known.rows() >= 0) {
+                if (t.equals(metadataTable)) {
+                    n = 0; // never chosen for its rows (only when it is the one table): no store opened to count them
+                } else if (known != null && known.rows() >= 0) {
                     n = known.rows();
                 } else {
                     if (counts == null) {

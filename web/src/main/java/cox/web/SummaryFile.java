@@ -2,13 +2,14 @@ package cox.web;
 
 import cox.store.ColumnType;
 import cox.store.Schema;
-import java.io.BufferedInputStream;
+import java.io.ByteArrayInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -16,12 +17,13 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.zip.GZIPInputStream;
-import java.util.zip.GZIPOutputStream;
 
 /**
  * The summary cache on disk, so a restarted {@code cox serve} does not read every store again:
@@ -32,7 +34,9 @@ import java.util.zip.GZIPOutputStream;
  *
  * <p>The file can be deleted at any time: a missing, damaged or foreign file is ignored (the
  * stores are read), and it is written to a temporary file and renamed, so a reader never sees
- * half of it. Not thread-safe: {@link SummaryCache} calls it from one thread at a time.
+ * half of it. It is written uncompressed (about 450 bytes a run with five metrics: at 100,000 runs,
+ * inflating and deflating it cost more than reading and writing it); a gzip file an earlier
+ * version wrote is read as well. Not thread-safe: {@link SummaryCache} calls it from one thread at a time.
  */
 final class SummaryFile {
     private static final int MAGIC = 0x434f5853; // "COXS"
@@ -76,66 +80,97 @@ final class SummaryFile {
     record Entry(RunStamp stamp, RunContents contents, Map<String, TableSummary> summaries, boolean closed) {
     }
 
-    /** @return the saved entries by exp_id; empty if the file is missing, damaged, or of another folder or version */
+    /**
+     * @return the saved entries by exp_id; empty if the file is missing, damaged, or of another folder or version.
+     *     Runs with the same tables (the same schemas, in the same order) share one map of them, and runs
+     *     with the same parameter names and types one map of those (unmodifiable)
+     */
     Map<String, Entry> load() {
         if (!Files.isRegularFile(file)) {
             return Map.of();
         }
-        try (InputStream raw = Files.newInputStream(file);
-             DataInputStream in = new DataInputStream(new BufferedInputStream(new GZIPInputStream(raw, 1 << 16), 1 << 16))) {
+        try {
+            // read whole, then parsed in memory: at 100,000 runs a stream's per-number calls cost seconds
+            byte[] bytes = Files.readAllBytes(file);
+            if (bytes.length >= 2 && bytes[0] == (byte) 0x1f && bytes[1] == (byte) 0x8b) { // gzip: as written before
+                try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(bytes), 1 << 16)) {
+                    bytes = in.readAllBytes();
+                }
+            }
+            Reader in = new Reader(ByteBuffer.wrap(bytes));
             if (in.readInt() != MAGIC || in.readInt() != VERSION || !in.readUTF().equals(directory.toString())) {
                 return Map.of();
             }
-            String[] strings = new String[count(in)];
+            String[] strings = new String[in.count()];
             for (int i = 0; i < strings.length; i++) {
                 strings[i] = in.readUTF();
             }
             ColumnType[] types = new ColumnType[strings.length]; // the type a string names, looked up once
-            Schema[] schemas = new Schema[count(in)];
+            Schema[] schemas = new Schema[in.count()];
             for (int k = 0; k < schemas.length; k++) {
                 Schema.Builder b = Schema.builder();
-                int cols = count(in);
+                int cols = in.count();
                 for (int c = 0; c < cols; c++) {
-                    String name = strings[index(in, strings)];
-                    ColumnType type = type(types, strings, index(in, strings));
+                    String name = strings[in.index(strings)];
+                    ColumnType type = type(types, strings, in.index(strings));
                     b.add(name, type);
                 }
                 schemas[k] = b.build();
             }
-            int n = count(in);
+            Map<Ints, Map<String, Schema>> sharedTables = new HashMap<>();
+            Map<Ints, Map<String, ColumnType>> sharedTypes = new HashMap<>();
+            int n = in.count();
             Map<String, Entry> out = new HashMap<>(n * 2);
             for (int i = 0; i < n; i++) {
                 String expId = in.readUTF();
                 RunStamp stamp = new RunStamp(in.readLong(), in.readLong(), in.readLong(), in.readLong());
                 boolean closed = in.readBoolean();
-                Map<String, Schema> tables = new LinkedHashMap<>();
-                int tableCount = count(in);
+                int tableCount = in.count();
+                int[] tableKey = new int[2 * tableCount];
                 for (int t = 0; t < tableCount; t++) {
-                    String name = strings[index(in, strings)];
+                    tableKey[2 * t] = in.index(strings);
                     int schema = in.readInt();
                     if (schema < 0 || schema >= schemas.length) {
                         throw new IOException("damaged summary file: schema " + schema);
                     }
-                    tables.put(name, schemas[schema]);
+                    tableKey[2 * t + 1] = schema;
                 }
-                Map<String, Object> params = new LinkedHashMap<>();
-                Map<String, ColumnType> paramTypes = new LinkedHashMap<>();
-                int paramCount = count(in);
+                Map<String, Schema> tables = sharedTables.computeIfAbsent(new Ints(tableKey), k -> {
+                    Map<String, Schema> m = new LinkedHashMap<>();
+                    for (int t = 0; t < k.values().length; t += 2) {
+                        m.put(strings[k.values()[t]], schemas[k.values()[t + 1]]);
+                    }
+                    return Collections.unmodifiableMap(m);
+                });
+                int paramCount = in.count();
+                int[] typeKey = new int[2 * paramCount];
+                Object[] values = new Object[paramCount];
                 for (int p = 0; p < paramCount; p++) {
-                    String name = strings[index(in, strings)];
-                    paramTypes.put(name, type(types, strings, index(in, strings)));
-                    params.put(name, readValue(in, strings));
+                    typeKey[2 * p] = in.index(strings);
+                    typeKey[2 * p + 1] = in.index(strings);
+                    values[p] = readValue(in, strings);
+                }
+                Map<String, ColumnType> paramTypes = sharedTypes.computeIfAbsent(new Ints(typeKey), k -> {
+                    Map<String, ColumnType> m = new LinkedHashMap<>();
+                    for (int t = 0; t < k.values().length; t += 2) {
+                        m.put(strings[k.values()[t]], type(types, strings, k.values()[t + 1]));
+                    }
+                    return Collections.unmodifiableMap(m);
+                });
+                Map<String, Object> params = new LinkedHashMap<>(paramCount * 2);
+                for (int p = 0; p < paramCount; p++) {
+                    params.put(strings[typeKey[2 * p]], values[p]);
                 }
                 RunContents contents = new RunContents(stamp, tables, params, paramTypes, null);
                 Map<String, TableSummary> summaries = new HashMap<>();
-                int summaryCount = count(in);
+                int summaryCount = in.count();
                 for (int k = 0; k < summaryCount; k++) {
-                    String table = strings[index(in, strings)];
+                    String table = strings[in.index(strings)];
                     long rows = in.readLong();
-                    Map<String, MetricSummary> metrics = new LinkedHashMap<>();
-                    int m = count(in);
+                    int m = in.count();
+                    Map<String, MetricSummary> metrics = new LinkedHashMap<>(m * 2);
                     for (int c = 0; c < m; c++) {
-                        metrics.put(strings[index(in, strings)], new MetricSummary(in.readDouble(), in.readDouble(),
+                        metrics.put(strings[in.index(strings)], new MetricSummary(in.readDouble(), in.readDouble(),
                                 in.readDouble(), in.readDouble(), in.readDouble(), in.readLong()));
                     }
                     summaries.put(table, new TableSummary(stamp, rows, metrics, null));
@@ -148,20 +183,101 @@ final class SummaryFile {
         }
     }
 
-    private static int count(DataInputStream in) throws IOException {
-        int n = in.readInt();
-        if (n < 0 || n > 1 << 26) {
-            throw new IOException("damaged summary file: a count of " + n);
+    /** Numbers compared by value: the key of a shared map. */
+    private record Ints(int[] values) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Ints other && Arrays.equals(values, other.values);
         }
-        return n;
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(values);
+        }
+
+        @Override
+        public String toString() {
+            return Arrays.toString(values);
+        }
     }
 
-    private static int index(DataInputStream in, String[] strings) throws IOException {
-        int i = in.readInt();
-        if (i < 0 || i >= strings.length) {
-            throw new IOException("damaged summary file: string " + i + " of " + strings.length);
+    /** Reads what {@link DataOutputStream} wrote, from memory (big-endian numbers, modified UTF-8 texts). */
+    private static final class Reader {
+        private final ByteBuffer buf;
+
+        Reader(ByteBuffer buf) {
+            this.buf = buf;
         }
-        return i;
+
+        int readInt() {
+            return buf.getInt();
+        }
+
+        long readLong() {
+            return buf.getLong();
+        }
+
+        double readDouble() {
+            return buf.getDouble();
+        }
+
+        byte readByte() {
+            return buf.get();
+        }
+
+        boolean readBoolean() {
+            return buf.get() != 0;
+        }
+
+        byte[] readNBytes(int n) throws IOException {
+            if (n > buf.remaining()) {
+                throw new IOException("damaged summary file: truncated");
+            }
+            byte[] b = new byte[n];
+            buf.get(b);
+            return b;
+        }
+
+        String readUTF() throws IOException {
+            int len = buf.getShort() & 0xFFFF;
+            int at = buf.position();
+            if (len > buf.remaining()) {
+                throw new IOException("damaged summary file: truncated");
+            }
+            byte[] a = buf.array();
+            int start = buf.arrayOffset() + at;
+            boolean ascii = true;
+            for (int i = start; i < start + len; i++) {
+                if (a[i] <= 0) { // 0x80 and above, or a zero byte (never written: modified UTF-8 writes NUL as two bytes)
+                    ascii = false;
+                    break;
+                }
+            }
+            String s;
+            if (ascii) {
+                s = new String(a, start, len, StandardCharsets.ISO_8859_1);
+            } else {
+                s = DataInputStream.readUTF(new DataInputStream(new ByteArrayInputStream(a, start - 2, len + 2)));
+            }
+            buf.position(at + len);
+            return s;
+        }
+
+        int count() throws IOException {
+            int n = readInt();
+            if (n < 0 || n > 1 << 26) {
+                throw new IOException("damaged summary file: a count of " + n);
+            }
+            return n;
+        }
+
+        int index(String[] strings) throws IOException {
+            int i = readInt();
+            if (i < 0 || i >= strings.length) {
+                throw new IOException("damaged summary file: string " + i + " of " + strings.length);
+            }
+            return i;
+        }
     }
 
     private static ColumnType type(ColumnType[] types, String[] strings, int i) {
@@ -235,7 +351,7 @@ final class SummaryFile {
         Path tmp = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".tmp");
         try {
             try (OutputStream raw = Files.newOutputStream(tmp);
-                 DataOutputStream out = new DataOutputStream(new BufferedOutputStream(new GZIPOutputStream(raw, 1 << 16), 1 << 16))) {
+                 DataOutputStream out = new DataOutputStream(new BufferedOutputStream(raw, 1 << 16))) {
                 out.writeInt(MAGIC);
                 out.writeInt(VERSION);
                 out.writeUTF(directory.toString());
@@ -334,11 +450,11 @@ final class SummaryFile {
         }
     }
 
-    private static Object readValue(DataInputStream in, String[] strings) throws IOException {
+    private static Object readValue(Reader in, String[] strings) throws IOException {
         int kind = in.readByte();
         switch (kind) {
             case 5:
-                return strings[index(in, strings)];
+                return strings[in.index(strings)];
             case 0:
                 return null;
             case 1:

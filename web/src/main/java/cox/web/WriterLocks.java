@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -79,8 +80,9 @@ final class WriterLocks {
             return null; // a writer elsewhere holds no lock this machine sees (and S3's provider has no inodes)
         }
         try {
-            Object ino = Files.getAttribute(file, "unix:ino");
-            Object dev = Files.getAttribute(file, "unix:dev");
+            Map<String, Object> a = Files.readAttributes(file, "unix:ino,dev"); // one stat for both
+            Object ino = a.get("ino");
+            Object dev = a.get("dev");
             if (!(dev instanceof Number) || !(ino instanceof Number)) {
                 return null;
             }

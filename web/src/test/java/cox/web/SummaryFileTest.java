@@ -58,6 +58,22 @@ class SummaryFileTest {
         assertThat(List.copyOf(loaded.get("a").contents().params().keySet()))
                 .containsExactly("lr", "optimizer", "note", "seed", "augment", "missing");
 
+        byte[] raw = Files.readAllBytes(file.path());
+        java.io.ByteArrayOutputStream zipped = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream z = new java.util.zip.GZIPOutputStream(zipped)) {
+            z.write(raw);
+        }
+        Files.write(file.path(), zipped.toByteArray());
+        assertThat(file.load()).as("a gzip file, as an earlier version wrote it").isEqualTo(loaded);
+        // runs with the same tables share one map of them
+        saved.put("c", new SummaryFile.Entry(b, new RunContents(b, Map.of("results", reversed), Map.of("optimizer", "sgd"),
+                Map.of("optimizer", ColumnType.STR), null), Map.of(), false));
+        file.save(saved);
+        Map<String, SummaryFile.Entry> again = file.load();
+        assertThat(again.get("c").contents().tables()).isSameAs(again.get("b").contents().tables());
+        assertThat(again.get("c").contents().paramTypes()).isSameAs(again.get("b").contents().paramTypes());
+        assertThat(again.get("c").contents().params()).containsExactly(Map.entry("optimizer", "sgd"));
+
         Files.write(file.path(), new byte[] {1, 2, 3});
         assertThat(file.load()).as("a damaged file is ignored").isEmpty();
     }

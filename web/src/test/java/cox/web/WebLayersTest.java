@@ -33,7 +33,7 @@ class WebLayersTest {
 
     static {
         JOBS.put("server", Set.of("CoxServer"));
-        JOBS.put("endpoints", Set.of("RunsEndpoints", "RunEndpoints", "SeriesEndpoint", "DfEndpoint", "RequestParams",
+        JOBS.put("endpoints", Set.of("RunsEndpoints", "RunAggregates", "RunEndpoints", "SeriesEndpoint", "DfEndpoint", "RequestParams",
                 "ApiError", "JsonOut", "ColumnUnion", "ObjectCellPreview", "RunsFilter", "RunColumns"));
         JOBS.put("index", Set.of("RunIndex"));
         JOBS.put("cache", Set.of("SummaryCache", "SummaryFile", "RunReader", "SeriesCache", "TableColumns", "RunContents",
