@@ -456,15 +456,34 @@ public final class CollectionReader implements AutoCloseable {
     }
 
     /**
-     * The rows a one-row-per-run answer needs, taken from the runs' {@link RunSummary summaries}
-     * instead of their stores: for each run, the rows of {@code table} its summary keeps (first,
-     * last, and those holding a numeric column's least or greatest number), gathered as
-     * {@link #df(String, DfOptions)} gathers all rows, with each run's {@link TableSummary}. What
-     * {@code RunQuery} reduces from ({@code cox df --last/--best/--summary/--group-by}), so that
-     * they read no store whose summary is known. Not in Python cox.
+     * {@link #summaryRows(String, DfOptions, Collection, Collection)} needing no row of a least or
+     * greatest number: what the first and last rows, the least and greatest numbers and the means
+     * answer from ({@code --last}, {@code --summary}, {@code --group-by}).
      *
      * @param table the table name
      * @param options how to gather it; {@link DfOptions#where} must not be set
+     * @return the rows and summaries, or null as said there
+     * @throws IllegalArgumentException if {@code options} has a {@code where} filter
+     */
+    public SummaryRows summaryRows(String table, DfOptions options) {
+        return summaryRows(table, options, List.of(), List.of());
+    }
+
+    /**
+     * The rows a one-row-per-run answer needs, taken from the runs' {@link RunSummary summaries}
+     * instead of their stores: for each run, the rows of {@code table} its summary keeps (the first,
+     * the last, and some of those holding a numeric column's least or greatest number), gathered as
+     * {@link #df(String, DfOptions)} gathers all rows, with each run's {@link TableSummary}. What
+     * {@code RunQuery} reduces from ({@code cox df --last/--best/--summary/--group-by}), so that
+     * they read no store whose summary is known and keeps the rows asked for. A run whose summary
+     * does not keep the row of the least number of a column of {@code leastRowsOf} (the greatest of
+     * {@code greatestRowsOf}) is read from its store, and its rows are then the first, the last and
+     * every row of a least or greatest number, with a summary made from them. Not in Python cox.
+     *
+     * @param table the table name
+     * @param options how to gather it; {@link DfOptions#where} must not be set
+     * @param leastRowsOf columns whose row of the least number the answer needs ({@code --best loss})
+     * @param greatestRowsOf columns whose row of the greatest number the answer needs ({@code --best acc})
      * @return the rows and summaries, or null when they cannot answer for every run (or the
      *     reader was built not to {@link Builder#useSummaries use summaries}): a run that
      *     cannot be read, a table or metadata table that keeps no rows (OBJECT, PICKLE or
@@ -472,8 +491,11 @@ public final class CollectionReader implements AutoCloseable {
      *     {@link #df(String, DfOptions)}
      * @throws IllegalArgumentException if {@code options} has a {@code where} filter
      */
-    public SummaryRows summaryRows(String table, DfOptions options) {
+    public SummaryRows summaryRows(String table, DfOptions options, Collection<String> leastRowsOf,
+            Collection<String> greatestRowsOf) {
         Objects.requireNonNull(table, "table");
+        Objects.requireNonNull(leastRowsOf, "leastRowsOf");
+        Objects.requireNonNull(greatestRowsOf, "greatestRowsOf");
         if (options.where() != null) {
             throw new IllegalArgumentException("summaryRows gathers whole runs: filter the rows with df(table, options)");
         }
@@ -500,6 +522,14 @@ public final class CollectionReader implements AutoCloseable {
                     }
                     parameters = m.rows() == 0 ? null : ExperimentRows.lastKeptRow(m);
                 }
+                if (t.rowsKept() && !keepsRowsOf(t, leastRowsOf, greatestRowsOf)) {
+                    try (Store store = Store.open(directory, id, Mode.READ)) {
+                        t = store.keys().contains(table) ? TableSummary.withEveryExtremeRow(store, table) : null;
+                    }
+                    if (t == null) {
+                        return new Outcome<>(null, null); // gone since its summary was made
+                    }
+                }
                 ExperimentRows rows = ExperimentRows.kept(id, t, parameters);
                 return rows == null ? null : new Outcome<>(rows, null);
             } catch (CoxException | UncheckedIOException | IllegalArgumentException e) {
@@ -524,6 +554,19 @@ public final class CollectionReader implements AutoCloseable {
         Concatenation concat = new Concatenation(runs, options.appendExpId(), options.metadataTable());
         List<Series<?>> columns = threads.run(concat.columnTasks(), Supplier::get);
         return new SummaryRows(concat.frame(columns), summaries);
+    }
+
+    /** Whether {@code t} keeps the row of the least number of each of {@code least} and the greatest of {@code greatest}. */
+    private static boolean keepsRowsOf(TableSummary t, Collection<String> least, Collection<String> greatest) {
+        for (int m = 0; m < 2; m++) {
+            for (String c : m == 0 ? least : greatest) {
+                if (t.schema().containsKey(c) && t.isNumeric(c) && t.count(c) > 0
+                        && !t.keeps(m == 0 ? t.minRow(c) : t.maxRow(c))) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     /**
