@@ -328,36 +328,72 @@ public final class CollectionReader implements AutoCloseable {
      * @return one entry per experiment, in id order
      */
     public List<RunInfo> runs() {
+        return listRuns(null, DfOptions.defaults()).runs();
+    }
+
+    /**
+     * {@link #runs()} and {@link #summaryRows(String, DfOptions) summaryRows(table, options)} from
+     * one look at each run's files (its stamp and the run index's summary are taken once for both):
+     * what {@code cox ls} lists, with the metadata rows it tells short runs by.
+     *
+     * @param table the table whose kept rows to gather, or null for none
+     * @param options how to gather them; {@link DfOptions#where} must not be set
+     * @return the runs, and the rows as {@code summaryRows} returns them (null when they cannot
+     *     answer for every run, or {@code table} is null)
+     * @throws IllegalArgumentException if {@code options} has a {@code where} filter
+     */
+    public RunListing listRuns(String table, DfOptions options) {
+        Objects.requireNonNull(options, "options");
+        if (options.where() != null) {
+            throw new IllegalArgumentException("listRuns gathers whole runs: filter the rows with df(table, options)");
+        }
         List<String> ids = expIds();
         Instant now = clock.instant();
         java.util.function.Predicate<Path> openForWriting = Store.openForWritingProbe();
-        List<RunInfo> out = readEach("listing runs", ids, null, false, id -> {
+        boolean gather = table != null && options.unionSchemas() && index != null;
+        Predicate<String> wanted = options.expFilter() == null ? id -> true : options.expFilter();
+        List<Listed> out = readEach("listing runs", ids, null, false, id -> {
             Path folder = directory.resolve(id);
             if (index == null) {
-                return runInfoFromStore(id, folder, now, openForWriting);
+                return new Listed(runInfoFromStore(id, folder, now, openForWriting), null);
             }
             RunIndex.Stamp stamp = RunIndex.Stamp.of(folder);
             Instant lastWrite = stamp.lastWrite();
             if (lastWrite == null || stamp.unreadable()) {
-                return runInfoFromStore(id, folder, now, openForWriting); // says why
+                return new Listed(runInfoFromStore(id, folder, now, openForWriting), null); // says why
             }
             RunIndex.Known known;
             try {
                 known = knownOf(id, folder, stamp);
             } catch (CoxException | UncheckedIOException | IllegalArgumentException e) {
-                return runInfoFromStore(id, folder, now, openForWriting); // says why
+                return new Listed(runInfoFromStore(id, folder, now, openForWriting), null); // says why
             }
             boolean running = openForWriting.test(folder);
             boolean journal = stamp.journalSize() >= 0;
             RunStatus status = RunStatus.of(running, journal, !running && journal && known.closedCleanly(), lastWrite, now);
             Map<String, Long> rows = new LinkedHashMap<>();
             known.summary().tables().forEach((t, summary) -> rows.put(t, summary.rows()));
-            return new RunInfo(id, rows, lastWrite, status, null);
+            Outcome<ExperimentRows> kept = null;
+            if (gather) {
+                kept = wanted.test(id) ? keptRows(id, known.summary(), table, options.metadataTable(), List.of(), List.of())
+                        : new Outcome<>(null, null);
+            }
+            return new Listed(new RunInfo(id, rows, lastWrite, status, null), kept);
         });
         if (index != null) {
             index.save();
         }
-        return out;
+        List<RunInfo> runs = new ArrayList<>(out.size());
+        List<Outcome<ExperimentRows>> read = new ArrayList<>(out.size());
+        for (Listed l : out) {
+            runs.add(l.info());
+            read.add(l.rows());
+        }
+        return new RunListing(runs, gather ? gathered(read, options) : null);
+    }
+
+    /** A run as {@link #listRuns} lists it: what {@link #runs()} says, and its kept rows (null: they cannot answer). */
+    private record Listed(RunInfo info, Outcome<ExperimentRows> rows) {
     }
 
     /** What {@link #runs()} says of a run, from its files and store, without the run index. */
@@ -509,34 +545,53 @@ public final class CollectionReader implements AutoCloseable {
         String meta = options.metadataTable();
         List<Outcome<ExperimentRows>> read = threads.run(ids, id -> {
             try {
-                RunSummary s = summaryOf(id);
-                TableSummary t = s.tables().get(table);
-                if (t == null) {
-                    return new Outcome<>(null, null);
-                }
-                Map<String, Object> parameters = null;
-                if (meta != null && s.tables().containsKey(meta)) {
-                    TableSummary m = s.tables().get(meta);
-                    if (m.rows() > 0 && !m.rowsKept()) {
-                        return null;
-                    }
-                    parameters = m.rows() == 0 ? null : ExperimentRows.lastKeptRow(m);
-                }
-                if (t.rowsKept() && !keepsRowsOf(t, leastRowsOf, greatestRowsOf)) {
-                    try (Store store = Store.open(directory, id, Mode.READ)) {
-                        t = store.keys().contains(table) ? TableSummary.withEveryExtremeRow(store, table) : null;
-                    }
-                    if (t == null) {
-                        return new Outcome<>(null, null); // gone since its summary was made
-                    }
-                }
-                ExperimentRows rows = ExperimentRows.kept(id, t, parameters);
-                return rows == null ? null : new Outcome<>(rows, null);
+                return keptRows(id, summaryOf(id), table, meta, leastRowsOf, greatestRowsOf);
             } catch (CoxException | UncheckedIOException | IllegalArgumentException e) {
                 return null; // df says why, or skips the run
             }
         });
         index.save();
+        return gathered(read, options);
+    }
+
+    /**
+     * The rows of {@code table} that run {@code id}'s summary {@code s} keeps, with the last row of
+     * {@code meta} as its parameters; read from its store when {@code s} lacks a row asked for.
+     *
+     * @return the rows (a null value: the run has no such table), or null when the summary cannot answer
+     */
+    private Outcome<ExperimentRows> keptRows(String id, RunSummary s, String table, String meta,
+            Collection<String> leastRowsOf, Collection<String> greatestRowsOf) {
+        try {
+            TableSummary t = s.tables().get(table);
+            if (t == null) {
+                return new Outcome<>(null, null);
+            }
+            Map<String, Object> parameters = null;
+            if (meta != null && s.tables().containsKey(meta)) {
+                TableSummary m = s.tables().get(meta);
+                if (m.rows() > 0 && !m.rowsKept()) {
+                    return null;
+                }
+                parameters = m.rows() == 0 ? null : ExperimentRows.lastKeptRow(m);
+            }
+            if (t.rowsKept() && !keepsRowsOf(t, leastRowsOf, greatestRowsOf)) {
+                try (Store store = Store.open(directory, id, Mode.READ)) {
+                    t = store.keys().contains(table) ? TableSummary.withEveryExtremeRow(store, table) : null;
+                }
+                if (t == null) {
+                    return new Outcome<>(null, null); // gone since its summary was made
+                }
+            }
+            ExperimentRows rows = ExperimentRows.kept(id, t, parameters);
+            return rows == null ? null : new Outcome<>(rows, null);
+        } catch (CoxException | UncheckedIOException | IllegalArgumentException e) {
+            return null; // df says why, or skips the run
+        }
+    }
+
+    /** The runs' kept rows gathered into one frame, or null if a run's summary cannot answer. */
+    private SummaryRows gathered(List<Outcome<ExperimentRows>> read, DfOptions options) {
         List<ExperimentRows> runs = new ArrayList<>();
         Map<String, TableSummary> summaries = new LinkedHashMap<>();
         for (Outcome<ExperimentRows> o : read) {
