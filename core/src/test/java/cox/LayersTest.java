@@ -77,7 +77,7 @@ class LayersTest {
 
     static {
         READERS_API.put("cox.readers", Set.of("CollectionReader", "CollectionReader$Builder", "DfOptions", "ProgressListener",
-                "ReadError", "RunIndex", "RunInfo", "RunStatus", "ShortRuns", "SummaryRows",
+                "ReadError", "RunIndex", "RunInfo", "RunListing", "RunStatus", "ShortRuns", "SummaryRows",
                 "TableSchema"));
         READERS_API.put("cox.readers.filter", Set.of("RunFilter", "FilterSyntaxException", "FilterBudgetException",
                 "FilterTypeException"));

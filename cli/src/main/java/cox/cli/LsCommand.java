@@ -3,6 +3,7 @@ package cox.cli;
 import cox.readers.CollectionReader;
 import cox.readers.DfOptions;
 import cox.readers.RunInfo;
+import cox.readers.RunListing;
 import cox.readers.ShortRuns;
 import cox.readers.SummaryRows;
 import cox.readers.summary.RunMetadata;
@@ -64,8 +65,10 @@ final class LsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try (ReaderSession session = new ReaderSession(spec, runsDir.folderOfRuns(spec), true, cache)) {
-            List<RunInfo> runs = session.reader.runs();
-            Map<String, Set<String>> shortIn = shortTables(session.reader, runs, metadataTable.name);
+            // the runs and their metadata rows from one look at each run's files
+            RunListing listing = session.reader.listRuns(metadataTable.name, DfOptions.defaults());
+            List<RunInfo> runs = listing.runs();
+            Map<String, Set<String>> shortIn = shortTables(session.reader, runs, metadataTable.name, listing.rows());
             if (json) {
                 List<Map<String, Object>> out = new ArrayList<>();
                 for (RunInfo r : runs) {
@@ -114,7 +117,12 @@ final class LsCommand implements Callable<Integer> {
      * unreadable runs are left out.
      */
     static Map<String, Set<String>> shortTables(CollectionReader reader, List<RunInfo> runs, String metadataTable) {
-        SummaryRows kept = reader.summaryRows(metadataTable, DfOptions.defaults());
+        return shortTables(reader, runs, metadataTable, reader.summaryRows(metadataTable, DfOptions.defaults()));
+    }
+
+    /** {@link #shortTables(CollectionReader, List, String)} with the metadata rows the summaries keep, if they answer ({@code kept} not null). */
+    static Map<String, Set<String>> shortTables(CollectionReader reader, List<RunInfo> runs, String metadataTable,
+            SummaryRows kept) {
         DataFrame rows = kept != null ? kept.rows() : reader.df(metadataTable, DfOptions.defaults().skipErrors(true));
         RunMetadata meta = RunMetadata.of(metadataTable, rows);
         Map<String, Map<String, Object>> parameters = new HashMap<>();

@@ -10,6 +10,7 @@ import cox.readers.ShortRuns;
 import cox.readers.SummaryRows;
 import cox.readers.filter.RunFilter;
 import cox.readers.query.RunSelection;
+import cox.readers.summary.Goal;
 import cox.readers.summary.RunMetadata;
 import cox.readers.summary.RunSummaries;
 import cox.readers.summary.Statistic;
@@ -183,7 +184,8 @@ final class RunLoader implements AutoCloseable {
 
     /**
      * Keeps each run's summary of {@code table}: from all its rows in {@code frame}, or, with
-     * {@code summaries}, from the rows they keep, taking the row count, mean and count from them.
+     * {@code summaries}, from the rows they keep, taking the row count, mean, count and the least
+     * and greatest numbers no kept row holds from them.
      */
     private void summarize(String table, DataFrame frame, Map<String, TableSummary> summaries) {
         if (frame.height() == 0) {
@@ -191,7 +193,7 @@ final class RunLoader implements AutoCloseable {
         }
         summarizedTables.add(table);
         List<String> metrics = RunSummaries.metricColumns(frame);
-        DataFrame summary = RunSummaries.summary(frame, metrics, STATISTICS);
+        DataFrame summary = RunSummaries.summary(frame, metrics, STATISTICS, Goal::guess, summaries);
         Series<?> ids = summary.getColumn(CollectionReader.EXP_ID);
         Map<String, Integer> counts = rowCounts(frame);
         Map<String, Set<String>> present = presentMetrics(frame, metrics);
@@ -215,13 +217,7 @@ final class RunLoader implements AutoCloseable {
                 // a run without the column has no statistics of it (null), unlike a run whose cells are NaN
                 String metric = metrics.get(c / STATISTICS.size());
                 boolean known = has.contains(metric);
-                Statistic stat = STATISTICS.get(c % STATISTICS.size());
-                Object value = known ? summary.getColumn(c + 1).get(r) : null;
-                if (known && t != null && (stat == Statistic.MEAN || stat == Statistic.COUNT)) {
-                    long count = t.schema().containsKey(metric) && t.isNumeric(metric) ? t.count(metric) : 0;
-                    value = stat == Statistic.COUNT ? (Object) count : (Object) t.mean(metric);
-                }
-                row.put(names.get(c), value);
+                row.put(names.get(c), known ? summary.getColumn(c + 1).get(r) : null);
             }
         }
     }

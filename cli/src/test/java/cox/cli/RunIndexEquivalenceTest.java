@@ -133,4 +133,60 @@ class RunIndexEquivalenceTest {
         Files.write(index, bytes);
         assertSameAnswers(dir, python, cache, "with a damaged index file");
     }
+
+    /**
+     * Runs of 50 numeric columns, whose summaries keep few of their columns' least and greatest
+     * rows: every command still prints the same with and without the index ({@code --best} reads
+     * the runs whose best row is not kept).
+     */
+    @Test
+    void wideTables_printTheSameWithAndWithoutTheIndex() throws IOException {
+        Path dir = Files.createDirectories(work.resolve("wide"));
+        Path cache = work.resolve("wide-cache");
+        Random random = new Random(50);
+        for (int i = 0; i < 6; i++) {
+            try (Store s = Store.open(dir, "wide-" + i)) {
+                s.addTable("metadata", Schema.of("lr", ColumnType.FLOAT, "optimizer", ColumnType.STR))
+                        .appendRow(row("lr", random.nextBoolean() ? 0.1 : 0.01, "optimizer", random.nextBoolean() ? "sgd" : "adam"));
+                Schema.Builder schema = Schema.builder().add("epoch", ColumnType.INT);
+                for (int m = 0; m < 50; m++) {
+                    schema.add("m" + m + (m % 5 == 0 ? "_acc" : "_loss"), m % 9 == 4 ? ColumnType.INT : ColumnType.FLOAT);
+                }
+                Table t = s.addTable("results", schema.build());
+                int rows = 1 + random.nextInt(40);
+                for (int r = 0; r < rows; r++) {
+                    Map<String, Object> cells = new LinkedHashMap<>();
+                    cells.put("epoch", (long) r);
+                    for (int m = 0; m < 50; m++) {
+                        cells.put("m" + m + (m % 5 == 0 ? "_acc" : "_loss"), m % 9 == 4 ? (Object) (long) random.nextInt(1000)
+                                : (Object) (random.nextInt(15) == 0 ? Double.NaN : random.nextInt(64) / 16.0));
+                    }
+                    t.appendRow(cells);
+                }
+            }
+        }
+        String d = dir.toString();
+        List<List<String>> commands = new ArrayList<>();
+        commands.add(List.of("ls", d));
+        for (String best : List.of("m0_acc", "m1_loss", "m4_loss", "m13_loss:max", "m49_loss", "m45_acc")) {
+            commands.add(List.of("df", d, "results", "--best", best, "--format", "csv"));
+        }
+        commands.add(List.of("df", d, "results", "--last", "--format", "csv"));
+        commands.add(List.of("df", d, "results", "--summary", "--format", "csv"));
+        commands.add(List.of("df", d, "results", "--last", "--group-by", "optimizer", "--format", "csv"));
+        commands.add(List.of("df", d, "results", "--last", "--where", "m2_loss.min < 1 and m22_loss.max > 3", "--columns",
+                "exp_id,rows,m2_loss.min,m22_loss.max,m31_loss.best,m40_acc.best", "--format", "csv"));
+        commands.add(List.of("sql", d, "select * from runs order by exp_id", "--format", "csv"));
+        for (List<String> c : commands) {
+            List<String> noCache = new ArrayList<>(c);
+            noCache.add("--no-cache");
+            List<String> cached = new ArrayList<>(c);
+            cached.add("--cache-dir");
+            cached.add(cache.toString());
+            CoxRun exact = cox(noCache);
+            assertThat(exact.exit()).as(c + "\n" + exact.err()).isZero();
+            assertThat(cox(cached).out()).as(c.toString()).isEqualTo(exact.out());
+            assertThat(cox(cached).out()).as("again: " + c).isEqualTo(exact.out());
+        }
+    }
 }

@@ -328,36 +328,72 @@ public final class CollectionReader implements AutoCloseable {
      * @return one entry per experiment, in id order
      */
     public List<RunInfo> runs() {
+        return listRuns(null, DfOptions.defaults()).runs();
+    }
+
+    /**
+     * {@link #runs()} and {@link #summaryRows(String, DfOptions) summaryRows(table, options)} from
+     * one look at each run's files (its stamp and the run index's summary are taken once for both):
+     * what {@code cox ls} lists, with the metadata rows it tells short runs by.
+     *
+     * @param table the table whose kept rows to gather, or null for none
+     * @param options how to gather them; {@link DfOptions#where} must not be set
+     * @return the runs, and the rows as {@code summaryRows} returns them (null when they cannot
+     *     answer for every run, or {@code table} is null)
+     * @throws IllegalArgumentException if {@code options} has a {@code where} filter
+     */
+    public RunListing listRuns(String table, DfOptions options) {
+        Objects.requireNonNull(options, "options");
+        if (options.where() != null) {
+            throw new IllegalArgumentException("listRuns gathers whole runs: filter the rows with df(table, options)");
+        }
         List<String> ids = expIds();
         Instant now = clock.instant();
         java.util.function.Predicate<Path> openForWriting = Store.openForWritingProbe();
-        List<RunInfo> out = readEach("listing runs", ids, null, false, id -> {
+        boolean gather = table != null && options.unionSchemas() && index != null;
+        Predicate<String> wanted = options.expFilter() == null ? id -> true : options.expFilter();
+        List<Listed> out = readEach("listing runs", ids, null, false, id -> {
             Path folder = directory.resolve(id);
             if (index == null) {
-                return runInfoFromStore(id, folder, now, openForWriting);
+                return new Listed(runInfoFromStore(id, folder, now, openForWriting), null);
             }
             RunIndex.Stamp stamp = RunIndex.Stamp.of(folder);
             Instant lastWrite = stamp.lastWrite();
             if (lastWrite == null || stamp.unreadable()) {
-                return runInfoFromStore(id, folder, now, openForWriting); // says why
+                return new Listed(runInfoFromStore(id, folder, now, openForWriting), null); // says why
             }
             RunIndex.Known known;
             try {
                 known = knownOf(id, folder, stamp);
             } catch (CoxException | UncheckedIOException | IllegalArgumentException e) {
-                return runInfoFromStore(id, folder, now, openForWriting); // says why
+                return new Listed(runInfoFromStore(id, folder, now, openForWriting), null); // says why
             }
             boolean running = openForWriting.test(folder);
             boolean journal = stamp.journalSize() >= 0;
             RunStatus status = RunStatus.of(running, journal, !running && journal && known.closedCleanly(), lastWrite, now);
             Map<String, Long> rows = new LinkedHashMap<>();
             known.summary().tables().forEach((t, summary) -> rows.put(t, summary.rows()));
-            return new RunInfo(id, rows, lastWrite, status, null);
+            Outcome<ExperimentRows> kept = null;
+            if (gather) {
+                kept = wanted.test(id) ? keptRows(id, known.summary(), table, options.metadataTable(), List.of(), List.of())
+                        : new Outcome<>(null, null);
+            }
+            return new Listed(new RunInfo(id, rows, lastWrite, status, null), kept);
         });
         if (index != null) {
             index.save();
         }
-        return out;
+        List<RunInfo> runs = new ArrayList<>(out.size());
+        List<Outcome<ExperimentRows>> read = new ArrayList<>(out.size());
+        for (Listed l : out) {
+            runs.add(l.info());
+            read.add(l.rows());
+        }
+        return new RunListing(runs, gather ? gathered(read, options) : null);
+    }
+
+    /** A run as {@link #listRuns} lists it: what {@link #runs()} says, and its kept rows (null: they cannot answer). */
+    private record Listed(RunInfo info, Outcome<ExperimentRows> rows) {
     }
 
     /** What {@link #runs()} says of a run, from its files and store, without the run index. */
@@ -456,15 +492,34 @@ public final class CollectionReader implements AutoCloseable {
     }
 
     /**
-     * The rows a one-row-per-run answer needs, taken from the runs' {@link RunSummary summaries}
-     * instead of their stores: for each run, the rows of {@code table} its summary keeps (first,
-     * last, and those holding a numeric column's least or greatest number), gathered as
-     * {@link #df(String, DfOptions)} gathers all rows, with each run's {@link TableSummary}. What
-     * {@code RunQuery} reduces from ({@code cox df --last/--best/--summary/--group-by}), so that
-     * they read no store whose summary is known. Not in Python cox.
+     * {@link #summaryRows(String, DfOptions, Collection, Collection)} needing no row of a least or
+     * greatest number: what the first and last rows, the least and greatest numbers and the means
+     * answer from ({@code --last}, {@code --summary}, {@code --group-by}).
      *
      * @param table the table name
      * @param options how to gather it; {@link DfOptions#where} must not be set
+     * @return the rows and summaries, or null as said there
+     * @throws IllegalArgumentException if {@code options} has a {@code where} filter
+     */
+    public SummaryRows summaryRows(String table, DfOptions options) {
+        return summaryRows(table, options, List.of(), List.of());
+    }
+
+    /**
+     * The rows a one-row-per-run answer needs, taken from the runs' {@link RunSummary summaries}
+     * instead of their stores: for each run, the rows of {@code table} its summary keeps (the first,
+     * the last, and some of those holding a numeric column's least or greatest number), gathered as
+     * {@link #df(String, DfOptions)} gathers all rows, with each run's {@link TableSummary}. What
+     * {@code RunQuery} reduces from ({@code cox df --last/--best/--summary/--group-by}), so that
+     * they read no store whose summary is known and keeps the rows asked for. A run whose summary
+     * does not keep the row of the least number of a column of {@code leastRowsOf} (the greatest of
+     * {@code greatestRowsOf}) is read from its store, and its rows are then the first, the last and
+     * every row of a least or greatest number, with a summary made from them. Not in Python cox.
+     *
+     * @param table the table name
+     * @param options how to gather it; {@link DfOptions#where} must not be set
+     * @param leastRowsOf columns whose row of the least number the answer needs ({@code --best loss})
+     * @param greatestRowsOf columns whose row of the greatest number the answer needs ({@code --best acc})
      * @return the rows and summaries, or null when they cannot answer for every run (or the
      *     reader was built not to {@link Builder#useSummaries use summaries}): a run that
      *     cannot be read, a table or metadata table that keeps no rows (OBJECT, PICKLE or
@@ -472,8 +527,11 @@ public final class CollectionReader implements AutoCloseable {
      *     {@link #df(String, DfOptions)}
      * @throws IllegalArgumentException if {@code options} has a {@code where} filter
      */
-    public SummaryRows summaryRows(String table, DfOptions options) {
+    public SummaryRows summaryRows(String table, DfOptions options, Collection<String> leastRowsOf,
+            Collection<String> greatestRowsOf) {
         Objects.requireNonNull(table, "table");
+        Objects.requireNonNull(leastRowsOf, "leastRowsOf");
+        Objects.requireNonNull(greatestRowsOf, "greatestRowsOf");
         if (options.where() != null) {
             throw new IllegalArgumentException("summaryRows gathers whole runs: filter the rows with df(table, options)");
         }
@@ -487,26 +545,53 @@ public final class CollectionReader implements AutoCloseable {
         String meta = options.metadataTable();
         List<Outcome<ExperimentRows>> read = threads.run(ids, id -> {
             try {
-                RunSummary s = summaryOf(id);
-                TableSummary t = s.tables().get(table);
-                if (t == null) {
-                    return new Outcome<>(null, null);
-                }
-                Map<String, Object> parameters = null;
-                if (meta != null && s.tables().containsKey(meta)) {
-                    TableSummary m = s.tables().get(meta);
-                    if (m.rows() > 0 && !m.rowsKept()) {
-                        return null;
-                    }
-                    parameters = m.rows() == 0 ? null : ExperimentRows.lastKeptRow(m);
-                }
-                ExperimentRows rows = ExperimentRows.kept(id, t, parameters);
-                return rows == null ? null : new Outcome<>(rows, null);
+                return keptRows(id, summaryOf(id), table, meta, leastRowsOf, greatestRowsOf);
             } catch (CoxException | UncheckedIOException | IllegalArgumentException e) {
                 return null; // df says why, or skips the run
             }
         });
         index.save();
+        return gathered(read, options);
+    }
+
+    /**
+     * The rows of {@code table} that run {@code id}'s summary {@code s} keeps, with the last row of
+     * {@code meta} as its parameters; read from its store when {@code s} lacks a row asked for.
+     *
+     * @return the rows (a null value: the run has no such table), or null when the summary cannot answer
+     */
+    private Outcome<ExperimentRows> keptRows(String id, RunSummary s, String table, String meta,
+            Collection<String> leastRowsOf, Collection<String> greatestRowsOf) {
+        try {
+            TableSummary t = s.tables().get(table);
+            if (t == null) {
+                return new Outcome<>(null, null);
+            }
+            Map<String, Object> parameters = null;
+            if (meta != null && s.tables().containsKey(meta)) {
+                TableSummary m = s.tables().get(meta);
+                if (m.rows() > 0 && !m.rowsKept()) {
+                    return null;
+                }
+                parameters = m.rows() == 0 ? null : ExperimentRows.lastKeptRow(m);
+            }
+            if (t.rowsKept() && !keepsRowsOf(t, leastRowsOf, greatestRowsOf)) {
+                try (Store store = Store.open(directory, id, Mode.READ)) {
+                    t = store.keys().contains(table) ? TableSummary.withEveryExtremeRow(store, table) : null;
+                }
+                if (t == null) {
+                    return new Outcome<>(null, null); // gone since its summary was made
+                }
+            }
+            ExperimentRows rows = ExperimentRows.kept(id, t, parameters);
+            return rows == null ? null : new Outcome<>(rows, null);
+        } catch (CoxException | UncheckedIOException | IllegalArgumentException e) {
+            return null; // df says why, or skips the run
+        }
+    }
+
+    /** The runs' kept rows gathered into one frame, or null if a run's summary cannot answer. */
+    private SummaryRows gathered(List<Outcome<ExperimentRows>> read, DfOptions options) {
         List<ExperimentRows> runs = new ArrayList<>();
         Map<String, TableSummary> summaries = new LinkedHashMap<>();
         for (Outcome<ExperimentRows> o : read) {
@@ -524,6 +609,19 @@ public final class CollectionReader implements AutoCloseable {
         Concatenation concat = new Concatenation(runs, options.appendExpId(), options.metadataTable());
         List<Series<?>> columns = threads.run(concat.columnTasks(), Supplier::get);
         return new SummaryRows(concat.frame(columns), summaries);
+    }
+
+    /** Whether {@code t} keeps the row of the least number of each of {@code least} and the greatest of {@code greatest}. */
+    private static boolean keepsRowsOf(TableSummary t, Collection<String> least, Collection<String> greatest) {
+        for (int m = 0; m < 2; m++) {
+            for (String c : m == 0 ? least : greatest) {
+                if (t.schema().containsKey(c) && t.isNumeric(c) && t.count(c) > 0
+                        && !t.keeps(m == 0 ? t.minRow(c) : t.maxRow(c))) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     /**

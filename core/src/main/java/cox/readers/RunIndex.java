@@ -44,7 +44,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class RunIndex {
     private static final Logger LOG = LoggerFactory.getLogger(RunIndex.class);
-    private static final byte[] MAGIC = "COXRIDX3".getBytes(StandardCharsets.US_ASCII);
+    /** Version 4: summaries in {@code SummaryCodec}'s second bytes (a file of an earlier version is ignored). */
+    private static final byte[] MAGIC = "COXRIDX4".getBytes(StandardCharsets.US_ASCII);
     /** The closed-cleanly byte of an entry whose checkpoint is looked at again ({@link #racy}). */
     private static final int UNKNOWN = 2;
     /** An index file larger than this, or than a quarter of the heap, is not read. */

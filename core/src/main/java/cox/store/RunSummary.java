@@ -39,7 +39,8 @@ import java.util.zip.CRC32C;
 public final class RunSummary {
     /** The writer's summary file in an experiment folder. */
     public static final String FILE_NAME = ".cox.summary";
-    private static final byte[] MAGIC = "COXSUMM1".getBytes(StandardCharsets.US_ASCII);
+    /** Version 2: {@link SummaryCodec}'s second bytes (a file of version 1 is not read: the writer replaces it). */
+    private static final byte[] MAGIC = "COXSUMM2".getBytes(StandardCharsets.US_ASCII);
     /** The header: magic, journal length, store.h5 size and modification time (ns), payload length. */
     private static final int HEADER = MAGIC.length + 3 * Long.BYTES + Integer.BYTES;
     /** A summary file larger than this is not read (the writer's are a few KiB). */

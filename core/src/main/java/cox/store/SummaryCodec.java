@@ -19,10 +19,16 @@ import java.util.Map;
  * summary := varint tables, table*
  * table   := text name, varint columns, (text column, u8 journal type code)*, varlong rows,
  *            per numeric column: f64 sum, varlong count, and if count &gt; 0: varlong minRow,
- *            varlong maxRow, f64 min, f64 max;
+ *            varlong maxRow, cell min, cell max (of the column's type);
  *            u8 kept (0 or 1), if 1: varint k, (varlong index delta, cell*)*
  * cell    := INT: zigzag varlong | FLOAT: f64 | BOOL: u8 | STR: varint (length + 1, 0 for null), UTF-8
  * </pre>
+ *
+ * <p>The kept rows are the first, the last and rows of least and greatest numbers
+ * ({@link TableSummary}); which of the latter is up to the writer. This is the second version of
+ * the bytes (the first kept every least and greatest row and wrote min and max as f64): the files
+ * holding them are told apart by their magic ({@link RunSummary}, the run index), so that bytes
+ * of the first are never read as the second.
  */
 final class SummaryCodec {
     private SummaryCodec() {
@@ -58,8 +64,13 @@ final class SummaryCodec {
                 if (t.countAt(k) > 0) {
                     out.varlong(t.minRowAt(k));
                     out.varlong(t.maxRowAt(k));
-                    out.f64(t.minValueAt(k));
-                    out.f64(t.maxValueAt(k));
+                    if (type == ColumnType.INT) {
+                        out.cell(type, t.minIntAt(k));
+                        out.cell(type, t.maxIntAt(k));
+                    } else {
+                        out.f64(t.minValueAt(k));
+                        out.f64(t.maxValueAt(k));
+                    }
                 }
                 k++;
             }
@@ -129,6 +140,14 @@ final class SummaryCodec {
         long[] maxRows = new long[numeric];
         double[] minValues = new double[numeric];
         double[] maxValues = new double[numeric];
+        long[] minInts = new long[numeric];
+        long[] maxInts = new long[numeric];
+        ColumnType[] numericTypes = new ColumnType[numeric];
+        for (int c = 0, k = 0; c < columns; c++) {
+            if (TableSummary.numeric(types[c])) {
+                numericTypes[k++] = types[c];
+            }
+        }
         for (int k = 0; k < numeric; k++) {
             sums[k] = in.f64();
             counts[k] = in.varlong();
@@ -140,9 +159,16 @@ final class SummaryCodec {
             if (counts[k] > 0) {
                 minRows[k] = in.row(rows);
                 maxRows[k] = in.row(rows);
-                minValues[k] = in.f64();
-                maxValues[k] = in.f64();
-                if (!(minValues[k] <= maxValues[k])) {
+                if (numericTypes[k] == ColumnType.INT) {
+                    minInts[k] = (Long) in.cell(ColumnType.INT);
+                    maxInts[k] = (Long) in.cell(ColumnType.INT);
+                    minValues[k] = minInts[k];
+                    maxValues[k] = maxInts[k];
+                } else {
+                    minValues[k] = in.f64();
+                    maxValues[k] = in.f64();
+                }
+                if (!(minValues[k] <= maxValues[k]) || minInts[k] > maxInts[k]) {
                     throw new Malformed("table '" + name + "': least number " + minValues[k] + " and greatest "
                             + maxValues[k] + " of a column");
                 }
@@ -173,44 +199,36 @@ final class SummaryCodec {
             throw new Malformed("table '" + name + "': kept flag " + keptFlag);
         }
         if (keptRows != null) {
-            checkKept(name, types, rows, counts, minRows, maxRows, minValues, maxValues, kept, keptRows);
+            checkKept(name, types, rows, counts, minRows, maxRows, minValues, maxValues, minInts, maxInts, kept, keptRows);
         }
-        return new TableSummary(name, schema.build(), rows, sums, counts, minRows, maxRows, minValues, maxValues, kept,
-                keptRows);
+        return new TableSummary(name, schema.build(), rows, sums, counts, minRows, maxRows, minValues, maxValues, minInts,
+                maxInts, kept, keptRows);
     }
 
     /**
-     * Checks that the kept rows are exactly those a {@link TableSummary.Builder} keeps (the first,
-     * the last, and each numeric column's least and greatest) and hold the least and greatest
-     * numbers recorded: what answers from a summary take as given ({@code Builder.after}, the
-     * reader's last metadata row, the best row of a run).
+     * Checks that the kept rows are the first, the last, and only rows holding a numeric column's
+     * least or greatest number, and that a kept row of a least or greatest number holds it: what
+     * answers from a summary take as given ({@code Builder.after}, the reader's first and last
+     * rows, the best row of a run).
      */
     private static void checkKept(String name, ColumnType[] types, long rows, long[] counts, long[] minRows,
-            long[] maxRows, double[] minValues, double[] maxValues, long[] kept, Object[][] keptRows) throws Malformed {
-        // the distinct rows in order, with primitives: a command decodes a summary per run in a cold JVM
-        long[] candidates = new long[2 + 2 * counts.length];
-        int n = 0;
-        if (rows > 0) {
-            candidates[n++] = 0L;
-            candidates[n++] = rows - 1;
+            long[] maxRows, double[] minValues, double[] maxValues, long[] minInts, long[] maxInts, long[] kept,
+            Object[][] keptRows) throws Malformed {
+        boolean ends = rows == 0 ? kept.length == 0
+                : kept.length > 0 && kept[0] == 0 && kept[kept.length - 1] == rows - 1;
+        if (!ends) {
+            throw new Malformed("table '" + name + "': kept rows " + java.util.Arrays.toString(kept) + " of " + rows
+                    + " rows are not its first and last");
         }
-        for (int k = 0; k < counts.length; k++) {
-            if (counts[k] > 0) {
-                candidates[n++] = minRows[k];
-                candidates[n++] = maxRows[k];
+        for (int i = 1; i < kept.length - 1; i++) {
+            boolean extreme = false;
+            for (int k = 0; k < counts.length && !extreme; k++) {
+                extreme = counts[k] > 0 && (minRows[k] == kept[i] || maxRows[k] == kept[i]);
             }
-        }
-        java.util.Arrays.sort(candidates, 0, n);
-        int distinct = 0;
-        for (int i = 0; i < n; i++) {
-            if (distinct == 0 || candidates[i] != candidates[distinct - 1]) {
-                candidates[distinct++] = candidates[i];
+            if (!extreme) {
+                throw new Malformed("table '" + name + "': kept row " + kept[i] + " is neither its first, its last, nor"
+                        + " a row of a least or greatest number");
             }
-        }
-        long[] want = java.util.Arrays.copyOf(candidates, distinct);
-        if (!java.util.Arrays.equals(want, kept)) {
-            throw new Malformed("table '" + name + "': kept rows " + java.util.Arrays.toString(kept) + " where its first, last,"
-                    + " least and greatest rows are " + java.util.Arrays.toString(want));
         }
         int k = 0;
         for (int c = 0; c < types.length; c++) {
@@ -218,16 +236,26 @@ final class SummaryCodec {
                 continue;
             }
             if (counts[k] > 0) {
-                double least = number(keptRows[java.util.Arrays.binarySearch(kept, minRows[k])][c]);
-                double greatest = number(keptRows[java.util.Arrays.binarySearch(kept, maxRows[k])][c]);
-                if (Double.doubleToRawLongBits(least) != Double.doubleToRawLongBits(minValues[k])
-                        || Double.doubleToRawLongBits(greatest) != Double.doubleToRawLongBits(maxValues[k])) {
-                    throw new Malformed("table '" + name + "': rows " + minRows[k] + " and " + maxRows[k] + " hold "
-                            + least + " and " + greatest + ", not the least and greatest numbers " + minValues[k] + " and "
-                            + maxValues[k]);
-                }
+                checkHolds(name, types[c], kept, keptRows, c, minRows[k], minValues[k], minInts[k], "least");
+                checkHolds(name, types[c], kept, keptRows, c, maxRows[k], maxValues[k], maxInts[k], "greatest");
             }
             k++;
+        }
+    }
+
+    /** Checks that row {@code row}, if kept, holds in column {@code c} the number recorded. */
+    private static void checkHolds(String name, ColumnType type, long[] kept, Object[][] keptRows, int c, long row,
+            double value, long exact, String what) throws Malformed {
+        int i = java.util.Arrays.binarySearch(kept, row);
+        if (i < 0) {
+            return;
+        }
+        Object cell = keptRows[i][c];
+        boolean same = type == ColumnType.INT ? ((Long) cell) == exact
+                : Double.doubleToRawLongBits(number(cell)) == Double.doubleToRawLongBits(value);
+        if (!same) {
+            throw new Malformed("table '" + name + "': row " + row + " holds " + cell + ", not the " + what + " number "
+                    + (type == ColumnType.INT ? (Object) exact : (Object) value));
         }
     }
 

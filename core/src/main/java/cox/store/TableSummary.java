@@ -7,11 +7,15 @@ import java.util.Objects;
 
 /**
  * One table of one run in brief: its columns, its row count, per numeric column (INT or FLOAT)
- * the sum and count of its numbers and the rows holding its least and greatest number, and the
- * rows that every per-run answer needs: the first, the last, and each row holding a numeric
- * column's least or greatest number (each row once). From these, {@code cox df --last},
- * {@code --best}, {@code --summary} and {@code --group-by} answer exactly as from all rows: the
- * first, last, least and greatest values are cells of kept rows, the mean is sum / count.
+ * the sum and count of its numbers, its least and greatest number (as the cells hold them) and the
+ * rows holding them, and some whole rows: always the first and the last, and rows holding a
+ * numeric column's least or greatest number while at most {@value #KEPT_ROWS_LIMIT} distinct rows
+ * are kept (columns in schema order, each column's least row before its greatest; each row once),
+ * so that the summary's size grows with the number of columns, not with its square. From these,
+ * {@code cox df --last}, {@code --summary} and {@code --group-by} answer exactly as from all rows
+ * (the first and last values are cells of kept rows, the least and greatest are kept, the mean is
+ * sum / count); {@code --best COL} answers from them when the row holding {@code COL}'s best number
+ * is kept ({@link #keeps}), and reads the run's store otherwise.
  *
  * <p>Numbers are taken as Python cox's readers and {@code cox.readers.summary.RunSummaries} take
  * them: an INT cell as the double it converts to, NaN skipped; the least (greatest) is the first
@@ -23,6 +27,12 @@ import java.util.Objects;
 public final class TableSummary {
     /** The longest text cell of a kept row: a table with longer text keeps no rows. */
     public static final int KEPT_TEXT_LIMIT = 1024;
+    /**
+     * The most rows a summary keeps: the first and the last, then the rows of the columns' least and
+     * greatest numbers that fit. A summary is then at most this many rows of cells, whatever the
+     * number of columns.
+     */
+    public static final int KEPT_ROWS_LIMIT = 16;
 
     private final String name;
     private final Schema schema;
@@ -33,11 +43,21 @@ public final class TableSummary {
     private final long[] maxRows;
     private final double[] minValues;
     private final double[] maxValues;
+    /** Of an INT column, its least and greatest number exactly (a double may not hold a long); else unused. */
+    private final long[] minInts;
+    private final long[] maxInts;
     private final long[] keptRowIndexes;
     private final Object[][] keptRows;
 
     TableSummary(String name, Schema schema, long rows, double[] sums, long[] counts, long[] minRows, long[] maxRows,
             double[] minValues, double[] maxValues, long[] keptRowIndexes, Object[][] keptRows) {
+        this(name, schema, rows, sums, counts, minRows, maxRows, minValues, maxValues, ints(minValues), ints(maxValues),
+                keptRowIndexes, keptRows);
+    }
+
+    TableSummary(String name, Schema schema, long rows, double[] sums, long[] counts, long[] minRows, long[] maxRows,
+            double[] minValues, double[] maxValues, long[] minInts, long[] maxInts, long[] keptRowIndexes,
+            Object[][] keptRows) {
         this.name = Objects.requireNonNull(name, "name");
         this.schema = Objects.requireNonNull(schema, "schema");
         this.rows = rows;
@@ -47,8 +67,33 @@ public final class TableSummary {
         this.maxRows = maxRows;
         this.minValues = minValues;
         this.maxValues = maxValues;
+        this.minInts = minInts;
+        this.maxInts = maxInts;
         this.keptRowIndexes = keptRowIndexes;
         this.keptRows = keptRows;
+    }
+
+    /**
+     * Summarizes table {@code table} of an open store from its rows (as {@link RunSummary#of}
+     * does), keeping every row a per-run answer may need, however many: the first, the last, and
+     * the rows of each numeric column's least and greatest number. What a reader answers from for
+     * a run whose summary did not keep a row it needs.
+     *
+     * @param store a store, in any mode
+     * @param table one of its tables
+     * @return the table's summary
+     * @throws IllegalArgumentException if the store has no table {@code table}
+     * @throws cox.exceptions.CoxException if the table cannot be read
+     */
+    public static TableSummary withEveryExtremeRow(Store store, String table) {
+        Objects.requireNonNull(store, "store");
+        Table t = store.table(table);
+        Columns columns = store.readColumns(t);
+        Builder b = new Builder(table, t.schema(), Integer.MAX_VALUE);
+        for (int r = 0; r < columns.rows(); r++) {
+            b.add(columns.row(r));
+        }
+        return b.build();
     }
 
     /** @return the table's name */
@@ -138,6 +183,46 @@ public final class TableSummary {
         return maxRows[k] < 0 ? Double.NaN : maxValues[k];
     }
 
+    /**
+     * @param column a numeric column of the table
+     * @return its least number as its cell holds it: a {@code Long} (INT) or {@code Double} (FLOAT);
+     *     null if it holds none
+     */
+    public Object minCell(String column) {
+        int k = numericIndex(column);
+        return minRows[k] < 0 ? null : cell(k, minValues[k], minInts[k]);
+    }
+
+    /**
+     * @param column a numeric column of the table
+     * @return its greatest number as its cell holds it: a {@code Long} (INT) or {@code Double}
+     *     (FLOAT); null if it holds none
+     */
+    public Object maxCell(String column) {
+        int k = numericIndex(column);
+        return maxRows[k] < 0 ? null : cell(k, maxValues[k], maxInts[k]);
+    }
+
+    private Object cell(int numeric, double value, long exact) {
+        int c = 0;
+        int k = 0;
+        for (ColumnType t : schema.values()) {
+            if (numeric(t) && k++ == numeric) {
+                return t == ColumnType.INT ? (Object) exact : (Object) value;
+            }
+            c++;
+        }
+        throw new IllegalStateException("no numeric column " + numeric + " of " + c);
+    }
+
+    /**
+     * @param row a row index
+     * @return whether the summary keeps that row ({@link #keptRows()})
+     */
+    public boolean keeps(long row) {
+        return keptRows != null && Arrays.binarySearch(keptRowIndexes, row) >= 0;
+    }
+
     /** @return whether {@link #keptRowIndexes()} and {@link #keptRows()} hold the rows described above */
     public boolean rowsKept() {
         return keptRows != null;
@@ -199,6 +284,23 @@ public final class TableSummary {
         return maxValues[numeric];
     }
 
+    long minIntAt(int numeric) {
+        return minInts[numeric];
+    }
+
+    long maxIntAt(int numeric) {
+        return maxInts[numeric];
+    }
+
+    /** The exact longs of numbers that are whole: what an INT column's least or greatest number is. */
+    private static long[] ints(double[] values) {
+        long[] out = new long[values.length];
+        for (int i = 0; i < values.length; i++) {
+            out[i] = (long) values[i];
+        }
+        return out;
+    }
+
     private int numericIndex(String column) {
         int at = schema.indexOf(column);
         if (at < 0 || !numeric(schema.type(column))) {
@@ -228,8 +330,23 @@ public final class TableSummary {
                 && Arrays.equals(doubleBits(sums), doubleBits(t.sums)) && Arrays.equals(counts, t.counts)
                 && Arrays.equals(minRows, t.minRows) && Arrays.equals(maxRows, t.maxRows)
                 && Arrays.equals(doubleBits(minValues), doubleBits(t.minValues))
-                && Arrays.equals(doubleBits(maxValues), doubleBits(t.maxValues))
+                && Arrays.equals(doubleBits(maxValues), doubleBits(t.maxValues)) && sameInts(t)
                 && Arrays.equals(keptRowIndexes, t.keptRowIndexes) && sameRows(keptRows, t.keptRows);
+    }
+
+    /** Whether the INT columns' exact least and greatest numbers are the same (the other entries are unused). */
+    private boolean sameInts(TableSummary t) {
+        int k = 0;
+        for (ColumnType type : schema.values()) {
+            if (!numeric(type)) {
+                continue;
+            }
+            if (type == ColumnType.INT && minRows[k] >= 0 && (minInts[k] != t.minInts[k] || maxInts[k] != t.maxInts[k])) {
+                return false;
+            }
+            k++;
+        }
+        return true;
     }
 
     private static long[] doubleBits(double[] d) {
@@ -284,6 +401,7 @@ public final class TableSummary {
         private final ColumnType[] types;
         /** Schema index of each numeric column. */
         private final int[] numericColumns;
+        private final int keptRowsLimit;
         private long rows;
         private final double[] sums;
         private final long[] counts;
@@ -291,15 +409,27 @@ public final class TableSummary {
         private final long[] maxRows;
         private final double[] minValues;
         private final double[] maxValues;
+        private final long[] minInts;
+        private final long[] maxInts;
         private boolean keep;
         private Object[] first;
         private Object[] last;
+        /** The row of each column's least (greatest) number, or null if unknown (a summary gone on from did not keep it). */
         private final Object[][] minCells;
         private final Object[][] maxCells;
 
         Builder(String name, Schema schema) {
+            this(name, schema, KEPT_ROWS_LIMIT);
+        }
+
+        /**
+         * @param keptRowsLimit the most rows to keep ({@link Integer#MAX_VALUE}: every row a
+         *     per-run answer may need)
+         */
+        Builder(String name, Schema schema, int keptRowsLimit) {
             this.name = name;
             this.schema = schema;
+            this.keptRowsLimit = keptRowsLimit;
             this.types = schema.values().toArray(new ColumnType[0]);
             int k = 0;
             boolean keepable = true;
@@ -325,6 +455,8 @@ public final class TableSummary {
             Arrays.fill(maxRows, -1);
             minValues = new double[k];
             maxValues = new double[k];
+            minInts = new long[k];
+            maxInts = new long[k];
             minCells = new Object[k][];
             maxCells = new Object[k][];
             keep = keepable;
@@ -332,7 +464,8 @@ public final class TableSummary {
 
         /**
          * A builder that goes on from {@code s}: rows added next follow its rows. If {@code s}
-         * kept no rows, neither does the builder.
+         * kept no rows, neither does the builder; a row of a least or greatest number {@code s}
+         * did not keep is not kept until a later row takes its place.
          */
         static Builder after(TableSummary s) {
             Builder b = new Builder(s.name, s.schema);
@@ -345,9 +478,11 @@ public final class TableSummary {
                 b.maxRows[k] = s.maxRows[k];
                 b.minValues[k] = s.minValues[k];
                 b.maxValues[k] = s.maxValues[k];
+                b.minInts[k] = s.minInts[k];
+                b.maxInts[k] = s.maxInts[k];
                 if (b.keep && s.minRows[k] >= 0) {
-                    b.minCells[k] = s.keptRowAt(s.minRows[k]);
-                    b.maxCells[k] = s.keptRowAt(s.maxRows[k]);
+                    b.minCells[k] = s.keptRowOrNull(s.minRows[k]);
+                    b.maxCells[k] = s.keptRowOrNull(s.maxRows[k]);
                 }
             }
             if (b.keep && s.rows > 0) {
@@ -382,11 +517,13 @@ public final class TableSummary {
                 if (minRows[k] < 0 || v < minValues[k]) {
                     minRows[k] = r;
                     minValues[k] = v;
+                    minInts[k] = exact(cells, k);
                     minCells[k] = cells;
                 }
                 if (maxRows[k] < 0 || v > maxValues[k]) {
                     maxRows[k] = r;
                     maxValues[k] = v;
+                    maxInts[k] = exact(cells, k);
                     maxCells[k] = cells;
                 }
             }
@@ -403,6 +540,10 @@ public final class TableSummary {
             return v instanceof Number n ? n.doubleValue() : Double.NaN;
         }
 
+        private long exact(Object[] cells, int k) {
+            return cells[numericColumns[k]] instanceof Long l ? l : 0L;
+        }
+
         /** @return the rows added so far */
         long rows() {
             return rows;
@@ -412,28 +553,53 @@ public final class TableSummary {
             long[] kept = null;
             Object[][] keptCells = null;
             if (keep) {
-                java.util.TreeMap<Long, Object[]> byRow = new java.util.TreeMap<>();
+                // the first and the last, then each column's least and greatest while they fit
+                long[] at = new long[Math.min(keptRowsLimit, 2 + 2 * numericColumns.length)];
+                Object[][] cells = new Object[at.length][];
+                int n = 0;
                 if (rows > 0) {
-                    byRow.put(0L, first);
-                    byRow.put(rows - 1, last);
-                }
-                for (int k = 0; k < numericColumns.length; k++) {
-                    if (minRows[k] >= 0) {
-                        byRow.put(minRows[k], minCells[k]);
-                        byRow.put(maxRows[k], maxCells[k]);
+                    at[n] = 0;
+                    cells[n++] = first;
+                    if (rows > 1) {
+                        at[n] = rows - 1;
+                        cells[n++] = last;
                     }
                 }
-                kept = new long[byRow.size()];
-                keptCells = new Object[byRow.size()][];
-                int i = 0;
-                for (java.util.Map.Entry<Long, Object[]> e : byRow.entrySet()) {
-                    kept[i] = e.getKey();
-                    keptCells[i++] = e.getValue().clone();
+                for (int k = 0; k < numericColumns.length && n < at.length; k++) {
+                    for (int m = 0; m < 2 && n < at.length; m++) {
+                        long row = m == 0 ? minRows[k] : maxRows[k];
+                        Object[] c = m == 0 ? minCells[k] : maxCells[k];
+                        if (row >= 0 && c != null && indexOf(at, n, row) < 0) {
+                            at[n] = row;
+                            cells[n++] = c;
+                        }
+                    }
+                }
+                kept = Arrays.copyOf(at, n);
+                Arrays.sort(kept);
+                keptCells = new Object[n][];
+                for (int i = 0; i < n; i++) {
+                    keptCells[Arrays.binarySearch(kept, at[i])] = cells[i].clone();
                 }
             }
             return new TableSummary(name, schema, rows, sums.clone(), counts.clone(), minRows.clone(), maxRows.clone(),
-                    minValues.clone(), maxValues.clone(), kept == null ? new long[0] : kept, keptCells);
+                    minValues.clone(), maxValues.clone(), minInts.clone(), maxInts.clone(),
+                    kept == null ? new long[0] : kept, keptCells);
         }
+
+        private static int indexOf(long[] a, int n, long v) {
+            for (int i = 0; i < n; i++) {
+                if (a[i] == v) {
+                    return i;
+                }
+            }
+            return -1;
+        }
+    }
+
+    private Object[] keptRowOrNull(long row) {
+        int i = Arrays.binarySearch(keptRowIndexes, row);
+        return i < 0 ? null : keptRows[i];
     }
 
     private Object[] keptRowAt(long row) {

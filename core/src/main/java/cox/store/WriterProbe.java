@@ -72,6 +72,9 @@ final class WriterProbe {
             if (WriterLock.heldInThisJvm(files)) {
                 return true;
             }
+            if (locked.isEmpty()) {
+                return false; // no process holds a lock: no need to look at the lock file's identity
+            }
             try {
                 return locked.contains(key(files.lock()));
             } catch (NoSuchFileException e) {

@@ -223,7 +223,7 @@ class RunSummaryTest {
 
     /**
      * Summaries whose every length and code is right, CRC included, but whose parts disagree with
-     * each other: kept rows that are not the first, last, least and greatest, cells that do not hold
+     * each other: kept rows other than the first, last, least and greatest, cells that do not hold
      * the least or greatest number, a negative row count. The writer takes a valid summary's kept
      * rows as given when it goes on from it, and readers answer from them: such a file is damaged.
      */
@@ -246,9 +246,13 @@ class RunSummaryTest {
         StoreFiles files = new StoreFiles(run);
         long journal = Files.size(files.journal());
         List<TableSummary> bad = List.of(
-                // the least row (1) is not kept: the writer going on from it could not find it
+                // row 2 holds no least or greatest number: it is no row a summary keeps
                 new TableSummary("t", t.schema(), 5, new double[] {15}, new long[] {5}, new long[] {1}, new long[] {3},
-                        new double[] {1}, new double[] {5}, new long[] {0, 3, 4}, new Object[][] {rows[0], rows[2], rows[3]}),
+                        new double[] {1}, new double[] {5}, new long[] {0, 1, 2, 3, 4},
+                        new Object[][] {rows[0], rows[1], new Object[] {2.0, "r2.0"}, rows[2], rows[3]}),
+                // the first row is not kept
+                new TableSummary("t", t.schema(), 5, new double[] {15}, new long[] {5}, new long[] {1}, new long[] {3},
+                        new double[] {1}, new double[] {5}, new long[] {1, 3, 4}, new Object[][] {rows[1], rows[2], rows[3]}),
                 // rows kept, but none of them
                 new TableSummary("t", t.schema(), 5, new double[] {15}, new long[] {5}, new long[] {1}, new long[] {3},
                         new double[] {1}, new double[] {5}, new long[0], new Object[0][]),
@@ -280,5 +284,102 @@ class RunSummaryTest {
         }
         assertThat(RunSummary.written(run)).isNotNull().isEqualTo(read("k"));
         assertThat(RunSummary.written(run).tables().get("t").min("x")).isEqualTo(0.5);
+    }
+
+    /** Writes {@code rows} rows of {@code metrics} numeric columns (every tenth INT, beyond a double's exact range). */
+    private static void writeWide(Store s, Random random, int metrics, int rows) {
+        Table t;
+        if (s.keys().contains("wide")) {
+            t = s.table("wide");
+        } else {
+            Schema.Builder schema = Schema.builder();
+            for (int m = 0; m < metrics; m++) {
+                schema.add("m" + m, m % 10 == 0 ? ColumnType.INT : ColumnType.FLOAT);
+            }
+            t = s.addTable("wide", schema.add("note", ColumnType.STR).build());
+        }
+        for (int r = 0; r < rows; r++) {
+            Map<String, Object> cells = new LinkedHashMap<>();
+            for (int m = 0; m < metrics; m++) {
+                cells.put("m" + m, m % 10 == 0 ? (Object) ((1L << 60) + random.nextInt(1000))
+                        : (Object) (random.nextInt(12) == 0 ? Double.NaN : random.nextGaussian()));
+            }
+            cells.put("note", "r" + r);
+            t.appendRow(cells);
+        }
+    }
+
+    @Test
+    void aWideTable_keepsAtMostTheLimitOfRows_theFirstAndLast_andItsStatisticsExactly() {
+        for (int metrics : new int[] {4, 20, 50, 100}) {
+            String id = "w" + metrics;
+            try (Store s = Store.open(dir, id)) {
+                writeWide(s, new Random(metrics), metrics, 200);
+            }
+            RunSummary written = RunSummary.written(dir.resolve(id));
+            assertThat(written).isNotNull().isEqualTo(read(id));
+            TableSummary t = written.tables().get("wide");
+            long[] kept = t.keptRowIndexes();
+            assertThat(kept.length).as("%d columns", metrics).isLessThanOrEqualTo(TableSummary.KEPT_ROWS_LIMIT);
+            assertThat(kept).startsWith(0L).endsWith(199L);
+            try (Store s = Store.open(dir, id, Mode.READ)) {
+                TableSummary every = TableSummary.withEveryExtremeRow(s, "wide");
+                assertThat(every.keptRowIndexes().length).as("%d columns", metrics).isGreaterThanOrEqualTo(kept.length);
+                List<Object[]> everyRows = every.keptRows();
+                for (String c : t.schema().keySet()) {
+                    if (!t.isNumeric(c)) {
+                        continue;
+                    }
+                    assertThat(t.minCell(c)).isEqualTo(every.minCell(c));
+                    assertThat(t.maxCell(c)).isEqualTo(every.maxCell(c));
+                    int at = t.schema().indexOf(c);
+                    Object least = everyRows.get(java.util.Arrays.binarySearch(every.keptRowIndexes(), every.minRow(c)))[at];
+                    assertThat(t.minCell(c)).as(c).isEqualTo(least);
+                    if (metrics <= 6) {
+                        assertThat(t.keeps(t.minRow(c)) && t.keeps(t.maxRow(c))).as("%s: every extreme row fits", c).isTrue();
+                    }
+                }
+            }
+            // the index's bytes grow with the columns, not with their square
+            assertThat(written.toBytes().length / (double) metrics).as("%d columns", metrics).isLessThan(200);
+        }
+    }
+
+    @Test
+    void aReopenedWideRun_goesOnFromItsSummary_withTheSameStatisticsAsItsRows() {
+        Random random = new Random(3);
+        try (Store s = Store.open(dir, "wr")) {
+            writeWide(s, random, 40, 50);
+        }
+        for (int round = 0; round < 3; round++) {
+            try (Store s = Store.open(dir, "wr")) {
+                writeWide(s, random, 40, 1 + random.nextInt(20));
+            }
+            RunSummary w = RunSummary.written(dir.resolve("wr"));
+            assertThat(w).isNotNull();
+            TableSummary t = w.tables().get("wide");
+            TableSummary r = read("wr").tables().get("wide");
+            assertThat(t.rows()).isEqualTo(r.rows());
+            assertThat(t.keptRowIndexes()).startsWith(0L).endsWith(r.rows() - 1);
+            assertThat(t.keptRowIndexes().length).isLessThanOrEqualTo(TableSummary.KEPT_ROWS_LIMIT);
+            for (String c : t.schema().keySet()) {
+                if (t.isNumeric(c)) {
+                    assertThat(t.count(c)).isEqualTo(r.count(c));
+                    assertThat(Double.doubleToRawLongBits(t.sum(c))).isEqualTo(Double.doubleToRawLongBits(r.sum(c)));
+                    assertThat(t.minRow(c)).isEqualTo(r.minRow(c));
+                    assertThat(t.maxRow(c)).isEqualTo(r.maxRow(c));
+                    assertThat(t.minCell(c)).isEqualTo(r.minCell(c));
+                    assertThat(t.maxCell(c)).isEqualTo(r.maxCell(c));
+                }
+            }
+            try (Store s = Store.open(dir, "wr", Mode.READ)) {
+                Columns all = s.readColumns(s.table("wide"));
+                long[] kept = t.keptRowIndexes();
+                List<Object[]> rows = t.keptRows();
+                for (int i = 0; i < kept.length; i++) {
+                    assertThat(rows.get(i)).as("kept row %d", kept[i]).containsExactly(all.row((int) kept[i]));
+                }
+            }
+        }
     }
 }

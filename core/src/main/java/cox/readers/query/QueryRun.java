@@ -90,7 +90,17 @@ final class QueryRun {
         String meta = q.metadataTable == null || q.metadataTable.equals(q.table) ? null : q.metadataTable;
         DfOptions options = DfOptions.defaults().metadataTable(meta).keepSerialized(q.keepSerialized.toArray(new String[0]));
         boolean perRun = q.reduction != RunQuery.Reduction.NONE || !q.groupBy.isEmpty();
-        SummaryRows kept = perRun ? reader.summaryRows(q.table, options) : null;
+        // --best needs each run's row of its column's best number: where a summary did not keep it, that run is read
+        Set<String> least = Set.of();
+        Set<String> greatest = Set.of();
+        if (q.reduction == RunQuery.Reduction.BEST) {
+            if (goal(q.bestColumn) == Goal.MAX) {
+                greatest = Set.of(q.bestColumn);
+            } else {
+                least = Set.of(q.bestColumn);
+            }
+        }
+        SummaryRows kept = perRun ? reader.summaryRows(q.table, options, least, greatest) : null;
         if (kept != null) {
             rows = kept.rows();
             summaries = kept.tables();
@@ -299,25 +309,18 @@ final class QueryRun {
 
     /**
      * One statistic of numeric row column {@code column} per run. With {@link #summaries}, the
-     * mean and count come from them (sum / count over all rows); the first, last, least and
-     * greatest values are cells of the kept rows, which hold them, so both ways agree exactly.
+     * mean and count come from them (sum / count over all rows), the least and greatest from them
+     * when no kept row holds it, the first and last values are cells of the kept rows: so both
+     * ways agree exactly ({@link RunSummaries#statistic(Series, int[], Statistic, Goal, TableSummary, String)}).
      */
     private Object[] statisticPerRun(String column, Statistic stat) {
         int n = expIds.length;
         Object[] v = new Object[n];
-        if (summaries != null && (stat == Statistic.MEAN || stat == Statistic.COUNT)) {
-            for (int r = 0; r < n; r++) {
-                TableSummary t = summaries.get(expIds[r]);
-                boolean has = t.schema().containsKey(column) && t.isNumeric(column);
-                long count = has ? t.count(column) : 0;
-                v[r] = stat == Statistic.COUNT ? (Object) count : (Object) t.mean(column);
-            }
-            return v;
-        }
         Series<?> s = rows.getColumn(column);
         Goal goal = goal(column);
         for (int r = 0; r < n; r++) {
-            v[r] = RunSummaries.statistic(s, runRows[r], stat, goal);
+            v[r] = summaries == null ? RunSummaries.statistic(s, runRows[r], stat, goal)
+                    : RunSummaries.statistic(s, runRows[r], stat, goal, summaries.get(expIds[r]), column);
         }
         return v;
     }

@@ -1,6 +1,7 @@
 package cox.readers.summary;
 
 import cox.readers.CollectionReader;
+import cox.store.TableSummary;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -159,6 +160,25 @@ public final class RunSummaries {
      */
     public static DataFrame summary(DataFrame rows, List<String> metrics, List<Statistic> statistics,
             Function<String, Goal> goals) {
+        return summary(rows, metrics, statistics, goals, null);
+    }
+
+    /**
+     * {@link #summary(DataFrame, List, List, Function)} of rows that are, for some runs, only those
+     * their {@link TableSummary} keeps ({@link CollectionReader#summaryRows}): each statistic is taken
+     * as {@link #statistic(Series, int[], Statistic, Goal, TableSummary, String)} takes it.
+     *
+     * @param rows rows of one or more runs
+     * @param metrics numeric columns of {@code rows}
+     * @param statistics the statistics to compute
+     * @param goals each metric's goal
+     * @param summaries each run's summary of the table, by {@value CollectionReader#EXP_ID}; null,
+     *     or a run it lacks, when {@code rows} holds every row of the run
+     * @return one row per run
+     * @throws IllegalArgumentException if a metric is not a numeric column of {@code rows}
+     */
+    public static DataFrame summary(DataFrame rows, List<String> metrics, List<Statistic> statistics,
+            Function<String, Goal> goals, Map<String, TableSummary> summaries) {
         Objects.requireNonNull(metrics, "metrics");
         Objects.requireNonNull(statistics, "statistics");
         Objects.requireNonNull(goals, "goals");
@@ -173,7 +193,9 @@ public final class RunSummaries {
             for (Statistic stat : statistics) {
                 Object[] cells = new Object[g.size()];
                 for (int r = 0; r < cells.length; r++) {
-                    cells[r] = statistic(s, g.rows.get(r), stat, goal);
+                    TableSummary t = summaries == null ? null : summaries.get(g.expIds.get(r));
+                    cells[r] = t == null ? statistic(s, g.rows.get(r), stat, goal)
+                            : statistic(s, g.rows.get(r), stat, goal, t, metric);
                 }
                 names.add(stat.label(metric));
                 columns.add(TypedColumns.of(cells));
@@ -196,6 +218,47 @@ public final class RunSummaries {
         Objects.requireNonNull(stat, "stat");
         Statistic s = stat == Statistic.BEST ? (goal == Goal.MAX ? Statistic.MAX : Statistic.MIN) : stat;
         return statistic(column, rows, s);
+    }
+
+    /**
+     * One statistic of one run's cells when they are only the rows its summary keeps (the first,
+     * the last, some rows of least and greatest numbers): the mean and count from {@code summary}
+     * (its sum / count over every row); the least, greatest and best from the kept row that holds
+     * it, else from {@code summary}'s least or greatest number, typed as the run's cells in
+     * {@code column} are (a {@code Long} where they are, else a {@code Double}); the first and last
+     * from the rows. The same value {@link #statistic(Series, int[], Statistic, Goal)} finds over
+     * every row of the run.
+     *
+     * @param column a numeric column
+     * @param rows the run's rows in it, in order (at least one)
+     * @param stat the statistic
+     * @param goal the column's goal, for {@link Statistic#BEST}
+     * @param summary the run's summary of the table the rows are of
+     * @param name the column's name in the table
+     * @return the value: a Long or a Double as {@link #summary} describes
+     */
+    public static Object statistic(Series<?> column, int[] rows, Statistic stat, Goal goal, TableSummary summary,
+            String name) {
+        Objects.requireNonNull(summary, "summary");
+        boolean has = summary.schema().containsKey(name) && summary.isNumeric(name);
+        if (stat == Statistic.COUNT) {
+            return has ? summary.count(name) : 0L;
+        }
+        if (stat == Statistic.MEAN) {
+            return summary.mean(name);
+        }
+        Statistic s = stat == Statistic.BEST ? (goal == Goal.MAX ? Statistic.MAX : Statistic.MIN) : stat;
+        if (has && summary.count(name) > 0 && (s == Statistic.MIN || s == Statistic.MAX)) {
+            long row = s == Statistic.MIN ? summary.minRow(name) : summary.maxRow(name);
+            if (!summary.keeps(row)) {
+                Object any = column.get(rows[0]);
+                if (any instanceof Long) {
+                    return s == Statistic.MIN ? summary.minCell(name) : summary.maxCell(name);
+                }
+                return s == Statistic.MIN ? summary.min(name) : summary.max(name);
+            }
+        }
+        return statistic(column, rows, stat, goal);
     }
 
     /**

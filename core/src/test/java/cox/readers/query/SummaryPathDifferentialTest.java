@@ -192,4 +192,97 @@ class SummaryPathDifferentialTest {
             }
         }
     }
+
+    /**
+     * Runs of 50 numeric columns (INT ones with numbers a double does not hold, NaN, ties): a
+     * summary keeps at most {@link cox.store.TableSummary#KEPT_ROWS_LIMIT} rows, so most columns'
+     * least and greatest rows are not kept; every per-run answer is still the one from every row
+     * ({@code --best} reads the runs whose best row is not kept).
+     */
+    @Test
+    void wideTables_whoseSummariesKeepFewOfTheirExtremeRows_answerTheSame() {
+        int metrics = 50;
+        Random random = new Random(50);
+        int notKept = 0;
+        for (int i = 0; i < 8; i++) {
+            String id = "wide-" + i;
+            try (Store s = Store.open(dir, id)) {
+                s.addTable("metadata", Schema.of("lr", ColumnType.FLOAT, "opt", ColumnType.STR)).appendRow(
+                        row("lr", random.nextBoolean() ? 0.1 : 0.01, "opt", random.nextBoolean() ? "sgd" : "adam"));
+                Schema.Builder schema = Schema.builder().add("epoch", ColumnType.INT);
+                for (int m = 0; m < metrics; m++) {
+                    schema.add(m % 10 == 3 ? "big_" + m : "m_" + m + (m % 7 == 0 ? "_acc" : "_loss"),
+                            m % 10 == 3 ? ColumnType.INT : ColumnType.FLOAT);
+                }
+                schema.add("phase", ColumnType.STR);
+                Table t = s.addTable("results", schema.build());
+                int rows = i == 0 ? 0 : 1 + random.nextInt(60);
+                for (int r = 0; r < rows; r++) {
+                    Map<String, Object> cells = new LinkedHashMap<>();
+                    cells.put("epoch", (long) r);
+                    for (int m = 0; m < metrics; m++) {
+                        if (m % 10 == 3) {
+                            cells.put("big_" + m, (1L << 53) + random.nextInt(5) - (random.nextBoolean() ? 0 : (2L << 53)));
+                        } else {
+                            cells.put("m_" + m + (m % 7 == 0 ? "_acc" : "_loss"),
+                                    random.nextInt(10) == 0 ? Double.NaN : random.nextInt(40) / 8.0);
+                        }
+                    }
+                    cells.put("phase", random.nextBoolean() ? "train" : "val");
+                    t.appendRow(cells);
+                }
+            }
+            if (i % 3 == 1) {
+                try {
+                    Files.deleteIfExists(dir.resolve(id).resolve(RunSummary.FILE_NAME));
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+            RunSummary written = RunSummary.written(dir.resolve(id));
+            if (written != null) {
+                cox.store.TableSummary t = written.tables().get("results");
+                assertThat(t.keptRowIndexes().length).isLessThanOrEqualTo(cox.store.TableSummary.KEPT_ROWS_LIMIT);
+                for (String c : t.schema().keySet()) {
+                    if (t.isNumeric(c) && t.count(c) > 0 && !t.keeps(t.minRow(c))) {
+                        notKept++;
+                    }
+                }
+            }
+        }
+        assertThat(notKept).as("columns whose least row is not kept").isGreaterThan(20);
+        RunQuery base = RunQuery.of("results").metadataTable("metadata");
+        List<RunQuery> queries = new ArrayList<>();
+        queries.add(base.last());
+        queries.add(base.summary());
+        queries.add(base.summary().groupBy(List.of("opt")));
+        queries.add(base.last().groupBy(List.of("lr")));
+        for (String c : List.of("m_0_acc", "m_1_loss", "big_3", "big_43", "m_48_loss", "m_49_acc:min", "epoch")) {
+            queries.add(base.best(c));
+        }
+        queries.add(base.best("m_29_loss:max").groupBy(List.of("opt")).baseline("opt == sgd"));
+        queries.add(base.last().where("m_40_loss.min < 1 and big_13.max > 0 and m_35_acc.best >= 4"));
+        queries.add(base.last().show(List.of("rows", "big_23.min", "big_23.max", "m_44_loss.best", "m_45_loss.mean")));
+        int answered = 0;
+        for (int pass = 0; pass < 2; pass++) {
+            try (CollectionReader exact = CollectionReader.builder(dir).useSummaries(false).clock(CLOCK).build();
+                    CollectionReader fast = CollectionReader.builder(dir).clock(CLOCK).runIndex(RunIndex.load(cache, dir))
+                            .build()) {
+                for (RunQuery q : queries) {
+                    String what = "pass " + pass + ": " + q;
+                    QueryResult e;
+                    try {
+                        e = q.run(exact);
+                    } catch (QueryException ex) {
+                        org.assertj.core.api.Assertions.assertThatThrownBy(() -> q.run(fast)).as(what)
+                                .isInstanceOf(QueryException.class).hasMessage(ex.getMessage());
+                        continue;
+                    }
+                    assertSameFrames(e.frame(), q.run(fast).frame(), what);
+                    answered++;
+                }
+            }
+        }
+        assertThat(answered).as("queries answered (not refused alike)").isEqualTo(2 * queries.size());
+    }
 }
