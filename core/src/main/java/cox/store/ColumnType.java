@@ -36,6 +36,19 @@ public enum ColumnType {
         this.journalCode = journalCode;
     }
 
+    /** The types, in order (values() copies its array at each call). */
+    private static final ColumnType[] ALL = values();
+
+    /** The type named {@code pythonName} as {@link #ofPythonName} has it, or null for any other name. */
+    static ColumnType known(String pythonName) {
+        for (ColumnType t : ALL) {
+            if (t.pythonName.equals(pythonName)) {
+                return t;
+            }
+        }
+        return null;
+    }
+
     /** The type's code in the journal (pinned: see the constants). */
     int journalCode() {
         return journalCode;
@@ -43,7 +56,7 @@ public enum ColumnType {
 
     /** The type with journal code {@code code}, or null if no type has it. */
     static ColumnType ofJournalCode(int code) {
-        for (ColumnType t : values()) {
+        for (ColumnType t : ALL) {
             if (t.journalCode == code) {
                 return t;
             }
@@ -88,10 +101,9 @@ public enum ColumnType {
      * @throws IllegalArgumentException for any other name
      */
     public static ColumnType ofPythonName(String pythonName) {
-        for (ColumnType t : values()) {
-            if (t.pythonName.equals(pythonName)) {
-                return t;
-            }
+        ColumnType t = known(pythonName);
+        if (t != null) {
+            return t;
         }
         throw new IllegalArgumentException("unknown cox column type '" + pythonName
                 + "': expected one of int, float, str, bool, __object__, __pickle__, __pytorch_state__");

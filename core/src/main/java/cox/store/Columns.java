@@ -71,7 +71,7 @@ final class Columns {
      * per column, then the sums mixed in row by row.
      */
     long digest(long digest) {
-        final int block = 1024;
+        final int block = 128; // small: no large scratch arrays per table read
         long[] bits = new long[Math.min(block, Math.max(rows, 1))];
         long[] sums = new long[bits.length];
         long h = digest;

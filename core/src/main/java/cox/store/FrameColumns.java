@@ -99,11 +99,6 @@ final class FrameColumns {
         if (coxType == null) {
             return null;
         }
-        for (ColumnType t : ColumnType.values()) {
-            if (t.pythonName().equals(coxType)) {
-                return t;
-            }
-        }
-        return null; // a type cox4j does not know (a numpy class, say): the stored dtype decides
+        return ColumnType.known(coxType); // null: a type cox4j does not know (a numpy class, say): the stored dtype decides
     }
 }

@@ -6,7 +6,9 @@ import cox.store.hdf5.PandasStoreFile;
 import cox.store.hdf5.PandasTable;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * An experiment's {@code store.h5} as the store layer uses it: tables by name, each with a
@@ -18,9 +20,31 @@ import java.util.List;
  */
 final class StoreH5 implements AutoCloseable {
     private final PandasStoreFile file;
+    /** Each table's schema once asked, for a read-only file (whose tables do not change). */
+    private final Map<String, Schema> schemas = new HashMap<>();
 
     private StoreH5(PandasStoreFile file) {
         this.file = file;
+    }
+
+    /**
+     * Whether {@link #reopen} may open this file again for another look: read-only, small enough
+     * to have been read whole, and parsed by cox4j's own reader.
+     */
+    boolean reusable() {
+        return file.reusable();
+    }
+
+    /**
+     * Opens this {@link #reusable()} file again for another look: this same object if store.h5
+     * still holds exactly the bytes it read (so everything read from them holds), else store.h5
+     * as it now is, and this one is closed.
+     *
+     * @throws StoreFormatException if it is not a pandas store cox4j can read (the message names it)
+     */
+    StoreH5 reopen() {
+        PandasStoreFile again = PandasStoreFile.reopen(file);
+        return again == file ? this : new StoreH5(again);
     }
 
     /**
@@ -32,6 +56,16 @@ final class StoreH5 implements AutoCloseable {
      */
     static StoreH5 open(StoreFiles files, Path path, boolean writable) {
         return new StoreH5(PandasStoreFile.open(path, writable, options(files)));
+    }
+
+    /**
+     * Opens {@code path} read-only for one look of a reader, who reads nothing from it once it has
+     * closed it ({@link PandasStoreFile#openRecycling}).
+     *
+     * @throws StoreFormatException if it is not a pandas store cox4j can read (the message names it)
+     */
+    static StoreH5 openForLook(Path path) {
+        return new StoreH5(PandasStoreFile.openRecycling(path));
     }
 
     /**
@@ -91,11 +125,19 @@ final class StoreH5 implements AutoCloseable {
      * @throws IllegalArgumentException if there is no such table
      */
     Schema schema(String name) {
+        Schema known = schemas.get(name);
+        if (known != null) {
+            return known;
+        }
         PandasTable t = file.table(name);
         if (t == null) {
             throw new IllegalArgumentException("no table '" + name + "' in " + file.path());
         }
-        return FrameColumns.schemaOf(name, t.columns(), file.path());
+        Schema schema = FrameColumns.schemaOf(name, t.columns(), file.path());
+        if (file.reusable()) {
+            schemas.put(name, schema);
+        }
+        return schema;
     }
 
     /**

@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,6 +40,10 @@ import org.slf4j.LoggerFactory;
  * program's and are read if their number is plausible. Whenever {@code store.h5} disagrees, the
  * journal answers and a warning names the file. A store without a journal (Python cox's) is read
  * from {@code store.h5} alone. The checks are those a writer opening the store makes ({@link TrustChecks}).
+ *
+ * <p>A local {@code store.h5} small enough to be read whole is kept, parsed, from one look to the
+ * next ({@link #release}): the next look reads it whole again and reuses what was parsed only if
+ * the bytes are exactly the same (opening a store and then reading a table parses its file once).
  */
 final class StoreReader {
     private static final int H5_ATTEMPTS = 5;
@@ -51,6 +56,9 @@ final class StoreReader {
     /** store.h5 and the journal of a store that is not local, kept open between looks while unchanged. */
     private final ReusedInput h5Input;
     private final ReusedInput journalInput;
+    /** The local store.h5 of the last look, kept for the next look to reuse if its bytes are the same; or null. */
+    private final AtomicReference<StoreH5> kept = new AtomicReference<>();
+    private volatile boolean closed;
 
     StoreReader(StoreFiles files) {
         this.files = files;
@@ -59,10 +67,32 @@ final class StoreReader {
         this.journalInput = new ReusedInput(files.journal());
     }
 
-    /** Closes the files a remote store keeps open between looks; idempotent. */
+    /** Closes the files a remote store keeps open between looks, and drops the kept store.h5; idempotent. */
     void close() {
+        closed = true;
+        StoreH5 h5 = kept.getAndSet(null);
+        if (h5 != null) {
+            h5.close();
+        }
         h5Input.close();
         journalInput.close();
+    }
+
+    /**
+     * Ends a look's use of {@code h5}: keeps a local, small, read-only one for the next look (if
+     * none is kept already), else closes it.
+     */
+    private void release(StoreH5 h5) {
+        if (h5 == null) {
+            return;
+        }
+        if (local && !closed && h5.reusable() && kept.compareAndSet(null, h5)) {
+            if (closed && kept.compareAndSet(h5, null)) {
+                h5.close(); // closed meanwhile
+            }
+            return;
+        }
+        h5.close();
     }
 
     /** Scans the journal from {@code from} (a remote one through the file kept open while unchanged). */
@@ -88,14 +118,15 @@ final class StoreReader {
     private Map<String, Schema> tables(List<PositionalInput> views) {
         Map<String, Schema> out = new LinkedHashMap<>();
         if (!RowJournal.exists(files.journal())) {
-            try (StoreH5 h5 = openH5(true, views)) {
-                try {
-                    for (String name : h5.tableNames()) {
-                        out.put(name, h5.schema(name));
-                    }
-                } catch (RuntimeException e) {
-                    throw unsound(e);
+            StoreH5 h5 = openH5(true, views);
+            try {
+                for (String name : h5.tableNames()) {
+                    out.put(name, h5.schema(name));
                 }
+            } catch (RuntimeException e) {
+                throw unsound(e);
+            } finally {
+                release(h5);
             }
             return out;
         }
@@ -128,8 +159,11 @@ final class StoreReader {
 
     private TableRows rows(String name, Schema schema, boolean countOnly, List<PositionalInput> views) {
         if (!RowJournal.exists(files.journal())) {
-            try (StoreH5 h5 = openH5(true, views)) {
+            StoreH5 h5 = openH5(true, views);
+            try {
                 return h5Only(h5, name, schema, countOnly);
+            } finally {
+                release(h5);
             }
         }
         try (Look look = new Look(name, !countOnly, views)) {
@@ -244,7 +278,9 @@ final class StoreReader {
             }
             if (local) {
                 try {
-                    return StoreH5.open(files, files.h5(), false);
+                    StoreH5 previous = kept.getAndSet(null);
+                    // a look reads nothing from store.h5 once it released it (release, close)
+                    return previous != null ? previous.reopen() : StoreH5.openForLook(files.h5());
                 } catch (RuntimeException e) {
                     last = e;
                     pause();
@@ -530,9 +566,7 @@ final class StoreReader {
 
         @Override
         public void close() {
-            if (h5 != null) {
-                h5.close();
-            }
+            release(h5);
         }
     }
 

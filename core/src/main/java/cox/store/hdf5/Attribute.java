@@ -14,15 +14,30 @@ import java.util.Arrays;
  * @param name the attribute name
  * @param type its datatype
  * @param space its dataspace
- * @param data its raw value bytes
+ * @param data its raw value bytes (never changed: attributes read from equal messages share them)
  * @param dataAddress where the value bytes sit in the file (-1 for a new attribute)
  */
 record Attribute(String name, Datatype type, Dataspace space, byte[] data, long dataAddress) {
     /** Longest attribute name accepted when reading. */
     static final int MAX_NAME = 1 << 16;
 
-    /** Reads an attribute message. */
+    /**
+     * Reads an attribute message; one whose bytes were read before ({@link ParseCache#ATTRIBUTES})
+     * is not parsed again.
+     */
     static Attribute read(ObjectHeader.Message m, FileBytes f, String what) {
+        ByteBuffer b = m.buffer();
+        Attribute known = ParseCache.ATTRIBUTES.get(b);
+        if (known != null) {
+            return new Attribute(known.name, known.type, known.space, known.data, m.dataAddress() + known.dataAddress);
+        }
+        Attribute a = parse(m, f, what);
+        ParseCache.ATTRIBUTES.put(b, new Attribute(a.name, a.type, a.space, a.data, a.dataAddress - m.dataAddress()));
+        return a;
+    }
+
+    /** Parses an attribute message. */
+    private static Attribute parse(ObjectHeader.Message m, FileBytes f, String what) {
         ByteBuffer b = m.buffer();
         if (b.limit() < 8) {
             throw f.error(what + ": attribute message at " + m.dataAddress() + " is cut short");

@@ -188,8 +188,14 @@ final class FileStructure {
         }
         TableDataset ds = TableDataset.read(f, sb, data.header(), tableWhat + " (dataset /" + name + "/table)",
                 wholeIndexes, regions);
-        FrameTable frame = FrameTable.describe(name, ga, FrameTable.byName(ds.attributes, f, tableWhat), ds.rowType, f,
-                tableWhat);
+        Map<String, Attribute> da = FrameTable.byName(ds.attributes, f, tableWhat);
+        // the stores of a sweep describe their tables with the same bytes: each description is made once
+        FrameTable.Key key = FrameTable.Key.of(name, ds.rowType, groupAttributes, ds.attributes);
+        FrameTable frame = ParseCache.TABLES.get(key);
+        if (frame == null) {
+            frame = FrameTable.describe(name, ga, da, ds.rowType, f, tableWhat);
+            ParseCache.TABLES.put(key, frame);
+        }
         tables.put(name, new Table(name, link, gh, groupAttributes, heap, stab[0], children, ds, frame));
         return null;
     }

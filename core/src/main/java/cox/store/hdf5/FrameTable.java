@@ -91,6 +91,65 @@ final class FrameTable {
     }
 
     /**
+     * What {@link #describe} depends on for table {@code name}, the key of its description in
+     * {@link ParseCache#TABLES}: the name, the row type, and the group's and the dataset's
+     * attributes in order, each named by its value array. Attributes and row types are read through
+     * {@link ParseCache}, which hands out one array (one type) per distinct message, never one for
+     * two: the same arrays and type mean the same message bytes. Of {@code NROWS}, which describe
+     * does not read, only the name counts (the row count changes from store to store). Call it
+     * only with attributes and a row type read by {@link Attribute#read} and {@link TableDataset#read}.
+     */
+    record Key(String name, Datatype rowType, Object[] group, Object[] dataset) {
+        static Key of(String name, Datatype rowType, List<Attribute> group, List<Attribute> dataset) {
+            Object[] g = new Object[group.size()];
+            for (int i = 0; i < g.length; i++) {
+                g[i] = group.get(i).data();
+            }
+            Object[] d = new Object[dataset.size()];
+            for (int i = 0; i < d.length; i++) {
+                Attribute a = dataset.get(i);
+                d[i] = a.name().equals("NROWS") ? "NROWS" : a.data();
+            }
+            return new Key(name, rowType, g, d);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key k && k.name.equals(name) && k.rowType == rowType && same(k.group, group)
+                    && same(k.dataset, dataset);
+        }
+
+        private static boolean same(Object[] a, Object[] b) {
+            if (a.length != b.length) {
+                return false;
+            }
+            for (int i = 0; i < a.length; i++) {
+                if (a[i] != b[i] && !(a[i] instanceof String s && s.equals(b[i]))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        @Override
+        public int hashCode() {
+            int h = name.hashCode() * 31 + System.identityHashCode(rowType);
+            for (Object o : group) {
+                h = h * 31 + System.identityHashCode(o);
+            }
+            for (Object o : dataset) {
+                h = h * 31 + (o instanceof String s ? s.hashCode() : System.identityHashCode(o));
+            }
+            return h;
+        }
+
+        @Override
+        public String toString() {
+            return "table '" + name + "' (" + group.length + " + " + dataset.length + " attributes)";
+        }
+    }
+
+    /**
      * Describes the table from its attributes and row type.
      *
      * @param group the group's attributes

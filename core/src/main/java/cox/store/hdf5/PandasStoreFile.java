@@ -198,19 +198,92 @@ public final class PandasStoreFile implements AutoCloseable {
         return open(file, false, Options.DEFAULT, input);
     }
 
+    /**
+     * As {@link #open(Path, boolean)} read-only, for a reader that reads nothing from the file (its
+     * tables included), from any thread, once it has closed it or while it closes it: a small file
+     * is read whole into memory lent back when it is closed, for the next file opened so. Reading a
+     * table after {@link #close()} fails with an {@link IllegalStateException}.
+     *
+     * @param file the store.h5 path
+     * @return the open file
+     * @throws StoreFormatException as {@link #open(Path, boolean)}
+     */
+    public static PandasStoreFile openRecycling(Path file) {
+        return open(file, false, Options.DEFAULT, () -> FileBytes.openRecycling(file), null, true);
+    }
+
+    /**
+     * Opens {@code previous}'s file read-only again, for a reader that looks at it once more:
+     * {@code previous} itself when the file, read whole again, still holds exactly the bytes
+     * {@code previous} read (parsing them again would find the same), else the file as it is now
+     * (opened as {@code previous} was, {@link #openRecycling recycling} or not). Only a file that
+     * {@link #reusable()} says may be opened again this way.
+     *
+     * @param previous a reusable file, not closed; closed here unless it is returned
+     * @return {@code previous}, or the file as it now is
+     * @throws StoreFormatException as {@link #open(Path, boolean)} (then {@code previous} is closed)
+     * @throws IllegalArgumentException if {@code previous} is not {@link #reusable()}
+     */
+    public static PandasStoreFile reopen(PandasStoreFile previous) {
+        if (!previous.reusable()) {
+            throw new IllegalArgumentException("HDF5 file " + previous.path + " cannot be reopened this way");
+        }
+        FileBytes[] again = {null};
+        PandasStoreFile f;
+        try {
+            f = open(previous.path, false, previous.options, () -> {
+                again[0] = FileBytes.reread(previous.bytes);
+                return again[0];
+            }, previous, true);
+        } finally {
+            if (again[0] != previous.bytes) {
+                previous.close();
+            }
+        }
+        return f;
+    }
+
+    /**
+     * Whether {@link #reopen} may open this file again: read-only, read whole into memory (a small
+     * file), parsed by cox4j's own reader, and not closed.
+     *
+     * @return whether it is
+     */
+    public synchronized boolean reusable() {
+        return !writable && !closed && structure != null && bytes != null && bytes.isSnapshot();
+    }
+
     private static PandasStoreFile open(Path file, boolean writable, Options options, PositionalInput input) {
+        return open(file, writable, options, writable ? null
+                : () -> input != null ? FileBytes.openForReading(file, input) : FileBytes.openForReading(file), null,
+                input == null);
+    }
+
+    /**
+     * @param reading opens the bytes of a read-only file (null for a writable one)
+     * @param previous the file {@code reading} may return the bytes of unchanged: returned as it is then
+     * @param byPath whether the file is opened by its path (not through a reader given), which must
+     *     then be a regular file
+     */
+    private static PandasStoreFile open(Path file, boolean writable, Options options,
+            java.util.function.Supplier<FileBytes> reading, PandasStoreFile previous, boolean byPath) {
         Objects.requireNonNull(options, "options");
-        if (input == null && Files.exists(file) && !Files.isRegularFile(file)) {
+        if (byPath && Files.exists(file) && !Files.isRegularFile(file)) {
             // opening a FIFO to read blocks until someone writes to it
             throw new StoreFormatException("cannot read HDF5 file " + file + " as a pandas store: it is not a regular file"
                     + " (a FIFO, device or folder), so it is not opened");
         }
-        PandasStoreFile f = new PandasStoreFile(file, writable, options);
+        PandasStoreFile f = null;
         try {
+            FileBytes read = writable ? null : reading.get();
+            if (previous != null && read == previous.bytes) {
+                return previous;
+            }
+            f = new PandasStoreFile(file, writable, options);
             if (writable) {
                 f.openForWriting();
             } else {
-                f.bytes = input != null ? FileBytes.openForReading(file, input) : FileBytes.openForReading(file);
+                f.bytes = read;
                 try {
                     f.structure = FileStructure.read(f.bytes, false);
                 } catch (UnsupportedFeatureException e) {
@@ -226,7 +299,9 @@ public final class PandasStoreFile implements AutoCloseable {
             }
             return f;
         } catch (CoxException e) {
-            f.closeQuietly();
+            if (f != null) {
+                f.closeQuietly();
+            }
             String name = cox.io.Locations.text(file);
             String detail = e.getMessage();
             if (detail != null && detail.startsWith(name + ": ")) {
@@ -235,7 +310,9 @@ public final class PandasStoreFile implements AutoCloseable {
             throw new StoreFormatException("cannot read HDF5 file " + name + " as a pandas store"
                     + (writable ? " to append to" : "") + ": " + detail, e);
         } catch (RuntimeException e) {
-            f.closeQuietly();
+            if (f != null) {
+                f.closeQuietly();
+            }
             throw new StoreFormatException("cannot read HDF5 file " + cox.io.Locations.text(file) + " as a pandas store: "
                     + e, e);
         }

@@ -204,8 +204,28 @@ public final class PandasTable {
         if (disk == null || disk.dataset.unsupported != null) {
             return file.readForeign(this, start, count);
         }
-        // read and decode a few MiB at a time: no array as large as the table's bytes
         int rowSize = diskLayout.rowSize;
+        FileBytes f = file.bytes();
+        byte[] whole = f.snapshotArray();
+        if (whole != null) {
+            // a file read whole: decode the rows where they lie, chunk by chunk
+            Object[] out = RowCodec.allocate(columns, count);
+            long chunkRows = disk.dataset.chunkRows;
+            for (int done = 0; done < count; ) {
+                long row = start + done;
+                int chunk = (int) (row / chunkRows);
+                int inChunk = (int) (row % chunkRows);
+                long address = chunkAddress(chunk) + (long) inChunk * rowSize;
+                int m = (int) Math.min(count - done, chunkRows - inChunk);
+                if (address < 0 || address + (long) m * rowSize > f.length()) {
+                    f.check(address, (long) m * rowSize, "chunk of table '" + name + "'"); // throws
+                }
+                RowCodec.decodeInto(diskLayout, columns, whole, (int) address, m, out, done);
+                done += m;
+            }
+            return out;
+        }
+        // read and decode a few MiB at a time: no array as large as the table's bytes
         int piece = Math.max(1, Math.min(count, (4 << 20) / rowSize));
         byte[] bytes = new byte[Math.multiplyExact(piece, rowSize)];
         Object[] out = RowCodec.allocate(columns, count);

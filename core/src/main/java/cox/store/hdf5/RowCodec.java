@@ -137,10 +137,20 @@ final class RowCodec {
     /** Decodes {@code count} rows of {@code bytes} into the arrays {@code out} from index {@code first}. */
     static void decodeInto(BlockLayout layout, List<FrameColumn> columns, byte[] bytes, int count, Object[] out,
             int first) {
+        decodeInto(layout, columns, bytes, 0, count, out, first);
+    }
+
+    /**
+     * Decodes {@code count} rows that lie in {@code bytes} from index {@code base} (a file read
+     * whole) into the arrays {@code out} from index {@code first}.
+     */
+    static void decodeInto(BlockLayout layout, List<FrameColumn> columns, byte[] bytes, int base, int count,
+            Object[] out, int first) {
         ByteBuffer buf = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
         int rowSize = layout.rowSize;
+        java.util.Objects.checkFromIndexSize(base, Math.multiplyExact(count, rowSize), bytes.length);
         for (int c = 0; c < columns.size(); c++) {
-            int off = layout.columnOffset(c);
+            int off = base + layout.columnOffset(c);
             Kind kind = layout.columnKind(c);
             int width = layout.columnWidth(c);
             switch (columns.get(c).kind()) {

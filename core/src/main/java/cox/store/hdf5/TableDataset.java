@@ -97,7 +97,11 @@ final class TableDataset {
                     if ((m.flags() & ObjectHeader.FLAG_SHARED) != 0) {
                         throw f.unsupported(what + " has a shared (committed) datatype, which cox4j does not read");
                     }
-                    Datatype t = Datatype.read(m.buffer(), f, what);
+                    Datatype t = ParseCache.ROW_TYPES.get(m.buffer());
+                    if (t == null) {
+                        t = Datatype.read(m.buffer(), f, what);
+                        ParseCache.ROW_TYPES.put(m.buffer(), t);
+                    }
                     if (!(t instanceof Datatype.Compound c)) {
                         throw f.error(what + " holds " + t.describe() + ", not table rows (a compound type)");
                     }
