@@ -713,8 +713,9 @@ public final class Store implements AutoCloseable {
      *     is closed all the same, and not pushed. An error of the TensorBoard writer comes after the
      *     store's own, as a suppressed exception. If the push fails, its exception (a
      *     {@link CoxException}, saying the store is closed but not pushed) comes after the store is
-     *     closed; {@code cox push} pushes it later. A thread that is interrupted closes the store
-     *     all the same, and is still interrupted afterwards.
+     *     closed; {@code cox push} pushes it later. A thread that is interrupted closes the store's
+     *     files all the same (then pushes, as interruptible as the target's I/O), and is still
+     *     interrupted afterwards.
      */
     @Override
     public void close() {
@@ -732,6 +733,16 @@ public final class Store implements AutoCloseable {
         } finally {
             if (interrupted) {
                 Thread.currentThread().interrupt();
+            }
+        }
+        if (publishTo != null) { // (a push an interrupt stops is pushed again later by cox push)
+            String notPushed = "store " + files.dir() + " is closed, but was not pushed to " + cox.io.Locations.text(publishTo);
+            try {
+                publish(files.dir(), publishTo);
+            } catch (CoxException e) {
+                throw e.withContext(notPushed);
+            } catch (RuntimeException e) {
+                throw new StoreException(notPushed + ": " + e.getMessage(), e);
             }
         }
     }
@@ -762,16 +773,6 @@ public final class Store implements AutoCloseable {
         }
         if (failure != null) {
             throw failure;
-        }
-        if (publishTo != null) {
-            String notPushed = "store " + files.dir() + " is closed, but was not pushed to " + cox.io.Locations.text(publishTo);
-            try {
-                publish(files.dir(), publishTo);
-            } catch (CoxException e) {
-                throw e.withContext(notPushed);
-            } catch (RuntimeException e) {
-                throw new StoreException(notPushed + ": " + e.getMessage(), e);
-            }
         }
     }
 

@@ -244,13 +244,16 @@ public final class PandasStoreFile implements AutoCloseable {
     }
 
     /**
-     * Whether {@link #reopen} may open this file again: read-only, read whole into memory (a small
-     * file), parsed by cox4j's own reader, and not closed.
+     * Whether {@link #reopen} may open this file again: read-only, read whole into memory and
+     * small enough to be compared byte for byte ({@link FileBytes#RECYCLED_MAX}; a larger one is
+     * parsed afresh, so keeping it between looks would hold its bytes for nothing), parsed by
+     * cox4j's own reader, and not closed.
      *
      * @return whether it is
      */
     public synchronized boolean reusable() {
-        return !writable && !closed && structure != null && bytes != null && bytes.isSnapshot();
+        return !writable && !closed && structure != null && bytes != null && bytes.isSnapshot()
+                && bytes.length() <= FileBytes.RECYCLED_MAX;
     }
 
     private static PandasStoreFile open(Path file, boolean writable, Options options, PositionalInput input) {

@@ -15,7 +15,7 @@ import java.util.function.UnaryOperator;
  *
  * <p>Bounded: a cache that grows past its limit of entries or of key bytes is emptied. The three
  * caches hold at most 2.5 MiB of message bytes, values about as large (an attribute's value is part
- * of its message), and 1,024 table descriptions. Thread-safe.
+ * of its message), and 1,024 table descriptions of attributes those hold. Thread-safe.
  *
  * @param <K> the key: message bytes, or what stands for them ({@link FrameTable.Key})
  * @param <V> what the bytes parse to
@@ -25,7 +25,11 @@ final class ParseCache<K, V> {
     static final ParseCache<ByteBuffer, Attribute> ATTRIBUTES = bytes(4096, 2L << 20);
     /** Datatype messages of a dataset to the type. */
     static final ParseCache<ByteBuffer, Datatype> ROW_TYPES = bytes(256, 512L << 10);
-    /** A frame table's name, attributes and row type to its description. */
+    /**
+     * A frame table's name, attributes and row type to its description. Its keys hold the
+     * attributes and row types the two caches above returned (by identity), so emptying either of
+     * those empties this one too: a key no later parse can match is never kept.
+     */
     static final ParseCache<FrameTable.Key, FrameTable> TABLES = new ParseCache<>(1024, Long.MAX_VALUE,
             UnaryOperator.identity(), k -> 0);
 
@@ -76,10 +80,13 @@ final class ParseCache<K, V> {
         }
     }
 
-    /** Forgets everything. */
+    /** Forgets everything (and, for the attribute and row-type caches, every table description). */
     void clear() {
         map.clear();
         bytes.set(0);
+        if (this != TABLES) {
+            TABLES.clear();
+        }
     }
 
     /** @return how many keys are kept */

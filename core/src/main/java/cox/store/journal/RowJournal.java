@@ -123,7 +123,12 @@ public final class RowJournal implements AutoCloseable {
             }
             RandomAccessFile file = new RandomAccessFile(path.toFile(), "rw");
             try {
-                if (file.length() > validEnd) {
+                long length = file.length();
+                if (length < validEnd) { // gone, or cut, since it was scanned: never write after a gap
+                    throw new IOException("the journal is " + length + " bytes long, shorter than the " + validEnd
+                            + " bytes scanned");
+                }
+                if (length > validEnd) {
                     file.setLength(validEnd);
                 }
                 file.seek(validEnd);

@@ -129,4 +129,28 @@ class ParseCacheTest {
         }
         assertThat(differing).isGreaterThan(300); // the mutations reached what is parsed
     }
+
+    @Test
+    void emptyingTheAttributeCache_emptiesTheTableCache_soNoDeadKeyPinsOldAttributes() {
+        // a table key holds the attributes the attribute cache returned: once those are dropped, no
+        // later parse can match it, and keeping it would pin a wide table's attributes for nothing
+        List<FrameColumn> cols = new ArrayList<>();
+        for (int c = 0; c < 400; c++) {
+            cols.add(new FrameColumn("metric_with_a_long_name_" + c, ColumnKind.FLOAT, "float"));
+        }
+        Path file = dir.resolve("wide.h5");
+        try (PandasStoreFile f = PandasStoreFile.create(file)) {
+            Object[] row = new Object[cols.size()];
+            Arrays.fill(row, 1.0);
+            f.createTable("results", cols, 8).append(List.<Object[]>of(row));
+        }
+        for (int i = 0; i < 20; i++) {
+            try (PandasStoreFile f = PandasStoreFile.open(file, false)) {
+                assertThat(f.table("results").nrows()).isEqualTo(1);
+            }
+            assertThat(ParseCache.TABLES.size()).isEqualTo(1);
+            ParseCache.ATTRIBUTES.clear(); // as more than 4,096 distinct messages or 2 MiB of them would
+            assertThat(ParseCache.TABLES.size()).isZero();
+        }
+    }
 }
