@@ -125,7 +125,7 @@ public final class CoxServer implements AutoCloseable {
             index.close();
             throw new IllegalStateException("cannot listen on " + b.host + ":" + b.port + ": " + e.getMessage(), e);
         }
-        index.warmUp();
+        index.warmUp(runs.firstAnswered());
         String shown = b.host.contains(":") ? "[" + b.host + "]" : b.host;
         this.uri = URI.create("http://" + shown + ":" + app.port() + "/");
     }
