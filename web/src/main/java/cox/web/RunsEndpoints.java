@@ -86,13 +86,13 @@ final class RunsEndpoints {
         SavedAnswer.Request request = saved == null || ctx.queryParam("since") != null ? null
                 : new SavedAnswer.Request(Locations.text(scanner.directory()), summaries.metadataTable(), query);
         if (request != null && scanner.listsSavedRuns() && summaries.readNothing()) {
-            byte[] body = saved.body(request, scanner.clock().millis());
+            java.nio.ByteBuffer body = saved.body(request, scanner.clock().millis());
             if (body != null && scanner.listsSavedRuns() && summaries.readNothing()) {
                 scanner.touch();
                 hadFirst.set(true);
                 savedAnswers.incrementAndGet();
                 ctx.contentType("application/json; charset=utf-8");
-                ctx.outputStream().write(body);
+                ctx.outputStream().write(body.array(), body.arrayOffset() + body.position(), body.remaining());
                 return;
             }
         }

@@ -7,6 +7,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -75,9 +76,10 @@ final class SavedAnswer {
      * its summary file alone (the caller checks that it has loaded or read nothing else).
      *
      * @param nowMillis the server's clock now (ms since the epoch)
-     * @return the answer's bytes, or null (missing, damaged, or not the same request, file, code or clock span)
+     * @return the answer's bytes (an array's remaining part), or null (missing, damaged, or not the same request,
+     *     file, code or clock span)
      */
-    byte[] body(Request request, long nowMillis) {
+    ByteBuffer body(Request request, long nowMillis) {
         try {
             if (!Files.isRegularFile(file)) {
                 return null;
@@ -111,7 +113,7 @@ final class SavedAnswer {
             if (now == null || now[0] != summarySize || now[1] != summaryCrc) {
                 return null;
             }
-            return java.util.Arrays.copyOfRange(bytes, start, bytes.length);
+            return ByteBuffer.wrap(bytes, start, length);
         } catch (IOException | RuntimeException e) {
             return null; // damaged or unreadable: computed as usual
         }
