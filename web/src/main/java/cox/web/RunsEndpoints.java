@@ -207,17 +207,33 @@ final class RunsEndpoints {
         if (summary == null || snap.version() != 1 || !scanner.listsSavedRuns() || !summaries.readNothing()) {
             return;
         }
+        long[] span = clockSpan(snap.runs(), startMillis, endMillis);
+        if (span != null) {
+            saved.save(request, summary, span[0], span[1], body);
+        }
+    }
+
+    /**
+     * The span of clock times in which every run's status is what it was from {@code startMillis}
+     * to {@code endMillis} (only a store without a cox4j journal that is not running has a status
+     * that depends on the clock: {@code active} until {@link RunStatus#ACTIVE_WINDOW} after its last
+     * write, {@code idle} from then on).
+     *
+     * @return {from (inclusive), until (exclusive)} in ms since the epoch, or null if a status turned
+     *     between the two times
+     */
+    static long[] clockSpan(List<ListedRun> runs, long startMillis, long endMillis) {
         long from = Long.MIN_VALUE;
         long until = Long.MAX_VALUE;
         long window = RunStatus.ACTIVE_WINDOW.toMillis();
-        for (ListedRun r : snap.runs()) {
+        for (ListedRun r : runs) {
             ListedRun.State state = r.state();
             if (state.running() || state.stamp().journalSize() >= 0) {
                 continue; // running, closed or interrupted whatever the time
             }
             long turns = state.stamp().lastWriteMillis() + window; // active before, idle from then on
             if (turns > startMillis && turns <= endMillis) {
-                return; // it turned while the answer was worked out
+                return null; // it turned while the answer was worked out
             }
             if (turns <= startMillis) {
                 from = Math.max(from, turns);
@@ -225,7 +241,7 @@ final class RunsEndpoints {
                 until = Math.min(until, turns);
             }
         }
-        saved.save(request, summary, from, until, body);
+        return new long[] {from, until};
     }
 
     /**
