@@ -44,6 +44,8 @@ final class RunsEndpoints {
         this.saved = summaries.summaryFile() == null ? null : new SavedAnswer(summaries.summaryFile());
         if (saved == null || !java.nio.file.Files.isRegularFile(saved.path())) {
             firstAnswered.complete(null);
+        } else {
+            saved.readAhead();
         }
     }
 

@@ -50,6 +50,8 @@ final class SavedAnswer {
 
     private final Path file;
     private final SummaryFile summaryFile;
+    /** The saved answer being read ahead ({@link #readAhead}), for the first {@link #body} call only. */
+    private volatile java.util.concurrent.CompletableFuture<Read> ahead;
 
     /** @param summaryFile the summary file the answer is computed from; the answer lives beside it */
     SavedAnswer(SummaryFile summaryFile) {
@@ -80,24 +82,47 @@ final class SavedAnswer {
      *     file, code or clock span)
      */
     ByteBuffer body(Request request, long nowMillis) {
+        java.util.concurrent.CompletableFuture<Read> early = ahead;
+        ahead = null;
+        Read r = early != null ? early.join() : read();
+        if (r == null || !r.request().equals(request) || nowMillis < r.fromMillis() || nowMillis >= r.untilMillis()) {
+            return null;
+        }
+        return r.body().duplicate();
+    }
+
+    /**
+     * Reads and checks the saved answer on another thread now (at the server's start, beside its
+     * other work), for the first {@link #body} call; later calls read it again.
+     */
+    void readAhead() {
+        java.util.concurrent.CompletableFuture<Read> f = new java.util.concurrent.CompletableFuture<>();
+        ahead = f;
+        Thread t = new Thread(() -> f.complete(read()), "cox-serve-saved-answer");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** A saved answer read whole and found sound: for its code, of the summary file as it is, its body whole. */
+    private record Read(Request request, long fromMillis, long untilMillis, ByteBuffer body) {
+    }
+
+    /** @return the saved answer if it is whole, of this code and of the summary file as it is now; else null */
+    private Read read() {
         try {
             if (!Files.isRegularFile(file)) {
                 return null;
             }
             byte[] bytes = Files.readAllBytes(file);
             DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes));
-            if (in.readInt() != MAGIC || in.readInt() != FORMAT || !in.readUTF().equals(codeDigest())
-                    || !in.readUTF().equals(request.directory()) || !in.readUTF().equals(request.metadataTable())
-                    || !in.readUTF().equals(request.query())) {
+            if (in.readInt() != MAGIC || in.readInt() != FORMAT || !in.readUTF().equals(codeDigest())) {
                 return null;
             }
+            Request request = new Request(in.readUTF(), in.readUTF(), in.readUTF());
             long summarySize = in.readLong();
             long summaryCrc = in.readLong();
             long from = in.readLong();
             long until = in.readLong();
-            if (nowMillis < from || nowMillis >= until) {
-                return null;
-            }
             int length = in.readInt();
             long crc = in.readLong();
             int start = bytes.length - in.available();
@@ -113,7 +138,7 @@ final class SavedAnswer {
             if (now == null || now[0] != summarySize || now[1] != summaryCrc) {
                 return null;
             }
-            return ByteBuffer.wrap(bytes, start, length);
+            return new Read(request, from, until, ByteBuffer.wrap(bytes, start, length));
         } catch (IOException | RuntimeException e) {
             return null; // damaged or unreadable: computed as usual
         }
