@@ -125,7 +125,7 @@ public final class CoxServer implements AutoCloseable {
             index.close();
             throw new IllegalStateException("cannot listen on " + b.host + ":" + b.port + ": " + e.getMessage(), e);
         }
-        index.warmUp();
+        index.warmUp(runs.firstAnswered());
         String shown = b.host.contains(":") ? "[" + b.host + "]" : b.host;
         this.uri = URI.create("http://" + shown + ":" + app.port() + "/");
     }
@@ -372,9 +372,10 @@ public final class CoxServer implements AutoCloseable {
 
         /**
          * Keeps the summaries on disk too, in a file of {@code dir} (outside the served folder),
-         * so that a restarted server reads only the stores that changed meanwhile. The file can be
-         * deleted at any time. Off by default; {@code cox serve} keeps it in
-         * {@code ~/.cache/cox4j/serve}.
+         * so that a restarted server reads only the stores that changed meanwhile, and beside it the
+         * first {@code /api/runs} answer a restart worked out from it alone, which the next restart sends at once
+         * while it is provably its answer. The files can be deleted at any time. Off by default;
+         * {@code cox serve} keeps them in {@code ~/.cache/cox4j/serve}.
          *
          * @param dir the folder of summary files, or null for none
          * @return this builder

@@ -15,6 +15,8 @@ final class RunIndex implements AutoCloseable {
     private final SummaryCache summaries;
     private final WrittenSummaries written;
     private volatile boolean closed;
+    /** How long the warm-up waits for what it is told to wait for. */
+    static final long WARM_UP_WAIT_MILLIS = 5_000;
 
     /**
      * @param directory the storage folder
@@ -51,9 +53,21 @@ final class RunIndex implements AutoCloseable {
         written.saveIndex();
     }
 
-    /** Starts scanning and reading the default table's summaries in the background, so the first page load waits less. */
-    void warmUp() {
+    /**
+     * Starts scanning and reading the default table's summaries in the background, so the first page load waits less.
+     *
+     * @param after what to wait for first, up to {@link #WARM_UP_WAIT_MILLIS} (a restart's saved answer is sent
+     *     quicker without the loading of every run beside it)
+     */
+    void warmUp(java.util.concurrent.Future<?> after) {
         Thread t = new Thread(() -> {
+            try {
+                after.get(WARM_UP_WAIT_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                return;
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                // warm up now
+            }
             try {
                 RunScanner.Listing listing = scanner.refresh();
                 String table = summaries.defaultTable(listing.runs());

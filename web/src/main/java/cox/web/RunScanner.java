@@ -94,6 +94,10 @@ final class RunScanner implements AutoCloseable {
     private volatile long lastScanMillis;
     private volatile long lastRequestNanos;
     private volatile boolean closed;
+    /** Whether the listing was made from the saved runs ({@link #listSaved}); never unset. */
+    private volatile boolean listedSaved;
+    /** Whether the saved runs were asked for and there were none (the folder was scanned instead). */
+    private volatile boolean savedMissing;
     private volatile Clock clock = Clock.systemUTC();
 
     /**
@@ -166,7 +170,7 @@ final class RunScanner implements AutoCloseable {
         lastRequestNanos = System.nanoTime();
         if (!scanned || thread == null) {
             synchronized (scanLock) {
-                if (!scanned && thread != null && saved != null && listSaved(saved.get())) {
+                if (!scanned && thread != null && saved != null && !savedMissing && listSaved(saved.get())) {
                     // listed as the summary file saw the runs; the thread's first scan follows at once
                 } else if (!scanned || thread == null) {
                     scan(false);
@@ -192,6 +196,7 @@ final class RunScanner implements AutoCloseable {
      */
     private boolean listSaved(Map<String, ListedRun.State> states) {
         if (states.isEmpty()) {
+            savedMissing = true;
             return false;
         }
         Map<String, ListedRun> now = new TreeMap<>();
@@ -205,8 +210,29 @@ final class RunScanner implements AutoCloseable {
         listing = new Listing(version, List.copyOf(now.values()), Map.of());
         lastScanMillis = 0; // a full scan at once
         lastScanNanos = System.nanoTime() - TimeUnit.DAYS.toNanos(1);
+        listedSaved = true;
         scanned = true;
         return true;
+    }
+
+    /**
+     * Whether the listing a request gets now is the saved runs' (version 1, as {@link #listSaved}
+     * makes it): listed from them and unchanged since (the scans since found no change), or not
+     * listed yet while the saved runs are there to list (with a thread; the first request lists
+     * them). What a {@link SavedAnswer} needs to be the answer now.
+     *
+     * @return true if the listing is, or will be at the first request, the saved runs'
+     */
+    boolean listsSavedRuns() {
+        if (thread == null || saved == null) {
+            return false;
+        }
+        return scanned ? listedSaved && version == 1 : !savedMissing;
+    }
+
+    /** Counts a request answered without the listing (the scanner thread keeps scanning while requests come). */
+    void touch() {
+        lastRequestNanos = System.nanoTime();
     }
 
     /** @return the latest listing without scanning, or null before the first scan */

@@ -27,12 +27,34 @@ final class RunsEndpoints {
     private final SummaryCache summaries;
     private final RequestParams params;
     private final RunAggregates aggregates;
+    /** The answer a restart gave from its summary file alone, or null without a summary file. */
+    private final SavedAnswer saved;
+    /** Whether this server had its first complete /api/runs (the page's first: the one answer saved). */
+    private final java.util.concurrent.atomic.AtomicBoolean hadFirst = new java.util.concurrent.atomic.AtomicBoolean();
+    /** Done once the first /api/runs is answered (at once without a saved answer): the warm-up waits for it. */
+    private final java.util.concurrent.CompletableFuture<Void> firstAnswered = new java.util.concurrent.CompletableFuture<>();
+    /** How many requests the saved answer answered. */
+    private final java.util.concurrent.atomic.AtomicInteger savedAnswers = new java.util.concurrent.atomic.AtomicInteger();
 
     RunsEndpoints(RunScanner scanner, SummaryCache summaries) {
         this.scanner = scanner;
         this.summaries = summaries;
         this.aggregates = new RunAggregates(summaries);
         this.params = new RequestParams(scanner, summaries);
+        this.saved = summaries.summaryFile() == null ? null : new SavedAnswer(summaries.summaryFile());
+        if (saved == null || !java.nio.file.Files.isRegularFile(saved.path())) {
+            firstAnswered.complete(null);
+        } else {
+            saved.readAhead();
+        }
+    }
+
+    /**
+     * @return done once the first {@code /api/runs} was answered, or at once if there is no saved
+     *     answer: a restart's warm-up (loading every run) waits for it rather than slow the saved answer
+     */
+    java.util.concurrent.CompletableFuture<Void> firstAnswered() {
+        return firstAnswered;
     }
 
     /**
@@ -47,9 +69,40 @@ final class RunsEndpoints {
      * of first, last, min, max, mean, best, count; plus {@code at} with a step), null for a run
      * without the column. Also the filter's {@code warnings}, and with {@code since} only the runs
      * changed since that version and the ids {@code removed}.
+     *
+     * <p>A restarted server answers a complete request (no {@code since}) with the {@link SavedAnswer}
+     * while that is provably its answer (its listing is still the summary file's and nothing was read
+     * since): sent as saved, without loading every run first. The first such answer it computes itself
+     * is saved for the next restart.
      */
     void runs(Context ctx) throws IOException {
+        try {
+            answerRuns(ctx);
+        } finally {
+            firstAnswered.complete(null);
+        }
+    }
+
+    private void answerRuns(Context ctx) throws IOException {
+        String query = ctx.queryString() == null ? "" : ctx.queryString();
+        SavedAnswer.Request request = saved == null || ctx.queryParam("since") != null ? null
+                : new SavedAnswer.Request(Locations.text(scanner.directory()), summaries.metadataTable(), query);
+        if (request != null && scanner.listsSavedRuns() && summaries.readNothing()) {
+            java.nio.ByteBuffer body = saved.body(request, scanner.clock().millis());
+            if (body != null && scanner.listsSavedRuns() && summaries.readNothing()) {
+                scanner.touch();
+                hadFirst.set(true);
+                savedAnswers.incrementAndGet();
+                ctx.contentType("application/json; charset=utf-8");
+                ctx.outputStream().write(body.array(), body.arrayOffset() + body.position(), body.remaining());
+                return;
+            }
+        }
         RunScanner.Listing snap = scanner.refresh();
+        // the first complete request only: the page's, which the next restart's page makes first too
+        boolean save = request != null && !hadFirst.getAndSet(true) && snap.version() == 1 && scanner.listsSavedRuns()
+                && summaries.readNothing();
+        long startMillis = scanner.clock().millis();
         String table = params.table(ctx, snap);
         long since = RequestParams.longParam(ctx, "since", -1);
         boolean incremental = since >= 0 && since <= snap.version();
@@ -79,7 +132,8 @@ final class RunsEndpoints {
             }
         }
         ctx.contentType("application/json; charset=utf-8");
-        try (JsonOut out = new JsonOut(ctx.outputStream())) {
+        java.io.ByteArrayOutputStream buffer = save ? new java.io.ByteArrayOutputStream(1 << 20) : null;
+        try (JsonOut out = new JsonOut(save ? buffer : ctx.outputStream())) {
             var g = out.g;
             g.writeStartObject();
             g.writeStringField("dir", Locations.text(scanner.directory()));
@@ -137,6 +191,59 @@ final class RunsEndpoints {
             g.writeEndArray();
             g.writeEndObject();
         }
+        if (save) {
+            byte[] body = buffer.toByteArray();
+            ctx.outputStream().write(body);
+            saveAnswer(request, snap, startMillis, scanner.clock().millis(), body);
+        }
+    }
+
+    /**
+     * Saves the answer just computed for the next restart if it came from the summary file alone
+     * (the listing its runs, nothing read) and no run's clock-dependent status turned while it was
+     * computed; with the clock span in which none turns.
+     */
+    private void saveAnswer(SavedAnswer.Request request, RunScanner.Listing snap, long startMillis, long endMillis,
+                            byte[] body) {
+        long[] summary = summaries.summaryFile().loaded();
+        if (summary == null || snap.version() != 1 || !scanner.listsSavedRuns() || !summaries.readNothing()) {
+            return;
+        }
+        long[] span = clockSpan(snap.runs(), startMillis, endMillis);
+        if (span != null) {
+            saved.save(request, summary, span[0], span[1], body);
+        }
+    }
+
+    /**
+     * The span of clock times in which every run's status is what it was from {@code startMillis}
+     * to {@code endMillis} (only a store without a cox4j journal that is not running has a status
+     * that depends on the clock: {@code active} until {@link RunStatus#ACTIVE_WINDOW} after its last
+     * write, {@code idle} from then on).
+     *
+     * @return {from (inclusive), until (exclusive)} in ms since the epoch, or null if a status turned
+     *     between the two times
+     */
+    static long[] clockSpan(List<ListedRun> runs, long startMillis, long endMillis) {
+        long from = Long.MIN_VALUE;
+        long until = Long.MAX_VALUE;
+        long window = RunStatus.ACTIVE_WINDOW.toMillis();
+        for (ListedRun r : runs) {
+            ListedRun.State state = r.state();
+            if (state.running() || state.stamp().journalSize() >= 0) {
+                continue; // running, closed or interrupted whatever the time
+            }
+            long turns = state.stamp().lastWriteMillis() + window; // active before, idle from then on
+            if (turns > startMillis && turns <= endMillis) {
+                return null; // it turned while the answer was worked out
+            }
+            if (turns <= startMillis) {
+                from = Math.max(from, turns);
+            } else {
+                until = Math.min(until, turns);
+            }
+        }
+        return new long[] {from, until};
     }
 
     /**
@@ -177,7 +284,8 @@ final class RunsEndpoints {
 
     /**
      * {@code GET /api/status}: how many runs, how many of each status ({@code statuses}: running,
-     * interrupted, closed, active, idle), the version, reading progress.
+     * interrupted, closed, active, idle), the version, reading progress (with {@code saved_answers}: the
+     * requests a restart answered from its {@link SavedAnswer}).
      */
     void status(Context ctx) throws IOException {
         RunScanner.Listing snap = scanner.refresh();
@@ -204,6 +312,7 @@ final class RunsEndpoints {
             out.g.writeFieldName("progress");
             Map<String, Object> progress = summaries.progress();
             progress.put("last_scan_ms", scanner.lastScanMillis());
+            progress.put("saved_answers", savedAnswers.get());
             out.object(progress);
             out.g.writeEndObject();
         }

@@ -65,6 +65,8 @@ final class SummaryCache implements AutoCloseable {
     private final AtomicInteger toRead = new AtomicInteger();
     private final AtomicInteger read = new AtomicInteger();
     private final AtomicInteger storeReads = new AtomicInteger();
+    /** Stores opened to count a table's rows ({@link #defaultTable}), not counted in storeReads. */
+    private final AtomicInteger headerOpens = new AtomicInteger();
     private final AtomicInteger generation = new AtomicInteger();
     private int readsAtSave; // under this
 
@@ -384,6 +386,7 @@ final class SummaryCache implements AutoCloseable {
                     n = known.rows();
                 } else {
                     if (counts == null) {
+                        headerOpens.incrementAndGet();
                         counts = RunReader.rowCounts(directory, run.expId);
                     }
                     n = counts.getOrDefault(t, 0L);
@@ -404,6 +407,19 @@ final class SummaryCache implements AutoCloseable {
 
     /** The default table worked out for the sample of runs (ids and stamps) in {@code key}. */
     private record DefaultTable(List<Object> key, String table) {
+    }
+
+    /** @return the summary file, or null for none */
+    SummaryFile summaryFile() {
+        return summaryFile;
+    }
+
+    /**
+     * @return whether nothing was read since the start (no store, run index or header): all that is
+     *     known came from the summary file, so an answer worked out now depends on it alone
+     */
+    boolean readNothing() {
+        return storeReads.get() == 0 && headerOpens.get() == 0;
     }
 
     /** @return a number that moves on whenever what is known of a run changes (not when a read finds the same) */

@@ -45,6 +45,8 @@ final class SummaryFile {
 
     private final Path file;
     private final Path directory;
+    /** The length and CRC-32C of the file the last {@link #load} read whole, or null. */
+    private volatile long[] loaded;
 
     SummaryFile(Path file, Path directory) {
         this.file = file;
@@ -70,6 +72,14 @@ final class SummaryFile {
     }
 
     /**
+     * @return the length and CRC-32C of the bytes the last {@link #load} read and took in (a file
+     *     that was not damaged), or null if none was: what a {@link SavedAnswer} computed from it names
+     */
+    long[] loaded() {
+        return loaded;
+    }
+
+    /**
      * What is saved of one run.
      *
      * @param stamp the run's stamp (when saving: now; the contents and summaries are saved only if theirs is equal)
@@ -92,6 +102,9 @@ final class SummaryFile {
         try {
             // read whole, then parsed in memory: at 100,000 runs a stream's per-number calls cost seconds
             byte[] bytes = Files.readAllBytes(file);
+            java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+            crc.update(bytes);
+            long[] identity = {bytes.length, crc.getValue()};
             if (bytes.length >= 2 && bytes[0] == (byte) 0x1f && bytes[1] == (byte) 0x8b) { // gzip: as written before
                 try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(bytes), 1 << 16)) {
                     bytes = in.readAllBytes();
@@ -177,6 +190,7 @@ final class SummaryFile {
                 }
                 out.put(expId, new Entry(stamp, contents, summaries, closed));
             }
+            loaded = identity;
             return out;
         } catch (IOException | RuntimeException e) {
             return Map.of(); // damaged or foreign: the stores are read instead

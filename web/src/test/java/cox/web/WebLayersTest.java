@@ -34,7 +34,7 @@ class WebLayersTest {
     static {
         JOBS.put("server", Set.of("CoxServer"));
         JOBS.put("endpoints", Set.of("RunsEndpoints", "RunAggregates", "RunEndpoints", "SeriesEndpoint", "DfEndpoint", "RequestParams",
-                "ApiError", "JsonOut", "ColumnUnion", "ObjectCellPreview", "RunsFilter", "RunColumns"));
+                "ApiError", "JsonOut", "ColumnUnion", "ObjectCellPreview", "RunsFilter", "RunColumns", "SavedAnswer"));
         JOBS.put("index", Set.of("RunIndex"));
         JOBS.put("cache", Set.of("SummaryCache", "SummaryFile", "RunReader", "SeriesCache", "TableColumns", "RunContents",
                 "TableSummary", "MetricSummary", "CurveArithmetic", "ObjectJson", "WrittenSummaries"));
