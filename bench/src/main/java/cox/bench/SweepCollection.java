@@ -16,9 +16,11 @@ import java.util.Map;
  * A sweep as a lab logs one: {@code runs} experiments, each with a {@code results} table of
  * {@code rows} rows of {@link BenchStores#ROW} (one INT, three FLOAT, one STR column) and a
  * one-row {@code metadata} table of five hyperparameters. Made once into
- * {@code ${java.io.tmpdir}/cox4j-bench-sweep-RUNSxROWS-v1/} (override the parent folder with the
+ * {@code ${java.io.tmpdir}/cox4j-bench-sweep-RUNSxROWS-v2/} (override the parent folder with the
  * system property {@code cox.bench.dir}) and reused by later runs: a file {@code .complete} marks
- * a finished collection, so an interrupted generation starts again.
+ * a finished collection, so an interrupted generation starts again. The suffix changes with the
+ * writer's files ({@code v2}: run summaries of format 2, which a reader takes as written), so a
+ * benchmark never times a collection whose summaries the code it runs ignores.
  */
 final class SweepCollection {
     static final Schema METADATA = Schema.of("lr", ColumnType.FLOAT, "batch_size", ColumnType.INT,
@@ -37,7 +39,7 @@ final class SweepCollection {
      */
     static Path get(int runs, int rows) {
         Path parent = Path.of(System.getProperty("cox.bench.dir", System.getProperty("java.io.tmpdir")));
-        Path dir = parent.resolve("cox4j-bench-sweep-" + runs + "x" + rows + "-v1");
+        Path dir = parent.resolve("cox4j-bench-sweep-" + runs + "x" + rows + "-v2");
         if (Files.exists(dir.resolve(".complete"))) {
             return dir;
         }
