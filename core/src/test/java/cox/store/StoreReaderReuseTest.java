@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import cox.store.hdf5.ColumnKind;
 import cox.store.hdf5.FrameColumn;
 import cox.store.hdf5.PandasStoreFile;
+import cox.testing.Bytes;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -65,7 +66,7 @@ class StoreReaderReuseTest {
                     new FrameColumn("loss", ColumnKind.FLOAT, "float")), 1).append(rows);
         }
         byte[] original = Files.readAllBytes(file);
-        int at = indexOf(original, le(102.0));
+        int at = Bytes.indexOf(original, le(102.0));
         assertThat(at).isPositive();
         try (Store r = Store.open(dir, "py", Mode.READ)) {
             Table t = r.table("results");
@@ -82,18 +83,5 @@ class StoreReaderReuseTest {
 
     private static byte[] le(double d) {
         return ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putDouble(d).array();
-    }
-
-    private static int indexOf(byte[] hay, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= hay.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (hay[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
     }
 }

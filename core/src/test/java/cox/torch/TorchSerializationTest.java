@@ -1,6 +1,7 @@
 package cox.torch;
 
 import cox.exceptions.TorchFormatException;
+import cox.testing.Bytes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -154,7 +155,8 @@ class TorchSerializationTest {
         TorchSerialization.save(sd, file);
         byte[] all = Files.readAllBytes(file);
         byte[] data = Tensor.ofFloats(new float[] {1, 2, 3, 4}, 4).toByteArray();
-        int at = indexOf(all, data);
+        int at = Bytes.indexOf(all, data);
+        assertThat(at).as("where the tensor's bytes lie").isNotNegative();
         all[at + 5] ^= 0x10;
         Files.write(file, all);
         assertThatThrownBy(() -> TorchSerialization.load(file))
@@ -307,18 +309,5 @@ class TorchSerializationTest {
         } catch (IOException | RuntimeException e) {
             throw new AssertionError(what + ": " + e, e);
         }
-    }
-
-    private static int indexOf(byte[] hay, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= hay.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (hay[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        throw new AssertionError("not found");
     }
 }
