@@ -264,7 +264,8 @@ final class RunsEndpoints {
         Instant now = scanner.clock().instant(); // one instant for every run's status
         List<ListedRun> runs = snap.runs();
         SummaryCache.Fresh fresh = res.fresh();
-        List<String> ids = new ArrayList<>(); // filtered before anything is written, so a filter's error is a 400
+        int[] passing = new int[runs.size()]; // filtered before anything is written, so a filter's error is a 400
+        int count = 0;
         for (int i = 0; i < runs.size(); i++) {
             ListedRun r = runs.get(i);
             ListedRun.State state = r.state();
@@ -273,24 +274,100 @@ final class RunsEndpoints {
                             res.isShort()[i], now)
                     : row(r, table, step, shortRuns, now);
             if (filter.filter().test(row)) {
-                ids.add(r.expId);
+                passing[count++] = i;
             }
         }
-        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream(16 * ids.size() + 256);
-        try (JsonOut out = new JsonOut(body)) {
+        java.io.ByteArrayOutputStream head = new java.io.ByteArrayOutputStream(256);
+        byte[] prefix;
+        byte[] suffix;
+        try (JsonOut out = new JsonOut(head)) {
             out.g.writeStartObject();
             out.g.writeNumberField("version", snap.version());
             out.g.writeStringField("where", parsed.expression());
             writeWarnings(out.g, filter);
             out.g.writeArrayFieldStart("ids");
-            for (String id : ids) {
-                out.g.writeString(id);
-            }
-            out.g.writeEndArray();
+            out.g.flush();
+            prefix = head.toByteArray();
+            head.reset();
+            out.g.writeEndArray(); // the ids go between, as the generator writes them (IdsJson)
             out.g.writeEndObject();
+            out.g.flush();
+            suffix = head.toByteArray();
         }
+        byte[] ids = idsJson(snap).join(passing, count);
         ctx.contentType("application/json; charset=utf-8");
-        body.writeTo(ctx.outputStream()); // one write: the stream's many small ones cost more than the filter
+        java.io.OutputStream stream = ctx.outputStream();
+        stream.write(prefix);
+        stream.write(ids);
+        stream.write(suffix);
+    }
+
+    /**
+     * The listed runs' ids as JSON strings, each written once by the JSON generator, one after
+     * the other in one array: an answer's ids are copied from it rather than written afresh.
+     *
+     * @param runs the listed runs (an immutable list: a new listing of the same runs shares it)
+     * @param bytes every id as the generator writes it, in listing order
+     * @param starts where each id starts in {@code bytes}, and its length at the end
+     */
+    private record IdsJson(List<ListedRun> runs, byte[] bytes, int[] starts) {
+        static IdsJson of(List<ListedRun> runs) throws IOException {
+            java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream(16 * runs.size() + 16);
+            int[] ends = new int[runs.size()];
+            try (JsonOut out = new JsonOut(all)) {
+                out.g.writeStartArray();
+                for (int i = 0; i < runs.size(); i++) {
+                    out.g.writeString(runs.get(i).expId);
+                    out.g.flush();
+                    ends[i] = all.size();
+                }
+                out.g.writeEndArray();
+            }
+            byte[] array = all.toByteArray(); // ["a","b",...]: id i runs from after the '[' or ',' before it to ends[i]
+            byte[] bytes = new byte[array.length];
+            int[] starts = new int[runs.size() + 1];
+            int n = 0;
+            for (int i = 0; i < runs.size(); i++) {
+                int from = i == 0 ? 1 : ends[i - 1] + 1;
+                starts[i] = n;
+                System.arraycopy(array, from, bytes, n, ends[i] - from);
+                n += ends[i] - from;
+            }
+            starts[runs.size()] = n;
+            return new IdsJson(runs, bytes, starts);
+        }
+
+        /** @return the ids of the runs at {@code positions[0..count)} as the elements of a JSON array, comma-separated */
+        byte[] join(int[] positions, int count) {
+            int length = Math.max(0, count - 1);
+            for (int k = 0; k < count; k++) {
+                length += starts[positions[k] + 1] - starts[positions[k]];
+            }
+            byte[] out = new byte[length];
+            int n = 0;
+            for (int k = 0; k < count; k++) {
+                if (k > 0) {
+                    out[n++] = ',';
+                }
+                int from = starts[positions[k]];
+                int len = starts[positions[k] + 1] - from;
+                System.arraycopy(bytes, from, out, n, len);
+                n += len;
+            }
+            return out;
+        }
+    }
+
+    /** The ids of the runs last filtered, or null. */
+    private volatile IdsJson idsJson;
+
+    private IdsJson idsJson(RunScanner.Listing snap) throws IOException {
+        IdsJson ids = idsJson;
+        if (ids == null || ids.runs() != snap.runs()) {
+            ids = IdsJson.of(snap.runs());
+            idsJson = ids;
+        }
+        return ids;
     }
 
     /**
