@@ -487,8 +487,10 @@ final class RunsEndpoints {
 
         @Override
         public Object apply(String name) {
-            if (info.params().containsKey(name)) { // a stored column hides a run field of its name
-                return info.params().get(name);
+            Map<String, Object> params = info.params();
+            Object param = params.get(name); // one look-up when the run has the parameter, as most filters ask
+            if (param != null || params.containsKey(name)) { // a stored column hides a run field of its name
+                return param;
             }
             switch (name) {
                 case "exp_id":
@@ -507,15 +509,18 @@ final class RunsEndpoints {
             if (summary == null) {
                 return null;
             }
-            int dot = name.lastIndexOf('.');
-            String metric = name;
-            String which = "last"; // a bare column is its last value, as cox df --summary reads it
-            if (!summary.metrics().containsKey(name) && dot > 0) {
-                metric = name.substring(0, dot);
-                which = name.substring(dot + 1);
+            Map<String, MetricSummary> metrics = summary.metrics();
+            MetricSummary m = metrics.get(name);
+            if (m != null || metrics.containsKey(name)) { // a bare column is its last value, as cox df --summary reads it
+                return m == null ? null : summaryValue(m, name, "last", at);
             }
-            MetricSummary m = summary.metrics().get(metric);
-            return m == null ? null : summaryValue(m, metric, which, at);
+            int dot = name.lastIndexOf('.');
+            if (dot <= 0) {
+                return null; // no metric of that name (the look-up above was the one for it)
+            }
+            String metric = name.substring(0, dot);
+            m = metrics.get(metric);
+            return m == null ? null : summaryValue(m, metric, name.substring(dot + 1), at);
         }
     }
 
