@@ -124,9 +124,10 @@ final class RunsEndpoints {
         List<String> stats = RunColumns.stats(ctx.queryParam("stats"));
         RunsFilter filter = RunsFilter.bind(RequestParams.filter(ctx), columns, step != null);
         Map<String, Boolean> shortRuns = all.shortRuns();
+        Instant now = scanner.clock().instant(); // one instant for every run's status
         List<Row> passing = new ArrayList<>(); // filtered before anything is written, so a filter's error is a 400
         for (ListedRun r : chosen) {
-            Row row = row(r, table, step, shortRuns);
+            Row row = row(r, table, step, shortRuns, now);
             if (filter.filter().test(row)) {
                 passing.add(row);
             }
@@ -254,32 +255,159 @@ final class RunsEndpoints {
         RunScanner.Listing snap = scanner.refresh();
         String table = params.table(ctx, snap);
         RunFilter parsed = RequestParams.filter(ctx);
-        summaries.summarize(snap.runs(), table);
-        RunAggregates.Aggregates all = aggregates(snap, table);
-        ColumnUnion columns = all.columns();
+        Resolved res = resolve(snap, table);
+        ColumnUnion columns = res.all().columns();
         RequestParams.summary(ctx); // checked (a 400 if unknown); the page shows it, a filter reads C.last for a bare C
         RequestParams.Step step = RequestParams.step(ctx, table, columns);
         RunsFilter filter = RunsFilter.bind(parsed, columns, step != null);
-        Map<String, Boolean> shortRuns = all.shortRuns();
-        List<String> ids = new ArrayList<>(); // filtered before anything is written, so a filter's error is a 400
-        for (ListedRun r : snap.runs()) {
-            if (filter.filter().test(row(r, table, step, shortRuns))) {
-                ids.add(r.expId);
+        Map<String, Boolean> shortRuns = res.all().shortRuns();
+        Instant now = scanner.clock().instant(); // one instant for every run's status
+        List<ListedRun> runs = snap.runs();
+        SummaryCache.Fresh fresh = res.fresh();
+        int[] passing = new int[runs.size()]; // filtered before anything is written, so a filter's error is a 400
+        int count = 0;
+        for (int i = 0; i < runs.size(); i++) {
+            ListedRun r = runs.get(i);
+            ListedRun.State state = r.state();
+            Row row = fresh != null && fresh.states()[i] == state
+                    ? row(r, state, fresh.contents()[i], fresh.tables() == null ? null : fresh.tables()[i], table, step,
+                            res.isShort()[i], now)
+                    : row(r, table, step, shortRuns, now);
+            if (filter.filter().test(row)) {
+                passing[count++] = i;
             }
         }
-        ctx.contentType("application/json; charset=utf-8");
-        try (JsonOut out = new JsonOut(ctx.outputStream())) {
+        java.io.ByteArrayOutputStream head = new java.io.ByteArrayOutputStream(256);
+        byte[] prefix;
+        byte[] suffix;
+        try (JsonOut out = new JsonOut(head)) {
             out.g.writeStartObject();
             out.g.writeNumberField("version", snap.version());
             out.g.writeStringField("where", parsed.expression());
             writeWarnings(out.g, filter);
             out.g.writeArrayFieldStart("ids");
-            for (String id : ids) {
-                out.g.writeString(id);
-            }
-            out.g.writeEndArray();
+            out.g.flush();
+            prefix = head.toByteArray();
+            head.reset();
+            out.g.writeEndArray(); // the ids go between, as the generator writes them (IdsJson)
             out.g.writeEndObject();
+            out.g.flush();
+            suffix = head.toByteArray();
         }
+        byte[] ids = idsJson(snap).join(passing, count);
+        ctx.contentType("application/json; charset=utf-8");
+        java.io.OutputStream stream = ctx.outputStream();
+        stream.write(prefix);
+        stream.write(ids);
+        stream.write(suffix);
+    }
+
+    /**
+     * The listed runs' ids as JSON strings, each written once by the JSON generator, one after
+     * the other in one array: an answer's ids are copied from it rather than written afresh.
+     *
+     * @param runs the listed runs (an immutable list: a new listing of the same runs shares it)
+     * @param bytes every id as the generator writes it, in listing order
+     * @param starts where each id starts in {@code bytes}, and its length at the end
+     */
+    private record IdsJson(List<ListedRun> runs, byte[] bytes, int[] starts) {
+        static IdsJson of(List<ListedRun> runs) throws IOException {
+            java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream(16 * runs.size() + 16);
+            int[] ends = new int[runs.size()];
+            try (JsonOut out = new JsonOut(all)) {
+                out.g.writeStartArray();
+                for (int i = 0; i < runs.size(); i++) {
+                    out.g.writeString(runs.get(i).expId);
+                    out.g.flush();
+                    ends[i] = all.size();
+                }
+                out.g.writeEndArray();
+            }
+            byte[] array = all.toByteArray(); // ["a","b",...]: id i runs from after the '[' or ',' before it to ends[i]
+            byte[] bytes = new byte[array.length];
+            int[] starts = new int[runs.size() + 1];
+            int n = 0;
+            for (int i = 0; i < runs.size(); i++) {
+                int from = i == 0 ? 1 : ends[i - 1] + 1;
+                starts[i] = n;
+                System.arraycopy(array, from, bytes, n, ends[i] - from);
+                n += ends[i] - from;
+            }
+            starts[runs.size()] = n;
+            return new IdsJson(runs, bytes, starts);
+        }
+
+        /** @return the ids of the runs at {@code positions[0..count)} as the elements of a JSON array, comma-separated */
+        byte[] join(int[] positions, int count) {
+            int length = Math.max(0, count - 1);
+            for (int k = 0; k < count; k++) {
+                length += starts[positions[k] + 1] - starts[positions[k]];
+            }
+            byte[] out = new byte[length];
+            int n = 0;
+            for (int k = 0; k < count; k++) {
+                if (k > 0) {
+                    out[n++] = ',';
+                }
+                int from = starts[positions[k]];
+                int len = starts[positions[k] + 1] - from;
+                System.arraycopy(bytes, from, out, n, len);
+                n += len;
+            }
+            return out;
+        }
+    }
+
+    /** The ids of the runs last filtered, or null. */
+    private volatile IdsJson idsJson;
+
+    private IdsJson idsJson(RunScanner.Listing snap) throws IOException {
+        IdsJson ids = idsJson;
+        if (ids == null || ids.runs() != snap.runs()) {
+            ids = IdsJson.of(snap.runs());
+            idsJson = ids;
+        }
+        return ids;
+    }
+
+    /**
+     * The runs' summaries of a table and the aggregates over them, for a listing: summarized (any
+     * run not known at its stamp read) unless nothing that they depend on changed since the last
+     * time: the same listing, table and {@link SummaryCache#generation}, when every run was known
+     * at its stamp then (a run whose state the scanner replaced since is looked up afresh by the caller).
+     *
+     * @param fresh every run's contents and summary, or null if some run's was not known at its stamp
+     * @param isShort whether each run is short, in listing order (null if not summarized)
+     */
+    private record Resolved(RunScanner.Listing snap, String table, int generation, RunAggregates.Aggregates all,
+                            SummaryCache.Fresh fresh, Boolean[] isShort) {
+    }
+
+    /** The last {@link Resolved} whose every run was known at its stamp, or null. */
+    private volatile Resolved resolved;
+
+    private Resolved resolve(RunScanner.Listing snap, String table) {
+        Resolved r = resolved;
+        if (r != null && r.snap() == snap && java.util.Objects.equals(r.table(), table)
+                && r.generation() == summaries.generation()) {
+            return r; // every run was fresh and nothing known moved on: summarizing would read nothing
+        }
+        summaries.summarize(snap.runs(), table);
+        int generation = summaries.generation();
+        RunAggregates.Aggregates all = aggregates(snap, table);
+        SummaryCache.Fresh fresh = summaries.fresh(snap.runs(), table);
+        Boolean[] isShort = null;
+        if (fresh != null) {
+            isShort = new Boolean[snap.runs().size()];
+            for (int i = 0; i < isShort.length; i++) {
+                isShort[i] = all.shortRuns().get(snap.runs().get(i).expId);
+            }
+        }
+        r = new Resolved(snap, table, generation, all, fresh, isShort);
+        if (fresh != null && summaries.generation() == generation) {
+            resolved = r;
+        }
+        return r;
     }
 
     /**
@@ -322,40 +450,53 @@ final class RunsEndpoints {
     private final class Row implements Function<String, Object> {
         final ListedRun run;
         final ListedRun.State state;
-        final String status;
+        /** The time the status is worked out at: one instant per request. */
+        final Instant now;
+        private String status;
         final RunContents info;
         final TableSummary summary;
         final Map<String, Double> at;
         final Boolean isShort;
 
-        Row(ListedRun run, RunContents info, TableSummary summary, Map<String, Double> at, Boolean isShort) {
+        Row(ListedRun run, ListedRun.State state, RunContents info, TableSummary summary, Map<String, Double> at,
+            Boolean isShort, Instant now) {
             this.isShort = isShort;
             this.run = run;
-            this.state = run.state(); // one scan's view of the run, for the filter and the JSON alike
-            this.status = state.status(scanner.clock().instant()).label();
+            this.state = state; // one scan's view of the run, for the filter and the JSON alike
+            this.now = now;
             this.info = info;
             this.summary = summary;
             this.at = at;
+        }
+
+        /** @return the run's status label at {@link #now}, worked out once, when first asked */
+        String status() {
+            if (status == null) {
+                status = state.status(now).label();
+            }
+            return status;
         }
 
         /** What /api/runs writes of the run. */
         RunColumns.Run cells() {
             Long rows = summary == null || summary.rows() < 0 ? null : summary.rows();
             String error = info.error() != null ? info.error() : summary == null ? null : summary.error();
-            return new RunColumns.Run(run.expId, status, state.stamp().lastWriteMillis(), state.version(), isShort, rows,
+            return new RunColumns.Run(run.expId, status(), state.stamp().lastWriteMillis(), state.version(), isShort, rows,
                     info.params(), summary == null ? Map.of() : summary.metrics(), at, error);
         }
 
         @Override
         public Object apply(String name) {
-            if (info.params().containsKey(name)) { // a stored column hides a run field of its name
-                return info.params().get(name);
+            Map<String, Object> params = info.params();
+            Object param = params.get(name); // one look-up when the run has the parameter, as most filters ask
+            if (param != null || params.containsKey(name)) { // a stored column hides a run field of its name
+                return param;
             }
             switch (name) {
                 case "exp_id":
                     return run.expId;
                 case "status":
-                    return status;
+                    return status();
                 case "rows":
                     return summary == null || summary.rows() < 0 ? null : summary.rows();
                 case RunQuery.SHORT:
@@ -368,15 +509,18 @@ final class RunsEndpoints {
             if (summary == null) {
                 return null;
             }
-            int dot = name.lastIndexOf('.');
-            String metric = name;
-            String which = "last"; // a bare column is its last value, as cox df --summary reads it
-            if (!summary.metrics().containsKey(name) && dot > 0) {
-                metric = name.substring(0, dot);
-                which = name.substring(dot + 1);
+            Map<String, MetricSummary> metrics = summary.metrics();
+            MetricSummary m = metrics.get(name);
+            if (m != null || metrics.containsKey(name)) { // a bare column is its last value, as cox df --summary reads it
+                return m == null ? null : summaryValue(m, name, "last", at);
             }
-            MetricSummary m = summary.metrics().get(metric);
-            return m == null ? null : summaryValue(m, metric, which, at);
+            int dot = name.lastIndexOf('.');
+            if (dot <= 0) {
+                return null; // no metric of that name (the look-up above was the one for it)
+            }
+            String metric = name.substring(0, dot);
+            m = metrics.get(metric);
+            return m == null ? null : summaryValue(m, metric, name.substring(dot + 1), at);
         }
     }
 
@@ -411,9 +555,14 @@ final class RunsEndpoints {
         g.writeEndArray();
     }
 
-    private Row row(ListedRun r, String table, RequestParams.Step step, Map<String, Boolean> shortRuns) {
+    private Row row(ListedRun r, String table, RequestParams.Step step, Map<String, Boolean> shortRuns, Instant now) {
         RunContents info = summaries.contents(r);
         TableSummary s = table == null ? null : summaries.summary(r, table);
+        return row(r, r.state(), info, s, table, step, shortRuns.get(r.expId), now);
+    }
+
+    private Row row(ListedRun r, ListedRun.State state, RunContents info, TableSummary s, String table,
+                    RequestParams.Step step, Boolean isShort, Instant now) {
         Map<String, Double> at = null;
         if (step != null && s != null && s.rows() > 0) {
             TableColumns c = summaries.columns(r, table);
@@ -425,7 +574,7 @@ final class RunsEndpoints {
                 }
             }
         }
-        return new Row(r, info, s, at, shortRuns.get(r.expId));
+        return new Row(r, state, info, s, at, isShort, now);
     }
 
     /** A metric's goal as the page reads it: {@code min} or {@code max}, {@link Goal#guess guessed} from its name. */

@@ -187,6 +187,52 @@ final class SummaryCache implements AutoCloseable {
     }
 
     /**
+     * What {@link #contents} and {@link #summary} give for each run, read once from what is known,
+     * if every run's is fresh (known at the stamp of the run's state here): then no store is read.
+     *
+     * @param runs listed runs
+     * @param table a table name, or null (then no summaries)
+     * @return the states the stamps were taken from, the contents and the summaries (null without a table),
+     *     in the order of {@code runs}; null if some run's is not fresh
+     */
+    Fresh fresh(List<ListedRun> runs, String table) {
+        int n = runs.size();
+        ListedRun.State[] states = new ListedRun.State[n];
+        RunContents[] contents = new RunContents[n];
+        TableSummary[] tables = table == null ? null : new TableSummary[n];
+        Map<String, Known> all = known();
+        for (int i = 0; i < n; i++) {
+            ListedRun run = runs.get(i);
+            ListedRun.State state = run.state();
+            Known k = all.getOrDefault(run.expId, Known.NOTHING);
+            RunContents c = k.contents();
+            if (c == null || !c.stamp().equals(state.stamp())) {
+                return null;
+            }
+            if (table != null) {
+                TableSummary s = k.tables().get(table);
+                if (s == null || !s.stamp().equals(state.stamp())) {
+                    return null;
+                }
+                tables[i] = s;
+            }
+            states[i] = state;
+            contents[i] = c;
+        }
+        return new Fresh(states, contents, tables);
+    }
+
+    /**
+     * The fresh contents and summaries of listed runs ({@link #fresh}).
+     *
+     * @param states each run's state whose stamp they were known at
+     * @param contents each run's contents
+     * @param tables each run's summary of the table, or null without a table
+     */
+    record Fresh(ListedRun.State[] states, RunContents[] contents, TableSummary[] tables) {
+    }
+
+    /**
      * The run's contents as known, fresh or not, without reading its store.
      *
      * @return the contents, or null if never read

@@ -74,6 +74,34 @@ class LiveApiTest {
     }
 
     @Test
+    void filter_anUnchangedListingIsNotReadAgain_aChangedRunIsFilteredAsItIsNow() throws Exception {
+        TestRuns.write(dir, 20);
+        try (CoxServer server = CoxServer.builder(dir).port(0).minScanMillis(0).start()) {
+            URI base = server.uri();
+            String low = "/api/filter?table=results&where=" + java.net.URLEncoder.encode("loss < 0.2", StandardCharsets.UTF_8);
+            JsonNode first = json(base, low);
+            int reads = storeReads(base);
+            assertThat(first.get("ids").toString()).doesNotContain("run-0.1-sgd");
+            assertThat(json(base, low)).isEqualTo(first);
+            assertThat(json(base, "/api/filter?table=results&where=status%20%3D%3D%20closed").get("ids")).hasSize(9);
+            assertThat(storeReads(base)).as("filters over unchanged stores read none").isEqualTo(reads);
+
+            try (Store store = Store.open(dir, "run-0.1-sgd")) {
+                store.table("results").appendRow(Map.of("epoch", 20, "loss", 0.123, "acc", 0.9));
+            }
+            JsonNode changed = json(base, low);
+            assertThat(changed.get("version").asLong()).isGreaterThan(first.get("version").asLong());
+            assertThat(changed.get("ids").toString()).contains("run-0.1-sgd");
+            assertThat(json(base, "/api/filter?table=results&where=rows%20%3D%3D%2021").get("ids").toString())
+                    .isEqualTo("[\"run-0.1-sgd\"]");
+
+            TestRuns.run(dir, "new-run", 0.3, "sgd", 0, "plain", 5);
+            assertThat(json(base, "/api/filter?table=results&where=exp_id%20%3D%3D%20new-run").get("ids").toString())
+                    .isEqualTo("[\"new-run\"]");
+        }
+    }
+
+    @Test
     void summaryFile_aRestartReadsOnlyWhatChanged_andTheFileCanGo(@TempDir Path cache) throws Exception {
         TestRuns.write(dir, 20);
         JsonNode before;
