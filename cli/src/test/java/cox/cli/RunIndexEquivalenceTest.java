@@ -91,11 +91,8 @@ class RunIndexEquivalenceTest {
 
     private void assertSameAnswers(Path dir, Path python, Path cache, String when) {
         for (List<String> c : commands(dir, python)) {
-            List<String> noCache = new ArrayList<>(c);
-            noCache.add("--no-cache");
-            List<String> cached = new ArrayList<>(c);
-            cached.add("--cache-dir");
-            cached.add(cache.toString());
+            List<String> noCache = plus(c, "--no-cache");
+            List<String> cached = plus(c, "--cache-dir", cache.toString());
             CoxRun exact = cox(noCache);
             CoxRun fast = cox(cached);
             CoxRun again = cox(cached); // answered from the cache file the first call saved
@@ -178,15 +175,19 @@ class RunIndexEquivalenceTest {
                 "exp_id,rows,m2_loss.min,m22_loss.max,m31_loss.best,m40_acc.best", "--format", "csv"));
         commands.add(List.of("sql", d, "select * from runs order by exp_id", "--format", "csv"));
         for (List<String> c : commands) {
-            List<String> noCache = new ArrayList<>(c);
-            noCache.add("--no-cache");
-            List<String> cached = new ArrayList<>(c);
-            cached.add("--cache-dir");
-            cached.add(cache.toString());
+            List<String> noCache = plus(c, "--no-cache");
+            List<String> cached = plus(c, "--cache-dir", cache.toString());
             CoxRun exact = cox(noCache);
             assertThat(exact.exit()).as(c + "\n" + exact.err()).isZero();
             assertThat(cox(cached).out()).as(c.toString()).isEqualTo(exact.out());
             assertThat(cox(cached).out()).as("again: " + c).isEqualTo(exact.out());
         }
+    }
+
+    /** {@code command} with {@code more} arguments after it. */
+    private static List<String> plus(List<String> command, String... more) {
+        List<String> all = new ArrayList<>(command);
+        all.addAll(List.of(more));
+        return all;
     }
 }
